@@ -1,0 +1,5 @@
+//! (in progress)
+/// placeholder
+pub struct Client;
+/// placeholder
+pub struct ClientBuilder;
