@@ -2,13 +2,13 @@
 //! (or `$RAPIDATA_SPEC_DIR`).
 
 /// Serde models of every schema in the OpenAPI documents.
-#[allow(clippy::all, missing_docs, rustdoc::all)]
+#[allow(clippy::all, missing_docs, rustdoc::all, dead_code, unused_imports, unused_mut)]
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));
 }
 
 /// One request type per API operation; send any of them with [`crate::Client::send`].
-#[allow(clippy::all, missing_docs, rustdoc::all)]
+#[allow(clippy::all, missing_docs, rustdoc::all, dead_code, unused_imports, unused_mut)]
 pub mod operations {
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }

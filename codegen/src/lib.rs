@@ -1,1 +1,134 @@
-pub fn x() {}
+//! Code generator for rapidata-rs: turns the Rapidata API's OpenAPI 3.0 documents into
+//! serde models (through typify) and one request type per operation.
+//!
+//! The documents are normalized in memory first (they are never edited): missing operation
+//! ids are synthesized from method and path, schemas shared by several documents are
+//! merged (or kept apart, with a warning, when they differ), deepObject query filters and
+//! multipart bodies get request fields of their own, only the success response is typed,
+//! and `_t`-discriminated unions become internally tagged enums named after their
+//! discriminator mapping keys.
+//!
+//! ```no_run
+//! let out = rapidata_codegen::generate_dir(std::path::Path::new("spec")).unwrap();
+//! std::fs::write("types.rs", &out.types).unwrap();
+//! std::fs::write("operations.rs", &out.operations).unwrap();
+//! ```
+
+mod error;
+mod load;
+mod naming;
+mod ops;
+mod schema;
+mod types;
+
+use std::path::Path;
+
+pub use error::GenError;
+pub use load::Document;
+pub use naming::synthesize_operation_id;
+
+/// The generated source code and what was generated.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The models module (`types.rs`).
+    pub types: String,
+    /// The request-types module (`operations.rs`); it refers to the models as
+    /// `super::types` and to the `Operation` contract as `crate::request`.
+    pub operations: String,
+    /// Number of operations (= number of request types).
+    pub operation_count: usize,
+    /// Number of component schemas after merging.
+    pub schema_count: usize,
+    /// Problems worth telling the user about (schema clashes, renamed ids).
+    pub warnings: Vec<String>,
+    /// The files read, in order.
+    pub files: Vec<String>,
+}
+
+/// Reads every `*.json` document in `dir` and generates code from all of them together.
+pub fn generate_dir(dir: &Path) -> Result<Generated, GenError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        GenError::new(
+            dir.display().to_string(),
+            "",
+            format!("cannot read the spec folder: {e}"),
+            "point RAPIDATA_SPEC_DIR at a folder of OpenAPI *.json documents",
+        )
+    })?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(GenError::new(
+            dir.display().to_string(),
+            "",
+            "no *.json documents found",
+            "put the OpenAPI documents (e.g. audience.openapi.json) in this folder",
+        ));
+    }
+    let mut docs = Vec::new();
+    for p in &paths {
+        docs.push(read_document(p)?);
+    }
+    generate_documents(docs)
+}
+
+/// Reads and parses one document.
+pub fn read_document(path: &Path) -> Result<Document, GenError> {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        GenError::new(
+            &file,
+            "",
+            format!("cannot read: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    let value = serde_json::from_str(&text).map_err(|e| {
+        GenError::new(
+            &file,
+            "",
+            format!("not valid JSON: {e}"),
+            "the generator reads OpenAPI documents in JSON form",
+        )
+    })?;
+    Ok(Document { file, value })
+}
+
+/// Generates code from documents already in memory.
+pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
+    let mut files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
+    files.sort();
+    let merged = load::merge(docs)?;
+    let models = types::generate(&merged)?;
+    let cx = ops::Context {
+        names: &models.names,
+        schemas: &merged.schemas,
+    };
+    let ops_tokens = ops::generate(&merged.operations, &cx)?;
+    Ok(Generated {
+        types: render(models.tokens, "types")?,
+        operations: render(ops_tokens, "operations")?,
+        operation_count: merged.operations.len(),
+        schema_count: merged.schemas.len(),
+        warnings: merged.warnings,
+        files,
+    })
+}
+
+fn render(tokens: proc_macro2::TokenStream, what: &str) -> Result<String, GenError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        GenError::new(
+            "(generated)",
+            what,
+            format!("generated code does not parse: {e}"),
+            "report this to the rapidata-rs maintainers with the spec that caused it",
+        )
+    })?;
+    Ok(prettyplease::unparse(&file))
+}

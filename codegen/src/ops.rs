@@ -1,0 +1,541 @@
+//! Request types: one plain struct per operation, implementing `crate::request::Operation`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::error::{pointer_token, GenError};
+use crate::load::OperationEntry;
+use crate::naming;
+use crate::schema::{kind_of, Kind};
+
+const SCHEMA_REF: &str = "#/components/schemas/";
+
+/// Where a field of the request struct goes.
+enum Place {
+    Path,
+    Query,
+    DeepObject,
+    QueryArray,
+    Json,
+    Multipart,
+}
+
+struct Field {
+    wire: String,
+    ident: syn::Ident,
+    ty: TokenStream,
+    required: bool,
+    place: Place,
+    doc: String,
+}
+
+/// Everything the emitter needs to know about the model module.
+pub struct Context<'a> {
+    /// Rust name of each schema.
+    pub names: &'a BTreeMap<String, String>,
+    /// Merged schemas, to tell enums apart.
+    pub schemas: &'a BTreeMap<String, crate::load::SchemaEntry>,
+}
+
+impl Context<'_> {
+    fn model(&self, r: &str) -> TokenStream {
+        let name = r.trim_start_matches(SCHEMA_REF);
+        let rust = self
+            .names
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| naming::pascal(name));
+        let path: syn::Path = syn::parse_str(&rust).expect("type names parse");
+        quote!(super::types::#path)
+    }
+
+    fn is_enum(&self, r: &str) -> bool {
+        let name = r.trim_start_matches(SCHEMA_REF);
+        self.schemas
+            .get(name)
+            .is_some_and(|s| matches!(kind_of(&s.schema), Kind::Enum { .. }))
+    }
+}
+
+/// Emits the operations module.
+pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Result<TokenStream, GenError> {
+    let mut items = Vec::new();
+    for op in ops {
+        items.push(operation(op, cx)?);
+    }
+    Ok(quote! {
+        use crate::request::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+        #(#items)*
+    })
+}
+
+fn scalar_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
+    // (type, is_enum_ref)
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        if cx.is_enum(r) {
+            return (cx.model(r), true);
+        }
+        return (quote!(String), false);
+    }
+    let ty = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
+    let fmt = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    let t = match (ty, fmt) {
+        ("integer", "int32") => quote!(i32),
+        ("integer", "uint32") => quote!(u32),
+        ("integer", _) => quote!(i64),
+        ("number", "float") => quote!(f32),
+        ("number", _) => quote!(f64),
+        ("boolean", _) => quote!(bool),
+        _ => quote!(String),
+    };
+    (t, false)
+}
+
+fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenError> {
+    let ptr = format!("/paths/{}/{}", pointer_token(&op.path), op.method);
+    let struct_name = format_ident!("{}", naming::pascal(&op.id));
+    let mut fields: Vec<Field> = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    let ident_for = |wire: &str, taken: &mut std::collections::BTreeSet<String>| {
+        let mut s = naming::snake(wire);
+        while !taken.insert(s.clone()) {
+            s.push('_');
+        }
+        format_ident!("{}", s)
+    };
+
+    for (i, p) in op
+        .op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let pptr = format!("{ptr}/parameters/{i}");
+        let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+        let loc = p.get("in").and_then(Value::as_str).unwrap_or_default();
+        let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+        let required = p.get("required") == Some(&Value::Bool(true)) || loc == "path";
+        let doc = p
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let style = p.get("style").and_then(Value::as_str).unwrap_or("");
+        let (ty, place) = match loc {
+            "path" => (scalar_type(&schema, cx).0, Place::Path),
+            "query" if style == "deepObject" => (quote!(QueryFilter), Place::DeepObject),
+            "query" if schema.get("type").and_then(Value::as_str) == Some("array") => {
+                let items = schema.get("items").cloned().unwrap_or(Value::Null);
+                let (t, _) = scalar_type(&items, cx);
+                (quote!(Vec<#t>), Place::QueryArray)
+            }
+            "query" => (scalar_type(&schema, cx).0, Place::Query),
+            "header" | "cookie" => continue,
+            other => {
+                return Err(GenError::new(
+                    &op.file,
+                    format!("{pptr}/in"),
+                    format!("unsupported parameter location `{other}`"),
+                    "parameters may be in path, query, header or cookie",
+                ))
+            }
+        };
+        if matches!(place, Place::DeepObject) && schema.get("properties").is_none() {
+            return Err(GenError::new(
+                &op.file,
+                format!("{pptr}/schema"),
+                "a deepObject parameter without `properties`",
+                "give the filter object its operator properties (eq, contains, in, …)",
+            ));
+        }
+        fields.push(Field {
+            wire: name.to_owned(),
+            ident: ident_for(name, &mut taken),
+            ty,
+            required,
+            place,
+            doc,
+        });
+    }
+
+    if let Some(body) = op.op.get("requestBody") {
+        let content = body.get("content").and_then(Value::as_object);
+        let required = body.get("required") == Some(&Value::Bool(true));
+        if let Some(schema) = content
+            .and_then(|c| c.get("application/json"))
+            .and_then(|c| c.get("schema"))
+        {
+            let (ty, nullable) = json_body_type(schema, cx);
+            fields.push(Field {
+                wire: "body".into(),
+                ident: ident_for("body", &mut taken),
+                ty,
+                required: required && !nullable,
+                place: Place::Json,
+                doc: body
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("The JSON body.")
+                    .to_owned(),
+            });
+        } else if let Some(schema) = content
+            .and_then(|c| c.get("multipart/form-data"))
+            .and_then(|c| c.get("schema"))
+        {
+            let props = schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .ok_or_else(|| {
+                    GenError::new(
+                        &op.file,
+                        format!("{ptr}/requestBody/content/multipart~1form-data/schema"),
+                        "a multipart body without `properties`",
+                        "describe each form part as a property",
+                    )
+                })?;
+            let req: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for (name, s) in props {
+                let is_file = s.get("$ref").is_some()
+                    || s.get("format").and_then(Value::as_str) == Some("binary");
+                let ty = if is_file {
+                    quote!(FilePart)
+                } else {
+                    quote!(String)
+                };
+                fields.push(Field {
+                    wire: name.clone(),
+                    ident: ident_for(name, &mut taken),
+                    ty,
+                    required: req.contains(&name.as_str()),
+                    place: Place::Multipart,
+                    doc: format!("The `{name}` form part."),
+                });
+            }
+        } else if let Some(c) = content {
+            let kinds: Vec<&String> = c.keys().collect();
+            return Err(GenError::new(
+                &op.file,
+                format!("{ptr}/requestBody/content"),
+                format!("unsupported request content type(s) {kinds:?}"),
+                "the generator supports application/json and multipart/form-data bodies",
+            ));
+        }
+    }
+
+    // Success response: the lowest 2xx status.
+    let responses = op.op.get("responses").and_then(Value::as_object);
+    let success = responses.and_then(|r| {
+        let mut codes: Vec<&String> = r.keys().filter(|k| k.starts_with('2')).collect();
+        codes.sort();
+        codes.first().map(|c| &r[c.as_str()])
+    });
+    let (output, decode, accept) = match success
+        .and_then(|s| s.get("content"))
+        .and_then(Value::as_object)
+    {
+        Some(c) if c.contains_key("application/json") => {
+            let schema = c["application/json"]
+                .get("schema")
+                .cloned()
+                .unwrap_or(Value::Null);
+            let t = response_type(&schema, cx);
+            (
+                t,
+                quote!(crate::request::decode_json(bytes)),
+                "application/json".to_owned(),
+            )
+        }
+        Some(c) if !c.is_empty() => {
+            let media = c.keys().next().expect("non-empty").clone();
+            (
+                quote!(Vec<u8>),
+                quote!(crate::request::decode_bytes(bytes)),
+                media,
+            )
+        }
+        _ => (
+            quote!(()),
+            quote!(crate::request::decode_empty(bytes)),
+            "application/json".to_owned(),
+        ),
+    };
+
+    let method = match op.method.as_str() {
+        "get" => quote!(Method::Get),
+        "post" => quote!(Method::Post),
+        "put" => quote!(Method::Put),
+        "patch" => quote!(Method::Patch),
+        _ => quote!(Method::Delete),
+    };
+    let id = &op.id;
+    let template = &op.path;
+
+    // Path: substitute each `{param}` with its encoded value.
+    let mut fmt_parts = String::new();
+    let mut fmt_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| {
+            GenError::new(
+                &op.file,
+                &ptr,
+                "unbalanced `{` in the path",
+                "fix the path template",
+            )
+        })?;
+        fmt_parts.push_str(&rest[..start]);
+        fmt_parts.push_str("{}");
+        let pname = &rest[start + 1..end];
+        let f = fields
+            .iter()
+            .find(|f| matches!(f.place, Place::Path) && f.wire == pname)
+            .ok_or_else(|| {
+                GenError::new(
+                    &op.file,
+                    &ptr,
+                    format!("path parameter `{pname}` is not declared"),
+                    "declare it under `parameters` with `in: path`",
+                )
+            })?;
+        let ident = &f.ident;
+        fmt_args.push(quote!(crate::request::encode_path_segment(&self.#ident.to_string())));
+        rest = &rest[end + 1..];
+    }
+    fmt_parts.push_str(rest);
+
+    let decls = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let ty = &f.ty;
+        let doc = if f.doc.is_empty() {
+            format!("`{}`", f.wire)
+        } else {
+            format!("`{}`: {}", f.wire, f.doc)
+        };
+        let ty = match (&f.place, f.required) {
+            (Place::QueryArray, _) => quote!(#ty),
+            (_, true) => quote!(#ty),
+            (_, false) => quote!(Option<#ty>),
+        };
+        quote! { #[doc = #doc] pub #ident: #ty, }
+    });
+
+    let ctor_args: Vec<_> = fields
+        .iter()
+        .filter(|f| f.required && !matches!(f.place, Place::QueryArray))
+        .map(|f| {
+            let ident = &f.ident;
+            let ty = &f.ty;
+            if matches!(f.place, Place::Path) && ty.to_string() == "String" {
+                quote!(#ident: impl Into<String>)
+            } else {
+                quote!(#ident: #ty)
+            }
+        })
+        .collect();
+    let ctor_inits = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.required && !matches!(f.place, Place::QueryArray) {
+            if matches!(f.place, Place::Path) && f.ty.to_string() == "String" {
+                quote!(#ident: #ident.into(),)
+            } else {
+                quote!(#ident,)
+            }
+        } else {
+            quote!(#ident: Default::default(),)
+        }
+    });
+
+    let query_stmts: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let ident = &f.ident;
+            let wire = &f.wire;
+            match (&f.place, f.required) {
+                (Place::Query, true) => {
+                    Some(quote! { q.push((#wire.to_owned(), self.#ident.to_string())); })
+                }
+                (Place::Query, false) => Some(quote! {
+                    if let Some(v) = &self.#ident { q.push((#wire.to_owned(), v.to_string())); }
+                }),
+                (Place::QueryArray, _) => Some(quote! {
+                    for v in &self.#ident { q.push((#wire.to_owned(), v.to_string())); }
+                }),
+                (Place::DeepObject, true) => Some(quote! { self.#ident.encode(#wire, &mut q); }),
+                (Place::DeepObject, false) => Some(quote! {
+                    if let Some(f) = &self.#ident { f.encode(#wire, &mut q); }
+                }),
+                _ => None,
+            }
+        })
+        .collect();
+    let query_fn = if query_stmts.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn query(&self) -> Vec<(String, String)> {
+                let mut q = Vec::new();
+                #(#query_stmts)*
+                q
+            }
+        }
+    };
+
+    let json_field = fields.iter().find(|f| matches!(f.place, Place::Json));
+    let parts: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(f.place, Place::Multipart))
+        .collect();
+    let body_fn = if let Some(f) = json_field {
+        let ident = &f.ident;
+        if f.required {
+            quote! { fn body(&self) -> RequestBody { crate::request::encode_json(&self.#ident) } }
+        } else {
+            quote! {
+                fn body(&self) -> RequestBody {
+                    match &self.#ident {
+                        Some(b) => crate::request::encode_json(b),
+                        None => RequestBody::Empty,
+                    }
+                }
+            }
+        }
+    } else if !parts.is_empty() {
+        let pushes = parts.iter().map(|f| {
+            let ident = &f.ident;
+            let wire = &f.wire;
+            let to_part = if f.ty.to_string() == "FilePart" {
+                quote!(v.clone())
+            } else {
+                quote!(FilePart {
+                    source: crate::request::FileSource::Bytes(v.as_bytes().to_vec()),
+                    file_name: String::new(),
+                    content_type: "text/plain".into(),
+                })
+            };
+            if f.required {
+                quote! { { let v = &self.#ident; parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+            } else {
+                quote! { if let Some(v) = &self.#ident { parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+            }
+        });
+        quote! {
+            fn body(&self) -> RequestBody {
+                let mut parts = Vec::new();
+                #(#pushes)*
+                RequestBody::Multipart(parts)
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let summary = op
+        .op
+        .get("summary")
+        .or_else(|| op.op.get("description"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let mut doc = Vec::new();
+    for l in naming::doc_lines(&summary) {
+        doc.push(quote!(#[doc = #l]));
+    }
+    let headline = format!(
+        "`{} {}` (operation `{}`, from `{}`).",
+        op.method.to_ascii_uppercase(),
+        op.path,
+        op.id,
+        op.file
+    );
+    if !doc.is_empty() {
+        doc.push(quote!(#[doc = ""]));
+    }
+    doc.push(quote!(#[doc = #headline]));
+    let accept_const = if accept == "application/json" {
+        quote!()
+    } else {
+        quote!(const ACCEPT: &'static str = #accept;)
+    };
+
+    Ok(quote! {
+        #(#doc)*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #struct_name {
+            #(#decls)*
+        }
+
+        impl #struct_name {
+            /// A request with the required parameters; optional ones start unset.
+            pub fn new(#(#ctor_args),*) -> Self {
+                #struct_name { #(#ctor_inits)* }
+            }
+        }
+
+        impl Operation for #struct_name {
+            type Output = #output;
+            const ID: &'static str = #id;
+            const METHOD: Method = #method;
+            const PATH_TEMPLATE: &'static str = #template;
+            #accept_const
+
+            fn path(&self) -> String {
+                format!(#fmt_parts, #(#fmt_args),*)
+            }
+
+            #query_fn
+            #body_fn
+
+            fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError> {
+                #decode
+            }
+        }
+    })
+}
+
+fn json_body_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return (cx.model(r), false);
+    }
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    for key in ["oneOf", "allOf"] {
+        if let Some(items) = schema.get(key).and_then(Value::as_array) {
+            if items.len() == 1 {
+                if let Some(r) = items[0].get("$ref").and_then(Value::as_str) {
+                    return (cx.model(r), nullable);
+                }
+            }
+        }
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => (quote!(String), nullable),
+        _ => (quote!(::serde_json::Value), nullable),
+    }
+}
+
+fn response_type(schema: &Value, cx: &Context<'_>) -> TokenStream {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return cx.model(r);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let items = schema.get("items").cloned().unwrap_or(Value::Null);
+            let inner = response_type(&items, cx);
+            quote!(Vec<#inner>)
+        }
+        Some("string") => quote!(String),
+        _ => quote!(::serde_json::Value),
+    }
+}
