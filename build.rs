@@ -24,7 +24,10 @@ fn main() {
     let generated = match rapidata_codegen::generate_dir(&dir) {
         Ok(g) => g,
         Err(e) => {
-            eprintln!("error: cannot generate the Rapidata API bindings from {}", dir.display());
+            eprintln!(
+                "error: cannot generate the Rapidata API bindings from {}",
+                dir.display()
+            );
             eprintln!("  {e}");
             std::process::exit(1);
         }
@@ -35,14 +38,8 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     write_if_changed(&out.join("types.rs"), &generated.types);
     write_if_changed(&out.join("operations.rs"), &generated.operations);
-    println!(
-        "cargo:rustc-env=RAPIDATA_SPEC_FILES={}",
-        generated.files.join(",")
-    );
-    println!(
-        "cargo:rustc-env=RAPIDATA_OPERATION_COUNT={}",
-        generated.operation_count
-    );
+    // Where the bindings came from, for `rapidata::api::SPEC_DIR` and the tests.
+    println!("cargo:rustc-env=RAPIDATA_SPEC_DIR_USED={}", dir.display());
 }
 
 /// Leaves the file (and its mtime) alone when the content is the same.

@@ -63,11 +63,20 @@ impl Context<'_> {
 /// Emits the operations module.
 pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Result<TokenStream, GenError> {
     let mut items = Vec::new();
+    let mut index = Vec::new();
     for op in ops {
         items.push(operation(op, cx)?);
+        let id = &op.id;
+        let path = &op.path;
+        let method = method_tokens(&op.method);
+        index.push(quote!((#id, #method, #path)));
     }
     Ok(quote! {
         use crate::request::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+
+        /// Every generated operation as (operation id, method, path template), sorted by path.
+        pub const OPERATIONS: &[(&str, Method, &str)] = &[#(#index),*];
+
         #(#items)*
     })
 }
@@ -273,19 +282,12 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         ),
     };
 
-    let method = match op.method.as_str() {
-        "get" => quote!(Method::Get),
-        "post" => quote!(Method::Post),
-        "put" => quote!(Method::Put),
-        "patch" => quote!(Method::Patch),
-        _ => quote!(Method::Delete),
-    };
+    let method = method_tokens(&op.method);
     let id = &op.id;
     let template = &op.path;
 
     // Path: substitute each `{param}` with its encoded value.
-    let mut fmt_parts = String::new();
-    let mut fmt_args = Vec::new();
+    let mut path_stmts = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| {
@@ -296,8 +298,10 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 "fix the path template",
             )
         })?;
-        fmt_parts.push_str(&rest[..start]);
-        fmt_parts.push_str("{}");
+        let lit = &rest[..start];
+        if !lit.is_empty() {
+            path_stmts.push(quote!(p.push_str(#lit);));
+        }
         let pname = &rest[start + 1..end];
         let f = fields
             .iter()
@@ -311,10 +315,14 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 )
             })?;
         let ident = &f.ident;
-        fmt_args.push(quote!(crate::request::encode_path_segment(&self.#ident.to_string())));
+        path_stmts.push(
+            quote!(p.push_str(&crate::request::encode_path_segment(&self.#ident.to_string()));),
+        );
         rest = &rest[end + 1..];
     }
-    fmt_parts.push_str(rest);
+    if !rest.is_empty() {
+        path_stmts.push(quote!(p.push_str(#rest);));
+    }
 
     let decls = fields.iter().map(|f| {
         let ident = &f.ident;
@@ -338,7 +346,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         .map(|f| {
             let ident = &f.ident;
             let ty = &f.ty;
-            if matches!(f.place, Place::Path) && ty.to_string() == "String" {
+            if matches!(f.place, Place::Path | Place::Query) && ty.to_string() == "String" {
                 quote!(#ident: impl Into<String>)
             } else {
                 quote!(#ident: #ty)
@@ -348,7 +356,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
     let ctor_inits = fields.iter().map(|f| {
         let ident = &f.ident;
         if f.required && !matches!(f.place, Place::QueryArray) {
-            if matches!(f.place, Place::Path) && f.ty.to_string() == "String" {
+            if matches!(f.place, Place::Path | Place::Query) && f.ty.to_string() == "String" {
                 quote!(#ident: #ident.into(),)
             } else {
                 quote!(#ident,)
@@ -492,7 +500,9 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             #accept_const
 
             fn path(&self) -> String {
-                format!(#fmt_parts, #(#fmt_args),*)
+                let mut p = String::new();
+                #(#path_stmts)*
+                p
             }
 
             #query_fn
@@ -503,6 +513,16 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             }
         }
     })
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    match method {
+        "get" => quote!(Method::Get),
+        "post" => quote!(Method::Post),
+        "put" => quote!(Method::Put),
+        "patch" => quote!(Method::Patch),
+        _ => quote!(Method::Delete),
+    }
 }
 
 fn json_body_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
@@ -537,5 +557,118 @@ fn response_type(schema: &Value, cx: &Context<'_>) -> TokenStream {
         }
         Some("string") => quote!(String),
         _ => quote!(::serde_json::Value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_documents, Document};
+    use serde_json::json;
+
+    fn gen(paths: serde_json::Value, schemas: serde_json::Value) -> String {
+        let doc = Document {
+            file: "t.openapi.json".into(),
+            value: json!({"openapi": "3.0.4", "paths": paths, "components": {"schemas": schemas}}),
+        };
+        generate_documents(vec![doc]).unwrap().operations
+    }
+
+    #[test]
+    fn deep_object_parameters_become_query_filters() {
+        let out = gen(
+            json!({"/things": {"get": {"parameters": [
+                {"name": "name", "in": "query", "style": "deepObject", "explode": true,
+                 "schema": {"type": "object", "properties": {"eq": {"type": "string"}}}},
+                {"name": "sort", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "page", "in": "query", "schema": {"type": "integer"}}
+            ], "responses": {"200": {"description": "ok"}}}}}),
+            json!({}),
+        );
+        assert!(out.contains("pub name: Option<QueryFilter>"), "{out}");
+        assert!(out.contains("f.encode(\"name\", &mut q)"), "{out}");
+        assert!(out.contains("pub sort: Vec<String>"), "{out}");
+        assert!(out.contains("pub page: Option<i64>"), "{out}");
+    }
+
+    #[test]
+    fn multipart_bodies_become_file_parts() {
+        let out = gen(
+            json!({"/upload": {"post": {"requestBody": {"required": true, "content": {
+                "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                    "properties": {"file": {"$ref": "#/components/schemas/IFormFile"}}}}}},
+                "responses": {"200": {"description": "ok"}}}}}),
+            json!({"IFormFile": {"type": "string", "format": "binary"}}),
+        );
+        assert!(out.contains("pub file: FilePart"), "{out}");
+        assert!(out.contains("RequestBody::Multipart(parts)"), "{out}");
+    }
+
+    #[test]
+    fn only_the_success_response_is_typed() {
+        let out = gen(
+            json!({"/x/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+                "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "409": {"description": "conflict", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Other"}}}},
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+            }}}}),
+            json!({
+                "Problem": {"type": "object", "properties": {"title": {"type": "string"}}},
+                "Other": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "Thing": {"type": "object", "properties": {"id": {"type": "string"}}}
+            }),
+        );
+        assert!(out.contains("type Output = super::types::Thing;"), "{out}");
+        assert!(out.contains("pub struct GetXById"), "{out}");
+        assert!(out.contains("crate::request::encode_path_segment"), "{out}");
+    }
+
+    #[test]
+    fn binary_responses_decode_to_bytes() {
+        let out = gen(
+            json!({"/file": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}),
+            json!({}),
+        );
+        assert!(out.contains("type Output = Vec<u8>;"), "{out}");
+        assert!(
+            out.contains("const ACCEPT: &'static str = \"application/octet-stream\";"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn any_3_0_version_is_accepted() {
+        for v in ["3.0.0", "3.0.1", "3.0.3", "3.0.4"] {
+            let doc = Document {
+                file: "v.json".into(),
+                value: json!({"openapi": v, "paths": {"/a": {"get": {"responses": {}}}}}),
+            };
+            assert_eq!(generate_documents(vec![doc]).unwrap().operation_count, 1);
+        }
+    }
+
+    #[test]
+    fn undeclared_path_parameters_are_reported() {
+        let doc = Document {
+            file: "p.json".into(),
+            value: json!({"openapi": "3.0.4", "paths": {"/a/{id}": {"get": {"responses": {}}}}}),
+        };
+        let e = generate_documents(vec![doc]).unwrap_err();
+        assert!(e.message.contains("`id`"), "{e}");
+        assert_eq!(e.pointer, "/paths/~1a~1{id}/get");
+    }
+
+    #[test]
+    fn unsupported_request_media_types_are_reported() {
+        let doc = Document {
+            file: "m.json".into(),
+            value: json!({"openapi": "3.0.4", "paths": {"/a": {"post": {
+                "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
+                "responses": {}}}}}),
+        };
+        let e = generate_documents(vec![doc]).unwrap_err();
+        assert!(e.to_string().contains("application/xml"), "{e}");
     }
 }
