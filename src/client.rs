@@ -1,5 +1,908 @@
-//! (in progress)
-/// placeholder
-pub struct Client;
-/// placeholder
-pub struct ClientBuilder;
+//! [`Client`] and [`ClientBuilder`]: credentials, environment, and sending operations.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::{AccessToken, Auth, Secret, TokenSource, TOKEN_PATH};
+use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
+use crate::error::{
+    ApiError, ConfigError, Error, OperationInfo, ResponseDecodeError, Result, TransportError,
+};
+use crate::request::{encode_query, Operation, RequestBody};
+use crate::retry::{RetryMode, RetryPolicy};
+use crate::transport::{HttpRequest, Outcome, Payload, Timeouts, Transport, X_CLIENT};
+
+/// The environment used when none is configured.
+pub const DEFAULT_ENVIRONMENT: &str = "rapidata.ai";
+/// The default number of parallel workers for uploads and datapoint creation.
+pub const DEFAULT_MAX_WORKERS: usize = 25;
+
+const ENV_ENVIRONMENT: &str = "RAPIDATA_ENVIRONMENT";
+/// Case-sensitive, like the official SDK's `RAPIDATA_<fieldName>` overrides.
+const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
+
+/// A connection to the Rapidata API.
+///
+/// Cheap to clone (an `Arc` inside) and safe to share between threads; clones share the
+/// connection pool and the cached access token. Build one with [`Client::new`] (credentials
+/// and environment from the environment variables or the credentials file) or
+/// [`Client::builder`].
+///
+/// Every API call goes through [`send`](Client::send), which executes any generated
+/// operation from [`crate::api::operations`] with authentication, retries and error
+/// mapping.
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// println!("talking to {}", client.api_url());
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+///
+/// # Logging
+///
+/// Through the `log` facade: every attempt at `debug` level (method, path, status,
+/// duration, attempt number), every retry at `warn` level. Headers, tokens and secrets are
+/// never logged. One caveat outside this crate: at `trace` level the HTTP library's
+/// protocol crate (`ureq_proto`) dumps the raw request bytes, `Authorization` header
+/// included, so keep `trace` off for `ureq_proto` wherever logs are kept.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    environment: String,
+    api_url: String,
+    auth_url: String,
+    app_url: String,
+    max_workers: usize,
+    credential_source: CredentialSource,
+    token_leeway: Duration,
+    timeouts: Timeouts,
+    transport: Transport,
+    auth: Auth,
+    /// Uploaded assets (item → server file name), shared by clones of the client.
+    asset_cache: crate::asset::AssetCache,
+}
+
+/// Options for one [`Client::send_with`] call.
+///
+/// ```
+/// use rapidata::{RetryMode, SendOptions};
+///
+/// // This create-operation is deduplicated server-side, so repeating it is safe.
+/// let options = SendOptions::new().retry_mode(RetryMode::Always).max_attempts(6);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    retry_mode: RetryMode,
+    max_attempts: Option<u32>,
+}
+
+impl SendOptions {
+    /// The defaults: [`RetryMode::Auto`] and the client's attempt limit.
+    pub fn new() -> SendOptions {
+        SendOptions::default()
+    }
+
+    /// Which failures may be retried; see [`RetryMode`].
+    pub fn retry_mode(mut self, mode: RetryMode) -> SendOptions {
+        self.retry_mode = mode;
+        self
+    }
+
+    /// Attempts in total for this call (at least 1), instead of the client's
+    /// [`RetryPolicy::max_attempts`].
+    pub fn max_attempts(mut self, attempts: u32) -> SendOptions {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+}
+
+impl Client {
+    /// A client configured from the environment: the same as
+    /// `Client::builder().build()`.
+    ///
+    /// Credentials come from `RAPIDATA_TOKEN_FILE`, `RAPIDATA_CLIENT_ID` /
+    /// `RAPIDATA_CLIENT_SECRET` or `~/.config/rapidata/credentials.json` (see
+    /// [`ClientBuilder`] for the full order); the environment from `RAPIDATA_ENVIRONMENT`,
+    /// default `rapidata.ai`.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn new() -> Result<Client> {
+        Client::builder().build()
+    }
+
+    /// A builder to configure credentials, environment, URLs, timeouts and retries.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .client_credentials("my-client-id", "my-client-secret")
+    ///     .environment("rapidata.ai")
+    ///     .build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The environment domain, e.g. `rapidata.ai`.
+    pub fn environment(&self) -> &str {
+        &self.inner.environment
+    }
+
+    /// The API base URL without trailing slash, e.g. `https://api.rapidata.ai`.
+    pub fn api_url(&self) -> &str {
+        &self.inner.api_url
+    }
+
+    /// The auth server base URL without trailing slash, e.g. `https://auth.rapidata.ai`.
+    pub fn auth_url(&self) -> &str {
+        &self.inner.auth_url
+    }
+
+    /// The dashboard base URL without trailing slash, e.g. `https://app.rapidata.ai`.
+    pub fn app_url(&self) -> &str {
+        &self.inner.app_url
+    }
+
+    /// How many parallel workers bulk operations (uploads, datapoint creation) may use.
+    pub fn max_workers(&self) -> usize {
+        self.inner.max_workers
+    }
+
+    /// The per-client upload cache (see [`crate::asset`]).
+    pub(crate) fn asset_cache(&self) -> &crate::asset::AssetCache {
+        &self.inner.asset_cache
+    }
+
+    /// Where the credentials came from.
+    pub fn credential_source(&self) -> &CredentialSource {
+        &self.inner.credential_source
+    }
+
+    /// The retry limits and delays.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.transport.policy
+    }
+
+    /// A valid access token: the cached one, or a new one (client credentials exchanged
+    /// at the token endpoint, or the token file re-read) when it expires within the
+    /// leeway. Concurrent callers share one token request.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let token = client.get_token()?;
+    /// println!("{token:?}"); // AccessToken(***, expires_at=…)
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_token(&self) -> Result<AccessToken> {
+        self.inner.auth.token(&self.inner.transport)
+    }
+
+    /// Replaces the cached access token. With client credentials or a token file, a new
+    /// token is still obtained once this one expires.
+    pub fn set_token(&self, token: AccessToken) {
+        self.inner.auth.set(token);
+    }
+
+    /// Writes the current access token (obtaining one if needed) to `path` as JSON, so
+    /// other processes can use it through `RAPIDATA_TOKEN_FILE` or
+    /// [`ClientBuilder::token_file`] without holding the client secret. The file is
+    /// written atomically and readable only by its owner; see [`AccessToken::write_file`].
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// client.write_token_file("/tmp/rapidata/token.json")?;
+    /// // In a worker process:
+    /// let worker = rapidata::Client::builder().token_file("/tmp/rapidata/token.json").build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn write_token_file(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.get_token()?.write_file(path)
+    }
+
+    /// Sends an API operation and decodes its success response.
+    ///
+    /// The request goes to [`api_url`](Client::api_url) + the operation's path and query,
+    /// with `Authorization: Bearer …`, `X-Client: RapidataRustSDK/<version>` and the
+    /// operation's `Accept` header; JSON bodies as `application/json`, multipart bodies
+    /// streamed from disk. Transient failures are retried per the
+    /// [retry policy](crate::retry) in [`RetryMode::Auto`]; a 401 answer causes one token
+    /// refresh and one more try.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for a non-2xx answer (match on [`Error::status`] for "not ready"
+    /// answers such as 404 or 409), [`Error::Transport`] when no response arrived,
+    /// [`Error::Decode`] when the body does not fit `O::Output`, [`Error::Auth`] when no
+    /// token could be obtained.
+    ///
+    /// ```no_run
+    /// use rapidata::request::{decode_json, DecodeError, Method, Operation};
+    ///
+    /// /// A hand-written operation; generated ones look the same.
+    /// struct GetAudience { id: String }
+    ///
+    /// impl Operation for GetAudience {
+    ///     type Output = serde_json::Value;
+    ///     const ID: &'static str = "get_audience";
+    ///     const METHOD: Method = Method::Get;
+    ///     const PATH_TEMPLATE: &'static str = "/audience/{audienceId}";
+    ///     fn path(&self) -> String {
+    ///         format!("/audience/{}", rapidata::request::encode_path_segment(&self.id))
+    ///     }
+    ///     fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError> {
+    ///         decode_json(bytes)
+    ///     }
+    /// }
+    ///
+    /// let client = rapidata::Client::new()?;
+    /// match client.send(&GetAudience { id: "aud_123".into() }) {
+    ///     Ok(audience) => println!("{audience}"),
+    ///     Err(e) if e.status() == Some(404) => println!("no such audience"),
+    ///     Err(e) => return Err(e),
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
+        self.send_with(op, SendOptions::default())
+    }
+
+    /// [`send`](Client::send) with per-call options: the [`RetryMode`] and the attempt
+    /// limit.
+    ///
+    /// ```no_run
+    /// # use rapidata::request::{decode_empty, DecodeError, Method, Operation};
+    /// # struct CreateThing;
+    /// # impl Operation for CreateThing {
+    /// #     type Output = ();
+    /// #     const ID: &'static str = "create_thing";
+    /// #     const METHOD: Method = Method::Post;
+    /// #     const PATH_TEMPLATE: &'static str = "/thing";
+    /// #     fn path(&self) -> String { "/thing".into() }
+    /// #     fn decode(b: &[u8]) -> Result<(), DecodeError> { decode_empty(b) }
+    /// # }
+    /// use rapidata::{RetryMode, SendOptions};
+    ///
+    /// let client = rapidata::Client::new()?;
+    /// match client.send_with(&CreateThing, SendOptions::new().retry_mode(RetryMode::Auto)) {
+    ///     Err(e) if e.may_have_been_processed() => {
+    ///         // Look up whether the thing exists before creating it again.
+    ///     }
+    ///     other => other?,
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send_with<O: Operation>(&self, op: &O, options: SendOptions) -> Result<O::Output> {
+        let inner = &*self.inner;
+        let path = op.path();
+        let info = OperationInfo::new(O::ID, O::METHOD, path.clone());
+        let mut url = String::with_capacity(inner.api_url.len() + path.len());
+        url.push_str(&inner.api_url);
+        if !path.starts_with('/') {
+            url.push('/');
+        }
+        url.push_str(&path);
+        let query = op.query();
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&encode_query(&query));
+        }
+        let body = op.body();
+        let max_attempts = options
+            .max_attempts
+            .unwrap_or(inner.transport.policy.max_attempts);
+
+        let mut token = inner.auth.token(&inner.transport)?;
+        let mut attempts = 0u32;
+        let mut refreshed = false;
+        loop {
+            let payload = match &body {
+                RequestBody::Empty => Payload::Empty,
+                RequestBody::Json(bytes) => Payload::Bytes {
+                    content_type: "application/json",
+                    bytes,
+                },
+                RequestBody::Multipart(parts) => Payload::Multipart(parts),
+            };
+            let request = HttpRequest {
+                method: O::METHOD,
+                url: &url,
+                // Carries the token: never logged.
+                headers: vec![
+                    ("authorization", format!("Bearer {}", token.secret())),
+                    ("x-client", X_CLIENT.to_owned()),
+                    ("accept", O::ACCEPT.to_owned()),
+                ],
+                payload,
+            };
+            let (outcome, n) =
+                inner
+                    .transport
+                    .run(&info, options.retry_mode, max_attempts, || {
+                        inner.transport.execute(&request)
+                    })?;
+            attempts += n;
+            let resp = match outcome {
+                Outcome::Response(resp) => resp,
+                Outcome::Failed(e, class) => {
+                    return Err(TransportError::new(
+                        info,
+                        class.kind,
+                        class.sent,
+                        class.retryable,
+                        attempts,
+                        Box::new(e),
+                    )
+                    .into())
+                }
+            };
+            if resp.is_success() {
+                return O::decode(&resp.body).map_err(|e| {
+                    ResponseDecodeError::new(
+                        info.clone(),
+                        resp.status,
+                        resp.trace_id.clone(),
+                        attempts,
+                        e,
+                    )
+                    .into()
+                });
+            }
+            if resp.status == 401 && !refreshed {
+                refreshed = true;
+                if let Some(fresh) = inner.auth.replace_rejected(&token, &inner.transport)? {
+                    log::debug!(
+                        "{} {}: HTTP 401, retrying once with a new access token",
+                        info.method(),
+                        info.path()
+                    );
+                    token = fresh;
+                    continue;
+                }
+            }
+            return Err(ApiError::new(
+                info,
+                resp.status,
+                resp.trace_id,
+                &resp.body,
+                resp.retry_after,
+                attempts,
+            )
+            .into());
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        f.debug_struct("Client")
+            .field("environment", &i.environment)
+            .field("api_url", &i.api_url)
+            .field("auth_url", &i.auth_url)
+            .field("app_url", &i.app_url)
+            .field("credentials", &format_args!("{}", i.credential_source))
+            .field("max_workers", &i.max_workers)
+            .field("token_leeway", &i.token_leeway)
+            .field("connect_timeout", &i.timeouts.connect)
+            .field("timeout", &i.timeouts.io)
+            .field("retry_policy", &i.transport.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+///
+/// Every setting is optional. Credentials are looked for in this order (first match wins;
+/// the official Python SDK's order):
+///
+/// 1. [`token`](ClientBuilder::token);
+/// 2. [`token_file`](ClientBuilder::token_file), else the file named by
+///    `RAPIDATA_TOKEN_FILE` — re-read whenever the token in memory has expired;
+/// 3. [`client_credentials`](ClientBuilder::client_credentials);
+/// 4. `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET` (empty counts as unset);
+/// 5. `credentials.json` in [`config_dir`](ClientBuilder::config_dir) (default
+///    `$HOME/.config/rapidata`), the official SDK's credential store: the entry for the
+///    auth URL, the one used last when there are several.
+///
+/// When none gives credentials, [`build`](ClientBuilder::build) fails with
+/// [`ConfigError::MissingCredentials`], listing what was tried.
+///
+/// The environment is [`environment`](ClientBuilder::environment), else
+/// `RAPIDATA_ENVIRONMENT`, else `rapidata.ai`; it sets the API (`https://api.<env>`), auth
+/// (`https://auth.<env>`) and dashboard (`https://app.<env>`) URLs, each of which can be
+/// overridden. Plain `http://` is refused except for loopback hosts.
+///
+/// `Debug` output never shows the client secret or the token.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// let client = rapidata::Client::builder()
+///     .environment("rapidata.ai")
+///     .timeout(Duration::from_secs(60))
+///     .max_attempts(6)
+///     .max_workers(8)
+///     .build()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    token: Option<AccessToken>,
+    token_file: Option<PathBuf>,
+    client_credentials: Option<(String, Secret)>,
+    config_dir: Option<PathBuf>,
+    environment: Option<String>,
+    api_url: Option<String>,
+    auth_url: Option<String>,
+    app_url: Option<String>,
+    max_workers: Option<usize>,
+    token_leeway: Duration,
+    timeouts: Timeouts,
+    policy: RetryPolicy,
+    env: Option<EnvLookup>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder::new()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every setting at its default.
+    pub fn new() -> ClientBuilder {
+        ClientBuilder {
+            token: None,
+            token_file: None,
+            client_credentials: None,
+            config_dir: None,
+            environment: None,
+            api_url: None,
+            auth_url: None,
+            app_url: None,
+            max_workers: None,
+            token_leeway: Duration::from_secs(60),
+            timeouts: Timeouts::default(),
+            policy: RetryPolicy::default(),
+            env: None,
+        }
+    }
+
+    /// Uses this access token as it is (no token exchange, never refreshed).
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder().token("eyJhbGciOi...").build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn token(mut self, token: impl Into<AccessToken>) -> ClientBuilder {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Reads the access token from this JSON file (as written by
+    /// [`Client::write_token_file`]), and again whenever the token in memory has expired.
+    /// Overrides `RAPIDATA_TOKEN_FILE`.
+    pub fn token_file(mut self, path: impl Into<PathBuf>) -> ClientBuilder {
+        self.token_file = Some(path.into());
+        self
+    }
+
+    /// Authenticates with this client id and secret (an API key from the dashboard).
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> ClientBuilder {
+        self.client_credentials = Some((client_id.into(), Secret::new(client_secret)));
+        self
+    }
+
+    /// The directory holding `credentials.json` (default `$HOME/.config/rapidata`).
+    pub fn config_dir(mut self, dir: impl Into<PathBuf>) -> ClientBuilder {
+        self.config_dir = Some(dir.into());
+        self
+    }
+
+    /// The environment domain (default `RAPIDATA_ENVIRONMENT`, else `rapidata.ai`).
+    pub fn environment(mut self, environment: impl Into<String>) -> ClientBuilder {
+        self.environment = Some(environment.into());
+        self
+    }
+
+    /// The API base URL (default `https://api.<environment>`).
+    pub fn api_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// The auth server base URL; tokens come from `<auth_url>/connect/token` (default
+    /// `https://auth.<environment>`).
+    pub fn auth_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.auth_url = Some(url.into());
+        self
+    }
+
+    /// The dashboard base URL used for links (default `https://app.<environment>`).
+    pub fn app_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.app_url = Some(url.into());
+        self
+    }
+
+    /// Parallel workers for bulk operations (default `RAPIDATA_maxWorkers`, else 25; at
+    /// least 1).
+    pub fn max_workers(mut self, workers: usize) -> ClientBuilder {
+        self.max_workers = Some(workers);
+        self
+    }
+
+    /// Obtain a new token when the current one expires within this margin (default
+    /// 60 s).
+    pub fn token_leeway(mut self, leeway: Duration) -> ClientBuilder {
+        self.token_leeway = leeway;
+        self
+    }
+
+    /// Time allowed to establish a connection, DNS and TLS included (default 15 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Time allowed for the server to answer, and for any single read or write of the
+    /// body to make progress (default 120 s).
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeouts.io = timeout;
+        self
+    }
+
+    /// Attempts per request in total, the first included (default 4; at least 1). See
+    /// [`crate::retry`] for what is retried.
+    pub fn max_attempts(mut self, attempts: u32) -> ClientBuilder {
+        self.policy.max_attempts = attempts;
+        self
+    }
+
+    /// Base of the exponential backoff between attempts (default 0.5 s).
+    pub fn backoff_base(mut self, base: Duration) -> ClientBuilder {
+        self.policy.backoff_base = base;
+        self
+    }
+
+    /// Largest backoff ceiling between attempts (default 30 s).
+    pub fn backoff_max(mut self, max: Duration) -> ClientBuilder {
+        self.policy.backoff_max = max;
+        self
+    }
+
+    /// Longest `Retry-After` delay honoured; longer ones are cut to it (default 60 s).
+    pub fn retry_after_cap(mut self, cap: Duration) -> ClientBuilder {
+        self.policy.retry_after_cap = cap;
+        self
+    }
+
+    /// Where environment variables (`RAPIDATA_*`, `HOME`) are read from; default the
+    /// process environment. Useful to isolate a client from the environment:
+    ///
+    /// ```
+    /// let err = rapidata::Client::builder()
+    ///     .env_lookup(|_| None) // ignore the process environment
+    ///     .config_dir("/nonexistent")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("no Rapidata credentials found"));
+    /// ```
+    pub fn env_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> ClientBuilder {
+        self.env = Some(Arc::new(lookup));
+        self
+    }
+
+    /// Checks the settings, finds the credentials and builds the client. No network
+    /// request is made; the first token is fetched with the first API call (or
+    /// [`Client::get_token`]). A token file is read now, so a missing file fails here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for missing credentials, an invalid environment or URL, plain
+    /// `http://` to a non-loopback host, or a setting out of range; [`Error::Io`] or
+    /// [`Error::Config`] for an unreadable token or credentials file.
+    pub fn build(self) -> Result<Client> {
+        let env = self.env.clone().unwrap_or_else(credentials::process_env);
+
+        let environment = match &self.environment {
+            Some(e) => e.clone(),
+            None => credentials::env_value(&env, ENV_ENVIRONMENT)
+                .unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_owned()),
+        };
+        let environment = validate_environment(&environment)?;
+        let base = |setting: &'static str, given: &Option<String>, host: &str| match given {
+            Some(url) => validate_base_url(setting, url),
+            None => Ok(format!("https://{host}.{environment}")),
+        };
+        let api_url = base("api_url", &self.api_url, "api")?;
+        let auth_url = base("auth_url", &self.auth_url, "auth")?;
+        let app_url = base("app_url", &self.app_url, "app")?;
+
+        let max_workers = match self.max_workers {
+            Some(n) => n,
+            None => match credentials::env_value(&env, ENV_MAX_WORKERS) {
+                Some(v) => v.trim().parse::<usize>().map_err(|_| {
+                    Error::from(ConfigError::InvalidSetting {
+                        setting: ENV_MAX_WORKERS.to_owned(),
+                        value: format!("{v:?}"),
+                        reason: "must be a whole number of at least 1".to_owned(),
+                    })
+                })?,
+                None => DEFAULT_MAX_WORKERS,
+            },
+        };
+        if max_workers == 0 {
+            return Err(invalid_setting("max_workers", 0, "must be at least 1"));
+        }
+        if max_workers > 200 {
+            log::warn!("max_workers = {max_workers} is high; the API may rate-limit such bursts");
+        }
+        if self.policy.max_attempts == 0 {
+            return Err(invalid_setting(
+                "max_attempts",
+                0,
+                "must be at least 1 (1 = no retries)",
+            ));
+        }
+        if self.timeouts.connect.is_zero() {
+            return Err(invalid_setting(
+                "connect_timeout",
+                "0s",
+                "must be longer than zero",
+            ));
+        }
+        if self.timeouts.io.is_zero() {
+            return Err(invalid_setting("timeout", "0s", "must be longer than zero"));
+        }
+        let mut policy = self.policy.clone();
+        if policy.backoff_max < policy.backoff_base {
+            policy.backoff_max = policy.backoff_base;
+        }
+
+        let inputs = Inputs {
+            token: self.token.as_ref(),
+            token_file: self.token_file.as_deref(),
+            client_credentials: self
+                .client_credentials
+                .as_ref()
+                .map(|(id, secret)| (id.as_str(), secret)),
+            config_dir: self.config_dir.as_deref(),
+            auth_url: &auth_url,
+            dashboard_url: &app_url,
+            env: &env,
+        };
+        let (resolved, credential_source) = credentials::resolve(&inputs)?;
+        let auth = match resolved {
+            Resolved::Token(t) => Auth::new(TokenSource::Static, self.token_leeway, Some(t)),
+            Resolved::TokenFile(path) => {
+                let first = AccessToken::read_file(&path)?;
+                Auth::new(TokenSource::File(path), self.token_leeway, Some(first))
+            }
+            Resolved::ClientCredentials { client_id, secret } => Auth::new(
+                TokenSource::ClientCredentials {
+                    token_url: format!("{auth_url}{TOKEN_PATH}"),
+                    client_id,
+                    secret,
+                },
+                self.token_leeway,
+                None,
+            ),
+        };
+        log::debug!(
+            "rapidata client for {environment} ({api_url}); credentials: {credential_source}"
+        );
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                environment,
+                api_url,
+                auth_url,
+                app_url,
+                max_workers,
+                credential_source,
+                token_leeway: self.token_leeway,
+                timeouts: self.timeouts,
+                transport: Transport::new(self.timeouts, policy),
+                auth,
+                asset_cache: crate::asset::AssetCache::default(),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("token_file", &self.token_file)
+            .field(
+                "client_credentials",
+                &self
+                    .client_credentials
+                    .as_ref()
+                    .map(|(id, secret)| (id, secret)),
+            )
+            .field("config_dir", &self.config_dir)
+            .field("environment", &self.environment)
+            .field("api_url", &self.api_url)
+            .field("auth_url", &self.auth_url)
+            .field("app_url", &self.app_url)
+            .field("max_workers", &self.max_workers)
+            .field("token_leeway", &self.token_leeway)
+            .field("connect_timeout", &self.timeouts.connect)
+            .field("timeout", &self.timeouts.io)
+            .field("retry_policy", &self.policy)
+            .field(
+                "env_lookup",
+                &if self.env.is_some() {
+                    "custom"
+                } else {
+                    "process environment"
+                },
+            )
+            .finish()
+    }
+}
+
+fn invalid_setting(setting: &str, value: impl fmt::Display, reason: &str) -> Error {
+    ConfigError::InvalidSetting {
+        setting: setting.to_owned(),
+        value: value.to_string(),
+        reason: reason.to_owned(),
+    }
+    .into()
+}
+
+/// Checks an environment domain such as `rapidata.ai`.
+fn validate_environment(value: &str) -> Result<String> {
+    let env = value.trim().to_ascii_lowercase();
+    let invalid = |reason: &str| {
+        Error::from(ConfigError::InvalidEnvironment {
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
+    if env.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if env.contains("://") || env.contains('/') {
+        return Err(invalid("give the bare domain, not a URL"));
+    }
+    if !env
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    {
+        return Err(invalid("only letters, digits, `-` and `.` are allowed"));
+    }
+    if env.starts_with(['.', '-']) || env.ends_with(['.', '-']) || env.contains("..") {
+        return Err(invalid("it is not a valid domain name"));
+    }
+    Ok(env)
+}
+
+/// Checks a base URL: `https://`, or `http://` to a loopback host; no user info, query or
+/// fragment. Returns it without trailing slashes.
+fn validate_base_url(setting: &'static str, url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let invalid = |shown: &str, reason: &str| {
+        Error::from(ConfigError::InvalidUrl {
+            setting,
+            url: shown.to_owned(),
+            reason: reason.to_owned(),
+        })
+    };
+    let uri: ureq::http::Uri = trimmed
+        .parse()
+        .map_err(|_| invalid(trimmed, "not a valid URL"))?;
+    let Some(authority) = uri.authority() else {
+        return Err(invalid(
+            trimmed,
+            "it has no host (expected e.g. https://api.rapidata.ai)",
+        ));
+    };
+    if authority.as_str().contains('@') {
+        // Do not echo user info: it may hold a password.
+        return Err(invalid(
+            &format!(
+                "{}://…@{}",
+                uri.scheme_str().unwrap_or("?"),
+                authority.host()
+            ),
+            "credentials in the URL are not supported",
+        ));
+    }
+    if uri.query().is_some() || trimmed.contains('#') {
+        return Err(invalid(
+            trimmed,
+            "a base URL cannot have a query or fragment",
+        ));
+    }
+    match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => {}
+        Some(s) if s.eq_ignore_ascii_case("http") => {
+            if !is_loopback_host(authority.host()) {
+                return Err(ConfigError::InsecureUrl {
+                    setting,
+                    url: trimmed.to_owned(),
+                }
+                .into());
+            }
+        }
+        _ => return Err(invalid(trimmed, "the scheme must be https://")),
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(
+            validate_base_url("api_url", "https://api.example.com/").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            validate_base_url("api_url", "http://127.0.0.1:8080//").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(validate_base_url("api_url", "http://[::1]:1").is_ok());
+        assert!(validate_base_url("api_url", "http://localhost:1/prefix").is_ok());
+        assert!(validate_base_url("api_url", "http://127.1.2.3").is_ok());
+        let insecure = validate_base_url("api_url", "http://example.com").unwrap_err();
+        assert!(matches!(
+            insecure,
+            Error::Config(ref c) if matches!(**c, ConfigError::InsecureUrl { .. })
+        ));
+        assert!(validate_base_url("api_url", "http://128.0.0.1").is_err());
+        assert!(validate_base_url("api_url", "ftp://example.com").is_err());
+        assert!(validate_base_url("api_url", "example.com").is_err());
+        let with_user = validate_base_url("api_url", "https://u:pw@example.com").unwrap_err();
+        assert!(!with_user.to_string().contains("pw"));
+    }
+
+    #[test]
+    fn client_and_builder_are_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<ClientBuilder>();
+    }
+
+    #[test]
+    fn environments_must_be_domains() {
+        assert_eq!(
+            validate_environment(" Rapidata.AI ").unwrap(),
+            "rapidata.ai"
+        );
+        assert!(validate_environment("https://rapidata.ai").is_err());
+        assert!(validate_environment("").is_err());
+        assert!(validate_environment("a..b").is_err());
+        assert!(validate_environment("rapi data.ai").is_err());
+    }
+}

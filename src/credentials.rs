@@ -1,1 +1,490 @@
-//! (in progress)
+//! Where credentials come from: builder values, environment variables, and the credential
+//! store `~/.config/rapidata/credentials.json` shared with the official Python SDK.
+//!
+//! Resolution order (the official SDK's, first match wins):
+//!
+//! 1. an access token given to [`ClientBuilder::token`](crate::ClientBuilder::token);
+//! 2. a token file: [`ClientBuilder::token_file`](crate::ClientBuilder::token_file), else
+//!    the environment variable `RAPIDATA_TOKEN_FILE`;
+//! 3. [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials);
+//! 4. the environment variables `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET` (an empty
+//!    value counts as unset);
+//! 5. the credentials file `<config dir>/credentials.json`, where the config dir is
+//!    [`ClientBuilder::config_dir`](crate::ClientBuilder::config_dir), else
+//!    `$HOME/.config/rapidata`. It maps the auth base URL (`https://auth.rapidata.ai`) to a
+//!    list of `{display_name, client_id, client_secret, endpoint, created_at, last_used}`;
+//!    the only entry, or the one used last (`last_used`), is taken. The file is only read,
+//!    never modified.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::auth::{json_syntax_position, AccessToken, Secret};
+use crate::error::{ConfigError, Error, Result};
+
+/// Reads an environment variable (injectable so tests need not touch the process
+/// environment).
+pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The process environment.
+pub(crate) fn process_env() -> EnvLookup {
+    Arc::new(|name| std::env::var(name).ok())
+}
+
+/// An environment variable's value; empty counts as unset.
+pub(crate) fn env_value(env: &EnvLookup, name: &str) -> Option<String> {
+    env(name).filter(|v| !v.is_empty())
+}
+
+/// Environment variable naming a token file.
+pub(crate) const ENV_TOKEN_FILE: &str = "RAPIDATA_TOKEN_FILE";
+/// Environment variable holding the client id.
+pub(crate) const ENV_CLIENT_ID: &str = "RAPIDATA_CLIENT_ID";
+/// Environment variable holding the client secret.
+pub(crate) const ENV_CLIENT_SECRET: &str = "RAPIDATA_CLIENT_SECRET";
+
+/// Where a client's credentials came from; see
+/// [`Client::credential_source`](crate::Client::credential_source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialSource {
+    /// An access token given to [`ClientBuilder::token`](crate::ClientBuilder::token).
+    Token,
+    /// A token file given to [`ClientBuilder::token_file`](crate::ClientBuilder::token_file).
+    TokenFile(PathBuf),
+    /// A token file named by `RAPIDATA_TOKEN_FILE`.
+    TokenFileFromEnv(PathBuf),
+    /// Client credentials given to
+    /// [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials).
+    ClientCredentials {
+        /// The client id (not secret).
+        client_id: String,
+    },
+    /// `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET`.
+    Environment {
+        /// The client id (not secret).
+        client_id: String,
+    },
+    /// The credentials file.
+    CredentialsFile {
+        /// The file.
+        path: PathBuf,
+        /// The client id of the entry used (not secret).
+        client_id: String,
+        /// The entry's `display_name`.
+        display_name: Option<String>,
+    },
+}
+
+impl fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialSource::Token => write!(f, "access token given to ClientBuilder::token"),
+            CredentialSource::TokenFile(p) => write!(f, "token file {}", p.display()),
+            CredentialSource::TokenFileFromEnv(p) => {
+                write!(f, "token file {} (from {ENV_TOKEN_FILE})", p.display())
+            }
+            CredentialSource::ClientCredentials { client_id } => write!(
+                f,
+                "client credentials given to ClientBuilder::client_credentials (client id {client_id})"
+            ),
+            CredentialSource::Environment { client_id } => write!(
+                f,
+                "{ENV_CLIENT_ID}/{ENV_CLIENT_SECRET} (client id {client_id})"
+            ),
+            CredentialSource::CredentialsFile {
+                path,
+                client_id,
+                display_name,
+            } => {
+                write!(f, "credentials file {} (client id {client_id}", path.display())?;
+                if let Some(n) = display_name {
+                    write!(f, ", {n:?}")?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+/// What the builder gathered.
+pub(crate) struct Inputs<'a> {
+    pub(crate) token: Option<&'a AccessToken>,
+    pub(crate) token_file: Option<&'a Path>,
+    pub(crate) client_credentials: Option<(&'a str, &'a Secret)>,
+    pub(crate) config_dir: Option<&'a Path>,
+    pub(crate) auth_url: &'a str,
+    pub(crate) dashboard_url: &'a str,
+    pub(crate) env: &'a EnvLookup,
+}
+
+/// The credentials found.
+pub(crate) enum Resolved {
+    Token(AccessToken),
+    TokenFile(PathBuf),
+    ClientCredentials { client_id: String, secret: Secret },
+}
+
+/// Finds credentials in the documented order.
+pub(crate) fn resolve(inputs: &Inputs<'_>) -> Result<(Resolved, CredentialSource)> {
+    let mut tried = Vec::new();
+
+    if let Some(token) = inputs.token {
+        return Ok((Resolved::Token(token.clone()), CredentialSource::Token));
+    }
+    tried.push("access token (ClientBuilder::token): not given".to_owned());
+
+    if let Some(path) = inputs.token_file {
+        return Ok((
+            Resolved::TokenFile(path.to_path_buf()),
+            CredentialSource::TokenFile(path.to_path_buf()),
+        ));
+    }
+    if let Some(path) = env_value(inputs.env, ENV_TOKEN_FILE) {
+        let path = PathBuf::from(path);
+        return Ok((
+            Resolved::TokenFile(path.clone()),
+            CredentialSource::TokenFileFromEnv(path),
+        ));
+    }
+    tried.push(format!(
+        "token file (ClientBuilder::token_file, {ENV_TOKEN_FILE}): not given"
+    ));
+
+    if let Some((id, secret)) = inputs.client_credentials {
+        return Ok((
+            Resolved::ClientCredentials {
+                client_id: id.to_owned(),
+                secret: secret.clone(),
+            },
+            CredentialSource::ClientCredentials {
+                client_id: id.to_owned(),
+            },
+        ));
+    }
+    tried.push("client credentials (ClientBuilder::client_credentials): not given".to_owned());
+
+    match (
+        env_value(inputs.env, ENV_CLIENT_ID),
+        env_value(inputs.env, ENV_CLIENT_SECRET),
+    ) {
+        (Some(id), Some(secret)) => {
+            return Ok((
+                Resolved::ClientCredentials {
+                    client_id: id.clone(),
+                    secret: Secret::new(secret),
+                },
+                CredentialSource::Environment { client_id: id },
+            ))
+        }
+        (Some(_), None) => tried.push(format!(
+            "environment variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}: only {ENV_CLIENT_ID} is set"
+        )),
+        (None, Some(_)) => tried.push(format!(
+            "environment variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}: only {ENV_CLIENT_SECRET} is set"
+        )),
+        (None, None) => tried.push(format!(
+            "environment variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}: not set"
+        )),
+    }
+
+    match credentials_file_path(inputs.config_dir, inputs.env) {
+        Some(path) => match read_stored(&path, inputs.auth_url)? {
+            Stored::Found(entry) => {
+                let source = CredentialSource::CredentialsFile {
+                    path,
+                    client_id: entry.client_id.clone(),
+                    display_name: entry.display_name,
+                };
+                return Ok((
+                    Resolved::ClientCredentials {
+                        client_id: entry.client_id,
+                        secret: entry.secret,
+                    },
+                    source,
+                ));
+            }
+            Stored::Missing(why) => {
+                tried.push(format!("credentials file {}: {why}", path.display()))
+            }
+        },
+        None => tried.push(
+            "credentials file ~/.config/rapidata/credentials.json: no home directory (HOME is not set)"
+                .to_owned(),
+        ),
+    }
+
+    Err(ConfigError::MissingCredentials {
+        tried,
+        dashboard_url: inputs.dashboard_url.to_owned(),
+    }
+    .into())
+}
+
+/// `<config dir>/credentials.json`; the config dir defaults to `$HOME/.config/rapidata`.
+pub(crate) fn credentials_file_path(config_dir: Option<&Path>, env: &EnvLookup) -> Option<PathBuf> {
+    let dir = match config_dir {
+        Some(d) => d.to_path_buf(),
+        None => {
+            let home = env_value(env, "HOME").or_else(|| env_value(env, "USERPROFILE"))?;
+            Path::new(&home).join(".config").join("rapidata")
+        }
+    };
+    Some(dir.join("credentials.json"))
+}
+
+/// One entry of the credentials file.
+struct StoredCredential {
+    client_id: String,
+    secret: Secret,
+    display_name: Option<String>,
+}
+
+enum Stored {
+    Found(StoredCredential),
+    /// Why nothing usable was found (for the "tried" list).
+    Missing(String),
+}
+
+/// Reads the entry for `auth_url` from the credentials file.
+fn read_stored(path: &Path, auth_url: &str) -> Result<Stored> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Stored::Missing("does not exist".to_owned()))
+        }
+        Err(e) => return Err(Error::io("read the credentials file", path, e)),
+    };
+    let invalid = |reason: String| {
+        Error::from(ConfigError::InvalidCredentialsFile {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| invalid(format!("not valid JSON ({})", json_syntax_position(&e))))?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| invalid("expected a JSON object keyed by auth URL".to_owned()))?;
+    let wanted = auth_url.trim_end_matches('/');
+    let Some(list) = map
+        .iter()
+        .find(|(k, _)| k.trim_end_matches('/') == wanted)
+        .map(|(_, v)| v)
+    else {
+        return Ok(Stored::Missing(format!("has no entry for {wanted}")));
+    };
+    let entries = list.as_array().ok_or_else(|| {
+        invalid(format!(
+            "the value for {wanted} is not a list of credentials"
+        ))
+    })?;
+    let mut best: Option<(Option<i128>, StoredCredential)> = None;
+    for entry in entries {
+        let text = |k: &str| {
+            entry
+                .get(k)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let (Some(client_id), Some(secret)) = (text("client_id"), text("client_secret")) else {
+            continue;
+        };
+        let last_used = text("last_used").and_then(|t| parse_timestamp_micros(&t));
+        let candidate = StoredCredential {
+            client_id,
+            secret: Secret::new(secret),
+            display_name: text("display_name"),
+        };
+        // The latest `last_used` wins; on a tie (or none parsable) the later entry.
+        let better = match &best {
+            None => true,
+            Some((best_used, _)) => last_used >= *best_used,
+        };
+        if better {
+            best = Some((last_used, candidate));
+        }
+    }
+    Ok(match best {
+        Some((_, c)) => Stored::Found(c),
+        None => Stored::Missing(format!(
+            "the entry for {wanted} holds no client_id/client_secret"
+        )),
+    })
+}
+
+/// Parses an RFC 3339 / ISO 8601 timestamp (`2026-08-22T08:15:02.000001Z`,
+/// `…+00:00`, or without offset = UTC) into microseconds since the Unix epoch.
+pub(crate) fn parse_timestamp_micros(text: &str) -> Option<i128> {
+    let t = text.trim();
+    let (date, rest) = t.split_at_checked(10)?;
+    let mut d = date.split('-');
+    let year: i64 = d.next()?.parse().ok()?;
+    let month: u32 = d.next()?.parse().ok()?;
+    let day: u32 = d.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+    // Split the offset off the time of day.
+    let (time, offset_secs) = if let Some(time) = rest.strip_suffix(['Z', 'z']) {
+        (time, 0i64)
+    } else if let Some(pos) = rest.rfind(['+', '-']) {
+        let (time, off) = rest.split_at(pos);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let off = &off[1..];
+        let (h, m) = off
+            .split_once(':')
+            .unwrap_or((off.get(..2)?, off.get(2..)?));
+        let h: i64 = h.parse().ok()?;
+        let m: i64 = if m.is_empty() { 0 } else { m.parse().ok()? };
+        (time, sign * (h * 3600 + m * 60))
+    } else {
+        (rest, 0)
+    };
+    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
+    let mut parts = hms.split(':');
+    let hour: i64 = parts
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("0")
+        .parse()
+        .ok()?;
+    let minute: i64 = parts.next().unwrap_or("0").parse().ok()?;
+    let second: i64 = parts.next().unwrap_or("0").parse().ok()?;
+    let mut micros: i64 = 0;
+    if !frac.is_empty() {
+        let digits: String = frac.chars().take(6).collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        micros = format!("{digits:0<6}").parse().ok()?;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    Some(i128::from(secs) * 1_000_000 + i128::from(micros))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Writes `bytes` to `path` atomically and privately: a temporary file (0600 on Unix) in
+/// the same directory, then a rename over `path`. A missing parent directory is created
+/// (0700 on Unix).
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8], action: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Some(file_name) = path.file_name() else {
+        return Err(Error::invalid_input(
+            "path",
+            path,
+            "must name a file, not a directory",
+        ));
+    };
+    if !dir.exists() {
+        create_private_dir(&dir).map_err(|e| Error::io("create the directory", &dir, e))?;
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}.{:016x}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let written = (|| {
+        let mut file = open_private(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(action, path, e));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    // The umask may have removed bits; set exactly 0700 on the directory we created.
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn open_private(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // `create_new` refuses to follow a symlink planted at the temporary name.
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_private(path: &Path) -> std::io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_parse_in_common_forms() {
+        let z = parse_timestamp_micros("2026-08-22T08:15:02.000001Z").unwrap();
+        let plus = parse_timestamp_micros("2026-08-22T08:15:02.000001+00:00").unwrap();
+        let naive = parse_timestamp_micros("2026-08-22T08:15:02.000001").unwrap();
+        assert_eq!(z, plus);
+        assert_eq!(z, naive);
+        let shifted = parse_timestamp_micros("2026-08-22T10:15:02.000001+02:00").unwrap();
+        assert_eq!(z, shifted);
+        assert_eq!(
+            parse_timestamp_micros("1970-01-01T00:00:01Z"),
+            Some(1_000_000)
+        );
+        assert!(parse_timestamp_micros("yesterday").is_none());
+        assert!(
+            parse_timestamp_micros("2026-08-22T08:15:03Z").unwrap()
+                > parse_timestamp_micros("2026-08-22T08:15:02.9Z").unwrap()
+        );
+    }
+
+    #[test]
+    fn days_match_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+    }
+}

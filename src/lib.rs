@@ -4,12 +4,15 @@
 pub mod api;
 pub mod request;
 
-mod error;
-pub use error::{Error, Result};
+pub mod error;
+pub use error::{Error, ProblemDetails, Result};
 
 mod auth;
 mod client;
 mod credentials;
-mod retry;
+pub mod retry;
 mod transport;
-pub use client::{Client, ClientBuilder};
+pub use auth::AccessToken;
+pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
+pub use credentials::CredentialSource;
+pub use retry::{RetryMode, RetryPolicy};

@@ -1,1 +1,378 @@
-//! (in progress)
+//! HTTP execution: one `ureq::Agent` per client, one attempt at a time, and the retry loop
+//! around attempts.
+//!
+//! Nothing here knows about tokens or operations' output types; [`crate::Client`] and the
+//! auth module put requests together and turn the outcome into results or
+//! [`crate::Error`]s.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use ureq::unversioned::multipart::{Form, Part};
+
+use crate::error::{Error, OperationInfo, TransportErrorKind};
+use crate::request::{FileSource, Method, MultipartPart};
+use crate::retry::{self, Failure, RetryMode, RetryPolicy};
+
+/// The `X-Client` header (and `User-Agent`) every request carries.
+pub(crate) const X_CLIENT: &str = concat!("RapidataRustSDK/", env!("CARGO_PKG_VERSION"));
+
+/// The largest success body read into memory (results downloads can be large).
+const MAX_SUCCESS_BODY: u64 = 1 << 30;
+/// The largest error body read; error bodies are small JSON documents.
+const MAX_ERROR_BODY: u64 = 1 << 20;
+
+/// Timeouts of the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timeouts {
+    /// DNS resolution plus TCP connect plus TLS handshake.
+    pub(crate) connect: Duration,
+    /// Waiting for the response head, and any single read or write stalling.
+    pub(crate) io: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(15),
+            io: Duration::from_secs(120),
+        }
+    }
+}
+
+/// A request body ready to send.
+pub(crate) enum Payload<'a> {
+    /// No body and no `Content-Type`.
+    Empty,
+    /// Bytes with their content type.
+    Bytes {
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+    /// A `multipart/form-data` body, rebuilt (files reopened) for every attempt.
+    Multipart(&'a [MultipartPart]),
+}
+
+/// One HTTP request. `headers` may hold credentials: never log them.
+pub(crate) struct HttpRequest<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: &'a str,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) payload: Payload<'a>,
+}
+
+/// A response of any status, body read.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) trace_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub(crate) fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why one attempt produced no response.
+pub(crate) enum AttemptError {
+    /// The HTTP exchange failed.
+    Transport(ureq::Error),
+    /// A local failure before sending (e.g. an upload file could not be opened); never
+    /// retried.
+    Local(Error),
+}
+
+/// How a transport failure bears on retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Classified {
+    pub(crate) kind: TransportErrorKind,
+    /// Whether (part of) the request may have reached the server.
+    pub(crate) sent: bool,
+    /// Whether trying again may help.
+    pub(crate) retryable: bool,
+}
+
+/// The end of a retry loop: a response (of any status) or the last transport failure.
+pub(crate) enum Outcome {
+    Response(RawResponse),
+    Failed(ureq::Error, Classified),
+}
+
+/// The agent plus the retry policy.
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    pub(crate) policy: RetryPolicy,
+}
+
+impl Transport {
+    pub(crate) fn new(timeouts: Timeouts, policy: RetryPolicy) -> Transport {
+        let config = ureq::Agent::config_builder()
+            // Error statuses come back as responses so their bodies can be read.
+            .http_status_as_error(false)
+            .timeout_resolve(Some(timeouts.connect))
+            .timeout_connect(Some(timeouts.connect))
+            .timeout_recv_response(Some(timeouts.io))
+            .timeout_per_read(Some(timeouts.io))
+            .timeout_per_write(Some(timeouts.io))
+            .user_agent(X_CLIENT)
+            // Parallel uploads use up to `max_workers` (default 25) connections.
+            .max_idle_connections_per_host(32)
+            .build();
+        Transport {
+            agent: ureq::Agent::new_with_config(config),
+            policy,
+        }
+    }
+
+    /// Sends `req` once and reads the response body.
+    pub(crate) fn execute(&self, req: &HttpRequest<'_>) -> Result<RawResponse, AttemptError> {
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method.as_str())
+            .uri(req.url);
+        for (name, value) in &req.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let http_err = |e: ureq::http::Error| AttemptError::Transport(ureq::Error::Http(e));
+        let result = match req.payload {
+            // A bodiless POST/PUT/PATCH announces `Content-Length: 0` (no body, no content
+            // type) instead of an empty chunked body; GET/DELETE send no length at all.
+            Payload::Empty if matches!(req.method, Method::Post | Method::Put | Method::Patch) => {
+                self.agent.run(builder.body(&[][..]).map_err(http_err)?)
+            }
+            Payload::Empty => self.agent.run(builder.body(()).map_err(http_err)?),
+            Payload::Bytes {
+                content_type,
+                bytes,
+            } => self.agent.run(
+                builder
+                    .header("content-type", content_type)
+                    .body(bytes)
+                    .map_err(http_err)?,
+            ),
+            Payload::Multipart(parts) => {
+                let form = build_form(parts)?;
+                let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+                self.agent.run(
+                    builder
+                        .header("content-type", content_type)
+                        .body(form)
+                        .map_err(http_err)?,
+                )
+            }
+        };
+        let mut response = result.map_err(AttemptError::Transport)?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_owned())
+        };
+        let trace_id = header("x-trace-id").filter(|t| !t.is_empty());
+        let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
+        let body = if (200..300).contains(&status) {
+            response
+                .body_mut()
+                .with_config()
+                .limit(MAX_SUCCESS_BODY)
+                .read_to_vec()
+                .map_err(AttemptError::Transport)?
+        } else {
+            // Keep whatever part of an error body arrives; the status is what matters.
+            let mut buf = Vec::new();
+            let _ = response
+                .body_mut()
+                .as_reader()
+                .take(MAX_ERROR_BODY)
+                .read_to_end(&mut buf);
+            buf
+        };
+        Ok(RawResponse {
+            status,
+            trace_id,
+            retry_after,
+            body,
+        })
+    }
+
+    /// Runs `attempt` until it yields a response that is not worth retrying, a failure that
+    /// may not be retried under `mode`, or `max_attempts` attempts were made. Returns the
+    /// outcome and the number of attempts made. Local failures end the loop with `Err`.
+    pub(crate) fn run(
+        &self,
+        what: &OperationInfo,
+        mode: RetryMode,
+        max_attempts: u32,
+        mut attempt: impl FnMut() -> Result<RawResponse, AttemptError>,
+    ) -> Result<(Outcome, u32), Error> {
+        let max_attempts = max_attempts.max(1);
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let started = Instant::now();
+            let result = attempt();
+            let elapsed = started.elapsed();
+            let (retry_after, description) = match result {
+                Ok(resp) => {
+                    log::debug!(
+                        "{} {} -> {} in {:.3}s (attempt {attempts})",
+                        what.method(),
+                        what.path(),
+                        resp.status,
+                        elapsed.as_secs_f64()
+                    );
+                    if resp.is_success() {
+                        return Ok((Outcome::Response(resp), attempts));
+                    }
+                    let failure = Failure::Status(resp.status);
+                    if attempts >= max_attempts
+                        || !retry::should_retry(mode, what.method(), failure)
+                    {
+                        return Ok((Outcome::Response(resp), attempts));
+                    }
+                    (resp.retry_after, format!("HTTP {}", resp.status))
+                }
+                Err(AttemptError::Local(e)) => return Err(e),
+                Err(AttemptError::Transport(e)) => {
+                    let class = classify(&e);
+                    log::debug!(
+                        "{} {} failed in {:.3}s (attempt {attempts}): {e}",
+                        what.method(),
+                        what.path(),
+                        elapsed.as_secs_f64()
+                    );
+                    let failure = Failure::Transport {
+                        sent: class.sent,
+                        retryable: class.retryable,
+                    };
+                    if attempts >= max_attempts
+                        || !retry::should_retry(mode, what.method(), failure)
+                    {
+                        return Ok((Outcome::Failed(e, class), attempts));
+                    }
+                    (None, e.to_string())
+                }
+            };
+            let delay = self.policy.delay(attempts - 1, retry_after);
+            log::warn!(
+                "{} {}: {description}; retrying in {:.3}s (attempt {attempts} of {max_attempts})",
+                what.method(),
+                what.path(),
+                delay.as_secs_f64()
+            );
+            std::thread::sleep(delay);
+        }
+    }
+}
+
+/// Builds a multipart form, opening files now (so a missing file is a local error, not a
+/// transport failure). Files are streamed from disk while sending.
+fn build_form(parts: &[MultipartPart]) -> Result<Form<'_>, AttemptError> {
+    let mut form = Form::new();
+    for p in parts {
+        let part = match &p.content.source {
+            FileSource::Path(path) => Part::file(path).map_err(|e| {
+                AttemptError::Local(Error::io("open the file to upload", path.clone(), e))
+            })?,
+            FileSource::Bytes(bytes) => Part::bytes(bytes),
+        };
+        let part = part
+            .file_name(&header_safe_file_name(&p.content.file_name))
+            .mime_str(&p.content.content_type)
+            .map_err(|_| {
+                AttemptError::Local(Error::invalid_input(
+                    "content_type",
+                    &p.content.content_type,
+                    "not a valid MIME type (expected e.g. `image/png`)",
+                ))
+            })?;
+        form = form.part(&p.name, part);
+    }
+    Ok(form)
+}
+
+/// A file name that cannot break the part's `Content-Disposition` header: quotes and line
+/// breaks are percent-encoded, as browsers do.
+fn header_safe_file_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Sorts a ureq failure into kind, "may have been sent" and "worth retrying".
+pub(crate) fn classify(e: &ureq::Error) -> Classified {
+    use std::io::ErrorKind as K;
+    use ureq::Error as E;
+    use ureq::Timeout as T;
+    let c = |kind, sent, retryable| Classified {
+        kind,
+        sent,
+        retryable,
+    };
+    match e {
+        E::HostNotFound | E::ConnectionFailed | E::ConnectProxyFailed(_) => {
+            c(TransportErrorKind::Connect, false, true)
+        }
+        E::Timeout(T::Resolve | T::Connect) => c(TransportErrorKind::Connect, false, true),
+        E::Timeout(_) => c(TransportErrorKind::Timeout, true, true),
+        E::Io(io) => match io.kind() {
+            K::ConnectionRefused
+            | K::AddrNotAvailable
+            | K::HostUnreachable
+            | K::NetworkUnreachable
+            | K::NetworkDown => c(TransportErrorKind::Connect, false, true),
+            K::TimedOut | K::WouldBlock => c(TransportErrorKind::Timeout, true, true),
+            K::NotFound | K::PermissionDenied | K::InvalidInput | K::Unsupported => {
+                c(TransportErrorKind::Other, true, false)
+            }
+            _ => c(TransportErrorKind::ConnectionLost, true, true),
+        },
+        E::BodyStalled => c(TransportErrorKind::ConnectionLost, true, true),
+        E::Protocol(_) | E::Decompress(..) => c(TransportErrorKind::Protocol, true, true),
+        E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired => {
+            c(TransportErrorKind::Tls, false, false)
+        }
+        E::BadUri(_)
+        | E::Http(_)
+        | E::RequireHttpsOnly(_)
+        | E::InvalidProxyUrl
+        | E::InvalidMimeType(_) => c(TransportErrorKind::Other, false, false),
+        _ => c(TransportErrorKind::Other, true, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_separates_unsent_from_ambiguous() {
+        let refused = ureq::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert_eq!(
+            classify(&refused),
+            Classified {
+                kind: TransportErrorKind::Connect,
+                sent: false,
+                retryable: true
+            }
+        );
+        let reset = ureq::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(classify(&reset).sent && classify(&reset).retryable);
+        let read_timeout = ureq::Error::Timeout(ureq::Timeout::RecvResponse);
+        assert_eq!(classify(&read_timeout).kind, TransportErrorKind::Timeout);
+        assert!(classify(&read_timeout).sent);
+        let connect_timeout = ureq::Error::Timeout(ureq::Timeout::Connect);
+        assert!(!classify(&connect_timeout).sent);
+        assert!(!classify(&ureq::Error::Tls("bad certificate")).retryable);
+    }
+
+    #[test]
+    fn file_names_cannot_break_the_part_header() {
+        assert_eq!(header_safe_file_name("a\"b\r\n.png"), "a%22b%0D%0A.png");
+        assert_eq!(header_safe_file_name("photo 1.png"), "photo 1.png");
+    }
+}
