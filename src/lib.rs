@@ -16,3 +16,13 @@ pub use auth::AccessToken;
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
 pub use credentials::CredentialSource;
 pub use retry::{RetryMode, RetryPolicy};
+
+pub mod asset;
+pub mod audience;
+pub mod settings;
+pub use asset::DataItem;
+pub use audience::{
+    AgeGroup, Audience, AudienceManager, Device, Example, Filter, FilteredAudience, Gender,
+    JobTarget, UserMetrics,
+};
+pub use settings::{Setting, SettingTarget};

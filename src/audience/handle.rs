@@ -1,0 +1,604 @@
+//! The [`Audience`] and [`FilteredAudience`] handles.
+
+use crate::api::{operations, types};
+use crate::request::QueryFilter;
+use crate::{Client, Error, Result};
+
+use super::filter::{self, Filter};
+use super::{JobTarget, UserMetrics};
+
+/// A custom, curated or the global audience: a pool of labelers.
+///
+/// A cheap-to-clone handle holding the [`Client`] and the audience's data as last read
+/// (from creation, a lookup or [`refresh`](Audience::refresh)). Get one from
+/// [`AudienceManager`](crate::AudienceManager).
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let mut audience = client.audience().create_audience("Raters").create()?;
+/// audience.rename("Careful raters")?;
+/// audience.refresh()?;
+/// println!("{} is {:?}", audience.name(), audience.status());
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Audience {
+    client: Client,
+    id: String,
+    name: String,
+    status: types::AudienceStatus,
+    filters: Vec<Filter>,
+    qualified_labeler_count: u64,
+    description: Option<String>,
+}
+
+impl Audience {
+    /// The handle for an audience just created (status `Created`, nobody qualified).
+    pub(crate) fn created(
+        client: Client,
+        id: String,
+        name: String,
+        description: Option<String>,
+        filters: Vec<Filter>,
+    ) -> Audience {
+        Audience {
+            client,
+            id,
+            name,
+            status: types::AudienceStatus::Created,
+            filters,
+            qualified_labeler_count: 0,
+            description,
+        }
+    }
+
+    /// The handle for `GET /audience/{id}` (requested as `id`).
+    pub(crate) fn from_get(
+        client: Client,
+        id: String,
+        out: types::GetAudienceByIdEndpointOutput,
+    ) -> Audience {
+        let mut audience = Audience::created(client, id, String::new(), None, Vec::new());
+        audience.apply(out);
+        audience
+    }
+
+    /// The handle for an item of `GET /audiences`.
+    pub(crate) fn from_query(client: Client, out: types::QueryAudiencesEndpointOutput) -> Audience {
+        Audience {
+            client,
+            id: out.id,
+            name: out.name,
+            status: out.status,
+            filters: out.filters.iter().map(Filter::from_api).collect(),
+            qualified_labeler_count: out.qualified_user_count.max(0) as u64,
+            description: out.description.flatten(),
+        }
+    }
+
+    /// The client this handle uses.
+    pub(crate) fn client_ref(&self) -> &Client {
+        &self.client
+    }
+
+    fn apply(&mut self, out: types::GetAudienceByIdEndpointOutput) {
+        self.name = out.name;
+        self.status = out.status;
+        self.filters = out.filters.iter().map(Filter::from_api).collect();
+        self.qualified_labeler_count = out.qualified_user_count.max(0) as u64;
+        self.description = out.description.flatten();
+    }
+
+    /// The audience id (`aud_…`, or `global`).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// println!("{}", audience.id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The name.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// println!("{}", audience.name());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The status as last read: `Created` until recruiting starts, then `Pending`,
+    /// `Recruiting`, `Ready` (values new to this crate are kept in `Other`).
+    ///
+    /// ```no_run
+    /// use rapidata::api::types::AudienceStatus;
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// if audience.status() == &AudienceStatus::Ready {
+    ///     println!("ready");
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn status(&self) -> &types::AudienceStatus {
+        &self.status
+    }
+
+    /// Who may join (every filter must match).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// for f in audience.filters() {
+    ///     println!("{f}");
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn filters(&self) -> &[Filter] {
+        &self.filters
+    }
+
+    /// How many labelers have qualified, as last read.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// println!("{} labelers", audience.qualified_labeler_count());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn qualified_labeler_count(&self) -> u64 {
+        self.qualified_labeler_count
+    }
+
+    /// The description, if any.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// println!("{}", audience.description().unwrap_or("(none)"));
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Reads the audience again (`GET /audience/{id}`) and updates this handle.
+    ///
+    /// ```no_run
+    /// # let mut audience = rapidata::Client::new()?.audience().global_audience()?;
+    /// audience.refresh()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn refresh(&mut self) -> Result<()> {
+        let out = self
+            .client
+            .send(&operations::GetAudienceByAudienceId::new(self.id.clone()))?;
+        self.apply(out);
+        Ok(())
+    }
+
+    /// Renames the audience (`PATCH /audience/{id}` with `{"name": …}`).
+    ///
+    /// ```no_run
+    /// # let mut audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience.rename("Prompt alignment v2")?;
+    /// assert_eq!(audience.name(), "Prompt alignment v2");
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn rename(&mut self, name: impl Into<String>) -> Result<()> {
+        let name = name.into();
+        if name.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "name",
+                &name,
+                "an audience needs a non-empty name",
+            ));
+        }
+        let body = types::UpdateAudienceEndpointInput {
+            name: Some(name.clone()),
+            ..empty_update()
+        };
+        self.client
+            .send(&operations::PatchAudienceByAudienceId::new(
+                self.id.clone(),
+                body,
+            ))?;
+        self.name = name;
+        Ok(())
+    }
+
+    /// Replaces the audience's filters (`PATCH /audience/{id}` with `{"filters": […]}`).
+    ///
+    /// At least one filter is required: the API reads an empty list as "unchanged", so
+    /// filters cannot be removed this way.
+    ///
+    /// ```no_run
+    /// use rapidata::Filter;
+    /// # let mut audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience.update_filters([Filter::language(["en", "de"])])?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn update_filters(&mut self, filters: impl IntoIterator<Item = Filter>) -> Result<()> {
+        let filters: Vec<Filter> = filters.into_iter().collect();
+        if filters.is_empty() {
+            return Err(Error::invalid_input(
+                "filters",
+                &filters,
+                "give at least one filter (an empty list would leave the filters unchanged)",
+            ));
+        }
+        filter::validate_all("filters", &filters)?;
+        let body = types::UpdateAudienceEndpointInput {
+            filters: filters.iter().map(Filter::to_api).collect(),
+            ..empty_update()
+        };
+        self.client
+            .send(&operations::PatchAudienceByAudienceId::new(
+                self.id.clone(),
+                body,
+            ))?;
+        self.filters = filters;
+        Ok(())
+    }
+
+    /// Deletes the audience (`DELETE /audience/{id}`).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience.delete()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn delete(&self) -> Result<()> {
+        self.client
+            .send(&operations::DeleteAudienceByAudienceId::new(
+                self.id.clone(),
+            ))
+    }
+
+    /// Starts recruiting labelers into the audience (`POST /audience/{id}/recruit`).
+    ///
+    /// Labelers only graduate once the audience has at least 3 qualification examples.
+    /// Assigning a job may start recruiting by itself.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience.start_recruiting()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn start_recruiting(&self) -> Result<()> {
+        self.client
+            .send(&operations::PostAudienceByAudienceIdRecruit::new(
+                self.id.clone(),
+            ))
+    }
+
+    /// How many labelers are in each onboarding state (`GET /audience/{id}/user-metrics`).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let metrics = audience.user_metrics()?;
+    /// println!("{} graduated", metrics.graduated());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn user_metrics(&self) -> Result<UserMetrics> {
+        super::user_metrics(&self.client, &self.id)
+    }
+
+    /// Starts listing the jobs assigned to this audience (`GET /jobs` filtered by
+    /// audience id, newest first); finish with [`FindAudienceJobs::send`].
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// for job in audience.find_jobs().send()? {
+    ///     println!("{} {:?}", job.job_id, job.state);
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_jobs(&self) -> FindAudienceJobs {
+        FindAudienceJobs {
+            client: self.client.clone(),
+            audience_id: self.id.clone(),
+            name: String::new(),
+            amount: 10,
+            page: 1,
+        }
+    }
+
+    /// Whether this audience can never produce responses, so waiting on a job assigned to
+    /// it would never end.
+    ///
+    /// True when nobody has graduated or is qualifying (`GET /audience/{id}/user-metrics`)
+    /// and the audience is `Created` (recruiting never started) or `Ready` with a
+    /// non-empty metrics map (its funnel ran dry); `GET /audience/{id}` is only sent when
+    /// the metrics show nobody. The global audience and curated audiences (no metrics of
+    /// their own) can always answer.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// if audience.can_never_answer()? {
+    ///     eprintln!("add qualification examples and start recruiting first");
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn can_never_answer(&self) -> Result<bool> {
+        super::can_never_answer(&self.client, &self.id)
+    }
+
+    /// Narrows this audience's qualified labelers down with `filter`
+    /// (`POST /audience/{id}/filter`). Combine several conditions with `&` into one
+    /// filter.
+    ///
+    /// ```no_run
+    /// use rapidata::{AgeGroup, Filter};
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let young_us = audience.filter(
+    ///     Filter::country(["US"]) & Filter::age([AgeGroup::Age18To29]),
+    /// )?;
+    /// println!("{}", young_us.id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn filter(&self, filter: Filter) -> Result<FilteredAudience> {
+        filter.validate_as("filter")?;
+        let body = types::CreateFilteredAudienceEndpointInput {
+            filter: filter.to_api(),
+        };
+        let out = self
+            .client
+            .send(&operations::PostAudienceByBaseAudienceIdFilter::new(
+                self.id.clone(),
+                body,
+            ))?;
+        Ok(FilteredAudience {
+            client: self.client.clone(),
+            id: out.audience_id,
+            base_audience_id: self.id.clone(),
+            filter,
+        })
+    }
+}
+
+impl JobTarget for Audience {
+    fn audience_id(&self) -> &str {
+        &self.id
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+fn empty_update() -> types::UpdateAudienceEndpointInput {
+    types::UpdateAudienceEndpointInput {
+        name: None,
+        description: None,
+        distilling_retrieval_mode: None,
+        drop_min_responses: None,
+        drop_score: None,
+        filters: Vec::new(),
+        graduation_rule: None,
+        inactivity_drop_days: None,
+        logo: None,
+        max_distilling_responses: None,
+        max_distilling_sessions: None,
+        min_distilling_for_global_boost: None,
+        min_graduated_for_distilling_boost: None,
+        min_sessions_for_submission_rate: None,
+        min_submission_rate: None,
+        min_submission_rate_graduated: None,
+    }
+}
+
+/// An audience narrowed down by a filter (`fau_…`): the qualified labelers of its base
+/// audience who match the filter.
+///
+/// Jobs can be assigned to it like to any audience, but it has no qualification examples
+/// and no recruiting of its own, so this type has no such methods. Get one from
+/// [`Audience::filter`] or
+/// [`AudienceManager::get_filtered_audience_by_id`](crate::AudienceManager::get_filtered_audience_by_id).
+///
+/// ```no_run
+/// use rapidata::{Filter, Gender};
+/// let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+/// let women = audience.filter(Filter::gender([Gender::Female]))?;
+/// assert_eq!(women.base_audience_id(), audience.id());
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FilteredAudience {
+    client: Client,
+    id: String,
+    base_audience_id: String,
+    filter: Filter,
+}
+
+impl FilteredAudience {
+    /// The handle for `GET /audience/{id}`; refused unless the response has a `filter`.
+    pub(crate) fn from_get(
+        client: Client,
+        id: String,
+        out: types::GetAudienceByIdEndpointOutput,
+    ) -> Result<FilteredAudience> {
+        let Some(filter) = out.filter.as_ref() else {
+            return Err(Error::invalid_input(
+                "audience_id",
+                &id,
+                "this is not a filtered audience: use AudienceManager::get_audience_by_id",
+            ));
+        };
+        let base_audience_id = if out.base_audience_id.is_empty() {
+            out.id.clone()
+        } else {
+            out.base_audience_id.clone()
+        };
+        Ok(FilteredAudience {
+            client,
+            id,
+            base_audience_id,
+            filter: Filter::from_api(filter),
+        })
+    }
+
+    /// The filtered audience's id (`fau_…`).
+    ///
+    /// ```no_run
+    /// # let f = rapidata::Client::new()?.audience().get_filtered_audience_by_id("fau_1")?;
+    /// println!("{}", f.id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The id of the audience whose labelers are filtered.
+    ///
+    /// ```no_run
+    /// # let f = rapidata::Client::new()?.audience().get_filtered_audience_by_id("fau_1")?;
+    /// println!("{}", f.base_audience_id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn base_audience_id(&self) -> &str {
+        &self.base_audience_id
+    }
+
+    /// The filter applied to the base audience.
+    ///
+    /// ```no_run
+    /// # let f = rapidata::Client::new()?.audience().get_filtered_audience_by_id("fau_1")?;
+    /// println!("{}", f.filter());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// Reads the filtered audience again (`GET /audience/{id}`) and updates this handle.
+    ///
+    /// ```no_run
+    /// # let mut f = rapidata::Client::new()?.audience().get_filtered_audience_by_id("fau_1")?;
+    /// f.refresh()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn refresh(&mut self) -> Result<()> {
+        let out = self
+            .client
+            .send(&operations::GetAudienceByAudienceId::new(self.id.clone()))?;
+        *self = FilteredAudience::from_get(self.client.clone(), self.id.clone(), out)?;
+        Ok(())
+    }
+
+    /// Deletes the filtered audience (`DELETE /audience/{id}`; the base audience stays).
+    ///
+    /// ```no_run
+    /// # let f = rapidata::Client::new()?.audience().get_filtered_audience_by_id("fau_1")?;
+    /// f.delete()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn delete(&self) -> Result<()> {
+        self.client
+            .send(&operations::DeleteAudienceByAudienceId::new(
+                self.id.clone(),
+            ))
+    }
+}
+
+impl JobTarget for FilteredAudience {
+    fn audience_id(&self) -> &str {
+        &self.id
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// Builder for [`Audience::find_jobs`]: one page of the audience's jobs, newest first.
+///
+/// ```no_run
+/// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+/// let jobs = audience.find_jobs().name("alignment").amount(50).send()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is called"]
+pub struct FindAudienceJobs {
+    client: Client,
+    audience_id: String,
+    name: String,
+    amount: u32,
+    page: u32,
+}
+
+impl FindAudienceJobs {
+    /// Only jobs whose name contains `name`.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let jobs = audience.find_jobs().name("v2").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// How many jobs per page (default 10, at least 1).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let jobs = audience.find_jobs().amount(100).send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn amount(mut self, amount: u32) -> Self {
+        self.amount = amount;
+        self
+    }
+
+    /// Which page, starting at 1 (default 1).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let jobs = audience.find_jobs().page(2).send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = page;
+        self
+    }
+
+    pub(crate) fn operation(&self) -> Result<operations::GetJobs> {
+        if self.amount < 1 {
+            return Err(Error::invalid_input(
+                "amount",
+                self.amount,
+                "must be at least 1",
+            ));
+        }
+        if self.page < 1 {
+            return Err(Error::invalid_input(
+                "page",
+                self.page,
+                "pages are numbered from 1",
+            ));
+        }
+        let mut op = operations::GetJobs::new();
+        op.page = Some(i64::from(self.page));
+        op.page_size = Some(i64::from(self.amount));
+        op.sort = vec!["-created_at".to_owned()];
+        op.name = Some(QueryFilter::contains(self.name.clone()));
+        op.audience_id = Some(QueryFilter::eq(self.audience_id.clone()));
+        Ok(op)
+    }
+
+    /// Sends `GET /jobs?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…&audience_id%5Beq%5D=<id>`
+    /// and returns the page's jobs as the API describes them.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let jobs = audience.find_jobs().send()?;
+    /// println!("{} jobs", jobs.len());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<Vec<types::QueryJobsEndpointOutput>> {
+        let op = self.operation()?;
+        Ok(self.client.send(&op)?.items)
+    }
+}

@@ -1,0 +1,590 @@
+//! [`AudienceManager`] and its request builders.
+
+use crate::api::{operations, types};
+use crate::request::QueryFilter;
+use crate::{Client, Error, Result};
+
+use super::filter::{self, Filter};
+use super::handle::{Audience, FilteredAudience};
+
+/// Default accuracy labelers must reach on qualification examples (the server's default).
+const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
+/// Default number of qualification examples answered before graduating.
+const DEFAULT_MIN_TASKS: u32 = 10;
+
+/// Creates, looks up and finds audiences. Get it from [`Client::audience`].
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let manager = client.audience();
+/// for audience in manager.find_audiences("prompt").send()? {
+///     println!("{} {}", audience.id(), audience.name());
+/// }
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AudienceManager {
+    client: Client,
+}
+
+impl AudienceManager {
+    pub(crate) fn new(client: Client) -> AudienceManager {
+        AudienceManager { client }
+    }
+
+    /// Starts creating a custom audience named `name` (`POST /audience`); finish with
+    /// [`CreateAudience::create`].
+    ///
+    /// A new audience has no members: add qualification examples
+    /// ([`Audience::add_compare_example`], …) and assign a job or call
+    /// [`Audience::start_recruiting`].
+    ///
+    /// ```no_run
+    /// use rapidata::Filter;
+    ///
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client
+    ///     .audience()
+    ///     .create_audience("My audience")
+    ///     .filters([Filter::country(["US", "CA"]), Filter::language(["en"])])
+    ///     .target_accuracy(0.8)
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create_audience(&self, name: impl Into<String>) -> CreateAudience {
+        CreateAudience {
+            client: self.client.clone(),
+            name: name.into(),
+            description: None,
+            filters: Vec::new(),
+            target_accuracy: None,
+            min_tasks: None,
+            max_tasks: None,
+        }
+    }
+
+    /// The audience with this id (`GET /audience/{id}`): one of your own, a curated one
+    /// (ids from the dashboard) or `global`.
+    ///
+    /// Filtered audiences (`fau_…`) are refused with an [`Error::InvalidInput`] for
+    /// `audience_id`: get them with [`get_filtered_audience_by_id`](Self::get_filtered_audience_by_id),
+    /// which returns the handle type without examples and recruiting.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client.audience().get_audience_by_id("aud_MU1GZYoESyO")?;
+    /// println!("{} ({:?})", audience.name(), audience.status());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_audience_by_id(&self, audience_id: impl Into<String>) -> Result<Audience> {
+        let id = audience_id.into();
+        check_id(&id)?;
+        let out = self
+            .client
+            .send(&operations::GetAudienceByAudienceId::new(id.clone()))?;
+        if out.filter.is_some() {
+            return Err(Error::invalid_input(
+                "audience_id",
+                &id,
+                "this is a filtered audience: use AudienceManager::get_filtered_audience_by_id",
+            ));
+        }
+        Ok(Audience::from_get(self.client.clone(), id, out))
+    }
+
+    /// The global audience (id `global`): the broadest pool of labelers, ready at once.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let global = client.audience().global_audience()?;
+    /// assert_eq!(global.id(), "global");
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn global_audience(&self) -> Result<Audience> {
+        self.get_audience_by_id("global")
+    }
+
+    /// The filtered audience with this id (`GET /audience/{id}`, ids `fau_…`).
+    ///
+    /// Refused with an [`Error::InvalidInput`] for `audience_id` when the response shows
+    /// an ordinary audience (use [`get_audience_by_id`](Self::get_audience_by_id)).
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let filtered = client.audience().get_filtered_audience_by_id("fau_123")?;
+    /// println!("{} narrows {} by {}", filtered.id(), filtered.base_audience_id(), filtered.filter());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_filtered_audience_by_id(
+        &self,
+        audience_id: impl Into<String>,
+    ) -> Result<FilteredAudience> {
+        let id = audience_id.into();
+        check_id(&id)?;
+        let out = self
+            .client
+            .send(&operations::GetAudienceByAudienceId::new(id.clone()))?;
+        FilteredAudience::from_get(self.client.clone(), id, out)
+    }
+
+    /// Starts a search for audiences whose name contains `name` (`GET /audiences`,
+    /// newest first); finish with [`FindAudiences::send`]. An empty `name` lists all.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let mine = client.audience().find_audiences("Prompt Alignment").amount(20).send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_audiences(&self, name: impl Into<String>) -> FindAudiences {
+        FindAudiences {
+            client: self.client.clone(),
+            name: name.into(),
+            amount: 10,
+            page: 1,
+            public_only: false,
+        }
+    }
+
+    /// Starts listing public (curated) audiences: `GET /audiences` with `is_public[eq]=true`,
+    /// newest first; finish with [`FindAudiences::send`].
+    ///
+    /// The official SDK has no such call; that public audiences are the curated ones is
+    /// an inference from the API's `isPublic` field. Narrow by name with
+    /// [`FindAudiences::name`].
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// for audience in client.audience().curated_audiences().amount(50).send()? {
+    ///     println!("{}: {}", audience.id(), audience.name());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn curated_audiences(&self) -> FindAudiences {
+        FindAudiences {
+            public_only: true,
+            ..self.find_audiences("")
+        }
+    }
+}
+
+fn check_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid_input("audience_id", id, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Builder for [`AudienceManager::create_audience`]. Nothing is sent before
+/// [`create`](CreateAudience::create).
+///
+/// ```no_run
+/// let audience = rapidata::Client::new()?
+///     .audience()
+///     .create_audience("Careful raters")
+///     .description("Qualified on 20 hard examples")
+///     .min_tasks(20)
+///     .max_tasks(40)
+///     .create()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .create() is called"]
+pub struct CreateAudience {
+    client: Client,
+    name: String,
+    description: Option<String>,
+    filters: Vec<Filter>,
+    target_accuracy: Option<f64>,
+    min_tasks: Option<u32>,
+    max_tasks: Option<u32>,
+}
+
+impl CreateAudience {
+    /// A description shown in the dashboard.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// client.audience().create_audience("A").description("for tests").create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Who may join: every filter must match (they are sent as the audience's `filters`
+    /// list). Replaces filters set before.
+    ///
+    /// The API guide recommends only country and language filters (and combinations) for
+    /// recruiting; apply age, gender and device with [`Audience::filter`].
+    ///
+    /// ```no_run
+    /// use rapidata::Filter;
+    /// # let client = rapidata::Client::new()?;
+    /// client
+    ///     .audience()
+    ///     .create_audience("Germans")
+    ///     .filters([Filter::country(["DE"]) | Filter::language(["de"])])
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+        self.filters = filters.into_iter().collect();
+        self
+    }
+
+    /// The accuracy (0 to 1) labelers must reach on the qualification examples to
+    /// graduate. Default 0.75 when any admission setting is given, else the server's.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// client.audience().create_audience("Strict").target_accuracy(0.9).create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn target_accuracy(mut self, accuracy: f64) -> Self {
+        self.target_accuracy = Some(accuracy);
+        self
+    }
+
+    /// How many qualification examples a labeler answers at least before graduating (at
+    /// least 1). Default 10 when any admission setting is given, else the server's.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// client.audience().create_audience("Thorough").min_tasks(15).create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn min_tasks(mut self, tasks: u32) -> Self {
+        self.min_tasks = Some(tasks);
+        self
+    }
+
+    /// The most qualification examples a labeler answers before being graduated or
+    /// dropped (at least `min_tasks`). Unlimited when not set.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// client.audience().create_audience("Bounded").min_tasks(10).max_tasks(30).create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn max_tasks(mut self, tasks: u32) -> Self {
+        self.max_tasks = Some(tasks);
+        self
+    }
+
+    /// Checks every argument and builds the request body.
+    ///
+    /// Without admission settings the body is `{"name": …, "filters": […]}` (the server
+    /// default applies). If any of target accuracy, min tasks or max tasks is given, a
+    /// `TaskAccuracy` graduation rule is sent with the missing values filled in (0.75,
+    /// 10) and `maxTasks` always present (`null` when unset), like the official SDK.
+    fn body(&self) -> Result<types::CreateAudienceEndpointInput> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "name",
+                &self.name,
+                "an audience needs a non-empty name",
+            ));
+        }
+        if let Some(a) = self.target_accuracy {
+            if !(0.0..=1.0).contains(&a) {
+                return Err(Error::invalid_input(
+                    "target_accuracy",
+                    a,
+                    "must be a number from 0 to 1 (e.g. 0.8 for 80 %)",
+                ));
+            }
+        }
+        if let Some(m) = self.min_tasks {
+            if m < 1 {
+                return Err(Error::invalid_input("min_tasks", m, "must be at least 1"));
+            }
+            if m > i32::MAX as u32 {
+                return Err(Error::invalid_input("min_tasks", m, "is too large"));
+            }
+        }
+        let rule_wanted =
+            self.target_accuracy.is_some() || self.min_tasks.is_some() || self.max_tasks.is_some();
+        let min_tasks = self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS);
+        if let Some(max) = self.max_tasks {
+            if max < min_tasks {
+                return Err(Error::invalid_input(
+                    "max_tasks",
+                    max,
+                    format!("must be at least min_tasks ({min_tasks})"),
+                ));
+            }
+            if max > i32::MAX as u32 {
+                return Err(Error::invalid_input("max_tasks", max, "is too large"));
+            }
+        }
+        filter::validate_all("filters", &self.filters)?;
+        let graduation_rule = rule_wanted.then(|| types::IGraduationRule::TaskAccuracy {
+            target_accuracy: self.target_accuracy.unwrap_or(DEFAULT_TARGET_ACCURACY),
+            min_tasks: min_tasks as i32,
+            max_tasks: Some(self.max_tasks.map(|m| m as i32)),
+        });
+        Ok(types::CreateAudienceEndpointInput {
+            name: self.name.clone(),
+            description: self.description.clone().map(Some),
+            filters: Some(Some(self.filters.iter().map(Filter::to_api).collect())),
+            graduation_rule,
+            distilling_retrieval_mode: None,
+            drop_min_responses: None,
+            drop_score: None,
+            inactivity_drop_days: None,
+            is_distilling_campaign_sticky: None,
+            logo: None,
+            max_distilling_responses: None,
+            max_distilling_sessions: None,
+            min_distilling_for_global_boost: None,
+            min_graduated_for_distilling_boost: None,
+            min_sessions_for_submission_rate: None,
+            min_submission_rate: None,
+            min_submission_rate_graduated: None,
+            minimum_size_for_activation: None,
+        })
+    }
+
+    /// Checks every argument (no request is made if one is invalid), then creates the
+    /// audience (`POST /audience`) and returns its handle.
+    ///
+    /// Errors: [`Error::InvalidInput`] for an empty name, a target accuracy outside 0–1,
+    /// `min_tasks` below 1, `max_tasks` below `min_tasks`, or an invalid filter; API
+    /// errors otherwise.
+    ///
+    /// ```no_run
+    /// let audience = rapidata::Client::new()?.audience().create_audience("Mine").create()?;
+    /// println!("created {}", audience.id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create(self) -> Result<Audience> {
+        let body = self.body()?;
+        let out = self.client.send(&operations::PostAudience::new(body))?;
+        Ok(Audience::created(
+            self.client,
+            out.audience_id,
+            self.name,
+            self.description,
+            self.filters,
+        ))
+    }
+}
+
+/// Builder for [`AudienceManager::find_audiences`] and
+/// [`AudienceManager::curated_audiences`]: one page of audiences, newest first.
+///
+/// ```no_run
+/// let page_two = rapidata::Client::new()?
+///     .audience()
+///     .find_audiences("")
+///     .amount(25)
+///     .page(2)
+///     .send()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() is called"]
+pub struct FindAudiences {
+    client: Client,
+    name: String,
+    amount: u32,
+    page: u32,
+    public_only: bool,
+}
+
+impl FindAudiences {
+    /// Only audiences whose name contains `name` (replaces the name given before).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let alignment = client.audience().curated_audiences().name("Alignment").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// How many audiences per page (default 10, at least 1).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let many = client.audience().find_audiences("").amount(100).send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn amount(mut self, amount: u32) -> Self {
+        self.amount = amount;
+        self
+    }
+
+    /// Which page, starting at 1 (default 1).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let older = client.audience().find_audiences("").page(3).send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = page;
+        self
+    }
+
+    fn operation(&self) -> Result<operations::GetAudiences> {
+        if self.amount < 1 {
+            return Err(Error::invalid_input(
+                "amount",
+                self.amount,
+                "must be at least 1",
+            ));
+        }
+        if self.page < 1 {
+            return Err(Error::invalid_input(
+                "page",
+                self.page,
+                "pages are numbered from 1",
+            ));
+        }
+        let mut op = operations::GetAudiences::new();
+        op.page = Some(i64::from(self.page));
+        op.page_size = Some(i64::from(self.amount));
+        op.sort = vec!["-created_at".to_owned()];
+        // The official SDK always sends the `contains` filter, even when empty.
+        op.name = Some(QueryFilter::contains(self.name.clone()));
+        if self.public_only {
+            op.is_public = Some(QueryFilter::eq("true"));
+        }
+        Ok(op)
+    }
+
+    /// Sends `GET /audiences?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…`
+    /// (plus `&is_public%5Beq%5D=true` for curated audiences) and returns the page's
+    /// audiences.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let found = client.audience().find_audiences("cats").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<Vec<Audience>> {
+        let op = self.operation()?;
+        let out = self.client.send(&op)?;
+        Ok(out
+            .items
+            .into_iter()
+            .map(|item| Audience::from_query(self.client.clone(), item))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{encode_query, Operation};
+    use serde_json::json;
+
+    fn client() -> Client {
+        Client::builder()
+            .api_url("http://127.0.0.1:9")
+            .auth_url("http://127.0.0.1:9")
+            .token("t")
+            .build()
+            .unwrap()
+    }
+
+    fn body(b: CreateAudience) -> serde_json::Value {
+        serde_json::to_value(b.body().unwrap()).unwrap()
+    }
+
+    fn invalid(b: CreateAudience) -> (String, String) {
+        let e = b.body().unwrap_err();
+        let e = e.as_invalid_input().expect("invalid input");
+        (e.argument.clone(), e.value.clone())
+    }
+
+    #[test]
+    fn create_bodies_match_the_wire_protocol() {
+        let m = AudienceManager::new(client());
+        assert_eq!(
+            body(m.create_audience("My audience")),
+            json!({"name": "My audience", "filters": []})
+        );
+        assert_eq!(
+            body(
+                m.create_audience("My audience")
+                    .filters([Filter::country(["US", "CA"]), Filter::language(["en"])])
+                    .target_accuracy(0.8)
+            ),
+            json!({
+                "name": "My audience",
+                "filters": [
+                    {"_t": "CountryFilter", "countries": ["US", "CA"]},
+                    {"_t": "LanguageFilter", "languages": ["en"]}
+                ],
+                "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.8, "minTasks": 10, "maxTasks": null}
+            })
+        );
+        assert_eq!(
+            body(
+                m.create_audience("A")
+                    .min_tasks(3)
+                    .max_tasks(5)
+                    .description("d")
+            ),
+            json!({"name": "A", "description": "d", "filters": [],
+                   "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 3, "maxTasks": 5}})
+        );
+    }
+
+    #[test]
+    fn create_arguments_are_checked() {
+        let m = AudienceManager::new(client());
+        assert_eq!(invalid(m.create_audience(" ")).0, "name");
+        assert_eq!(
+            invalid(m.create_audience("a").target_accuracy(1.5)).0,
+            "target_accuracy"
+        );
+        assert_eq!(
+            invalid(m.create_audience("a").target_accuracy(-0.1)).0,
+            "target_accuracy"
+        );
+        assert_eq!(
+            invalid(m.create_audience("a").target_accuracy(f64::NAN)),
+            ("target_accuracy".into(), "NaN".into())
+        );
+        assert_eq!(invalid(m.create_audience("a").min_tasks(0)).0, "min_tasks");
+        assert_eq!(
+            invalid(m.create_audience("a").min_tasks(5).max_tasks(4)),
+            ("max_tasks".into(), "4".into())
+        );
+        assert_eq!(invalid(m.create_audience("a").max_tasks(9)).0, "max_tasks");
+        assert_eq!(
+            invalid(
+                m.create_audience("a")
+                    .filters([Filter::country(Vec::<String>::new())])
+            )
+            .0,
+            "filters[0].countries"
+        );
+    }
+
+    #[test]
+    fn find_query_matches_the_sdk_byte_for_byte() {
+        let m = AudienceManager::new(client());
+        let q = |f: FindAudiences| encode_query(&f.operation().unwrap().query());
+        assert_eq!(
+            q(m.find_audiences("")),
+            "page=1&page_size=10&sort=-created_at&name%5Bcontains%5D="
+        );
+        assert_eq!(
+            q(m.find_audiences("cats & dogs").amount(5).page(2)),
+            "page=2&page_size=5&sort=-created_at&name%5Bcontains%5D=cats%20%26%20dogs"
+        );
+        assert_eq!(
+            q(m.curated_audiences()),
+            "page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=&is_public%5Beq%5D=true"
+        );
+        assert!(m.find_audiences("").amount(0).operation().is_err());
+        assert!(m.find_audiences("").page(0).operation().is_err());
+    }
+}
