@@ -82,6 +82,14 @@ pub enum Error {
     Io(IoError),
     /// An argument was rejected before any request was sent.
     InvalidInput(InvalidInput),
+    /// A job will not finish without someone acting (paused, spend-limited, waiting for
+    /// manual approval, blocked, failed, or its audience can never answer).
+    JobStuck(Box<crate::job::JobStuck>),
+    /// Waiting (for a job, a cost estimate, …) took longer than the caller allowed.
+    Timeout(Box<crate::job::WaitTimeout>),
+    /// Too many datapoints of a new job definition failed, so it was not created; the
+    /// detail holds every failure and a resumable [`crate::job::PendingDefinition`].
+    UploadFailed(Box<crate::job::UploadFailure>),
 }
 
 impl Error {
@@ -221,6 +229,9 @@ impl fmt::Display for Error {
             Error::Config(e) => e.fmt(f),
             Error::Io(e) => e.fmt(f),
             Error::InvalidInput(e) => e.fmt(f),
+            Error::JobStuck(e) => e.fmt(f),
+            Error::Timeout(e) => e.fmt(f),
+            Error::UploadFailed(e) => e.fmt(f),
         }
     }
 }
@@ -235,6 +246,7 @@ impl std::error::Error for Error {
             Error::Config(e) => e.source(),
             Error::Io(e) => e.source(),
             Error::InvalidInput(e) => e.source(),
+            Error::JobStuck(_) | Error::Timeout(_) | Error::UploadFailed(_) => None,
         }
     }
 }

@@ -19,6 +19,8 @@ pub use retry::{RetryMode, RetryPolicy};
 
 pub mod asset;
 pub mod audience;
+pub mod job;
+pub use job::{Job, JobDefinition, JobManager, JobResults};
 pub mod settings;
 pub use asset::DataItem;
 pub use audience::{

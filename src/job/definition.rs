@@ -1,0 +1,1263 @@
+//! Job definitions: builders, validation, request bodies and the [`JobDefinition`] handle.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::api::{operations, types};
+use crate::asset::DataItem;
+use crate::request::{self, DecodeError, Method, Operation};
+use crate::settings::{split_feature_flags, Setting};
+use crate::{Client, Error, Result};
+
+use super::errors::{FailedDatapoint, UploadFailure, WaitTimeout};
+use super::progress::WaitOptions;
+use super::upload;
+
+/// The longest instruction the API accepts (characters).
+///
+/// ```
+/// assert_eq!(rapidata::job::MAX_INSTRUCTION_CHARS, 250);
+/// ```
+pub const MAX_INSTRUCTION_CHARS: usize = 250;
+/// The longest datapoint context the API accepts (characters).
+///
+/// ```
+/// assert_eq!(rapidata::job::MAX_CONTEXT_CHARS, 400);
+/// ```
+pub const MAX_CONTEXT_CHARS: usize = 400;
+/// The default number of responses collected per datapoint.
+///
+/// ```
+/// assert_eq!(rapidata::job::DEFAULT_RESPONSES_PER_DATAPOINT, 10);
+/// ```
+pub const DEFAULT_RESPONSES_PER_DATAPOINT: u32 = 10;
+/// The default overall time allowed for uploading a definition's URL assets.
+///
+/// ```
+/// assert_eq!(rapidata::job::DEFAULT_UPLOAD_TIMEOUT.as_secs(), 1800);
+/// ```
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// What kind of task a definition asks for, with its task-specific fields.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TaskSpec {
+    Compare {
+        instruction: String,
+        a_b_names: Option<[String; 2]>,
+    },
+    Classification {
+        instruction: String,
+        options: Vec<String>,
+    },
+}
+
+/// Everything `POST /job/definition` needs besides the dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DefinitionSpec {
+    pub(crate) name: String,
+    pub(crate) task: TaskSpec,
+    pub(crate) referee: types::IReferee,
+    pub(crate) rapid_flags: Vec<types::FeatureFlag>,
+    pub(crate) campaign_flags: Vec<types::FeatureFlag>,
+    pub(crate) failure_tolerance: f64,
+    pub(crate) upload_timeout: Duration,
+}
+
+/// One validated datapoint, ready to upload.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DatapointSpec {
+    pub(crate) index: usize,
+    pub(crate) items: Vec<DataItem>,
+    pub(crate) context: Option<String>,
+    pub(crate) media_context: Option<DataItem>,
+    pub(crate) private_metadata: Option<BTreeMap<String, String>>,
+}
+
+impl DatapointSpec {
+    /// Every item to upload: the datapoint's items, then its media context.
+    pub(crate) fn media(&self) -> impl Iterator<Item = &DataItem> {
+        self.items
+            .iter()
+            .chain(self.media_context.iter())
+            .filter(|i| i.is_media())
+    }
+}
+
+/// The body of `POST /dataset/{id}/datapoint` (§6.2): `context`, `group`,
+/// `transcription` and `privateMetadata` always sent (null when unset), `contextAsset` only
+/// with a media context. `names` maps every media item to its uploaded file name.
+pub(crate) fn datapoint_body(
+    dp: &DatapointSpec,
+    names: &HashMap<DataItem, String>,
+) -> types::CreateDatapointEndpointInput {
+    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.get(i).cloned()).collect();
+    // A compare datapoint is always a two-item MultiAssetInput; a classification one a
+    // single asset. `asset_input` does exactly that from the item count.
+    let asset = crate::asset::asset_input(&dp.items, &item_names);
+    let context_asset = dp
+        .media_context
+        .as_ref()
+        .map(|m| crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]));
+    types::CreateDatapointEndpointInput {
+        asset,
+        context: Some(dp.context.clone()),
+        context_asset,
+        group: Some(None),
+        private_metadata: Some(
+            dp.private_metadata
+                .as_ref()
+                .filter(|m| !m.is_empty())
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        ),
+        sort_index: Some(Some(dp.index as i64)),
+        transcription: Some(None),
+    }
+}
+
+/// The body of `POST /job/definition` (§6.5).
+pub(crate) fn definition_body(
+    spec: &DefinitionSpec,
+    dataset_id: &str,
+) -> types::CreateJobDefinitionEndpointInput {
+    let blueprint = match &spec.task {
+        TaskSpec::Compare {
+            instruction,
+            a_b_names,
+        } => types::IRapidBlueprint::CompareBlueprint {
+            criteria: instruction.clone(),
+            index_identifiers: Some(a_b_names.as_ref().map(|n| n.to_vec())),
+        },
+        TaskSpec::Classification {
+            instruction,
+            options,
+        } => types::IRapidBlueprint::ClassifyBlueprint {
+            categories: options
+                .iter()
+                .map(|o| types::AttachCategoryRapidBlueprintCategory {
+                    label: o.clone(),
+                    value: o.clone(),
+                })
+                .collect(),
+            possible_categories: None,
+            title: instruction.clone(),
+        },
+    };
+    types::CreateJobDefinitionEndpointInput {
+        aggregator_type: None,
+        campaign_feature_flags: spec.campaign_flags.clone(),
+        dataset_id: dataset_id.to_owned(),
+        definition_name: spec.name.clone(),
+        feature_flags: None,
+        rapid_feature_flags: spec.rapid_flags.clone(),
+        referee: spec.referee.clone(),
+        workflow: types::IOrderWorkflowInput::SimpleWorkflow {
+            batch_size: None,
+            blueprint,
+            feature_flags: Vec::new(),
+        },
+    }
+}
+
+/// Options shared by both definition builders.
+#[derive(Debug, Clone)]
+struct Common {
+    contexts: Option<Vec<String>>,
+    media_contexts: Option<Vec<DataItem>>,
+    responses_per_datapoint: u32,
+    confidence_threshold: Option<f64>,
+    quorum_threshold: Option<u32>,
+    settings: Vec<Setting>,
+    private_metadata: Option<Vec<BTreeMap<String, String>>>,
+    failure_tolerance: f64,
+    upload_timeout: Duration,
+}
+
+impl Default for Common {
+    fn default() -> Self {
+        Common {
+            contexts: None,
+            media_contexts: None,
+            responses_per_datapoint: DEFAULT_RESPONSES_PER_DATAPOINT,
+            confidence_threshold: None,
+            quorum_threshold: None,
+            settings: Vec::new(),
+            private_metadata: None,
+            failure_tolerance: 0.0,
+            upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+        }
+    }
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+impl Common {
+    /// Checks everything that does not depend on the task type and builds the referee,
+    /// the feature flags and the datapoint specs.
+    fn validate(
+        &self,
+        name: &str,
+        instruction: &str,
+        items: Vec<Vec<DataItem>>,
+        task: TaskSpec,
+    ) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_input("name", name, "must not be empty"));
+        }
+        if instruction.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "instruction",
+                instruction,
+                "must not be empty",
+            ));
+        }
+        if chars(instruction) > MAX_INSTRUCTION_CHARS {
+            return Err(Error::invalid_input(
+                "instruction",
+                instruction,
+                format!(
+                    "is {} characters long; the API accepts at most {MAX_INSTRUCTION_CHARS}",
+                    chars(instruction)
+                ),
+            ));
+        }
+        let n = items.len();
+        if n == 0 {
+            return Err(Error::invalid_input(
+                "datapoints",
+                "[]",
+                "at least one datapoint is needed",
+            ));
+        }
+        let check_len = |argument: &str, len: Option<usize>| -> Result<()> {
+            match len {
+                Some(len) if len != n => Err(Error::invalid_input(
+                    argument,
+                    format!("{len} entries"),
+                    format!("needs exactly one entry per datapoint ({n})"),
+                )),
+                _ => Ok(()),
+            }
+        };
+        check_len("contexts", self.contexts.as_ref().map(Vec::len))?;
+        check_len("media_contexts", self.media_contexts.as_ref().map(Vec::len))?;
+        check_len(
+            "private_metadata",
+            self.private_metadata.as_ref().map(Vec::len),
+        )?;
+        if let Some(contexts) = &self.contexts {
+            for (i, c) in contexts.iter().enumerate() {
+                if chars(c) > MAX_CONTEXT_CHARS {
+                    return Err(Error::invalid_input(
+                        format!("contexts[{i}]"),
+                        c,
+                        format!(
+                            "is {} characters long; the API accepts at most \
+                             {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
+                             do it with JobManager::shorten_contexts before creating the \
+                             definition",
+                            chars(c)
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(media) = &self.media_contexts {
+            for (i, m) in media.iter().enumerate() {
+                let argument = format!("media_contexts[{i}]");
+                if !m.is_media() {
+                    return Err(Error::invalid_input(
+                        argument,
+                        m.to_string(),
+                        "a media context must be a URL or a file, not a text (use contexts)",
+                    ));
+                }
+                m.validate(&argument)?;
+            }
+        }
+        for (i, dp) in items.iter().enumerate() {
+            for (j, item) in dp.iter().enumerate() {
+                let argument = if dp.len() == 1 {
+                    format!("datapoints[{i}]")
+                } else {
+                    format!("datapoints[{i}][{j}]")
+                };
+                item.validate(&argument)?;
+            }
+        }
+        if self.responses_per_datapoint == 0 || self.responses_per_datapoint > i32::MAX as u32 {
+            return Err(Error::invalid_input(
+                "responses_per_datapoint",
+                self.responses_per_datapoint,
+                "must be at least 1",
+            ));
+        }
+        let max_votes = self.responses_per_datapoint as i32;
+        let referee = match (self.confidence_threshold, self.quorum_threshold) {
+            (Some(c), Some(q)) => {
+                return Err(Error::invalid_input(
+                    "confidence_threshold",
+                    (c, q),
+                    "confidence_threshold and quorum_threshold are mutually exclusive; set \
+                     one of them",
+                ))
+            }
+            (Some(t), None) => {
+                if !(t > 0.0 && t < 1.0) {
+                    return Err(Error::invalid_input(
+                        "confidence_threshold",
+                        t,
+                        "must be between 0 and 1 (exclusive), e.g. 0.99",
+                    ));
+                }
+                types::IReferee::EarlyStoppingReferee {
+                    max_votes,
+                    threshold: t,
+                }
+            }
+            (None, Some(q)) => {
+                if q == 0 || q > self.responses_per_datapoint {
+                    return Err(Error::invalid_input(
+                        "quorum_threshold",
+                        q,
+                        format!(
+                            "must be between 1 and responses_per_datapoint ({})",
+                            self.responses_per_datapoint
+                        ),
+                    ));
+                }
+                types::IReferee::QuorumReferee {
+                    max_votes,
+                    threshold: q as i32,
+                }
+            }
+            (None, None) => types::IReferee::NaiveReferee {
+                total_votes: max_votes,
+            },
+        };
+        if !(0.0..=1.0).contains(&self.failure_tolerance) {
+            return Err(Error::invalid_input(
+                "failure_tolerance",
+                self.failure_tolerance,
+                "must be a share between 0 and 1",
+            ));
+        }
+        let (rapid_flags, campaign_flags) = split_feature_flags(&self.settings);
+        let datapoints = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, items)| DatapointSpec {
+                index: i,
+                items,
+                context: self.contexts.as_ref().map(|c| c[i].clone()),
+                media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
+                private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
+            })
+            .collect();
+        let spec = DefinitionSpec {
+            name: name.to_owned(),
+            task,
+            referee,
+            rapid_flags,
+            campaign_flags,
+            failure_tolerance: self.failure_tolerance,
+            upload_timeout: self.upload_timeout,
+        };
+        Ok((spec, datapoints))
+    }
+}
+
+/// Creates the dataset, uploads every datapoint and creates the definition.
+fn create_definition(
+    client: &Client,
+    spec: DefinitionSpec,
+    datapoints: Vec<DatapointSpec>,
+) -> Result<JobDefinition> {
+    let dataset = client.send(&operations::PostDataset::new(
+        types::CreateDatasetEndpointInput {
+            name: format!("{}_dataset", spec.name),
+        },
+    ))?;
+    let pending = PendingDefinition {
+        client: client.clone(),
+        spec: Arc::new(spec),
+        dataset_id: dataset.dataset_id,
+        datapoints: Arc::new(datapoints),
+        todo: None,
+    };
+    pending.retry()
+}
+
+macro_rules! common_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
+            #[doc = "One text context per datapoint, shown next to it (at most 400 characters each)."]
+            ///
+            /// A context over the limit is refused before any request is sent; use
+            /// [`JobManager::shorten_contexts`](super::JobManager::shorten_contexts) to have
+            /// the server shorten long contexts first.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder
+            ///     .contexts(vec!["A small blue book sitting on a large red book.".to_owned()])
+            ///     .create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn contexts<I, S>(mut self, contexts: I) -> Self
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                self.common.contexts = Some(contexts.into_iter().map(Into::into).collect());
+                self
+            }
+
+            /// One media context (image, video, audio: URL or file) per datapoint, shown
+            /// next to it. Sent as `contextAsset`.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder
+            ///     .media_contexts(["https://example.com/reference.jpg"])
+            ///     .create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn media_contexts<I, D>(mut self, media: I) -> Self
+            where
+                I: IntoIterator<Item = D>,
+                D: Into<DataItem>,
+            {
+                self.common.media_contexts = Some(media.into_iter().map(Into::into).collect());
+                self
+            }
+
+            /// How many responses to collect per datapoint (default 10). With a
+            /// confidence or quorum threshold this is the maximum.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder.responses_per_datapoint(25).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn responses_per_datapoint(mut self, n: u32) -> Self {
+                self.common.responses_per_datapoint = n;
+                self
+            }
+
+            /// Stop collecting responses for a datapoint once the answer is this certain
+            /// (0 < t < 1, e.g. 0.99): an `EarlyStoppingReferee`. Cannot be combined with
+            /// [`quorum_threshold`](Self::quorum_threshold).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder.responses_per_datapoint(20).confidence_threshold(0.99).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn confidence_threshold(mut self, threshold: f64) -> Self {
+                self.common.confidence_threshold = Some(threshold);
+                self
+            }
+
+            /// Stop collecting responses for a datapoint once this many agree (1 ≤ q ≤
+            /// responses per datapoint): a `QuorumReferee`. Cannot be combined with
+            /// [`confidence_threshold`](Self::confidence_threshold).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder.responses_per_datapoint(10).quorum_threshold(7).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn quorum_threshold(mut self, quorum: u32) -> Self {
+                self.common.quorum_threshold = Some(quorum);
+                self
+            }
+
+            /// Settings that change how the task is shown (sent as feature flags).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use rapidata::Setting;
+            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn settings(mut self, settings: impl IntoIterator<Item = Setting>) -> Self {
+                self.common.settings = settings.into_iter().collect();
+                self
+            }
+
+            /// One map of private metadata per datapoint: kept with the datapoint and
+            /// returned in the results, never shown to labelers. An empty map is sent as
+            /// `null`.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use std::collections::BTreeMap;
+            /// let meta = BTreeMap::from([("source".to_owned(), "batch-7".to_owned())]);
+            /// let definition = builder.private_metadata(vec![meta]).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn private_metadata(mut self, metadata: Vec<BTreeMap<String, String>>) -> Self {
+                self.common.private_metadata = Some(metadata);
+                self
+            }
+
+            /// The largest share of datapoints (0–1, default 0) that may fail to upload
+            /// while the definition is still created without them.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let definition = builder.failure_tolerance(0.05).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn failure_tolerance(mut self, share: f64) -> Self {
+                self.common.failure_tolerance = share;
+                self
+            }
+
+            /// How long uploading the URL assets may take in all (default 30 minutes);
+            /// URLs still pending then count as failed datapoints.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use std::time::Duration;
+            /// let definition = builder.upload_timeout(Duration::from_secs(600)).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+                self.common.upload_timeout = timeout;
+                self
+            }
+        }
+    };
+}
+
+/// Builder for a compare (A/B) job definition; from
+/// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let definition = client
+///     .job()
+///     .create_compare_job_definition(
+///         "Prompt Alignment Job",
+///         "Which image follows the prompt more accurately?",
+///         [["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],
+///     )
+///     .contexts(["A small blue book sitting on a large red book."])
+///     .create()?;
+/// definition.preview();
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call .create() to create the definition"]
+pub struct CompareDefinitionBuilder {
+    client: Client,
+    name: String,
+    instruction: String,
+    datapoints: Vec<[DataItem; 2]>,
+    a_b_names: Option<[String; 2]>,
+    common: Common,
+}
+
+common_setters!(
+    CompareDefinitionBuilder,
+    "let builder = rapidata::Client::new()?.job().create_compare_job_definition(\"n\", \"Which is better?\", [[\"a.jpg\", \"b.jpg\"]]);"
+);
+
+impl CompareDefinitionBuilder {
+    pub(crate) fn new(
+        client: Client,
+        name: String,
+        instruction: String,
+        datapoints: Vec<[DataItem; 2]>,
+    ) -> Self {
+        CompareDefinitionBuilder {
+            client,
+            name,
+            instruction,
+            datapoints,
+            a_b_names: None,
+            common: Common::default(),
+        }
+    }
+
+    /// Names for the two sides (e.g. the two models), used in the results summary
+    /// (`indexIdentifiers`).
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_compare_job_definition("n", "Which is better?", [["a.jpg", "b.jpg"]])
+    ///     .a_b_names(["Model A", "Model B"])
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn a_b_names(mut self, names: [impl Into<String>; 2]) -> Self {
+        let [a, b] = names;
+        self.a_b_names = Some([a.into(), b.into()]);
+        self
+    }
+
+    /// Validates everything (no request on bad input), then creates the dataset, uploads
+    /// the assets and datapoints, and creates the definition.
+    ///
+    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong,
+    /// and with [`Error::UploadFailed`] (no definition created, resumable) when more
+    /// datapoints failed than the failure tolerance allows.
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_compare_job_definition("n", "Which is better?", [["a.jpg", "b.jpg"]])
+    ///     .create()?;
+    /// println!("{}", definition.id());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create(self) -> Result<JobDefinition> {
+        let (spec, datapoints) = self.validate()?;
+        create_definition(&self.client, spec, datapoints)
+    }
+
+    pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
+        if let Some(names) = &self.a_b_names {
+            for (i, n) in names.iter().enumerate() {
+                if n.trim().is_empty() {
+                    return Err(Error::invalid_input(
+                        format!("a_b_names[{i}]"),
+                        n,
+                        "must not be empty",
+                    ));
+                }
+            }
+        }
+        for (i, [a, b]) in self.datapoints.iter().enumerate() {
+            if a == b {
+                return Err(Error::invalid_input(
+                    format!("datapoints[{i}]"),
+                    a.to_string(),
+                    "a compare datapoint needs two different items",
+                ));
+            }
+        }
+        let items = self.datapoints.iter().map(|p| p.to_vec()).collect();
+        self.common.validate(
+            &self.name,
+            &self.instruction,
+            items,
+            TaskSpec::Compare {
+                instruction: self.instruction.clone(),
+                a_b_names: self.a_b_names.clone(),
+            },
+        )
+    }
+}
+
+/// Builder for a classification job definition; from
+/// [`JobManager::create_classification_job_definition`](super::JobManager::create_classification_job_definition).
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let definition = client
+///     .job()
+///     .create_classification_job_definition(
+///         "Animals",
+///         "What animal is in the image?",
+///         ["Cat", "Dog"],
+///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
+///     )
+///     .confidence_threshold(0.99)
+///     .create()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call .create() to create the definition"]
+pub struct ClassificationDefinitionBuilder {
+    client: Client,
+    name: String,
+    instruction: String,
+    options: Vec<String>,
+    datapoints: Vec<DataItem>,
+    common: Common,
+}
+
+common_setters!(
+    ClassificationDefinitionBuilder,
+    "let builder = rapidata::Client::new()?.job().create_classification_job_definition(\"n\", \"What is it?\", [\"Cat\", \"Dog\"], [\"a.jpg\"]);"
+);
+
+impl ClassificationDefinitionBuilder {
+    pub(crate) fn new(
+        client: Client,
+        name: String,
+        instruction: String,
+        options: Vec<String>,
+        datapoints: Vec<DataItem>,
+    ) -> Self {
+        ClassificationDefinitionBuilder {
+            client,
+            name,
+            instruction,
+            options,
+            datapoints,
+            common: Common::default(),
+        }
+    }
+
+    /// Validates everything (no request on bad input), then creates the dataset, uploads
+    /// the assets and datapoints, and creates the definition.
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_classification_job_definition("n", "What is it?", ["Cat", "Dog"], ["a.jpg"])
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create(self) -> Result<JobDefinition> {
+        let (spec, datapoints) = self.validate()?;
+        create_definition(&self.client, spec, datapoints)
+    }
+
+    pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
+        if self.options.len() < 2 {
+            return Err(Error::invalid_input(
+                "answer_options",
+                &self.options,
+                "at least two answer options are needed",
+            ));
+        }
+        for (i, o) in self.options.iter().enumerate() {
+            if o.trim().is_empty() {
+                return Err(Error::invalid_input(
+                    format!("answer_options[{i}]"),
+                    o,
+                    "must not be empty",
+                ));
+            }
+            if self.options[..i].contains(o) {
+                return Err(Error::invalid_input(
+                    format!("answer_options[{i}]"),
+                    o,
+                    "answer options must be unique",
+                ));
+            }
+        }
+        let items = self.datapoints.iter().map(|d| vec![d.clone()]).collect();
+        self.common.validate(
+            &self.name,
+            &self.instruction,
+            items,
+            TaskSpec::Classification {
+                instruction: self.instruction.clone(),
+                options: self.options.clone(),
+            },
+        )
+    }
+}
+
+/// A job definition whose dataset is (partly) uploaded but which was not created because
+/// too many datapoints failed. Found inside [`Error::UploadFailed`].
+///
+/// [`retry`](PendingDefinition::retry) sends only the failed datapoints again, into the
+/// same dataset, then creates the definition.
+///
+/// ```no_run
+/// # fn demo(err: rapidata::Error) -> rapidata::Result<()> {
+/// if let rapidata::Error::UploadFailed(failure) = err {
+///     let pending = failure.into_pending();
+///     println!("{} datapoints still to send", pending.failed_indices().len());
+///     let definition = pending.retry()?;
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PendingDefinition {
+    pub(crate) client: Client,
+    pub(crate) spec: Arc<DefinitionSpec>,
+    pub(crate) dataset_id: String,
+    pub(crate) datapoints: Arc<Vec<DatapointSpec>>,
+    /// The datapoints still to send (`None` = all of them, first run).
+    pub(crate) todo: Option<Vec<FailedDatapoint>>,
+}
+
+impl fmt::Debug for PendingDefinition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingDefinition")
+            .field("name", &self.spec.name)
+            .field("dataset_id", &self.dataset_id)
+            .field("total", &self.datapoints.len())
+            .field("failed", &self.failed_indices())
+            .finish()
+    }
+}
+
+impl PendingDefinition {
+    /// The definition's name.
+    ///
+    /// ```no_run
+    /// # fn demo(p: &rapidata::job::PendingDefinition) { println!("{}", p.name()); }
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// The dataset the datapoints go into.
+    ///
+    /// ```no_run
+    /// # fn demo(p: &rapidata::job::PendingDefinition) { println!("{}", p.dataset_id()); }
+    /// ```
+    pub fn dataset_id(&self) -> &str {
+        &self.dataset_id
+    }
+
+    /// Indices of the datapoints still to send.
+    ///
+    /// ```no_run
+    /// # fn demo(p: &rapidata::job::PendingDefinition) { println!("{:?}", p.failed_indices()); }
+    /// ```
+    pub fn failed_indices(&self) -> Vec<usize> {
+        match &self.todo {
+            Some(t) => t.iter().map(|f| f.index).collect(),
+            None => (0..self.datapoints.len()).collect(),
+        }
+    }
+
+    /// Sends the failed datapoints again (only those, into the same dataset), checks the
+    /// failure tolerance over all datapoints, and creates the definition.
+    ///
+    /// Fails again with [`Error::UploadFailed`] (holding a new pending definition) when
+    /// still too many datapoints fail.
+    ///
+    /// ```no_run
+    /// # fn demo(p: rapidata::job::PendingDefinition) -> rapidata::Result<()> {
+    /// let definition = p.retry()?;
+    /// definition.preview();
+    /// # Ok(()) }
+    /// ```
+    pub fn retry(&self) -> Result<JobDefinition> {
+        let todo: Vec<(&DatapointSpec, bool)> = match &self.todo {
+            None => self.datapoints.iter().map(|d| (d, false)).collect(),
+            Some(failed) => failed
+                .iter()
+                .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
+                .collect(),
+        };
+        let failures = upload::upload_datapoints(
+            &self.client,
+            &self.dataset_id,
+            &todo,
+            self.spec.upload_timeout,
+        );
+        let total = self.datapoints.len();
+        let failed = failures.len();
+        let too_many = failed as f64 / total as f64 > self.spec.failure_tolerance;
+        if failed > 0 && (too_many || failed == total) {
+            let mut failures = failures;
+            failures.sort_by_key(|f| f.index);
+            return Err(Error::UploadFailed(Box::new(UploadFailure {
+                failures: failures.clone(),
+                total,
+                tolerance: self.spec.failure_tolerance,
+                pending: PendingDefinition {
+                    todo: Some(failures),
+                    ..self.clone()
+                },
+            })));
+        }
+        for f in &failures {
+            log::warn!("{f} (within the failure tolerance; left out of the definition)");
+        }
+        let out = self
+            .client
+            .send(&operations::PostJobDefinition::new(definition_body(
+                &self.spec,
+                &self.dataset_id,
+            )))?;
+        let definition = JobDefinition {
+            client: self.client.clone(),
+            id: out.definition_id,
+            name: self.spec.name.clone(),
+            dataset_id: Some(self.dataset_id.clone()),
+            pipeline_id: Some(out.pipeline_id),
+            definition_type: Some(match self.spec.task {
+                TaskSpec::Compare { .. } => types::DefinitionType::Compare,
+                TaskSpec::Classification { .. } => types::DefinitionType::Classify,
+            }),
+        };
+        log::info!(
+            "created job definition {} ({}); preview: {}",
+            definition.id,
+            definition.name,
+            definition.preview_url()
+        );
+        Ok(definition)
+    }
+}
+
+/// The cost estimate of a job definition.
+///
+/// ```no_run
+/// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+/// let e = d.cost_estimate(std::time::Duration::from_secs(300))?;
+/// println!("{:.2} ({} datapoints × {:.3} per response)", e.estimated_cost, e.datapoint_count, e.cost_per_response);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct CostEstimate {
+    /// The estimated total cost.
+    pub estimated_cost: f64,
+    /// The cost of one response.
+    pub cost_per_response: f64,
+    /// Number of datapoints.
+    pub datapoint_count: i64,
+    /// Number of responses to collect.
+    pub required_responses: i64,
+}
+
+/// `GET /job/definition/{id}/cost-estimate`, where an empty 200 body means "not ready".
+struct CostEstimateOp {
+    definition_id: String,
+}
+
+impl Operation for CostEstimateOp {
+    type Output = Option<CostEstimate>;
+    const ID: &'static str = operations::GetJobDefinitionByDefinitionIdCostEstimate::ID;
+    const METHOD: Method = Method::Get;
+    const PATH_TEMPLATE: &'static str =
+        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE;
+
+    fn path(&self) -> String {
+        format!(
+            "/job/definition/{}/cost-estimate",
+            request::encode_path_segment(&self.definition_id)
+        )
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<Self::Output, DecodeError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
+            return Ok(None);
+        }
+        let out: types::GetJobDefinitionCostEstimateEndpointOutput = request::decode_json(bytes)?;
+        Ok(Some(CostEstimate {
+            estimated_cost: out.estimated_cost,
+            cost_per_response: out.cost_per_response,
+            datapoint_count: out.datapoint_count,
+            required_responses: out.required_responses,
+        }))
+    }
+}
+
+/// A job definition: what to ask, about which datapoints, how many times. Assign it to
+/// an audience to run it as a job.
+///
+/// Cheap to clone.
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let definition = client.job().get_job_definition_by_id("jd_123")?;
+/// println!("{} ({})", definition.name(), definition.preview_url());
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct JobDefinition {
+    pub(crate) client: Client,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) dataset_id: Option<String>,
+    pub(crate) pipeline_id: Option<String>,
+    pub(crate) definition_type: Option<types::DefinitionType>,
+}
+
+impl JobDefinition {
+    pub(crate) fn from_details(
+        client: Client,
+        out: types::GetJobDefinitionByIdEndpointOutput,
+    ) -> Self {
+        JobDefinition {
+            client,
+            id: out.definition_id,
+            name: out.name,
+            dataset_id: None,
+            pipeline_id: None,
+            definition_type: Some(out.definition_type),
+        }
+    }
+
+    pub(crate) fn from_list_item(
+        client: Client,
+        out: types::QueryJobDefinitionsEndpointOutput,
+    ) -> Self {
+        JobDefinition {
+            client,
+            id: out.definition_id,
+            name: out.name,
+            dataset_id: None,
+            pipeline_id: None,
+            definition_type: Some(out.definition_type),
+        }
+    }
+
+    /// The definition's id.
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{}", d.id()); }
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The definition's name.
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{}", d.name()); }
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The dataset holding the datapoints; known for definitions created through this
+    /// handle's builder, `None` for definitions looked up by id or name (the lookup
+    /// endpoints do not return it).
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{:?}", d.dataset_id()); }
+    /// ```
+    pub fn dataset_id(&self) -> Option<&str> {
+        self.dataset_id.as_deref()
+    }
+
+    /// The id of the preview pipeline the server made (only right after creation).
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{:?}", d.pipeline_id()); }
+    /// ```
+    pub fn pipeline_id(&self) -> Option<&str> {
+        self.pipeline_id.as_deref()
+    }
+
+    /// The task type, when known.
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{:?}", d.definition_type()); }
+    /// ```
+    pub fn definition_type(&self) -> Option<&types::DefinitionType> {
+        self.definition_type.as_ref()
+    }
+
+    /// The dashboard page that previews the definition:
+    /// `https://app.<env>/definitions/{id}`.
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) { println!("{}", d.preview_url()); }
+    /// ```
+    pub fn preview_url(&self) -> String {
+        format!(
+            "{}/definitions/{}",
+            self.client.app_url().trim_end_matches('/'),
+            request::encode_path_segment(&self.id)
+        )
+    }
+
+    /// Prints the preview link (see [`preview_url`](Self::preview_url)) and returns it.
+    /// No request is made and no browser is opened.
+    ///
+    /// ```no_run
+    /// # fn demo(d: &rapidata::job::JobDefinition) {
+    /// let url = d.preview();
+    /// # }
+    /// ```
+    pub fn preview(&self) -> String {
+        let url = self.preview_url();
+        println!("Preview job definition `{}`: {url}", self.name);
+        url
+    }
+
+    /// Reloads name and type (`GET /job/definition/{id}`).
+    ///
+    /// ```no_run
+    /// # fn demo(mut d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+    /// d.refresh()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn refresh(&mut self) -> Result<()> {
+        let out = self
+            .client
+            .send(&operations::GetJobDefinitionByDefinitionId::new(&self.id))?;
+        self.name = out.name;
+        self.definition_type = Some(out.definition_type);
+        Ok(())
+    }
+
+    /// Deletes the definition with all its revisions (`DELETE /job/definition/{id}`).
+    ///
+    /// ```no_run
+    /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+    /// d.delete()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete(&self) -> Result<()> {
+        self.client
+            .send(&operations::DeleteJobDefinitionByDefinitionId::new(
+                &self.id,
+            ))
+    }
+
+    /// The cost estimate, waiting up to `timeout` for the server to compute it (it
+    /// answers 409 or an empty body until then; polled every 5 s). Fails with
+    /// [`Error::Timeout`] when it is not ready in time.
+    ///
+    /// ```no_run
+    /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+    /// use std::time::Duration;
+    /// let estimate = d.cost_estimate(Duration::from_secs(300))?;
+    /// println!("about {:.2} for {} responses", estimate.estimated_cost, estimate.required_responses);
+    /// # Ok(()) }
+    /// ```
+    pub fn cost_estimate(&self, timeout: Duration) -> Result<CostEstimate> {
+        self.cost_estimate_with(WaitOptions::default().timeout(timeout))
+    }
+
+    /// [`cost_estimate`](Self::cost_estimate) with a chosen poll interval and timeout
+    /// (no timeout = wait as long as it takes).
+    ///
+    /// ```no_run
+    /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+    /// use std::time::Duration;
+    /// use rapidata::job::WaitOptions;
+    /// let opts = WaitOptions::new().poll_interval(Duration::from_secs(2)).timeout(Duration::from_secs(60));
+    /// let estimate = d.cost_estimate_with(opts)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
+        let start = Instant::now();
+        loop {
+            let op = CostEstimateOp {
+                definition_id: self.id.clone(),
+            };
+            match self.client.send(&op) {
+                Ok(Some(estimate)) => return Ok(estimate),
+                Ok(None) => {}
+                Err(e) if e.status() == Some(409) => {}
+                Err(e) => return Err(e),
+            }
+            let waited = start.elapsed();
+            let remaining = match options.get_timeout() {
+                Some(t) if waited >= t => {
+                    return Err(Error::Timeout(Box::new(WaitTimeout {
+                        what: format!("the cost estimate of job definition {}", self.id),
+                        waited,
+                        last_state: Some("not ready".to_owned()),
+                    })))
+                }
+                Some(t) => t - waited,
+                None => Duration::MAX,
+            };
+            std::thread::sleep(options.get_poll_interval().min(remaining));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(task: TaskSpec, referee: types::IReferee, settings: &[Setting]) -> DefinitionSpec {
+        let (rapid_flags, campaign_flags) = split_feature_flags(settings);
+        DefinitionSpec {
+            name: "n".into(),
+            task,
+            referee,
+            rapid_flags,
+            campaign_flags,
+            failure_tolerance: 0.0,
+            upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+        }
+    }
+
+    #[test]
+    fn compare_definition_body_matches_the_wire_reference() {
+        let s = spec(
+            TaskSpec::Compare {
+                instruction: "Which image matches the description better?".into(),
+                a_b_names: None,
+            },
+            types::IReferee::EarlyStoppingReferee {
+                max_votes: 10,
+                threshold: 0.99,
+            },
+            &[Setting::allow_neither_both()],
+        );
+        let body = serde_json::to_value(definition_body(&s, "ds_1")).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "definitionName": "n",
+                "workflow": {"_t": "SimpleWorkflow",
+                    "blueprint": {"_t": "CompareBlueprint",
+                        "criteria": "Which image matches the description better?",
+                        "indexIdentifiers": null}},
+                "referee": {"_t": "EarlyStoppingReferee", "maxVotes": 10, "threshold": 0.99},
+                "datasetId": "ds_1",
+                "rapidFeatureFlags": [{"key": "compare_unsure", "value": "5000"}]
+            })
+        );
+        let text = serde_json::to_string(&definition_body(&s, "ds_1")).unwrap();
+        assert!(text.contains(r#"{"_t":"SimpleWorkflow""#), "{text}");
+    }
+
+    #[test]
+    fn classification_body_without_flags_leaves_them_out() {
+        let s = spec(
+            TaskSpec::Classification {
+                instruction: "What animal?".into(),
+                options: vec!["Cat".into(), "Dog".into()],
+            },
+            types::IReferee::QuorumReferee {
+                max_votes: 10,
+                threshold: 7,
+            },
+            &[],
+        );
+        let body = serde_json::to_value(definition_body(&s, "ds")).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "definitionName": "n",
+                "workflow": {"_t": "SimpleWorkflow",
+                    "blueprint": {"_t": "ClassifyBlueprint", "title": "What animal?",
+                        "categories": [{"label": "Cat", "value": "Cat"}, {"label": "Dog", "value": "Dog"}]}},
+                "referee": {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7},
+                "datasetId": "ds"
+            })
+        );
+    }
+
+    #[test]
+    fn datapoint_body_sends_explicit_nulls() {
+        let dp = DatapointSpec {
+            index: 3,
+            items: vec![DataItem::url("https://e.com/a.png"), DataItem::text("b")],
+            context: None,
+            media_context: None,
+            private_metadata: None,
+        };
+        let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
+        let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "asset": {"_t": "MultiAssetInput", "assets": [
+                    {"_t": "ExistingAssetInput", "name": "f_a.png"},
+                    {"_t": "TextAssetInput", "text": "b"}]},
+                "context": null, "sortIndex": 3, "group": null,
+                "transcription": null, "privateMetadata": null
+            })
+        );
+    }
+}

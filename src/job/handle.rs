@@ -1,0 +1,589 @@
+//! The [`Job`] handle: a job definition running on an audience.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::api::types::AudienceJobState;
+use crate::api::{operations, types};
+use crate::request::{self, DecodeError, Method, Operation};
+use crate::{Client, Error, Result};
+
+use super::errors::{JobStuck, StuckCause, WaitTimeout};
+use super::progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+use super::results::JobResults;
+
+/// Something the server said when the job was created.
+///
+/// ```no_run
+/// # fn demo(job: rapidata::job::Job) {
+/// use rapidata::job::JobWarning;
+/// for w in job.warnings() {
+///     if let JobWarning::InsufficientBalance { shortfall, .. } = w {
+///         eprintln!("top up at least {shortfall:.2}");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JobWarning {
+    /// The estimated cost exceeds the account balance: the job was created but may pause
+    /// (`SpendLimited`) until funds are added.
+    InsufficientBalance {
+        /// The estimated cost of the job.
+        estimated_cost: f64,
+        /// The account balance.
+        available_balance: f64,
+        /// What is missing.
+        shortfall: f64,
+    },
+    /// Skipping the explicit-content check was asked for but is not allowed for this
+    /// account; the check runs.
+    ContentCheckSkipDenied,
+}
+
+impl fmt::Display for JobWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobWarning::InsufficientBalance {
+                estimated_cost,
+                available_balance,
+                shortfall,
+            } => write!(
+                f,
+                "the estimated cost ({estimated_cost:.2}) exceeds the available balance \
+                 ({available_balance:.2}) by {shortfall:.2}; the job may pause until funds are added"
+            ),
+            JobWarning::ContentCheckSkipDenied => f.write_str(
+                "skipping the explicit-content check is not allowed for this account; the check runs",
+            ),
+        }
+    }
+}
+
+/// A job: a job definition assigned to an audience.
+///
+/// Cheap to clone. Get one from `audience.assign_job(&definition)`,
+/// [`JobManager::get_job_by_id`](super::JobManager::get_job_by_id) or
+/// [`JobManager::find_jobs`](super::JobManager::find_jobs).
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let job = client.job().get_job_by_id("job_123")?;
+/// job.display_progress_bar()?;
+/// let results = job.get_results()?;
+/// println!("{results}");
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub(crate) client: Client,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) definition_id: Option<String>,
+    pub(crate) audience_id: String,
+    pub(crate) state: Option<AudienceJobState>,
+    pub(crate) warnings: Vec<JobWarning>,
+}
+
+/// `GET /job/{id}/download-results` decoded straight into [`JobResults`].
+struct DownloadResults {
+    job_id: String,
+}
+
+impl Operation for DownloadResults {
+    type Output = JobResults;
+    const ID: &'static str = operations::GetJobByJobIdDownloadResults::ID;
+    const METHOD: Method = Method::Get;
+    const PATH_TEMPLATE: &'static str = operations::GetJobByJobIdDownloadResults::PATH_TEMPLATE;
+    const ACCEPT: &'static str = operations::GetJobByJobIdDownloadResults::ACCEPT;
+
+    fn path(&self) -> String {
+        format!(
+            "/job/{}/download-results",
+            request::encode_path_segment(&self.job_id)
+        )
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<JobResults, DecodeError> {
+        JobResults::from_slice(bytes)
+    }
+}
+
+impl Job {
+    pub(crate) fn from_details(client: Client, out: types::GetJobByIdEndpointOutput) -> Job {
+        Job {
+            client,
+            id: out.job_id,
+            name: out.name,
+            definition_id: Some(out.definition_id),
+            audience_id: out.audience_id,
+            state: Some(out.state),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn from_list_item(client: Client, out: types::QueryJobsEndpointOutput) -> Job {
+        Job {
+            client,
+            id: out.job_id,
+            name: out.name,
+            definition_id: Some(out.job_definition_id),
+            audience_id: out.audience_id,
+            state: Some(out.state),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The job's id.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{}", job.id()); }
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The job's name (for a job just assigned, the definition's name until
+    /// [`refresh`](Self::refresh)).
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{}", job.name()); }
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The audience the job runs on.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{}", job.audience_id()); }
+    /// ```
+    pub fn audience_id(&self) -> &str {
+        &self.audience_id
+    }
+
+    /// The job definition it runs.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{:?}", job.definition_id()); }
+    /// ```
+    pub fn definition_id(&self) -> Option<&str> {
+        self.definition_id.as_deref()
+    }
+
+    /// What the server warned about when the job was created (also logged with
+    /// `log::warn!`). Empty for jobs looked up by id or name.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) {
+    /// for w in job.warnings() { eprintln!("warning: {w}"); }
+    /// # }
+    /// ```
+    pub fn warnings(&self) -> &[JobWarning] {
+        &self.warnings
+    }
+
+    /// The state seen by the last request about this job, without asking the server.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{:?}", job.cached_state()); }
+    /// ```
+    pub fn cached_state(&self) -> Option<&AudienceJobState> {
+        self.state.as_ref()
+    }
+
+    /// The job's current state (`GET /job/{id}`).
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) -> rapidata::Result<()> {
+    /// use rapidata::api::types::AudienceJobState;
+    /// if job.state()? == AudienceJobState::Completed { println!("done"); }
+    /// # Ok(()) }
+    /// ```
+    pub fn state(&self) -> Result<AudienceJobState> {
+        Ok(self.details()?.state)
+    }
+
+    fn details(&self) -> Result<types::GetJobByIdEndpointOutput> {
+        self.client.send(&operations::GetJobByJobId::new(&self.id))
+    }
+
+    /// Reloads name, definition and state (`GET /job/{id}`).
+    ///
+    /// ```no_run
+    /// # fn demo(mut job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.refresh()?;
+    /// println!("{} is {:?}", job.name(), job.cached_state());
+    /// # Ok(()) }
+    /// ```
+    pub fn refresh(&mut self) -> Result<()> {
+        let out = self.details()?;
+        self.name = out.name;
+        self.definition_id = Some(out.definition_id);
+        self.audience_id = out.audience_id;
+        self.state = Some(out.state);
+        Ok(())
+    }
+
+    /// Pauses the job (`POST /job/{id}/pause`).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.pause()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pause(&self) -> Result<()> {
+        self.client
+            .send(&operations::PostJobByJobIdPause::new(&self.id))
+    }
+
+    /// Resumes a paused job (`POST /job/{id}/resume`).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.resume()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn resume(&self) -> Result<()> {
+        self.client
+            .send(&operations::PostJobByJobIdResume::new(&self.id))
+    }
+
+    /// Deletes the job (`DELETE /job/{id}`).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.delete()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete(&self) -> Result<()> {
+        self.client
+            .send(&operations::DeleteJobByJobId::new(&self.id))
+    }
+
+    /// The job's dashboard page, `https://app.<env>/audiences/{audienceId}/job/{jobId}`.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { println!("{}", job.view_url()); }
+    /// ```
+    pub fn view_url(&self) -> String {
+        format!(
+            "{}/audiences/{}/job/{}",
+            self.client.app_url().trim_end_matches('/'),
+            request::encode_path_segment(&self.audience_id),
+            request::encode_path_segment(&self.id)
+        )
+    }
+
+    /// Prints the dashboard link (see [`view_url`](Self::view_url)) and returns it.
+    ///
+    /// ```no_run
+    /// # fn demo(job: &rapidata::job::Job) { let url = job.view(); }
+    /// ```
+    pub fn view(&self) -> String {
+        let url = self.view_url();
+        println!("Job `{}`: {url}", self.name);
+        url
+    }
+
+    /// One progress reading: `GET /job/{id}` for the state, then `GET /job/{id}/progress`
+    /// (a 404 there means labeling has not started: 0 %).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// let p = job.get_progress()?;
+    /// println!("{}: {:.0}% ({}/{})", p.state, p.percentage, p.completed, p.total);
+    /// # Ok(()) }
+    /// ```
+    pub fn get_progress(&self) -> Result<Progress> {
+        let state = self.state()?;
+        self.progress_for(state)
+    }
+
+    fn progress_for(&self, state: AudienceJobState) -> Result<Progress> {
+        match self
+            .client
+            .send(&operations::GetJobByJobIdProgress::new(&self.id))
+        {
+            Ok(p) => Ok(Progress::new(
+                state,
+                p.completion_percentage,
+                p.completed.max(0) as u64,
+                p.total.max(0) as u64,
+            )),
+            Err(e) if e.status() == Some(404) => Ok(Progress::not_started(state)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn stuck(&self, state: AudienceJobState, cause: StuckCause, reason: String) -> Error {
+        Error::JobStuck(Box::new(JobStuck {
+            job_id: self.id.clone(),
+            state,
+            cause,
+            reason,
+        }))
+    }
+
+    /// Waits until the job completes, polling every 5 s without a timeout; see
+    /// [`wait_with`](Self::wait_with).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.wait()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait(&self) -> Result<Progress> {
+        self.wait_with((), WaitOptions::default())
+    }
+
+    /// Waits until the job completes, handing every progress reading to `sink`.
+    ///
+    /// Each poll reads the job (`GET /job/{id}`) and, while it runs, its progress. The
+    /// wait ends with:
+    ///
+    /// * `Ok` when the job is `Completed`;
+    /// * [`Error::JobStuck`] when it will not finish without someone acting:
+    ///   `ManualApproval`, `SpendLimited`, `Paused`, `Blocked`, `Failed` (with the
+    ///   server's failure message), or an audience that can never answer (checked once,
+    ///   before the first progress reading: `GET /audience/{id}/user-metrics`, then
+    ///   `GET /audience/{id}` if nobody is qualified or qualifying);
+    /// * [`Error::Timeout`] after `options`' timeout.
+    ///
+    /// `StaleResults` makes it ask the server to rebuild the results
+    /// (`POST /job/{id}/retry`) and keep waiting.
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// use std::time::Duration;
+    /// use rapidata::job::{ProgressBarSink, WaitOptions};
+    ///
+    /// let opts = WaitOptions::new().poll_interval(Duration::from_secs(10)).timeout(Duration::from_secs(7200));
+    /// job.wait_with(ProgressBarSink::new(), opts)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_with(&self, mut sink: impl ProgressSink, options: WaitOptions) -> Result<Progress> {
+        let start = Instant::now();
+        let mut last =
+            Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
+        let mut audience_checked = false;
+        let mut retried_stale = false;
+        let result = loop {
+            let details = match self.details() {
+                Ok(d) => d,
+                Err(e) => break Err(e),
+            };
+            let state = details.state.clone();
+            last.state = state.clone();
+            let stuck =
+                |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
+            match &state {
+                AudienceJobState::Completed => {
+                    last = Progress::new(
+                        state.clone(),
+                        100.0,
+                        last.total.max(last.completed),
+                        last.total,
+                    );
+                    break Ok(last.clone());
+                }
+                AudienceJobState::Failed => {
+                    let message = details
+                        .failure_message
+                        .clone()
+                        .flatten()
+                        .unwrap_or_else(|| "no failure message given".to_owned());
+                    break Err(stuck(
+                        StuckCause::Failed,
+                        format!("the job failed: {message}"),
+                    ));
+                }
+                AudienceJobState::ManualApproval => {
+                    let why = details
+                        .review_reason
+                        .clone()
+                        .flatten()
+                        .map(|r| format!(" (review reason: {})", r.as_str()))
+                        .unwrap_or_default();
+                    break Err(stuck(
+                        StuckCause::ManualApproval,
+                        format!("the job waits for a manual review by Rapidata{why}"),
+                    ));
+                }
+                AudienceJobState::SpendLimited => {
+                    break Err(stuck(
+                        StuckCause::SpendLimited,
+                        "the account's spend limit is reached; add funds to continue".to_owned(),
+                    ))
+                }
+                AudienceJobState::Paused => {
+                    break Err(stuck(
+                        StuckCause::Paused,
+                        "the job is paused; resume it with Job::resume".to_owned(),
+                    ))
+                }
+                AudienceJobState::Other(s) if s == "Blocked" => {
+                    break Err(stuck(
+                        StuckCause::Blocked,
+                        "the job is blocked; contact Rapidata support".to_owned(),
+                    ))
+                }
+                AudienceJobState::StaleResults => {
+                    if !retried_stale {
+                        retried_stale = true;
+                        log::info!("job {} has stale results; asking to rebuild them", self.id);
+                        if let Err(e) = self
+                            .client
+                            .send(&operations::PostJobByJobIdRetry::new(&self.id))
+                        {
+                            break Err(e);
+                        }
+                    }
+                }
+                _ => {
+                    if !audience_checked {
+                        audience_checked = true;
+                        match crate::audience::can_never_answer(&self.client, &details.audience_id)
+                        {
+                            Ok(true) => {
+                                break Err(stuck(
+                                    StuckCause::AudienceCannotAnswer,
+                                    format!(
+                                        "audience {} has no qualified or qualifying labelers \
+                                         and none can join (add qualification examples and \
+                                         start recruiting)",
+                                        details.audience_id
+                                    ),
+                                ))
+                            }
+                            Ok(false) => {}
+                            Err(e) => {
+                                log::debug!("could not check audience {}: {e}", details.audience_id)
+                            }
+                        }
+                    }
+                    match self.progress_for(state.clone()) {
+                        Ok(p) => last = p,
+                        Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
+                    }
+                }
+            }
+            sink.update(&last);
+            let waited = start.elapsed();
+            let remaining = match options.get_timeout() {
+                Some(t) if waited >= t => {
+                    break Err(Error::Timeout(Box::new(WaitTimeout {
+                        what: format!("job {} to complete", self.id),
+                        waited,
+                        last_state: Some(state.to_string()),
+                    })))
+                }
+                Some(t) => t - waited,
+                None => Duration::MAX,
+            };
+            std::thread::sleep(options.get_poll_interval().min(remaining));
+        };
+        sink.finish(&last);
+        result
+    }
+
+    /// Waits for the job with a progress bar on standard error (drawn only when it is a
+    /// terminal), polling every 5 s.
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// job.display_progress_bar()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn display_progress_bar(&self) -> Result<()> {
+        self.wait_with(ProgressBarSink::new(), WaitOptions::default())
+            .map(|_| ())
+    }
+
+    /// Waits for the job (as [`wait`](Self::wait)) and downloads its results.
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// let results = job.get_results()?;
+    /// results.to_csv("results.csv")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_results(&self) -> Result<JobResults> {
+        self.get_results_with((), WaitOptions::default())
+    }
+
+    /// Waits for the job (as [`wait_with`](Self::wait_with)) and downloads its results.
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// use std::time::Duration;
+    /// use rapidata::job::{ProgressBarSink, WaitOptions};
+    /// let results = job.get_results_with(ProgressBarSink::new(), WaitOptions::new().timeout(Duration::from_secs(3600)))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_results_with(
+        &self,
+        sink: impl ProgressSink,
+        options: WaitOptions,
+    ) -> Result<JobResults> {
+        self.wait_with(sink, options)?;
+        self.download_results()
+    }
+
+    /// Downloads the result file now, without waiting
+    /// (`GET /job/{id}/download-results`).
+    ///
+    /// ```no_run
+    /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
+    /// let results = job.download_results()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn download_results(&self) -> Result<JobResults> {
+        self.client.send(&DownloadResults {
+            job_id: self.id.clone(),
+        })
+    }
+}
+
+/// Creates a job (`POST /job`) and logs the server's warnings.
+pub(crate) fn assign(
+    client: &Client,
+    audience_id: &str,
+    definition: &super::JobDefinition,
+) -> Result<Job> {
+    let body = types::CreateJobEndpointInput {
+        audience_id: audience_id.to_owned(),
+        check_for_explicit_content: Some(None),
+        job_definition_id: definition.id().to_owned(),
+        name: None,
+        notify_owner_on_completion: None,
+        preceding_job_id: None,
+        priority: None,
+        revision_number: None,
+    };
+    let out = client.send(&operations::PostJob::new(body))?;
+    let mut warnings = Vec::new();
+    if let Some(w) = out.cost_warning {
+        warnings.push(JobWarning::InsufficientBalance {
+            estimated_cost: w.estimated_cost,
+            available_balance: w.available_balance,
+            shortfall: w.shortfall,
+        });
+    }
+    if out.content_check_skip_denied == Some(true) {
+        warnings.push(JobWarning::ContentCheckSkipDenied);
+    }
+    for w in &warnings {
+        log::warn!("job {}: {w}", out.job_id);
+    }
+    Ok(Job {
+        client: client.clone(),
+        id: out.job_id,
+        name: definition.name().to_owned(),
+        definition_id: Some(definition.id().to_owned()),
+        audience_id: audience_id.to_owned(),
+        state: None,
+        warnings,
+    })
+}

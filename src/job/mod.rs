@@ -1,0 +1,363 @@
+//! Jobs: job definitions, jobs running on audiences, progress and results.
+//!
+//! Start from [`Client::job`], which returns the [`JobManager`]:
+//!
+//! 1. [`JobManager::create_compare_job_definition`] /
+//!    [`JobManager::create_classification_job_definition`] build a [`JobDefinition`]: the
+//!    builder validates everything first (no request on bad input), then creates a
+//!    dataset, uploads the assets (URLs through the batch endpoint, files in parallel),
+//!    adds the datapoints (in parallel, each at most once) and creates the definition.
+//!    When more datapoints fail than the failure tolerance allows, no definition is made
+//!    and [`Error::UploadFailed`] holds every failure and a
+//!    [`PendingDefinition`] that re-sends only the failed ones.
+//! 2. `audience.assign_job(&definition)` starts a [`Job`].
+//! 3. [`Job::display_progress_bar`], [`Job::wait_with`] and [`Job::get_progress`] follow
+//!    it; states that never finish on their own end the wait with
+//!    [`Error::JobStuck`].
+//! 4. [`Job::get_results`] returns typed [`JobResults`] (with CSV and JSON export).
+//!
+//! **Long contexts.** The API refuses contexts over 400 characters. The builders refuse
+//! them too, before any request, with an [`Error::InvalidInput`]
+//! naming the datapoint. They never rewrite a caller's text behind their back: to have the
+//! server shorten long contexts (what the official SDK does silently), call
+//! [`JobManager::shorten_contexts`] explicitly and pass its output to `.contexts(…)`.
+//!
+//! ```no_run
+//! use rapidata::Client;
+//!
+//! let client = Client::new()?;
+//! let audience = client.audience().get_audience_by_id("aud_123")?;
+//! let definition = client
+//!     .job()
+//!     .create_compare_job_definition(
+//!         "Prompt Alignment Job",
+//!         "Which image follows the prompt more accurately?",
+//!         [["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],
+//!     )
+//!     .contexts(["A small blue book sitting on a large red book."])
+//!     .create()?;
+//! definition.preview();
+//! let job = audience.assign_job(&definition)?;
+//! job.display_progress_bar()?;
+//! let results = job.get_results()?;
+//! println!("{results}");
+//! # Ok::<(), rapidata::Error>(())
+//! ```
+
+mod definition;
+mod errors;
+mod handle;
+mod json;
+mod progress;
+mod results;
+mod upload;
+
+pub use definition::{
+    ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate, JobDefinition,
+    PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, MAX_CONTEXT_CHARS,
+    MAX_INSTRUCTION_CHARS,
+};
+pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
+pub use handle::{Job, JobWarning};
+pub use progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+pub use results::{
+    ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
+    CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
+    UserDetails,
+};
+
+use crate::api::{operations, types};
+use crate::asset::DataItem;
+use crate::audience::{Audience, FilteredAudience, JobTarget};
+use crate::request::QueryFilter;
+use crate::{Client, Error, Result};
+
+/// Contexts per `POST /datasets/shorten-context` request.
+const SHORTEN_BATCH: usize = 10;
+
+impl Client {
+    /// Job definitions and jobs.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// for definition in client.job().find_job_definitions("Prompt")? {
+    ///     println!("{} {}", definition.id(), definition.name());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn job(&self) -> JobManager {
+        JobManager {
+            client: self.clone(),
+        }
+    }
+}
+
+/// Creates and finds job definitions and jobs; from [`Client::job`].
+///
+/// ```no_run
+/// let jobs = rapidata::Client::new()?.job();
+/// let job = jobs.get_job_by_id("job_123")?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct JobManager {
+    client: Client,
+}
+
+impl JobManager {
+    /// Starts a compare job definition: each datapoint is a pair of items (URLs, files or
+    /// texts) shown side by side as A and B. Finish it with
+    /// [`create`](CompareDefinitionBuilder::create).
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_compare_job_definition(
+    ///         "Prompt Alignment Job",
+    ///         "Which image follows the prompt more accurately?",
+    ///         [
+    ///             ["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"],
+    ///             ["https://assets.rapidata.ai/flux_duck.jpg", "https://assets.rapidata.ai/mj_duck.jpg"],
+    ///         ],
+    ///     )
+    ///     .contexts(["A small blue book sitting on a large red book.", "A psychedelic duck with glasses"])
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create_compare_job_definition(
+        &self,
+        name: impl Into<String>,
+        instruction: impl Into<String>,
+        datapoints: impl IntoIterator<Item = [impl Into<DataItem>; 2]>,
+    ) -> CompareDefinitionBuilder {
+        let datapoints = datapoints
+            .into_iter()
+            .map(|[a, b]| [a.into(), b.into()])
+            .collect();
+        CompareDefinitionBuilder::new(
+            self.client.clone(),
+            name.into(),
+            instruction.into(),
+            datapoints,
+        )
+    }
+
+    /// Starts a classification job definition: each datapoint is one item labelers sort
+    /// into one of `answer_options`. Finish it with
+    /// [`create`](ClassificationDefinitionBuilder::create).
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_classification_job_definition(
+    ///         "Animals",
+    ///         "What animal is in the image?",
+    ///         ["Cat", "Dog", "Neither"],
+    ///         ["https://example.com/1.jpg", "photos/2.jpg"],
+    ///     )
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create_classification_job_definition(
+        &self,
+        name: impl Into<String>,
+        instruction: impl Into<String>,
+        answer_options: impl IntoIterator<Item = impl Into<String>>,
+        datapoints: impl IntoIterator<Item = impl Into<DataItem>>,
+    ) -> ClassificationDefinitionBuilder {
+        ClassificationDefinitionBuilder::new(
+            self.client.clone(),
+            name.into(),
+            instruction.into(),
+            answer_options.into_iter().map(Into::into).collect(),
+            datapoints.into_iter().map(Into::into).collect(),
+        )
+    }
+
+    /// Looks a job definition up by id (`GET /job/definition/{id}`).
+    ///
+    /// ```no_run
+    /// let definition = rapidata::Client::new()?.job().get_job_definition_by_id("jd_123")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_job_definition_by_id(&self, id: &str) -> Result<JobDefinition> {
+        let out = self
+            .client
+            .send(&operations::GetJobDefinitionByDefinitionId::new(id))?;
+        Ok(JobDefinition::from_details(self.client.clone(), out))
+    }
+
+    /// The 10 newest job definitions whose name contains `name` (`GET /job/definitions`;
+    /// an empty `name` matches all).
+    ///
+    /// ```no_run
+    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_job_definitions(&self, name: &str) -> Result<Vec<JobDefinition>> {
+        let mut op = operations::GetJobDefinitions::new();
+        op.page = Some(1);
+        op.page_size = Some(10);
+        op.sort = vec!["-created_at".to_owned()];
+        op.name = Some(QueryFilter::contains(name));
+        let out = self.client.send(&op)?;
+        Ok(out
+            .items
+            .into_iter()
+            .map(|i| JobDefinition::from_list_item(self.client.clone(), i))
+            .collect())
+    }
+
+    /// Looks a job up by id (`GET /job/{id}`).
+    ///
+    /// ```no_run
+    /// let job = rapidata::Client::new()?.job().get_job_by_id("job_123")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_job_by_id(&self, id: &str) -> Result<Job> {
+        let out = self.client.send(&operations::GetJobByJobId::new(id))?;
+        Ok(Job::from_details(self.client.clone(), out))
+    }
+
+    /// The 10 newest jobs whose name contains `name` (`GET /jobs`; an empty `name`
+    /// matches all).
+    ///
+    /// ```no_run
+    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_jobs(&self, name: &str) -> Result<Vec<Job>> {
+        self.query_jobs(name, None)
+    }
+
+    /// The 10 newest jobs of an audience (`GET /jobs` filtered on `audience_id`).
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client.audience().get_audience_by_id("aud_123")?;
+    /// let jobs = client.job().find_jobs_for(&audience)?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> Result<Vec<Job>> {
+        self.query_jobs("", Some(audience.audience_id()))
+    }
+
+    fn query_jobs(&self, name: &str, audience_id: Option<&str>) -> Result<Vec<Job>> {
+        let mut op = operations::GetJobs::new();
+        op.page = Some(1);
+        op.page_size = Some(10);
+        op.sort = vec!["-created_at".to_owned()];
+        op.name = Some(QueryFilter::contains(name));
+        op.audience_id = audience_id.map(QueryFilter::eq);
+        let out = self.client.send(&op)?;
+        Ok(out
+            .items
+            .into_iter()
+            .map(|i| Job::from_list_item(self.client.clone(), i))
+            .collect())
+    }
+
+    /// Assigns a definition to an audience (or filtered audience): `POST /job`. Same as
+    /// `audience.assign_job(&definition)`.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client.audience().get_audience_by_id("aud_123")?;
+    /// let definition = client.job().get_job_definition_by_id("jd_123")?;
+    /// let job = client.job().assign(&audience, &definition)?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn assign(&self, target: &impl JobTarget, definition: &JobDefinition) -> Result<Job> {
+        handle::assign(&self.client, target.audience_id(), definition)
+    }
+
+    /// Has the server shorten contexts for `instruction` (`POST /datasets/shorten-context`,
+    /// at most 10 per request): keeps what matters for the question. Only contexts over
+    /// [`MAX_CONTEXT_CHARS`] are sent; the others are returned unchanged, as is a context
+    /// the server returns empty. The builders never call this on their own.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let instruction = "Which image follows the prompt more accurately?";
+    /// let long_prompts: Vec<String> = vec!["A very long prompt …".repeat(30)];
+    /// let contexts = client.job().shorten_contexts(instruction, &long_prompts)?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn shorten_contexts(
+        &self,
+        instruction: &str,
+        contexts: &[impl AsRef<str>],
+    ) -> Result<Vec<String>> {
+        let mut out: Vec<String> = contexts.iter().map(|c| c.as_ref().to_owned()).collect();
+        let long: Vec<usize> = (0..out.len())
+            .filter(|&i| out[i].chars().count() > MAX_CONTEXT_CHARS)
+            .collect();
+        for chunk in long.chunks(SHORTEN_BATCH) {
+            let body = types::ShortenContextEndpointInput {
+                items: chunk
+                    .iter()
+                    .map(|&i| types::ShortenContextEndpointInputItem {
+                        context: out[i].clone(),
+                        question: instruction.to_owned(),
+                    })
+                    .collect(),
+            };
+            let res = self
+                .client
+                .send(&operations::PostDatasetsShortenContext::new(body))?;
+            if res.items.len() != chunk.len() {
+                return Err(Error::invalid_input(
+                    "contexts",
+                    format!("{} contexts", chunk.len()),
+                    format!(
+                        "the server returned {} shortened contexts for {}",
+                        res.items.len(),
+                        chunk.len()
+                    ),
+                ));
+            }
+            for (&i, item) in chunk.iter().zip(res.items) {
+                if !item.shortened_context.trim().is_empty() {
+                    out[i] = item.shortened_context;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Audience {
+    /// Runs `definition` on this audience: `POST /job`
+    /// `{"jobDefinitionId", "audienceId", "checkForExplicitContent": null}`. The server's
+    /// warnings (cost above balance, content-check skip denied) are logged and kept in
+    /// [`Job::warnings`].
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client.audience().get_audience_by_id("aud_123")?;
+    /// let definition = client.job().get_job_definition_by_id("jd_123")?;
+    /// let job = audience.assign_job(&definition)?;
+    /// println!("{}", job.view_url());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
+        handle::assign(self.client(), self.audience_id(), definition)
+    }
+}
+
+impl FilteredAudience {
+    /// Runs `definition` on this filtered audience (`POST /job` with its `fau_…` id).
+    ///
+    /// ```no_run
+    /// use rapidata::Filter;
+    /// let client = rapidata::Client::new()?;
+    /// let audience = client.audience().get_audience_by_id("aud_123")?;
+    /// let filtered = audience.filter(Filter::country(["US"]))?;
+    /// let definition = client.job().get_job_definition_by_id("jd_123")?;
+    /// let job = filtered.assign_job(&definition)?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
+        handle::assign(self.client(), self.audience_id(), definition)
+    }
+}

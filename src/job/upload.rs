@@ -1,0 +1,537 @@
+//! Uploading a job definition's datapoints: batch URL upload (§5.4), file uploads, and
+//! exactly-once datapoint creation (§6.2, §3.4).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::api::{operations, types};
+use crate::asset::DataItem;
+use crate::request::{self, DecodeError, Method, Operation};
+use crate::{Client, Error, Result};
+
+use super::definition::{datapoint_body, DatapointSpec};
+use super::errors::{FailedDatapoint, FailureStage};
+
+/// URLs per `POST /asset/batch-upload` request.
+const BATCH_SIZE: usize = 1000;
+/// Time between two batch status polls.
+const BATCH_POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// Attempts in total to create one datapoint.
+const DATAPOINT_ATTEMPTS: u32 = 3;
+/// Page size used when listing a dataset's datapoints to reconcile.
+const LIST_PAGE_SIZE: i64 = 100;
+
+/// A random UUID version 4 string (one correlation id per upload session).
+pub(crate) fn uuid_v4() -> String {
+    let mut b = [0u8; 16];
+    for byte in &mut b {
+        *byte = fastrand::u8(..);
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Uploads the assets of `todo` and creates its datapoints in `dataset_id`; returns the
+/// datapoints that failed. The flag next to each datapoint says that an earlier attempt
+/// may have created it, so its existence is checked before it is sent again.
+pub(crate) fn upload_datapoints(
+    client: &Client,
+    dataset_id: &str,
+    todo: &[(&DatapointSpec, bool)],
+    upload_timeout: Duration,
+) -> Vec<FailedDatapoint> {
+    let mut names: HashMap<DataItem, String> = HashMap::new();
+    let mut errors: HashMap<DataItem, String> = HashMap::new();
+
+    // Distinct media, in first-seen order.
+    let mut seen = HashSet::new();
+    let mut urls = Vec::new();
+    let mut files = Vec::new();
+    for (dp, _) in todo {
+        for item in dp.media() {
+            if seen.insert(item.clone()) {
+                match item {
+                    DataItem::Url(_) => urls.push(item.clone()),
+                    _ => files.push(item.clone()),
+                }
+            }
+        }
+    }
+
+    // URLs: cached ones are reused, the others go through the batch endpoint.
+    let mut to_batch = Vec::new();
+    for item in &urls {
+        match client.asset_cache().get(item) {
+            Some(name) => {
+                names.insert(item.clone(), name);
+            }
+            None => to_batch.push(item.clone()),
+        }
+    }
+    if !to_batch.is_empty() {
+        let raw: Vec<String> = to_batch
+            .iter()
+            .map(|i| match i {
+                DataItem::Url(u) => u.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        let outcome = batch_upload(client, &raw, upload_timeout);
+        for (item, url) in to_batch.iter().zip(&raw) {
+            match outcome.get(url) {
+                Some(Ok(name)) => {
+                    client.asset_cache().insert(item, name.clone());
+                    names.insert(item.clone(), name.clone());
+                }
+                Some(Err(reason)) => {
+                    errors.insert(item.clone(), reason.clone());
+                }
+                None => {
+                    errors.insert(item.clone(), "no outcome from the batch upload".into());
+                }
+            }
+        }
+    }
+
+    // Files: in parallel, through the client's upload cache.
+    if !files.is_empty() {
+        for (item, result) in files.iter().zip(crate::asset::upload_all(client, &files)) {
+            match result {
+                Ok(Some(name)) => {
+                    names.insert(item.clone(), name);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    errors.insert(item.clone(), e.to_string());
+                }
+            }
+        }
+    }
+
+    let mut failures = Vec::new();
+    let mut ready = Vec::new();
+    for &(dp, ambiguous) in todo {
+        let failed: Vec<String> = dp
+            .media()
+            .filter_map(|item| errors.get(item).map(|r| format!("{item}: {r}")))
+            .collect();
+        if failed.is_empty() {
+            ready.push((dp, ambiguous));
+        } else {
+            failures.push(FailedDatapoint {
+                index: dp.index,
+                items: dp.items.clone(),
+                stage: FailureStage::Upload,
+                reason: failed.join("; "),
+                ambiguous,
+            });
+        }
+    }
+
+    // Datapoints: in parallel on at most max_workers threads.
+    let workers = client.max_workers().max(1).min(ready.len());
+    let next = AtomicUsize::new(0);
+    let failed = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(dp, ambiguous)) = ready.get(n) else {
+                    break;
+                };
+                if let Err(f) = create_datapoint(client, dataset_id, dp, &names, ambiguous) {
+                    failed
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(f);
+                }
+            });
+        }
+    });
+    failures.extend(
+        failed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    failures.sort_by_key(|f| f.index);
+    failures
+}
+
+/// Whether sending the same datapoint again may succeed.
+fn worth_retrying(e: &Error) -> bool {
+    match e.status() {
+        Some(s) if (400..500).contains(&s) => s == 408 || s == 429,
+        Some(_) => true,
+        None => matches!(e, Error::Transport(_)),
+    }
+}
+
+/// Creates one datapoint, at most [`DATAPOINT_ATTEMPTS`] times, never twice: after a
+/// failure that may have been processed, the dataset is listed before sending again.
+fn create_datapoint(
+    client: &Client,
+    dataset_id: &str,
+    dp: &DatapointSpec,
+    names: &HashMap<DataItem, String>,
+    ambiguous: bool,
+) -> std::result::Result<(), FailedDatapoint> {
+    let body = datapoint_body(dp, names);
+    let fail = |reason: String, ambiguous: bool| FailedDatapoint {
+        index: dp.index,
+        items: dp.items.clone(),
+        stage: FailureStage::Datapoint,
+        reason,
+        ambiguous,
+    };
+    let check = |context: &str| -> std::result::Result<bool, FailedDatapoint> {
+        datapoint_exists(client, dataset_id, dp.index, &body).map_err(|e| {
+            fail(
+                format!("{context}; could not check whether it was created nevertheless: {e}"),
+                true,
+            )
+        })
+    };
+    if ambiguous && check("an earlier attempt may have created it")? {
+        return Ok(());
+    }
+    let op = operations::PostDatasetByDatasetIdDatapoint::new(dataset_id, body.clone());
+    for attempt in 0..DATAPOINT_ATTEMPTS {
+        match client.send(&op) {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                if e.may_have_been_processed() && check(&e.to_string())? {
+                    log::debug!(
+                        "datapoint {} was created although its request failed ({e})",
+                        dp.index
+                    );
+                    return Ok(());
+                }
+                if attempt + 1 == DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
+                    return Err(fail(e.to_string(), false));
+                }
+                let policy = client.retry_policy();
+                let delay = (policy.backoff_base() * 2)
+                    .saturating_mul(1 << attempt)
+                    .min(policy.backoff_max());
+                log::debug!(
+                    "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {delay:?}",
+                    dp.index,
+                    attempt + 2
+                );
+                std::thread::sleep(delay);
+            }
+        }
+    }
+    Err(fail("no attempt made".into(), false))
+}
+
+/// `GET /dataset/{id}/datapoints` decoded loosely, so fields the API description does
+/// not list (`sortIndex`) are kept.
+struct ListDatapointsRaw {
+    dataset_id: String,
+    page: i64,
+}
+
+impl Operation for ListDatapointsRaw {
+    type Output = Value;
+    const ID: &'static str = operations::GetDatasetByDatasetIdDatapoints::ID;
+    const METHOD: Method = Method::Get;
+    const PATH_TEMPLATE: &'static str = operations::GetDatasetByDatasetIdDatapoints::PATH_TEMPLATE;
+
+    fn path(&self) -> String {
+        format!(
+            "/dataset/{}/datapoints",
+            request::encode_path_segment(&self.dataset_id)
+        )
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        vec![
+            ("page".to_owned(), self.page.to_string()),
+            ("page_size".to_owned(), LIST_PAGE_SIZE.to_string()),
+        ]
+    }
+
+    fn decode(bytes: &[u8]) -> std::result::Result<Value, DecodeError> {
+        request::decode_json(bytes)
+    }
+}
+
+/// Whether the dataset already holds the datapoint at `index`: an item with that
+/// `sortIndex`, or, when the server does not report sort indices, an item with the same
+/// asset and context.
+fn datapoint_exists(
+    client: &Client,
+    dataset_id: &str,
+    index: usize,
+    body: &types::CreateDatapointEndpointInput,
+) -> Result<bool> {
+    let mut any_sort_index = false;
+    let mut content_match = false;
+    let mut seen = 0u64;
+    for page in 1..=10_000 {
+        let out = client.send(&ListDatapointsRaw {
+            dataset_id: dataset_id.to_owned(),
+            page,
+        })?;
+        let items = out
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for item in &items {
+            if let Some(si) = item.get("sortIndex").filter(|v| !v.is_null()) {
+                any_sort_index = true;
+                if si.as_u64() == Some(index as u64) {
+                    return Ok(true);
+                }
+            }
+            if same_content(item, body) {
+                content_match = true;
+            }
+        }
+        seen += items.len() as u64;
+        let total = out.get("total").and_then(Value::as_u64).unwrap_or(0);
+        let total_pages = out.get("totalPages").and_then(Value::as_i64);
+        if items.is_empty() || seen >= total || total_pages.is_some_and(|t| page >= t) {
+            break;
+        }
+    }
+    Ok(!any_sort_index && content_match)
+}
+
+fn same_content(listed: &Value, body: &types::CreateDatapointEndpointInput) -> bool {
+    let context = listed.get("context").and_then(Value::as_str);
+    let sent_context = body.context.clone().flatten();
+    context == sent_context.as_deref()
+        && listed
+            .get("asset")
+            .is_some_and(|a| same_asset(a, &body.asset))
+}
+
+fn same_asset(listed: &Value, sent: &types::IAssetInput) -> bool {
+    let tag = listed.get("_t").and_then(Value::as_str);
+    match sent {
+        types::IAssetInput::ExistingAssetInput { name, .. } => {
+            tag == Some("FileAsset")
+                && listed.get("fileName").and_then(Value::as_str) == Some(name.as_str())
+        }
+        types::IAssetInput::TextAssetInput { text, .. } => {
+            tag == Some("TextAsset")
+                && listed.get("text").and_then(Value::as_str) == Some(text.as_str())
+        }
+        types::IAssetInput::MultiAssetInput { assets, .. } => {
+            let listed_assets = listed.get("assets").and_then(Value::as_array);
+            tag == Some("MultiAsset")
+                && listed_assets.is_some_and(|l| {
+                    l.len() == assets.len() && l.iter().zip(assets).all(|(a, b)| same_asset(a, b))
+                })
+        }
+        types::IAssetInput::Unknown(_) => false,
+    }
+}
+
+/// Uploads `urls` through the batch endpoint; returns url → server file name or the
+/// reason it failed.
+pub(crate) fn batch_upload(
+    client: &Client,
+    urls: &[String],
+    timeout: Duration,
+) -> HashMap<String, std::result::Result<String, String>> {
+    let start = Instant::now();
+    let correlation_id = uuid_v4();
+    let mut outcome: HashMap<String, std::result::Result<String, String>> = HashMap::new();
+    // batch id → its URLs, for the batches still to collect.
+    let mut open: Vec<(String, Vec<String>)> = Vec::new();
+    for chunk in urls.chunks(BATCH_SIZE) {
+        let body = types::CreateBatchUploadEndpointInput {
+            compression: None,
+            correlation_id: Some(Some(correlation_id.clone())),
+            urls: chunk.to_vec(),
+        };
+        match client.send(&operations::PostAssetBatchUpload::new(body)) {
+            Ok(out) => open.push((out.batch_upload_id, chunk.to_vec())),
+            Err(e) => {
+                for url in chunk {
+                    outcome.insert(
+                        url.clone(),
+                        Err(format!("batch upload request failed: {e}")),
+                    );
+                }
+            }
+        }
+    }
+    let collect =
+        |id: &str,
+         batch_urls: &[String],
+         outcome: &mut HashMap<String, std::result::Result<String, String>>| {
+            match client.send(&operations::GetAssetBatchUploadByBatchUploadId::new(id)) {
+                Ok(res) => {
+                    for item in res.items {
+                        let result = match (&item.status, item.file_name.clone().flatten()) {
+                            (types::BatchUploadUrlStatus::Completed, Some(name)) => {
+                                for w in &item.warnings {
+                                    log::warn!("upload of {}: {w}", item.url);
+                                }
+                                Ok(name)
+                            }
+                            (status, _) => Err(describe_failed_item(&item, status)),
+                        };
+                        outcome.insert(item.url.clone(), result);
+                    }
+                    for url in batch_urls {
+                        outcome
+                            .entry(url.clone())
+                            .or_insert_with(|| Err("missing from the batch upload result".into()));
+                    }
+                }
+                Err(e) => {
+                    for url in batch_urls {
+                        outcome.insert(
+                            url.clone(),
+                            Err(format!("could not read the batch upload result: {e}")),
+                        );
+                    }
+                }
+            }
+        };
+    let fail_open = |open: &mut Vec<(String, Vec<String>)>,
+                     outcome: &mut HashMap<String, std::result::Result<String, String>>,
+                     reason: &str| {
+        for (_, batch_urls) in open.drain(..) {
+            for url in batch_urls {
+                outcome.insert(url, Err(reason.to_owned()));
+            }
+        }
+    };
+    while !open.is_empty() {
+        let mut status_op = operations::GetAssetBatchUploadStatus::new();
+        status_op.correlation_id = Some(correlation_id.clone());
+        let status = match client.send(&status_op) {
+            Ok(s) => s,
+            Err(e) => {
+                let reason = format!("could not poll the batch upload status: {e}");
+                fail_open(&mut open, &mut outcome, &reason);
+                break;
+            }
+        };
+        let finished = matches!(
+            status.status,
+            types::BatchUploadStatus::Completed | types::BatchUploadStatus::Aborted
+        );
+        let mut still_open = Vec::new();
+        for (id, batch_urls) in open.drain(..) {
+            if finished || status.completed_batches.contains(&id) {
+                collect(&id, &batch_urls, &mut outcome);
+            } else {
+                still_open.push((id, batch_urls));
+            }
+        }
+        open = still_open;
+        if open.is_empty() {
+            break;
+        }
+        let waited = start.elapsed();
+        if waited >= timeout {
+            for (id, _) in &open {
+                if let Err(e) = client.send(
+                    &operations::PostAssetBatchUploadByBatchUploadIdAbort::new(id),
+                ) {
+                    log::warn!("could not abort batch upload {id}: {e}");
+                }
+            }
+            let reason = format!(
+                "the batch upload did not finish within {:.1} s",
+                timeout.as_secs_f64()
+            );
+            fail_open(&mut open, &mut outcome, &reason);
+            break;
+        }
+        std::thread::sleep(BATCH_POLL_INTERVAL.min(timeout - waited));
+    }
+    outcome
+}
+
+fn describe_failed_item(
+    item: &types::GetBatchUploadResultEndpointUrlOutput,
+    status: &types::BatchUploadUrlStatus,
+) -> String {
+    let mut reason = item
+        .error_message
+        .clone()
+        .flatten()
+        .unwrap_or_else(|| format!("upload {}", status.as_str().to_lowercase()));
+    if let Some(stage) = item.stage.clone().flatten() {
+        reason.push_str(&format!(" (stage {stage}"));
+        if let Some(code) = item.upstream_http_status.flatten() {
+            reason.push_str(&format!(", upstream HTTP {code}"));
+        }
+        reason.push(')');
+    }
+    reason
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4() {
+        let a = uuid_v4();
+        assert_eq!(a.len(), 36);
+        let parts: Vec<&str> = a.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(parts[2].starts_with('4'));
+        assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"));
+        assert_ne!(a, uuid_v4());
+    }
+
+    #[test]
+    fn content_match_compares_assets_and_context() {
+        let body = types::CreateDatapointEndpointInput {
+            asset: types::IAssetInput::MultiAssetInput {
+                assets: vec![
+                    types::IAssetInput::ExistingAssetInput {
+                        identifier: None,
+                        metadata: None,
+                        name: "a.png".into(),
+                    },
+                    types::IAssetInput::TextAssetInput {
+                        identifier: None,
+                        metadata: None,
+                        text: "t".into(),
+                    },
+                ],
+                identifier: None,
+                metadata: None,
+            },
+            context: Some(Some("c".into())),
+            context_asset: None,
+            group: Some(None),
+            private_metadata: Some(None),
+            sort_index: Some(Some(0)),
+            transcription: Some(None),
+        };
+        let listed = serde_json::json!({"context": "c", "asset": {"_t": "MultiAsset", "assets": [
+            {"_t": "FileAsset", "fileName": "a.png"}, {"_t": "TextAsset", "text": "t"}]}});
+        assert!(same_content(&listed, &body));
+        let other = serde_json::json!({"context": null, "asset": listed["asset"].clone()});
+        assert!(!same_content(&other, &body));
+    }
+}

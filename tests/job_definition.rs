@@ -1,0 +1,1168 @@
+//! Job definitions against a mock server: the exact request sequence and bodies of
+//! wire-protocol.md §5.4 and §6, validation before any request, partial failure and
+//! resume, exactly-once datapoints, lookups and cost estimates.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use httpmock::{HttpMockRequest, HttpMockResponse};
+use rapidata::job::{FailureStage, WaitOptions};
+use rapidata::{Client, DataItem, Error, Setting};
+use serde_json::{json, Value};
+
+const U1: &str = "https://cdn.example.com/flux_book.jpg";
+const U2: &str = "https://cdn.example.com/mj_book.jpg";
+const U3: &str = "https://cdn.example.com/reference.jpg";
+const U4: &str = "https://cdn.example.com/other.jpg";
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+        .app_url("https://app.rapidata.ai")
+        .token("test-token")
+        .env_lookup(|_| None)
+        .max_attempts(1)
+        .backoff_base(Duration::from_millis(1))
+        .max_workers(4)
+        .build()
+        .unwrap()
+}
+
+/// A responder that records `METHOD path` in `log`, then answers `status` with `body`.
+fn reply(
+    log: &Log,
+    status: u16,
+    body: Value,
+) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
+    let log = log.clone();
+    move |req: &HttpMockRequest| {
+        log.lock()
+            .unwrap()
+            .push(format!("{} {}", req.method_str(), req.uri().path()));
+        let mut b = HttpMockResponse::builder().status(status);
+        if !body.is_null() {
+            b = b
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        b.build()
+    }
+}
+
+fn body_json(req: &HttpMockRequest) -> Value {
+    serde_json::from_slice(&req.body().to_vec()).unwrap_or(Value::Null)
+}
+
+fn is_uuid_v4(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && parts[2].starts_with('4')
+        && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+}
+
+fn write_file(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, b"\x89PNG fake").unwrap();
+    p
+}
+
+fn existing(name: &str) -> Value {
+    json!({"_t": "ExistingAssetInput", "name": name})
+}
+
+fn pair(a: Value, b: Value) -> Value {
+    json!({"_t": "MultiAssetInput", "assets": [a, b]})
+}
+
+/// Mocks `POST /asset/batch-upload` for exactly `urls`, remembering the correlation id.
+fn batch_post_mock<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    urls: &[&str],
+    batch_id: &str,
+    correlation: &Arc<Mutex<Option<String>>>,
+) -> httpmock::Mock<'a> {
+    let expected: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
+    let correlation = correlation.clone();
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/asset/batch-upload")
+            .header("content-type", "application/json")
+            .is_true(move |req| {
+                let body = body_json(req);
+                let urls: Vec<String> = body["urls"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|u| u.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let id = body["correlationId"].as_str().unwrap_or("").to_owned();
+                let keys = body.as_object().map_or(0, |o| o.len());
+                let ok = urls == expected && is_uuid_v4(&id) && keys == 2;
+                if ok {
+                    *correlation.lock().unwrap() = Some(id);
+                }
+                ok
+            });
+        then.respond_with(reply(log, 200, json!({"batchUploadId": batch_id})));
+    })
+}
+
+fn batch_status_mock<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    completed: &[&str],
+    correlation: &Arc<Mutex<Option<String>>>,
+) -> httpmock::Mock<'a> {
+    let correlation = correlation.clone();
+    server.mock(|when, then| {
+        when.method(GET)
+            .path("/asset/batch-upload/status")
+            .is_true(move |req| {
+                let sent = req.query_params_map().get("correlationId").cloned();
+                sent.is_some() && sent == *correlation.lock().unwrap()
+            });
+        then.respond_with(reply(
+            log,
+            200,
+            json!({"status": "Completed", "totalCount": 3, "completedCount": 3, "failedCount": 0,
+                   "completedBatches": completed}),
+        ));
+    })
+}
+
+fn batch_result_mock<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    batch_id: &str,
+    items: Value,
+) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/asset/batch-upload/{batch_id}"));
+        then.respond_with(reply(
+            log,
+            200,
+            json!({"batchUploadId": batch_id, "status": "Completed", "totalCount": 1,
+                   "completedCount": 1, "failedCount": 0, "items": items}),
+        ));
+    })
+}
+
+fn ok_item(url: &str, name: &str) -> Value {
+    json!({"url": url, "fileName": name, "status": "Completed", "warnings": []})
+}
+
+fn dataset_mock<'a>(server: &'a MockServer, log: &Log, name: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset")
+            .json_body(json!({"name": format!("{name}_dataset")}));
+        then.respond_with(reply(log, 200, json!({"datasetId": "ds_1"})));
+    })
+}
+
+fn datapoint_mock<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    body: Value,
+    status: u16,
+) -> httpmock::Mock<'a> {
+    let reply_body = if status == 200 {
+        json!({"datapointId": format!("dp_{}", body["sortIndex"])})
+    } else {
+        json!({"title": "One or more validation errors occurred.", "status": status})
+    };
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(body);
+        then.respond_with(reply(log, status, reply_body));
+    })
+}
+
+fn file_mock<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    file_name: &str,
+    server_name: &str,
+) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/asset/file")
+            .body_includes(format!("filename=\"{file_name}\""));
+        then.respond_with(reply(
+            log,
+            200,
+            json!({"fileName": server_name, "warnings": [], "wasCompressed": false}),
+        ));
+    })
+}
+
+fn definition_mock<'a>(server: &'a MockServer, log: &Log, body: Value) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(POST).path("/job/definition").json_body(body);
+        then.respond_with(reply(
+            log,
+            200,
+            json!({"definitionId": "jd_1", "pipelineId": "pl_1"}),
+        ));
+    })
+}
+
+fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(599).body("unexpected request");
+    })
+}
+
+#[test]
+fn compare_definition_request_sequence_and_bodies() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let dir = tempfile::tempdir().unwrap();
+    let file_a = write_file(dir.path(), "a.png");
+    let file_b = write_file(dir.path(), "b.png");
+    let correlation = Arc::new(Mutex::new(None));
+
+    let dataset = dataset_mock(&server, &log, "Prompt Alignment Job");
+    let batch_post = batch_post_mock(&server, &log, &[U1, U2, U3], "b1", &correlation);
+    let batch_status = batch_status_mock(&server, &log, &["b1"], &correlation);
+    let batch_result = batch_result_mock(
+        &server,
+        &log,
+        "b1",
+        json!([
+            ok_item(U1, "srv_u1.jpg"),
+            ok_item(U2, "srv_u2.jpg"),
+            ok_item(U3, "srv_u3.jpg")
+        ]),
+    );
+    let upload_a = file_mock(&server, &log, "a.png", "srv_a.png");
+    let upload_b = file_mock(&server, &log, "b.png", "srv_b.png");
+    let dp0 = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")),
+               "context": "ctx 0", "contextAsset": existing("srv_u3.jpg"), "sortIndex": 0,
+               "group": null, "transcription": null, "privateMetadata": null}),
+        200,
+    );
+    let dp1 = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(existing("srv_a.png"), existing("srv_u1.jpg")),
+               "context": "ctx 1", "contextAsset": existing("srv_b.png"), "sortIndex": 1,
+               "group": null, "transcription": null, "privateMetadata": {"source": "batch-7"}}),
+        200,
+    );
+    let dp2 = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "left"}),
+                             json!({"_t": "TextAssetInput", "text": "right"})),
+               "context": "ctx 2", "contextAsset": existing("srv_u3.jpg"), "sortIndex": 2,
+               "group": null, "transcription": null, "privateMetadata": null}),
+        200,
+    );
+    let definition = definition_mock(
+        &server,
+        &log,
+        json!({
+            "definitionName": "Prompt Alignment Job",
+            "workflow": {"_t": "SimpleWorkflow",
+                "blueprint": {"_t": "CompareBlueprint",
+                    "criteria": "Which image follows the prompt more accurately?",
+                    "indexIdentifiers": ["Model A", "Model B"]}},
+            "referee": {"_t": "EarlyStoppingReferee", "maxVotes": 20, "threshold": 0.99},
+            "datasetId": "ds_1",
+            "rapidFeatureFlags": [{"key": "no_shuffle", "value": "true"},
+                                  {"key": "compare_unsure", "value": "5000"}],
+            "campaignFeatureFlags": [{"key": "campaign_key", "value": "v"}]
+        }),
+    );
+    let unexpected = catch_all(&server);
+
+    let c = client(&server);
+    let def = c
+        .job()
+        .create_compare_job_definition(
+            "Prompt Alignment Job",
+            "Which image follows the prompt more accurately?",
+            [
+                [DataItem::from(U1), DataItem::from(U2)],
+                [DataItem::from(&file_a), DataItem::from(U1)],
+                [DataItem::text("left"), DataItem::text("right")],
+            ],
+        )
+        .contexts(["ctx 0", "ctx 1", "ctx 2"])
+        .media_contexts([
+            DataItem::from(U3),
+            DataItem::from(&file_b),
+            DataItem::from(U3),
+        ])
+        .a_b_names(["Model A", "Model B"])
+        .responses_per_datapoint(20)
+        .confidence_threshold(0.99)
+        .settings([
+            Setting::no_shuffle(),
+            Setting::allow_neither_both(),
+            Setting::custom_campaign("campaign_key", "v"),
+        ])
+        .private_metadata(vec![
+            BTreeMap::new(),
+            BTreeMap::from([("source".to_owned(), "batch-7".to_owned())]),
+            BTreeMap::new(),
+        ])
+        .create()
+        .unwrap();
+
+    unexpected.assert_calls(0);
+    for m in [
+        &dataset,
+        &batch_post,
+        &batch_status,
+        &batch_result,
+        &upload_a,
+        &upload_b,
+        &dp0,
+        &dp1,
+        &dp2,
+        &definition,
+    ] {
+        m.assert_calls(1);
+    }
+    assert_eq!(def.id(), "jd_1");
+    assert_eq!(def.name(), "Prompt Alignment Job");
+    assert_eq!(def.dataset_id(), Some("ds_1"));
+    assert_eq!(def.pipeline_id(), Some("pl_1"));
+    assert_eq!(
+        def.preview_url(),
+        "https://app.rapidata.ai/definitions/jd_1"
+    );
+    assert_eq!(def.preview(), "https://app.rapidata.ai/definitions/jd_1");
+
+    // Order: dataset, then the batch upload, file uploads, datapoints, definition.
+    let log = log.lock().unwrap().clone();
+    let pos = |entry: &str| log.iter().position(|e| e == entry).unwrap();
+    let last = |entry: &str| log.iter().rposition(|e| e == entry).unwrap();
+    assert_eq!(log[0], "POST /dataset");
+    assert!(pos("POST /asset/batch-upload") < pos("GET /asset/batch-upload/status"));
+    assert!(pos("GET /asset/batch-upload/status") < pos("GET /asset/batch-upload/b1"));
+    assert!(last("POST /asset/file") < pos("POST /dataset/ds_1/datapoint"));
+    assert!(last("GET /asset/batch-upload/b1") < pos("POST /dataset/ds_1/datapoint"));
+    assert_eq!(log.last().unwrap(), "POST /job/definition");
+    assert_eq!(log.len(), 10, "{log:?}");
+}
+
+#[test]
+fn classification_definition_request_sequence_and_bodies() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let dir = tempfile::tempdir().unwrap();
+    let file_a = write_file(dir.path(), "cat.png");
+    let correlation = Arc::new(Mutex::new(None));
+
+    let dataset = dataset_mock(&server, &log, "Animals");
+    let batch_post = batch_post_mock(&server, &log, &[U1], "b1", &correlation);
+    let batch_status = batch_status_mock(&server, &log, &["b1"], &correlation);
+    let batch_result = batch_result_mock(&server, &log, "b1", json!([ok_item(U1, "srv_u1.jpg")]));
+    let upload = file_mock(&server, &log, "cat.png", "srv_cat.png");
+    let common =
+        json!({"context": null, "group": null, "transcription": null, "privateMetadata": null});
+    let with = |asset: Value, i: u32| {
+        let mut b = common.clone();
+        b["asset"] = asset;
+        b["sortIndex"] = json!(i);
+        b
+    };
+    let dp0 = datapoint_mock(&server, &log, with(existing("srv_u1.jpg"), 0), 200);
+    let dp1 = datapoint_mock(&server, &log, with(existing("srv_cat.png"), 1), 200);
+    let dp2 = datapoint_mock(
+        &server,
+        &log,
+        with(
+            json!({"_t": "TextAssetInput", "text": "A purring animal."}),
+            2,
+        ),
+        200,
+    );
+    let definition = definition_mock(
+        &server,
+        &log,
+        json!({
+            "definitionName": "Animals",
+            "workflow": {"_t": "SimpleWorkflow",
+                "blueprint": {"_t": "ClassifyBlueprint", "title": "What animal is it?",
+                    "categories": [{"label": "Cat", "value": "Cat"}, {"label": "Dog", "value": "Dog"}]}},
+            "referee": {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7},
+            "datasetId": "ds_1"
+        }),
+    );
+    let unexpected = catch_all(&server);
+
+    let def = client(&server)
+        .job()
+        .create_classification_job_definition(
+            "Animals",
+            "What animal is it?",
+            ["Cat", "Dog"],
+            [
+                DataItem::from(U1),
+                DataItem::from(file_a.as_path()),
+                DataItem::text("A purring animal."),
+            ],
+        )
+        .quorum_threshold(7)
+        .create()
+        .unwrap();
+    unexpected.assert_calls(0);
+    for m in [
+        &dataset,
+        &batch_post,
+        &batch_status,
+        &batch_result,
+        &upload,
+        &dp0,
+        &dp1,
+        &dp2,
+        &definition,
+    ] {
+        m.assert_calls(1);
+    }
+    assert_eq!(def.id(), "jd_1");
+}
+
+#[test]
+fn text_compare_uses_naive_referee_and_sends_no_uploads() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let dataset = dataset_mock(&server, &log, "Texts");
+    let dp0 = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "a"}),
+                             json!({"_t": "TextAssetInput", "text": "b"})),
+               "context": null, "sortIndex": 0, "group": null, "transcription": null,
+               "privateMetadata": null}),
+        200,
+    );
+    let definition = definition_mock(
+        &server,
+        &log,
+        json!({
+            "definitionName": "Texts",
+            "workflow": {"_t": "SimpleWorkflow",
+                "blueprint": {"_t": "CompareBlueprint", "criteria": "Which is funnier?",
+                              "indexIdentifiers": null}},
+            "referee": {"_t": "NaiveReferee", "totalVotes": 10},
+            "datasetId": "ds_1"
+        }),
+    );
+    let unexpected = catch_all(&server);
+    client(&server)
+        .job()
+        .create_compare_job_definition(
+            "Texts",
+            "Which is funnier?",
+            [[DataItem::text("a"), DataItem::text("b")]],
+        )
+        .create()
+        .unwrap();
+    unexpected.assert_calls(0);
+    dataset.assert_calls(1);
+    dp0.assert_calls(1);
+    definition.assert_calls(1);
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "POST /dataset",
+            "POST /dataset/ds_1/datapoint",
+            "POST /job/definition"
+        ]
+    );
+}
+
+#[test]
+fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let correlation = Arc::new(Mutex::new(None));
+    let dataset = dataset_mock(&server, &log, "Partial");
+    let mut batch_post = batch_post_mock(&server, &log, &[U1, U2, U3, U4], "b1", &correlation);
+    let mut batch_status = batch_status_mock(&server, &log, &["b1"], &correlation);
+    let mut batch_result = batch_result_mock(
+        &server,
+        &log,
+        "b1",
+        json!([
+            ok_item(U1, "srv_u1.jpg"),
+            ok_item(U2, "srv_u2.jpg"),
+            {"url": U3, "fileName": null, "status": "Failed", "errorMessage": "upstream answered 404",
+             "stage": "download", "upstreamHttpStatus": 404},
+            ok_item(U4, "srv_u4.jpg")
+        ]),
+    );
+    let dp0 = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")), "context": null,
+               "sortIndex": 0, "group": null, "transcription": null, "privateMetadata": null}),
+        200,
+    );
+    let dp1_body = json!({"asset": pair(existing("srv_u3.jpg"), existing("srv_u4.jpg")),
+        "context": null, "sortIndex": 1, "group": null, "transcription": null, "privateMetadata": null});
+    let dp2_body = json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "x"}),
+                                        json!({"_t": "TextAssetInput", "text": "y"})),
+        "context": null, "sortIndex": 2, "group": null, "transcription": null, "privateMetadata": null});
+    let mut dp2_fail = datapoint_mock(&server, &log, dp2_body.clone(), 400);
+    let def_body = json!({
+        "definitionName": "Partial",
+        "workflow": {"_t": "SimpleWorkflow",
+            "blueprint": {"_t": "CompareBlueprint", "criteria": "Which?", "indexIdentifiers": null}},
+        "referee": {"_t": "NaiveReferee", "totalVotes": 10},
+        "datasetId": "ds_1"
+    });
+    let definition = definition_mock(&server, &log, def_body);
+    let mut unexpected = catch_all(&server);
+
+    let c = client(&server);
+    let err = c
+        .job()
+        .create_compare_job_definition(
+            "Partial",
+            "Which?",
+            [
+                [DataItem::from(U1), DataItem::from(U2)],
+                [DataItem::from(U3), DataItem::from(U4)],
+                [DataItem::text("x"), DataItem::text("y")],
+            ],
+        )
+        .failure_tolerance(0.5)
+        .create()
+        .unwrap_err();
+    let Error::UploadFailed(failure) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    // 2 of 3 failed > 50 %: nothing was created.
+    definition.assert_calls(0);
+    unexpected.assert_calls(0);
+    assert_eq!(failure.total(), 3);
+    assert_eq!(failure.dataset_id(), "ds_1");
+    let f = failure.failures();
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].index, 1);
+    assert_eq!(f[0].stage, FailureStage::Upload);
+    assert_eq!(f[0].items, [DataItem::from(U3), DataItem::from(U4)]);
+    assert!(
+        f[0].reason.contains("upstream answered 404"),
+        "{}",
+        f[0].reason
+    );
+    assert!(f[0].reason.contains("download"), "{}", f[0].reason);
+    assert_eq!(f[1].index, 2);
+    assert_eq!(f[1].stage, FailureStage::Datapoint);
+    assert!(f[1].reason.contains("400"), "{}", f[1].reason);
+    assert_eq!(failure.pending().failed_indices(), [1, 2]);
+    let text = failure.to_string();
+    assert!(text.contains("2 of 3 datapoints"), "{text}");
+    // A 400 is not worth repeating: one attempt only.
+    dp2_fail.assert_calls(1);
+    dp0.assert_calls(1);
+
+    // The server recovers: only U3 is uploaded again (U4 is cached), only datapoints 1
+    // and 2 are sent again, into the same dataset.
+    batch_post.delete();
+    batch_status.delete();
+    batch_result.delete();
+    dp2_fail.delete();
+    let batch_post2 = batch_post_mock(&server, &log, &[U3], "b2", &correlation);
+    let batch_status2 = batch_status_mock(&server, &log, &["b2"], &correlation);
+    let batch_result2 = batch_result_mock(&server, &log, "b2", json!([ok_item(U3, "srv_u3.jpg")]));
+    let dp1 = datapoint_mock(&server, &log, dp1_body, 200);
+    let dp2 = datapoint_mock(&server, &log, dp2_body, 200);
+    // The catch-all must stay the last mock (the first match wins).
+    unexpected.delete();
+    let unexpected = catch_all(&server);
+
+    let def = failure.retry().unwrap();
+    assert_eq!(def.id(), "jd_1");
+    assert_eq!(def.dataset_id(), Some("ds_1"));
+    unexpected.assert_calls(0);
+    dataset.assert_calls(1);
+    dp0.assert_calls(1);
+    dp1.assert_calls(1);
+    dp2.assert_calls(1);
+    batch_post2.assert_calls(1);
+    batch_status2.assert_calls(1);
+    batch_result2.assert_calls(1);
+    definition.assert_calls(1);
+}
+
+#[test]
+fn failures_within_tolerance_still_create_the_definition() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let dataset = dataset_mock(&server, &log, "Tolerant");
+    let text = |a: &str, b: &str, i: u32| {
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
+                             json!({"_t": "TextAssetInput", "text": b})),
+               "context": null, "sortIndex": i, "group": null, "transcription": null,
+               "privateMetadata": null})
+    };
+    let ok = datapoint_mock(&server, &log, text("a", "b", 0), 200);
+    let bad = datapoint_mock(&server, &log, text("c", "d", 1), 422);
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.respond_with(reply(
+            &log,
+            200,
+            json!({"definitionId": "jd_9", "pipelineId": "p"}),
+        ));
+    });
+    let def = client(&server)
+        .job()
+        .create_compare_job_definition(
+            "Tolerant",
+            "Which?",
+            [
+                [DataItem::text("a"), DataItem::text("b")],
+                [DataItem::text("c"), DataItem::text("d")],
+            ],
+        )
+        .failure_tolerance(0.5)
+        .create()
+        .unwrap();
+    assert_eq!(def.id(), "jd_9");
+    dataset.assert_calls(1);
+    ok.assert_calls(1);
+    bad.assert_calls(1);
+    definition.assert_calls(1);
+}
+
+#[test]
+fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let dataset = dataset_mock(&server, &log, "Once");
+    let body = |a: &str, i: u32| {
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
+                             json!({"_t": "TextAssetInput", "text": "z"})),
+               "context": null, "sortIndex": i, "group": null, "transcription": null,
+               "privateMetadata": null})
+    };
+    // Datapoint 0: the server stored it but answered 500; the listing shows it.
+    let dp0 = datapoint_mock(&server, &log, body("a", 0), 500);
+    // Datapoint 1: 500 and not stored; the second attempt succeeds.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let dp1 = {
+        let calls = calls.clone();
+        let log = log.clone();
+        server.mock(|when, then| {
+            when.method(POST)
+                .path("/dataset/ds_1/datapoint")
+                .json_body(body("b", 1));
+            then.respond_with(move |req: &HttpMockRequest| {
+                log.lock()
+                    .unwrap()
+                    .push(format!("{} {}", req.method_str(), req.uri().path()));
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                let (status, b) = if n == 0 {
+                    (500, json!({"title": "boom"}))
+                } else {
+                    (200, json!({"datapointId": "dp_1"}))
+                };
+                HttpMockResponse::builder()
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .body(b.to_string())
+                    .build()
+            });
+        })
+    };
+    let listing = server.mock(|when, then| {
+        when.method(GET)
+            .path("/dataset/ds_1/datapoints")
+            .query_param("page", "1")
+            .query_param("page_size", "100");
+        then.respond_with(reply(
+            &log,
+            200,
+            json!({"total": 1, "page": 1, "pageSize": 100, "totalPages": 1, "items": [
+                {"id": "dp_0", "datasetId": "ds_1", "sortIndex": 0,
+                 "asset": {"_t": "MultiAsset", "identifier": "x", "metadata": {}, "assets": []}}]}),
+        ));
+    });
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.respond_with(reply(
+            &log,
+            200,
+            json!({"definitionId": "jd_1", "pipelineId": "p"}),
+        ));
+    });
+    let unexpected = catch_all(&server);
+    let def = client(&server)
+        .job()
+        .create_compare_job_definition(
+            "Once",
+            "Which?",
+            [
+                [DataItem::text("a"), DataItem::text("z")],
+                [DataItem::text("b"), DataItem::text("z")],
+            ],
+        )
+        .create()
+        .unwrap();
+    assert_eq!(def.id(), "jd_1");
+    unexpected.assert_calls(0);
+    dataset.assert_calls(1);
+    dp0.assert_calls(1); // never sent twice
+    dp1.assert_calls(2); // checked, then sent again
+    listing.assert_calls(2);
+    definition.assert_calls(1);
+}
+
+#[test]
+fn a_datapoint_is_tried_three_times_at_most() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Flaky");
+    let dp = server.mock(|when, then| {
+        when.method(POST).path("/dataset/ds_1/datapoint");
+        then.respond_with(reply(&log, 503, json!({"title": "busy"})));
+    });
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.status(200);
+    });
+    let err = client(&server)
+        .job()
+        .create_compare_job_definition(
+            "Flaky",
+            "Which?",
+            [[DataItem::text("a"), DataItem::text("b")]],
+        )
+        .create()
+        .unwrap_err();
+    let Error::UploadFailed(f) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    assert_eq!(f.failures()[0].stage, FailureStage::Datapoint);
+    dp.assert_calls(3);
+    definition.assert_calls(0);
+}
+
+#[test]
+fn invalid_input_is_refused_before_any_request() {
+    let server = MockServer::start();
+    let any = catch_all(&server);
+    let c = client(&server);
+    let jobs = c.job();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let compare =
+        |dps: Vec<[DataItem; 2]>| jobs.create_compare_job_definition("n", "Which is better?", dps);
+    let ok_pair = || vec![[DataItem::text("a"), DataItem::text("b")]];
+    let cases: Vec<(&str, rapidata::Result<rapidata::job::JobDefinition>)> = vec![
+        (
+            "instruction",
+            jobs.create_compare_job_definition("n", "x".repeat(251), ok_pair())
+                .create(),
+        ),
+        (
+            "datapoints[0]",
+            compare(vec![[DataItem::from(U1), DataItem::from(U1)]]).create(),
+        ),
+        ("contexts", compare(ok_pair()).contexts(["a", "b"]).create()),
+        (
+            "contexts[0]",
+            compare(ok_pair()).contexts(["y".repeat(401)]).create(),
+        ),
+        (
+            "confidence_threshold",
+            compare(ok_pair())
+                .confidence_threshold(0.9)
+                .quorum_threshold(3)
+                .create(),
+        ),
+        (
+            "confidence_threshold",
+            compare(ok_pair()).confidence_threshold(1.5).create(),
+        ),
+        (
+            "quorum_threshold",
+            compare(ok_pair()).quorum_threshold(11).create(),
+        ),
+        (
+            "responses_per_datapoint",
+            compare(ok_pair()).responses_per_datapoint(0).create(),
+        ),
+        (
+            "failure_tolerance",
+            compare(ok_pair()).failure_tolerance(1.5).create(),
+        ),
+        (
+            "datapoints[0][1]",
+            compare(vec![[
+                DataItem::from(U1),
+                DataItem::from(missing.as_path()),
+            ]])
+            .create(),
+        ),
+        (
+            "datapoints[0][0]",
+            compare(vec![[DataItem::url("https://"), DataItem::from(U1)]]).create(),
+        ),
+        (
+            "media_contexts[0]",
+            compare(ok_pair())
+                .media_contexts([DataItem::text("not media")])
+                .create(),
+        ),
+        (
+            "private_metadata",
+            compare(ok_pair()).private_metadata(vec![]).create(),
+        ),
+        (
+            "a_b_names[1]",
+            compare(ok_pair()).a_b_names(["A", " "]).create(),
+        ),
+        (
+            "answer_options",
+            jobs.create_classification_job_definition("n", "What?", ["Cat"], [U1])
+                .create(),
+        ),
+        (
+            "answer_options[1]",
+            jobs.create_classification_job_definition("n", "What?", ["Cat", "Cat"], [U1])
+                .create(),
+        ),
+        (
+            "datapoints",
+            jobs.create_classification_job_definition(
+                "n",
+                "What?",
+                ["Cat", "Dog"],
+                Vec::<DataItem>::new(),
+            )
+            .create(),
+        ),
+    ];
+    for (argument, result) in cases {
+        let err = result.unwrap_err();
+        let invalid = err
+            .as_invalid_input()
+            .unwrap_or_else(|| panic!("{argument}: expected InvalidInput, got {err:?}"));
+        assert_eq!(invalid.argument, argument, "{err}");
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn long_contexts_are_refused_and_shortening_is_explicit() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let c = client(&server);
+    let err = c
+        .job()
+        .create_compare_job_definition("n", "Which?", [[DataItem::text("a"), DataItem::text("b")]])
+        .contexts(["x".repeat(401)])
+        .create()
+        .unwrap_err();
+    assert!(err.to_string().contains("shorten_contexts"), "{err}");
+
+    let long: Vec<String> = (0..12)
+        .map(|i| format!("{i} {}", "word ".repeat(90)))
+        .collect();
+    let mut contexts = long.clone();
+    contexts.insert(5, "short".to_owned());
+    let first = server.mock(|when, then| {
+        let items: Vec<Value> = long[..10]
+            .iter()
+            .map(|c| json!({"context": c, "question": "Which?"}))
+            .collect();
+        when.method(POST)
+            .path("/datasets/shorten-context")
+            .json_body(json!({ "items": items }));
+        let out: Vec<Value> = (0..10)
+            .map(|i| json!({"shortenedContext": if i == 3 { String::new() } else { format!("s{i}") }}))
+            .collect();
+        then.respond_with(reply(&log, 200, json!({ "items": out })));
+    });
+    let second = server.mock(|when, then| {
+        let items: Vec<Value> = long[10..]
+            .iter()
+            .map(|c| json!({"context": c, "question": "Which?"}))
+            .collect();
+        when.method(POST)
+            .path("/datasets/shorten-context")
+            .json_body(json!({ "items": items }));
+        then.respond_with(reply(
+            &log,
+            200,
+            json!({"items": [{"shortenedContext": "s10"}, {"shortenedContext": "s11"}]}),
+        ));
+    });
+    let out = c.job().shorten_contexts("Which?", &contexts).unwrap();
+    first.assert_calls(1);
+    second.assert_calls(1);
+    assert_eq!(out.len(), 13);
+    assert_eq!(out[0], "s0");
+    assert_eq!(out[3], long[3], "an empty answer keeps the original");
+    assert_eq!(out[5], "short");
+    assert_eq!(out[12], "s11");
+}
+
+fn definition_json(id: &str, name: &str) -> Value {
+    json!({"definitionId": id, "name": name, "definitionType": "Compare", "isPublic": false,
+           "createdAt": "2026-07-13T11:07:53.577348+00:00",
+           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+           "organizationId": "org_1"})
+}
+
+#[test]
+fn definitions_are_found_refreshed_and_deleted() {
+    let server = MockServer::start();
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200)
+            .json_body(definition_json("jd_1", "Prompt alignment"));
+    });
+    let find = server.mock(|when, then| {
+        when.method(GET)
+            .path("/job/definitions")
+            .query_param("page", "1")
+            .query_param("page_size", "10")
+            .query_param("sort", "-created_at")
+            .query_param("name[contains]", "Prompt al")
+            .is_true(|req| {
+                req.uri().query()
+                    == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=Prompt%20al")
+            });
+        let mut item = definition_json("jd_2", "Prompt alignment 2");
+        item["revisionCount"] = json!(1);
+        item.as_object_mut().unwrap().remove("isPublic");
+        then.status(200)
+            .json_body(json!({"total": 1, "page": 1, "pageSize": 10, "items": [item]}));
+    });
+    let delete = server.mock(|when, then| {
+        when.method(DELETE).path("/job/definition/jd_1");
+        then.status(204);
+    });
+    let c = client(&server);
+    let mut def = c.job().get_job_definition_by_id("jd_1").unwrap();
+    assert_eq!(def.name(), "Prompt alignment");
+    assert_eq!(def.dataset_id(), None);
+    assert_eq!(
+        def.definition_type(),
+        Some(&rapidata::api::types::DefinitionType::Compare)
+    );
+    def.refresh().unwrap();
+    get.assert_calls(2);
+    let found = c.job().find_job_definitions("Prompt al").unwrap();
+    find.assert_calls(1);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id(), "jd_2");
+    def.delete().unwrap();
+    delete.assert_calls(1);
+}
+
+#[test]
+fn cost_estimate_waits_while_not_ready() {
+    let server = MockServer::start();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let estimate = {
+        let calls = calls.clone();
+        server.mock(|when, then| {
+            when.method(GET).path("/job/definition/jd_1/cost-estimate");
+            then.respond_with(move |_req: &HttpMockRequest| {
+                let (status, body) = match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 => (409, r#"{"title":"not ready"}"#.to_owned()),
+                    1 => (200, String::new()),
+                    _ => (
+                        200,
+                        json!({"estimatedCost": 12.5, "costPerResponse": 0.05,
+                               "datapointCount": 25, "requiredResponses": 250})
+                        .to_string(),
+                    ),
+                };
+                HttpMockResponse::builder()
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .build()
+            });
+        })
+    };
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json("jd_1", "n"));
+    });
+    let c = client(&server);
+    let def = c.job().get_job_definition_by_id("jd_1").unwrap();
+    let opts = WaitOptions::new()
+        .poll_interval(Duration::from_millis(10))
+        .timeout(Duration::from_secs(5));
+    let e = def.cost_estimate_with(opts).unwrap();
+    estimate.assert_calls(3);
+    assert_eq!(e.estimated_cost, 12.5);
+    assert_eq!(e.cost_per_response, 0.05);
+    assert_eq!(e.datapoint_count, 25);
+    assert_eq!(e.required_responses, 250);
+}
+
+#[test]
+fn cost_estimate_times_out() {
+    let server = MockServer::start();
+    let estimate = server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1/cost-estimate");
+        then.status(409).json_body(json!({"title": "not ready"}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json("jd_1", "n"));
+    });
+    let def = client(&server)
+        .job()
+        .get_job_definition_by_id("jd_1")
+        .unwrap();
+    let err = def
+        .cost_estimate_with(
+            WaitOptions::new()
+                .poll_interval(Duration::from_millis(10))
+                .timeout(Duration::from_millis(60)),
+        )
+        .unwrap_err();
+    let Error::Timeout(t) = err else {
+        panic!("expected Timeout, got {err:?}");
+    };
+    assert!(t.what().contains("jd_1"));
+    assert!(t.waited() >= Duration::from_millis(60));
+    assert!(estimate.calls() >= 2);
+    // Other errors end the wait at once.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1/cost-estimate");
+        then.status(403);
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json("jd_1", "n"));
+    });
+    let def = client(&server)
+        .job()
+        .get_job_definition_by_id("jd_1")
+        .unwrap();
+    let err = def.cost_estimate(Duration::from_secs(30)).unwrap_err();
+    assert_eq!(err.status(), Some(403));
+}
+
+#[test]
+fn batch_upload_is_polled_until_its_batch_completes() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let correlation = Arc::new(Mutex::new(None));
+    dataset_mock(&server, &log, "Polled");
+    batch_post_mock(&server, &log, &[U1, U2], "b1", &correlation);
+    let status = server.mock(|when, then| {
+        when.method(GET).path("/asset/batch-upload/status");
+        let bodies = [
+            json!({"status": "Processing", "totalCount": 2, "completedCount": 0,
+                   "failedCount": 0, "completedBatches": []}),
+            json!({"status": "Processing", "totalCount": 2, "completedCount": 2,
+                   "failedCount": 0, "completedBatches": ["b1"]}),
+        ];
+        let n = AtomicUsize::new(0);
+        then.respond_with(move |_req: &HttpMockRequest| {
+            let i = n.fetch_add(1, Ordering::SeqCst).min(1);
+            HttpMockResponse::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(bodies[i].to_string())
+                .build()
+        });
+    });
+    let result = batch_result_mock(
+        &server,
+        &log,
+        "b1",
+        json!([ok_item(U1, "srv_u1.jpg"), ok_item(U2, "srv_u2.jpg")]),
+    );
+    let dp = datapoint_mock(
+        &server,
+        &log,
+        json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")), "context": null,
+               "sortIndex": 0, "group": null, "transcription": null, "privateMetadata": null}),
+        200,
+    );
+    server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.respond_with(reply(
+            &log,
+            200,
+            json!({"definitionId": "jd_1", "pipelineId": "p"}),
+        ));
+    });
+    let started = std::time::Instant::now();
+    client(&server)
+        .job()
+        .create_compare_job_definition("Polled", "Which?", [[U1, U2]])
+        .create()
+        .unwrap();
+    status.assert_calls(2);
+    result.assert_calls(1);
+    dp.assert_calls(1);
+    // One pause of the 0.5 s batch poll interval between the two status polls.
+    assert!(started.elapsed() >= Duration::from_millis(450));
+}
+
+#[test]
+fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    let correlation = Arc::new(Mutex::new(None));
+    dataset_mock(&server, &log, "Slow");
+    batch_post_mock(&server, &log, &[U1, U2], "b1", &correlation);
+    server.mock(|when, then| {
+        when.method(GET).path("/asset/batch-upload/status");
+        then.status(200)
+            .json_body(json!({"status": "Processing", "totalCount": 2,
+            "completedCount": 0, "failedCount": 0, "completedBatches": []}));
+    });
+    let abort = server.mock(|when, then| {
+        when.method(POST).path("/asset/batch-upload/b1/abort");
+        then.status(204);
+    });
+    let datapoints = server.mock(|when, then| {
+        when.method(POST).path("/dataset/ds_1/datapoint");
+        then.status(200).json_body(json!({"datapointId": "x"}));
+    });
+    let err = client(&server)
+        .job()
+        .create_compare_job_definition("Slow", "Which?", [[U1, U2]])
+        .upload_timeout(Duration::from_millis(50))
+        .create()
+        .unwrap_err();
+    let Error::UploadFailed(f) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    assert_eq!(f.failures()[0].stage, FailureStage::Upload);
+    assert!(
+        f.failures()[0].reason.contains("did not finish"),
+        "{}",
+        f.failures()[0].reason
+    );
+    abort.assert_calls(1);
+    datapoints.assert_calls(0);
+}

@@ -1,0 +1,544 @@
+//! Jobs against a mock server: assignment (§7.1), control (§7.4), progress and waiting
+//! (§7.3) with every state that never finishes on its own, and results (§7.5).
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use httpmock::{HttpMockRequest, HttpMockResponse};
+use rapidata::api::types::AudienceJobState;
+use rapidata::job::{
+    JobWarning, Progress, ProgressBarSink, ProgressSink, ResultKind, StuckCause, WaitOptions,
+};
+use rapidata::{Client, Error, JobTarget};
+use serde_json::{json, Value};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+        .app_url("https://app.rapidata.ai")
+        .token("test-token")
+        .env_lookup(|_| None)
+        .max_attempts(1)
+        .build()
+        .unwrap()
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .poll_interval(Duration::from_millis(10))
+        .timeout(Duration::from_secs(10))
+}
+
+fn job_json(state: &str) -> Value {
+    json!({"jobId": "job_1", "name": "Prompt alignment:1", "definitionId": "jd_1",
+           "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1", "state": state,
+           "isPublic": false, "audienceDeleted": false,
+           "createdAt": "2026-07-13T11:07:53.577348+00:00",
+           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+           "organizationId": "org_1"})
+}
+
+fn audience_json(status: &str) -> Value {
+    json!({
+        "id": "aud_1", "baseAudienceId": "aud_1", "name": "Prompt alignment",
+        "description": null, "status": status, "qualifiedUserCount": 0, "filters": [],
+        "createdAt": "2026-07-13T11:07:53.577348+00:00",
+        "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+        "organizationId": "org_1", "isPublic": false, "isDistilling": true,
+        "distillingCampaignId": "camp_1",
+        "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10, "maxTasks": null},
+        "distillingRetrievalMode": "Random", "boostLevel": "None"
+    })
+}
+
+fn definition_json() -> Value {
+    json!({"definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
+           "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
+           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+           "organizationId": "org_1"})
+}
+
+/// Answers the bodies in turn, repeating the last one.
+fn sequence(bodies: Vec<Value>) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync {
+    let n = AtomicUsize::new(0);
+    move |_req: &HttpMockRequest| {
+        let i = n.fetch_add(1, Ordering::SeqCst).min(bodies.len() - 1);
+        HttpMockResponse::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(bodies[i].to_string())
+            .build()
+    }
+}
+
+fn graduated_metrics(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(GET).path("/audience/aud_1/user-metrics");
+        then.status(200)
+            .json_body(json!({"usersPerState": {"Graduated": 3, "Dropped": 1}}));
+    })
+}
+
+fn progress_mock(server: &MockServer, percentage: f64, completed: i64) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/progress");
+        then.status(200)
+            .json_body(json!({"completionPercentage": percentage,
+            "total": 10, "completed": completed, "state": "Labeling"}));
+    })
+}
+
+/// Records every reading.
+#[derive(Default)]
+struct Recorder {
+    updates: Vec<Progress>,
+    finished: Option<Progress>,
+}
+
+impl ProgressSink for Recorder {
+    fn update(&mut self, p: &Progress) {
+        self.updates.push(p.clone());
+    }
+    fn finish(&mut self, p: &Progress) {
+        self.finished = Some(p.clone());
+    }
+}
+
+fn job(server: &MockServer) -> rapidata::job::Job {
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Running"));
+    });
+    let job = client(server).job().get_job_by_id("job_1").unwrap();
+    let mut get = get;
+    get.delete();
+    job
+}
+
+#[test]
+fn assign_job_posts_the_exact_body_and_keeps_warnings() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/audience/aud_1");
+        then.status(200).json_body(audience_json("Ready"));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json());
+    });
+    let create = server.mock(|when, then| {
+        when.method(POST)
+            .path("/job")
+            .header("content-type", "application/json")
+            .json_body(json!({"jobDefinitionId": "jd_1", "audienceId": "aud_1",
+                              "checkForExplicitContent": null}));
+        then.status(200)
+            .json_body(json!({"jobId": "job_1", "recruitingStarted": false,
+            "contentCheckSkipDenied": true,
+            "costWarning": {"estimatedCost": 120.5, "availableBalance": 80.0, "shortfall": 40.5}}));
+    });
+    let c = client(&server);
+    let audience = c.audience().get_audience_by_id("aud_1").unwrap();
+    let definition = c.job().get_job_definition_by_id("jd_1").unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    create.assert_calls(1);
+    assert_eq!(job.id(), "job_1");
+    assert_eq!(job.name(), "Prompt alignment");
+    assert_eq!(job.audience_id(), "aud_1");
+    assert_eq!(job.definition_id(), Some("jd_1"));
+    assert_eq!(
+        job.warnings(),
+        [
+            JobWarning::InsufficientBalance {
+                estimated_cost: 120.5,
+                available_balance: 80.0,
+                shortfall: 40.5
+            },
+            JobWarning::ContentCheckSkipDenied
+        ]
+    );
+    assert!(job.warnings()[0].to_string().contains("40.50"));
+    assert_eq!(
+        job.view_url(),
+        "https://app.rapidata.ai/audiences/aud_1/job/job_1"
+    );
+    assert_eq!(job.view(), job.view_url());
+}
+
+struct Filtered(Client);
+
+impl JobTarget for Filtered {
+    fn audience_id(&self) -> &str {
+        "fau_1"
+    }
+    fn client(&self) -> &Client {
+        &self.0
+    }
+}
+
+#[test]
+fn any_job_target_can_be_assigned_and_jobs_are_found() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json());
+    });
+    let create = server.mock(|when, then| {
+        when.method(POST)
+            .path("/job")
+            .json_body(json!({"jobDefinitionId": "jd_1",
+            "audienceId": "fau_1", "checkForExplicitContent": null}));
+        then.status(200)
+            .json_body(json!({"jobId": "job_2", "recruitingStarted": true}));
+    });
+    let item = |id: &str| {
+        json!({"jobId": id, "name": "n", "jobDefinitionId": "jd_1", "audienceId": "fau_1",
+               "revisionNumber": 1, "pipelineId": "p", "state": "Running",
+               "ownerMail": "me@example.com", "organizationId": "org_1",
+               "createdAt": "2026-07-13T11:07:53.577348+00:00", "progress": 0.5})
+    };
+    let find = server.mock(|when, then| {
+        when.method(GET).path("/jobs").is_true(|req| {
+            req.uri().query()
+                == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=Prompt")
+        });
+        then.status(200)
+            .json_body(json!({"total": 1, "page": 1, "pageSize": 10,
+            "items": [item("job_2")]}));
+    });
+    let find_for = server.mock(|when, then| {
+        when.method(GET).path("/jobs").is_true(|req| {
+            req.uri().query()
+                == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=&audience_id%5Beq%5D=fau_1")
+        });
+        then.status(200).json_body(json!({"total": 1, "page": 1, "pageSize": 10,
+            "items": [item("job_3")]}));
+    });
+    let c = client(&server);
+    let definition = c.job().get_job_definition_by_id("jd_1").unwrap();
+    let target = Filtered(c.clone());
+    let job = c.job().assign(&target, &definition).unwrap();
+    create.assert_calls(1);
+    assert_eq!(job.id(), "job_2");
+    assert!(job.warnings().is_empty());
+    let found = c.job().find_jobs("Prompt").unwrap();
+    assert_eq!(found[0].id(), "job_2");
+    assert_eq!(found[0].cached_state(), Some(&AudienceJobState::Running));
+    let found = c.job().find_jobs_for(&target).unwrap();
+    assert_eq!(found[0].id(), "job_3");
+    find.assert_calls(1);
+    find_for.assert_calls(1);
+}
+
+#[test]
+fn pause_resume_delete_and_refresh() {
+    let server = MockServer::start();
+    let mut job = job(&server);
+    let pause = server.mock(|when, then| {
+        when.method(POST).path("/job/job_1/pause");
+        then.status(204);
+    });
+    let resume = server.mock(|when, then| {
+        when.method(POST).path("/job/job_1/resume");
+        then.status(204);
+    });
+    let delete = server.mock(|when, then| {
+        when.method(DELETE).path("/job/job_1");
+        then.status(204);
+    });
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Paused"));
+    });
+    job.pause().unwrap();
+    pause.assert_calls(1);
+    job.refresh().unwrap();
+    assert_eq!(job.cached_state(), Some(&AudienceJobState::Paused));
+    assert_eq!(job.state().unwrap(), AudienceJobState::Paused);
+    job.resume().unwrap();
+    resume.assert_calls(1);
+    job.delete().unwrap();
+    delete.assert_calls(1);
+    get.assert_calls(2);
+}
+
+#[test]
+fn progress_reads_state_and_percentage_and_404_means_not_started() {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Running"));
+    });
+    let mut progress = progress_mock(&server, 40.0, 4);
+    let p = job.get_progress().unwrap();
+    assert_eq!(p.state, AudienceJobState::Running);
+    assert_eq!(
+        (p.percentage, p.completed, p.total, p.started),
+        (40.0, 4, 10, true)
+    );
+    progress.delete();
+    let missing = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/progress");
+        then.status(404);
+    });
+    let p = job.get_progress().unwrap();
+    assert_eq!((p.percentage, p.started), (0.0, false));
+    missing.assert_calls(1);
+}
+
+#[test]
+fn waiting_polls_until_completed() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![
+            job_json("Submitted"),
+            job_json("Running"),
+            job_json("Completed"),
+        ]));
+    });
+    let metrics = graduated_metrics(&server);
+    let progress = progress_mock(&server, 50.0, 5);
+    let mut sink = Recorder::default();
+    let last = job.wait_with(&mut sink, fast()).unwrap();
+    get.assert_calls(3);
+    metrics.assert_calls(1); // the audience is checked once
+    progress.assert_calls(2);
+    assert_eq!(sink.updates.len(), 2);
+    assert_eq!(sink.updates[0].percentage, 50.0);
+    assert_eq!(sink.updates[0].state, AudienceJobState::Submitted);
+    let finished = sink.finished.unwrap();
+    assert_eq!(finished.state, AudienceJobState::Completed);
+    assert_eq!(finished.percentage, 100.0);
+    assert_eq!(last, finished);
+}
+
+fn stuck_case(state: Value, expected: StuckCause, reason_part: &str) {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(state);
+    });
+    graduated_metrics(&server);
+    progress_mock(&server, 10.0, 1);
+    let mut sink = Recorder::default();
+    let err = job.wait_with(&mut sink, fast()).unwrap_err();
+    let Error::JobStuck(stuck) = err else {
+        panic!("expected JobStuck, got {err:?}");
+    };
+    assert_eq!(stuck.cause(), &expected);
+    assert_eq!(stuck.job_id(), "job_1");
+    assert!(
+        stuck.reason().contains(reason_part),
+        "{}: {}",
+        stuck.state(),
+        stuck.reason()
+    );
+    assert!(stuck.to_string().contains(stuck.state().as_str()));
+    assert!(sink.finished.is_some(), "the sink is told the wait is over");
+}
+
+#[test]
+fn states_that_never_finish_end_the_wait_with_their_reason() {
+    stuck_case(
+        job_json("ManualApproval"),
+        StuckCause::ManualApproval,
+        "manual review",
+    );
+    let mut flagged = job_json("ManualApproval");
+    flagged["reviewReason"] = json!("ContentFlagged");
+    stuck_case(flagged, StuckCause::ManualApproval, "ContentFlagged");
+    stuck_case(job_json("SpendLimited"), StuckCause::SpendLimited, "funds");
+    stuck_case(job_json("Paused"), StuckCause::Paused, "resume");
+    stuck_case(job_json("Blocked"), StuckCause::Blocked, "blocked");
+    let mut failed = job_json("Failed");
+    failed["failureMessage"] = json!("the pipeline crashed");
+    stuck_case(failed, StuckCause::Failed, "the pipeline crashed");
+}
+
+#[test]
+fn an_audience_that_can_never_answer_ends_the_wait() {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Running"));
+    });
+    let metrics = server.mock(|when, then| {
+        when.method(GET).path("/audience/aud_1/user-metrics");
+        then.status(200)
+            .json_body(json!({"usersPerState": {"DroppedLowAccuracy": 4}}));
+    });
+    let audience = server.mock(|when, then| {
+        when.method(GET).path("/audience/aud_1");
+        then.status(200).json_body(audience_json("Ready"));
+    });
+    let progress = progress_mock(&server, 0.0, 0);
+    let err = job.wait_with((), fast()).unwrap_err();
+    let Error::JobStuck(stuck) = err else {
+        panic!("expected JobStuck, got {err:?}");
+    };
+    assert_eq!(stuck.cause(), &StuckCause::AudienceCannotAnswer);
+    assert!(stuck.reason().contains("aud_1"));
+    metrics.assert_calls(1);
+    audience.assert_calls(1);
+    progress.assert_calls(0);
+}
+
+#[test]
+fn stale_results_are_rebuilt_and_the_wait_goes_on() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![
+            job_json("StaleResults"),
+            job_json("StaleResults"),
+            job_json("Completed"),
+        ]));
+    });
+    let retry = server.mock(|when, then| {
+        when.method(POST).path("/job/job_1/retry");
+        then.status(204);
+    });
+    job.wait_with((), fast()).unwrap();
+    retry.assert_calls(1);
+    get.assert_calls(3);
+}
+
+#[test]
+fn the_wait_times_out() {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Running"));
+    });
+    graduated_metrics(&server);
+    progress_mock(&server, 30.0, 3);
+    let opts = WaitOptions::new()
+        .poll_interval(Duration::from_millis(10))
+        .timeout(Duration::from_millis(80));
+    let err = job.wait_with((), opts).unwrap_err();
+    let Error::Timeout(t) = err else {
+        panic!("expected Timeout, got {err:?}");
+    };
+    assert_eq!(t.last_state(), Some("Running"));
+    assert!(t.waited() >= Duration::from_millis(80));
+    assert!(t.what().contains("job_1"));
+}
+
+const COMPARE_RESULTS: &str = r#"{"info": {"type": "Compare", "version": "4.1.0"},
+  "results": [{"context": "c", "winner": "b.jpg",
+    "assetUrls": {"a.jpg": "https://assets.rapidata.ai/1.jpg", "b.jpg": "https://assets.rapidata.ai/2.jpg"},
+    "aggregatedResults": {"a.jpg": 1, "b.jpg": 4}}],
+  "summary": {"A_wins_total": 0, "B_wins_total": 1}}"#;
+
+#[test]
+fn get_results_waits_then_downloads() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![job_json("Running"), job_json("Completed")]));
+    });
+    graduated_metrics(&server);
+    progress_mock(&server, 90.0, 9);
+    let download = server.mock(|when, then| {
+        when.method(GET)
+            .path("/job/job_1/download-results")
+            .header("accept", "application/octet-stream");
+        then.status(200)
+            .header("content-type", "application/octet-stream")
+            .header("content-disposition", "attachment; filename=results.json")
+            .body(COMPARE_RESULTS);
+    });
+    let results = job.get_results_with((), fast()).unwrap();
+    get.assert_calls(2);
+    download.assert_calls(1);
+    assert_eq!(results.kind(), &ResultKind::Compare);
+    let dp = &results.compare().unwrap().datapoints[0];
+    assert_eq!(dp.asset_a(), Some("a.jpg"));
+    assert_eq!(dp.winner.as_deref(), Some("b.jpg"));
+}
+
+#[test]
+fn a_result_file_that_is_not_json_is_a_decode_error() {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/download-results");
+        then.status(200).body("<html>");
+    });
+    let err = job.download_results().unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+#[test]
+fn the_progress_bar_stays_silent_off_a_terminal() {
+    let sink = ProgressBarSink::new();
+    assert_eq!(sink.is_hidden(), !std::io::stderr().is_terminal());
+    // Under `cargo test` stderr is captured or piped in CI: nothing is drawn there.
+    if !std::io::stderr().is_terminal() {
+        assert!(sink.is_hidden());
+    }
+    let mut sink = ProgressBarSink::with_draw_target(indicatif::ProgressDrawTarget::hidden());
+    sink.update(&Progress::new(AudienceJobState::Running, 30.0, 3, 10));
+    assert_eq!(sink.bar().position(), 30);
+    sink.finish(&Progress::new(AudienceJobState::Completed, 100.0, 10, 10));
+    assert_eq!(sink.bar().position(), 100);
+    assert!(sink.is_hidden());
+}
+
+#[test]
+fn waiting_with_a_bar_sink_works_off_a_terminal() {
+    let server = MockServer::start();
+    let job = job(&server);
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![job_json("Running"), job_json("Completed")]));
+    });
+    graduated_metrics(&server);
+    progress_mock(&server, 60.0, 6);
+    let mut bar = ProgressBarSink::with_draw_target(indicatif::ProgressDrawTarget::hidden());
+    job.wait_with(&mut bar, fast()).unwrap();
+    assert_eq!(bar.bar().position(), 100);
+    assert!(bar.bar().is_finished());
+}
+
+#[test]
+fn filtered_audiences_are_assigned_by_their_own_id() {
+    let server = MockServer::start();
+    let mut filtered = audience_json("Ready");
+    filtered["id"] = json!("fau_1");
+    filtered["filter"] = json!({"_t": "CountryFilter", "countries": ["US"]});
+    server.mock(|when, then| {
+        when.method(GET).path("/audience/fau_1");
+        then.status(200).json_body(filtered);
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(definition_json());
+    });
+    let create = server.mock(|when, then| {
+        when.method(POST)
+            .path("/job")
+            .json_body(json!({"jobDefinitionId": "jd_1",
+            "audienceId": "fau_1", "checkForExplicitContent": null}));
+        then.status(200)
+            .json_body(json!({"jobId": "job_9", "recruitingStarted": false}));
+    });
+    let c = client(&server);
+    let audience = c.audience().get_filtered_audience_by_id("fau_1").unwrap();
+    let definition = c.job().get_job_definition_by_id("jd_1").unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    create.assert_calls(1);
+    assert_eq!(job.id(), "job_9");
+    assert_eq!(job.audience_id(), "fau_1");
+}
