@@ -1,1 +1,394 @@
+//! An offline server that speaks the Rapidata HTTP API, with a simulated crowd of labelers.
+//!
+//! It serves the API paths and the OAuth2 token endpoint (`POST /connect/token`) on one
+//! loopback address, so a client pointed at [`Sandbox::url`] runs the whole custom-audience
+//! workflow — token, audience, qualification examples, uploads, dataset, job definition, job,
+//! progress, results — without a network or an account.
+//!
+//! ```no_run
+//! let sandbox = rapidata_sandbox::Sandbox::start()?;
+//! println!("API and auth at {}", sandbox.url());
+//! println!("client id {} / secret {}", sandbox.client_id(), sandbox.client_secret());
+//! // … run the client against it …
+//! let stats = sandbox.stats();
+//! println!("{} datasets", stats.datasets.len());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Everything random (the crowd, qualification answers, votes, fault injection, ids, file
+//! names) is drawn from the seed and the content of the requests, so the same seed and the
+//! same client inputs give the same results. See the crate's README for the simulated rules.
+#![warn(missing_docs)]
 
+mod api;
+mod app;
+mod http;
+mod rng;
+mod sim;
+mod store;
+mod util;
+mod wire;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::{App, Config};
+
+/// The seed used when none is set.
+pub const DEFAULT_SEED: u64 = 42;
+/// The client id accepted when none is set.
+pub const DEFAULT_CLIENT_ID: &str = "sandbox-client";
+/// The client secret accepted when none is set.
+pub const DEFAULT_CLIENT_SECRET: &str = "sandbox-secret";
+
+/// Counters of a running sandbox, as `GET /_sandbox/stats` returns them.
+///
+/// Lets a test prove, for example, that every datapoint and example was created exactly
+/// once even when faults forced the client to retry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Requests processed per route, keyed `"METHOD /template"` (e.g.
+    /// `"POST /audience/{audienceId}/example"`). Faulted requests and `/_sandbox/*` are not
+    /// counted; requests answered with 4xx are.
+    pub routes: BTreeMap<String, u64>,
+    /// Per dataset id: its datapoints.
+    pub datasets: BTreeMap<String, DatasetStats>,
+    /// Per custom audience id: its examples.
+    pub audiences: BTreeMap<String, AudienceStats>,
+    /// Per job id: state and votes so far.
+    pub jobs: BTreeMap<String, JobStats>,
+    /// Access tokens issued by `POST /connect/token`.
+    pub tokens_issued: u64,
+    /// Faults injected.
+    pub faults: FaultStats,
+}
+
+impl Stats {
+    /// Processed requests of one route key, e.g. `stats.route("POST /dataset")`.
+    pub fn route(&self, key: &str) -> u64 {
+        self.routes.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// Datapoints of one dataset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetStats {
+    /// Number of datapoints.
+    pub datapoints: usize,
+    /// Their sort indexes, ascending (a duplicate shows a datapoint created twice).
+    pub sort_indexes: Vec<i64>,
+}
+
+/// Examples of one audience.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudienceStats {
+    /// Number of qualification examples it has now.
+    pub examples: usize,
+}
+
+/// Progress of one job.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStats {
+    /// `AudienceJobState` (`Submitted`, `Running`, `Completed`, …).
+    pub state: String,
+    /// Votes received so far.
+    pub votes: usize,
+    /// Completion, 0–100.
+    pub completion_percentage: f64,
+}
+
+/// Counts of injected faults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultStats {
+    /// Requests answered 429 Too Many Requests.
+    #[serde(rename = "429")]
+    pub too_many_requests: u64,
+    /// Requests answered 503 Service Unavailable.
+    #[serde(rename = "503")]
+    pub service_unavailable: u64,
+    /// Connections closed without an answer.
+    pub dropped: u64,
+}
+
+/// A running sandbox server. It stops (threads joined, connections closed) when dropped.
+pub struct Sandbox {
+    server: Option<http::Server>,
+    app: Arc<App>,
+    url: String,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("url", &self.url)
+            .field("seed", &self.app.cfg.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox with the default settings on `127.0.0.1` and a free port.
+    pub fn start() -> io::Result<Sandbox> {
+        SandboxBuilder::default().start()
+    }
+
+    /// A builder for a sandbox with other settings.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`: API paths are served at its root and the token
+    /// endpoint at `/connect/token`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.server.as_ref().expect("running").addr()
+    }
+
+    /// The client id the token endpoint accepts.
+    pub fn client_id(&self) -> &str {
+        &self.app.cfg.client_id
+    }
+
+    /// The client secret the token endpoint accepts.
+    pub fn client_secret(&self) -> &str {
+        &self.app.cfg.client_secret
+    }
+
+    /// The seed of this sandbox.
+    pub fn seed(&self) -> u64 {
+        self.app.cfg.seed
+    }
+
+    /// The current counters (the same document as `GET /_sandbox/stats`).
+    pub fn stats(&self) -> Stats {
+        let now = std::time::Instant::now();
+        let mut st = self.app.lock();
+        st.advance(&self.app.cfg, &self.app.pool, now);
+        st.stats()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Stops the accept thread and the workers, closes open connections.
+        self.server.take();
+    }
+}
+
+/// Settings of a [`Sandbox`]; finish with [`SandboxBuilder::start`].
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    addr: Result<Vec<SocketAddr>, String>,
+    seed: u64,
+    labelers: usize,
+    response_interval: Duration,
+    qualification_delay: Option<Duration>,
+    cost_estimate_delay: Duration,
+    latency: Duration,
+    rate_429: f64,
+    retry_after_secs: u64,
+    rate_503: f64,
+    rate_drop: f64,
+    token_lifetime: Duration,
+    client_id: String,
+    client_secret: String,
+    threads: usize,
+    balance: f64,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        SandboxBuilder {
+            addr: Ok(vec![SocketAddr::from(([127, 0, 0, 1], 0))]),
+            seed: DEFAULT_SEED,
+            labelers: 300,
+            response_interval: Duration::from_millis(200),
+            qualification_delay: None,
+            cost_estimate_delay: Duration::from_secs(1),
+            latency: Duration::ZERO,
+            rate_429: 0.0,
+            retry_after_secs: 1,
+            rate_503: 0.0,
+            rate_drop: 0.0,
+            token_lifetime: Duration::from_secs(3600),
+            client_id: DEFAULT_CLIENT_ID.into(),
+            client_secret: DEFAULT_CLIENT_SECRET.into(),
+            threads: 64,
+            balance: 1000.0,
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// The address to bind (default `127.0.0.1:0`, a free port). Accepts a `SocketAddr` or a
+    /// string such as `"127.0.0.1:8080"`. Keep it on loopback.
+    pub fn addr(mut self, addr: impl ToSocketAddrs) -> Self {
+        self.addr = addr
+            .to_socket_addrs()
+            .map(Iterator::collect)
+            .map_err(|e| e.to_string());
+        self
+    }
+
+    /// The seed of every random draw (default [`DEFAULT_SEED`]).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Size of the simulated crowd (default 300).
+    pub fn labelers(mut self, n: usize) -> Self {
+        self.labelers = n;
+        self
+    }
+
+    /// Simulated speed: every running job gives each unfinished datapoint one vote per
+    /// interval (default 200 ms, so a 10-vote job finishes about 2.5 s after it is created).
+    /// Also sets the pace of the other simulated delays unless they are set explicitly: a job
+    /// starts one interval after creation, batch uploads finish after half an interval, and
+    /// qualification takes two intervals.
+    pub fn response_interval(mut self, interval: Duration) -> Self {
+        self.response_interval = interval;
+        self
+    }
+
+    /// How long a custom audience's qualification takes once recruiting started and it has an
+    /// example (default: two response intervals).
+    pub fn qualification_delay(mut self, delay: Duration) -> Self {
+        self.qualification_delay = Some(delay);
+        self
+    }
+
+    /// How long the cost-estimate endpoints answer 409 after a definition or job is created
+    /// (default 1 s).
+    pub fn cost_estimate_delay(mut self, delay: Duration) -> Self {
+        self.cost_estimate_delay = delay;
+        self
+    }
+
+    /// Added to every request except `/_sandbox/*` (default 0).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// Share of requests answered `429 Too Many Requests` (default 0).
+    pub fn rate_429(mut self, rate: f64) -> Self {
+        self.rate_429 = rate;
+        self
+    }
+
+    /// The `Retry-After` seconds sent with a 429 (default 1).
+    pub fn retry_after_secs(mut self, secs: u64) -> Self {
+        self.retry_after_secs = secs;
+        self
+    }
+
+    /// Share of requests answered `503 Service Unavailable` (default 0).
+    pub fn rate_503(mut self, rate: f64) -> Self {
+        self.rate_503 = rate;
+        self
+    }
+
+    /// Share of requests whose connection is closed without an answer (default 0).
+    pub fn rate_drop(mut self, rate: f64) -> Self {
+        self.rate_drop = rate;
+        self
+    }
+
+    /// Lifetime of issued access tokens (default 3600 s).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// The client id and secret the token endpoint accepts (default
+    /// `sandbox-client` / `sandbox-secret`).
+    pub fn client_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.client_id = id.into();
+        self.client_secret = secret.into();
+        self
+    }
+
+    /// Worker threads handling requests (default 64, enough for 25 concurrent uploads with
+    /// latency). Connections are read and written by their own threads.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
+        self
+    }
+
+    /// The account balance: `POST /job` returns a `costWarning` when the job's estimated cost
+    /// exceeds it (default 1000.0; responses cost 0.05 each).
+    pub fn balance(mut self, balance: f64) -> Self {
+        self.balance = balance;
+        self
+    }
+
+    /// Binds the address and starts serving.
+    pub fn start(self) -> io::Result<Sandbox> {
+        let invalid = |m: String| io::Error::new(io::ErrorKind::InvalidInput, m);
+        let addrs = self.addr.map_err(invalid)?;
+        for (name, rate) in [
+            ("rate_429", self.rate_429),
+            ("rate_503", self.rate_503),
+            ("rate_drop", self.rate_drop),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(invalid(format!(
+                    "{name} must be between 0 and 1, got {rate}"
+                )));
+            }
+        }
+        if self.rate_429 + self.rate_503 + self.rate_drop > 1.0 {
+            return Err(invalid("the fault rates add up to more than 1".into()));
+        }
+        let cfg = Config {
+            seed: self.seed,
+            labelers: self.labelers,
+            response_interval: self.response_interval,
+            qualification_delay: self
+                .qualification_delay
+                .unwrap_or(self.response_interval * 2),
+            cost_estimate_delay: self.cost_estimate_delay,
+            latency: self.latency,
+            rate_429: self.rate_429,
+            retry_after_secs: self.retry_after_secs,
+            rate_503: self.rate_503,
+            rate_drop: self.rate_drop,
+            token_lifetime: self.token_lifetime,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            balance: self.balance,
+            cost_per_response: 0.05,
+        };
+        let app = Arc::new(App::new(cfg));
+        let handler_app = Arc::clone(&app);
+        let handler: http::Handler = Arc::new(move |req| handler_app.handle(req));
+        let server = http::Server::start(&addrs[..], self.threads, handler)?;
+        let addr = server.addr();
+        let host = match addr {
+            SocketAddr::V4(a) if a.ip().is_unspecified() => "127.0.0.1".to_string(),
+            SocketAddr::V4(a) => a.ip().to_string(),
+            SocketAddr::V6(a) if a.ip().is_unspecified() => "[::1]".to_string(),
+            SocketAddr::V6(a) => format!("[{}]", a.ip()),
+        };
+        Ok(Sandbox {
+            server: Some(server),
+            app,
+            url: format!("http://{host}:{}", addr.port()),
+        })
+    }
+}

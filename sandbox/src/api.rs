@@ -1,0 +1,2384 @@
+//! The endpoint handlers. Each takes the locked [`State`] and the request context and answers
+//! with a [`Reply`] or an [`ApiError`].
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Route, Row};
+use crate::sim::{self, JobSim, RefereeRule, Task};
+use crate::store::{
+    base_name, elapsed, AudienceKind, AudienceRec, BatchItem, BatchRec, DatapointRec, DatasetRec,
+    DefinitionRec, ExampleRec, FilteredRec, JobRec, RevisionRec, State, ASSET_BASE,
+    ORGANIZATION_ID, OWNER_ID, OWNER_MAIL, RAPIDATA_MAIL,
+};
+use crate::util::{iso_time, parse_multipart};
+use crate::wire::*;
+
+/// Routes a matched request to its handler.
+pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    match route {
+        Route::Token => Err(ApiError::NoRoute),
+        Route::CreateAudience => create_audience(st, c),
+        Route::GetAudience => get_audience(st, c),
+        Route::PatchAudience => patch_audience(st, c),
+        Route::DeleteAudience => delete_audience(st, c),
+        Route::ListAudiences => list_audiences(st, c),
+        Route::FilterAudience => filter_audience(st, c),
+        Route::Recruit => recruit(st, c),
+        Route::UserMetrics => user_metrics(st, c),
+        Route::AudienceJobs => audience_jobs(st, c),
+        Route::AddExample => add_example(st, c),
+        Route::ListExamples => list_examples(st, c),
+        Route::PatchExample => patch_example(st, c),
+        Route::DeleteExample => delete_example(st, c),
+        Route::UploadUrl => upload_url(st, c),
+        Route::UploadFile => upload_file(st, c),
+        Route::CreateBatch => create_batch(st, c),
+        Route::BatchStatus => batch_status(st, c),
+        Route::BatchResult => batch_result(st, c),
+        Route::AbortBatch => abort_batch(st, c),
+        Route::ShortenContext => shorten_context(c),
+        Route::CreateDataset => create_dataset(st, c),
+        Route::GetDataset => get_dataset(st, c),
+        Route::CreateDatapoint => create_datapoint(st, c),
+        Route::ListDatapoints => list_datapoints(st, c),
+        Route::DatasetProgress => dataset_progress(st, c),
+        Route::CreateGroup => create_group(st, c),
+        Route::CreateDefinition => create_definition(st, c),
+        Route::GetDefinition => get_definition(st, c),
+        Route::DeleteDefinition => delete_definition(st, c),
+        Route::ListDefinitions => list_definitions(st, c),
+        Route::CreateRevision => create_revision(st, c),
+        Route::GetLatestRevision => get_revision(st, c, None),
+        Route::GetRevision => {
+            let n = c.param(1).parse::<i32>().map_err(|_| {
+                ApiError::field(
+                    "revisionNumber",
+                    format!("The value '{}' is not valid.", c.param(1)),
+                )
+            })?;
+            get_revision(st, c, Some(n))
+        }
+        Route::ListRevisions => list_revisions(st, c),
+        Route::DefinitionCost => definition_cost(st, c),
+        Route::CreateJob => create_job(st, c),
+        Route::GetJob => get_job(st, c),
+        Route::DeleteJob => delete_job(st, c),
+        Route::JobProgress => job_progress(st, c),
+        Route::JobCost => job_cost(st, c),
+        Route::PauseJob => pause_job(st, c),
+        Route::ResumeJob => resume_job(st, c),
+        Route::RetryJob => retry_job(st, c),
+        Route::DownloadResults => download_results(st, c),
+        Route::ListJobs => list_jobs(st, c),
+    }
+}
+
+/// Collected validation errors.
+#[derive(Default)]
+struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push((path.into(), message.into()));
+    }
+
+    fn done(&mut self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(std::mem::take(&mut self.0)))
+        }
+    }
+}
+
+/// Maximum length of instructions, criteria, titles and targets.
+const MAX_INSTRUCTION: usize = 250;
+/// Maximum length of a datapoint context.
+const MAX_CONTEXT: usize = 400;
+
+fn check_text(errors: &mut Errors, path: &str, label: &str, text: &str, max: usize) {
+    let n = text.chars().count();
+    if text.trim().is_empty() {
+        errors.add(path, format!("'{label}' must not be empty."));
+    } else if n > max {
+        errors.add(
+            path,
+            format!("The length of '{label}' must be {max} characters or fewer. You entered {n} characters."),
+        );
+    }
+}
+
+fn not_found(what: &str, id: &str) -> ApiError {
+    ApiError::NotFound(format!("{what} '{id}' was not found."))
+}
+
+fn now_system(st: &State, c: &Ctx<'_>) -> SystemTime {
+    st.system_at(c.now)
+}
+
+/// Checks that every `ExistingAssetInput` names an uploaded asset.
+fn check_asset(st: &State, errors: &mut Errors, asset: &AssetInput, path: &str) {
+    match asset {
+        AssetInput::Existing(e) => {
+            if st.original_of(&e.name).is_none() {
+                errors.add(
+                    format!("{path}.name"),
+                    format!(
+                        "Asset '{}' does not exist. Upload it first (POST /asset/url or /asset/file) and use the returned fileName.",
+                        e.name
+                    ),
+                );
+            }
+        }
+        AssetInput::Text(t) => {
+            if t.text.is_empty() {
+                errors.add(format!("{path}.text"), "'Text' must not be empty.");
+            }
+        }
+        AssetInput::Multi(m) => {
+            if m.assets.is_empty() {
+                errors.add(format!("{path}.assets"), "'Assets' must not be empty.");
+            }
+            for (i, a) in m.assets.iter().enumerate() {
+                check_asset(st, errors, a, &format!("{path}.assets[{i}]"));
+            }
+        }
+    }
+}
+
+/// The response-side form of an asset.
+fn asset_output(st: &State, asset: &AssetInput) -> Asset {
+    match asset {
+        AssetInput::Existing(e) => Asset::File {
+            file_name: e.name.clone(),
+            metadata: BTreeMap::new(),
+            identifier: e
+                .identifier
+                .clone()
+                .or_else(|| st.original_of(&e.name).map(str::to_string))
+                .unwrap_or_else(|| e.name.clone()),
+        },
+        AssetInput::Text(t) => Asset::Text {
+            text: t.text.clone(),
+            metadata: BTreeMap::new(),
+            identifier: t.identifier.clone().unwrap_or_else(|| t.text.clone()),
+        },
+        AssetInput::Multi(m) => Asset::Multi {
+            assets: m.assets.iter().map(|a| asset_output(st, a)).collect(),
+            metadata: BTreeMap::new(),
+            identifier: m.identifier.clone().unwrap_or_default(),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audiences
+// ---------------------------------------------------------------------------------------------
+
+fn check_filter(errors: &mut Errors, f: &AudienceFilter, path: &str) {
+    match f {
+        AudienceFilter::And(l) | AudienceFilter::Or(l) => {
+            for (i, f) in l.filters.iter().enumerate() {
+                check_filter(errors, f, &format!("{path}.filters[{i}]"));
+            }
+        }
+        AudienceFilter::Not(n) => check_filter(errors, &n.filter, &format!("{path}.filter")),
+        AudienceFilter::Country(cf) => {
+            for (i, code) in cf.countries.iter().enumerate() {
+                if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                    errors.add(
+                        format!("{path}.countries[{i}]"),
+                        format!("'{code}' is not an ISO 3166-1 alpha-2 country code (two upper-case letters)."),
+                    );
+                }
+            }
+        }
+        AudienceFilter::Language(lf) => {
+            for (i, code) in lf.languages.iter().enumerate() {
+                if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+                    errors.add(
+                        format!("{path}.languages[{i}]"),
+                        format!(
+                            "'{code}' is not an ISO 639-1 language code (two lower-case letters)."
+                        ),
+                    );
+                }
+            }
+        }
+        AudienceFilter::Demographic(d) => {
+            if d.identifier.trim().is_empty() {
+                errors.add(
+                    format!("{path}.identifier"),
+                    "'Identifier' must not be empty.",
+                );
+            }
+        }
+        AudienceFilter::Device(_) => {}
+    }
+}
+
+fn check_rule(errors: &mut Errors, rule: &GraduationRule, path: &str) {
+    match rule {
+        GraduationRule::TaskAccuracy(r) => {
+            if !(0.0..=1.0).contains(&r.target_accuracy) {
+                errors.add(
+                    format!("{path}.targetAccuracy"),
+                    "'Target Accuracy' must be between 0 and 1.",
+                );
+            }
+            if r.min_tasks < 1 {
+                errors.add(
+                    format!("{path}.minTasks"),
+                    "'Min Tasks' must be at least 1.",
+                );
+            }
+            if r.max_tasks.is_some_and(|m| m < r.min_tasks) {
+                errors.add(
+                    format!("{path}.maxTasks"),
+                    "'Max Tasks' must be greater than or equal to 'Min Tasks'.",
+                );
+            }
+        }
+        GraduationRule::ScoreThreshold(_) => {}
+        GraduationRule::AcceptedFreeText(r) => {
+            if !(0.0..=1.0).contains(&r.min_accepted_ratio) {
+                errors.add(
+                    format!("{path}.minAcceptedRatio"),
+                    "'Min Accepted Ratio' must be between 0 and 1.",
+                );
+            }
+        }
+    }
+}
+
+fn check_logo(st: &State, errors: &mut Errors, logo: &ExistingAssetInput) -> Option<String> {
+    if st.original_of(&logo.name).is_none() {
+        errors.add(
+            "logo.name",
+            format!("Asset '{}' does not exist.", logo.name),
+        );
+        None
+    } else {
+        Some(format!("{ASSET_BASE}{}", logo.name))
+    }
+}
+
+fn create_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: CreateAudienceInput = c.body()?;
+    let mut errors = Errors::default();
+    if input.name.trim().is_empty() {
+        errors.add("name", "'Name' must not be empty.");
+    }
+    for (i, f) in input.filters.iter().flatten().enumerate() {
+        check_filter(&mut errors, f, &format!("filters[{i}]"));
+    }
+    if let Some(rule) = &input.graduation_rule {
+        check_rule(&mut errors, rule, "graduationRule");
+    }
+    let logo = input
+        .logo
+        .as_ref()
+        .and_then(|l| check_logo(st, &mut errors, l));
+    errors.done()?;
+
+    let (id, seq) = st.new_prefixed(c.cfg, "aud_");
+    let mut aud = AudienceRec::new(
+        id.clone(),
+        seq,
+        AudienceKind::Custom,
+        &input.name,
+        now_system(st, c),
+    );
+    aud.description = input.description;
+    aud.logo = logo;
+    aud.filters = input.filters.unwrap_or_default();
+    if let Some(rule) = input.graduation_rule {
+        aud.rule = rule;
+    }
+    aud.min_size = input.minimum_size_for_activation;
+    if let Some(mode) = input.distilling_retrieval_mode {
+        aud.retrieval_mode = mode;
+    }
+    aud.tuning.max_distilling_responses = input.max_distilling_responses;
+    aud.tuning.drop_min_responses = input.drop_min_responses;
+    aud.tuning.drop_score = input.drop_score;
+    aud.tuning.max_distilling_sessions = input.max_distilling_sessions;
+    aud.tuning.inactivity_drop_days = input.inactivity_drop_days;
+    aud.tuning.min_submission_rate = input.min_submission_rate;
+    aud.tuning.min_sessions_for_submission_rate = input.min_sessions_for_submission_rate;
+    aud.tuning.min_submission_rate_graduated = input.min_submission_rate_graduated;
+    aud.tuning.min_distilling_for_global_boost = input.min_distilling_for_global_boost;
+    aud.tuning.min_graduated_for_distilling_boost = input.min_graduated_for_distilling_boost;
+    st.audiences.insert(id.clone(), aud);
+    json(&CreateAudienceOutput { audience_id: id })
+}
+
+/// A live (not deleted) regular audience, or 404.
+fn regular<'a>(st: &'a State, id: &str) -> Result<&'a AudienceRec, ApiError> {
+    st.audiences
+        .get(id)
+        .filter(|a| !a.deleted)
+        .ok_or_else(|| not_found("Audience", id))
+}
+
+/// A live custom audience: 404 if unknown, 400 if it is `global` or curated.
+fn custom<'a>(st: &'a mut State, id: &str, what: &str) -> Result<&'a mut AudienceRec, ApiError> {
+    match st.audiences.get_mut(id).filter(|a| !a.deleted) {
+        None if st.filtered.contains_key(id) => Err(ApiError::field(
+            "audienceId",
+            format!("'{id}' is a filtered audience; {what} needs a regular audience of your own."),
+        )),
+        None => Err(not_found("Audience", id)),
+        Some(a) if a.kind != AudienceKind::Custom => Err(ApiError::field(
+            "audienceId",
+            format!("The audience '{id}' is not one of your own audiences; {what} is not allowed."),
+        )),
+        Some(a) => Ok(a),
+    }
+}
+
+fn audience_output(st: &mut State, c: &Ctx<'_>, id: &str) -> Result<GetAudienceOutput, ApiError> {
+    let (base_id, filter) = match st.filtered.get(id) {
+        Some(f) => (f.base.clone(), Some(f.filter.clone())),
+        None => (id.to_string(), None),
+    };
+    let aud = regular(st, &base_id)?.clone();
+    let view = st.audience_view(c.cfg, c.pool, &base_id, c.now);
+    let custom = aud.kind == AudienceKind::Custom;
+    Ok(GetAudienceOutput {
+        id: id.to_string(),
+        base_audience_id: base_id,
+        filter,
+        name: aud.name.clone(),
+        description: aud.description.clone(),
+        status: view.status,
+        qualified_user_count: view.graduated as i64,
+        filters: aud.filters.clone(),
+        logo: aud.logo.clone(),
+        created_at: iso_time(aud.created_at),
+        owner_id: OWNER_ID.into(),
+        owner_mail: if custom { OWNER_MAIL } else { RAPIDATA_MAIL }.into(),
+        organization_id: ORGANIZATION_ID.into(),
+        is_public: !custom,
+        is_distilling: custom && view.status == AudienceStatus::Recruiting,
+        distilling_campaign_id: aud.distilling_campaign_id.clone(),
+        min_graduated_for_distilling_boost: aud.tuning.min_graduated_for_distilling_boost,
+        min_distilling_for_global_boost: aud.tuning.min_distilling_for_global_boost,
+        graduation_rule: aud.rule.clone(),
+        max_distilling_responses: aud.tuning.max_distilling_responses,
+        drop_min_responses: aud.tuning.drop_min_responses,
+        drop_score: aud.tuning.drop_score,
+        max_distilling_sessions: aud.tuning.max_distilling_sessions,
+        inactivity_drop_days: aud.tuning.inactivity_drop_days,
+        min_submission_rate: aud.tuning.min_submission_rate,
+        min_sessions_for_submission_rate: aud.tuning.min_sessions_for_submission_rate,
+        min_submission_rate_graduated: aud.tuning.min_submission_rate_graduated,
+        distilling_retrieval_mode: aud.retrieval_mode,
+        boost_level: match aud.kind {
+            AudienceKind::Global => BoostLevel::Global,
+            AudienceKind::Curated => BoostLevel::Stable,
+            AudienceKind::Custom if view.status == AudienceStatus::Recruiting => {
+                BoostLevel::Distilling
+            }
+            AudienceKind::Custom => BoostLevel::None,
+        },
+        random_admission_probability: None,
+        health: None,
+        graduated: view.graduated as i64,
+        dropped: view.dropped as i64,
+    })
+}
+
+fn get_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    json(&audience_output(st, c, c.param(0))?)
+}
+
+fn patch_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    custom(st, &id, "updating it")?;
+    let input: UpdateAudienceInput = c.body()?;
+    let mut errors = Errors::default();
+    if input.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        errors.add("name", "'Name' must not be empty.");
+    }
+    for (i, f) in input.filters.iter().flatten().enumerate() {
+        check_filter(&mut errors, f, &format!("filters[{i}]"));
+    }
+    if let Some(rule) = &input.graduation_rule {
+        check_rule(&mut errors, rule, "graduationRule");
+    }
+    let logo = match &input.logo {
+        Some(Some(l)) => Some(check_logo(st, &mut errors, l)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    errors.done()?;
+    let recalc = input.filters.is_some() || input.graduation_rule.is_some();
+    let recalculation_id = recalc.then(|| st.new_id(c.cfg).0);
+    let aud = custom(st, &id, "updating it")?;
+    if let Some(name) = input.name {
+        aud.name = name;
+    }
+    if let Some(d) = input.description {
+        aud.description = d;
+    }
+    if let Some(l) = logo {
+        aud.logo = l;
+    }
+    if let Some(f) = input.filters {
+        aud.filters = f;
+    }
+    if let Some(r) = input.graduation_rule {
+        aud.rule = r;
+    }
+    if let Some(m) = input.distilling_retrieval_mode {
+        aud.retrieval_mode = m;
+    }
+    let t = &mut aud.tuning;
+    macro_rules! patch {
+        ($($field:ident),*) => { $( if let Some(v) = input.$field { t.$field = v; } )* };
+    }
+    patch!(
+        min_graduated_for_distilling_boost,
+        min_distilling_for_global_boost,
+        max_distilling_responses,
+        drop_min_responses,
+        drop_score,
+        max_distilling_sessions,
+        inactivity_drop_days,
+        min_submission_rate,
+        min_sessions_for_submission_rate,
+        min_submission_rate_graduated
+    );
+    if recalc {
+        aud.version += 1;
+    }
+    json(&UpdateAudienceOutput {
+        recalculation_id,
+        inactivity_sync_id: None,
+    })
+}
+
+fn delete_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    if st.filtered.remove(id).is_some() {
+        return Ok(Reply::NoContent);
+    }
+    custom(st, id, "deleting it")?.deleted = true;
+    Ok(Reply::NoContent)
+}
+
+const AUDIENCE_LIST: ListSpec = ListSpec {
+    sorts: &[
+        "name",
+        "-name",
+        "created_at",
+        "-created_at",
+        "status",
+        "-status",
+        "qualified_user_count",
+        "-qualified_user_count",
+    ],
+    filters: &[
+        "name",
+        "status",
+        "is_public",
+        "is_distilling",
+        "owner_mail",
+        "created_at",
+    ],
+    default_sort: "-created_at",
+};
+
+fn list_audiences(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let ids: Vec<String> = st
+        .audiences
+        .values()
+        .filter(|a| !a.deleted && a.kind != AudienceKind::Global)
+        .map(|a| a.id.clone())
+        .collect();
+    let mut rows = Vec::new();
+    for id in ids {
+        let seq = st.audiences[&id].seq;
+        let a = audience_output(st, c, &id)?;
+        let fields = vec![
+            ("name", a.name.clone()),
+            ("status", a.status.as_str().to_string()),
+            ("is_public", a.is_public.to_string()),
+            ("is_distilling", a.is_distilling.to_string()),
+            ("owner_mail", a.owner_mail.clone()),
+            ("created_at", a.created_at.clone()),
+            ("qualified_user_count", a.qualified_user_count.to_string()),
+        ];
+        rows.push(Row {
+            item: QueryAudiencesItem {
+                id: a.id,
+                name: a.name,
+                description: a.description,
+                status: a.status,
+                qualified_user_count: a.qualified_user_count,
+                filters: a.filters,
+                logo: a.logo,
+                created_at: a.created_at,
+                owner_mail: a.owner_mail,
+                organization_id: a.organization_id,
+                is_public: a.is_public,
+                is_distilling: a.is_distilling,
+                graduation_rule: a.graduation_rule,
+                random_admission_probability: a.random_admission_probability,
+                health: a.health,
+                graduated: a.graduated,
+                dropped: a.dropped,
+            },
+            seq,
+            fields,
+        });
+    }
+    list(&c.query, &AUDIENCE_LIST, rows)
+}
+
+fn filter_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let base = c.param(0).to_string();
+    if st.filtered.contains_key(&base) {
+        return Err(ApiError::field(
+            "baseAudienceId",
+            "A filtered audience cannot be the base of another filter.",
+        ));
+    }
+    regular(st, &base)?;
+    let input: CreateFilteredAudienceInput = c.body()?;
+    let mut errors = Errors::default();
+    check_filter(&mut errors, &input.filter, "filter");
+    errors.done()?;
+    let (id, _) = st.new_prefixed(c.cfg, "fau_");
+    st.filtered.insert(
+        id.clone(),
+        FilteredRec {
+            base,
+            filter: input.filter,
+        },
+    );
+    json(&CreateAudienceOutput { audience_id: id })
+}
+
+fn recruit(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    if !st.audience_exists(id) {
+        return Err(not_found("Audience", id));
+    }
+    if let Some(a) = st.audiences.get_mut(id) {
+        if a.kind == AudienceKind::Custom && a.recruit_at.is_none() {
+            a.recruit_at = Some(c.now);
+        }
+    }
+    Ok(Reply::NoContent)
+}
+
+fn user_metrics(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    if !st.audience_exists(id) {
+        return Err(not_found("Audience", id));
+    }
+    let mut users_per_state = BTreeMap::new();
+    if st
+        .audiences
+        .get(id)
+        .is_some_and(|a| a.kind == AudienceKind::Custom)
+    {
+        let v = st.audience_view(c.cfg, c.pool, id, c.now);
+        users_per_state.insert("Graduated".to_string(), v.graduated as i32);
+        users_per_state.insert("Distilling".to_string(), v.distilling as i32);
+        users_per_state.insert("Dropped".to_string(), v.dropped as i32);
+    }
+    json(&UserStateMetrics { users_per_state })
+}
+
+const AUDIENCE_JOBS_LIST: ListSpec = ListSpec {
+    sorts: &[
+        "name",
+        "-name",
+        "created_at",
+        "-created_at",
+        "status",
+        "-status",
+    ],
+    filters: &["job_id", "name", "definition_id", "status", "created_at"],
+    default_sort: "-created_at",
+};
+
+fn audience_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    if !st.audience_exists(id) {
+        return Err(not_found("Audience", id));
+    }
+    let rows = st
+        .jobs
+        .values()
+        .filter(|j| j.audience_id == id)
+        .map(|j| {
+            let state = st.job_state(j);
+            let created_at = iso_time(j.created_at);
+            Row {
+                fields: vec![
+                    ("job_id", j.id.clone()),
+                    ("name", j.name.clone()),
+                    ("definition_id", j.definition_id.clone()),
+                    ("status", state.as_str().to_string()),
+                    ("created_at", created_at.clone()),
+                ],
+                seq: j.seq,
+                item: AudienceJobItem {
+                    job_id: j.id.clone(),
+                    name: j.name.clone(),
+                    definition_id: j.definition_id.clone(),
+                    audience_id: j.audience_id.clone(),
+                    revision_number: j.revision,
+                    pipeline_id: j.pipeline_id.clone(),
+                    state,
+                    created_at,
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &AUDIENCE_JOBS_LIST, rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples
+// ---------------------------------------------------------------------------------------------
+
+/// The names a compare truth may use for an option: the file name, or the text.
+fn option_names(asset: &AssetInput) -> Vec<String> {
+    match asset {
+        AssetInput::Existing(e) => vec![e.name.clone()],
+        AssetInput::Text(t) => vec![t.text.clone()],
+        AssetInput::Multi(m) => m.assets.iter().flat_map(option_names).collect(),
+    }
+}
+
+fn check_payload(errors: &mut Errors, payload: &ExamplePayload, path: &str) {
+    match payload {
+        ExamplePayload::Compare(p) => check_text(
+            errors,
+            &format!("{path}.criteria"),
+            "Criteria",
+            &p.criteria,
+            MAX_INSTRUCTION,
+        ),
+        ExamplePayload::Classify(p) => {
+            check_text(
+                errors,
+                &format!("{path}.title"),
+                "Title",
+                &p.title,
+                MAX_INSTRUCTION,
+            );
+            if p.categories.len() < 2 {
+                errors.add(
+                    format!("{path}.categories"),
+                    "At least 2 categories are required.",
+                );
+            }
+        }
+        ExamplePayload::Locate(p) | ExamplePayload::Line(p) | ExamplePayload::Scrub(p) => {
+            check_text(
+                errors,
+                &format!("{path}.target"),
+                "Target",
+                &p.target,
+                MAX_INSTRUCTION,
+            );
+        }
+        ExamplePayload::Transcription(p) => {
+            check_text(
+                errors,
+                &format!("{path}.title"),
+                "Title",
+                &p.title,
+                MAX_INSTRUCTION,
+            );
+        }
+    }
+}
+
+fn check_truth(
+    errors: &mut Errors,
+    asset: &AssetInput,
+    payload: &ExamplePayload,
+    truth: Option<&ExampleTruth>,
+) {
+    let kind_ok = match (payload, truth) {
+        (_, None) => {
+            errors.add("truth", "The truth field is required.");
+            return;
+        }
+        (ExamplePayload::Compare(_), Some(ExampleTruth::Compare(_)))
+        | (ExamplePayload::Classify(_), Some(ExampleTruth::Classify(_)))
+        | (ExamplePayload::Locate(_), Some(ExampleTruth::Locate(_)))
+        | (ExamplePayload::Line(_), Some(ExampleTruth::Line(_)))
+        | (ExamplePayload::Scrub(_), Some(ExampleTruth::Scrub(_)))
+        | (ExamplePayload::Transcription(_), Some(ExampleTruth::Transcription(_))) => true,
+        _ => false,
+    };
+    if !kind_ok {
+        errors.add("truth._t", "The truth does not match the payload kind.");
+        return;
+    }
+    match (payload, truth) {
+        (ExamplePayload::Compare(_), Some(ExampleTruth::Compare(t))) => {
+            let names = option_names(asset);
+            let two = matches!(asset, AssetInput::Multi(m) if m.assets.len() == 2);
+            if !two {
+                errors.add(
+                    "asset",
+                    "A compare example needs a MultiAssetInput with exactly 2 assets.",
+                );
+            } else if !names.contains(&t.winner_id) {
+                errors.add(
+                    "truth.winnerId",
+                    format!(
+                        "The winner '{}' is not one of the example's assets ({}).",
+                        t.winner_id,
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+        (ExamplePayload::Classify(p), Some(ExampleTruth::Classify(t))) => {
+            if t.correct_categories.is_empty() {
+                errors.add(
+                    "truth.correctCategories",
+                    "At least one correct category is required.",
+                );
+            }
+            for (i, cat) in t.correct_categories.iter().enumerate() {
+                if !p
+                    .categories
+                    .iter()
+                    .any(|c| &c.label == cat || &c.value == cat)
+                {
+                    errors.add(
+                        format!("truth.correctCategories[{i}]"),
+                        format!("'{cat}' is not one of the payload's categories."),
+                    );
+                }
+            }
+        }
+        (_, Some(ExampleTruth::Locate(t))) => {
+            check_boxes(errors, &t.bounding_boxes, "truth.boundingBoxes");
+        }
+        (_, Some(ExampleTruth::Line(t))) => {
+            check_boxes(
+                errors,
+                t.bounding_boxes.as_deref().unwrap_or(&[]),
+                "truth.boundingBoxes",
+            );
+        }
+        _ => {}
+    }
+}
+
+fn check_boxes(errors: &mut Errors, boxes: &[BoxShape], path: &str) {
+    for (i, b) in boxes.iter().enumerate() {
+        for (name, v) in [
+            ("xMin", b.x_min),
+            ("yMin", b.y_min),
+            ("xMax", b.x_max),
+            ("yMax", b.y_max),
+        ] {
+            if v.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
+                errors.add(
+                    format!("{path}[{i}].{name}"),
+                    "Coordinates are percentages and must be between 0 and 100.",
+                );
+            }
+        }
+    }
+}
+
+fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    custom(st, &id, "adding examples")?;
+    let input: AddExampleInput = c.body()?;
+    let mut errors = Errors::default();
+    check_asset(st, &mut errors, &input.asset, "asset");
+    if let Some(ca) = &input.context_asset {
+        check_asset(st, &mut errors, ca, "contextAsset");
+    }
+    check_payload(&mut errors, &input.payload, "payload");
+    check_truth(
+        &mut errors,
+        &input.asset,
+        &input.payload,
+        input.truth.as_ref(),
+    );
+    if !(0.0..=1.0).contains(&input.random_correct_probability) {
+        errors.add(
+            "randomCorrectProbability",
+            "'Random Correct Probability' must be between 0 and 1.",
+        );
+    }
+    errors.done()?;
+    let (example_id, seq) = st.new_id(c.cfg);
+    let (recalculation_id, _) = st.new_id(c.cfg);
+    let aud = custom(st, &id, "adding examples")?;
+    let sort_index = input.sort_index.unwrap_or_else(|| {
+        aud.examples
+            .iter()
+            .map(|e| e.sort_index + 1)
+            .max()
+            .unwrap_or(0)
+    });
+    let mut example = ExampleRec {
+        id: example_id,
+        seq,
+        asset: input.asset,
+        payload: input.payload,
+        truth: input.truth,
+        random_correct_probability: input.random_correct_probability,
+        explanation: input.explanation,
+        context: input.context,
+        context_asset: input.context_asset,
+        sort_index,
+        is_common_sense: input.is_common_sense,
+        visibility: input.visibility.unwrap_or(ExampleVisibility::Private),
+        created: c.now,
+        key: 0,
+    };
+    example.rekey();
+    aud.examples.push(example);
+    aud.version += 1;
+    json(&RecalculationOutput {
+        recalculation_id: Some(recalculation_id),
+    })
+}
+
+const EXAMPLE_LIST: ListSpec = ListSpec {
+    sorts: &["sort_index", "-sort_index"],
+    filters: &["visibility", "is_common_sense"],
+    default_sort: "sort_index",
+};
+
+fn list_examples(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    if !st.audience_exists(&id) {
+        return Err(not_found("Audience", &id));
+    }
+    let counts = if st
+        .audiences
+        .get(&id)
+        .is_some_and(|a| a.kind == AudienceKind::Custom)
+    {
+        st.example_counts(c.cfg, c.pool, &id, c.now)
+    } else {
+        Default::default()
+    };
+    let examples = st
+        .audiences
+        .get(&id)
+        .map(|a| a.examples.clone())
+        .unwrap_or_default();
+    let rows = examples
+        .iter()
+        .map(|e| {
+            let (correct, incorrect) = counts.get(&e.id).copied().unwrap_or((0, 0));
+            Row {
+                fields: vec![
+                    ("visibility", format!("{:?}", e.visibility)),
+                    (
+                        "is_common_sense",
+                        e.is_common_sense.map(|b| b.to_string()).unwrap_or_default(),
+                    ),
+                    ("sort_index", e.sort_index.to_string()),
+                ],
+                seq: e.seq,
+                item: ExampleItem {
+                    id: e.id.clone(),
+                    rapid_id: None,
+                    asset: asset_output(st, &e.asset),
+                    payload: e.payload.clone(),
+                    correct_count: correct,
+                    incorrect_count: incorrect,
+                    truth: e.truth.clone(),
+                    context: e.context.clone(),
+                    context_asset: e.context_asset.as_ref().map(|a| asset_output(st, a)),
+                    explanation: e.explanation.clone(),
+                    random_correct_probability: e.random_correct_probability,
+                    is_common_sense: e.is_common_sense,
+                    sort_index: e.sort_index,
+                    visibility: e.visibility,
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &EXAMPLE_LIST, rows)
+}
+
+fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    let example_id = c.param(1).to_string();
+    let aud = custom(st, &id, "updating examples")?;
+    let Some(current) = aud.examples.iter().find(|e| e.id == example_id).cloned() else {
+        return Err(not_found("Example", &example_id));
+    };
+    let input: UpdateExampleInput = c.body()?;
+    let mut updated = current;
+    let mut errors = Errors::default();
+    if let Some(text) = &input.instruction_text {
+        check_text(
+            &mut errors,
+            "instructionText",
+            "Instruction Text",
+            text,
+            MAX_INSTRUCTION,
+        );
+        match &mut updated.payload {
+            ExamplePayload::Compare(p) => p.criteria = text.clone(),
+            ExamplePayload::Classify(p) => p.title = text.clone(),
+            ExamplePayload::Transcription(p) => p.title = text.clone(),
+            ExamplePayload::Locate(p) | ExamplePayload::Line(p) | ExamplePayload::Scrub(p) => {
+                p.target = text.clone();
+            }
+        }
+    }
+    if let Some(truth) = input.truth {
+        if truth.is_some() {
+            check_truth(
+                &mut errors,
+                &updated.asset,
+                &updated.payload,
+                truth.as_ref(),
+            );
+        }
+        updated.truth = truth;
+    }
+    if let Some(ca) = input.context_asset {
+        if let Some(ca) = &ca {
+            check_asset(st, &mut errors, ca, "contextAsset");
+        }
+        updated.context_asset = ca;
+    }
+    if let Some(Some(p)) = input.random_correct_probability {
+        if !(0.0..=1.0).contains(&p) {
+            errors.add(
+                "randomCorrectProbability",
+                "'Random Correct Probability' must be between 0 and 1.",
+            );
+        }
+        updated.random_correct_probability = p;
+    }
+    errors.done()?;
+    if let Some(e) = input.explanation {
+        updated.explanation = e;
+    }
+    if let Some(ctx) = input.context {
+        updated.context = ctx;
+    }
+    if let Some(b) = input.is_common_sense {
+        updated.is_common_sense = b;
+    }
+    if let Some(i) = input.sort_index {
+        updated.sort_index = i;
+    }
+    if let Some(v) = input.visibility {
+        updated.visibility = v;
+    }
+    updated.rekey();
+    let aud = custom(st, &id, "updating examples")?;
+    if let Some(slot) = aud.examples.iter_mut().find(|e| e.id == example_id) {
+        *slot = updated;
+    }
+    aud.version += 1;
+    Ok(Reply::NoContent)
+}
+
+fn delete_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let example_id = c.param(0).to_string();
+    let (recalculation_id, _) = st.new_id(c.cfg);
+    for aud in st.audiences.values_mut().filter(|a| !a.deleted) {
+        if let Some(pos) = aud.examples.iter().position(|e| e.id == example_id) {
+            aud.examples.remove(pos);
+            aud.version += 1;
+            return json(&RecalculationOutput {
+                recalculation_id: Some(recalculation_id),
+            });
+        }
+    }
+    Err(not_found("Example", &example_id))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assets
+// ---------------------------------------------------------------------------------------------
+
+/// The host of an absolute http(s) URL, lower-cased; `None` if it is not one.
+fn url_host(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next()?.to_string()
+    } else {
+        host_port.split(':').next()?.to_string()
+    };
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
+}
+
+/// The simulated download outcome of a URL: hosts under `.invalid` (RFC 2606) and URLs that
+/// contain `sandbox-fail` fail with an upstream 404.
+fn download_fails(url: &str) -> Option<(String, &'static str, i32)> {
+    let host = url_host(url)?;
+    (host.ends_with(".invalid") || host == "invalid" || url.contains("sandbox-fail")).then(|| {
+        (
+            format!("Downloading '{url}' failed: the upstream server answered 404 Not Found."),
+            "download",
+            404,
+        )
+    })
+}
+
+fn check_compression_query(c: &Ctx<'_>) -> Result<bool, ApiError> {
+    let compress = c.query.bool("compress")?;
+    if let Some(q) = c.query.int("quality")? {
+        if !(1..=100).contains(&q) {
+            return Err(ApiError::field(
+                "quality",
+                "'quality' must be between 1 and 100.",
+            ));
+        }
+    }
+    if let Some(d) = c.query.int("maxdim")? {
+        if d < 1 {
+            return Err(ApiError::field("maxdim", "'maxdim' must be at least 1."));
+        }
+    }
+    Ok(compress.unwrap_or(false))
+}
+
+fn upload_url(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let url = match c.query.get("url") {
+        None | Some("") => return Err(ApiError::field("url", "The url field is required.")),
+        Some(u) => u.to_string(),
+    };
+    if url_host(&url).is_none() {
+        return Err(ApiError::field(
+            "url",
+            format!("'{url}' is not an absolute http(s) URL."),
+        ));
+    }
+    let compressed = check_compression_query(c)?;
+    if let Some((detail, stage, upstream)) = download_fails(&url) {
+        return Err(ApiError::AssetDownload {
+            detail,
+            stage,
+            upstream: Some(upstream),
+        });
+    }
+    let file_name = st.register_asset(c.cfg, &url);
+    json(&UploadOutput {
+        file_name,
+        warnings: Vec::new(),
+        was_compressed: compressed,
+        original_size_bytes: None,
+        final_size_bytes: None,
+    })
+}
+
+fn upload_file(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let content_type = c.req.header("content-type").unwrap_or("");
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let compressed = check_compression_query(c)?;
+    let parts =
+        parse_multipart(content_type, &c.req.body).map_err(|e| ApiError::field("file", e))?;
+    let Some(part) = parts.into_iter().find(|p| p.name == "file") else {
+        return Err(ApiError::field("file", "The file field is required."));
+    };
+    let Some(filename) = part
+        .filename
+        .as_deref()
+        .map(base_name)
+        .filter(|f| !f.is_empty())
+    else {
+        return Err(ApiError::field("file", "The file part has no file name."));
+    };
+    if part.data.is_empty() {
+        return Err(ApiError::field("file", "The file is empty."));
+    }
+    let file_name = st.register_asset(c.cfg, &filename);
+    let size = part.data.len() as i64;
+    json(&UploadOutput {
+        file_name,
+        warnings: Vec::new(),
+        was_compressed: compressed,
+        original_size_bytes: Some(size),
+        final_size_bytes: Some(size),
+    })
+}
+
+fn create_batch(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: CreateBatchUploadInput = c.body()?;
+    let mut errors = Errors::default();
+    if input.urls.is_empty() {
+        errors.add("urls", "'Urls' must not be empty.");
+    }
+    for (i, u) in input.urls.iter().enumerate() {
+        if url_host(u).is_none() {
+            errors.add(
+                format!("urls[{i}]"),
+                format!("'{u}' is not an absolute http(s) URL."),
+            );
+        }
+    }
+    if let Some(q) = input.compression.as_ref().and_then(|c| c.quality) {
+        if !(1..=100).contains(&q) {
+            errors.add(
+                "compression.quality",
+                "'Quality' must be between 1 and 100.",
+            );
+        }
+    }
+    errors.done()?;
+    let (id, seq) = st.new_id(c.cfg);
+    let items = input
+        .urls
+        .iter()
+        .map(|url| match download_fails(url) {
+            Some((msg, stage, status)) => BatchItem {
+                url: url.clone(),
+                file_name: None,
+                error: Some((msg, stage.to_string(), status)),
+            },
+            None => BatchItem {
+                url: url.clone(),
+                file_name: Some(st.register_asset(c.cfg, url)),
+                error: None,
+            },
+        })
+        .collect();
+    st.batches.insert(
+        id.clone(),
+        BatchRec {
+            id: id.clone(),
+            seq,
+            correlation_id: input.correlation_id,
+            done_at: c.now + c.cfg.response_interval / 2,
+            aborted: false,
+            items,
+        },
+    );
+    json(&CreateBatchUploadOutput {
+        batch_upload_id: id,
+    })
+}
+
+fn batch_status(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let correlation = c.query.get("correlationId").filter(|s| !s.is_empty());
+    let ids = c.query.all("batchUploadIds");
+    if correlation.is_none() && ids.is_empty() {
+        return Err(ApiError::field(
+            "correlationId",
+            "Either correlationId or batchUploadIds is required.",
+        ));
+    }
+    let mut batches: Vec<&BatchRec> = st
+        .batches
+        .values()
+        .filter(|b| {
+            correlation.is_some_and(|cid| b.correlation_id.as_deref() == Some(cid))
+                || ids.contains(&b.id.as_str())
+        })
+        .collect();
+    batches.sort_by_key(|b| b.seq);
+    let mut out = BatchUploadStatusOutput {
+        status: BatchUploadStatus::Completed,
+        total_count: 0,
+        completed_count: 0,
+        failed_count: 0,
+        completed_batches: Vec::new(),
+    };
+    let mut processing = false;
+    let mut aborted = false;
+    for b in batches {
+        out.total_count += b.items.len() as i32;
+        if b.aborted {
+            aborted = true;
+        } else if c.now >= b.done_at {
+            out.completed_count += b.items.iter().filter(|i| i.error.is_none()).count() as i32;
+            out.failed_count += b.items.iter().filter(|i| i.error.is_some()).count() as i32;
+            out.completed_batches.push(b.id.clone());
+        } else {
+            processing = true;
+        }
+    }
+    out.status = if processing {
+        BatchUploadStatus::Processing
+    } else if aborted {
+        BatchUploadStatus::Aborted
+    } else {
+        BatchUploadStatus::Completed
+    };
+    json(&out)
+}
+
+fn batch_result(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    let b = st
+        .batches
+        .get(id)
+        .ok_or_else(|| not_found("Batch upload", id))?;
+    let done = !b.aborted && c.now >= b.done_at;
+    let items: Vec<BatchUploadUrlOutput> = b
+        .items
+        .iter()
+        .map(|i| {
+            let (status, file_name, error) = if b.aborted {
+                (
+                    BatchUploadUrlStatus::Failed,
+                    None,
+                    Some((
+                        "The batch upload was aborted.".to_string(),
+                        "internal".to_string(),
+                        None,
+                    )),
+                )
+            } else if !done {
+                (BatchUploadUrlStatus::Pending, None, None)
+            } else if let Some((msg, stage, status)) = &i.error {
+                (
+                    BatchUploadUrlStatus::Failed,
+                    None,
+                    Some((msg.clone(), stage.clone(), Some(*status))),
+                )
+            } else {
+                (BatchUploadUrlStatus::Completed, i.file_name.clone(), None)
+            };
+            BatchUploadUrlOutput {
+                url: i.url.clone(),
+                file_name,
+                warnings: Vec::new(),
+                status,
+                error_message: error.as_ref().map(|e| e.0.clone()),
+                stage: error.as_ref().map(|e| e.1.clone()),
+                upstream_http_status: error.and_then(|e| e.2),
+            }
+        })
+        .collect();
+    let completed = items
+        .iter()
+        .filter(|i| i.status == BatchUploadUrlStatus::Completed)
+        .count() as i32;
+    let failed = items
+        .iter()
+        .filter(|i| i.status == BatchUploadUrlStatus::Failed)
+        .count() as i32;
+    json(&BatchUploadResultOutput {
+        batch_upload_id: b.id.clone(),
+        status: if b.aborted {
+            BatchUploadStatus::Aborted
+        } else if done {
+            BatchUploadStatus::Completed
+        } else {
+            BatchUploadStatus::Processing
+        },
+        total_count: items.len() as i32,
+        completed_count: completed,
+        failed_count: failed,
+        items,
+    })
+}
+
+fn abort_batch(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    let b = st
+        .batches
+        .get_mut(id)
+        .ok_or_else(|| not_found("Batch upload", id))?;
+    if c.now < b.done_at {
+        b.aborted = true;
+    }
+    Ok(Reply::NoContent)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets
+// ---------------------------------------------------------------------------------------------
+
+/// Shortens a context to at most 400 characters (cut at a word boundary, `…` appended).
+fn shorten(context: &str) -> String {
+    if context.chars().count() <= MAX_CONTEXT {
+        return context.to_string();
+    }
+    let cut: String = context.chars().take(MAX_CONTEXT - 1).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > MAX_CONTEXT / 2 => cut[..i].trim_end().to_string(),
+        _ => cut,
+    };
+    format!("{cut}…")
+}
+
+fn shorten_context(c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: ShortenContextInput = c.body()?;
+    let mut errors = Errors::default();
+    for (i, item) in input.items.iter().enumerate() {
+        if item.context.is_empty() {
+            errors.add(
+                format!("items[{i}].context"),
+                "'Context' must not be empty.",
+            );
+        }
+    }
+    errors.done()?;
+    json(&ShortenContextOutput {
+        items: input
+            .items
+            .iter()
+            .map(|i| ShortenedContext {
+                shortened_context: shorten(&i.context),
+            })
+            .collect(),
+    })
+}
+
+fn create_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: CreateDatasetInput = c.body()?;
+    if input.name.trim().is_empty() {
+        return Err(ApiError::field("name", "'Name' must not be empty."));
+    }
+    let (id, _) = st.new_id(c.cfg);
+    st.datasets.insert(
+        id.clone(),
+        DatasetRec {
+            name: input.name,
+            datapoints: Vec::new(),
+        },
+    );
+    json(&CreateDatasetOutput { dataset_id: id })
+}
+
+fn dataset<'a>(st: &'a State, id: &str) -> Result<&'a DatasetRec, ApiError> {
+    st.datasets.get(id).ok_or_else(|| not_found("Dataset", id))
+}
+
+fn get_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    json(&GetDatasetOutput {
+        name: dataset(st, c.param(0))?.name.clone(),
+    })
+}
+
+fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    dataset(st, &id)?;
+    let input: CreateDatapointInput = c.body()?;
+    let mut errors = Errors::default();
+    check_asset(st, &mut errors, &input.asset, "asset");
+    if let Some(ca) = &input.context_asset {
+        check_asset(st, &mut errors, ca, "contextAsset");
+    }
+    if let Some(ctx) = &input.context {
+        let n = ctx.chars().count();
+        if n > MAX_CONTEXT {
+            errors.add(
+                "context",
+                format!("The length of 'Context' must be {MAX_CONTEXT} characters or fewer. You entered {n} characters."),
+            );
+        }
+    }
+    if input.sort_index.is_some_and(|i| i < 0) {
+        errors.add(
+            "sortIndex",
+            "'Sort Index' must be greater than or equal to 0.",
+        );
+    }
+    errors.done()?;
+    let (datapoint_id, seq) = st.new_id(c.cfg);
+    let created_at = now_system(st, c);
+    let ds = st.datasets.get_mut(&id).expect("checked above");
+    let sort_index = input.sort_index.unwrap_or(ds.datapoints.len() as i64);
+    ds.datapoints.push(DatapointRec {
+        id: datapoint_id.clone(),
+        seq,
+        sort_index,
+        asset: input.asset,
+        context: input.context,
+        context_asset: input.context_asset,
+        private_metadata: input.private_metadata,
+        created_at,
+    });
+    json(&CreateDatapointOutput { datapoint_id })
+}
+
+const DATAPOINT_LIST: ListSpec = ListSpec {
+    sorts: &["id", "-id", "created_at", "-created_at"],
+    filters: &["id", "created_at"],
+    default_sort: "created_at",
+};
+
+fn list_datapoints(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    let ds = dataset(st, id)?;
+    let rows = ds
+        .datapoints
+        .iter()
+        .map(|d| Row {
+            fields: vec![("id", d.id.clone()), ("created_at", iso_time(d.created_at))],
+            seq: d.seq,
+            item: DatapointItem {
+                id: d.id.clone(),
+                dataset_id: id.to_string(),
+                asset: asset_output(st, &d.asset),
+                context: d.context.clone(),
+                context_asset: d.context_asset.as_ref().map(|a| asset_output(st, a)),
+            },
+        })
+        .collect();
+    list(&c.query, &DATAPOINT_LIST, rows)
+}
+
+fn dataset_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let n = dataset(st, c.param(0))?.datapoints.len() as i32;
+    json(&DatasetProgressOutput {
+        total: n,
+        ready: n,
+        pending: 0,
+        failed: 0,
+    })
+}
+
+fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    dataset(st, c.param(0))?;
+    let input: CreateDatasetGroupInput = c.body()?;
+    let mut errors = Errors::default();
+    if input.group.trim().is_empty() {
+        errors.add("group", "'Group' must not be empty.");
+    }
+    if let Some(ca) = &input.context_asset {
+        check_asset(st, &mut errors, ca, "contextAsset");
+    }
+    errors.done()?;
+    Ok(Reply::NoContent)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job definitions
+// ---------------------------------------------------------------------------------------------
+
+fn definition_type(workflow: &WorkflowInput) -> DefinitionType {
+    match workflow {
+        WorkflowInput::Evaluation(_) => DefinitionType::Evaluation,
+        WorkflowInput::GroupedRanking(_) => DefinitionType::GroupedRanking,
+        WorkflowInput::Simple(s) => match &s.blueprint {
+            RapidBlueprint::Classify(_) => DefinitionType::Classify,
+            RapidBlueprint::BoundingBox(_) => DefinitionType::BoundingBox,
+            RapidBlueprint::Compare(_) => DefinitionType::Compare,
+            RapidBlueprint::FreeText(_) => DefinitionType::FreeText,
+            RapidBlueprint::Line(_) => DefinitionType::Line,
+            RapidBlueprint::Locate(_) => DefinitionType::Locate,
+            RapidBlueprint::NamedEntity(_) => DefinitionType::NamedEntity,
+            RapidBlueprint::Polygon(_) => DefinitionType::Polygon,
+            RapidBlueprint::Scrub(_) => DefinitionType::Scrub,
+            RapidBlueprint::Transcription(_) => DefinitionType::Transcription,
+        },
+    }
+}
+
+fn check_referee(errors: &mut Errors, referee: &Referee) {
+    match referee {
+        Referee::Naive(r) if r.total_votes < 1 => {
+            errors.add("referee.totalVotes", "'Total Votes' must be at least 1.");
+        }
+        Referee::EarlyStopping(r) => {
+            if r.max_votes < 1 {
+                errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
+            }
+            if !(r.threshold > 0.0 && r.threshold <= 1.0) {
+                errors.add(
+                    "referee.threshold",
+                    "'Threshold' must be greater than 0 and at most 1.",
+                );
+            }
+        }
+        Referee::Quorum(r) => {
+            if r.max_votes < 1 {
+                errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
+            }
+            if r.threshold < 1 || r.threshold > r.max_votes {
+                errors.add(
+                    "referee.threshold",
+                    "'Threshold' must be between 1 and 'Max Votes'.",
+                );
+            }
+        }
+        Referee::Budget(r) if r.total_budget < 1 => {
+            errors.add("referee.totalBudget", "'Total Budget' must be at least 1.");
+        }
+        _ => {}
+    }
+}
+
+/// Validates a workflow + referee against the dataset they will run on.
+fn check_definition(
+    st: &State,
+    errors: &mut Errors,
+    workflow: &WorkflowInput,
+    referee: &Referee,
+    dataset_id: &str,
+) {
+    check_referee(errors, referee);
+    let Some(ds) = st.datasets.get(dataset_id) else {
+        return;
+    };
+    if ds.datapoints.is_empty() {
+        errors.add("datasetId", "The dataset has no datapoints.");
+    }
+    let WorkflowInput::Simple(simple) = workflow else {
+        return;
+    };
+    match &simple.blueprint {
+        RapidBlueprint::Compare(b) => {
+            check_text(
+                errors,
+                "workflow.blueprint.criteria",
+                "Criteria",
+                &b.criteria,
+                MAX_INSTRUCTION,
+            );
+            if b.index_identifiers.as_ref().is_some_and(|i| i.len() != 2) {
+                errors.add(
+                    "workflow.blueprint.indexIdentifiers",
+                    "'Index Identifiers' must have exactly 2 entries.",
+                );
+            }
+            if let Some(bad) = ds
+                .datapoints
+                .iter()
+                .find(|d| !matches!(&d.asset, AssetInput::Multi(m) if m.assets.len() == 2))
+            {
+                errors.add(
+                    "datasetId",
+                    format!(
+                        "Datapoint '{}' (sortIndex {}) is not a MultiAssetInput with exactly 2 assets, which a compare job needs.",
+                        bad.id, bad.sort_index
+                    ),
+                );
+            }
+        }
+        RapidBlueprint::Classify(b) => {
+            check_text(
+                errors,
+                "workflow.blueprint.title",
+                "Title",
+                &b.title,
+                MAX_INSTRUCTION,
+            );
+            if b.categories.len() < 2 {
+                errors.add(
+                    "workflow.blueprint.categories",
+                    "At least 2 categories are required.",
+                );
+            }
+            let mut labels: Vec<&str> = b.categories.iter().map(|c| c.label.as_str()).collect();
+            labels.sort_unstable();
+            if labels.windows(2).any(|w| w[0] == w[1]) {
+                errors.add(
+                    "workflow.blueprint.categories",
+                    "Category labels must be unique.",
+                );
+            }
+        }
+        RapidBlueprint::Locate(b)
+        | RapidBlueprint::Line(b)
+        | RapidBlueprint::BoundingBox(b)
+        | RapidBlueprint::Polygon(b)
+        | RapidBlueprint::Scrub(b) => {
+            check_text(
+                errors,
+                "workflow.blueprint.target",
+                "Target",
+                &b.target,
+                MAX_INSTRUCTION,
+            );
+        }
+        _ => {}
+    }
+}
+
+fn flags(rapid: Option<Vec<FeatureFlag>>, legacy: Option<Vec<FeatureFlag>>) -> Vec<FeatureFlag> {
+    rapid.or(legacy).unwrap_or_default()
+}
+
+fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: CreateJobDefinitionInput = c.body()?;
+    let mut errors = Errors::default();
+    if input.definition_name.trim().is_empty() {
+        errors.add("definitionName", "'Definition Name' must not be empty.");
+    }
+    if !st.datasets.contains_key(&input.dataset_id) {
+        return Err(not_found("Dataset", &input.dataset_id));
+    }
+    check_definition(
+        st,
+        &mut errors,
+        &input.workflow,
+        &input.referee,
+        &input.dataset_id,
+    );
+    errors.done()?;
+    let (id, seq) = st.new_id(c.cfg);
+    let (pipeline_id, _) = st.new_id(c.cfg);
+    let created_at = now_system(st, c);
+    st.definitions.insert(
+        id.clone(),
+        DefinitionRec {
+            id: id.clone(),
+            seq,
+            name: input.definition_name,
+            created_at,
+            created: c.now,
+            revisions: vec![RevisionRec {
+                number: 1,
+                pipeline_id: pipeline_id.clone(),
+                dataset_id: input.dataset_id,
+                workflow: input.workflow,
+                referee: input.referee,
+                rapid_flags: flags(input.rapid_feature_flags, input.feature_flags),
+                aggregator: input.aggregator_type,
+                created_at,
+            }],
+        },
+    );
+    json(&CreateJobDefinitionOutput {
+        definition_id: id,
+        pipeline_id,
+    })
+}
+
+fn definition<'a>(st: &'a State, id: &str) -> Result<&'a DefinitionRec, ApiError> {
+    st.definitions
+        .get(id)
+        .ok_or_else(|| not_found("Job definition", id))
+}
+
+fn get_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let d = definition(st, c.param(0))?;
+    let latest = d.revisions.last().expect("a definition has revisions");
+    json(&GetJobDefinitionOutput {
+        definition_id: d.id.clone(),
+        name: d.name.clone(),
+        definition_type: definition_type(&latest.workflow),
+        is_public: false,
+        created_at: iso_time(d.created_at),
+        owner_id: OWNER_ID.into(),
+        owner_mail: OWNER_MAIL.into(),
+        organization_id: ORGANIZATION_ID.into(),
+    })
+}
+
+fn delete_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    st.definitions
+        .remove(id)
+        .ok_or_else(|| not_found("Job definition", id))?;
+    Ok(Reply::NoContent)
+}
+
+const DEFINITION_LIST: ListSpec = ListSpec {
+    sorts: &["name", "-name", "created_at", "-created_at"],
+    filters: &[
+        "definition_id",
+        "name",
+        "definition_type",
+        "created_at",
+        "owner_id",
+        "owner_mail",
+    ],
+    default_sort: "-created_at",
+};
+
+fn list_definitions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let rows = st
+        .definitions
+        .values()
+        .map(|d| {
+            let kind = definition_type(&d.revisions.last().expect("revisions").workflow);
+            let created_at = iso_time(d.created_at);
+            Row {
+                fields: vec![
+                    ("definition_id", d.id.clone()),
+                    ("name", d.name.clone()),
+                    ("definition_type", kind.as_str().to_string()),
+                    ("created_at", created_at.clone()),
+                    ("owner_id", OWNER_ID.to_string()),
+                    ("owner_mail", OWNER_MAIL.to_string()),
+                ],
+                seq: d.seq,
+                item: JobDefinitionItem {
+                    definition_id: d.id.clone(),
+                    name: d.name.clone(),
+                    definition_type: kind,
+                    created_at,
+                    revision_count: d.revisions.len() as i32,
+                    owner_id: OWNER_ID.into(),
+                    owner_mail: OWNER_MAIL.into(),
+                    organization_id: ORGANIZATION_ID.into(),
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &DEFINITION_LIST, rows)
+}
+
+fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    let latest = definition(st, &id)?
+        .revisions
+        .last()
+        .expect("revisions")
+        .clone();
+    let input: CreateJobRevisionInput = c.body()?;
+    let mut errors = Errors::default();
+    match (&input.workflow, &input.referee) {
+        (Some(_), None) => errors.add(
+            "referee",
+            "'workflow' and 'referee' must be given together.",
+        ),
+        (None, Some(_)) => errors.add(
+            "workflow",
+            "'workflow' and 'referee' must be given together.",
+        ),
+        _ => {}
+    }
+    errors.done()?;
+    let dataset_id = input.dataset_id.unwrap_or(latest.dataset_id.clone());
+    if !st.datasets.contains_key(&dataset_id) {
+        return Err(not_found("Dataset", &dataset_id));
+    }
+    let workflow = input.workflow.unwrap_or(latest.workflow.clone());
+    let referee = input.referee.unwrap_or(latest.referee.clone());
+    check_definition(st, &mut errors, &workflow, &referee, &dataset_id);
+    errors.done()?;
+    let (pipeline_id, _) = st.new_id(c.cfg);
+    let created_at = now_system(st, c);
+    let rapid_flags = match (input.rapid_feature_flags, input.feature_flags) {
+        (None, None) => latest.rapid_flags.clone(),
+        (r, l) => flags(r, l),
+    };
+    let d = st.definitions.get_mut(&id).expect("checked above");
+    let number = latest.number + 1;
+    d.revisions.push(RevisionRec {
+        number,
+        pipeline_id: pipeline_id.clone(),
+        dataset_id,
+        workflow,
+        referee,
+        rapid_flags,
+        aggregator: input.aggregator_type.unwrap_or(latest.aggregator),
+        created_at,
+    });
+    json(&CreateJobRevisionOutput {
+        revision_number: number,
+        pipeline_id,
+    })
+}
+
+fn get_revision(st: &mut State, c: &Ctx<'_>, number: Option<i32>) -> Result<Reply, ApiError> {
+    let d = definition(st, c.param(0))?;
+    let rev = match number {
+        None => d.revisions.last(),
+        Some(n) => d.revisions.iter().find(|r| r.number == n),
+    }
+    .ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "Revision {} of job definition '{}' was not found.",
+            number.unwrap_or_default(),
+            d.id
+        ))
+    })?;
+    json(&GetJobRevisionOutput {
+        definition_id: d.id.clone(),
+        revision_number: rev.number,
+        state: RevisionState::Completed,
+        pipeline_id: rev.pipeline_id.clone(),
+        dataset_id: rev.dataset_id.clone(),
+        aggregator_type: rev.aggregator,
+        workflow: rev.workflow.clone(),
+        referee: rev.referee.clone(),
+        feature_flags: rev.rapid_flags.clone(),
+        created_at: iso_time(rev.created_at),
+        created_by_id: OWNER_ID.into(),
+        created_by_mail: OWNER_MAIL.into(),
+        is_instruction_complex: None,
+        instruction_complexity_reason: None,
+    })
+}
+
+const REVISION_LIST: ListSpec = ListSpec {
+    sorts: &[
+        "revision_number",
+        "-revision_number",
+        "created_at",
+        "-created_at",
+    ],
+    filters: &["revision_number", "created_at", "state"],
+    default_sort: "revision_number",
+};
+
+fn list_revisions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let d = definition(st, c.param(0))?;
+    let rows = d
+        .revisions
+        .iter()
+        .map(|r| {
+            let created_at = iso_time(r.created_at);
+            Row {
+                fields: vec![
+                    ("revision_number", r.number.to_string()),
+                    ("created_at", created_at.clone()),
+                    ("state", "Completed".to_string()),
+                ],
+                seq: r.number as u64,
+                item: JobRevisionItem {
+                    definition_id: d.id.clone(),
+                    revision_number: r.number,
+                    created_at,
+                    state: RevisionState::Completed,
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &REVISION_LIST, rows)
+}
+
+fn estimate(c: &Ctx<'_>, datapoints: usize, rule: &RefereeRule) -> CostEstimateOutput {
+    let required = (datapoints * rule.max_votes) as i64;
+    CostEstimateOutput {
+        estimated_cost: sim::round(required as f64 * c.cfg.cost_per_response, 2),
+        cost_per_response: c.cfg.cost_per_response,
+        datapoint_count: datapoints as i64,
+        required_responses: required,
+    }
+}
+
+fn definition_cost(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let d = definition(st, c.param(0))?;
+    if elapsed(d.created, c.now) < c.cfg.cost_estimate_delay {
+        return Err(ApiError::Conflict(
+            "The cost estimate is not ready yet; try again shortly.".into(),
+        ));
+    }
+    let rev = d.revisions.last().expect("revisions");
+    let n = st
+        .datasets
+        .get(&rev.dataset_id)
+        .map_or(0, |d| d.datapoints.len());
+    json(&estimate(c, n, &RefereeRule::from_wire(&rev.referee, n)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+// ---------------------------------------------------------------------------------------------
+
+fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let input: CreateJobInput = c.body()?;
+    let def = definition(st, &input.job_definition_id)?.clone();
+    let rev = match input.revision_number {
+        None => def.revisions.last(),
+        Some(n) => def.revisions.iter().find(|r| r.number == n),
+    }
+    .cloned()
+    .ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "Revision {} of job definition '{}' was not found.",
+            input.revision_number.unwrap_or_default(),
+            def.id
+        ))
+    })?;
+    if !st.audience_exists(&input.audience_id) {
+        return Err(not_found("Audience", &input.audience_id));
+    }
+    if let Some(p) = &input.preceding_job_id {
+        if !st.jobs.contains_key(p) {
+            return Err(not_found("Job", p));
+        }
+    }
+    if input.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(ApiError::field("name", "'Name' must not be empty."));
+    }
+
+    let (task, instruction) = match &rev.workflow {
+        WorkflowInput::Simple(s) => match &s.blueprint {
+            RapidBlueprint::Compare(b) => (Task::Compare, b.criteria.clone()),
+            RapidBlueprint::Classify(b) => (
+                Task::Classify {
+                    categories: b.categories.clone(),
+                },
+                b.title.clone(),
+            ),
+            other => (
+                Task::Unsupported {
+                    blueprint: serde_json::to_value(other)
+                        .ok()
+                        .and_then(|v| v.get("_t").and_then(|t| t.as_str()).map(str::to_string))
+                        .unwrap_or_default(),
+                },
+                String::new(),
+            ),
+        },
+        WorkflowInput::GroupedRanking(g) => (
+            Task::Unsupported {
+                blueprint: "GroupedRankingWorkflow".into(),
+            },
+            g.criteria.clone(),
+        ),
+        WorkflowInput::Evaluation(_) => (
+            Task::Unsupported {
+                blueprint: "EvaluationWorkflow".into(),
+            },
+            String::new(),
+        ),
+    };
+    let items = st.job_items(&rev.dataset_id, &task);
+    let rule = RefereeRule::from_wire(&rev.referee, items.len());
+    let cost = estimate(c, items.len(), &rule);
+
+    // The backend starts recruiting by itself for a custom audience that has examples.
+    let mut recruiting_started = false;
+    if let Some(a) = st.audiences.get_mut(&input.audience_id) {
+        if a.kind == AudienceKind::Custom && a.recruit_at.is_none() && !a.examples.is_empty() {
+            a.recruit_at = Some(c.now);
+            recruiting_started = true;
+        }
+    }
+
+    let (job_id, seq) = st.new_id(c.cfg);
+    let (campaign_id, _) = st.new_id(c.cfg);
+    let created_at = now_system(st, c);
+    let name = input
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{}:{}", def.name, rev.number));
+    st.jobs.insert(
+        job_id.clone(),
+        JobRec {
+            id: job_id.clone(),
+            seq,
+            name,
+            definition_id: def.id.clone(),
+            definition_name: def.name.clone(),
+            instruction,
+            revision: rev.number,
+            pipeline_id: rev.pipeline_id.clone(),
+            campaign_id,
+            audience_id: input.audience_id.clone(),
+            preceding: input.preceding_job_id.clone(),
+            created_at,
+            created: c.now,
+            sim: JobSim::new(task, rule, items, c.now + c.cfg.response_interval),
+        },
+    );
+    // Jobs whose audience is already ready start on the next request.
+    st.advance(c.cfg, c.pool, c.now);
+    json(&CreateJobOutput {
+        job_id,
+        recruiting_started,
+        content_check_skip_denied: input.check_for_explicit_content == Some(false),
+        cost_warning: (cost.estimated_cost > c.cfg.balance).then(|| CostWarning {
+            estimated_cost: cost.estimated_cost,
+            available_balance: c.cfg.balance,
+            shortfall: sim::round(cost.estimated_cost - c.cfg.balance, 2),
+        }),
+    })
+}
+
+fn job<'a>(st: &'a State, id: &str) -> Result<&'a JobRec, ApiError> {
+    st.jobs.get(id).ok_or_else(|| not_found("Job", id))
+}
+
+fn get_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let j = job(st, c.param(0))?;
+    let audience_name = {
+        let base = st
+            .filtered
+            .get(&j.audience_id)
+            .map_or(j.audience_id.as_str(), |f| f.base.as_str());
+        st.audiences.get(base).map(|a| a.name.clone())
+    };
+    let state = st.job_state(j);
+    json(&GetJobOutput {
+        job_id: j.id.clone(),
+        name: j.name.clone(),
+        definition_id: j.definition_id.clone(),
+        audience_id: j.audience_id.clone(),
+        revision_number: j.revision,
+        pipeline_id: j.pipeline_id.clone(),
+        campaign_id: Some(j.campaign_id.clone()),
+        audience_name,
+        state,
+        is_public: false,
+        audience_deleted: !st.audience_exists(&j.audience_id),
+        completed_at: j.sim.completed_at.map(|t| st.iso_at(t)),
+        result_file_name: j.sim.completed_at.map(|_| format!("{}_results.json", j.id)),
+        failed_at: j.sim.failed_at.map(|t| st.iso_at(t)),
+        failure_message: j.sim.failure_message.clone(),
+        review_reason: None,
+        created_at: iso_time(j.created_at),
+        owner_id: OWNER_ID.into(),
+        owner_mail: OWNER_MAIL.into(),
+        organization_id: ORGANIZATION_ID.into(),
+    })
+}
+
+fn delete_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    st.jobs.remove(id).ok_or_else(|| not_found("Job", id))?;
+    Ok(Reply::NoContent)
+}
+
+fn job_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let j = job(st, c.param(0))?;
+    if !j.sim.started && j.sim.failed_at.is_none() {
+        return Err(ApiError::NotFound(format!(
+            "Job '{}' has no labeling progress yet.",
+            j.id
+        )));
+    }
+    json(&JobProgressOutput {
+        completion_percentage: j.sim.percentage(),
+        total: j.sim.items.len() as i64,
+        completed: j.sim.completed_items() as i64,
+        state: st.labeling_state(j),
+    })
+}
+
+fn job_cost(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let j = job(st, c.param(0))?;
+    if elapsed(j.created, c.now) < c.cfg.cost_estimate_delay {
+        return Err(ApiError::Conflict(
+            "The cost estimate is not ready yet; try again shortly.".into(),
+        ));
+    }
+    json(&estimate(c, j.sim.items.len(), &j.sim.referee))
+}
+
+fn pause_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    let state = st.job_state(job(st, &id)?);
+    if matches!(state, JobState::Completed | JobState::Failed) {
+        return Err(ApiError::field(
+            "jobId",
+            format!("The job is {} and cannot be paused.", state.as_str()),
+        ));
+    }
+    st.jobs.get_mut(&id).expect("checked").sim.pause(c.now);
+    Ok(Reply::NoContent)
+}
+
+fn resume_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    job(st, &id)?;
+    st.jobs.get_mut(&id).expect("checked").sim.resume(c.now);
+    st.advance(c.cfg, c.pool, c.now);
+    Ok(Reply::NoContent)
+}
+
+fn retry_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    job(st, c.param(0))?;
+    Ok(Reply::NoContent)
+}
+
+fn user_details(l: &sim::Labeler) -> UserDetails {
+    UserDetails {
+        country: l.country,
+        language: l.language,
+        user_scores: UserScores { global: l.score() },
+        demographics: Demographics {
+            age: l.age,
+            gender: l.gender,
+            occupation: l.occupation,
+        },
+    }
+}
+
+fn ratio(part: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        sim::round(part / total, 4)
+    } else {
+        0.0
+    }
+}
+
+/// The winner index of two totals (`None` on a tie).
+fn winner(a: f64, b: f64) -> Option<usize> {
+    if (a - b).abs() < 1e-9 {
+        None
+    } else if a > b {
+        Some(0)
+    } else {
+        Some(1)
+    }
+}
+
+/// Builds the result file of a completed job (§7.5 layouts).
+fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
+    let info = |version: &'static str, kind: &'static str| ResultInfo {
+        created_at: st.iso_at(j.sim.completed_at.unwrap_or(c.now)),
+        version,
+        kind,
+        name: j.definition_name.clone(),
+        instruction: j.instruction.clone(),
+    };
+    let pretty = |v: serde_json::Result<Vec<u8>>| v.expect("result files always serialize");
+    match &j.sim.task {
+        Task::Compare => {
+            let mut summary = CompareSummary {
+                a_wins_total: 0,
+                b_wins_total: 0,
+            };
+            let mut results = Vec::new();
+            for item in &j.sim.items {
+                let names: Vec<String> = item.assets.iter().map(|a| a.identifier.clone()).collect();
+                let counts = item.counts(2);
+                let mut scores = [0.0f64; 2];
+                for v in &item.votes {
+                    scores[v.choice.min(1)] += c.pool[v.labeler].score();
+                }
+                let total = item.votes.len() as f64;
+                let score_total = scores[0] + scores[1];
+                let win = winner(counts[0] as f64, counts[1] as f64);
+                let weighted = winner(scores[0], scores[1]);
+                match win {
+                    Some(0) => summary.a_wins_total += 1,
+                    Some(_) => summary.b_wins_total += 1,
+                    None => {}
+                }
+                let mut r = CompareResult {
+                    context: item.context.clone(),
+                    winner: win.map(|i| names[i].clone()),
+                    winner_index: win,
+                    weighted_winner: weighted.map(|i| names[i].clone()),
+                    weighted_winner_index: weighted,
+                    winner_index_alias: win,
+                    asset_urls: Ordered::default(),
+                    aggregated_results: Ordered::default(),
+                    aggregated_results_ratios: Ordered::default(),
+                    summed_user_scores: Ordered::default(),
+                    summed_user_scores_ratios: Ordered::default(),
+                    detailed_results: item
+                        .votes
+                        .iter()
+                        .map(|v| CompareDetail {
+                            voted_for: names[v.choice.min(1)].clone(),
+                            user_details: user_details(&c.pool[v.labeler]),
+                        })
+                        .collect(),
+                    private_metadata: item.private_metadata.clone(),
+                };
+                for (i, a) in item.assets.iter().enumerate().take(2) {
+                    if let Some(f) = &a.file_name {
+                        r.asset_urls.set(&names[i], format!("{ASSET_BASE}{f}"));
+                    }
+                    r.aggregated_results.set(&names[i], counts[i]);
+                    r.aggregated_results_ratios
+                        .set(&names[i], ratio(counts[i] as f64, total));
+                    r.summed_user_scores
+                        .set(&names[i], sim::round(scores[i], 4));
+                    r.summed_user_scores_ratios
+                        .set(&names[i], ratio(scores[i], score_total));
+                }
+                results.push(r);
+            }
+            Ok(pretty(serde_json::to_vec_pretty(&ResultFile {
+                info: info("4.1.0", "Compare"),
+                results,
+                summary,
+            })))
+        }
+        Task::Classify { categories, .. } => {
+            let k = categories.len();
+            let mut summary: Ordered<usize> = Ordered::default();
+            for cat in categories {
+                summary.set(&cat.label, 0);
+            }
+            let mut results = Vec::new();
+            for item in &j.sim.items {
+                let asset = &item.assets[0];
+                let counts = item.counts(k);
+                let mut scores = vec![0.0f64; k];
+                for v in &item.votes {
+                    scores[v.choice] += c.pool[v.labeler].score();
+                }
+                let total = item.votes.len() as f64;
+                let score_total: f64 = scores.iter().sum();
+                let mut r = ClassifyResult {
+                    identifier: asset.identifier.clone(),
+                    original_file_name: asset
+                        .file_name
+                        .as_ref()
+                        .map(|_| base_name(&asset.identifier)),
+                    asset_url: asset.file_name.as_ref().map(|f| format!("{ASSET_BASE}{f}")),
+                    context: item.context.clone(),
+                    aggregated_results: Ordered::default(),
+                    aggregated_results_ratios: Ordered::default(),
+                    summed_user_scores: Ordered::default(),
+                    summed_user_scores_ratios: Ordered::default(),
+                    confidence_per_category: None,
+                    detailed_results: item
+                        .votes
+                        .iter()
+                        .map(|v| ClassifyDetail {
+                            selected_category: categories[v.choice].label.clone(),
+                            user_details: user_details(&c.pool[v.labeler]),
+                        })
+                        .collect(),
+                    private_metadata: item.private_metadata.clone(),
+                };
+                for (i, cat) in categories.iter().enumerate() {
+                    r.aggregated_results.set(&cat.label, counts[i]);
+                    r.aggregated_results_ratios
+                        .set(&cat.label, ratio(counts[i] as f64, total));
+                    r.summed_user_scores
+                        .set(&cat.label, sim::round(scores[i], 4));
+                    r.summed_user_scores_ratios
+                        .set(&cat.label, ratio(scores[i], score_total));
+                    let so_far = summary.get(&cat.label).copied().unwrap_or(0);
+                    summary.set(&cat.label, so_far + counts[i]);
+                }
+                if j.sim.referee.early_stopping {
+                    let conf = sim::confidence(&item.votes, c.pool, k);
+                    let mut map = Ordered::default();
+                    for (i, cat) in categories.iter().enumerate() {
+                        map.set(&cat.label, sim::round(conf[i], 4));
+                    }
+                    r.confidence_per_category = Some(map);
+                }
+                results.push(r);
+            }
+            Ok(pretty(serde_json::to_vec_pretty(&ResultFile {
+                info: info("3.0.0", "Classification"),
+                results,
+                summary,
+            })))
+        }
+        Task::Unsupported { blueprint } => Err(ApiError::Conflict(format!(
+            "No results: the sandbox does not simulate {blueprint} jobs."
+        ))),
+    }
+}
+
+fn download_results(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let j = job(st, c.param(0))?;
+    if j.sim.completed_at.is_none() {
+        if let Some(message) = &j.sim.failure_message {
+            return Err(ApiError::Conflict(format!(
+                "No results: the job failed. {message}"
+            )));
+        }
+        return Err(ApiError::Conflict(format!(
+            "The results of job '{}' are not available yet (state {}).",
+            j.id,
+            st.job_state(j).as_str()
+        )));
+    }
+    Ok(Reply::File {
+        body: results_file(st, c, j)?,
+        name: format!("{}_results.json", j.id),
+    })
+}
+
+const JOB_LIST: ListSpec = ListSpec {
+    sorts: &[
+        "name",
+        "-name",
+        "created_at",
+        "-created_at",
+        "state",
+        "-state",
+        "owner_mail",
+        "-owner_mail",
+        "progress",
+        "-progress",
+    ],
+    filters: &[
+        "id",
+        "name",
+        "job_definition_id",
+        "audience_id",
+        "state",
+        "owner_mail",
+        "created_at",
+    ],
+    default_sort: "-created_at",
+};
+
+fn list_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let rows = st
+        .jobs
+        .values()
+        .map(|j| {
+            let state = st.job_state(j);
+            let progress = sim::round(j.sim.percentage() / 100.0, 4);
+            let created_at = iso_time(j.created_at);
+            Row {
+                fields: vec![
+                    ("id", j.id.clone()),
+                    ("name", j.name.clone()),
+                    ("job_definition_id", j.definition_id.clone()),
+                    ("audience_id", j.audience_id.clone()),
+                    ("state", state.as_str().to_string()),
+                    ("owner_mail", OWNER_MAIL.to_string()),
+                    ("created_at", created_at.clone()),
+                    ("progress", progress.to_string()),
+                ],
+                seq: j.seq,
+                item: JobItem {
+                    job_id: j.id.clone(),
+                    name: j.name.clone(),
+                    job_definition_id: j.definition_id.clone(),
+                    audience_id: j.audience_id.clone(),
+                    revision_number: j.revision,
+                    pipeline_id: j.pipeline_id.clone(),
+                    state,
+                    owner_mail: OWNER_MAIL.into(),
+                    organization_id: ORGANIZATION_ID.into(),
+                    created_at,
+                    progress: Some(progress),
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &JOB_LIST, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            url_host("https://Assets.Rapidata.ai/a.jpg").as_deref(),
+            Some("assets.rapidata.ai")
+        );
+        assert_eq!(url_host("http://u:p@h.x:8080/a").as_deref(), Some("h.x"));
+        assert!(url_host("ftp://x/a").is_none());
+        assert!(url_host("/local/file.jpg").is_none());
+        assert!(download_fails("https://img.invalid/a.jpg").is_some());
+        assert!(download_fails("https://ok.example/a.jpg").is_none());
+    }
+
+    #[test]
+    fn shortening() {
+        let long = "word ".repeat(200);
+        let s = shorten(&long);
+        assert!(s.chars().count() <= MAX_CONTEXT, "{}", s.chars().count());
+        assert_eq!(shorten("short"), "short");
+    }
+}

@@ -1,0 +1,902 @@
+//! The server's state: every entity the API creates, plus the glue between entities and the
+//! simulation (audience readiness, job progress, result files, stats).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::app::Config;
+use crate::rng::{self, Mix};
+use crate::sim::{
+    self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, Qualification, Task,
+};
+use crate::util::iso_time;
+use crate::wire::{
+    AggregatorType, AssetInput, AudienceFilter, AudienceStatus, ExamplePayload, ExampleTruth,
+    ExampleVisibility, FeatureFlag, GraduationRule, JobState, LabelingState, Referee,
+    RetrievalMode, TaskAccuracyRule, WorkflowInput,
+};
+use crate::{AudienceStats, DatasetStats, FaultStats, JobStats, Stats};
+
+/// Owner fields shown on everything the sandbox client creates.
+pub(crate) const OWNER_ID: &str = "5a4db0c5-0000-4000-8000-5a4db0c50001";
+pub(crate) const OWNER_MAIL: &str = "sandbox-client@sandbox.rapidata.local";
+pub(crate) const ORGANIZATION_ID: &str = "org_sandbox";
+/// Owner mail of the built-in public audiences.
+pub(crate) const RAPIDATA_MAIL: &str = "curation@sandbox.rapidata.local";
+/// Where result files say assets live.
+pub(crate) const ASSET_BASE: &str = "https://assets.rapidata.ai/";
+/// The built-in curated audience.
+pub(crate) const CURATED_ID: &str = "aud_curated_alignment";
+pub(crate) const GLOBAL_ID: &str = "global";
+
+/// An uploaded asset.
+#[derive(Debug, Clone)]
+pub(crate) struct AssetRec {
+    /// The original file name or source URL (what results are keyed by).
+    pub original: String,
+}
+
+/// One URL of a batch upload.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchItem {
+    pub url: String,
+    pub file_name: Option<String>,
+    /// (message, stage, upstream HTTP status) when the simulated download fails.
+    pub error: Option<(String, String, i32)>,
+}
+
+/// A batch upload.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchRec {
+    pub id: String,
+    pub seq: u64,
+    pub correlation_id: Option<String>,
+    pub done_at: Instant,
+    pub aborted: bool,
+    pub items: Vec<BatchItem>,
+}
+
+/// The kinds of audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AudienceKind {
+    /// `global`: every labeler.
+    Global,
+    /// A public, curated audience (always ready).
+    Curated,
+    /// One created through `POST /audience`.
+    Custom,
+}
+
+/// Optional tuning fields of an audience (stored and echoed, not simulated).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tuning {
+    pub min_graduated_for_distilling_boost: Option<i32>,
+    pub min_distilling_for_global_boost: Option<i32>,
+    pub max_distilling_responses: Option<u32>,
+    pub drop_min_responses: Option<u32>,
+    pub drop_score: Option<f64>,
+    pub max_distilling_sessions: Option<u32>,
+    pub inactivity_drop_days: Option<u32>,
+    pub min_submission_rate: Option<f64>,
+    pub min_sessions_for_submission_rate: Option<u32>,
+    pub min_submission_rate_graduated: Option<f64>,
+}
+
+/// A qualification example.
+#[derive(Debug, Clone)]
+pub(crate) struct ExampleRec {
+    pub id: String,
+    pub seq: u64,
+    pub asset: AssetInput,
+    pub payload: ExamplePayload,
+    pub truth: Option<ExampleTruth>,
+    pub random_correct_probability: f64,
+    pub explanation: Option<String>,
+    pub context: Option<String>,
+    pub context_asset: Option<AssetInput>,
+    pub sort_index: i32,
+    pub is_common_sense: Option<bool>,
+    pub visibility: ExampleVisibility,
+    pub created: Instant,
+    /// Content hash: the key of the labelers' answer draws.
+    pub key: u64,
+}
+
+impl ExampleRec {
+    /// Recomputes the content key (after an update).
+    pub fn rekey(&mut self) {
+        let json = |v: Result<String, serde_json::Error>| v.unwrap_or_default();
+        self.key = Mix::new(0, "example")
+            .str(&json(serde_json::to_string(&self.asset)))
+            .str(&json(serde_json::to_string(&self.payload)))
+            .str(&json(serde_json::to_string(&self.truth)))
+            .str(self.context.as_deref().unwrap_or(""))
+            .u64();
+    }
+}
+
+/// An audience.
+#[derive(Debug, Clone)]
+pub(crate) struct AudienceRec {
+    pub id: String,
+    pub seq: u64,
+    pub kind: AudienceKind,
+    pub name: String,
+    pub description: Option<String>,
+    pub logo: Option<String>,
+    pub filters: Vec<AudienceFilter>,
+    pub rule: GraduationRule,
+    pub created_at: SystemTime,
+    pub recruit_at: Option<Instant>,
+    pub deleted: bool,
+    pub min_size: Option<i64>,
+    pub retrieval_mode: RetrievalMode,
+    pub tuning: Tuning,
+    pub distilling_campaign_id: String,
+    pub examples: Vec<ExampleRec>,
+    /// Bumped on every change that affects qualification.
+    pub version: u64,
+    pub cache: Option<(u64, Arc<Qualification>)>,
+}
+
+/// The default graduation rule: 0.75 accuracy over 10 tasks.
+pub(crate) fn default_rule() -> GraduationRule {
+    GraduationRule::TaskAccuracy(TaskAccuracyRule {
+        target_accuracy: 0.75,
+        min_tasks: 10,
+        max_tasks: None,
+    })
+}
+
+impl AudienceRec {
+    pub fn new(
+        id: String,
+        seq: u64,
+        kind: AudienceKind,
+        name: &str,
+        created_at: SystemTime,
+    ) -> AudienceRec {
+        AudienceRec {
+            distilling_campaign_id: if kind == AudienceKind::Custom {
+                format!("cmp_{}", &id[id.len().saturating_sub(11)..])
+            } else {
+                String::new()
+            },
+            id,
+            seq,
+            kind,
+            name: name.to_string(),
+            description: None,
+            logo: None,
+            filters: Vec::new(),
+            rule: default_rule(),
+            created_at,
+            recruit_at: None,
+            deleted: false,
+            min_size: None,
+            retrieval_mode: RetrievalMode::Random,
+            tuning: Tuning::default(),
+            examples: Vec::new(),
+            version: 0,
+            cache: None,
+        }
+    }
+
+    /// Examples in qualification order (sort index, then creation).
+    pub fn sorted_examples(&self) -> Vec<&ExampleRec> {
+        let mut v: Vec<&ExampleRec> = self.examples.iter().collect();
+        v.sort_by_key(|e| (e.sort_index, e.seq));
+        v
+    }
+}
+
+/// A filtered view on an audience (`fau_…`).
+#[derive(Debug, Clone)]
+pub(crate) struct FilteredRec {
+    pub base: String,
+    pub filter: AudienceFilter,
+}
+
+/// A datapoint.
+#[derive(Debug, Clone)]
+pub(crate) struct DatapointRec {
+    pub id: String,
+    pub seq: u64,
+    pub sort_index: i64,
+    pub asset: AssetInput,
+    pub context: Option<String>,
+    pub context_asset: Option<AssetInput>,
+    pub private_metadata: Option<BTreeMap<String, String>>,
+    pub created_at: SystemTime,
+}
+
+/// A dataset.
+#[derive(Debug, Clone)]
+pub(crate) struct DatasetRec {
+    pub name: String,
+    pub datapoints: Vec<DatapointRec>,
+}
+
+/// A revision of a job definition.
+#[derive(Debug, Clone)]
+pub(crate) struct RevisionRec {
+    pub number: i32,
+    pub pipeline_id: String,
+    pub dataset_id: String,
+    pub workflow: WorkflowInput,
+    pub referee: Referee,
+    pub rapid_flags: Vec<FeatureFlag>,
+    pub aggregator: Option<AggregatorType>,
+    pub created_at: SystemTime,
+}
+
+/// A job definition.
+#[derive(Debug, Clone)]
+pub(crate) struct DefinitionRec {
+    pub id: String,
+    pub seq: u64,
+    pub name: String,
+    pub created_at: SystemTime,
+    pub created: Instant,
+    pub revisions: Vec<RevisionRec>,
+}
+
+/// A job (a definition revision assigned to an audience).
+#[derive(Debug, Clone)]
+pub(crate) struct JobRec {
+    pub id: String,
+    pub seq: u64,
+    pub name: String,
+    pub definition_id: String,
+    pub definition_name: String,
+    pub instruction: String,
+    pub revision: i32,
+    pub pipeline_id: String,
+    pub campaign_id: String,
+    pub audience_id: String,
+    pub preceding: Option<String>,
+    pub created_at: SystemTime,
+    pub created: Instant,
+    pub sim: JobSim,
+}
+
+/// Readiness and counts of an audience at one moment.
+#[derive(Debug, Clone)]
+pub(crate) struct AudienceView {
+    pub status: AudienceStatus,
+    pub graduated: usize,
+    pub dropped: usize,
+    pub distilling: usize,
+    /// Labelers who may vote (sorted), once the audience is ready.
+    pub eligible: Option<Vec<usize>>,
+    /// When it became ready.
+    pub ready_at: Option<Instant>,
+}
+
+/// Everything the server remembers.
+pub(crate) struct State {
+    pub base_instant: Instant,
+    pub base_system: SystemTime,
+    counter: u64,
+    pub tokens: HashMap<String, Instant>,
+    pub tokens_issued: u64,
+    pub fault_seen: HashMap<u64, u64>,
+    pub faults: FaultStats,
+    pub routes: BTreeMap<String, u64>,
+    pub assets: HashMap<String, AssetRec>,
+    upload_seen: HashMap<String, u64>,
+    pub batches: BTreeMap<String, BatchRec>,
+    pub audiences: BTreeMap<String, AudienceRec>,
+    pub filtered: BTreeMap<String, FilteredRec>,
+    pub datasets: BTreeMap<String, DatasetRec>,
+    pub definitions: BTreeMap<String, DefinitionRec>,
+    pub jobs: BTreeMap<String, JobRec>,
+}
+
+impl State {
+    pub fn new(cfg: &Config) -> State {
+        let base_instant = Instant::now();
+        let base_system = SystemTime::now();
+        let mut st = State {
+            base_instant,
+            base_system,
+            counter: 0,
+            tokens: HashMap::new(),
+            tokens_issued: 0,
+            fault_seen: HashMap::new(),
+            faults: FaultStats::default(),
+            routes: BTreeMap::new(),
+            assets: HashMap::new(),
+            upload_seen: HashMap::new(),
+            batches: BTreeMap::new(),
+            audiences: BTreeMap::new(),
+            filtered: BTreeMap::new(),
+            datasets: BTreeMap::new(),
+            definitions: BTreeMap::new(),
+            jobs: BTreeMap::new(),
+        };
+        let _ = cfg;
+        let mut global = AudienceRec::new(
+            GLOBAL_ID.into(),
+            0,
+            AudienceKind::Global,
+            "Global",
+            base_system,
+        );
+        global.description = Some("Every labeler of the sandbox crowd.".into());
+        st.audiences.insert(GLOBAL_ID.into(), global);
+        let mut curated = AudienceRec::new(
+            CURATED_ID.into(),
+            1,
+            AudienceKind::Curated,
+            "Alignment",
+            base_system,
+        );
+        curated.description = Some(
+            "Curated labelers trained on prompt alignment (sandbox: labelers with skill ≥ 0.7)."
+                .into(),
+        );
+        st.audiences.insert(CURATED_ID.into(), curated);
+        st.counter = 2;
+        st
+    }
+
+    /// The wall-clock time of an instant.
+    pub fn system_at(&self, t: Instant) -> SystemTime {
+        if t >= self.base_instant {
+            self.base_system + (t - self.base_instant)
+        } else {
+            self.base_system - (self.base_instant - t)
+        }
+    }
+
+    /// A fresh sequence number.
+    pub fn seq(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    fn id_mix(&mut self, cfg: &Config) -> (u64, Mix) {
+        let n = self.seq();
+        (n, Mix::new(cfg.seed, "id").num(n))
+    }
+
+    /// A 24-hex id (ObjectId-like) and its sequence number.
+    pub fn new_id(&mut self, cfg: &Config) -> (String, u64) {
+        let (n, mix) = self.id_mix(cfg);
+        (rng::hex(mix, 24), n)
+    }
+
+    /// A prefixed base-62 id such as `aud_MU1GZYoESyO`.
+    pub fn new_prefixed(&mut self, cfg: &Config, prefix: &str) -> (String, u64) {
+        let (n, mix) = self.id_mix(cfg);
+        (format!("{prefix}{}", rng::base62(mix, 11)), n)
+    }
+
+    /// Issues a bearer token.
+    pub fn issue_token(&mut self, cfg: &Config, now: Instant) -> String {
+        self.tokens_issued += 1;
+        let token = format!(
+            "sbx_{}",
+            rng::hex(Mix::new(cfg.seed, "token").num(self.tokens_issued), 32)
+        );
+        self.tokens.insert(token.clone(), now + cfg.token_lifetime);
+        token
+    }
+
+    /// Whether a bearer token is known and unexpired.
+    pub fn token_valid(&mut self, token: &str, now: Instant) -> bool {
+        match self.tokens.get(token) {
+            Some(&expiry) if expiry > now => true,
+            Some(_) => {
+                self.tokens.remove(token);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Registers an upload and returns its server file name: a UUID drawn from the seed, the
+    /// original name and how often it was uploaded before, plus the original extension.
+    pub fn register_asset(&mut self, cfg: &Config, original: &str) -> String {
+        let n = self.upload_seen.entry(original.to_string()).or_insert(0);
+        let mix = Mix::new(cfg.seed, "file").str(original).num(*n);
+        *n += 1;
+        let file_name = format!("{}{}", rng::uuid(mix), extension(original));
+        self.assets.insert(
+            file_name.clone(),
+            AssetRec {
+                original: original.to_string(),
+            },
+        );
+        file_name
+    }
+
+    /// The original name (file name, URL) of an uploaded asset.
+    pub fn original_of(&self, file_name: &str) -> Option<&str> {
+        self.assets.get(file_name).map(|a| a.original.as_str())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Audiences
+    // -----------------------------------------------------------------------------------------
+
+    /// Resolves an audience id (regular or `fau_`) that exists and is not deleted.
+    pub fn audience_exists(&self, id: &str) -> bool {
+        if let Some(f) = self.filtered.get(id) {
+            return self.audience_exists(&f.base);
+        }
+        self.audiences.get(id).is_some_and(|a| !a.deleted)
+    }
+
+    /// The qualification of a custom audience (cached per version).
+    fn qualification(&mut self, cfg: &Config, pool: &[Labeler], id: &str) -> Arc<Qualification> {
+        let aud = self.audiences.get_mut(id).expect("audience");
+        if let Some((v, q)) = &aud.cache {
+            if *v == aud.version {
+                return Arc::clone(q);
+            }
+        }
+        let sorted = aud.sorted_examples();
+        let views: Vec<ExampleView> = sorted.iter().map(|e| ExampleView { key: e.key }).collect();
+        let q = Arc::new(sim::qualify(
+            cfg.seed,
+            pool,
+            &aud.filters,
+            &aud.rule,
+            &views,
+        ));
+        aud.cache = Some((aud.version, Arc::clone(&q)));
+        q
+    }
+
+    /// Per-example (correct, incorrect) counts, keyed by example id, once qualification ran.
+    pub fn example_counts(
+        &mut self,
+        cfg: &Config,
+        pool: &[Labeler],
+        id: &str,
+        now: Instant,
+    ) -> HashMap<String, (i32, i32)> {
+        let due = self
+            .audiences
+            .get(id)
+            .and_then(|a| self.qualify_at(cfg, a))
+            .is_some_and(|at| now >= at);
+        if !due {
+            return HashMap::new();
+        }
+        let q = self.qualification(cfg, pool, id);
+        let aud = &self.audiences[id];
+        aud.sorted_examples()
+            .iter()
+            .zip(&q.per_example)
+            .map(|(e, c)| (e.id.clone(), *c))
+            .collect()
+    }
+
+    /// When a custom audience's qualification results are in: recruiting started, ≥ 1
+    /// example, plus the qualification delay.
+    fn qualify_at(&self, cfg: &Config, aud: &AudienceRec) -> Option<Instant> {
+        let recruit = aud.recruit_at?;
+        let first = aud.examples.iter().map(|e| e.created).min()?;
+        Some(recruit.max(first) + cfg.qualification_delay)
+    }
+
+    /// Status, funnel counts and eligible labelers of an audience (regular or filtered).
+    pub fn audience_view(
+        &mut self,
+        cfg: &Config,
+        pool: &[Labeler],
+        id: &str,
+        now: Instant,
+    ) -> AudienceView {
+        if let Some(f) = self.filtered.get(id).cloned() {
+            let mut base = self.audience_view(cfg, pool, &f.base, now);
+            base.eligible = base.eligible.map(|e| {
+                e.into_iter()
+                    .filter(|&l| sim::matches(&f.filter, &pool[l]))
+                    .collect::<Vec<_>>()
+            });
+            if base.eligible.as_ref().is_some_and(Vec::is_empty) {
+                base.eligible = None;
+                base.ready_at = None;
+            }
+            return base;
+        }
+        let Some(aud) = self.audiences.get(id) else {
+            return AudienceView {
+                status: AudienceStatus::Created,
+                graduated: 0,
+                dropped: 0,
+                distilling: 0,
+                eligible: None,
+                ready_at: None,
+            };
+        };
+        let deleted = aud.deleted;
+        let mut view = match aud.kind {
+            AudienceKind::Global => AudienceView {
+                status: AudienceStatus::Ready,
+                graduated: pool.len(),
+                dropped: 0,
+                distilling: 0,
+                eligible: Some((0..pool.len()).collect()),
+                ready_at: Some(self.base_instant),
+            },
+            AudienceKind::Curated => {
+                let e: Vec<usize> = pool
+                    .iter()
+                    .filter(|l| l.skill >= sim::CURATED_MIN_SKILL)
+                    .map(|l| l.index)
+                    .collect();
+                AudienceView {
+                    status: AudienceStatus::Ready,
+                    graduated: e.len(),
+                    dropped: 0,
+                    distilling: 0,
+                    eligible: Some(e),
+                    ready_at: Some(self.base_instant),
+                }
+            }
+            AudienceKind::Custom => {
+                let recruiting = aud.recruit_at.is_some();
+                let has_examples = !aud.examples.is_empty();
+                let min_size = aud.min_size.unwrap_or(1).max(1) as usize;
+                match self.qualify_at(cfg, aud) {
+                    _ if !recruiting => AudienceView {
+                        status: AudienceStatus::Created,
+                        graduated: 0,
+                        dropped: 0,
+                        distilling: 0,
+                        eligible: None,
+                        ready_at: None,
+                    },
+                    Some(at) if now >= at => {
+                        let q = self.qualification(cfg, pool, id);
+                        let ready = q.graduated.len() >= min_size;
+                        AudienceView {
+                            status: if ready {
+                                AudienceStatus::Ready
+                            } else {
+                                AudienceStatus::Recruiting
+                            },
+                            graduated: q.graduated.len(),
+                            dropped: q.dropped.len(),
+                            distilling: 0,
+                            eligible: ready.then(|| q.graduated.clone()),
+                            ready_at: ready.then_some(at),
+                        }
+                    }
+                    _ => {
+                        let candidates = if has_examples {
+                            let aud = &self.audiences[id];
+                            pool.iter()
+                                .filter(|l| aud.filters.iter().all(|f| sim::matches(f, l)))
+                                .count()
+                        } else {
+                            0
+                        };
+                        AudienceView {
+                            status: AudienceStatus::Recruiting,
+                            graduated: 0,
+                            dropped: 0,
+                            distilling: candidates,
+                            eligible: None,
+                            ready_at: None,
+                        }
+                    }
+                }
+            }
+        };
+        if deleted {
+            view.eligible = None;
+            view.ready_at = None;
+        }
+        view
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Jobs
+    // -----------------------------------------------------------------------------------------
+
+    /// Brings every job up to `now`: starts the ones whose audience is ready and runs the vote
+    /// rounds that are due.
+    pub fn advance(&mut self, cfg: &Config, pool: &[Labeler], now: Instant) {
+        let mut order: Vec<(u64, String)> = self
+            .jobs
+            .values()
+            .filter(|j| !j.sim.finished())
+            .map(|j| (j.seq, j.id.clone()))
+            .collect();
+        order.sort();
+        for (_, id) in order {
+            let (audience, preceding, earliest, unsupported, started, paused) = {
+                let j = &self.jobs[&id];
+                (
+                    j.audience_id.clone(),
+                    j.preceding.clone(),
+                    j.sim.earliest_start,
+                    matches!(j.sim.task, Task::Unsupported { .. }),
+                    j.sim.started,
+                    j.sim.paused,
+                )
+            };
+            if unsupported {
+                if now >= earliest {
+                    let job = self.jobs.get_mut(&id).expect("job");
+                    if let Task::Unsupported { blueprint } = &job.sim.task {
+                        job.sim.failure_message = Some(format!(
+                            "The sandbox does not simulate {blueprint} jobs (only CompareBlueprint and ClassifyBlueprint)."
+                        ));
+                    }
+                    job.sim.failed_at = Some(earliest);
+                }
+                continue;
+            }
+            let view = self.audience_view(cfg, pool, &audience, now);
+            if !started && !paused {
+                let after = match &preceding {
+                    None => Some(earliest),
+                    Some(p) => self
+                        .jobs
+                        .get(p)
+                        .and_then(|p| p.sim.completed_at.or(p.sim.failed_at))
+                        .map(|t| t.max(earliest)),
+                };
+                let anyone = view.eligible.as_ref().is_some_and(|e| !e.is_empty());
+                if let (Some(after), Some(ready), true) = (after, view.ready_at, anyone) {
+                    let at = after.max(ready);
+                    if at <= now {
+                        self.jobs.get_mut(&id).expect("job").sim.start(at);
+                    }
+                }
+            }
+            let eligible = view.eligible.unwrap_or_default();
+            let job = self.jobs.get_mut(&id).expect("job");
+            job.sim
+                .advance(now, cfg.response_interval, cfg.seed, pool, &eligible);
+        }
+    }
+
+    /// The `AudienceJobState` of a job.
+    pub fn job_state(&self, job: &JobRec) -> JobState {
+        let s = &job.sim;
+        if s.failed_at.is_some() {
+            JobState::Failed
+        } else if s.completed_at.is_some() {
+            JobState::Completed
+        } else if s.paused {
+            JobState::Paused
+        } else if s.started {
+            JobState::Running
+        } else if job
+            .preceding
+            .as_ref()
+            .and_then(|p| self.jobs.get(p))
+            .is_some_and(|p| !p.sim.finished())
+        {
+            JobState::Queued
+        } else {
+            JobState::Submitted
+        }
+    }
+
+    /// The `LabelingState` of a job that started.
+    pub fn labeling_state(&self, job: &JobRec) -> LabelingState {
+        let s = &job.sim;
+        if s.failed_at.is_some() {
+            LabelingState::Failed
+        } else if s.completed_at.is_some() {
+            LabelingState::Done
+        } else if s.paused {
+            LabelingState::Paused
+        } else if s.vote_count() == 0 {
+            LabelingState::Started
+        } else {
+            LabelingState::Labeling
+        }
+    }
+
+    /// The datapoints of a dataset as job items (sorted by sort index), with the deterministic
+    /// leaning of each.
+    pub fn job_items(&self, dataset_id: &str, task: &Task) -> Vec<Item> {
+        let Some(ds) = self.datasets.get(dataset_id) else {
+            return Vec::new();
+        };
+        let mut dps: Vec<&DatapointRec> = ds.datapoints.iter().collect();
+        dps.sort_by_key(|d| (d.sort_index, d.seq));
+        dps.into_iter()
+            .map(|dp| {
+                let assets = match task {
+                    Task::Compare => self.option_refs(&dp.asset),
+                    _ => vec![self.option_ref(&dp.asset)],
+                };
+                let names: Vec<&str> = assets.iter().map(|a| a.identifier.as_str()).collect();
+                let key = Mix::new(0, "datapoint")
+                    .str(&names.join("\u{0}"))
+                    .str(dp.context.as_deref().unwrap_or(""))
+                    .num(dp.sort_index as u64)
+                    .u64();
+                let leaning = match task {
+                    Task::Compare => {
+                        sim::compare_leaning(dp.context.as_deref(), dp.private_metadata.as_ref())
+                    }
+                    Task::Classify { categories, .. } => {
+                        // Match labels against the file name part of files and URLs, and
+                        // against the whole text of text assets.
+                        let hay: Vec<String> = assets
+                            .iter()
+                            .map(|a| match a.file_name {
+                                Some(_) => base_name(&a.identifier),
+                                None => a.identifier.clone(),
+                            })
+                            .collect();
+                        sim::classify_leaning(
+                            dp.context.as_deref(),
+                            dp.private_metadata.as_ref(),
+                            &hay.join(" "),
+                            categories,
+                        )
+                    }
+                    Task::Unsupported { .. } => Leaning::Option(0),
+                };
+                Item {
+                    assets,
+                    context: dp.context.clone(),
+                    private_metadata: dp.private_metadata.clone(),
+                    key,
+                    leaning,
+                    votes: Vec::new(),
+                    done: false,
+                }
+            })
+            .collect()
+    }
+
+    /// The options of an asset input: one per item of a multi asset, else the asset itself.
+    pub fn option_refs(&self, asset: &AssetInput) -> Vec<OptionRef> {
+        match asset {
+            AssetInput::Multi(m) => m.assets.iter().map(|a| self.option_ref(a)).collect(),
+            other => vec![self.option_ref(other)],
+        }
+    }
+
+    /// The whole asset as one option (its identifier and first file name).
+    pub fn option_ref(&self, asset: &AssetInput) -> OptionRef {
+        match asset {
+            AssetInput::Existing(e) => OptionRef {
+                identifier: e
+                    .identifier
+                    .clone()
+                    .or_else(|| self.original_of(&e.name).map(str::to_string))
+                    .unwrap_or_else(|| e.name.clone()),
+                file_name: Some(e.name.clone()),
+            },
+            AssetInput::Text(t) => OptionRef {
+                identifier: t.identifier.clone().unwrap_or_else(|| t.text.clone()),
+                file_name: None,
+            },
+            AssetInput::Multi(m) => {
+                let parts: Vec<OptionRef> = m.assets.iter().map(|a| self.option_ref(a)).collect();
+                OptionRef {
+                    identifier: m.identifier.clone().unwrap_or_else(|| {
+                        parts
+                            .iter()
+                            .map(|p| p.identifier.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    }),
+                    file_name: parts.into_iter().find_map(|p| p.file_name),
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Stats
+    // -----------------------------------------------------------------------------------------
+
+    /// The counters behind `GET /_sandbox/stats`.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            routes: self.routes.clone(),
+            datasets: self
+                .datasets
+                .iter()
+                .map(|(id, ds)| {
+                    let mut sort_indexes: Vec<i64> =
+                        ds.datapoints.iter().map(|d| d.sort_index).collect();
+                    sort_indexes.sort_unstable();
+                    (
+                        id.clone(),
+                        DatasetStats {
+                            datapoints: ds.datapoints.len(),
+                            sort_indexes,
+                        },
+                    )
+                })
+                .collect(),
+            audiences: self
+                .audiences
+                .values()
+                .filter(|a| a.kind == AudienceKind::Custom)
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        AudienceStats {
+                            examples: a.examples.len(),
+                        },
+                    )
+                })
+                .collect(),
+            jobs: self
+                .jobs
+                .values()
+                .map(|j| {
+                    (
+                        j.id.clone(),
+                        JobStats {
+                            state: self.job_state(j).as_str().to_string(),
+                            votes: j.sim.vote_count(),
+                            completion_percentage: j.sim.percentage(),
+                        },
+                    )
+                })
+                .collect(),
+            tokens_issued: self.tokens_issued,
+            faults: self.faults.clone(),
+        }
+    }
+
+    /// `createdAt`-style text of an instant.
+    pub fn iso_at(&self, t: Instant) -> String {
+        iso_time(self.system_at(t))
+    }
+}
+
+/// `.jpg` from `photo.JPG`, `https://x/a.png?x=1` → `.png`; empty when there is none.
+pub(crate) fn extension(original: &str) -> String {
+    let path = original.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit(['/', '\\']).next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            format!(".{}", ext.to_ascii_lowercase())
+        }
+        _ => String::new(),
+    }
+}
+
+/// The last path segment of a file name or URL.
+pub(crate) fn base_name(original: &str) -> String {
+    let path = original.split(['?', '#']).next().unwrap_or("");
+    path.rsplit(['/', '\\'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(original)
+        .to_string()
+}
+
+/// Seconds → `Duration`, for cost-estimate readiness checks.
+pub(crate) fn elapsed(since: Instant, now: Instant) -> Duration {
+    now.saturating_duration_since(since)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(extension("a/b/photo.JPG"), ".jpg");
+        assert_eq!(extension("https://x.y/a.png?x=1.2"), ".png");
+        assert_eq!(extension("https://x.y/a"), "");
+        assert_eq!(extension(".bashrc"), "");
+        assert_eq!(base_name("https://x.y/p/a.png?x"), "a.png");
+        assert_eq!(base_name("C:\\x\\b.jpg"), "b.jpg");
+    }
+}

@@ -1,0 +1,213 @@
+//! The custom-audience workflow of the seed document, end to end against the offline
+//! sandbox server: audience, qualification examples, compare and classification job
+//! definitions, assignment, waiting with progress, results.
+
+use std::time::Duration;
+
+use rapidata::api::types::AudienceJobState;
+use rapidata::job::{Progress, ProgressSink, ResultKind, WaitOptions};
+use rapidata::{Client, DataItem};
+use rapidata_sandbox::Sandbox;
+
+const DATAPOINTS: [[&str; 2]; 3] = [
+    [
+        "https://assets.rapidata.ai/flux_sign_diffusion.jpg",
+        "https://assets.rapidata.ai/mj_sign_diffusion.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_duck.jpg",
+        "https://assets.rapidata.ai/mj_duck.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_book.jpg",
+        "https://assets.rapidata.ai/mj_book.jpg",
+    ],
+];
+const PROMPTS: [&str; 3] = [
+    "A sign that says 'Diffusion'.",
+    "A psychedelic duck with glasses",
+    "A small blue book sitting on a large red book.",
+];
+const INSTRUCTION: &str = "Which image follows the prompt more accurately?";
+
+fn sandbox() -> Sandbox {
+    Sandbox::builder()
+        .response_interval(Duration::from_millis(20))
+        .cost_estimate_delay(Duration::from_millis(50))
+        .start()
+        .unwrap()
+}
+
+fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
+    Client::builder()
+        .api_url(sb.url())
+        .auth_url(sb.url())
+        .client_credentials(sb.client_id(), sb.client_secret())
+        .config_dir(config_dir)
+        .env_lookup(|_| None)
+        .build()
+        .unwrap()
+}
+
+#[derive(Default)]
+struct Readings(Vec<Progress>, Option<Progress>);
+
+impl ProgressSink for Readings {
+    fn update(&mut self, p: &Progress) {
+        self.0.push(p.clone());
+    }
+    fn finish(&mut self, p: &Progress) {
+        self.1 = Some(p.clone());
+    }
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .timeout(Duration::from_secs(60))
+}
+
+#[test]
+fn seed_workflow_compare_end_to_end() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+
+    let audience = client
+        .audience()
+        .create_audience("Custom Prompt Alignment Audience")
+        .create()
+        .unwrap();
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+    audience.start_recruiting().unwrap();
+
+    let definition = client
+        .job()
+        .create_compare_job_definition("Prompt Alignment Job", INSTRUCTION, DATAPOINTS)
+        .contexts(PROMPTS)
+        .create()
+        .unwrap();
+    assert!(definition
+        .preview_url()
+        .ends_with(&format!("/definitions/{}", definition.id())));
+    let estimate = definition
+        .cost_estimate_with(fast())
+        .expect("the sandbox computes an estimate");
+    assert_eq!(estimate.datapoint_count, 3);
+
+    let found = client
+        .job()
+        .find_job_definitions("Prompt Alignment")
+        .unwrap();
+    assert!(found.iter().any(|d| d.id() == definition.id()));
+
+    let job = audience.assign_job(&definition).unwrap();
+    let mut readings = Readings::default();
+    job.wait_with(&mut readings, fast()).unwrap();
+    let last = readings.1.expect("finished");
+    assert_eq!(last.state, AudienceJobState::Completed);
+    assert!(readings
+        .0
+        .windows(2)
+        .all(|w| w[0].percentage <= w[1].percentage));
+
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.kind(), &ResultKind::Compare);
+    let compare = results.compare().unwrap();
+    assert_eq!(compare.datapoints.len(), 3);
+    for (dp, (pair, prompt)) in compare
+        .datapoints
+        .iter()
+        .zip(DATAPOINTS.iter().zip(PROMPTS))
+    {
+        assert_eq!(dp.context.as_deref(), Some(prompt));
+        assert_eq!(dp.asset_a(), Some(pair[0]), "{dp:?}");
+        assert_eq!(dp.asset_b(), Some(pair[1]));
+        let votes: u64 = dp.tallies.values().filter_map(|t| t.votes).sum();
+        assert!(votes > 0);
+        assert_eq!(dp.responses.len() as u64, votes);
+    }
+    assert_eq!(
+        compare.summary.a_wins + compare.summary.b_wins + compare.summary.no_winner,
+        3
+    );
+    let csv_path = dir.path().join("results.csv");
+    results.to_csv(&csv_path).unwrap();
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(text.lines().count(), 4);
+    assert!(text.lines().next().unwrap().contains("assetA,assetB"));
+
+    let jobs = client.job().find_jobs_for(&audience).unwrap();
+    assert!(jobs.iter().any(|j| j.id() == job.id()));
+}
+
+#[test]
+fn classification_with_files_and_texts_end_to_end() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let image = dir.path().join("cat.png");
+    std::fs::write(&image, b"\x89PNG\r\n\x1a\n fake image").unwrap();
+
+    let audience = client.audience().global_audience().unwrap();
+    let definition = client
+        .job()
+        .create_classification_job_definition(
+            "Animals",
+            "What animal is it?",
+            ["Cat", "Dog"],
+            [
+                DataItem::from(image.as_path()),
+                DataItem::text("It purrs."),
+                DataItem::url("https://assets.rapidata.ai/dog.jpg"),
+            ],
+        )
+        .responses_per_datapoint(5)
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.kind(), &ResultKind::Classification);
+    let c = results.classification().unwrap();
+    assert_eq!(c.datapoints.len(), 3);
+    for dp in &c.datapoints {
+        let votes: u64 = dp.tallies.values().filter_map(|t| t.votes).sum();
+        assert!((1..=5).contains(&votes), "{dp:?}");
+    }
+}
+
+#[test]
+fn pausing_a_sandbox_job_ends_the_wait_and_resuming_lets_it_finish() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let audience = client.audience().global_audience().unwrap();
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Pause me",
+            "Which is funnier?",
+            [[DataItem::text("a joke"), DataItem::text("another joke")]],
+        )
+        .responses_per_datapoint(50)
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    job.pause().unwrap();
+    let err = job.wait_with((), fast()).unwrap_err();
+    match err {
+        rapidata::Error::JobStuck(s) => {
+            assert_eq!(s.cause(), &rapidata::job::StuckCause::Paused)
+        }
+        other => panic!("expected JobStuck, got {other:?}"),
+    }
+    job.resume().unwrap();
+    job.wait_with((), fast()).unwrap();
+    assert_eq!(job.state().unwrap(), AudienceJobState::Completed);
+}
