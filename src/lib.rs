@@ -1,4 +1,85 @@
-//! Blocking Rust client for the Rapidata human-labeling API.
+//! Blocking Rust client for the [Rapidata](https://rapidata.ai) human-labeling API.
+//!
+//! Create audiences of human labelers, qualify them with examples, send them labeling
+//! jobs and read the answers — from plain synchronous Rust: no async runtime, one
+//! [`ureq`](https://docs.rs/ureq) agent per [`Client`], worker threads where work runs in
+//! parallel.
+//!
+//! The crate has two layers:
+//! * [`api`]: request types and serde models **generated at build time** from the
+//!   OpenAPI documents in `spec/` (or `$RAPIDATA_SPEC_DIR`). Every operation of the API is
+//!   there and can be sent with [`Client::send`].
+//! * the handwritten layer: [`Client`], [`audience`], [`job`], [`asset`], [`settings`] —
+//!   builders that check their input before anything is sent, and handles
+//!   ([`Audience`], [`JobDefinition`], [`Job`]) that read like the official Python SDK.
+//!
+//! # The custom-audience workflow
+//!
+//! ```no_run
+//! use rapidata::Client;
+//!
+//! # fn main() -> rapidata::Result<()> {
+//! // Credentials: RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET, a token file, or the
+//! // Python SDK's ~/.config/rapidata/credentials.json.
+//! let client = Client::new()?;
+//!
+//! // A new, empty audience. Labelers join by passing its qualification examples.
+//! let audience = client
+//!     .audience()
+//!     .create_audience("Custom Prompt Alignment Audience")
+//!     .create()?;
+//!
+//! const DATAPOINTS: [[&str; 2]; 2] = [
+//!     ["https://assets.rapidata.ai/flux_sign_diffusion.jpg",
+//!      "https://assets.rapidata.ai/mj_sign_diffusion.jpg"],
+//!     ["https://assets.rapidata.ai/flux_duck.jpg",
+//!      "https://assets.rapidata.ai/mj_duck.jpg"],
+//! ];
+//! const PROMPTS: [&str; 2] = ["A sign that says 'Diffusion'.", "A psychedelic duck with glasses"];
+//!
+//! for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+//!     audience
+//!         .add_compare_example(
+//!             "Which image follows the prompt more accurately?",
+//!             datapoint,    // the items to compare: URLs, local paths or texts
+//!             datapoint[0], // the correct answer: one of the items
+//!         )
+//!         .context(*prompt)
+//!         .send()?;
+//! }
+//! audience.start_recruiting()?;
+//!
+//! let job_definition = client
+//!     .job()
+//!     .create_compare_job_definition(
+//!         "Prompt Alignment Job",
+//!         "Which image follows the prompt more accurately?",
+//!         [["https://assets.rapidata.ai/flux_book.jpg",
+//!           "https://assets.rapidata.ai/mj_book.jpg"]],
+//!     )
+//!     .contexts(["A small blue book sitting on a large red book."])
+//!     .create()?;
+//!
+//! job_definition.preview();
+//!
+//! let job = audience.assign_job(&job_definition)?;
+//! job.display_progress_bar()?;
+//! let results = job.get_results()?;
+//! println!("{results}");
+//!
+//! // Reusing audiences: by name or by id; the global and curated audiences too.
+//! let audiences = client.audience().find_audiences("Custom Prompt Alignment Audience").send()?;
+//! let same = client.audience().get_audience_by_id(audience.id())?;
+//! let global = client.audience().global_audience()?;
+//! let curated = client.audience().curated_audiences().send()?;
+//! # let _ = (audiences, same, global, curated);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `cargo run --example custom_audience` runs this workflow with all eight of the seed's
+//! examples — against the offline sandbox (the `rapidata-sandbox` crate) when no
+//! credentials are set.
 #![warn(missing_docs)]
 
 pub mod api;
@@ -28,3 +109,8 @@ pub use audience::{
     JobTarget, UserMetrics,
 };
 pub use settings::{Setting, SettingTarget};
+
+/// The README's code blocks, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

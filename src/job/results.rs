@@ -1037,6 +1037,17 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// Keeps the end of a name: asset identifiers (URLs, paths) differ in their last segment.
+fn shorten_name(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        text.to_owned()
+    } else {
+        let tail: String = text.chars().skip(n - max.saturating_sub(1)).collect();
+        format!("…{tail}")
+    }
+}
+
 fn fmt_opt_u64(v: Option<u64>) -> String {
     v.map_or_else(|| "-".to_owned(), |n| n.to_string())
 }
@@ -1069,7 +1080,7 @@ impl fmt::Display for JobResults {
                     fmt_opt_u64(a.and_then(|a| dp.tally(a)).and_then(|t| t.votes))
                 };
                 let winner = match (&dp.winner, dp.is_tie()) {
-                    (Some(w), _) => shorten(w, 28),
+                    (Some(w), _) => shorten_name(w, 28),
                     (None, true) => "(tie)".to_owned(),
                     (None, false) => "(no votes)".to_owned(),
                 };
@@ -1077,8 +1088,8 @@ impl fmt::Display for JobResults {
                     f,
                     "{:>4}  {:<28}  {:<28}  {:>6}  {:>6}  {:>5}  {:>7}  {}",
                     i,
-                    shorten(dp.asset_a().unwrap_or("-"), 28),
-                    shorten(dp.asset_b().unwrap_or("-"), 28),
+                    shorten_name(dp.asset_a().unwrap_or("-"), 28),
+                    shorten_name(dp.asset_b().unwrap_or("-"), 28),
                     votes(dp.asset_a()),
                     votes(dp.asset_b()),
                     fmt_opt_u64(dp.both.as_ref().and_then(|t| t.votes)),
@@ -1113,7 +1124,7 @@ impl fmt::Display for JobResults {
                     f,
                     "{:>4}  {:<32}  {:<16}  {}",
                     i,
-                    shorten(dp.identifier.as_deref().unwrap_or("-"), 32),
+                    shorten_name(dp.identifier.as_deref().unwrap_or("-"), 32),
                     shorten(dp.top_category().unwrap_or("(none)"), 16),
                     votes.join(", ")
                 )?;
@@ -1133,6 +1144,12 @@ impl fmt::Display for JobResults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_keep_their_end() {
+        assert_eq!(shorten_name("https://a.example/flux_book.jpg", 12), "…lux_book.jpg");
+        assert_eq!(shorten_name("short.jpg", 12), "short.jpg");
+    }
 
     #[test]
     fn compare_assets_keep_file_order() {

@@ -1,0 +1,137 @@
+//! The custom-audience workflow, end to end: create an audience, teach it with eight
+//! qualification examples, start recruiting, define a compare job, preview it, assign it,
+//! watch its progress and print the results.
+//!
+//! ```text
+//! cargo run --example custom_audience
+//! ```
+//!
+//! With `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET` set it talks to the real API
+//! (and spends money). Without them it starts the offline sandbox in this process and runs
+//! everything against it: no account, no network.
+
+use std::error::Error;
+
+use rapidata::Client;
+use rapidata_sandbox::Sandbox;
+
+const INSTRUCTION: &str = "Which image follows the prompt more accurately?";
+
+const DATAPOINTS: [[&str; 2]; 8] = [
+    [
+        "https://assets.rapidata.ai/flux_sign_diffusion.jpg",
+        "https://assets.rapidata.ai/mj_sign_diffusion.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_duck.jpg",
+        "https://assets.rapidata.ai/mj_duck.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_book.jpg",
+        "https://assets.rapidata.ai/mj_book.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_flower.jpg",
+        "https://assets.rapidata.ai/mj_flower.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_store_front.jpg",
+        "https://assets.rapidata.ai/mj_store_front.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_hand.jpg",
+        "https://assets.rapidata.ai/mj_hand.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_traffic_lights.jpg",
+        "https://assets.rapidata.ai/mj_traffic_lights.jpg",
+    ],
+    [
+        "https://assets.rapidata.ai/flux_plane.jpg",
+        "https://assets.rapidata.ai/mj_plane.jpg",
+    ],
+];
+
+const PROMPTS: [&str; 8] = [
+    "A sign that says 'Diffusion'.",
+    "A psychedelic duck with glasses",
+    "A small blue book sitting on a large red book.",
+    "A yellow flower sticking out of a bright green pot.",
+    "A store front with 'hello world' written on it.",
+    "A yellow hand on a black stone.",
+    "A green, yellow and red traffic light.",
+    "A plane flying over a person.",
+];
+
+fn has_credentials() -> bool {
+    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty());
+    set("RAPIDATA_CLIENT_ID") && set("RAPIDATA_CLIENT_SECRET")
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    // Keep the sandbox alive (it stops when dropped) for as long as the client is used.
+    let (client, _sandbox) = if has_credentials() {
+        let client = Client::new()?;
+        println!(
+            "Using the Rapidata API at {} (credentials from RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET).",
+            client.api_url()
+        );
+        (client, None)
+    } else {
+        let sandbox = Sandbox::start()?;
+        println!(
+            "No RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET set: running against the offline sandbox at {}.",
+            sandbox.url()
+        );
+        let client = Client::builder()
+            .api_url(sandbox.url())
+            .auth_url(sandbox.url())
+            .app_url(sandbox.url())
+            .client_credentials(sandbox.client_id(), sandbox.client_secret())
+            .build()?;
+        (client, Some(sandbox))
+    };
+
+    // Step 1: a new, empty audience.
+    let audience = client
+        .audience()
+        .create_audience("Custom Prompt Alignment Audience")
+        .create()?;
+    println!("Created audience {} ({}).", audience.name(), audience.id());
+
+    // Step 2: qualification examples with known answers; the first image is the truth.
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()?;
+    }
+    println!("Added {} qualification examples.", PROMPTS.len());
+    audience.start_recruiting()?;
+    println!("Recruiting started.");
+
+    // Step 3: a job definition, previewed, then assigned to the audience.
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Prompt Alignment Job",
+            INSTRUCTION,
+            [[
+                "https://assets.rapidata.ai/flux_book.jpg",
+                "https://assets.rapidata.ai/mj_book.jpg",
+            ]],
+        )
+        .contexts(["A small blue book sitting on a large red book."])
+        .create()?;
+    definition.preview();
+
+    let job = audience.assign_job(&definition)?;
+    for warning in job.warnings() {
+        println!("warning: {warning}");
+    }
+    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
+    job.display_progress_bar()?;
+    let results = job.get_results()?;
+    println!("{results}");
+    Ok(())
+}
