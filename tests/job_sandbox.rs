@@ -9,26 +9,8 @@ use rapidata::job::{Progress, ProgressSink, ResultKind, WaitOptions};
 use rapidata::{Client, DataItem};
 use rapidata_sandbox::Sandbox;
 
-const DATAPOINTS: [[&str; 2]; 3] = [
-    [
-        "https://assets.rapidata.ai/flux_sign_diffusion.jpg",
-        "https://assets.rapidata.ai/mj_sign_diffusion.jpg",
-    ],
-    [
-        "https://assets.rapidata.ai/flux_duck.jpg",
-        "https://assets.rapidata.ai/mj_duck.jpg",
-    ],
-    [
-        "https://assets.rapidata.ai/flux_book.jpg",
-        "https://assets.rapidata.ai/mj_book.jpg",
-    ],
-];
-const PROMPTS: [&str; 3] = [
-    "A sign that says 'Diffusion'.",
-    "A psychedelic duck with glasses",
-    "A small blue book sitting on a large red book.",
-];
-const INSTRUCTION: &str = "Which image follows the prompt more accurately?";
+// INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
+include!("../examples/custom_audience/seed.rs");
 
 fn sandbox() -> Sandbox {
     Sandbox::builder()
@@ -99,7 +81,7 @@ fn seed_workflow_compare_end_to_end() {
     let estimate = definition
         .cost_estimate_with(fast())
         .expect("the sandbox computes an estimate");
-    assert_eq!(estimate.datapoint_count, 3);
+    assert_eq!(estimate.datapoint_count, 8);
 
     let found = client
         .job()
@@ -120,7 +102,7 @@ fn seed_workflow_compare_end_to_end() {
     let results = job.get_results_with((), fast()).unwrap();
     assert_eq!(results.kind(), &ResultKind::Compare);
     let compare = results.compare().unwrap();
-    assert_eq!(compare.datapoints.len(), 3);
+    assert_eq!(compare.datapoints.len(), 8);
     for (dp, (pair, prompt)) in compare
         .datapoints
         .iter()
@@ -135,12 +117,23 @@ fn seed_workflow_compare_end_to_end() {
     }
     assert_eq!(
         compare.summary.a_wins + compare.summary.b_wins + compare.summary.no_winner,
-        3
+        8
     );
+    // The sandbox's crowd prefers the first image; most datapoints must have a winner.
+    assert!(compare.summary.a_wins >= 5, "{:?}", compare.summary);
+    assert!(compare
+        .datapoints
+        .iter()
+        .any(|dp| dp.winner.as_deref() == Some(dp.asset_a().unwrap())));
+    // Every example and datapoint was created exactly once.
+    let stats = sb.stats();
+    assert_eq!(stats.audiences[audience.id()].examples, 8);
+    let dataset = definition.dataset_id().unwrap();
+    assert_eq!(stats.datasets[dataset].datapoints, 8);
     let csv_path = dir.path().join("results.csv");
     results.to_csv(&csv_path).unwrap();
     let text = std::fs::read_to_string(&csv_path).unwrap();
-    assert_eq!(text.lines().count(), 4);
+    assert_eq!(text.lines().count(), 9);
     assert!(text.lines().next().unwrap().contains("assetA,assetB"));
 
     let jobs = client.job().find_jobs_for(&audience).unwrap();
@@ -210,4 +203,40 @@ fn pausing_a_sandbox_job_ends_the_wait_and_resuming_lets_it_finish() {
     job.resume().unwrap();
     job.wait_with((), fast()).unwrap();
     assert_eq!(job.state().unwrap(), AudienceJobState::Completed);
+}
+
+#[test]
+fn filtered_global_audience_answers_the_seed_job() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let global = client.audience().global_audience().unwrap();
+    let filtered = global
+        .filter(rapidata::Filter::country(["US", "DE"]) | rapidata::Filter::language(["en"]))
+        .unwrap();
+    assert!(filtered.id().starts_with("fau_"), "{}", filtered.id());
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Prompt Alignment Job",
+            INSTRUCTION,
+            [[
+                "https://assets.rapidata.ai/flux_book.jpg",
+                "https://assets.rapidata.ai/mj_book.jpg",
+            ]],
+        )
+        .contexts(["A small blue book sitting on a large red book."])
+        .create()
+        .unwrap();
+    let job = filtered.assign_job(&definition).unwrap();
+    assert_eq!(job.audience_id(), filtered.id());
+    let results = job.get_results_with((), fast()).unwrap();
+    let compare = results.compare().unwrap();
+    assert_eq!(compare.datapoints.len(), 1);
+    let dp = &compare.datapoints[0];
+    assert_eq!(
+        dp.asset_a(),
+        Some("https://assets.rapidata.ai/flux_book.jpg")
+    );
+    assert!(dp.tallies.values().filter_map(|t| t.votes).sum::<u64>() > 0);
 }
