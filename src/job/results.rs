@@ -1147,7 +1147,10 @@ mod tests {
 
     #[test]
     fn long_names_keep_their_end() {
-        assert_eq!(shorten_name("https://a.example/flux_book.jpg", 12), "…lux_book.jpg");
+        assert_eq!(
+            shorten_name("https://a.example/flux_book.jpg", 12),
+            "…lux_book.jpg"
+        );
         assert_eq!(shorten_name("short.jpg", 12), "short.jpg");
     }
 
