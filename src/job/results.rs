@@ -1149,7 +1149,7 @@ mod tests {
     fn long_names_keep_their_end() {
         assert_eq!(
             shorten_name("https://a.example/flux_book.jpg", 12),
-            "…lux_book.jpg"
+            "…ux_book.jpg"
         );
         assert_eq!(shorten_name("short.jpg", 12), "short.jpg");
     }
