@@ -64,6 +64,9 @@ const SCHEMA_REF: &str = "#/components/schemas/";
 /// Checks the version, merges schemas and collects operations.
 pub fn merge(mut docs: Vec<Document>) -> Result<Merged, GenError> {
     docs.sort_by(|a, b| a.file.cmp(&b.file));
+    for doc in &mut docs {
+        clean_descriptions(&mut doc.value);
+    }
     let mut merged = Merged::default();
 
     for doc in &docs {
@@ -215,6 +218,24 @@ pub fn merge(mut docs: Vec<Document>) -> Result<Merged, GenError> {
         }
     }
     Ok(merged)
+}
+
+/// Cleans every `description`/`summary` text (not properties of those names) for rustdoc.
+fn clean_descriptions(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                match x {
+                    Value::String(s) if k == "description" || k == "summary" => {
+                        *s = naming::clean_doc(s);
+                    }
+                    _ => clean_descriptions(x),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_descriptions),
+        _ => {}
+    }
 }
 
 /// Rewrites `#/components/schemas/X` to the merged name of X; other refs are errors.

@@ -137,6 +137,23 @@ pub fn synthesize_operation_id(method: &str, path: &str) -> String {
     parts.join("_")
 }
 
+/// Description text made safe for rustdoc: no indentation that would start a code block,
+/// and every fenced block marked as `text`, so rustdoc never runs a description as a test.
+pub fn clean_doc(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let l = l.trim();
+            if let Some(rest) = l.strip_prefix("```") {
+                if rest.is_empty() || rest.starts_with("rust") {
+                    return "```text".to_owned();
+                }
+            }
+            l.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A doc comment body made safe for `///` lines.
 pub fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
@@ -164,6 +181,12 @@ mod tests {
         assert_eq!(snake("HTTPStatus"), "http_status");
         assert_eq!(pascal("-created_at"), "CreatedAt");
         assert_eq!(pascal("3d"), "X3d");
+    }
+
+    #[test]
+    fn docs_lose_indentation_and_fences_become_text() {
+        assert_eq!(clean_doc("    a\n        b\n```\nx\n```"), "a\nb\n```text\nx\n```text");
+        assert_eq!(clean_doc("```json\n{}"), "```json\n{}");
     }
 
     #[test]

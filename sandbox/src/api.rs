@@ -4,6 +4,15 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use crate::api_types::{
+    AddExampleToAudienceEndpointInput, CreateAudienceEndpointInput, CreateBatchUploadEndpointInput,
+    CreateDatapointEndpointInput, CreateDatasetEndpointInput, CreateDatasetGroupEndpointInput,
+    CreateFilteredAudienceEndpointInput, CreateJobDefinitionEndpointInput, CreateJobEndpointInput,
+    CreateJobRevisionEndpointInput, ExampleBoxShape, ExampleVisibility, ExistingAssetInput,
+    FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth, IGraduationRule,
+    IMetadataInput, IOrderWorkflowInput, IRapidBlueprint, IReferee, MetadataInputCollection,
+    ShortenContextEndpointInput, UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
+};
 use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Route, Row};
 use crate::sim::{self, JobSim, RefereeRule, Task};
 use crate::store::{
@@ -117,57 +126,107 @@ fn now_system(st: &State, c: &Ctx<'_>) -> SystemTime {
     st.system_at(c.now)
 }
 
-/// Checks that every `ExistingAssetInput` names an uploaded asset.
-fn check_asset(st: &State, errors: &mut Errors, asset: &AssetInput, path: &str) {
-    match asset {
-        AssetInput::Existing(e) => {
-            if st.original_of(&e.name).is_none() {
-                errors.add(
-                    format!("{path}.name"),
-                    format!(
-                        "Asset '{}' does not exist. Upload it first (POST /asset/url or /asset/file) and use the returned fileName.",
-                        e.name
-                    ),
-                );
-            }
-        }
-        AssetInput::Text(t) => {
-            if t.text.is_empty() {
-                errors.add(format!("{path}.text"), "'Text' must not be empty.");
-            }
-        }
-        AssetInput::Multi(m) => {
-            if m.assets.is_empty() {
-                errors.add(format!("{path}.assets"), "'Assets' must not be empty.");
-            }
-            for (i, a) in m.assets.iter().enumerate() {
-                check_asset(st, errors, a, &format!("{path}.assets[{i}]"));
+/// The members of the spec's `MetadataVisibilities` item enum. (The generated model holds
+/// them as plain strings, so the strict parse cannot reject unknown ones.)
+const METADATA_VISIBILITIES: &[&str] =
+    &["None", "Users", "Customers", "Admins", "Dashboard", "All"];
+
+/// Checks the visibilities of an asset's metadata entries.
+fn check_metadata(
+    errors: &mut Errors,
+    metadata: &Option<Option<MetadataInputCollection>>,
+    path: &str,
+) {
+    let Some(Some(MetadataInputCollection(entries))) = metadata else {
+        return;
+    };
+    let mut keys: Vec<&String> = entries.keys().collect();
+    keys.sort();
+    for key in keys {
+        if let IMetadataInput::TextMetadataInput { visibilities, .. } = &entries[key] {
+            for (i, v) in visibilities.iter().enumerate() {
+                if !METADATA_VISIBILITIES.contains(&v.as_str()) {
+                    let e = crate::strict::unknown_value(
+                        &format!("{path}.metadata.{key}.visibilities[{i}]"),
+                        "MetadataVisibilities item",
+                        v,
+                        METADATA_VISIBILITIES,
+                    );
+                    errors.add(e.path, e.message);
+                }
             }
         }
     }
 }
 
-/// The response-side form of an asset.
-fn asset_output(st: &State, asset: &AssetInput) -> Asset {
+/// Checks that every `ExistingAssetInput` names an uploaded asset.
+fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str) {
     match asset {
-        AssetInput::Existing(e) => Asset::File {
-            file_name: e.name.clone(),
+        IAssetInput::ExistingAssetInput { name, metadata, .. } => {
+            if st.original_of(name).is_none() {
+                errors.add(
+                    format!("{path}.name"),
+                    format!(
+                        "Asset '{name}' does not exist. Upload it first (POST /asset/url or /asset/file) and use the returned fileName."
+                    ),
+                );
+            }
+            check_metadata(errors, metadata, path);
+        }
+        IAssetInput::TextAssetInput { text, metadata, .. } => {
+            if text.is_empty() {
+                errors.add(format!("{path}.text"), "'Text' must not be empty.");
+            }
+            check_metadata(errors, metadata, path);
+        }
+        IAssetInput::MultiAssetInput {
+            assets, metadata, ..
+        } => {
+            if assets.is_empty() {
+                errors.add(format!("{path}.assets"), "'Assets' must not be empty.");
+            }
+            for (i, a) in assets.iter().enumerate() {
+                check_asset(st, errors, a, &format!("{path}.assets[{i}]"));
+            }
+            check_metadata(errors, metadata, path);
+        }
+        // Rejected when the request is parsed.
+        IAssetInput::Unknown(_) => {}
+    }
+}
+
+/// The response-side form of an asset.
+fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
+    match asset {
+        IAssetInput::ExistingAssetInput {
+            name, identifier, ..
+        } => Asset::File {
+            file_name: name.clone(),
             metadata: BTreeMap::new(),
-            identifier: e
-                .identifier
+            identifier: identifier
                 .clone()
-                .or_else(|| st.original_of(&e.name).map(str::to_string))
-                .unwrap_or_else(|| e.name.clone()),
+                .flatten()
+                .or_else(|| st.original_of(name).map(str::to_string))
+                .unwrap_or_else(|| name.clone()),
         },
-        AssetInput::Text(t) => Asset::Text {
-            text: t.text.clone(),
+        IAssetInput::TextAssetInput {
+            text, identifier, ..
+        } => Asset::Text {
+            text: text.clone(),
             metadata: BTreeMap::new(),
-            identifier: t.identifier.clone().unwrap_or_else(|| t.text.clone()),
+            identifier: identifier.clone().flatten().unwrap_or_else(|| text.clone()),
         },
-        AssetInput::Multi(m) => Asset::Multi {
-            assets: m.assets.iter().map(|a| asset_output(st, a)).collect(),
+        IAssetInput::MultiAssetInput {
+            assets, identifier, ..
+        } => Asset::Multi {
+            assets: assets.iter().map(|a| asset_output(st, a)).collect(),
             metadata: BTreeMap::new(),
-            identifier: m.identifier.clone().unwrap_or_default(),
+            identifier: identifier.clone().flatten().unwrap_or_default(),
+        },
+        // Rejected when the request is parsed; never stored.
+        IAssetInput::Unknown(_) => Asset::Null {
+            metadata: BTreeMap::new(),
+            identifier: String::new(),
         },
     }
 }
@@ -176,16 +235,18 @@ fn asset_output(st: &State, asset: &AssetInput) -> Asset {
 // Audiences
 // ---------------------------------------------------------------------------------------------
 
-fn check_filter(errors: &mut Errors, f: &AudienceFilter, path: &str) {
+fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     match f {
-        AudienceFilter::And(l) | AudienceFilter::Or(l) => {
-            for (i, f) in l.filters.iter().enumerate() {
+        IAudienceFilter::AndFilter { filters } | IAudienceFilter::OrFilter { filters } => {
+            for (i, f) in filters.iter().enumerate() {
                 check_filter(errors, f, &format!("{path}.filters[{i}]"));
             }
         }
-        AudienceFilter::Not(n) => check_filter(errors, &n.filter, &format!("{path}.filter")),
-        AudienceFilter::Country(cf) => {
-            for (i, code) in cf.countries.iter().enumerate() {
+        IAudienceFilter::NotFilter { filter } => {
+            check_filter(errors, filter, &format!("{path}.filter"));
+        }
+        IAudienceFilter::CountryFilter { countries } => {
+            for (i, code) in countries.iter().enumerate() {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                     errors.add(
                         format!("{path}.countries[{i}]"),
@@ -194,8 +255,8 @@ fn check_filter(errors: &mut Errors, f: &AudienceFilter, path: &str) {
                 }
             }
         }
-        AudienceFilter::Language(lf) => {
-            for (i, code) in lf.languages.iter().enumerate() {
+        IAudienceFilter::LanguageFilter { languages } => {
+            for (i, code) in languages.iter().enumerate() {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
                     errors.add(
                         format!("{path}.languages[{i}]"),
@@ -206,53 +267,60 @@ fn check_filter(errors: &mut Errors, f: &AudienceFilter, path: &str) {
                 }
             }
         }
-        AudienceFilter::Demographic(d) => {
-            if d.identifier.trim().is_empty() {
+        IAudienceFilter::DemographicFilter { identifier, .. } => {
+            if identifier.trim().is_empty() {
                 errors.add(
                     format!("{path}.identifier"),
                     "'Identifier' must not be empty.",
                 );
             }
         }
-        AudienceFilter::Device(_) => {}
+        IAudienceFilter::DeviceFilter { .. } | IAudienceFilter::Unknown(_) => {}
     }
 }
 
-fn check_rule(errors: &mut Errors, rule: &GraduationRule, path: &str) {
+fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
     match rule {
-        GraduationRule::TaskAccuracy(r) => {
-            if !(0.0..=1.0).contains(&r.target_accuracy) {
+        IGraduationRule::TaskAccuracy {
+            target_accuracy,
+            min_tasks,
+            max_tasks,
+        } => {
+            if !(0.0..=1.0).contains(target_accuracy) {
                 errors.add(
                     format!("{path}.targetAccuracy"),
                     "'Target Accuracy' must be between 0 and 1.",
                 );
             }
-            if r.min_tasks < 1 {
+            if *min_tasks < 1 {
                 errors.add(
                     format!("{path}.minTasks"),
                     "'Min Tasks' must be at least 1.",
                 );
             }
-            if r.max_tasks.is_some_and(|m| m < r.min_tasks) {
+            if max_tasks.flatten().is_some_and(|m| m < *min_tasks) {
                 errors.add(
                     format!("{path}.maxTasks"),
                     "'Max Tasks' must be greater than or equal to 'Min Tasks'.",
                 );
             }
         }
-        GraduationRule::ScoreThreshold(_) => {}
-        GraduationRule::AcceptedFreeText(r) => {
-            if !(0.0..=1.0).contains(&r.min_accepted_ratio) {
+        IGraduationRule::AcceptedFreeText {
+            min_accepted_ratio, ..
+        } => {
+            if !(0.0..=1.0).contains(min_accepted_ratio) {
                 errors.add(
                     format!("{path}.minAcceptedRatio"),
                     "'Min Accepted Ratio' must be between 0 and 1.",
                 );
             }
         }
+        IGraduationRule::ScoreThreshold { .. } | IGraduationRule::Unknown(_) => {}
     }
 }
 
 fn check_logo(st: &State, errors: &mut Errors, logo: &ExistingAssetInput) -> Option<String> {
+    check_metadata(errors, &logo.metadata, "logo");
     if st.original_of(&logo.name).is_none() {
         errors.add(
             "logo.name",
@@ -265,12 +333,13 @@ fn check_logo(st: &State, errors: &mut Errors, logo: &ExistingAssetInput) -> Opt
 }
 
 fn create_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: CreateAudienceInput = c.body()?;
+    let input: CreateAudienceEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.name.trim().is_empty() {
         errors.add("name", "'Name' must not be empty.");
     }
-    for (i, f) in input.filters.iter().flatten().enumerate() {
+    let filters = input.filters.flatten().unwrap_or_default();
+    for (i, f) in filters.iter().enumerate() {
         check_filter(&mut errors, f, &format!("filters[{i}]"));
     }
     if let Some(rule) = &input.graduation_rule {
@@ -290,26 +359,27 @@ fn create_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         &input.name,
         now_system(st, c),
     );
-    aud.description = input.description;
+    aud.description = input.description.flatten();
     aud.logo = logo;
-    aud.filters = input.filters.unwrap_or_default();
+    aud.filters = filters;
     if let Some(rule) = input.graduation_rule {
         aud.rule = rule;
     }
-    aud.min_size = input.minimum_size_for_activation;
+    aud.min_size = input.minimum_size_for_activation.flatten();
     if let Some(mode) = input.distilling_retrieval_mode {
         aud.retrieval_mode = mode;
     }
-    aud.tuning.max_distilling_responses = input.max_distilling_responses;
-    aud.tuning.drop_min_responses = input.drop_min_responses;
-    aud.tuning.drop_score = input.drop_score;
-    aud.tuning.max_distilling_sessions = input.max_distilling_sessions;
-    aud.tuning.inactivity_drop_days = input.inactivity_drop_days;
-    aud.tuning.min_submission_rate = input.min_submission_rate;
-    aud.tuning.min_sessions_for_submission_rate = input.min_sessions_for_submission_rate;
-    aud.tuning.min_submission_rate_graduated = input.min_submission_rate_graduated;
-    aud.tuning.min_distilling_for_global_boost = input.min_distilling_for_global_boost;
-    aud.tuning.min_graduated_for_distilling_boost = input.min_graduated_for_distilling_boost;
+    let t = &mut aud.tuning;
+    t.max_distilling_responses = input.max_distilling_responses.flatten();
+    t.drop_min_responses = input.drop_min_responses.flatten();
+    t.drop_score = input.drop_score.flatten();
+    t.max_distilling_sessions = input.max_distilling_sessions.flatten();
+    t.inactivity_drop_days = input.inactivity_drop_days.flatten();
+    t.min_submission_rate = input.min_submission_rate.flatten();
+    t.min_sessions_for_submission_rate = input.min_sessions_for_submission_rate.flatten();
+    t.min_submission_rate_graduated = input.min_submission_rate_graduated.flatten();
+    t.min_distilling_for_global_boost = input.min_distilling_for_global_boost.flatten();
+    t.min_graduated_for_distilling_boost = input.min_graduated_for_distilling_boost.flatten();
     st.audiences.insert(id.clone(), aud);
     json(&CreateAudienceOutput { audience_id: id })
 }
@@ -374,7 +444,7 @@ fn audience_output(st: &mut State, c: &Ctx<'_>, id: &str) -> Result<GetAudienceO
         min_submission_rate: aud.tuning.min_submission_rate,
         min_sessions_for_submission_rate: aud.tuning.min_sessions_for_submission_rate,
         min_submission_rate_graduated: aud.tuning.min_submission_rate_graduated,
-        distilling_retrieval_mode: aud.retrieval_mode,
+        distilling_retrieval_mode: aud.retrieval_mode.clone(),
         boost_level: match aud.kind {
             AudienceKind::Global => BoostLevel::Global,
             AudienceKind::Curated => BoostLevel::Stable,
@@ -397,12 +467,12 @@ fn get_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 fn patch_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     custom(st, &id, "updating it")?;
-    let input: UpdateAudienceInput = c.body()?;
+    let input: UpdateAudienceEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
         errors.add("name", "'Name' must not be empty.");
     }
-    for (i, f) in input.filters.iter().flatten().enumerate() {
+    for (i, f) in input.filters.iter().enumerate() {
         check_filter(&mut errors, f, &format!("filters[{i}]"));
     }
     if let Some(rule) = &input.graduation_rule {
@@ -414,7 +484,8 @@ fn patch_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         None => None,
     };
     errors.done()?;
-    let recalc = input.filters.is_some() || input.graduation_rule.is_some();
+    // `filters` is a plain list in the spec: absent and empty both leave the filters alone.
+    let recalc = !input.filters.is_empty() || input.graduation_rule.is_some();
     let recalculation_id = recalc.then(|| st.new_id(c.cfg).0);
     let aud = custom(st, &id, "updating it")?;
     if let Some(name) = input.name {
@@ -426,8 +497,8 @@ fn patch_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     if let Some(l) = logo {
         aud.logo = l;
     }
-    if let Some(f) = input.filters {
-        aud.filters = f;
+    if !input.filters.is_empty() {
+        aud.filters = input.filters;
     }
     if let Some(r) = input.graduation_rule {
         aud.rule = r;
@@ -547,7 +618,7 @@ fn filter_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         ));
     }
     regular(st, &base)?;
-    let input: CreateFilteredAudienceInput = c.body()?;
+    let input: CreateFilteredAudienceEndpointInput = c.body()?;
     let mut errors = Errors::default();
     check_filter(&mut errors, &input.filter, "filter");
     errors.done()?;
@@ -649,112 +720,130 @@ fn audience_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------
 
 /// The names a compare truth may use for an option: the file name, or the text.
-fn option_names(asset: &AssetInput) -> Vec<String> {
+fn option_names(asset: &IAssetInput) -> Vec<String> {
     match asset {
-        AssetInput::Existing(e) => vec![e.name.clone()],
-        AssetInput::Text(t) => vec![t.text.clone()],
-        AssetInput::Multi(m) => m.assets.iter().flat_map(option_names).collect(),
+        IAssetInput::ExistingAssetInput { name, .. } => vec![name.clone()],
+        IAssetInput::TextAssetInput { text, .. } => vec![text.clone()],
+        IAssetInput::MultiAssetInput { assets, .. } => {
+            assets.iter().flat_map(option_names).collect()
+        }
+        IAssetInput::Unknown(_) => Vec::new(),
     }
 }
 
-fn check_payload(errors: &mut Errors, payload: &ExamplePayload, path: &str) {
+fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
     match payload {
-        ExamplePayload::Compare(p) => check_text(
+        IExamplePayload::CompareExamplePayload { criteria } => check_text(
             errors,
             &format!("{path}.criteria"),
             "Criteria",
-            &p.criteria,
+            criteria,
             MAX_INSTRUCTION,
         ),
-        ExamplePayload::Classify(p) => {
+        IExamplePayload::ClassifyExamplePayload { categories, title } => {
             check_text(
                 errors,
                 &format!("{path}.title"),
                 "Title",
-                &p.title,
+                title,
                 MAX_INSTRUCTION,
             );
-            if p.categories.len() < 2 {
+            if categories.len() < 2 {
                 errors.add(
                     format!("{path}.categories"),
                     "At least 2 categories are required.",
                 );
             }
         }
-        ExamplePayload::Locate(p) | ExamplePayload::Line(p) | ExamplePayload::Scrub(p) => {
+        IExamplePayload::LocateExamplePayload { target }
+        | IExamplePayload::LineExamplePayload { target }
+        | IExamplePayload::ScrubExamplePayload { target } => {
             check_text(
                 errors,
                 &format!("{path}.target"),
                 "Target",
-                &p.target,
+                target,
                 MAX_INSTRUCTION,
             );
         }
-        ExamplePayload::Transcription(p) => {
+        IExamplePayload::TranscriptionExamplePayload { title, .. } => {
             check_text(
                 errors,
                 &format!("{path}.title"),
                 "Title",
-                &p.title,
+                title,
                 MAX_INSTRUCTION,
             );
         }
+        IExamplePayload::Unknown(_) => {}
     }
 }
 
 fn check_truth(
     errors: &mut Errors,
-    asset: &AssetInput,
-    payload: &ExamplePayload,
-    truth: Option<&ExampleTruth>,
+    asset: &IAssetInput,
+    payload: &IExamplePayload,
+    truth: Option<&IExampleTruth>,
 ) {
-    let kind_ok = match (payload, truth) {
-        (_, None) => {
-            errors.add("truth", "The truth field is required.");
-            return;
-        }
-        (ExamplePayload::Compare(_), Some(ExampleTruth::Compare(_)))
-        | (ExamplePayload::Classify(_), Some(ExampleTruth::Classify(_)))
-        | (ExamplePayload::Locate(_), Some(ExampleTruth::Locate(_)))
-        | (ExamplePayload::Line(_), Some(ExampleTruth::Line(_)))
-        | (ExamplePayload::Scrub(_), Some(ExampleTruth::Scrub(_)))
-        | (ExamplePayload::Transcription(_), Some(ExampleTruth::Transcription(_))) => true,
-        _ => false,
+    use IExamplePayload as P;
+    use IExampleTruth as T;
+    let Some(truth) = truth else {
+        errors.add("truth", "The truth field is required.");
+        return;
     };
+    let kind_ok = matches!(
+        (payload, truth),
+        (
+            P::CompareExamplePayload { .. },
+            T::CompareExampleTruth { .. }
+        ) | (
+            P::ClassifyExamplePayload { .. },
+            T::ClassifyExampleTruth { .. }
+        ) | (P::LocateExamplePayload { .. }, T::LocateExampleTruth { .. })
+            | (P::LineExamplePayload { .. }, T::LineExampleTruth { .. })
+            | (P::ScrubExamplePayload { .. }, T::ScrubExampleTruth { .. })
+            | (
+                P::TranscriptionExamplePayload { .. },
+                T::TranscriptionExampleTruth { .. }
+            )
+    );
     if !kind_ok {
         errors.add("truth._t", "The truth does not match the payload kind.");
         return;
     }
     match (payload, truth) {
-        (ExamplePayload::Compare(_), Some(ExampleTruth::Compare(t))) => {
+        (_, T::CompareExampleTruth { winner_id }) => {
             let names = option_names(asset);
-            let two = matches!(asset, AssetInput::Multi(m) if m.assets.len() == 2);
+            let two =
+                matches!(asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2);
             if !two {
                 errors.add(
                     "asset",
                     "A compare example needs a MultiAssetInput with exactly 2 assets.",
                 );
-            } else if !names.contains(&t.winner_id) {
+            } else if !names.contains(winner_id) {
                 errors.add(
                     "truth.winnerId",
                     format!(
                         "The winner '{}' is not one of the example's assets ({}).",
-                        t.winner_id,
+                        winner_id,
                         names.join(", ")
                     ),
                 );
             }
         }
-        (ExamplePayload::Classify(p), Some(ExampleTruth::Classify(t))) => {
-            if t.correct_categories.is_empty() {
+        (
+            P::ClassifyExamplePayload { categories, .. },
+            T::ClassifyExampleTruth { correct_categories },
+        ) => {
+            if correct_categories.is_empty() {
                 errors.add(
                     "truth.correctCategories",
                     "At least one correct category is required.",
                 );
             }
-            for (i, cat) in t.correct_categories.iter().enumerate() {
-                if !p
-                    .categories
+            for (i, cat) in correct_categories.iter().enumerate() {
+                if !categories
                     .iter()
                     .any(|c| &c.label == cat || &c.value == cat)
                 {
@@ -765,13 +854,16 @@ fn check_truth(
                 }
             }
         }
-        (_, Some(ExampleTruth::Locate(t))) => {
-            check_boxes(errors, &t.bounding_boxes, "truth.boundingBoxes");
+        (_, T::LocateExampleTruth { bounding_boxes, .. }) => {
+            check_boxes(errors, bounding_boxes, "truth.boundingBoxes");
         }
-        (_, Some(ExampleTruth::Line(t))) => {
+        (_, T::LineExampleTruth { bounding_boxes, .. }) => {
             check_boxes(
                 errors,
-                t.bounding_boxes.as_deref().unwrap_or(&[]),
+                bounding_boxes
+                    .as_ref()
+                    .and_then(|b| b.as_deref())
+                    .unwrap_or(&[]),
                 "truth.boundingBoxes",
             );
         }
@@ -779,13 +871,13 @@ fn check_truth(
     }
 }
 
-fn check_boxes(errors: &mut Errors, boxes: &[BoxShape], path: &str) {
+fn check_boxes(errors: &mut Errors, boxes: &[ExampleBoxShape], path: &str) {
     for (i, b) in boxes.iter().enumerate() {
         for (name, v) in [
-            ("xMin", b.x_min),
-            ("yMin", b.y_min),
-            ("xMax", b.x_max),
-            ("yMax", b.y_max),
+            ("xMin", b.x_min.flatten()),
+            ("yMin", b.y_min.flatten()),
+            ("xMax", b.x_max.flatten()),
+            ("yMax", b.y_max.flatten()),
         ] {
             if v.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
                 errors.add(
@@ -800,7 +892,7 @@ fn check_boxes(errors: &mut Errors, boxes: &[BoxShape], path: &str) {
 fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     custom(st, &id, "adding examples")?;
-    let input: AddExampleInput = c.body()?;
+    let input: AddExampleToAudienceEndpointInput = c.body()?;
     let mut errors = Errors::default();
     check_asset(st, &mut errors, &input.asset, "asset");
     if let Some(ca) = &input.context_asset {
@@ -823,7 +915,7 @@ fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let (example_id, seq) = st.new_id(c.cfg);
     let (recalculation_id, _) = st.new_id(c.cfg);
     let aud = custom(st, &id, "adding examples")?;
-    let sort_index = input.sort_index.unwrap_or_else(|| {
+    let sort_index = input.sort_index.flatten().unwrap_or_else(|| {
         aud.examples
             .iter()
             .map(|e| e.sort_index + 1)
@@ -837,11 +929,11 @@ fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         payload: input.payload,
         truth: input.truth,
         random_correct_probability: input.random_correct_probability,
-        explanation: input.explanation,
-        context: input.context,
+        explanation: input.explanation.flatten(),
+        context: input.context.flatten(),
         context_asset: input.context_asset,
         sort_index,
-        is_common_sense: input.is_common_sense,
+        is_common_sense: input.is_common_sense.flatten(),
         visibility: input.visibility.unwrap_or(ExampleVisibility::Private),
         created: c.now,
         key: 0,
@@ -885,7 +977,7 @@ fn list_examples(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             let (correct, incorrect) = counts.get(&e.id).copied().unwrap_or((0, 0));
             Row {
                 fields: vec![
-                    ("visibility", format!("{:?}", e.visibility)),
+                    ("visibility", e.visibility.as_str().to_string()),
                     (
                         "is_common_sense",
                         e.is_common_sense.map(|b| b.to_string()).unwrap_or_default(),
@@ -907,7 +999,7 @@ fn list_examples(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                     random_correct_probability: e.random_correct_probability,
                     is_common_sense: e.is_common_sense,
                     sort_index: e.sort_index,
-                    visibility: e.visibility,
+                    visibility: e.visibility.clone(),
                 },
             }
         })
@@ -922,7 +1014,7 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let Some(current) = aud.examples.iter().find(|e| e.id == example_id).cloned() else {
         return Err(not_found("Example", &example_id));
     };
-    let input: UpdateExampleInput = c.body()?;
+    let input: UpdateAudienceExampleEndpointInput = c.body()?;
     let mut updated = current;
     let mut errors = Errors::default();
     if let Some(text) = &input.instruction_text {
@@ -934,12 +1026,13 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             MAX_INSTRUCTION,
         );
         match &mut updated.payload {
-            ExamplePayload::Compare(p) => p.criteria = text.clone(),
-            ExamplePayload::Classify(p) => p.title = text.clone(),
-            ExamplePayload::Transcription(p) => p.title = text.clone(),
-            ExamplePayload::Locate(p) | ExamplePayload::Line(p) | ExamplePayload::Scrub(p) => {
-                p.target = text.clone();
-            }
+            IExamplePayload::CompareExamplePayload { criteria } => *criteria = text.clone(),
+            IExamplePayload::ClassifyExamplePayload { title, .. }
+            | IExamplePayload::TranscriptionExamplePayload { title, .. } => *title = text.clone(),
+            IExamplePayload::LocateExamplePayload { target }
+            | IExamplePayload::LineExamplePayload { target }
+            | IExamplePayload::ScrubExamplePayload { target } => *target = text.clone(),
+            IExamplePayload::Unknown(_) => {}
         }
     }
     if let Some(truth) = input.truth {
@@ -1125,7 +1218,7 @@ fn upload_file(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn create_batch(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: CreateBatchUploadInput = c.body()?;
+    let input: CreateBatchUploadEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.urls.is_empty() {
         errors.add("urls", "'Urls' must not be empty.");
@@ -1138,7 +1231,7 @@ fn create_batch(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             );
         }
     }
-    if let Some(q) = input.compression.as_ref().and_then(|c| c.quality) {
+    if let Some(q) = input.compression.as_ref().and_then(|c| c.quality.flatten()) {
         if !(1..=100).contains(&q) {
             errors.add(
                 "compression.quality",
@@ -1169,7 +1262,7 @@ fn create_batch(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         BatchRec {
             id: id.clone(),
             seq,
-            correlation_id: input.correlation_id,
+            correlation_id: input.correlation_id.flatten(),
             done_at: c.now + c.cfg.response_interval / 2,
             aborted: false,
             items,
@@ -1326,7 +1419,7 @@ fn shorten(context: &str) -> String {
 }
 
 fn shorten_context(c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: ShortenContextInput = c.body()?;
+    let input: ShortenContextEndpointInput = c.body()?;
     let mut errors = Errors::default();
     for (i, item) in input.items.iter().enumerate() {
         if item.context.is_empty() {
@@ -1349,7 +1442,7 @@ fn shorten_context(c: &Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 fn create_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: CreateDatasetInput = c.body()?;
+    let input: CreateDatasetEndpointInput = c.body()?;
     if input.name.trim().is_empty() {
         return Err(ApiError::field("name", "'Name' must not be empty."));
     }
@@ -1377,13 +1470,15 @@ fn get_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     dataset(st, &id)?;
-    let input: CreateDatapointInput = c.body()?;
+    let input: CreateDatapointEndpointInput = c.body()?;
+    let context = input.context.flatten();
+    let sort_index = input.sort_index.flatten();
     let mut errors = Errors::default();
     check_asset(st, &mut errors, &input.asset, "asset");
     if let Some(ca) = &input.context_asset {
         check_asset(st, &mut errors, ca, "contextAsset");
     }
-    if let Some(ctx) = &input.context {
+    if let Some(ctx) = &context {
         let n = ctx.chars().count();
         if n > MAX_CONTEXT {
             errors.add(
@@ -1392,7 +1487,7 @@ fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             );
         }
     }
-    if input.sort_index.is_some_and(|i| i < 0) {
+    if sort_index.is_some_and(|i| i < 0) {
         errors.add(
             "sortIndex",
             "'Sort Index' must be greater than or equal to 0.",
@@ -1402,15 +1497,18 @@ fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let (datapoint_id, seq) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
     let ds = st.datasets.get_mut(&id).expect("checked above");
-    let sort_index = input.sort_index.unwrap_or(ds.datapoints.len() as i64);
+    let sort_index = sort_index.unwrap_or(ds.datapoints.len() as i64);
     ds.datapoints.push(DatapointRec {
         id: datapoint_id.clone(),
         seq,
         sort_index,
         asset: input.asset,
-        context: input.context,
+        context,
         context_asset: input.context_asset,
-        private_metadata: input.private_metadata,
+        private_metadata: input
+            .private_metadata
+            .flatten()
+            .map(|m| m.into_iter().collect()),
         created_at,
     });
     json(&CreateDatapointOutput { datapoint_id })
@@ -1455,7 +1553,7 @@ fn dataset_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
 fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     dataset(st, c.param(0))?;
-    let input: CreateDatasetGroupInput = c.body()?;
+    let input: CreateDatasetGroupEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.group.trim().is_empty() {
         errors.add("group", "'Group' must not be empty.");
@@ -1471,53 +1569,62 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 // Job definitions
 // ---------------------------------------------------------------------------------------------
 
-fn definition_type(workflow: &WorkflowInput) -> DefinitionType {
+fn definition_type(workflow: &IOrderWorkflowInput) -> DefinitionType {
+    use IRapidBlueprint as B;
     match workflow {
-        WorkflowInput::Evaluation(_) => DefinitionType::Evaluation,
-        WorkflowInput::GroupedRanking(_) => DefinitionType::GroupedRanking,
-        WorkflowInput::Simple(s) => match &s.blueprint {
-            RapidBlueprint::Classify(_) => DefinitionType::Classify,
-            RapidBlueprint::BoundingBox(_) => DefinitionType::BoundingBox,
-            RapidBlueprint::Compare(_) => DefinitionType::Compare,
-            RapidBlueprint::FreeText(_) => DefinitionType::FreeText,
-            RapidBlueprint::Line(_) => DefinitionType::Line,
-            RapidBlueprint::Locate(_) => DefinitionType::Locate,
-            RapidBlueprint::NamedEntity(_) => DefinitionType::NamedEntity,
-            RapidBlueprint::Polygon(_) => DefinitionType::Polygon,
-            RapidBlueprint::Scrub(_) => DefinitionType::Scrub,
-            RapidBlueprint::Transcription(_) => DefinitionType::Transcription,
+        IOrderWorkflowInput::EvaluationWorkflow { .. } => DefinitionType::Evaluation,
+        IOrderWorkflowInput::GroupedRankingWorkflow { .. } => DefinitionType::GroupedRanking,
+        IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } => match blueprint {
+            B::ClassifyBlueprint { .. } => DefinitionType::Classify,
+            B::BoundingBoxBlueprint { .. } => DefinitionType::BoundingBox,
+            B::CompareBlueprint { .. } => DefinitionType::Compare,
+            B::FreeTextBlueprint { .. } => DefinitionType::FreeText,
+            B::LineBlueprint { .. } => DefinitionType::Line,
+            B::LocateBlueprint { .. } => DefinitionType::Locate,
+            B::NamedEntityBlueprint { .. } => DefinitionType::NamedEntity,
+            B::PolygonBlueprint { .. } => DefinitionType::Polygon,
+            B::ScrubBlueprint { .. } => DefinitionType::Scrub,
+            B::TranscriptionBlueprint { .. } => DefinitionType::Transcription,
+            B::Unknown(_) => DefinitionType::Unknown,
         },
+        IOrderWorkflowInput::Unknown(_) => DefinitionType::Unknown,
     }
 }
 
-fn check_referee(errors: &mut Errors, referee: &Referee) {
+fn check_referee(errors: &mut Errors, referee: &IReferee) {
     match referee {
-        Referee::Naive(r) if r.total_votes < 1 => {
+        IReferee::NaiveReferee { total_votes } if *total_votes < 1 => {
             errors.add("referee.totalVotes", "'Total Votes' must be at least 1.");
         }
-        Referee::EarlyStopping(r) => {
-            if r.max_votes < 1 {
+        IReferee::EarlyStoppingReferee {
+            max_votes,
+            threshold,
+        } => {
+            if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
             }
-            if !(r.threshold > 0.0 && r.threshold <= 1.0) {
+            if !(*threshold > 0.0 && *threshold <= 1.0) {
                 errors.add(
                     "referee.threshold",
                     "'Threshold' must be greater than 0 and at most 1.",
                 );
             }
         }
-        Referee::Quorum(r) => {
-            if r.max_votes < 1 {
+        IReferee::QuorumReferee {
+            max_votes,
+            threshold,
+        } => {
+            if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
             }
-            if r.threshold < 1 || r.threshold > r.max_votes {
+            if *threshold < 1 || threshold > max_votes {
                 errors.add(
                     "referee.threshold",
                     "'Threshold' must be between 1 and 'Max Votes'.",
                 );
             }
         }
-        Referee::Budget(r) if r.total_budget < 1 => {
+        IReferee::BudgetReferee { total_budget } if *total_budget < 1 => {
             errors.add("referee.totalBudget", "'Total Budget' must be at least 1.");
         }
         _ => {}
@@ -1528,8 +1635,8 @@ fn check_referee(errors: &mut Errors, referee: &Referee) {
 fn check_definition(
     st: &State,
     errors: &mut Errors,
-    workflow: &WorkflowInput,
-    referee: &Referee,
+    workflow: &IOrderWorkflowInput,
+    referee: &IReferee,
     dataset_id: &str,
 ) {
     check_referee(errors, referee);
@@ -1539,19 +1646,26 @@ fn check_definition(
     if ds.datapoints.is_empty() {
         errors.add("datasetId", "The dataset has no datapoints.");
     }
-    let WorkflowInput::Simple(simple) = workflow else {
+    let IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } = workflow else {
         return;
     };
-    match &simple.blueprint {
-        RapidBlueprint::Compare(b) => {
+    match blueprint {
+        IRapidBlueprint::CompareBlueprint {
+            criteria,
+            index_identifiers,
+        } => {
             check_text(
                 errors,
                 "workflow.blueprint.criteria",
                 "Criteria",
-                &b.criteria,
+                criteria,
                 MAX_INSTRUCTION,
             );
-            if b.index_identifiers.as_ref().is_some_and(|i| i.len() != 2) {
+            if index_identifiers
+                .as_ref()
+                .and_then(Option::as_ref)
+                .is_some_and(|i| i.len() != 2)
+            {
                 errors.add(
                     "workflow.blueprint.indexIdentifiers",
                     "'Index Identifiers' must have exactly 2 entries.",
@@ -1560,7 +1674,7 @@ fn check_definition(
             if let Some(bad) = ds
                 .datapoints
                 .iter()
-                .find(|d| !matches!(&d.asset, AssetInput::Multi(m) if m.assets.len() == 2))
+                .find(|d| !matches!(&d.asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2))
             {
                 errors.add(
                     "datasetId",
@@ -1571,21 +1685,23 @@ fn check_definition(
                 );
             }
         }
-        RapidBlueprint::Classify(b) => {
+        IRapidBlueprint::ClassifyBlueprint {
+            categories, title, ..
+        } => {
             check_text(
                 errors,
                 "workflow.blueprint.title",
                 "Title",
-                &b.title,
+                title,
                 MAX_INSTRUCTION,
             );
-            if b.categories.len() < 2 {
+            if categories.len() < 2 {
                 errors.add(
                     "workflow.blueprint.categories",
                     "At least 2 categories are required.",
                 );
             }
-            let mut labels: Vec<&str> = b.categories.iter().map(|c| c.label.as_str()).collect();
+            let mut labels: Vec<&str> = categories.iter().map(|c| c.label.as_str()).collect();
             labels.sort_unstable();
             if labels.windows(2).any(|w| w[0] == w[1]) {
                 errors.add(
@@ -1594,16 +1710,16 @@ fn check_definition(
                 );
             }
         }
-        RapidBlueprint::Locate(b)
-        | RapidBlueprint::Line(b)
-        | RapidBlueprint::BoundingBox(b)
-        | RapidBlueprint::Polygon(b)
-        | RapidBlueprint::Scrub(b) => {
+        IRapidBlueprint::LocateBlueprint { target }
+        | IRapidBlueprint::LineBlueprint { target }
+        | IRapidBlueprint::BoundingBoxBlueprint { target }
+        | IRapidBlueprint::PolygonBlueprint { target }
+        | IRapidBlueprint::ScrubBlueprint { target } => {
             check_text(
                 errors,
                 "workflow.blueprint.target",
                 "Target",
-                &b.target,
+                target,
                 MAX_INSTRUCTION,
             );
         }
@@ -1611,12 +1727,14 @@ fn check_definition(
     }
 }
 
-fn flags(rapid: Option<Vec<FeatureFlag>>, legacy: Option<Vec<FeatureFlag>>) -> Vec<FeatureFlag> {
-    rapid.or(legacy).unwrap_or_default()
+/// The rapid feature flags of a revision: `rapidFeatureFlags`, else the deprecated
+/// `featureFlags`; `None` when neither was given (both are lists where absent = empty).
+fn flags(rapid: Vec<FeatureFlag>, legacy: Vec<FeatureFlag>) -> Option<Vec<FeatureFlag>> {
+    [rapid, legacy].into_iter().find(|f| !f.is_empty())
 }
 
 fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: CreateJobDefinitionInput = c.body()?;
+    let input: CreateJobDefinitionEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.definition_name.trim().is_empty() {
         errors.add("definitionName", "'Definition Name' must not be empty.");
@@ -1649,8 +1767,12 @@ fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 dataset_id: input.dataset_id,
                 workflow: input.workflow,
                 referee: input.referee,
-                rapid_flags: flags(input.rapid_feature_flags, input.feature_flags),
-                aggregator: input.aggregator_type,
+                rapid_flags: flags(
+                    input.rapid_feature_flags,
+                    input.feature_flags.flatten().unwrap_or_default(),
+                )
+                .unwrap_or_default(),
+                aggregator: input.aggregator_type.flatten(),
                 created_at,
             }],
         },
@@ -1743,7 +1865,7 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         .last()
         .expect("revisions")
         .clone();
-    let input: CreateJobRevisionInput = c.body()?;
+    let input: CreateJobRevisionEndpointInput = c.body()?;
     let mut errors = Errors::default();
     match (&input.workflow, &input.referee) {
         (Some(_), None) => errors.add(
@@ -1767,10 +1889,8 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     errors.done()?;
     let (pipeline_id, _) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
-    let rapid_flags = match (input.rapid_feature_flags, input.feature_flags) {
-        (None, None) => latest.rapid_flags.clone(),
-        (r, l) => flags(r, l),
-    };
+    let rapid_flags = flags(input.rapid_feature_flags, input.feature_flags)
+        .unwrap_or_else(|| latest.rapid_flags.clone());
     let d = st.definitions.get_mut(&id).expect("checked above");
     let number = latest.number + 1;
     d.revisions.push(RevisionRec {
@@ -1780,7 +1900,7 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         workflow,
         referee,
         rapid_flags,
-        aggregator: input.aggregator_type.unwrap_or(latest.aggregator),
+        aggregator: input.aggregator_type.unwrap_or(latest.aggregator.clone()),
         created_at,
     });
     json(&CreateJobRevisionOutput {
@@ -1808,7 +1928,7 @@ fn get_revision(st: &mut State, c: &Ctx<'_>, number: Option<i32>) -> Result<Repl
         state: RevisionState::Completed,
         pipeline_id: rev.pipeline_id.clone(),
         dataset_id: rev.dataset_id.clone(),
-        aggregator_type: rev.aggregator,
+        aggregator_type: rev.aggregator.clone(),
         workflow: rev.workflow.clone(),
         referee: rev.referee.clone(),
         feature_flags: rev.rapid_flags.clone(),
@@ -1887,9 +2007,12 @@ fn definition_cost(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------
 
 fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    let input: CreateJobInput = c.body()?;
+    let input: CreateJobEndpointInput = c.body()?;
+    let revision_number = input.revision_number.flatten();
+    let name = input.name.flatten();
+    let preceding_job_id = input.preceding_job_id.flatten();
     let def = definition(st, &input.job_definition_id)?.clone();
-    let rev = match input.revision_number {
+    let rev = match revision_number {
         None => def.revisions.last(),
         Some(n) => def.revisions.iter().find(|r| r.number == n),
     }
@@ -1897,30 +2020,32 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     .ok_or_else(|| {
         ApiError::NotFound(format!(
             "Revision {} of job definition '{}' was not found.",
-            input.revision_number.unwrap_or_default(),
+            revision_number.unwrap_or_default(),
             def.id
         ))
     })?;
     if !st.audience_exists(&input.audience_id) {
         return Err(not_found("Audience", &input.audience_id));
     }
-    if let Some(p) = &input.preceding_job_id {
+    if let Some(p) = &preceding_job_id {
         if !st.jobs.contains_key(p) {
             return Err(not_found("Job", p));
         }
     }
-    if input.name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+    if name.as_ref().is_some_and(|n| n.trim().is_empty()) {
         return Err(ApiError::field("name", "'Name' must not be empty."));
     }
 
     let (task, instruction) = match &rev.workflow {
-        WorkflowInput::Simple(s) => match &s.blueprint {
-            RapidBlueprint::Compare(b) => (Task::Compare, b.criteria.clone()),
-            RapidBlueprint::Classify(b) => (
+        IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } => match blueprint {
+            IRapidBlueprint::CompareBlueprint { criteria, .. } => (Task::Compare, criteria.clone()),
+            IRapidBlueprint::ClassifyBlueprint {
+                categories, title, ..
+            } => (
                 Task::Classify {
-                    categories: b.categories.clone(),
+                    categories: categories.clone(),
                 },
-                b.title.clone(),
+                title.clone(),
             ),
             other => (
                 Task::Unsupported {
@@ -1932,15 +2057,22 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 String::new(),
             ),
         },
-        WorkflowInput::GroupedRanking(g) => (
+        IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => (
             Task::Unsupported {
                 blueprint: "GroupedRankingWorkflow".into(),
             },
-            g.criteria.clone(),
+            criteria.clone(),
         ),
-        WorkflowInput::Evaluation(_) => (
+        IOrderWorkflowInput::EvaluationWorkflow { .. } => (
             Task::Unsupported {
                 blueprint: "EvaluationWorkflow".into(),
+            },
+            String::new(),
+        ),
+        // Rejected when the request is parsed; never stored.
+        IOrderWorkflowInput::Unknown(_) => (
+            Task::Unsupported {
+                blueprint: "unknown".into(),
             },
             String::new(),
         ),
@@ -1961,10 +2093,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let (job_id, seq) = st.new_id(c.cfg);
     let (campaign_id, _) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
-    let name = input
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{}:{}", def.name, rev.number));
+    let name = name.unwrap_or_else(|| format!("{}:{}", def.name, rev.number));
     st.jobs.insert(
         job_id.clone(),
         JobRec {
@@ -1978,7 +2107,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             pipeline_id: rev.pipeline_id.clone(),
             campaign_id,
             audience_id: input.audience_id.clone(),
-            preceding: input.preceding_job_id.clone(),
+            preceding: preceding_job_id,
             created_at,
             created: c.now,
             sim: JobSim::new(task, rule, items, c.now + c.cfg.response_interval),
@@ -1989,7 +2118,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     json(&CreateJobOutput {
         job_id,
         recruiting_started,
-        content_check_skip_denied: input.check_for_explicit_content == Some(false),
+        content_check_skip_denied: input.check_for_explicit_content == Some(Some(false)),
         cost_warning: (cost.estimated_cost > c.cfg.balance).then(|| CostWarning {
             estimated_cost: cost.estimated_cost,
             available_balance: c.cfg.balance,

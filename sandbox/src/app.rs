@@ -743,7 +743,9 @@ impl Ctx<'_> {
     }
 
     /// The JSON body parsed strictly into `T` (415 unless the content type is JSON).
-    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+    pub fn body<T: serde::de::DeserializeOwned + crate::strict::Strict>(
+        &self,
+    ) -> Result<T, ApiError> {
         let content_type = self.req.header("content-type").unwrap_or("");
         let mime = content_type
             .split(';')

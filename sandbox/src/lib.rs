@@ -21,11 +21,13 @@
 #![warn(missing_docs)]
 
 mod api;
+mod api_types;
 mod app;
 mod http;
 mod rng;
 mod sim;
 mod store;
+mod strict;
 mod util;
 mod wire;
 

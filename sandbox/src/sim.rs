@@ -8,11 +8,11 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use crate::rng::Mix;
-use crate::wire::{
-    AudienceFilter, Category, DeviceType, EarlyStoppingReferee, GraduationRule, NaiveReferee,
-    QuorumReferee, Referee,
+use crate::api_types::{
+    AttachCategoryRapidBlueprintCategory as Category, DeviceType, IAudienceFilter, IGraduationRule,
+    IReferee,
 };
+use crate::rng::Mix;
 
 // ---------------------------------------------------------------------------------------------
 // Labelers
@@ -38,16 +38,16 @@ impl Labeler {
     }
 }
 
-fn pick<T: Copy>(mix: Mix, table: &[(T, u32)]) -> T {
+fn pick<T: Clone>(mix: Mix, table: &[(T, u32)]) -> T {
     let total: u32 = table.iter().map(|(_, w)| w).sum();
     let mut x = (mix.u64() % u64::from(total)) as u32;
-    for &(v, w) in table {
-        if x < w {
-            return v;
+    for (v, w) in table {
+        if x < *w {
+            return v.clone();
         }
         x -= w;
     }
-    table[table.len() - 1].0
+    table[table.len() - 1].0.clone()
 }
 
 const COUNTRIES: &[(&str, u32)] = &[
@@ -128,29 +128,29 @@ pub(crate) fn labelers(seed: u64, n: usize) -> Vec<Labeler> {
 }
 
 /// Whether a labeler passes an audience filter.
-pub(crate) fn matches(filter: &AudienceFilter, l: &Labeler) -> bool {
+pub(crate) fn matches(filter: &IAudienceFilter, l: &Labeler) -> bool {
     match filter {
-        AudienceFilter::And(f) => f.filters.iter().all(|f| matches(f, l)),
-        AudienceFilter::Or(f) => f.filters.iter().any(|f| matches(f, l)),
-        AudienceFilter::Not(f) => !matches(&f.filter, l),
-        AudienceFilter::Country(f) => f
-            .countries
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(l.country)),
-        AudienceFilter::Language(f) => f
-            .languages
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(l.language)),
-        AudienceFilter::Device(f) => f.device_types.contains(&l.device),
-        AudienceFilter::Demographic(f) => {
-            let value = match f.identifier.to_ascii_lowercase().as_str() {
+        IAudienceFilter::AndFilter { filters } => filters.iter().all(|f| matches(f, l)),
+        IAudienceFilter::OrFilter { filters } => filters.iter().any(|f| matches(f, l)),
+        IAudienceFilter::NotFilter { filter } => !matches(filter, l),
+        IAudienceFilter::CountryFilter { countries } => {
+            countries.iter().any(|c| c.eq_ignore_ascii_case(l.country))
+        }
+        IAudienceFilter::LanguageFilter { languages } => {
+            languages.iter().any(|c| c.eq_ignore_ascii_case(l.language))
+        }
+        IAudienceFilter::DeviceFilter { device_types } => device_types.contains(&l.device),
+        IAudienceFilter::DemographicFilter { identifier, values } => {
+            let value = match identifier.to_ascii_lowercase().as_str() {
                 "age" => l.age,
                 "gender" => l.gender,
                 "occupation" => l.occupation,
                 _ => return false,
             };
-            f.values.iter().any(|v| v.eq_ignore_ascii_case(value))
+            values.iter().any(|v| v.eq_ignore_ascii_case(value))
         }
+        // Rejected when the request is parsed; never stored.
+        IAudienceFilter::Unknown(_) => false,
     }
 }
 
@@ -176,33 +176,48 @@ pub(crate) struct Qualification {
 }
 
 /// How many of the (sorted) examples a candidate answers, and whether a score passes.
-fn admission(rule: &GraduationRule, examples: usize) -> (usize, Box<dyn Fn(usize, usize) -> bool>) {
+fn admission(
+    rule: &IGraduationRule,
+    examples: usize,
+) -> (usize, Box<dyn Fn(usize, usize) -> bool>) {
     match rule {
-        GraduationRule::TaskAccuracy(r) => {
-            let n = (r.min_tasks.max(1) as usize).min(examples);
-            let target = r.target_accuracy;
+        IGraduationRule::TaskAccuracy {
+            min_tasks,
+            target_accuracy,
+            ..
+        } => {
+            let n = ((*min_tasks).max(1) as usize).min(examples);
+            let target = *target_accuracy;
             (
                 n,
                 Box::new(move |ok, n| ok as f64 >= target * n as f64 - 1e-9),
             )
         }
-        GraduationRule::ScoreThreshold(r) => {
+        IGraduationRule::ScoreThreshold {
+            graduation_score, ..
+        } => {
             let n = examples.min(10);
-            let target = r.graduation_score;
+            let target = *graduation_score;
             (
                 n,
                 Box::new(move |ok, n| ok as f64 >= target * n as f64 - 1e-9),
             )
         }
-        GraduationRule::AcceptedFreeText(r) => {
+        IGraduationRule::AcceptedFreeText {
+            min_accepted_responses,
+            min_accepted_ratio,
+            ..
+        } => {
             let n = examples.min(10);
-            let min_ok = r.min_accepted_responses as usize;
-            let ratio = r.min_accepted_ratio;
+            let min_ok = *min_accepted_responses as usize;
+            let ratio = *min_accepted_ratio;
             (
                 n,
                 Box::new(move |ok, n| ok >= min_ok.min(n) && ok as f64 >= ratio * n as f64 - 1e-9),
             )
         }
+        // Rejected when the request is parsed; never stored.
+        IGraduationRule::Unknown(_) => (0, Box::new(|_, _| false)),
     }
 }
 
@@ -213,8 +228,8 @@ fn admission(rule: &GraduationRule, examples: usize) -> (usize, Box<dyn Fn(usize
 pub(crate) fn qualify(
     seed: u64,
     pool: &[Labeler],
-    filters: &[AudienceFilter],
-    rule: &GraduationRule,
+    filters: &[IAudienceFilter],
+    rule: &IGraduationRule,
     examples: &[ExampleView],
 ) -> Qualification {
     let candidates: Vec<&Labeler> = pool
@@ -277,31 +292,37 @@ pub(crate) struct RefereeRule {
 }
 
 impl RefereeRule {
-    pub fn from_wire(referee: &Referee, datapoints: usize) -> RefereeRule {
+    pub fn from_wire(referee: &IReferee, datapoints: usize) -> RefereeRule {
         match referee {
-            Referee::Naive(NaiveReferee { total_votes }) => RefereeRule {
+            IReferee::NaiveReferee { total_votes } => RefereeRule {
                 max_votes: (*total_votes).max(1) as usize,
                 stop: Stop::Never,
                 early_stopping: false,
             },
-            Referee::EarlyStopping(EarlyStoppingReferee {
+            IReferee::EarlyStoppingReferee {
                 max_votes,
                 threshold,
-            }) => RefereeRule {
+            } => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Confidence(*threshold),
                 early_stopping: true,
             },
-            Referee::Quorum(QuorumReferee {
+            IReferee::QuorumReferee {
                 max_votes,
                 threshold,
-            }) => RefereeRule {
+            } => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Quorum((*threshold).max(1) as usize),
                 early_stopping: false,
             },
-            Referee::Budget(b) => RefereeRule {
-                max_votes: ((b.total_budget.max(1) as usize) / datapoints.max(1)).max(1),
+            IReferee::BudgetReferee { total_budget } => RefereeRule {
+                max_votes: (((*total_budget).max(1) as usize) / datapoints.max(1)).max(1),
+                stop: Stop::Never,
+                early_stopping: false,
+            },
+            // Rejected when the request is parsed; never stored.
+            IReferee::Unknown(_) => RefereeRule {
+                max_votes: 1,
                 stop: Stop::Never,
                 early_stopping: false,
             },
@@ -699,7 +720,6 @@ pub(crate) fn classify_leaning(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::TaskAccuracyRule;
 
     #[test]
     fn pool_is_deterministic_and_in_range() {
@@ -757,11 +777,11 @@ mod tests {
     fn qualification_admits_a_reasonable_share() {
         let pool = labelers(1, 300);
         let examples: Vec<ExampleView> = (0..3).map(|k| ExampleView { key: k }).collect();
-        let rule = GraduationRule::TaskAccuracy(TaskAccuracyRule {
+        let rule = IGraduationRule::TaskAccuracy {
             target_accuracy: 0.75,
             min_tasks: 10,
             max_tasks: None,
-        });
+        };
         let q = qualify(1, &pool, &[], &rule, &examples);
         assert!(
             (90..200).contains(&q.graduated.len()),

@@ -5,17 +5,19 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use serde_json::Value;
+
+use crate::api_types::{
+    AggregatorType, ExampleVisibility, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload,
+    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IReferee, RetrievalMode,
+};
 use crate::app::Config;
 use crate::rng::{self, Mix};
 use crate::sim::{
     self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, Qualification, Task,
 };
 use crate::util::iso_time;
-use crate::wire::{
-    AggregatorType, AssetInput, AudienceFilter, AudienceStatus, ExamplePayload, ExampleTruth,
-    ExampleVisibility, FeatureFlag, GraduationRule, JobState, LabelingState, Referee,
-    RetrievalMode, TaskAccuracyRule, WorkflowInput,
-};
+use crate::wire::{AudienceStatus, JobState, LabelingState};
 use crate::{AudienceStats, DatasetStats, FaultStats, JobStats, Stats};
 
 /// Owner fields shown on everything the sandbox client creates.
@@ -88,13 +90,13 @@ pub(crate) struct Tuning {
 pub(crate) struct ExampleRec {
     pub id: String,
     pub seq: u64,
-    pub asset: AssetInput,
-    pub payload: ExamplePayload,
-    pub truth: Option<ExampleTruth>,
+    pub asset: IAssetInput,
+    pub payload: IExamplePayload,
+    pub truth: Option<IExampleTruth>,
     pub random_correct_probability: f64,
     pub explanation: Option<String>,
     pub context: Option<String>,
-    pub context_asset: Option<AssetInput>,
+    pub context_asset: Option<IAssetInput>,
     pub sort_index: i32,
     pub is_common_sense: Option<bool>,
     pub visibility: ExampleVisibility,
@@ -106,14 +108,50 @@ pub(crate) struct ExampleRec {
 impl ExampleRec {
     /// Recomputes the content key (after an update).
     pub fn rekey(&mut self) {
-        let json = |v: Result<String, serde_json::Error>| v.unwrap_or_default();
         self.key = Mix::new(0, "example")
-            .str(&json(serde_json::to_string(&self.asset)))
-            .str(&json(serde_json::to_string(&self.payload)))
-            .str(&json(serde_json::to_string(&self.truth)))
+            .str(&canonical(&self.asset))
+            .str(&canonical(&self.payload))
+            .str(&canonical(&self.truth))
             .str(self.context.as_deref().unwrap_or(""))
             .u64();
     }
+}
+
+/// The JSON of a value with every object's keys sorted, so that content keys do not depend
+/// on field or hash-map order.
+pub(crate) fn canonical<T: serde::Serialize>(value: &T) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (i, (k, v)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::from(k.as_str()).to_string());
+                    out.push(':');
+                    write(v, out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(v, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(&serde_json::to_value(value).unwrap_or_default(), &mut out);
+    out
 }
 
 /// An audience.
@@ -125,8 +163,8 @@ pub(crate) struct AudienceRec {
     pub name: String,
     pub description: Option<String>,
     pub logo: Option<String>,
-    pub filters: Vec<AudienceFilter>,
-    pub rule: GraduationRule,
+    pub filters: Vec<IAudienceFilter>,
+    pub rule: IGraduationRule,
     pub created_at: SystemTime,
     pub recruit_at: Option<Instant>,
     pub deleted: bool,
@@ -141,12 +179,12 @@ pub(crate) struct AudienceRec {
 }
 
 /// The default graduation rule: 0.75 accuracy over 10 tasks.
-pub(crate) fn default_rule() -> GraduationRule {
-    GraduationRule::TaskAccuracy(TaskAccuracyRule {
+pub(crate) fn default_rule() -> IGraduationRule {
+    IGraduationRule::TaskAccuracy {
         target_accuracy: 0.75,
         min_tasks: 10,
         max_tasks: None,
-    })
+    }
 }
 
 impl AudienceRec {
@@ -195,7 +233,7 @@ impl AudienceRec {
 #[derive(Debug, Clone)]
 pub(crate) struct FilteredRec {
     pub base: String,
-    pub filter: AudienceFilter,
+    pub filter: IAudienceFilter,
 }
 
 /// A datapoint.
@@ -204,9 +242,9 @@ pub(crate) struct DatapointRec {
     pub id: String,
     pub seq: u64,
     pub sort_index: i64,
-    pub asset: AssetInput,
+    pub asset: IAssetInput,
     pub context: Option<String>,
-    pub context_asset: Option<AssetInput>,
+    pub context_asset: Option<IAssetInput>,
     pub private_metadata: Option<BTreeMap<String, String>>,
     pub created_at: SystemTime,
 }
@@ -224,8 +262,8 @@ pub(crate) struct RevisionRec {
     pub number: i32,
     pub pipeline_id: String,
     pub dataset_id: String,
-    pub workflow: WorkflowInput,
-    pub referee: Referee,
+    pub workflow: IOrderWorkflowInput,
+    pub referee: IReferee,
     pub rapid_flags: Vec<FeatureFlag>,
     pub aggregator: Option<AggregatorType>,
     pub created_at: SystemTime,
@@ -756,32 +794,40 @@ impl State {
     }
 
     /// The options of an asset input: one per item of a multi asset, else the asset itself.
-    pub fn option_refs(&self, asset: &AssetInput) -> Vec<OptionRef> {
+    pub fn option_refs(&self, asset: &IAssetInput) -> Vec<OptionRef> {
         match asset {
-            AssetInput::Multi(m) => m.assets.iter().map(|a| self.option_ref(a)).collect(),
+            IAssetInput::MultiAssetInput { assets, .. } => {
+                assets.iter().map(|a| self.option_ref(a)).collect()
+            }
             other => vec![self.option_ref(other)],
         }
     }
 
     /// The whole asset as one option (its identifier and first file name).
-    pub fn option_ref(&self, asset: &AssetInput) -> OptionRef {
+    pub fn option_ref(&self, asset: &IAssetInput) -> OptionRef {
         match asset {
-            AssetInput::Existing(e) => OptionRef {
-                identifier: e
-                    .identifier
+            IAssetInput::ExistingAssetInput {
+                name, identifier, ..
+            } => OptionRef {
+                identifier: identifier
                     .clone()
-                    .or_else(|| self.original_of(&e.name).map(str::to_string))
-                    .unwrap_or_else(|| e.name.clone()),
-                file_name: Some(e.name.clone()),
+                    .flatten()
+                    .or_else(|| self.original_of(name).map(str::to_string))
+                    .unwrap_or_else(|| name.clone()),
+                file_name: Some(name.clone()),
             },
-            AssetInput::Text(t) => OptionRef {
-                identifier: t.identifier.clone().unwrap_or_else(|| t.text.clone()),
+            IAssetInput::TextAssetInput {
+                text, identifier, ..
+            } => OptionRef {
+                identifier: identifier.clone().flatten().unwrap_or_else(|| text.clone()),
                 file_name: None,
             },
-            AssetInput::Multi(m) => {
-                let parts: Vec<OptionRef> = m.assets.iter().map(|a| self.option_ref(a)).collect();
+            IAssetInput::MultiAssetInput {
+                assets, identifier, ..
+            } => {
+                let parts: Vec<OptionRef> = assets.iter().map(|a| self.option_ref(a)).collect();
                 OptionRef {
-                    identifier: m.identifier.clone().unwrap_or_else(|| {
+                    identifier: identifier.clone().flatten().unwrap_or_else(|| {
                         parts
                             .iter()
                             .map(|p| p.identifier.as_str())
@@ -791,6 +837,11 @@ impl State {
                     file_name: parts.into_iter().find_map(|p| p.file_name),
                 }
             }
+            // Rejected when the request is parsed; never stored.
+            IAssetInput::Unknown(_) => OptionRef {
+                identifier: String::new(),
+                file_name: None,
+            },
         }
     }
 
@@ -898,5 +949,15 @@ mod tests {
         assert_eq!(extension(".bashrc"), "");
         assert_eq!(base_name("https://x.y/p/a.png?x"), "a.png");
         assert_eq!(base_name("C:\\x\\b.jpg"), "b.jpg");
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys() {
+        let a: HashMap<&str, i32> = [("b", 2), ("a", 1), ("c", 3)].into_iter().collect();
+        assert_eq!(canonical(&a), r#"{"a":1,"b":2,"c":3}"#);
+        assert_eq!(
+            canonical(&serde_json::json!([{"y": "\"", "x": null}])),
+            r#"[{"x":null,"y":"\""}]"#
+        );
     }
 }

@@ -1,20 +1,29 @@
-//! Request and response bodies of the Rapidata API, as the 2026-08-21 OpenAPI documents
-//! define them (camelCase JSON, `_t`-tagged unions, required vs optional vs nullable).
+//! Request parsing and the response bodies of the Rapidata API.
 //!
-//! Everything that crosses the wire lives here, so that these hand-written types can later be
-//! replaced by types generated from the project's spec. Request types are parsed strictly:
-//! required fields are required, types must match, an unknown `_t` is an error, and every
-//! error names the JSON path of the offending field (see [`parse`]). Unknown properties are
-//! ignored, as the ASP.NET backend does.
+//! Request bodies are parsed into the models generated from the spec
+//! ([`crate::api_types`]) by [`parse`], strictly: required fields are required, types must
+//! match, an unknown or missing `_t` and an unknown enum value are errors
+//! ([`crate::strict`]), and every error names the JSON path of the offending field. Unknown
+//! properties are ignored, as the ASP.NET backend does.
 //!
-//! The structs mirror the schemas completely, including fields the simulation never reads.
+//! The response bodies below are written by hand (they say exactly what the sandbox answers,
+//! `null` versus absent included); where they echo what a client sent (filters, graduation
+//! rules, example payloads and truths, workflows, referees) they hold the generated models.
+// The response enums mirror the spec's completely, members the simulation never produces
+// included.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
+
+use crate::api_types::{
+    AggregatorType, ExampleVisibility, FeatureFlag, IAudienceFilter, IExamplePayload,
+    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IReferee, RetrievalMode,
+};
+use crate::strict::Strict;
 
 // ---------------------------------------------------------------------------------------------
 // Strict parsing with field paths
@@ -27,9 +36,6 @@ pub(crate) struct FieldError {
     pub path: String,
     pub message: String,
 }
-
-/// Marks a nested error message that carries its own relative path: `\u{1}path\u{1}message`.
-const NESTED: char = '\u{1}';
 
 fn render(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
@@ -65,62 +71,34 @@ fn join(outer: &str, inner: &str) -> String {
     }
 }
 
-fn split_nested(message: &str) -> (&str, &str) {
-    if let Some(rest) = message.strip_prefix(NESTED) {
-        if let Some((path, msg)) = rest.split_once(NESTED) {
-            return (path, msg);
-        }
+/// A deserialization error of the value at `prefix` (`""` for the body): the field's path,
+/// and "The x field is required." for a missing required field.
+pub(crate) fn path_error(
+    e: serde_path_to_error::Error<serde_json::Error>,
+    prefix: &str,
+) -> FieldError {
+    let mut path = join(prefix, &render(e.path()));
+    let mut message = e.inner().to_string();
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        path = join(&path, field);
+        message = format!("The {field} field is required.");
     }
-    ("", message)
-}
-
-fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let outer = render(e.path());
-    let message = e.inner().to_string();
-    let (inner, msg) = split_nested(&message);
-    (join(&outer, inner), msg.to_string())
-}
-
-/// Deserializes a union variant from its JSON object, keeping the path of any error.
-fn nested<T: DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (path, msg) = path_error(e);
-        E::custom(format!("{NESTED}{path}{NESTED}{msg}"))
-    })
-}
-
-/// Reads and checks the `_t` discriminator of a union object.
-fn union_tag<E: de::Error>(value: &Value, union: &str, tags: &[&str]) -> Result<String, E> {
-    let nested_err = |path: &str, msg: String| E::custom(format!("{NESTED}{path}{NESTED}{msg}"));
-    let Some(object) = value.as_object() else {
-        return Err(E::custom(format!(
-            "invalid type: expected a {union} object with a `_t` discriminator"
-        )));
-    };
-    match object.get("_t") {
-        None => Err(nested_err(
-            "_t",
-            format!(
-                "The `_t` discriminator of {union} is required; expected one of: {}.",
-                tags.join(", ")
-            ),
-        )),
-        Some(Value::String(tag)) if tags.contains(&tag.as_str()) => Ok(tag.clone()),
-        Some(other) => Err(nested_err(
-            "_t",
-            format!(
-                "Unknown {union} discriminator {other}; expected one of: {}.",
-                tags.join(", ")
-            ),
-        )),
+    if path.is_empty() {
+        path = "$".into();
     }
+    FieldError { path, message }
 }
 
 /// Parses a JSON request body strictly into `T`.
 ///
 /// Errors: malformed JSON → path `$`; a missing required field → the field's path and
-/// "The x field is required."; a wrong type → the field's path and serde's message.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
+/// "The x field is required."; a wrong type → the field's path and serde's message; an
+/// unknown, missing or malformed `_t` union member or an unknown enum value → its path (see
+/// [`Strict`]).
+pub(crate) fn parse<T: DeserializeOwned + Strict>(body: &[u8]) -> Result<T, FieldError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(FieldError {
             path: "$".into(),
@@ -139,146 +117,15 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, FieldError> {
 }
 
 /// [`parse`] for a value that is already JSON.
-pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (mut path, mut message) = path_error(e);
-        if let Some(field) = message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.strip_suffix('`'))
-        {
-            path = join(&path, field);
-            message = format!("The {field} field is required.");
-        }
-        if path.is_empty() {
-            path = "$".into();
-        }
-        FieldError { path, message }
-    })
-}
-
-/// For PATCH bodies: absent → `None`, `null` → `Some(None)`, a value → `Some(Some(v))`.
-fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// For fields that are required but nullable: must be present, may be `null`.
-fn required_nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Option::<T>::deserialize(d)
-}
-
-/// Declares a `_t`-tagged union: derived `Serialize` (tag first), strict path-keeping
-/// `Deserialize`.
-macro_rules! tagged_union {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident ($label:literal) {
-            $( $(#[$vmeta:meta])* $tag:literal => $variant:ident($ty:ty), )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(tag = "_t")]
-        $vis enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $tag)] $variant($ty), )+
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(d)?;
-                let tag = union_tag::<D::Error>(&value, $label, &[$($tag),+])?;
-                match tag.as_str() {
-                    $( $tag => nested::<$ty, D::Error>(value).map($name::$variant), )+
-                    _ => Err(de::Error::custom("unreachable discriminator")),
-                }
-            }
-        }
-    };
+pub(crate) fn from_value<T: DeserializeOwned + Strict>(value: Value) -> Result<T, FieldError> {
+    let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| path_error(e, ""))?;
+    parsed.check(&value, "")?;
+    Ok(parsed)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
-
-/// `FeatureFlag`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FeatureFlag {
-    pub key: String,
-    pub value: String,
-}
-
-/// `MetadataVisibilities` item.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) enum MetadataVisibility {
-    None,
-    Users,
-    Customers,
-    Admins,
-    Dashboard,
-    All,
-}
-
-/// `TextMetadataInput`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TextMetadataInput {
-    #[serde(deserialize_with = "required_nullable")]
-    pub text: Option<String>,
-    pub visibilities: Vec<MetadataVisibility>,
-}
-
-tagged_union! {
-    /// `IMetadataInput`.
-    pub(crate) enum MetadataInput ("IMetadataInput") {
-        "TextMetadataInput" => Text(TextMetadataInput),
-    }
-}
-
-/// `ExistingAssetInput` (the untagged form used for `logo`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ExistingAssetInput {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-}
-
-/// `TextAssetInput`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TextAssetInput {
-    pub text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-}
-
-/// `MultiAssetInput`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct MultiAssetInput {
-    pub assets: Vec<AssetInput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<BTreeMap<String, MetadataInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-}
-
-tagged_union! {
-    /// `IAssetInput`.
-    pub(crate) enum AssetInput ("IAssetInput") {
-        "ExistingAssetInput" => Existing(ExistingAssetInput),
-        "MultiAssetInput" => Multi(MultiAssetInput),
-        "TextAssetInput" => Text(TextAssetInput),
-    }
-}
 
 /// `IAsset` (response side). `metadata` is always an empty map here.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -313,202 +160,11 @@ pub(crate) enum Asset {
 // Audiences
 // ---------------------------------------------------------------------------------------------
 
-/// `DeviceType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum DeviceType {
-    Unknown,
-    Phone,
-    Tablet,
-}
-
-/// `AndFilter` / `OrFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FilterList {
-    pub filters: Vec<AudienceFilter>,
-}
-
-/// `NotFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct NotFilter {
-    pub filter: Box<AudienceFilter>,
-}
-
-/// `CountryFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CountryFilter {
-    pub countries: Vec<String>,
-}
-
-/// `LanguageFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LanguageFilter {
-    pub languages: Vec<String>,
-}
-
-/// `DemographicFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DemographicFilter {
-    pub identifier: String,
-    pub values: Vec<String>,
-}
-
-/// `DeviceFilter`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DeviceFilter {
-    pub device_types: Vec<DeviceType>,
-}
-
-tagged_union! {
-    /// `IAudienceFilter`.
-    pub(crate) enum AudienceFilter ("IAudienceFilter") {
-        "AndFilter" => And(FilterList),
-        "CountryFilter" => Country(CountryFilter),
-        "DemographicFilter" => Demographic(DemographicFilter),
-        "DeviceFilter" => Device(DeviceFilter),
-        "LanguageFilter" => Language(LanguageFilter),
-        "NotFilter" => Not(NotFilter),
-        "OrFilter" => Or(FilterList),
-    }
-}
-
-/// `TaskAccuracy` graduation rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TaskAccuracyRule {
-    pub target_accuracy: f64,
-    pub min_tasks: i32,
-    #[serde(default)]
-    pub max_tasks: Option<i32>,
-}
-
-/// `ScoreThreshold` graduation rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ScoreThresholdRule {
-    pub graduation_score: f64,
-    #[serde(default)]
-    pub demotion_score: Option<f64>,
-    #[serde(default)]
-    pub min_responses_to_graduate: Option<u32>,
-}
-
-/// `AcceptedFreeText` graduation rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AcceptedFreeTextRule {
-    pub min_accepted_responses: u32,
-    pub min_accepted_ratio: f64,
-    #[serde(default)]
-    pub demotion_ratio: Option<f64>,
-}
-
-tagged_union! {
-    /// `IGraduationRule`.
-    pub(crate) enum GraduationRule ("IGraduationRule") {
-        "AcceptedFreeText" => AcceptedFreeText(AcceptedFreeTextRule),
-        "ScoreThreshold" => ScoreThreshold(ScoreThresholdRule),
-        "TaskAccuracy" => TaskAccuracy(TaskAccuracyRule),
-    }
-}
-
-/// `RetrievalMode`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) enum RetrievalMode {
-    Random,
-    Shuffled,
-    Sequential,
-}
-
-/// `CreateAudienceEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateAudienceInput {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub filters: Option<Vec<AudienceFilter>>,
-    #[serde(default)]
-    pub graduation_rule: Option<GraduationRule>,
-    #[serde(default)]
-    pub minimum_size_for_activation: Option<i64>,
-    #[serde(default)]
-    pub logo: Option<ExistingAssetInput>,
-    #[serde(default)]
-    pub max_distilling_responses: Option<u32>,
-    #[serde(default)]
-    pub drop_min_responses: Option<u32>,
-    #[serde(default)]
-    pub drop_score: Option<f64>,
-    #[serde(default)]
-    pub is_distilling_campaign_sticky: Option<bool>,
-    #[serde(default)]
-    pub max_distilling_sessions: Option<u32>,
-    #[serde(default)]
-    pub inactivity_drop_days: Option<u32>,
-    #[serde(default)]
-    pub min_submission_rate: Option<f64>,
-    #[serde(default)]
-    pub min_sessions_for_submission_rate: Option<u32>,
-    #[serde(default)]
-    pub min_submission_rate_graduated: Option<f64>,
-    #[serde(default)]
-    pub distilling_retrieval_mode: Option<RetrievalMode>,
-    #[serde(default)]
-    pub min_distilling_for_global_boost: Option<i32>,
-    #[serde(default)]
-    pub min_graduated_for_distilling_boost: Option<i32>,
-}
-
 /// `CreateAudienceEndpoint_Output`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CreateAudienceOutput {
     pub audience_id: String,
-}
-
-/// `UpdateAudienceEndpoint_Input` (PATCH: absent = unchanged, `null` = clear).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct UpdateAudienceInput {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub description: Option<Option<String>>,
-    #[serde(default)]
-    pub filters: Option<Vec<AudienceFilter>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub logo: Option<Option<ExistingAssetInput>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub min_graduated_for_distilling_boost: Option<Option<i32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub min_distilling_for_global_boost: Option<Option<i32>>,
-    #[serde(default)]
-    pub graduation_rule: Option<GraduationRule>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub max_distilling_responses: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub drop_min_responses: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub drop_score: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub max_distilling_sessions: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub inactivity_drop_days: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub min_submission_rate: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub min_sessions_for_submission_rate: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub min_submission_rate_graduated: Option<Option<f64>>,
-    #[serde(default)]
-    pub distilling_retrieval_mode: Option<RetrievalMode>,
 }
 
 /// `UpdateAudienceEndpoint_Output`.
@@ -517,13 +173,6 @@ pub(crate) struct UpdateAudienceInput {
 pub(crate) struct UpdateAudienceOutput {
     pub recalculation_id: Option<String>,
     pub inactivity_sync_id: Option<String>,
-}
-
-/// `CreateFilteredAudienceEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateFilteredAudienceInput {
-    pub filter: AudienceFilter,
 }
 
 /// `AudienceStatus`.
@@ -561,12 +210,12 @@ pub(crate) enum BoostLevel {
 pub(crate) struct GetAudienceOutput {
     pub id: String,
     pub base_audience_id: String,
-    pub filter: Option<AudienceFilter>,
+    pub filter: Option<IAudienceFilter>,
     pub name: String,
     pub description: Option<String>,
     pub status: AudienceStatus,
     pub qualified_user_count: i64,
-    pub filters: Vec<AudienceFilter>,
+    pub filters: Vec<IAudienceFilter>,
     pub logo: Option<String>,
     pub created_at: String,
     pub owner_id: String,
@@ -577,7 +226,7 @@ pub(crate) struct GetAudienceOutput {
     pub distilling_campaign_id: String,
     pub min_graduated_for_distilling_boost: Option<i32>,
     pub min_distilling_for_global_boost: Option<i32>,
-    pub graduation_rule: GraduationRule,
+    pub graduation_rule: IGraduationRule,
     pub max_distilling_responses: Option<u32>,
     pub drop_min_responses: Option<u32>,
     pub drop_score: Option<f64>,
@@ -603,14 +252,14 @@ pub(crate) struct QueryAudiencesItem {
     pub description: Option<String>,
     pub status: AudienceStatus,
     pub qualified_user_count: i64,
-    pub filters: Vec<AudienceFilter>,
+    pub filters: Vec<IAudienceFilter>,
     pub logo: Option<String>,
     pub created_at: String,
     pub owner_mail: String,
     pub organization_id: String,
     pub is_public: bool,
     pub is_distilling: bool,
-    pub graduation_rule: GraduationRule,
+    pub graduation_rule: IGraduationRule,
     pub random_admission_probability: Option<f64>,
     pub health: Option<f64>,
     pub graduated: i64,
@@ -642,216 +291,11 @@ pub(crate) struct AudienceJobItem {
 // Qualification examples
 // ---------------------------------------------------------------------------------------------
 
-/// `ExampleCategory` / `AttachCategoryRapidBlueprint_Category`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Category {
-    pub label: String,
-    pub value: String,
-}
-
-/// `ExampleTranscriptionWord`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TranscriptionWord {
-    pub word: String,
-    pub word_index: i32,
-}
-
-/// `ClassifyExamplePayload`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ClassifyExamplePayload {
-    pub categories: Vec<Category>,
-    pub title: String,
-}
-
-/// `CompareExamplePayload`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CompareExamplePayload {
-    pub criteria: String,
-}
-
-/// `LocateExamplePayload` / `LineExamplePayload` / `ScrubExamplePayload`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TargetPayload {
-    pub target: String,
-}
-
-/// `TranscriptionExamplePayload`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TranscriptionExamplePayload {
-    pub title: String,
-    pub transcription: Vec<TranscriptionWord>,
-}
-
-tagged_union! {
-    /// `IExamplePayload`.
-    pub(crate) enum ExamplePayload ("IExamplePayload") {
-        "ClassifyExamplePayload" => Classify(ClassifyExamplePayload),
-        "CompareExamplePayload" => Compare(CompareExamplePayload),
-        "LineExamplePayload" => Line(TargetPayload),
-        "LocateExamplePayload" => Locate(TargetPayload),
-        "ScrubExamplePayload" => Scrub(TargetPayload),
-        "TranscriptionExamplePayload" => Transcription(TranscriptionExamplePayload),
-    }
-}
-
-/// `ExampleBoxShape` (percentages 0–100).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BoxShape {
-    #[serde(default)]
-    pub x_min: Option<f64>,
-    #[serde(default)]
-    pub y_min: Option<f64>,
-    #[serde(default)]
-    pub x_max: Option<f64>,
-    #[serde(default)]
-    pub y_max: Option<f64>,
-}
-
-/// `ExampleScrubRange`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ScrubRange {
-    pub start: i32,
-    pub end: i32,
-}
-
-/// `ClassifyExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ClassifyExampleTruth {
-    pub correct_categories: Vec<String>,
-}
-
-/// `CompareExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CompareExampleTruth {
-    pub winner_id: String,
-}
-
-/// `LocateExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LocateExampleTruth {
-    pub bounding_boxes: Vec<BoxShape>,
-    #[serde(default)]
-    pub required_precision: Option<f64>,
-    #[serde(default)]
-    pub required_completeness: Option<f64>,
-}
-
-/// `LineExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LineExampleTruth {
-    #[serde(default)]
-    pub bounding_boxes: Option<Vec<BoxShape>>,
-    #[serde(default)]
-    pub required_precision: Option<f64>,
-    #[serde(default)]
-    pub required_completeness: Option<f64>,
-}
-
-/// `ScrubExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ScrubExampleTruth {
-    pub valid_ranges: Vec<ScrubRange>,
-}
-
-/// `TranscriptionExampleTruth`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TranscriptionExampleTruth {
-    pub correct_words: Vec<TranscriptionWord>,
-    #[serde(default)]
-    pub strict_grading: Option<bool>,
-    #[serde(default)]
-    pub required_precision: Option<f64>,
-    #[serde(default)]
-    pub required_completeness: Option<f64>,
-}
-
-tagged_union! {
-    /// `IExampleTruth`.
-    pub(crate) enum ExampleTruth ("IExampleTruth") {
-        "ClassifyExampleTruth" => Classify(ClassifyExampleTruth),
-        "CompareExampleTruth" => Compare(CompareExampleTruth),
-        "LineExampleTruth" => Line(LineExampleTruth),
-        "LocateExampleTruth" => Locate(LocateExampleTruth),
-        "ScrubExampleTruth" => Scrub(ScrubExampleTruth),
-        "TranscriptionExampleTruth" => Transcription(TranscriptionExampleTruth),
-    }
-}
-
-/// `ExampleVisibility`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) enum ExampleVisibility {
-    Private,
-    Public,
-}
-
-/// `AddExampleToAudienceEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AddExampleInput {
-    pub asset: AssetInput,
-    pub payload: ExamplePayload,
-    #[serde(default)]
-    pub truth: Option<ExampleTruth>,
-    pub random_correct_probability: f64,
-    #[serde(default)]
-    pub explanation: Option<String>,
-    #[serde(default)]
-    pub context: Option<String>,
-    #[serde(default)]
-    pub context_asset: Option<AssetInput>,
-    #[serde(default)]
-    pub sort_index: Option<i32>,
-    #[serde(default)]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub is_common_sense: Option<bool>,
-    #[serde(default)]
-    pub visibility: Option<ExampleVisibility>,
-}
-
 /// `AddExampleToAudienceEndpoint_Output` / `DeleteAudienceExampleEndpoint_Output`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RecalculationOutput {
     pub recalculation_id: Option<String>,
-}
-
-/// `UpdateAudienceExampleEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct UpdateExampleInput {
-    #[serde(default, deserialize_with = "double_option")]
-    pub truth: Option<Option<ExampleTruth>>,
-    #[serde(default)]
-    pub instruction_text: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub explanation: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub context: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub context_asset: Option<Option<AssetInput>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub random_correct_probability: Option<Option<f64>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub is_common_sense: Option<Option<bool>>,
-    #[serde(default)]
-    pub sort_index: Option<i32>,
-    #[serde(default)]
-    pub visibility: Option<ExampleVisibility>,
 }
 
 /// `QueryExamplesForAudienceEndpoint_Output`.
@@ -861,10 +305,10 @@ pub(crate) struct ExampleItem {
     pub id: String,
     pub rapid_id: Option<String>,
     pub asset: Asset,
-    pub payload: ExamplePayload,
+    pub payload: IExamplePayload,
     pub correct_count: i32,
     pub incorrect_count: i32,
-    pub truth: Option<ExampleTruth>,
+    pub truth: Option<IExampleTruth>,
     pub context: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context_asset: Option<Asset>,
@@ -888,29 +332,6 @@ pub(crate) struct UploadOutput {
     pub was_compressed: bool,
     pub original_size_bytes: Option<i64>,
     pub final_size_bytes: Option<i64>,
-}
-
-/// `CompressionOverride`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CompressionOverride {
-    #[serde(default)]
-    pub enabled: Option<bool>,
-    #[serde(default)]
-    pub quality: Option<i32>,
-    #[serde(default)]
-    pub max_dimension: Option<i32>,
-}
-
-/// `CreateBatchUploadEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateBatchUploadInput {
-    pub urls: Vec<String>,
-    #[serde(default)]
-    pub correlation_id: Option<String>,
-    #[serde(default)]
-    pub compression: Option<CompressionOverride>,
 }
 
 /// `CreateBatchUploadEndpoint_Output`.
@@ -976,21 +397,6 @@ pub(crate) struct BatchUploadResultOutput {
 // Datasets
 // ---------------------------------------------------------------------------------------------
 
-/// `ShortenContextEndpoint_InputItem`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ShortenContextItem {
-    pub context: String,
-    pub question: String,
-}
-
-/// `ShortenContextEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ShortenContextInput {
-    pub items: Vec<ShortenContextItem>,
-}
-
 /// `ShortenContextEndpoint_OutputItem`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1005,13 +411,6 @@ pub(crate) struct ShortenContextOutput {
     pub items: Vec<ShortenedContext>,
 }
 
-/// `CreateDatasetEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateDatasetInput {
-    pub name: String,
-}
-
 /// `CreateDatasetEndpoint_Output`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1024,25 +423,6 @@ pub(crate) struct CreateDatasetOutput {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct GetDatasetOutput {
     pub name: String,
-}
-
-/// `CreateDatapointEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateDatapointInput {
-    pub asset: AssetInput,
-    #[serde(default)]
-    pub context: Option<String>,
-    #[serde(default)]
-    pub context_asset: Option<AssetInput>,
-    #[serde(default)]
-    pub sort_index: Option<i64>,
-    #[serde(default)]
-    pub group: Option<String>,
-    #[serde(default)]
-    pub transcription: Option<String>,
-    #[serde(default)]
-    pub private_metadata: Option<BTreeMap<String, String>>,
 }
 
 /// `CreateDatapointEndpoint_Output`.
@@ -1074,256 +454,9 @@ pub(crate) struct DatasetProgressOutput {
     pub failed: i32,
 }
 
-/// `CreateDatasetGroupEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateDatasetGroupInput {
-    pub group: String,
-    #[serde(default)]
-    pub context: Option<String>,
-    #[serde(default)]
-    pub context_asset: Option<AssetInput>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Workflows, referees, job definitions
 // ---------------------------------------------------------------------------------------------
-
-/// `ClassifyBlueprint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ClassifyBlueprint {
-    pub categories: Vec<Category>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub possible_categories: Option<Vec<String>>,
-    pub title: String,
-}
-
-/// `CompareBlueprint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CompareBlueprint {
-    pub criteria: String,
-    #[serde(default)]
-    pub index_identifiers: Option<Vec<String>>,
-}
-
-/// `FreeTextBlueprint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FreeTextBlueprint {
-    pub question: String,
-    #[serde(default)]
-    pub should_validate_response: Option<bool>,
-    #[serde(default)]
-    pub validation_system_prompt: Option<String>,
-}
-
-/// `NamedEntityBlueprint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct NamedEntityBlueprint {
-    pub target: String,
-    pub classes: Vec<String>,
-}
-
-/// `TranscriptionBlueprint`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TranscriptionBlueprint {
-    pub title: String,
-}
-
-tagged_union! {
-    /// `IRapidBlueprint`.
-    pub(crate) enum RapidBlueprint ("IRapidBlueprint") {
-        "ClassifyBlueprint" => Classify(ClassifyBlueprint),
-        "BoundingBoxBlueprint" => BoundingBox(TargetPayload),
-        "CompareBlueprint" => Compare(CompareBlueprint),
-        "FreeTextBlueprint" => FreeText(FreeTextBlueprint),
-        "LineBlueprint" => Line(TargetPayload),
-        "LocateBlueprint" => Locate(TargetPayload),
-        "NamedEntityBlueprint" => NamedEntity(NamedEntityBlueprint),
-        "PolygonBlueprint" => Polygon(TargetPayload),
-        "ScrubBlueprint" => Scrub(TargetPayload),
-        "TranscriptionBlueprint" => Transcription(TranscriptionBlueprint),
-    }
-}
-
-/// `FullPermutationPairMaker`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct FullPermutationPairMaker {}
-
-/// `OnlinePairMaker`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct OnlinePairMaker {
-    #[serde(default)]
-    pub random_matches_ratio: Option<f32>,
-    #[serde(default)]
-    pub total_comparison_budget: Option<i32>,
-}
-
-tagged_union! {
-    /// `IPairMakerConfig`.
-    pub(crate) enum PairMakerConfig ("IPairMakerConfig") {
-        "FullPermutationPairMaker" => FullPermutation(FullPermutationPairMaker),
-        "OnlinePairMaker" => Online(OnlinePairMaker),
-    }
-}
-
-/// `EloConfig`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EloConfig {
-    pub starting_score: i32,
-    pub k_factor: i32,
-    pub scaling_factor: i32,
-}
-
-/// `BradleyTerryRankingConfig`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BradleyTerryConfig {
-    pub starting_score: i32,
-}
-
-tagged_union! {
-    /// `IRankingConfig`.
-    pub(crate) enum RankingConfig ("IRankingConfig") {
-        "BradleyTerryRankingConfig" => BradleyTerry(BradleyTerryConfig),
-        "EloConfig" => Elo(EloConfig),
-    }
-}
-
-/// `SimpleWorkflow`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SimpleWorkflow {
-    pub blueprint: RapidBlueprint,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub batch_size: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-}
-
-/// `GroupedRankingWorkflow`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct GroupedRankingWorkflow {
-    pub criteria: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pair_maker_config: Option<PairMakerConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elo_config: Option<EloConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ranking_config: Option<RankingConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contexts: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context_assets: Option<BTreeMap<String, AssetInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_parallelism: Option<i32>,
-}
-
-/// `EvaluationWorkflow`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EvaluationWorkflow {
-    pub validation_set_id: String,
-    pub should_accept_incorrect: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-}
-
-tagged_union! {
-    /// `IOrderWorkflowInput`.
-    pub(crate) enum WorkflowInput ("IOrderWorkflowInput") {
-        "EvaluationWorkflow" => Evaluation(EvaluationWorkflow),
-        "GroupedRankingWorkflow" => GroupedRanking(GroupedRankingWorkflow),
-        "SimpleWorkflow" => Simple(SimpleWorkflow),
-    }
-}
-
-/// `BudgetReferee`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BudgetReferee {
-    pub total_budget: i32,
-}
-
-/// `EarlyStoppingReferee`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EarlyStoppingReferee {
-    pub max_votes: i32,
-    pub threshold: f64,
-}
-
-/// `NaiveReferee`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct NaiveReferee {
-    pub total_votes: i32,
-}
-
-/// `QuorumReferee`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct QuorumReferee {
-    pub max_votes: i32,
-    pub threshold: i32,
-}
-
-tagged_union! {
-    /// `IReferee`.
-    pub(crate) enum Referee ("IReferee") {
-        "BudgetReferee" => Budget(BudgetReferee),
-        "EarlyStoppingReferee" => EarlyStopping(EarlyStoppingReferee),
-        "NaiveReferee" => Naive(NaiveReferee),
-        "QuorumReferee" => Quorum(QuorumReferee),
-    }
-}
-
-/// `AggregatorType` (the spec lists `null` as a member; that is `None` here).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) enum AggregatorType {
-    NonCommittal,
-    MajorityVote,
-    SimpleMatchup,
-    LocateCluster,
-    Classification,
-    Locate,
-    BoundingBox,
-    Line,
-    Transcription,
-    SinglePointLocate,
-    FreeText,
-    Scrub,
-    Ranking,
-    MultiRanking,
-}
-
-/// `CreateJobDefinitionEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateJobDefinitionInput {
-    pub definition_name: String,
-    pub workflow: WorkflowInput,
-    pub referee: Referee,
-    pub dataset_id: String,
-    /// Deprecated in the spec; still accepted.
-    #[serde(default)]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub rapid_feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub campaign_feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub aggregator_type: Option<AggregatorType>,
-}
 
 /// `CreateJobDefinitionEndpoint_Output`.
 #[derive(Debug, Clone, Serialize)]
@@ -1401,28 +534,6 @@ pub(crate) struct JobDefinitionItem {
     pub organization_id: String,
 }
 
-/// `CreateJobRevisionEndpoint_Input` (fields left out are inherited).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateJobRevisionInput {
-    #[serde(default)]
-    pub workflow: Option<WorkflowInput>,
-    #[serde(default)]
-    pub referee: Option<Referee>,
-    #[serde(default)]
-    pub dataset_id: Option<String>,
-    #[serde(default)]
-    pub feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub rapid_feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default)]
-    pub campaign_feature_flags: Option<Vec<FeatureFlag>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub aggregator_type: Option<Option<AggregatorType>>,
-    #[serde(default, deserialize_with = "double_option")]
-    pub validation_set_id: Option<Option<String>>,
-}
-
 /// `CreateJobRevisionEndpoint_Output`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1449,8 +560,8 @@ pub(crate) struct GetJobRevisionOutput {
     pub pipeline_id: String,
     pub dataset_id: String,
     pub aggregator_type: Option<AggregatorType>,
-    pub workflow: WorkflowInput,
-    pub referee: Referee,
+    pub workflow: IOrderWorkflowInput,
+    pub referee: IReferee,
     pub feature_flags: Vec<FeatureFlag>,
     pub created_at: String,
     pub created_by_id: String,
@@ -1482,26 +593,6 @@ pub(crate) struct CostEstimateOutput {
 // ---------------------------------------------------------------------------------------------
 // Jobs
 // ---------------------------------------------------------------------------------------------
-
-/// `CreateJobEndpoint_Input`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CreateJobInput {
-    pub job_definition_id: String,
-    pub audience_id: String,
-    #[serde(default)]
-    pub revision_number: Option<i32>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub priority: Option<i32>,
-    #[serde(default)]
-    pub preceding_job_id: Option<String>,
-    #[serde(default)]
-    pub notify_owner_on_completion: Option<bool>,
-    #[serde(default)]
-    pub check_for_explicit_content: Option<bool>,
-}
 
 /// `CreateJobEndpoint_CostWarning`.
 #[derive(Debug, Clone, Serialize)]
@@ -1827,69 +918,97 @@ pub(crate) struct ResultFile<R, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api_types::{
+        AddExampleToAudienceEndpointInput, CreateAudienceEndpointInput,
+        CreateDatapointEndpointInput, CreateJobDefinitionEndpointInput, ExistingAssetInput,
+        IAssetInput, UpdateAudienceEndpointInput,
+    };
 
-    fn err<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> FieldError {
+    fn err<T: DeserializeOwned + Strict + std::fmt::Debug>(json: &str) -> FieldError {
         parse::<T>(json.as_bytes()).unwrap_err()
     }
 
     #[test]
     fn unions_round_trip_with_tag_first() {
         let json = r#"{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput","name":"a.jpg"},{"_t":"TextAssetInput","text":"hi"}]}"#;
-        let asset: AssetInput = parse(json.as_bytes()).unwrap();
-        let AssetInput::Multi(multi) = &asset else {
+        let asset: IAssetInput = parse(json.as_bytes()).unwrap();
+        let IAssetInput::MultiAssetInput { assets, .. } = &asset else {
             panic!()
         };
-        assert_eq!(multi.assets.len(), 2);
+        assert_eq!(assets.len(), 2);
         assert_eq!(serde_json::to_string(&asset).unwrap(), json);
     }
 
     #[test]
     fn errors_name_the_nested_field() {
-        let e = err::<CreateDatapointInput>(
+        let e = err::<CreateDatapointEndpointInput>(
             r#"{"asset":{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput"}]}}"#,
         );
         assert_eq!(e.path, "asset.assets[0].name");
         assert_eq!(e.message, "The name field is required.");
 
-        let e = err::<CreateDatapointInput>(
+        let e = err::<CreateDatapointEndpointInput>(
             r#"{"asset":{"_t":"MultiAssetInput","assets":[{"_t":"Nope","name":"x"}]}}"#,
         );
         assert_eq!(e.path, "asset.assets[0]._t");
         assert!(e.message.contains("Nope"), "{}", e.message);
 
-        let e = err::<CreateDatapointInput>(
+        let e = err::<CreateDatapointEndpointInput>(
             r#"{"asset":{"_t":"TextAssetInput","text":"x"},"sortIndex":"one"}"#,
         );
         assert_eq!(e.path, "sortIndex");
 
-        let e = err::<CreateAudienceInput>(
+        let e = err::<CreateAudienceEndpointInput>(
             r#"{"name":"x","filters":[{"_t":"NotFilter","filter":{"_t":"CountryFilter","countries":[1]}}]}"#,
         );
         assert_eq!(e.path, "filters[0].filter.countries[0]");
 
-        let e = err::<CreateAudienceInput>(r#"{"filters":[]}"#);
+        let e = err::<CreateAudienceEndpointInput>(r#"{"filters":[]}"#);
         assert_eq!(e.path, "name");
 
-        let e = err::<CreateAudienceInput>(r#"{"name": "#);
+        let e = err::<CreateAudienceEndpointInput>(r#"{"name": "#);
         assert_eq!(e.path, "$");
 
-        let e = err::<CreateJobDefinitionInput>(
+        let e = err::<CreateJobDefinitionEndpointInput>(
             r#"{"definitionName":"d","datasetId":"x","referee":{"_t":"NaiveReferee","totalVotes":3},"workflow":{"_t":"SimpleWorkflow"}}"#,
         );
         assert_eq!(e.path, "workflow.blueprint");
 
-        let e = err::<CreateJobDefinitionInput>(
+        let e = err::<CreateJobDefinitionEndpointInput>(
             r#"{"definitionName":"d","datasetId":"x","referee":{"totalVotes":3},"workflow":{"_t":"SimpleWorkflow","blueprint":{"_t":"CompareBlueprint","criteria":"c"}}}"#,
         );
         assert_eq!(e.path, "referee._t");
+
+        let e = err::<CreateJobDefinitionEndpointInput>(
+            r#"{"definitionName":"d","datasetId":"x","referee":null,"workflow":{"_t":"SimpleWorkflow","blueprint":{"_t":"CompareBlueprint","criteria":"c"}}}"#,
+        );
+        assert_eq!(e.path, "referee");
+    }
+
+    #[test]
+    fn unknown_enum_values_are_errors() {
+        let e = err::<CreateAudienceEndpointInput>(
+            r#"{"name":"x","filters":[{"_t":"OrFilter","filters":[{"_t":"DeviceFilter","deviceTypes":["Phone","Laptop"]}]}]}"#,
+        );
+        assert_eq!(e.path, "filters[0].filters[0].deviceTypes[1]");
+        assert!(e.message.contains("\"Laptop\""), "{}", e.message);
+        assert!(e.message.contains("Tablet"), "{}", e.message);
+
+        let e = err::<UpdateAudienceEndpointInput>(r#"{"distillingRetrievalMode":"Backwards"}"#);
+        assert_eq!(e.path, "distillingRetrievalMode");
+
+        let e = err::<AddExampleToAudienceEndpointInput>(
+            r#"{"asset":{"_t":"TextAssetInput","text":"x"},"payload":{"_t":"CompareExamplePayload","criteria":"c"},"randomCorrectProbability":0.5,"visibility":"Secret"}"#,
+        );
+        assert_eq!(e.path, "visibility");
     }
 
     #[test]
     fn patch_fields_have_three_states() {
-        let u: UpdateAudienceInput = parse(br#"{"description":null}"#).unwrap();
+        let u: UpdateAudienceEndpointInput = parse(br#"{"description":null}"#).unwrap();
         assert_eq!(u.description, Some(None));
         assert_eq!(u.drop_score, None);
-        let u: UpdateAudienceInput = parse(br#"{"dropScore":0.5}"#).unwrap();
+        let u: UpdateAudienceEndpointInput = parse(br#"{"dropScore":0.5}"#).unwrap();
         assert_eq!(u.drop_score, Some(Some(0.5)));
     }
 

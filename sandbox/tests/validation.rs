@@ -120,6 +120,65 @@ fn unknown_or_missing_discriminators() {
 }
 
 #[test]
+fn unknown_enum_values_and_absent_required_nullables() {
+    // The generated models accept unknown enum values (open enums) and fill an absent
+    // required nullable field with null; the server rejects both, as the real API does.
+    let sb = Sandbox::start().unwrap();
+    let api = Api::new(&sb);
+    let msgs = assert_400(
+        &api.post(
+            "/audience",
+            &json!({"name": "x", "distillingRetrievalMode": "Backwards"}),
+        ),
+        "distillingRetrievalMode",
+    );
+    assert!(
+        msgs[0].contains("Backwards") && msgs[0].contains("Shuffled"),
+        "{msgs:?}"
+    );
+    assert_400(
+        &api.post(
+            "/audience",
+            &json!({"name": "x", "filters": [{"_t": "NotFilter", "filter":
+                {"_t": "DeviceFilter", "deviceTypes": ["Phone", "Laptop"]}}]}),
+        ),
+        "filters[0].filter.deviceTypes[1]",
+    );
+    let a = api.upload_url("https://example.com/a.jpg");
+    let r = api.post("/dataset", &json!({"name": "d"}));
+    let ds = r.json["datasetId"].as_str().unwrap().to_string();
+    let asset = |metadata: Value| json!({"asset": {"_t": "ExistingAssetInput", "name": a, "metadata": metadata}});
+    assert_400(
+        &api.post(
+            &format!("/dataset/{ds}/datapoint"),
+            &asset(json!({"k": {"_t": "TextMetadataInput", "visibilities": ["All"]}})),
+        ),
+        "asset.metadata.k.text",
+    );
+    assert_400(
+        &api.post(
+            &format!("/dataset/{ds}/datapoint"),
+            &asset(json!({"k": {"_t": "TextMetadataInput", "text": "t", "visibilities": ["Everyone"]}})),
+        ),
+        "asset.metadata.k.visibilities[0]",
+    );
+    let r = api.post(
+        &format!("/dataset/{ds}/datapoint"),
+        &asset(json!({"k": {"_t": "TextMetadataInput", "text": null, "visibilities": ["Users", "All"]}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_400(
+        &api.post(
+            "/job/definition",
+            &json!({"definitionName": "d", "datasetId": ds, "aggregatorType": "Median",
+                    "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": "c"}},
+                    "referee": {"_t": "NaiveReferee", "totalVotes": 3}}),
+        ),
+        "aggregatorType",
+    );
+}
+
+#[test]
 fn semantic_violations() {
     let sb = Sandbox::start().unwrap();
     let api = Api::new(&sb);

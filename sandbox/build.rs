@@ -1,0 +1,575 @@
+//! Generates the sandbox's API models from the OpenAPI documents in the workspace's `spec/`
+//! (or in the folder named by `RAPIDATA_SPEC_DIR`), with the same generator and the same
+//! documents as the `rapidata` library, so the server parses requests with exactly the types
+//! the client serializes them from.
+//!
+//! Two files land in `OUT_DIR`, both included by `src/api_types.rs`:
+//!
+//! * `types.rs`: the models from `rapidata_codegen` (its request-types module is not needed by
+//!   a server and is not written), without their doc comments: the module is private, and
+//!   rustdoc would run indented blocks in the upstream documents' prose as doctests.
+//! * `strict.rs`: derived from `types.rs` here. The generated models are lenient on purpose —
+//!   a `_t` union keeps an unknown or malformed member as `Unknown(serde_json::Value)`, an
+//!   open string enum keeps an unknown value as `Other(String)` — so that a client survives a
+//!   newer API. A server must be strict instead, so for every model this file implements
+//!   `crate::strict::Strict`, which walks a parsed request alongside its JSON, finds those
+//!   catch-alls and reports them with their JSON path. It also reports absent required
+//!   nullable fields (a model's `Option<T>` without `#[serde(default)]`, which serde fills
+//!   with `None` when the field is missing). For every member of every union it declares a
+//!   deserialize-only copy (module `strict_members`) whose parse error names the exact field
+//!   that made the member fall back to `Unknown`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=RAPIDATA_SPEC_DIR");
+    println!("cargo:rerun-if-changed=build.rs");
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    // Same folder as the root crate's build script: `spec/` of the workspace, or
+    // RAPIDATA_SPEC_DIR (relative paths are taken from the workspace root, as there).
+    let workspace = manifest.join("..");
+    let dir = match std::env::var_os("RAPIDATA_SPEC_DIR") {
+        Some(d) if !d.is_empty() => {
+            let d = PathBuf::from(d);
+            if d.is_relative() {
+                workspace.join(d)
+            } else {
+                d
+            }
+        }
+        _ => workspace.join("spec"),
+    };
+    // A folder as `rerun-if-changed` makes cargo rerun when any file in it changes.
+    println!("cargo:rerun-if-changed={}", dir.display());
+
+    let generated = match rapidata_codegen::generate_dir(&dir) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!(
+                "error: cannot generate the sandbox's API models from {}",
+                dir.display()
+            );
+            eprintln!("  {e}");
+            std::process::exit(1);
+        }
+    };
+    for w in &generated.warnings {
+        println!("cargo:warning={w}");
+    }
+    let derived = syn::parse_file(&generated.types).and_then(|mut file| {
+        let strict = strictness(&file)?;
+        strip_docs(&mut file.attrs, &mut file.items);
+        Ok((prettyplease::unparse(&file), strict))
+    });
+    let (types, strict) = match derived {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "error: cannot derive the sandbox's request checks from the models generated from {}",
+                dir.display()
+            );
+            eprintln!("  {e}");
+            std::process::exit(1);
+        }
+    };
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    write_if_changed(&out.join("types.rs"), &types);
+    write_if_changed(&out.join("strict.rs"), &strict);
+}
+
+/// Leaves the file (and its mtime) alone when the content is the same.
+fn write_if_changed(path: &Path, content: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(content) {
+        return;
+    }
+    if let Err(e) = std::fs::write(path, content) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        std::process::exit(1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// strict.rs
+// ---------------------------------------------------------------------------------------------
+
+/// A named field: Rust name, JSON name, type, and its `#[serde]` attributes.
+struct Field {
+    ident: syn::Ident,
+    json: String,
+    ty: syn::Type,
+    serde_attrs: Vec<syn::Attribute>,
+    /// Required but nullable: `Option<T>` without `#[serde(default)]`.
+    required_nullable: bool,
+}
+
+enum Shape {
+    Unit,
+    Named(Vec<Field>),
+    /// Tuple fields (a newtype struct or a tuple variant).
+    Tuple(Vec<syn::Type>),
+}
+
+struct Variant {
+    ident: syn::Ident,
+    /// The wire name (the `_t` value of a union member).
+    wire: String,
+    shape: Shape,
+    /// `#[serde(untagged)]`: the catch-all of a union.
+    untagged: bool,
+}
+
+enum Model {
+    /// A struct (named fields, a newtype, or a unit struct).
+    Struct(Shape),
+    /// An internally tagged union (`#[serde(tag = "...")]`).
+    Union { tag: String, variants: Vec<Variant> },
+    /// An open string enum: unit variants plus `Other(String)`.
+    Open { known: Vec<syn::Ident> },
+    /// Any other enum (a closed enum; strict by itself unless its variants hold fields).
+    Enum(Vec<Variant>),
+}
+
+/// The `#[serde(...)]` keys of some attributes: `rename`/`tag` values and bare flags.
+#[derive(Default)]
+struct SerdeAttrs {
+    rename: Option<String>,
+    tag: Option<String>,
+    untagged: bool,
+    default: bool,
+}
+
+fn serde_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
+    fn skip(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+        if meta.input.peek(syn::Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        } else if meta.input.peek(syn::token::Paren) {
+            meta.parse_nested_meta(|m| skip(&m))?;
+        }
+        Ok(())
+    }
+    let mut out = SerdeAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
+                let s: syn::LitStr = meta.value()?.parse()?;
+                out.rename = Some(s.value());
+            } else if meta.path.is_ident("tag") {
+                let s: syn::LitStr = meta.value()?.parse()?;
+                out.tag = Some(s.value());
+            } else if meta.path.is_ident("untagged") {
+                out.untagged = true;
+            } else if meta.path.is_ident("default") {
+                out.default = true;
+                skip(&meta)?;
+            } else {
+                skip(&meta)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+fn shape(fields: &syn::Fields) -> syn::Result<Shape> {
+    Ok(match fields {
+        syn::Fields::Unit => Shape::Unit,
+        syn::Fields::Unnamed(f) => Shape::Tuple(f.unnamed.iter().map(|f| f.ty.clone()).collect()),
+        syn::Fields::Named(f) => {
+            let mut out = Vec::new();
+            for f in &f.named {
+                let ident = f.ident.clone().expect("named field");
+                let attrs = serde_attrs(&f.attrs)?;
+                let is_option = matches!(&f.ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+                let json = match attrs.rename {
+                    Some(r) => r,
+                    None => ident.to_string().trim_start_matches("r#").to_string(),
+                };
+                out.push(Field {
+                    required_nullable: is_option && !attrs.default,
+                    ident,
+                    json,
+                    ty: f.ty.clone(),
+                    serde_attrs: f
+                        .attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("serde"))
+                        .cloned()
+                        .collect(),
+                });
+            }
+            Shape::Named(out)
+        }
+    })
+}
+
+fn derives_deserialize(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive") && quote::quote!(#a).to_string().contains("Deserialize")
+    })
+}
+
+/// Every identifier a type mentions (`Option<Vec<IReferee>>` → Option, Vec, IReferee, …).
+fn mentions(ty: &syn::Type, out: &mut Vec<String>) {
+    match ty {
+        syn::Type::Path(p) => {
+            for seg in &p.path.segments {
+                out.push(seg.ident.to_string());
+                if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                    for arg in &args.args {
+                        if let syn::GenericArgument::Type(t) = arg {
+                            mentions(t, out);
+                        }
+                    }
+                }
+            }
+        }
+        syn::Type::Tuple(t) => t.elems.iter().for_each(|t| mentions(t, out)),
+        syn::Type::Array(t) => mentions(&t.elem, out),
+        syn::Type::Slice(t) => mentions(&t.elem, out),
+        syn::Type::Paren(t) => mentions(&t.elem, out),
+        syn::Type::Group(t) => mentions(&t.elem, out),
+        syn::Type::Reference(t) => mentions(&t.elem, out),
+        _ => {}
+    }
+}
+
+/// Removes the doc comments of the items (and their fields, variants and members).
+fn strip_docs(attrs: &mut Vec<syn::Attribute>, items: &mut [syn::Item]) {
+    fn strip(attrs: &mut Vec<syn::Attribute>) {
+        attrs.retain(|a| !a.path().is_ident("doc"));
+    }
+    fn fields(fields: &mut syn::Fields) {
+        fields.iter_mut().for_each(|f| strip(&mut f.attrs));
+    }
+    strip(attrs);
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                strip(&mut s.attrs);
+                fields(&mut s.fields);
+            }
+            syn::Item::Enum(e) => {
+                strip(&mut e.attrs);
+                for v in &mut e.variants {
+                    strip(&mut v.attrs);
+                    fields(&mut v.fields);
+                }
+            }
+            syn::Item::Impl(i) => {
+                strip(&mut i.attrs);
+                for member in &mut i.items {
+                    match member {
+                        syn::ImplItem::Fn(f) => strip(&mut f.attrs),
+                        syn::ImplItem::Const(c) => strip(&mut c.attrs),
+                        syn::ImplItem::Type(t) => strip(&mut t.attrs),
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, content)) = &mut m.content {
+                    strip_docs(&mut m.attrs, content);
+                } else {
+                    strip(&mut m.attrs);
+                }
+            }
+            syn::Item::Fn(f) => strip(&mut f.attrs),
+            syn::Item::Type(t) => strip(&mut t.attrs),
+            syn::Item::Const(c) => strip(&mut c.attrs),
+            syn::Item::Static(c) => strip(&mut c.attrs),
+            syn::Item::Trait(t) => strip(&mut t.attrs),
+            syn::Item::Use(u) => strip(&mut u.attrs),
+            _ => {}
+        }
+    }
+}
+
+fn models(file: &syn::File) -> syn::Result<BTreeMap<String, Model>> {
+    let mut models = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) => {
+                models.insert(s.ident.to_string(), Model::Struct(shape(&s.fields)?));
+            }
+            syn::Item::Enum(e) => {
+                let mut variants = Vec::new();
+                for v in &e.variants {
+                    let attrs = serde_attrs(&v.attrs)?;
+                    variants.push(Variant {
+                        ident: v.ident.clone(),
+                        wire: attrs.rename.unwrap_or_else(|| v.ident.to_string()),
+                        shape: shape(&v.fields)?,
+                        untagged: attrs.untagged,
+                    });
+                }
+                let is_other = |v: &Variant| {
+                    v.ident == "Other" && matches!(&v.shape, Shape::Tuple(t) if t.len() == 1)
+                };
+                let model = if let Some(tag) = serde_attrs(&e.attrs)?.tag {
+                    Model::Union { tag, variants }
+                } else if !derives_deserialize(&e.attrs)
+                    && variants.iter().any(is_other)
+                    && variants
+                        .iter()
+                        .all(|v| is_other(v) || matches!(v.shape, Shape::Unit))
+                {
+                    Model::Open {
+                        known: variants
+                            .into_iter()
+                            .filter(|v| !is_other(v))
+                            .map(|v| v.ident)
+                            .collect(),
+                    }
+                } else {
+                    Model::Enum(variants)
+                };
+                models.insert(e.ident.to_string(), model);
+            }
+            _ => {}
+        }
+    }
+    Ok(models)
+}
+
+/// The models that need checking: those that can hold an `Unknown` union member, an `Other`
+/// enum value or a required nullable field, directly or through their fields.
+fn lenient(models: &BTreeMap<String, Model>) -> BTreeSet<String> {
+    let presence =
+        |shape: &Shape| matches!(shape, Shape::Named(f) if f.iter().any(|f| f.required_nullable));
+    let mut set: BTreeSet<String> = models
+        .iter()
+        .filter(|(_, m)| match m {
+            Model::Union { .. } | Model::Open { .. } => true,
+            Model::Struct(s) => presence(s),
+            Model::Enum(vs) => vs.iter().any(|v| presence(&v.shape)),
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    let types_of = |shape: &Shape| -> Vec<syn::Type> {
+        match shape {
+            Shape::Unit => Vec::new(),
+            Shape::Named(f) => f.iter().map(|f| f.ty.clone()).collect(),
+            Shape::Tuple(t) => t.clone(),
+        }
+    };
+    loop {
+        let mut grew = false;
+        for (name, model) in models {
+            if set.contains(name) {
+                continue;
+            }
+            let tys = match model {
+                Model::Struct(s) => types_of(s),
+                Model::Enum(vs) => vs.iter().flat_map(|v| types_of(&v.shape)).collect(),
+                Model::Union { .. } | Model::Open { .. } => Vec::new(),
+            };
+            let mut names = Vec::new();
+            tys.iter().for_each(|t| mentions(t, &mut names));
+            if names.iter().any(|n| set.contains(n)) {
+                set.insert(name.clone());
+                grew = true;
+            }
+        }
+        if !grew {
+            return set;
+        }
+    }
+}
+
+fn is_lenient(ty: &syn::Type, lenient: &BTreeSet<String>) -> bool {
+    let mut names = Vec::new();
+    mentions(ty, &mut names);
+    names.iter().any(|n| lenient.contains(n))
+}
+
+/// The checks of a shape's fields, bound as `f0, f1, …` (or `self.x`): presence of the
+/// required nullable ones, and `Strict::check` of the lenient ones.
+fn field_checks(shape: &Shape, lenient: &BTreeSet<String>, on_self: bool, out: &mut String) {
+    match shape {
+        Shape::Unit => {}
+        Shape::Named(fields) => {
+            let required: Vec<String> = fields
+                .iter()
+                .filter(|f| f.required_nullable)
+                .map(|f| format!("{:?}", f.json))
+                .collect();
+            if !required.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "            crate::strict::required(json, path, &[{}])?;",
+                    required.join(", ")
+                );
+            }
+            for (i, f) in fields.iter().enumerate() {
+                if !is_lenient(&f.ty, lenient) {
+                    continue;
+                }
+                let value = if on_self {
+                    format!("&self.{}", f.ident)
+                } else {
+                    format!("f{i}")
+                };
+                let _ = writeln!(
+                    out,
+                    "            crate::strict::Strict::check({value}, crate::strict::member(json, {0:?}), &crate::strict::field(path, {0:?}))?;",
+                    f.json
+                );
+            }
+        }
+        Shape::Tuple(tys) => {
+            for (i, ty) in tys.iter().enumerate() {
+                if !is_lenient(ty, lenient) {
+                    continue;
+                }
+                let value = if on_self {
+                    format!("&self.{i}")
+                } else {
+                    format!("f{i}")
+                };
+                let _ = writeln!(
+                    out,
+                    "            crate::strict::Strict::check({value}, json, path)?;"
+                );
+            }
+        }
+    }
+}
+
+/// A match pattern for a variant that binds its lenient fields as `f0, f1, …` (and the
+/// value of a union's catch-all as `f0`).
+/// (Required nullable fields are checked on the JSON, so they need no binding.)
+fn pattern(v: &Variant, lenient: &BTreeSet<String>, union: bool) -> String {
+    match &v.shape {
+        Shape::Tuple(tys) if union && v.untagged && tys.len() == 1 => {
+            format!("Self::{}(f0)", v.ident)
+        }
+        Shape::Unit => format!("Self::{}", v.ident),
+        Shape::Named(fields) => {
+            let binds: Vec<String> = fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| is_lenient(&f.ty, lenient))
+                .map(|(i, f)| format!("{}: f{i}, ", f.ident))
+                .collect();
+            format!("Self::{} {{ {}.. }}", v.ident, binds.concat())
+        }
+        Shape::Tuple(tys) => {
+            let binds: Vec<String> = tys
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if is_lenient(t, lenient) {
+                        format!("f{i}")
+                    } else {
+                        "_".to_string()
+                    }
+                })
+                .collect();
+            format!("Self::{}({})", v.ident, binds.join(", "))
+        }
+    }
+}
+
+fn strictness(types: &syn::File) -> syn::Result<String> {
+    let models = models(types)?;
+    let lenient = lenient(&models);
+    let mut out = String::new();
+    let mut members = String::new();
+    for (name, model) in &models {
+        let _ = writeln!(out, "impl crate::strict::Strict for {name} {{");
+        if !lenient.contains(name) {
+            out.push_str(
+                "    fn check(&self, _json: &::serde_json::Value, _path: &str) -> ::std::result::Result<(), crate::wire::FieldError> {\n        Ok(())\n    }\n}\n",
+            );
+            continue;
+        }
+        out.push_str(
+            "    fn check(&self, json: &::serde_json::Value, path: &str) -> ::std::result::Result<(), crate::wire::FieldError> {\n        let _ = json;\n",
+        );
+        match model {
+            Model::Struct(shape) => field_checks(shape, &lenient, true, &mut out),
+            Model::Open { known } => {
+                let known: Vec<String> = known
+                    .iter()
+                    .map(|k| format!("Self::{k}.as_str()"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "        if let Self::Other(value) = self {{\n            return Err(crate::strict::unknown_value(path, {name:?}, value, &[{}]));\n        }}",
+                    known.join(", ")
+                );
+            }
+            Model::Enum(variants) | Model::Union { variants, .. } => {
+                let tag = match model {
+                    Model::Union { tag, .. } => Some(tag.as_str()),
+                    _ => None,
+                };
+                let tags: Vec<&Variant> = variants.iter().filter(|v| !v.untagged).collect();
+                out.push_str("        match self {\n");
+                for v in variants {
+                    let _ = writeln!(
+                        out,
+                        "            {} => {{",
+                        pattern(v, &lenient, tag.is_some())
+                    );
+                    match (tag, v.untagged, &v.shape) {
+                        (Some(tag), true, Shape::Tuple(t)) if t.len() == 1 => {
+                            // The catch-all: name the member it should have been.
+                            let mut arms = String::new();
+                            for m in &tags {
+                                if let Shape::Named(fields) = &m.shape {
+                                    let member = format!("{name}_{}", m.ident);
+                                    let _ = writeln!(
+                                        arms,
+                                        "                    {:?} => crate::strict::reparse::<strict_members::{member}>(value, path),",
+                                        m.wire
+                                    );
+                                    let _ = writeln!(
+                                        members,
+                                        "    #[derive(::serde::Deserialize)]\n    pub(crate) struct {member} {{"
+                                    );
+                                    for f in fields {
+                                        for a in &f.serde_attrs {
+                                            let _ =
+                                                writeln!(members, "        {}", quote::quote!(#a));
+                                        }
+                                        let ty = &f.ty;
+                                        let _ = writeln!(
+                                            members,
+                                            "        {}: {},",
+                                            f.ident,
+                                            quote::quote!(#ty)
+                                        );
+                                    }
+                                    members.push_str("    }\n");
+                                }
+                            }
+                            let wires: Vec<String> =
+                                tags.iter().map(|m| format!("{:?}", m.wire)).collect();
+                            let _ = writeln!(
+                                out,
+                                "                return crate::strict::unknown_member(f0, path, {name:?}, {tag:?}, &[{}], |member, value, path| match member {{\n{arms}                    _ => Ok(()),\n                }});",
+                                wires.join(", ")
+                            );
+                        }
+                        _ => field_checks(&v.shape, &lenient, false, &mut out),
+                    }
+                    out.push_str("            }\n");
+                }
+                out.push_str("        }\n");
+            }
+        }
+        out.push_str("        Ok(())\n    }\n}\n");
+    }
+    out.push_str("\n/// Deserialize-only copies of the union members, to name the field a member failed on.\n");
+    out.push_str(
+        "#[allow(non_camel_case_types)]\npub(crate) mod strict_members {\n    use super::*;\n",
+    );
+    out.push_str(&members);
+    out.push_str("}\n");
+    // Parsing it back checks the generated code; unparsing makes it readable.
+    Ok(prettyplease::unparse(&syn::parse_file(&out)?))
+}
