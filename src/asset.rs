@@ -190,20 +190,19 @@ impl DataItem {
         }
     }
 
-    /// The cache key: the URL, or canonical path + size + modification time for files.
+    /// The cache key: the URL, or file identity + size + modification time for files.
     fn cache_key(&self) -> Option<CacheKey> {
         match self {
             DataItem::Url(u) => Some(CacheKey::Url(u.clone())),
             DataItem::File(p) => {
-                let path = std::fs::canonicalize(p).ok()?;
-                let meta = std::fs::metadata(&path).ok()?;
+                let meta = std::fs::metadata(p).ok()?;
                 let mtime_ns = meta
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                     .map_or(0, |d| d.as_nanos());
                 Some(CacheKey::File {
-                    path,
+                    id: file_identity(p, &meta)?,
                     size: meta.len(),
                     mtime_ns,
                 })
@@ -333,10 +332,35 @@ pub(crate) fn validate_all(argument: &str, items: &[DataItem]) -> Result<()> {
 enum CacheKey {
     Url(String),
     File {
-        path: PathBuf,
+        id: FileIdentity,
         size: u64,
         mtime_ns: u128,
     },
+}
+
+/// Which file a path names, whatever its spelling: device and inode where there are
+/// inodes (one `stat`, which the size and mtime need anyway), else the canonical path
+/// (a `realpath`, a `readlink` per path component).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileIdentity {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode { dev: u64, ino: u64 },
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+#[cfg(unix)]
+fn file_identity(_path: &Path, meta: &std::fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileIdentity::Inode {
+        dev: meta.dev(),
+        ino: meta.ino(),
+    })
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path, _meta: &std::fs::Metadata) -> Option<FileIdentity> {
+    std::fs::canonicalize(path).ok().map(FileIdentity::Path)
 }
 
 /// One cache entry; its mutex is held for the duration of an upload, so concurrent
@@ -348,8 +372,8 @@ type Slot = Arc<Mutex<Option<String>>>;
 /// Thread-safe and single-flight: concurrent [`get_or_upload`](AssetCache::get_or_upload)
 /// calls for the same key run one upload; the others wait and reuse its result (or try
 /// again themselves if it failed; failures are not cached). Keys are the URL, or a
-/// file's canonical path with its size and modification time (so an edited file is
-/// uploaded again).
+/// file's identity (device and inode; the canonical path where there are no inodes) with
+/// its size and modification time (so an edited file is uploaded again).
 #[derive(Default)]
 pub(crate) struct AssetCache {
     slots: Mutex<HashMap<CacheKey, Slot>>,
@@ -424,17 +448,28 @@ pub(crate) fn upload(client: &Client, item: &DataItem) -> Result<Option<String>>
     let name = match item {
         DataItem::Text(_) => return Ok(None),
         DataItem::Url(url) => client.asset_cache().get_or_upload(item, || {
-            let out = client.send(&operations::PostAssetUrl::new(url.clone()))?;
+            let out =
+                client.send_with(&operations::PostAssetUrl::new(url.clone()), repeatable())?;
             log_warnings(item, &out.warnings);
             Ok(out.file_name)
         })?,
         DataItem::File(path) => client.asset_cache().get_or_upload(item, || {
-            let out = client.send(&operations::PostAssetFile::new(FilePart::from_path(path)))?;
+            let out = client.send_with(
+                &operations::PostAssetFile::new(FilePart::from_path(path)),
+                repeatable(),
+            )?;
             log_warnings(item, &out.warnings);
             Ok(out.file_name)
         })?,
     };
     Ok(Some(name))
+}
+
+/// Uploads are safe to repeat: an upload whose answer was lost at worst leaves a stored
+/// file that nothing refers to, and the next one gets a file name of its own. So every
+/// transient failure is retried, not only those that provably were not processed.
+fn repeatable() -> crate::SendOptions {
+    crate::SendOptions::new().retry_mode(crate::RetryMode::Always)
 }
 
 fn log_warnings(item: &DataItem, warnings: &[String]) {

@@ -234,6 +234,17 @@ pub(crate) enum TokenSource {
     },
 }
 
+/// How long before its expiry a token from the token endpoint is renewed: the configured
+/// leeway, but at most half the lifetime the endpoint announced. Without the cap a token
+/// that lives shorter than the leeway (60 s by default) would count as expired the moment
+/// it arrives, and every API request would fetch a new one first.
+fn renewal_leeway(leeway: Duration, expires_in: Option<u64>) -> Duration {
+    match expires_in {
+        Some(lifetime) => leeway.min(Duration::from_secs(lifetime / 2)),
+        None => leeway,
+    }
+}
+
 /// The token cache of a client. The lock is held while a new token is obtained, so
 /// concurrent callers wait for one token request instead of each making their own.
 #[derive(Debug)]
@@ -261,7 +272,9 @@ impl Auth {
         match &self.source {
             TokenSource::Static => false,
             TokenSource::File(_) => token.expires_at.is_none() || token.is_expired(self.leeway),
-            TokenSource::ClientCredentials { .. } => token.is_expired(self.leeway),
+            TokenSource::ClientCredentials { .. } => {
+                token.is_expired(renewal_leeway(self.leeway, token.expires_in))
+            }
         }
     }
 
@@ -498,6 +511,38 @@ mod tests {
         assert!(t.is_expired(Duration::from_secs(60)));
         assert!(!t.is_expired(Duration::ZERO));
         assert!(!AccessToken::new("x").is_expired(Duration::from_secs(3600)));
+    }
+
+    #[test]
+    fn short_lived_tokens_are_renewed_at_half_their_lifetime() {
+        let auth = Auth::new(
+            TokenSource::ClientCredentials {
+                token_url: "http://127.0.0.1:9/connect/token".into(),
+                client_id: "id".into(),
+                secret: Secret::new("s"),
+            },
+            Duration::from_secs(60),
+            None,
+        );
+        // A 10 s token is good for 5 s, not stale on arrival because the leeway is 60 s.
+        assert!(!auth.needs_new(&AccessToken::new("x").with_lifetime(Duration::from_secs(10))));
+        let stale = AccessToken::new("x")
+            .with_lifetime(Duration::from_secs(10))
+            .with_expires_at(now_epoch() + 4);
+        assert!(auth.needs_new(&stale));
+        // Long-lived tokens keep the configured leeway.
+        let hour = AccessToken::new("x")
+            .with_lifetime(Duration::from_secs(3600))
+            .with_expires_at(now_epoch() + 59);
+        assert!(auth.needs_new(&hour));
+        assert_eq!(
+            renewal_leeway(Duration::from_secs(60), None),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            renewal_leeway(Duration::from_secs(60), Some(5)),
+            Duration::from_secs(2)
+        );
     }
 
     #[test]

@@ -45,9 +45,21 @@ const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
 ///
 /// Through the `log` facade: every attempt at `debug` level (method, path, status,
 /// duration, attempt number), every retry at `warn` level. Headers, tokens and secrets are
-/// never logged. One caveat outside this crate: at `trace` level the HTTP library's
-/// protocol crate (`ureq_proto`) dumps the raw request bytes, `Authorization` header
-/// included, so keep `trace` off for `ureq_proto` wherever logs are kept.
+/// never logged by this crate.
+///
+/// **Caveat outside this crate:** at `trace` level the HTTP library's protocol crate
+/// (target `ureq_proto`) hex-dumps every byte sent and received: the `Authorization`
+/// header (bearer token, or the base64 of `client_id:client_secret` on token requests) and
+/// the token endpoint's response (the access token). ureq offers no switch for this, so
+/// keep `trace` off for `ureq_proto` wherever logs are kept (for `env_logger`, e.g.
+/// `RUST_LOG=trace,ureq_proto=debug`). [`ClientBuilder::build`] logs a warning when the
+/// installed logger has it on.
+///
+/// # TLS
+///
+/// Certificates are always verified; no setting turns verification off. A private CA (a
+/// development server, a TLS-inspecting proxy) is trusted only when given explicitly with
+/// [`ClientBuilder::add_root_certificate_pem`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -449,6 +461,8 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     policy: RetryPolicy,
     env: Option<EnvLookup>,
+    /// PEM bundles from `add_root_certificate_pem`, parsed in `build`.
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl Default for ClientBuilder {
@@ -474,6 +488,7 @@ impl ClientBuilder {
             timeouts: Timeouts::default(),
             policy: RetryPolicy::default(),
             env: None,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -589,6 +604,31 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the CA certificate(s) in this PEM text (e.g. mkcert's `rootCA.pem` for a
+    /// development server, or a TLS-inspecting proxy's CA). May be called several times.
+    ///
+    /// Once any certificate is added, the client trusts **only** the added certificates,
+    /// not the built-in Mozilla (webpki) roots, so give every CA the API and auth servers
+    /// need. Certificate verification itself is always on: there is no option to turn it
+    /// off.
+    ///
+    /// [`build`](ClientBuilder::build) fails with [`ConfigError::InvalidSetting`]
+    /// (`add_root_certificate_pem`) when the text is not PEM, holds no certificate, or a
+    /// certificate is not DER-encoded.
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("rootCA.pem")?;
+    /// let client = rapidata::Client::builder()
+    ///     .environment("rapidata.dev")
+    ///     .add_root_certificate_pem(pem)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> ClientBuilder {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// Where environment variables (`RAPIDATA_*`, `HOME`) are read from; default the
     /// process environment. Useful to isolate a client from the environment:
     ///
@@ -614,8 +654,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for missing credentials, an invalid environment or URL, plain
-    /// `http://` to a non-loopback host, or a setting out of range; [`Error::Io`] or
+    /// [`Error::Config`] for missing or empty credentials, an invalid environment or URL,
+    /// plain `http://` to a non-loopback host, a setting out of range, or a root certificate
+    /// that does not parse; [`Error::Io`] or
     /// [`Error::Config`] for an unreadable token or credentials file.
     pub fn build(self) -> Result<Client> {
         let env = self.env.clone().unwrap_or_else(credentials::process_env);
@@ -674,6 +715,27 @@ impl ClientBuilder {
         if policy.backoff_max < policy.backoff_base {
             policy.backoff_max = policy.backoff_base;
         }
+        let root_certificates = parse_root_certificates(&self.root_certificates)?;
+        // Empty credentials would only be refused by the server, after a request.
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.secret().trim().is_empty())
+        {
+            return Err(invalid_setting("token", "empty", "must not be empty"));
+        }
+        if let Some((id, secret)) = &self.client_credentials {
+            if id.trim().is_empty() {
+                return Err(invalid_setting("client_id", "empty", "must not be empty"));
+            }
+            if secret.expose().trim().is_empty() {
+                return Err(invalid_setting(
+                    "client_secret",
+                    "empty",
+                    "must not be empty",
+                ));
+            }
+        }
 
         let inputs = Inputs {
             token: self.token.as_ref(),
@@ -707,6 +769,7 @@ impl ClientBuilder {
         log::debug!(
             "rapidata client for {environment} ({api_url}); credentials: {credential_source}"
         );
+        warn_if_wire_dump_logged();
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -718,7 +781,7 @@ impl ClientBuilder {
                 credential_source,
                 token_leeway: self.token_leeway,
                 timeouts: self.timeouts,
-                transport: Transport::new(self.timeouts, policy),
+                transport: Transport::new(self.timeouts, policy, &root_certificates),
                 auth,
                 asset_cache: crate::asset::AssetCache::default(),
             }),
@@ -748,6 +811,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.timeouts.connect)
             .field("timeout", &self.timeouts.io)
             .field("retry_policy", &self.policy)
+            .field("root_certificates", &self.root_certificates.len())
             .field(
                 "env_lookup",
                 &if self.env.is_some() {
@@ -767,6 +831,82 @@ fn invalid_setting(setting: &str, value: impl fmt::Display, reason: &str) -> Err
         reason: reason.to_owned(),
     }
     .into()
+}
+
+/// Parses the PEM bundles given to [`ClientBuilder::add_root_certificate_pem`]: each must
+/// parse and hold at least one certificate, and every certificate must be a DER sequence.
+fn parse_root_certificates(bundles: &[Vec<u8>]) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    use ureq::tls::PemItem;
+    let mut certificates = Vec::new();
+    for pem in bundles {
+        let invalid = |reason: &str| {
+            invalid_setting(
+                "add_root_certificate_pem",
+                format_args!("{} bytes", pem.len()),
+                reason,
+            )
+        };
+        let before = certificates.len();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(PemItem::Certificate(cert)) => {
+                    if !is_der_sequence(cert.der()) {
+                        return Err(invalid("a certificate in it is not DER-encoded X.509"));
+                    }
+                    certificates.push(cert);
+                }
+                Ok(_) => {}
+                Err(_) => return Err(invalid("not valid PEM")),
+            }
+        }
+        if certificates.len() == before {
+            return Err(invalid(
+                "holds no certificate (expected `-----BEGIN CERTIFICATE-----` blocks)",
+            ));
+        }
+    }
+    Ok(certificates)
+}
+
+/// Whether `der` is exactly one DER `SEQUENCE` (an X.509 certificate's outer shape).
+fn is_der_sequence(der: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = der else {
+        return false;
+    };
+    let (len, body) = if first & 0x80 == 0 {
+        (usize::from(*first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return false;
+        }
+        let (len_bytes, body) = rest.split_at(n);
+        let len = len_bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, body)
+    };
+    len == body.len()
+}
+
+/// `ureq_proto` (the HTTP library's protocol crate) hex-dumps every byte sent and received
+/// at `trace` level, `Authorization` headers and token responses included, and offers no
+/// switch to stop it. Warns once per process when the installed logger would record it.
+fn warn_if_wire_dump_logged() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let dump = log::Metadata::builder()
+        .level(log::Level::Trace)
+        .target("ureq_proto::util")
+        .build();
+    if log::max_level() >= log::LevelFilter::Trace && log::logger().enabled(&dump) {
+        WARNED.call_once(|| {
+            log::warn!(
+                "trace logging is on for `ureq_proto`, which records raw HTTP traffic \
+                 including access tokens and client credentials; set it to `debug` or lower \
+                 (e.g. RUST_LOG=trace,ureq_proto=debug) wherever logs are kept"
+            )
+        });
+    }
 }
 
 /// Checks an environment domain such as `rapidata.ai`.

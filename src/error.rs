@@ -789,7 +789,8 @@ impl fmt::Display for TransportError {
                 " Try again later; a proxy or unstable network can cause this."
             }
             TransportErrorKind::Tls => {
-                " Check the system clock and any TLS-intercepting proxy or firewall."
+                " Check the system clock and any TLS-intercepting proxy or firewall; a \
+                 private CA must be given with ClientBuilder::add_root_certificate_pem."
             }
             TransportErrorKind::Other => "",
         };

@@ -26,6 +26,14 @@
 //! repeat; [`RetryMode::Never`] disables retries. Choose the mode per request with
 //! [`Client::send_with`](crate::Client::send_with).
 //!
+//! The SDK's own creates do not stop at an ambiguous failure. Those that are harmless to
+//! repeat are sent in [`RetryMode::Always`]: asset uploads (file, URL and batch), starting
+//! to recruit, and `POST /dataset` (at worst an empty dataset nothing refers to). The
+//! others are looked up before they are sent again, so they happen exactly once:
+//! audiences, job definitions and jobs (their ids are listed before the create and
+//! compared after it), qualification examples (the audience's examples are searched for
+//! one with the same assets, context, instruction and truth) and datapoints (by sort index).
+//!
 //! # Delays
 //!
 //! Equal-jitter exponential backoff: before retry number `n` (0-based) the client waits

@@ -108,8 +108,19 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(timeouts: Timeouts, policy: RetryPolicy) -> Transport {
+    /// `root_certs` empty: the built-in Mozilla (webpki) roots; otherwise exactly these.
+    /// Certificate verification itself is never disabled.
+    pub(crate) fn new(
+        timeouts: Timeouts,
+        policy: RetryPolicy,
+        root_certs: &[ureq::tls::Certificate<'static>],
+    ) -> Transport {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if !root_certs.is_empty() {
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(root_certs));
+        }
         let config = ureq::Agent::config_builder()
+            .tls_config(tls.build())
             // Error statuses come back as responses so their bodies can be read.
             .http_status_as_error(false)
             .timeout_resolve(Some(timeouts.connect))
@@ -122,7 +133,14 @@ impl Transport {
             .max_idle_connections_per_host(32)
             .build();
         Transport {
-            agent: ureq::Agent::new_with_config(config),
+            // ureq resolves the host before every request, pooled connection or not, and
+            // with a resolve timeout it spawns a thread for each lookup: a thread and a
+            // getaddrinfo per API call. The cache makes that one lookup per host a minute.
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             policy,
         }
     }
@@ -269,6 +287,52 @@ impl Transport {
     }
 }
 
+/// How long a host's resolved addresses are reused.
+const RESOLVE_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// ureq's default resolver (a lookup within the resolve timeout) with a short-lived cache
+/// of successful lookups per `host:port`. Failed lookups are not cached.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    cache: std::sync::Mutex<
+        std::collections::HashMap<
+            String,
+            (Instant, ureq::unversioned::resolver::ResolvedSocketAddrs),
+        >,
+    >,
+}
+
+impl ureq::unversioned::resolver::Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let key = uri
+            .authority()
+            .map(|a| format!("{}|{}", uri.scheme_str().unwrap_or(""), a.as_str()));
+        let lock = || {
+            self.cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(key) = &key {
+            if let Some((at, addrs)) = lock().get(key) {
+                if at.elapsed() < RESOLVE_CACHE_TTL {
+                    return Ok(addrs.clone());
+                }
+            }
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        if let Some(key) = key {
+            lock().insert(key, (Instant::now(), addrs.clone()));
+        }
+        Ok(addrs)
+    }
+}
+
 /// Builds a multipart form, opening files now (so a missing file is a local error, not a
 /// transport failure). Files are streamed from disk while sending.
 fn build_form(parts: &[MultipartPart]) -> Result<Form<'_>, AttemptError> {
@@ -319,6 +383,25 @@ pub(crate) fn classify(e: &ureq::Error) -> Classified {
         }
         E::Timeout(T::Resolve | T::Connect) => c(TransportErrorKind::Connect, false, true),
         E::Timeout(_) => c(TransportErrorKind::Timeout, true, true),
+        // ureq hands TLS failures during the handshake (an unknown issuer, an expired or
+        // mismatched certificate) back as `io::Error`s wrapping the rustls error. Never
+        // retried, like the other TLS errors.
+        E::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            let before_request = matches!(
+                io.get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+                Some(
+                    rustls::Error::InvalidCertificate(_)
+                        | rustls::Error::NoCertificatesPresented
+                        | rustls::Error::PeerIncompatible(_)
+                )
+            );
+            c(TransportErrorKind::Tls, !before_request, false)
+        }
         E::Io(io) => match io.kind() {
             K::ConnectionRefused
             | K::AddrNotAvailable
@@ -368,6 +451,48 @@ mod tests {
         let connect_timeout = ureq::Error::Timeout(ureq::Timeout::Connect);
         assert!(!classify(&connect_timeout).sent);
         assert!(!classify(&ureq::Error::Tls("bad certificate")).retryable);
+        let unknown_issuer = ureq::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        ));
+        assert_eq!(
+            classify(&unknown_issuer),
+            Classified {
+                kind: TransportErrorKind::Tls,
+                sent: false,
+                retryable: false
+            }
+        );
+    }
+
+    #[test]
+    fn resolved_addresses_are_cached_per_host() {
+        use ureq::unversioned::resolver::Resolver;
+        let resolver = CachingResolver::default();
+        let config = ureq::config::Config::default();
+        let timeout = || ureq::unversioned::transport::NextTimeout {
+            after: ureq::unversioned::transport::time::Duration::NotHappening,
+            reason: ureq::Timeout::Resolve,
+            per_read: None,
+            per_write: None,
+        };
+        let uri: ureq::http::Uri = "http://127.0.0.1:4242/a".parse().unwrap();
+        let first = resolver.resolve(&uri, &config, timeout()).unwrap();
+        assert_eq!(first[0], "127.0.0.1:4242".parse().unwrap());
+        assert_eq!(resolver.cache.lock().unwrap().len(), 1);
+        let other_path: ureq::http::Uri = "http://127.0.0.1:4242/b?x=1".parse().unwrap();
+        assert_eq!(
+            resolver.resolve(&other_path, &config, timeout()).unwrap()[0],
+            first[0]
+        );
+        assert_eq!(
+            resolver.cache.lock().unwrap().len(),
+            1,
+            "one entry per host"
+        );
+        let other_port: ureq::http::Uri = "http://127.0.0.1:4343/".parse().unwrap();
+        resolver.resolve(&other_port, &config, timeout()).unwrap();
+        assert_eq!(resolver.cache.lock().unwrap().len(), 2);
     }
 
     #[test]

@@ -166,7 +166,9 @@ fn one_worker_uploads_one_at_a_time() {
         .send()
         .unwrap();
     assert_eq!(server.max_in_flight.load(Ordering::SeqCst), 1);
-    assert_eq!(server.requests().len(), 1 + 5 + 1);
+    // GET /audiences (listed before creating, to recover a lost answer), POST /audience,
+    // five uploads, the example.
+    assert_eq!(server.requests().len(), 1 + 1 + 5 + 1);
 }
 
 #[test]

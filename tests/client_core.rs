@@ -977,7 +977,8 @@ fn tokens_are_cached_and_refreshed_within_the_leeway() {
     c.send(&GetThing("1")).unwrap();
     long.assert_calls(1);
 
-    // Expires within the 60 s leeway: fetched before every request.
+    // Lives shorter than the 60 s leeway: renewed at half its lifetime, not before every
+    // request (it would otherwise count as expired the moment it arrives).
     let short = server.mock(|when, then| {
         when.path("/connect/token")
             .header("authorization", basic("short", "s"));
@@ -989,9 +990,9 @@ fn tokens_are_cached_and_refreshed_within_the_leeway() {
         .unwrap();
     c.send(&GetThing("1")).unwrap();
     c.send(&GetThing("1")).unwrap();
-    short.assert_calls(2);
+    short.assert_calls(1);
 
-    // The same token with a smaller leeway is reused.
+    // The same token with a smaller leeway is reused too.
     let c = isolated(&server.base_url())
         .client_credentials("short", "s")
         .token_leeway(ms(0))
@@ -999,8 +1000,22 @@ fn tokens_are_cached_and_refreshed_within_the_leeway() {
         .unwrap();
     c.send(&GetThing("1")).unwrap();
     c.send(&GetThing("1")).unwrap();
-    short.assert_calls(3);
-    api.assert_calls(6);
+    short.assert_calls(2);
+
+    // Already expired when it arrives: fetched before every request.
+    let dead = server.mock(|when, then| {
+        when.path("/connect/token")
+            .header("authorization", basic("dead", "s"));
+        then.status(200).json_body(token_body("dead-on-arrival", 0));
+    });
+    let c = isolated(&server.base_url())
+        .client_credentials("dead", "s")
+        .build()
+        .unwrap();
+    c.send(&GetThing("1")).unwrap();
+    c.send(&GetThing("1")).unwrap();
+    dead.assert_calls(2);
+    api.assert_calls(8);
 }
 
 #[test]

@@ -219,6 +219,17 @@ fn definition_mock<'a>(server: &'a MockServer, log: &Log, body: Value) -> httpmo
     })
 }
 
+/// `GET /job/definitions` (no definitions yet): the list the client takes before creating
+/// a definition, to recover from a lost answer without creating it twice.
+fn definitions_list(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definitions");
+        then.status(200).json_body(
+            json!({"items": [], "page": 1, "pageSize": 100, "total": 0, "totalPages": 0}),
+        );
+    })
+}
+
 fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
     server.mock(|when, then| {
         when.any_request();
@@ -291,6 +302,7 @@ fn compare_definition_request_sequence_and_bodies() {
             "campaignFeatureFlags": [{"key": "campaign_key", "value": "v"}]
         }),
     );
+    definitions_list(&server);
     let unexpected = catch_all(&server);
 
     let c = client(&server);
@@ -352,11 +364,12 @@ fn compare_definition_request_sequence_and_bodies() {
     );
     assert_eq!(def.preview(), "https://app.rapidata.ai/definitions/jd_1");
 
-    // Order: dataset, then the batch upload, file uploads, datapoints, definition.
+    // Order: the dataset, the batch upload and the file uploads (concurrently), then the
+    // datapoints, then the definition.
     let log = log.lock().unwrap().clone();
     let pos = |entry: &str| log.iter().position(|e| e == entry).unwrap();
     let last = |entry: &str| log.iter().rposition(|e| e == entry).unwrap();
-    assert_eq!(log[0], "POST /dataset");
+    assert!(pos("POST /dataset") < pos("POST /dataset/ds_1/datapoint"));
     assert!(pos("POST /asset/batch-upload") < pos("GET /asset/batch-upload/status"));
     assert!(pos("GET /asset/batch-upload/status") < pos("GET /asset/batch-upload/b1"));
     assert!(last("POST /asset/file") < pos("POST /dataset/ds_1/datapoint"));
@@ -409,6 +422,7 @@ fn classification_definition_request_sequence_and_bodies() {
             "datasetId": "ds_1"
         }),
     );
+    definitions_list(&server);
     let unexpected = catch_all(&server);
 
     let def = client(&server)
@@ -469,6 +483,7 @@ fn text_compare_uses_naive_referee_and_sends_no_uploads() {
             "datasetId": "ds_1"
         }),
     );
+    definitions_list(&server);
     let unexpected = catch_all(&server);
     client(&server)
         .job()
@@ -534,6 +549,7 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
         "datasetId": "ds_1"
     });
     let definition = definition_mock(&server, &log, def_body);
+    definitions_list(&server);
     let mut unexpected = catch_all(&server);
 
     let c = client(&server);
@@ -593,6 +609,7 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
     let dp2 = datapoint_mock(&server, &log, dp2_body, 200);
     // The catch-all must stay the last mock (the first match wins).
     unexpected.delete();
+    definitions_list(&server);
     let unexpected = catch_all(&server);
 
     let def = failure.retry().unwrap();
@@ -711,6 +728,7 @@ fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
             json!({"definitionId": "jd_1", "pipelineId": "p"}),
         ));
     });
+    definitions_list(&server);
     let unexpected = catch_all(&server);
     let def = client(&server)
         .job()
@@ -1123,8 +1141,9 @@ fn batch_upload_is_polled_until_its_batch_completes() {
     status.assert_calls(2);
     result.assert_calls(1);
     dp.assert_calls(1);
-    // One pause of the 0.5 s batch poll interval between the two status polls.
-    assert!(started.elapsed() >= Duration::from_millis(450));
+    // One pause between the two status polls (the first, 50 ms; later ones double up to
+    // 0.5 s).
+    assert!(started.elapsed() >= Duration::from_millis(45));
 }
 
 #[test]

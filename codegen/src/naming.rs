@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn docs_lose_indentation_and_fences_become_text() {
-        assert_eq!(clean_doc("    a\n        b\n```\nx\n```"), "a\nb\n```text\nx\n```text");
+        assert_eq!(
+            clean_doc("    a\n        b\n```\nx\n```"),
+            "a\nb\n```text\nx\n```text"
+        );
         assert_eq!(clean_doc("```json\n{}"), "```json\n{}");
     }
 

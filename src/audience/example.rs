@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
+use crate::reconcile::CREATE_ATTEMPTS;
 use crate::settings::Setting;
 use crate::{Error, Result};
 
@@ -54,6 +55,88 @@ fn upload_names(audience: &Audience, items: &[DataItem]) -> Result<Vec<Option<St
     asset::upload_all(audience.client_ref(), items)
         .into_iter()
         .collect()
+}
+
+/// Adds an example (`POST /audience/{id}/example`) exactly once.
+///
+/// The create answers no id, so after a failure that may have been carried out (the
+/// answer was lost) the audience's examples are listed: an example with the same asset
+/// (uploaded file names or texts), context, instruction and truth means it was created;
+/// otherwise the request is sent again, up to [`CREATE_ATTEMPTS`] times. (An identical
+/// example that was already there is taken for this one: the audience holds it either way.)
+fn add_example(audience: &Audience, body: types::AddExampleToAudienceEndpointInput) -> Result<()> {
+    let client = audience.client_ref();
+    let op = operations::PostAudienceByAudienceIdExample::new(audience.id(), body.clone());
+    let mut sends = 0;
+    loop {
+        sends += 1;
+        let err = match client.send(&op) {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        if !err.may_have_been_processed() {
+            return Err(err);
+        }
+        match audience.examples() {
+            Ok(existing) if existing.iter().any(|e| is_same_example(&e.raw, &body)) => {
+                log::debug!("the example was added although its answer was lost ({err})");
+                return Ok(());
+            }
+            Ok(_) if sends < CREATE_ATTEMPTS => {
+                let delay = client.retry_policy().backoff_base();
+                log::warn!(
+                    "the example was not added ({err}); sending it again in {:.3}s (send {} of {CREATE_ATTEMPTS})",
+                    delay.as_secs_f64(),
+                    sends + 1
+                );
+                std::thread::sleep(delay);
+            }
+            Ok(_) => return Err(err),
+            Err(list_err) => {
+                log::warn!("could not check whether the example was added ({list_err})");
+                return Err(err);
+            }
+        }
+    }
+}
+
+/// Whether a listed example is the one `body` describes.
+fn is_same_example(
+    listed: &types::QueryExamplesForAudienceEndpointOutput,
+    body: &types::AddExampleToAudienceEndpointInput,
+) -> bool {
+    listed.context.clone().flatten() == body.context.clone().flatten()
+        && payload_instruction(&listed.payload) == payload_instruction(&body.payload)
+        && (listed.truth.is_none() || listed.truth == body.truth)
+        && same_asset(&listed.asset, &body.asset)
+}
+
+/// The instruction of an example payload (criteria, title or target).
+fn payload_instruction(payload: &types::IExamplePayload) -> Option<&str> {
+    use types::IExamplePayload as P;
+    match payload {
+        P::ClassifyExamplePayload { title, .. } | P::TranscriptionExamplePayload { title, .. } => {
+            Some(title)
+        }
+        P::CompareExamplePayload { criteria } => Some(criteria),
+        P::LineExamplePayload { target }
+        | P::LocateExamplePayload { target }
+        | P::ScrubExamplePayload { target } => Some(target),
+        P::Unknown(_) => None,
+    }
+}
+
+/// Whether a listed asset is the one sent as `sent`.
+fn same_asset(listed: &types::IAsset, sent: &types::IAssetInput) -> bool {
+    use types::{IAsset as L, IAssetInput as S};
+    match (listed, sent) {
+        (L::FileAsset { file_name, .. }, S::ExistingAssetInput { name, .. }) => file_name == name,
+        (L::TextAsset { text, .. }, S::TextAssetInput { text: sent, .. }) => text == sent,
+        (L::MultiAsset { assets, .. }, S::MultiAssetInput { assets: sent, .. }) => {
+            assets.len() == sent.len() && assets.iter().zip(sent).all(|(l, s)| same_asset(l, s))
+        }
+        _ => false,
+    }
 }
 
 /// The fields every example body shares.
@@ -464,13 +547,7 @@ impl CompareExample<'_> {
             0.5,
             &names[2..],
         );
-        self.audience
-            .client_ref()
-            .send(&operations::PostAudienceByAudienceIdExample::new(
-                self.audience.id(),
-                body,
-            ))?;
-        Ok(())
+        add_example(self.audience, body)
     }
 }
 
@@ -597,13 +674,7 @@ impl ClassificationExample<'_> {
             self.truth.len() as f64 / self.options.len() as f64,
             &names[1..],
         );
-        self.audience
-            .client_ref()
-            .send(&operations::PostAudienceByAudienceIdExample::new(
-                self.audience.id(),
-                body,
-            ))?;
-        Ok(())
+        add_example(self.audience, body)
     }
 }
 
@@ -908,16 +979,7 @@ impl Example {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn instruction(&self) -> Option<&str> {
-        use types::IExamplePayload as P;
-        match &self.raw.payload {
-            P::ClassifyExamplePayload { title, .. }
-            | P::TranscriptionExamplePayload { title, .. } => Some(title),
-            P::CompareExamplePayload { criteria } => Some(criteria),
-            P::LineExamplePayload { target }
-            | P::LocateExamplePayload { target }
-            | P::ScrubExamplePayload { target } => Some(target),
-            P::Unknown(_) => None,
-        }
+        payload_instruction(&self.raw.payload)
     }
 
     /// The asset shown (files carry their server `fileName`; its URL is
@@ -1062,6 +1124,59 @@ impl Example {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_example_is_recognised_by_asset_context_instruction_and_truth() {
+        let listed = |context: &str, a: &str, criteria: &str, winner: &str| {
+            serde_json::from_value::<types::QueryExamplesForAudienceEndpointOutput>(
+                serde_json::json!({
+                    "id": "ex_1", "correctCount": 0, "incorrectCount": 0, "context": context,
+                    "asset": {"_t": "MultiAsset", "identifier": "", "metadata": {}, "assets": [
+                        {"_t": "FileAsset", "fileName": a, "identifier": "x", "metadata": {}},
+                        {"_t": "TextAsset", "text": "t", "identifier": "t", "metadata": {}}]},
+                    "payload": {"_t": "CompareExamplePayload", "criteria": criteria},
+                    "truth": {"_t": "CompareExampleTruth", "winnerId": winner}
+                }),
+            )
+            .unwrap()
+        };
+        let mut common = Common::new();
+        common.context = Some("prompt".into());
+        let body = common.body(
+            asset::asset_input(
+                &[DataItem::url("https://e.com/a.jpg"), DataItem::text("t")],
+                &[Some("srv_a.jpg".into()), None],
+            ),
+            types::IExamplePayload::CompareExamplePayload {
+                criteria: "Which?".into(),
+            },
+            types::IExampleTruth::CompareExampleTruth {
+                winner_id: "srv_a.jpg".into(),
+            },
+            0.5,
+            &[],
+        );
+        assert!(is_same_example(
+            &listed("prompt", "srv_a.jpg", "Which?", "srv_a.jpg"),
+            &body
+        ));
+        assert!(!is_same_example(
+            &listed("other", "srv_a.jpg", "Which?", "srv_a.jpg"),
+            &body
+        ));
+        assert!(!is_same_example(
+            &listed("prompt", "srv_b.jpg", "Which?", "srv_a.jpg"),
+            &body
+        ));
+        assert!(!is_same_example(
+            &listed("prompt", "srv_a.jpg", "Which not?", "srv_a.jpg"),
+            &body
+        ));
+        assert!(!is_same_example(
+            &listed("prompt", "srv_a.jpg", "Which?", "t"),
+            &body
+        ));
+    }
 
     #[test]
     fn instructions_are_limited_to_250_characters() {

@@ -265,10 +265,11 @@ impl Audience {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn start_recruiting(&self) -> Result<()> {
-        self.client
-            .send(&operations::PostAudienceByAudienceIdRecruit::new(
-                self.id.clone(),
-            ))
+        // Starting to recruit twice is the same as once, so a lost answer is retried.
+        self.client.send_with(
+            &operations::PostAudienceByAudienceIdRecruit::new(self.id.clone()),
+            crate::SendOptions::new().retry_mode(crate::RetryMode::Always),
+        )
     }
 
     /// How many labelers are in each onboarding state (`GET /audience/{id}/user-metrics`).

@@ -1,6 +1,7 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
+use crate::reconcile::{create_once, Created};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
@@ -11,6 +12,8 @@ use super::handle::{Audience, FilteredAudience};
 const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
 /// Default number of qualification examples answered before graduating.
 const DEFAULT_MIN_TASKS: u32 = 10;
+/// Audiences listed to tell whether a create whose answer was lost was carried out.
+const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// Creates, looks up and finds audiences. Get it from [`Client::audience`].
 ///
@@ -358,12 +361,33 @@ impl CreateAudience {
     /// println!("created {}", audience.id());
     /// # Ok::<(), rapidata::Error>(())
     /// ```
+    ///
+    /// When the answer to `POST /audience` is lost (the connection dropped after the request
+    /// was sent), the audiences of that name listed before and after tell whether it was
+    /// created, so a lost answer neither fails the call nor creates a second audience; this
+    /// costs one `GET /audiences` per create.
     pub fn create(self) -> Result<Audience> {
         let body = self.body()?;
-        let out = self.client.send(&operations::PostAudience::new(body))?;
+        let list = || {
+            let mut op = operations::GetAudiences::new();
+            op.page = Some(1);
+            op.page_size = Some(RECONCILE_PAGE_SIZE);
+            op.sort = vec!["-created_at".to_owned()];
+            op.name = Some(QueryFilter::eq(self.name.as_str()));
+            let out = self.client.send(&op)?;
+            Ok(out.items.into_iter().map(|a| a.id).collect())
+        };
+        let created = create_once(&self.client, "audience", list, || {
+            self.client
+                .send(&operations::PostAudience::new(body.clone()))
+        })?;
+        let audience_id = match created {
+            Created::Answered(out) => out.audience_id,
+            Created::Found(id) => id,
+        };
         Ok(Audience::created(
             self.client,
-            out.audience_id,
+            audience_id,
             self.name,
             self.description,
             self.filters,

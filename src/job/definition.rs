@@ -1,15 +1,16 @@
 //! Job definitions: builders, validation, request bodies and the [`JobDefinition`] handle.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
-use crate::request::{self, DecodeError, Method, Operation};
+use crate::reconcile::{create_once_from, Created};
+use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
-use crate::{Client, Error, Result};
+use crate::{Client, Error, Result, RetryMode, SendOptions};
 
 use super::errors::{FailedDatapoint, UploadFailure, WaitTimeout};
 use super::progress::WaitOptions;
@@ -39,6 +40,8 @@ pub const DEFAULT_RESPONSES_PER_DATAPOINT: u32 = 10;
 /// assert_eq!(rapidata::job::DEFAULT_UPLOAD_TIMEOUT.as_secs(), 1800);
 /// ```
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Definitions listed to tell whether a create whose answer was lost was carried out.
+const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// What kind of task a definition asks for, with its task-specific fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -376,19 +379,53 @@ fn create_definition(
     spec: DefinitionSpec,
     datapoints: Vec<DatapointSpec>,
 ) -> Result<JobDefinition> {
-    let dataset = client.send(&operations::PostDataset::new(
-        types::CreateDatasetEndpointInput {
-            name: format!("{}_dataset", spec.name),
-        },
-    ))?;
+    let datapoints = Arc::new(datapoints);
+    let todo: Vec<(&DatapointSpec, bool)> = datapoints.iter().map(|d| (d, false)).collect();
+    // The dataset is created, and the definitions of this name are listed (see `finish`),
+    // while the assets upload: neither waits for the other.
+    let (dataset, existing, media) = std::thread::scope(|scope| {
+        let dataset = scope.spawn(|| {
+            // Repeating `POST /dataset` after a lost answer at worst leaves an empty
+            // dataset that nothing refers to, so every transient failure is retried.
+            client.send_with(
+                &operations::PostDataset::new(types::CreateDatasetEndpointInput {
+                    name: format!("{}_dataset", spec.name),
+                }),
+                SendOptions::new().retry_mode(RetryMode::Always),
+            )
+        });
+        let existing = scope.spawn(|| existing_definitions(client, &spec.name));
+        let media = upload::upload_media(client, &todo, spec.upload_timeout);
+        (join(dataset), join(existing), media)
+    });
     let pending = PendingDefinition {
         client: client.clone(),
         spec: Arc::new(spec),
-        dataset_id: dataset.dataset_id,
-        datapoints: Arc::new(datapoints),
+        dataset_id: dataset?.dataset_id,
+        datapoints: datapoints.clone(),
         todo: None,
     };
-    pending.retry()
+    pending.finish(&todo, &media, existing)
+}
+
+/// The result of a scoped thread, its panic passed on.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// The ids of the newest job definitions named `name`: taken before `POST /job/definition`
+/// so that, if its answer is lost, listing them again tells whether it was created (see
+/// `crate::reconcile`).
+fn existing_definitions(client: &Client, name: &str) -> Result<HashSet<String>> {
+    let mut op = operations::GetJobDefinitions::new();
+    op.page = Some(1);
+    op.page_size = Some(RECONCILE_PAGE_SIZE);
+    op.sort = vec!["-created_at".to_owned()];
+    op.name = Some(QueryFilter::eq(name));
+    let out = client.send(&op)?;
+    Ok(out.items.into_iter().map(|d| d.definition_id).collect())
 }
 
 macro_rules! common_setters {
@@ -846,12 +883,23 @@ impl PendingDefinition {
                 .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
                 .collect(),
         };
-        let failures = upload::upload_datapoints(
-            &self.client,
-            &self.dataset_id,
-            &todo,
-            self.spec.upload_timeout,
-        );
+        let (media, existing) = std::thread::scope(|scope| {
+            let existing = scope.spawn(|| existing_definitions(&self.client, &self.spec.name));
+            let media = upload::upload_media(&self.client, &todo, self.spec.upload_timeout);
+            (media, join(existing))
+        });
+        self.finish(&todo, &media, existing)
+    }
+
+    /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
+    /// failed, the definition. `existing`: the definitions of this name listed before.
+    fn finish(
+        &self,
+        todo: &[(&DatapointSpec, bool)],
+        media: &upload::Media,
+        existing: Result<HashSet<String>>,
+    ) -> Result<JobDefinition> {
+        let failures = upload::create_datapoints(&self.client, &self.dataset_id, todo, media);
         let total = self.datapoints.len();
         let failed = failures.len();
         let too_many = failed as f64 / total as f64 > self.spec.failure_tolerance;
@@ -871,18 +919,23 @@ impl PendingDefinition {
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
-        let out = self
-            .client
-            .send(&operations::PostJobDefinition::new(definition_body(
-                &self.spec,
-                &self.dataset_id,
-            )))?;
+        let body = definition_body(&self.spec, &self.dataset_id);
+        // A lost answer neither fails the call nor makes a second definition.
+        let list = || existing_definitions(&self.client, &self.spec.name);
+        let created = create_once_from(&self.client, "job definition", existing, list, || {
+            self.client
+                .send(&operations::PostJobDefinition::new(body.clone()))
+        })?;
+        let (id, pipeline_id) = match created {
+            Created::Answered(out) => (out.definition_id, Some(out.pipeline_id)),
+            Created::Found(id) => (id, None),
+        };
         let definition = JobDefinition {
             client: self.client.clone(),
-            id: out.definition_id,
+            id,
             name: self.spec.name.clone(),
             dataset_id: Some(self.dataset_id.clone()),
-            pipeline_id: Some(out.pipeline_id),
+            pipeline_id,
             definition_type: Some(match self.spec.task {
                 TaskSpec::Compare { .. } => types::DefinitionType::Compare,
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,

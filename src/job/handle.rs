@@ -5,12 +5,16 @@ use std::time::{Duration, Instant};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
-use crate::request::{self, DecodeError, Method, Operation};
+use crate::reconcile::{create_once, Created};
+use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::{Client, Error, Result};
 
 use super::errors::{JobStuck, StuckCause, WaitTimeout};
 use super::progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
 use super::results::JobResults;
+
+/// Jobs listed to tell whether a create whose answer was lost was carried out.
+const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// Something the server said when the job was created.
 ///
@@ -562,7 +566,29 @@ pub(crate) fn assign(
         priority: None,
         revision_number: None,
     };
-    let out = client.send(&operations::PostJob::new(body))?;
+    // A lost answer must neither fail the call nor start a second (paid) job: the jobs of
+    // this definition on this audience listed before and after tell whether it was created.
+    let list = || {
+        let mut op = operations::GetJobs::new();
+        op.page = Some(1);
+        op.page_size = Some(RECONCILE_PAGE_SIZE);
+        op.sort = vec!["-created_at".to_owned()];
+        op.job_definition_id = Some(QueryFilter::eq(definition.id()));
+        op.audience_id = Some(QueryFilter::eq(audience_id));
+        let out = client.send(&op)?;
+        Ok(out.items.into_iter().map(|j| j.job_id).collect())
+    };
+    let out = match create_once(client, "job", list, || {
+        client.send(&operations::PostJob::new(body.clone()))
+    })? {
+        Created::Answered(out) => out,
+        Created::Found(job_id) => types::CreateJobEndpointOutput {
+            content_check_skip_denied: None,
+            cost_warning: None,
+            job_id,
+            recruiting_started: false,
+        },
+    };
     let mut warnings = Vec::new();
     if let Some(w) = out.cost_warning {
         warnings.push(JobWarning::InsufficientBalance {

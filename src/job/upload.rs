@@ -18,8 +18,12 @@ use super::errors::{FailedDatapoint, FailureStage};
 
 /// URLs per `POST /asset/batch-upload` request.
 const BATCH_SIZE: usize = 1000;
-/// Time between two batch status polls.
-const BATCH_POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// Pause after the first batch status poll; it doubles after every poll up to
+/// [`BATCH_POLL_MAX`], so small batches are collected soon after they finish and long ones
+/// are not polled more often than every 0.5 s.
+const BATCH_POLL_FIRST: Duration = Duration::from_millis(50);
+/// The longest pause between two batch status polls.
+const BATCH_POLL_MAX: Duration = Duration::from_millis(500);
 /// Attempts in total to create one datapoint.
 const DATAPOINT_ATTEMPTS: u32 = 3;
 /// Page size used when listing a dataset's datapoints to reconcile.
@@ -44,15 +48,21 @@ pub(crate) fn uuid_v4() -> String {
     )
 }
 
-/// Uploads the assets of `todo` and creates its datapoints in `dataset_id`; returns the
-/// datapoints that failed. The flag next to each datapoint says that an earlier attempt
-/// may have created it, so its existence is checked before it is sent again.
-pub(crate) fn upload_datapoints(
+/// The uploaded assets of some datapoints: item → server file name, or why it failed.
+#[derive(Debug, Default)]
+pub(crate) struct Media {
+    names: HashMap<DataItem, String>,
+    errors: HashMap<DataItem, String>,
+}
+
+/// Uploads the assets of `todo`: URLs through the batch endpoint, files in parallel (both
+/// through the client's upload cache). Needs no dataset, so it can run while the dataset
+/// is created.
+pub(crate) fn upload_media(
     client: &Client,
-    dataset_id: &str,
     todo: &[(&DatapointSpec, bool)],
     upload_timeout: Duration,
-) -> Vec<FailedDatapoint> {
+) -> Media {
     let mut names: HashMap<DataItem, String> = HashMap::new();
     let mut errors: HashMap<DataItem, String> = HashMap::new();
 
@@ -121,6 +131,20 @@ pub(crate) fn upload_datapoints(
         }
     }
 
+    Media { names, errors }
+}
+
+/// Creates the datapoints of `todo` in `dataset_id` from their uploaded `media`; returns
+/// the datapoints that failed (their upload or their creation). The flag next to each
+/// datapoint says that an earlier attempt may have created it, so its existence is checked
+/// before it is sent again.
+pub(crate) fn create_datapoints(
+    client: &Client,
+    dataset_id: &str,
+    todo: &[(&DatapointSpec, bool)],
+    media: &Media,
+) -> Vec<FailedDatapoint> {
+    let Media { names, errors } = media;
     let mut failures = Vec::new();
     let mut ready = Vec::new();
     for &(dp, ambiguous) in todo {
@@ -152,7 +176,7 @@ pub(crate) fn upload_datapoints(
                 let Some(&(dp, ambiguous)) = ready.get(n) else {
                     break;
                 };
-                if let Err(f) = create_datapoint(client, dataset_id, dp, &names, ambiguous) {
+                if let Err(f) = create_datapoint(client, dataset_id, dp, names, ambiguous) {
                     failed
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -356,16 +380,26 @@ pub(crate) fn batch_upload(
     let mut outcome: HashMap<String, std::result::Result<String, String>> = HashMap::new();
     // batch id → its URLs, for the batches still to collect.
     let mut open: Vec<(String, Vec<String>)> = Vec::new();
-    for chunk in urls.chunks(BATCH_SIZE) {
+    let chunks: Vec<&[String]> = urls.chunks(BATCH_SIZE).collect();
+    // The batches are created (and later collected) in parallel, not one after the other.
+    let created = parallel_map(client.max_workers(), &chunks, |chunk| {
         let body = types::CreateBatchUploadEndpointInput {
             compression: None,
             correlation_id: Some(Some(correlation_id.clone())),
             urls: chunk.to_vec(),
         };
-        match client.send(&operations::PostAssetBatchUpload::new(body)) {
+        // Repeating a batch whose answer was lost at worst ingests its URLs twice; the
+        // results are read from the batch id that came back.
+        client.send_with(
+            &operations::PostAssetBatchUpload::new(body),
+            crate::SendOptions::new().retry_mode(crate::RetryMode::Always),
+        )
+    });
+    for (chunk, result) in chunks.iter().zip(created) {
+        match result {
             Ok(out) => open.push((out.batch_upload_id, chunk.to_vec())),
             Err(e) => {
-                for url in chunk {
+                for url in chunk.iter() {
                     outcome.insert(
                         url.clone(),
                         Err(format!("batch upload request failed: {e}")),
@@ -374,40 +408,39 @@ pub(crate) fn batch_upload(
             }
         }
     }
-    let collect =
-        |id: &str,
-         batch_urls: &[String],
-         outcome: &mut HashMap<String, std::result::Result<String, String>>| {
-            match client.send(&operations::GetAssetBatchUploadByBatchUploadId::new(id)) {
-                Ok(res) => {
-                    for item in res.items {
-                        let result = match (&item.status, item.file_name.clone().flatten()) {
-                            (types::BatchUploadUrlStatus::Completed, Some(name)) => {
-                                for w in &item.warnings {
-                                    log::warn!("upload of {}: {w}", item.url);
-                                }
-                                Ok(name)
+    // One finished batch's outcome per URL.
+    let collect = |(id, batch_urls): &(String, Vec<String>)| {
+        let mut out: HashMap<String, std::result::Result<String, String>> = HashMap::new();
+        match client.send(&operations::GetAssetBatchUploadByBatchUploadId::new(id)) {
+            Ok(res) => {
+                for item in res.items {
+                    let result = match (&item.status, item.file_name.clone().flatten()) {
+                        (types::BatchUploadUrlStatus::Completed, Some(name)) => {
+                            for w in &item.warnings {
+                                log::warn!("upload of {}: {w}", item.url);
                             }
-                            (status, _) => Err(describe_failed_item(&item, status)),
-                        };
-                        outcome.insert(item.url.clone(), result);
-                    }
-                    for url in batch_urls {
-                        outcome
-                            .entry(url.clone())
-                            .or_insert_with(|| Err("missing from the batch upload result".into()));
-                    }
+                            Ok(name)
+                        }
+                        (status, _) => Err(describe_failed_item(&item, status)),
+                    };
+                    out.insert(item.url.clone(), result);
                 }
-                Err(e) => {
-                    for url in batch_urls {
-                        outcome.insert(
-                            url.clone(),
-                            Err(format!("could not read the batch upload result: {e}")),
-                        );
-                    }
+                for url in batch_urls {
+                    out.entry(url.clone())
+                        .or_insert_with(|| Err("missing from the batch upload result".into()));
                 }
             }
-        };
+            Err(e) => {
+                for url in batch_urls {
+                    out.insert(
+                        url.clone(),
+                        Err(format!("could not read the batch upload result: {e}")),
+                    );
+                }
+            }
+        }
+        out
+    };
     let fail_open = |open: &mut Vec<(String, Vec<String>)>,
                      outcome: &mut HashMap<String, std::result::Result<String, String>>,
                      reason: &str| {
@@ -417,6 +450,7 @@ pub(crate) fn batch_upload(
             }
         }
     };
+    let mut pause = BATCH_POLL_FIRST;
     while !open.is_empty() {
         let mut status_op = operations::GetAssetBatchUploadStatus::new();
         status_op.correlation_id = Some(correlation_id.clone());
@@ -432,13 +466,11 @@ pub(crate) fn batch_upload(
             status.status,
             types::BatchUploadStatus::Completed | types::BatchUploadStatus::Aborted
         );
-        let mut still_open = Vec::new();
-        for (id, batch_urls) in open.drain(..) {
-            if finished || status.completed_batches.contains(&id) {
-                collect(&id, &batch_urls, &mut outcome);
-            } else {
-                still_open.push((id, batch_urls));
-            }
+        let (done, still_open): (Vec<_>, Vec<_>) = open
+            .drain(..)
+            .partition(|(id, _)| finished || status.completed_batches.contains(id));
+        for results in parallel_map(client.max_workers(), &done, collect) {
+            outcome.extend(results);
         }
         open = still_open;
         if open.is_empty() {
@@ -460,9 +492,45 @@ pub(crate) fn batch_upload(
             fail_open(&mut open, &mut outcome, &reason);
             break;
         }
-        std::thread::sleep(BATCH_POLL_INTERVAL.min(timeout - waited));
+        std::thread::sleep(pause.min(timeout - waited));
+        pause = (pause * 2).min(BATCH_POLL_MAX);
     }
     outcome
+}
+
+/// `f` over `items` on at most `workers` threads; results in input order. One item runs on
+/// the calling thread.
+fn parallel_map<T: Sync, R: Send>(
+    workers: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = workers.max(1).min(items.len());
+    if workers <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn describe_failed_item(

@@ -1,0 +1,1192 @@
+//! Bad input, table-driven: every builder refuses wrong arguments with a typed error that
+//! names the argument, file or setting, and before any request reaches the server.
+//!
+//! One mock server answers every method and path (a catch-all mock, HTTP 599); after each
+//! case its hit count must still be 0.
+
+use std::path::{Path, PathBuf};
+
+use httpmock::prelude::*;
+use rapidata::error::ConfigError;
+use rapidata::job::JobResults;
+use rapidata::{Audience, Client, DataItem, Error, Filter};
+use serde_json::json;
+
+const URL_A: &str = "https://assets.rapidata.ai/a.jpg";
+const URL_B: &str = "https://assets.rapidata.ai/b.jpg";
+
+/// What a case shares: the server, a client and an audience handle pointing at it, and a
+/// scratch folder with two real image files.
+struct Fx {
+    server: MockServer,
+    client: Client,
+    audience: Audience,
+    dir: tempfile::TempDir,
+}
+
+impl Fx {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn image(&self) -> String {
+        self.path("a.png").display().to_string()
+    }
+
+    /// A builder aimed at the mock server, isolated from the process environment.
+    fn builder(&self) -> rapidata::ClientBuilder {
+        Client::builder()
+            .api_url(self.server.base_url())
+            .auth_url(self.server.base_url())
+            .env_lookup(|_| None)
+            .config_dir(self.path("no-config"))
+            .max_attempts(1)
+    }
+
+    /// A folder holding `credentials.json` with `content`.
+    fn credentials_dir(&self, name: &str, content: &str) -> PathBuf {
+        let dir = self.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("credentials.json"), content).unwrap();
+        dir
+    }
+
+    fn results(&self) -> JobResults {
+        JobResults::from_slice(
+            br#"{"info":{"type":"Compare"},"results":[{"context":"c","aggregatedResults":{"a":1,"b":2}}]}"#,
+        )
+        .unwrap()
+    }
+}
+
+/// The expected error.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// `Error::InvalidInput` whose `argument` is exactly this; the message names it too.
+    Invalid(&'static str),
+    /// `Error::Config` of the kind `kind`, whose message contains every needle.
+    Config(fn(&ConfigError) -> bool, &'static [&'static str]),
+    /// `Error::Io` whose path and message contain this.
+    Io(&'static str),
+}
+
+struct Case {
+    name: &'static str,
+    run: fn(&Fx) -> rapidata::Result<()>,
+    expect: Expect,
+}
+
+fn insecure(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InsecureUrl { .. })
+}
+fn invalid_url(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InvalidUrl { .. })
+}
+fn setting(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InvalidSetting { .. })
+}
+fn environment(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InvalidEnvironment { .. })
+}
+fn credentials_file(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InvalidCredentialsFile { .. })
+}
+fn missing(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::MissingCredentials { .. })
+}
+fn token_file(c: &ConfigError) -> bool {
+    matches!(c, ConfigError::InvalidTokenFile { .. })
+}
+
+/// Builds the client and, should that succeed, makes one call, so that a missing check
+/// shows up as a request on the server.
+fn build_and_call(builder: rapidata::ClientBuilder) -> rapidata::Result<()> {
+    let client = builder.build()?;
+    client.get_token()?;
+    client.audience().get_audience_by_id("aud_1").map(drop)
+}
+
+fn long(n: usize) -> String {
+    "x".repeat(n)
+}
+
+fn cases() -> Vec<Case> {
+    use Expect::*;
+    vec![
+        // ---- audience: create --------------------------------------------------------
+        Case {
+            name: "audience: empty name",
+            run: |fx| fx.client.audience().create_audience("").create().map(drop),
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "audience: blank name",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .create_audience(" \t")
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "audience: accuracy above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .audience()
+                    .create_audience("A")
+                    .target_accuracy(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("target_accuracy"),
+        },
+        Case {
+            name: "audience: negative accuracy",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .audience()
+                    .create_audience("A")
+                    .target_accuracy(-0.01);
+                b.create().map(drop)
+            },
+            expect: Invalid("target_accuracy"),
+        },
+        Case {
+            name: "audience: NaN accuracy",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .audience()
+                    .create_audience("A")
+                    .target_accuracy(f64::NAN);
+                b.create().map(drop)
+            },
+            expect: Invalid("target_accuracy"),
+        },
+        Case {
+            name: "audience: min tasks 0",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A").min_tasks(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("min_tasks"),
+        },
+        Case {
+            name: "audience: max tasks below min tasks",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.min_tasks(10).max_tasks(5).create().map(drop)
+            },
+            expect: Invalid("max_tasks"),
+        },
+        Case {
+            name: "audience: max tasks below the default min tasks",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A").max_tasks(3);
+                b.create().map(drop)
+            },
+            expect: Invalid("max_tasks"),
+        },
+        Case {
+            name: "audience: rename to blank",
+            run: |fx| fx.audience.clone().rename("  "),
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "audience: update to no filters",
+            run: |fx| fx.audience.clone().update_filters([]),
+            expect: Invalid("filters"),
+        },
+        Case {
+            name: "audience: lookup with empty id",
+            run: |fx| fx.client.audience().get_audience_by_id("").map(drop),
+            expect: Invalid("audience_id"),
+        },
+        Case {
+            name: "audience: find with page size 0",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .find_audiences("")
+                    .amount(0)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: find page 0",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .find_audiences("")
+                    .page(0)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("page"),
+        },
+        Case {
+            name: "audience: jobs page 0",
+            run: |fx| fx.audience.find_jobs().page(0).send().map(drop),
+            expect: Invalid("page"),
+        },
+        // ---- filters ---------------------------------------------------------------
+        Case {
+            name: "filter: three-letter country",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::country(["USA"])]).create().map(drop)
+            },
+            expect: Invalid("filters[0].countries[0]"),
+        },
+        Case {
+            name: "filter: lower-case country",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::country(["US", "de"])])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("filters[0].countries[1]"),
+        },
+        Case {
+            name: "filter: unassigned country code",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::country(["ZZ"])]).create().map(drop)
+            },
+            expect: Invalid("filters[0].countries[0]"),
+        },
+        Case {
+            name: "filter: upper-case language",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::language(["EN"])]).create().map(drop)
+            },
+            expect: Invalid("filters[0].languages[0]"),
+        },
+        Case {
+            name: "filter: language name instead of code",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::country(["US"]), Filter::language(["english"])])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("filters[1].languages[0]"),
+        },
+        Case {
+            name: "filter: empty country list",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::country(Vec::<String>::new())])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("filters[0].countries"),
+        },
+        Case {
+            name: "filter: empty language list",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::language(Vec::<String>::new())])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("filters[0].languages"),
+        },
+        Case {
+            name: "filter: empty age list",
+            run: |fx| fx.audience.filter(Filter::age([])).map(drop),
+            expect: Invalid("filter.age"),
+        },
+        Case {
+            name: "filter: empty AND",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A");
+                b.filters([Filter::all([])]).create().map(drop)
+            },
+            expect: Invalid("filters[0].filters"),
+        },
+        Case {
+            name: "filter: bad code nested in AND",
+            run: |fx| {
+                let f = Filter::country(["US"]) & Filter::language(["xx"]);
+                fx.audience.filter(f).map(drop)
+            },
+            expect: Invalid("filter.filters[1].languages[0]"),
+        },
+        Case {
+            name: "filter: demographic without identifier",
+            run: |fx| {
+                let f = Filter::demographic(" ", ["student"]);
+                fx.audience.clone().update_filters([f])
+            },
+            expect: Invalid("filters[0].identifier"),
+        },
+        // ---- qualification examples: compare ---------------------------------------
+        Case {
+            name: "compare example: one item",
+            run: |fx| {
+                let e = fx.audience.add_compare_example("Which?", [URL_A], URL_A);
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "compare example: three items",
+            run: |fx| {
+                let items = [URL_A, URL_B, "https://assets.rapidata.ai/c.jpg"];
+                fx.audience
+                    .add_compare_example("Which?", items, URL_A)
+                    .send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "compare example: equal items",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_compare_example("Which?", [URL_A, URL_A], URL_A);
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "compare example: truth not among the items",
+            run: |fx| {
+                let truth = "https://assets.rapidata.ai/other.jpg";
+                let e = fx
+                    .audience
+                    .add_compare_example("Which?", [URL_A, URL_B], truth);
+                e.send()
+            },
+            expect: Invalid("truth"),
+        },
+        Case {
+            name: "compare example: instruction of 251 characters",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_compare_example(long(251), [URL_A, URL_B], URL_A);
+                e.send()
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "compare example: empty instruction",
+            run: |fx| {
+                let e = fx.audience.add_compare_example("", [URL_A, URL_B], URL_A);
+                e.send()
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "compare example: missing file",
+            run: |fx| {
+                let missing = fx.path("missing.png").display().to_string();
+                let items = [missing.clone(), URL_B.to_owned()];
+                fx.audience
+                    .add_compare_example("Which?", items, URL_B)
+                    .send()
+            },
+            expect: Invalid("datapoint[0]"),
+        },
+        Case {
+            name: "compare example: URL without host",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_compare_example("Which?", [URL_A, "https://"], URL_A);
+                e.send()
+            },
+            expect: Invalid("datapoint[1]"),
+        },
+        Case {
+            name: "compare example: URL with a space in the host",
+            run: |fx| {
+                let items = [fx.image(), "https://exa mple.com/b.png".to_owned()];
+                let e = fx.audience.add_compare_example("Which?", items, fx.image());
+                e.send()
+            },
+            expect: Invalid("datapoint[1]"),
+        },
+        Case {
+            name: "compare example: text as media context",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_compare_example("Which?", [URL_A, URL_B], URL_A);
+                e.media_context([DataItem::text("not media")]).send()
+            },
+            expect: Invalid("media_context[0]"),
+        },
+        // ---- qualification examples: classification ---------------------------------
+        Case {
+            name: "classification example: truth not an option",
+            run: |fx| {
+                let e = fx.audience.add_classification_example(
+                    "Animal?",
+                    ["Cat", "Dog"],
+                    URL_A,
+                    ["Bird"],
+                );
+                e.send()
+            },
+            expect: Invalid("truth[0]"),
+        },
+        Case {
+            name: "classification example: no options",
+            run: |fx| {
+                let options: [&str; 0] = [];
+                let e = fx
+                    .audience
+                    .add_classification_example("Animal?", options, URL_A, ["Cat"]);
+                e.send()
+            },
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "classification example: duplicate option",
+            run: |fx| {
+                let e = fx.audience.add_classification_example(
+                    "Animal?",
+                    ["Cat", "Cat"],
+                    URL_A,
+                    ["Cat"],
+                );
+                e.send()
+            },
+            expect: Invalid("answer_options[1]"),
+        },
+        Case {
+            name: "classification example: empty truth",
+            run: |fx| {
+                let truth: [&str; 0] = [];
+                let e =
+                    fx.audience
+                        .add_classification_example("Animal?", ["Cat", "Dog"], URL_A, truth);
+                e.send()
+            },
+            expect: Invalid("truth"),
+        },
+        Case {
+            name: "classification example: missing file",
+            run: |fx| {
+                let e = fx.audience.add_classification_example(
+                    "Animal?",
+                    ["Cat", "Dog"],
+                    fx.path("missing-cat.png"),
+                    ["Cat"],
+                );
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "example update: empty id",
+            run: |fx| fx.audience.update_example("").sort_index(1).send(),
+            expect: Invalid("example_id"),
+        },
+        Case {
+            name: "example update: probability above 1",
+            run: |fx| {
+                let u = fx.audience.update_example("ex_1");
+                u.random_correct_probability(2.0).send()
+            },
+            expect: Invalid("random_correct_probability"),
+        },
+        Case {
+            name: "example delete: empty id",
+            run: |fx| fx.audience.delete_example(""),
+            expect: Invalid("example_id"),
+        },
+        // ---- job definitions: compare ----------------------------------------------
+        Case {
+            name: "compare definition: same item twice in a datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B], [URL_B, URL_B]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "compare definition: contexts length mismatch",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.contexts(["one", "two"]).create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "compare definition: context of 401 characters",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.contexts([long(401)]).create().map(drop)
+            },
+            expect: Invalid("contexts[0]"),
+        },
+        Case {
+            name: "compare definition: media contexts length mismatch",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.media_contexts([URL_A, URL_B]).create().map(drop)
+            },
+            expect: Invalid("media_contexts"),
+        },
+        Case {
+            name: "compare definition: private metadata length mismatch",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.private_metadata(vec![]).create().map(drop)
+            },
+            expect: Invalid("private_metadata"),
+        },
+        Case {
+            name: "compare definition: confidence and quorum together",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.confidence_threshold(0.9)
+                    .quorum_threshold(3)
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("confidence_threshold"),
+        },
+        Case {
+            name: "compare definition: confidence threshold 1",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.confidence_threshold(1.0).create().map(drop)
+            },
+            expect: Invalid("confidence_threshold"),
+        },
+        Case {
+            name: "compare definition: confidence threshold NaN",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.confidence_threshold(f64::NAN).create().map(drop)
+            },
+            expect: Invalid("confidence_threshold"),
+        },
+        Case {
+            name: "compare definition: quorum 0",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.quorum_threshold(0).create().map(drop)
+            },
+            expect: Invalid("quorum_threshold"),
+        },
+        Case {
+            name: "compare definition: quorum above responses",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.responses_per_datapoint(5)
+                    .quorum_threshold(6)
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("quorum_threshold"),
+        },
+        Case {
+            name: "compare definition: failure tolerance above 1",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.failure_tolerance(1.5).create().map(drop)
+            },
+            expect: Invalid("failure_tolerance"),
+        },
+        Case {
+            name: "compare definition: failure tolerance NaN",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.failure_tolerance(f64::NAN).create().map(drop)
+            },
+            expect: Invalid("failure_tolerance"),
+        },
+        Case {
+            name: "compare definition: 0 responses per datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.responses_per_datapoint(0).create().map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "compare definition: empty A/B name",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                );
+                b.a_b_names(["Model A", " "]).create().map(drop)
+            },
+            expect: Invalid("a_b_names[1]"),
+        },
+        Case {
+            name: "compare definition: missing file",
+            run: |fx| {
+                let missing = fx.path("missing-b.png").display().to_string();
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[fx.image(), missing]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][1]"),
+        },
+        Case {
+            name: "compare definition: a directory as file",
+            run: |fx| {
+                let dir = fx.dir.path().display().to_string();
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[dir, fx.image()]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][0]"),
+        },
+        Case {
+            name: "compare definition: URL with a bad port",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, "https://assets.rapidata.ai:99999/b.jpg"]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][1]"),
+        },
+        Case {
+            name: "compare definition: empty name",
+            run: |fx| {
+                let b =
+                    fx.client
+                        .job()
+                        .create_compare_job_definition("", "Which?", [[URL_A, URL_B]]);
+                b.create().map(drop)
+            },
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "compare definition: no datapoints",
+            run: |fx| {
+                let none: Vec<[&str; 2]> = Vec::new();
+                let b = fx
+                    .client
+                    .job()
+                    .create_compare_job_definition("Job", "Which?", none);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        Case {
+            name: "compare definition: instruction of 251 characters",
+            run: |fx| {
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    long(251),
+                    [[URL_A, URL_B]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        // ---- job definitions: classification ----------------------------------------
+        Case {
+            name: "classification definition: one option",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    ["Cat"],
+                    [URL_A],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "classification definition: duplicate option",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    ["Cat", "Dog", "Cat"],
+                    [URL_A],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options[2]"),
+        },
+        Case {
+            name: "classification definition: missing file",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    ["Cat", "Dog"],
+                    [fx.image(), fx.path("missing-dog.png").display().to_string()],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "classification definition: empty text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "True?",
+                    ["Yes", "No"],
+                    [DataItem::text("")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        // ---- results and token files written to bad paths ----------------------------
+        Case {
+            name: "results: CSV into a missing folder",
+            run: |fx| fx.results().to_csv(fx.path("no-such-folder/results.csv")),
+            expect: Io("no-such-folder"),
+        },
+        Case {
+            name: "results: detailed CSV onto a folder",
+            run: |fx| {
+                let dir = fx.path("results-folder.csv");
+                std::fs::create_dir_all(&dir).unwrap();
+                fx.results().to_csv_detailed(dir)
+            },
+            expect: Io("results-folder.csv"),
+        },
+        Case {
+            name: "results: JSON onto a folder",
+            run: |fx| {
+                let dir = fx.path("results-folder.json");
+                std::fs::create_dir_all(&dir).unwrap();
+                fx.results().to_json(dir)
+            },
+            expect: Io("results-folder.json"),
+        },
+        Case {
+            name: "token file: written onto a folder",
+            run: |fx| {
+                let dir = fx.path("token-folder.json");
+                std::fs::create_dir_all(dir.join("inside")).unwrap();
+                fx.client.write_token_file(dir)
+            },
+            expect: Io("token-folder.json"),
+        },
+        Case {
+            name: "token file: a path that names no file",
+            run: |fx| fx.client.write_token_file(fx.dir.path().join("..")),
+            expect: Invalid("path"),
+        },
+        // ---- client configuration ---------------------------------------------------
+        Case {
+            name: "config: plain-HTTP API URL to a remote host",
+            run: |fx| build_and_call(fx.builder().token("t").api_url("http://api.example.com")),
+            expect: Config(insecure, &["api_url", "http://api.example.com"]),
+        },
+        Case {
+            name: "config: plain-HTTP auth URL to a private address",
+            run: |fx| {
+                let b = fx.builder().client_credentials("id", "secret");
+                build_and_call(b.auth_url("http://10.0.0.1"))
+            },
+            expect: Config(insecure, &["auth_url"]),
+        },
+        Case {
+            name: "config: FTP API URL",
+            run: |fx| build_and_call(fx.builder().token("t").api_url("ftp://example.com")),
+            expect: Config(invalid_url, &["api_url"]),
+        },
+        Case {
+            name: "config: API URL with a query",
+            run: |fx| build_and_call(fx.builder().token("t").api_url("https://example.com/?a=1")),
+            expect: Config(invalid_url, &["api_url", "query"]),
+        },
+        Case {
+            name: "config: max_workers 0",
+            run: |fx| build_and_call(fx.builder().token("t").max_workers(0)),
+            expect: Config(setting, &["max_workers"]),
+        },
+        Case {
+            name: "config: max_attempts 0",
+            run: |fx| build_and_call(fx.builder().token("t").max_attempts(0)),
+            expect: Config(setting, &["max_attempts"]),
+        },
+        Case {
+            name: "config: zero timeout",
+            run: |fx| build_and_call(fx.builder().token("t").timeout(Default::default())),
+            expect: Config(setting, &["timeout"]),
+        },
+        Case {
+            name: "config: environment given as URL",
+            run: |fx| {
+                let b = Client::builder().token("t").env_lookup(|_| None);
+                let _ = fx;
+                build_and_call(b.environment("https://rapidata.ai"))
+            },
+            expect: Config(environment, &["environment", "https://rapidata.ai"]),
+        },
+        Case {
+            name: "config: RAPIDATA_ENVIRONMENT with a space",
+            run: |_| {
+                let b = Client::builder().token("t").env_lookup(|name| {
+                    (name == "RAPIDATA_ENVIRONMENT").then(|| "rapi data.ai".to_owned())
+                });
+                build_and_call(b)
+            },
+            expect: Config(environment, &["environment", "rapi data.ai"]),
+        },
+        Case {
+            name: "config: RAPIDATA_maxWorkers not a number",
+            run: |fx| {
+                let b = fx
+                    .builder()
+                    .token("t")
+                    .env_lookup(|name| (name == "RAPIDATA_maxWorkers").then(|| "abc".to_owned()));
+                build_and_call(b)
+            },
+            expect: Config(setting, &["RAPIDATA_maxWorkers", "abc"]),
+        },
+        Case {
+            name: "config: RAPIDATA_maxWorkers 0",
+            run: |fx| {
+                let b = fx
+                    .builder()
+                    .token("t")
+                    .env_lookup(|name| (name == "RAPIDATA_maxWorkers").then(|| "0".to_owned()));
+                build_and_call(b)
+            },
+            expect: Config(setting, &["max_workers"]),
+        },
+        Case {
+            name: "config: root certificate that is not PEM",
+            run: |fx| build_and_call(fx.builder().token("t").add_root_certificate_pem("nope")),
+            expect: Config(setting, &["add_root_certificate_pem"]),
+        },
+        Case {
+            name: "config: empty access token",
+            run: |fx| build_and_call(fx.builder().token("")),
+            expect: Config(setting, &["token", "must not be empty"]),
+        },
+        Case {
+            name: "config: empty client secret",
+            run: |fx| build_and_call(fx.builder().client_credentials("client-id", "")),
+            expect: Config(setting, &["client_secret"]),
+        },
+        Case {
+            name: "config: empty client id",
+            run: |fx| build_and_call(fx.builder().client_credentials(" ", "secret")),
+            expect: Config(setting, &["client_id"]),
+        },
+        Case {
+            name: "config: only RAPIDATA_CLIENT_ID set",
+            run: |fx| {
+                let b = fx.builder().env_lookup(|name| {
+                    (name == "RAPIDATA_CLIENT_ID").then(|| "client-id".to_owned())
+                });
+                build_and_call(b)
+            },
+            expect: Config(missing, &["only RAPIDATA_CLIENT_ID is set"]),
+        },
+        // ---- credentials.json ------------------------------------------------------
+        Case {
+            name: "credentials file: not JSON",
+            run: |fx| {
+                let dir = fx.credentials_dir("creds-not-json", "{\"https://auth");
+                build_and_call(fx.builder().config_dir(dir))
+            },
+            expect: Config(
+                credentials_file,
+                &["creds-not-json", "credentials.json", "JSON"],
+            ),
+        },
+        Case {
+            name: "credentials file: a list, not a map",
+            run: |fx| {
+                let dir = fx.credentials_dir("creds-list", "[]");
+                build_and_call(fx.builder().config_dir(dir))
+            },
+            expect: Config(credentials_file, &["creds-list", "credentials.json"]),
+        },
+        Case {
+            name: "credentials file: no entry for this environment",
+            run: |fx| {
+                let content = json!({"https://auth.rabbitdata.ch": [
+                    {"client_id": "id", "client_secret": "secret"}]});
+                let dir = fx.credentials_dir("creds-other-env", &content.to_string());
+                build_and_call(fx.builder().config_dir(dir))
+            },
+            expect: Config(
+                missing,
+                &["creds-other-env", "credentials.json", "no entry"],
+            ),
+        },
+        Case {
+            name: "credentials file: entry with empty secret",
+            run: |fx| {
+                let key = fx.server.base_url();
+                let content = json!({ key: [{"client_id": "id", "client_secret": ""}] });
+                let dir = fx.credentials_dir("creds-empty-secret", &content.to_string());
+                build_and_call(fx.builder().config_dir(dir))
+            },
+            expect: Config(
+                missing,
+                &["creds-empty-secret", "credentials.json", "client_secret"],
+            ),
+        },
+        Case {
+            name: "credentials file: entry is not a list",
+            run: |fx| {
+                let key = fx.server.base_url();
+                let content = json!({ key: {"client_id": "id", "client_secret": "s"} });
+                let dir = fx.credentials_dir("creds-not-list", &content.to_string());
+                build_and_call(fx.builder().config_dir(dir))
+            },
+            expect: Config(credentials_file, &["creds-not-list", "not a list"]),
+        },
+        // ---- token files -----------------------------------------------------------
+        Case {
+            name: "token file: missing",
+            run: |fx| build_and_call(fx.builder().token_file(fx.path("missing-token.json"))),
+            expect: Io("missing-token.json"),
+        },
+        Case {
+            name: "token file: RAPIDATA_TOKEN_FILE names a missing file",
+            run: |fx| {
+                let path = fx.path("missing-env-token.json").display().to_string();
+                let b = fx
+                    .builder()
+                    .env_lookup(move |name| (name == "RAPIDATA_TOKEN_FILE").then(|| path.clone()));
+                build_and_call(b)
+            },
+            expect: Io("missing-env-token.json"),
+        },
+        Case {
+            name: "token file: not JSON",
+            run: |fx| {
+                let path = fx.path("token-not-json.json");
+                std::fs::write(&path, "access_token=abc").unwrap();
+                build_and_call(fx.builder().token_file(path))
+            },
+            expect: Config(token_file, &["token-not-json.json", "JSON"]),
+        },
+        Case {
+            name: "token file: no access_token",
+            run: |fx| {
+                let path = fx.path("token-without-token.json");
+                std::fs::write(&path, r#"{"token_type": "Bearer"}"#).unwrap();
+                build_and_call(fx.builder().token_file(path))
+            },
+            expect: Config(token_file, &["token-without-token.json", "access_token"]),
+        },
+        Case {
+            name: "token file: empty access_token",
+            run: |fx| {
+                let path = fx.path("token-empty.json");
+                std::fs::write(&path, r#"{"access_token": ""}"#).unwrap();
+                build_and_call(fx.builder().token_file(path))
+            },
+            expect: Config(token_file, &["token-empty.json", "access_token"]),
+        },
+        Case {
+            name: "token file: access_token not a string",
+            run: |fx| {
+                let path = fx.path("token-number.json");
+                std::fs::write(&path, r#"{"access_token": 12345}"#).unwrap();
+                build_and_call(fx.builder().token_file(path))
+            },
+            expect: Config(token_file, &["token-number.json", "access_token"]),
+        },
+    ]
+}
+
+fn check(case: &Case, result: rapidata::Result<()>) -> Result<(), String> {
+    let err = match result {
+        Ok(()) => return Err("succeeded".to_owned()),
+        Err(e) => e,
+    };
+    let text = err.to_string();
+    match case.expect {
+        Expect::Invalid(argument) => {
+            let Some(invalid) = err.as_invalid_input() else {
+                return Err(format!("expected InvalidInput, got {err:?}"));
+            };
+            if invalid.argument != argument {
+                return Err(format!(
+                    "argument {:?}, expected {argument:?} ({text})",
+                    invalid.argument
+                ));
+            }
+            if !text.contains(&format!("`{argument}`")) {
+                return Err(format!("message does not name `{argument}`: {text}"));
+            }
+        }
+        Expect::Config(kind, needles) => {
+            let Error::Config(config) = &err else {
+                return Err(format!("expected Config, got {err:?}"));
+            };
+            if !kind(config) {
+                return Err(format!("wrong kind of Config error: {config:?}"));
+            }
+            for needle in needles {
+                if !text.contains(needle) {
+                    return Err(format!("message lacks {needle:?}: {text}"));
+                }
+            }
+        }
+        Expect::Io(needle) => {
+            let Error::Io(io) = &err else {
+                return Err(format!("expected Io, got {err:?}"));
+            };
+            if !io.path().to_string_lossy().contains(needle) {
+                return Err(format!("path {:?} lacks {needle:?}", io.path()));
+            }
+            if !text.contains(needle) {
+                return Err(format!("message lacks {needle:?}: {text}"));
+            }
+        }
+    }
+    if err.attempts() != 0 {
+        return Err(format!("{} request attempts reported", err.attempts()));
+    }
+    Ok(())
+}
+
+fn audience(server: &MockServer, client: &Client) -> Audience {
+    let mut get = server.mock(|when, then| {
+        when.method(GET).path("/audience/aud_1");
+        then.status(200).json_body(json!({
+            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
+            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1", "isPublic": false, "isDistilling": false,
+            "distillingCampaignId": "c",
+            "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
+            "distillingRetrievalMode": "Random", "boostLevel": "None"}));
+    });
+    let audience = client.audience().get_audience_by_id("aud_1").unwrap();
+    get.assert();
+    get.delete();
+    audience
+}
+
+#[test]
+fn bad_input_is_refused_before_any_request() {
+    let server = MockServer::start();
+    let client = Client::builder()
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+        .token("test-token")
+        .env_lookup(|_| None)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let audience = audience(&server, &client);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.png"), b"\x89PNG fake").unwrap();
+    let fx = Fx {
+        server,
+        client,
+        audience,
+        dir,
+    };
+    // Answers anything, so a request that slips through is counted (and fails the call).
+    let catch_all = fx.server.mock(|_when, then| {
+        then.status(599).body("a request reached the server");
+    });
+
+    let cases = cases();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for case in &cases {
+        let result = (case.run)(&fx);
+        if let Err(why) = check(case, result) {
+            failures.push(format!("{}: {why}", case.name));
+        }
+        let hits = catch_all.calls() - seen;
+        if hits != 0 {
+            failures.push(format!(
+                "{}: {hits} request(s) reached the server",
+                case.name
+            ));
+            seen += hits;
+        }
+    }
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert_eq!(catch_all.calls(), 0, "requests reached the server");
+    assert!(Path::new(&fx.image()).exists());
+}
