@@ -407,8 +407,12 @@ fn find_jobs_sends_the_sdk_query() {
     get.assert();
     jobs.assert();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].job_id, "job_1");
-    assert_eq!(found[0].progress, Some(Some(0.5)));
+    assert_eq!(found[0].id(), "job_1");
+    assert_eq!(found[0].audience_id(), "aud_1");
+    assert_eq!(
+        found[0].cached_state(),
+        Some(&rapidata::api::types::AudienceJobState::Running)
+    );
 }
 
 #[test]

@@ -590,16 +590,23 @@ impl FindAudienceJobs {
     }
 
     /// Sends `GET /jobs?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…&audience_id%5Beq%5D=<id>`
-    /// and returns the page's jobs as the API describes them.
+    /// and returns the page's jobs, newest first, as [`Job`](crate::Job) handles.
     ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
     /// let jobs = audience.find_jobs().send()?;
-    /// println!("{} jobs", jobs.len());
+    /// for job in &jobs {
+    ///     println!("{} {:?}", job.id(), job.cached_state());
+    /// }
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn send(self) -> Result<Vec<types::QueryJobsEndpointOutput>> {
+    pub fn send(self) -> Result<Vec<crate::Job>> {
         let op = self.operation()?;
-        Ok(self.client.send(&op)?.items)
+        let page = self.client.send(&op)?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|item| crate::Job::from_list_item(self.client.clone(), item))
+            .collect())
     }
 }
