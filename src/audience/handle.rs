@@ -290,7 +290,7 @@ impl Audience {
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
     /// for job in audience.find_jobs().send()? {
-    ///     println!("{} {:?}", job.job_id, job.state);
+    ///     println!("{} {:?}", job.id(), job.cached_state());
     /// }
     /// # Ok::<(), rapidata::Error>(())
     /// ```
