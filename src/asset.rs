@@ -403,7 +403,13 @@ impl AssetCache {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)?
             .clone();
-        let guard = slot.try_lock().ok()?;
+        // A slot poisoned by an upload that panicked holds `None` or a later upload's
+        // result, either of which is valid.
+        let guard = match slot.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
         guard.clone()
     }
 
@@ -685,6 +691,29 @@ mod tests {
         assert_eq!(
             cache.get_or_upload(&other, || Ok("b.png".into())).unwrap(),
             "b.png"
+        );
+    }
+
+    #[test]
+    fn a_panicking_upload_neither_blocks_nor_hides_later_uploads() {
+        let cache = AssetCache::default();
+        let item = DataItem::url("https://e.com/p");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = cache.get_or_upload(&item, || panic!("upload blew up"));
+        }));
+        assert!(panicked.is_err());
+        // The next caller uploads again (nothing was cached) instead of hanging ...
+        assert_eq!(
+            cache.get_or_upload(&item, || Ok("p.png".into())).unwrap(),
+            "p.png"
+        );
+        // ... and what it cached is visible to every lookup, also to `get`.
+        assert_eq!(cache.get(&item).as_deref(), Some("p.png"));
+        assert_eq!(
+            cache
+                .get_or_upload(&item, || panic!("must come from the cache"))
+                .unwrap(),
+            "p.png"
         );
     }
 

@@ -452,6 +452,33 @@ fn examples_fetches_every_page() {
 }
 
 #[test]
+fn examples_survive_an_absurd_total_without_total_pages() {
+    let server = MockServer::start();
+    let audience = audience(&server);
+    // `totalPages` is optional; the page count is then derived from `total`, which must
+    // not overflow whatever the server says.
+    let page1 = server.mock(|when, then| {
+        when.method(GET)
+            .path("/audience/aud_1/examples")
+            .query_param("page", "1");
+        then.status(200)
+            .json_body(json!({"total": i64::MAX, "page": 1, "pageSize": 100,
+            "items": [example_item("ex_1")]}));
+    });
+    let page2 = server.mock(|when, then| {
+        when.method(GET)
+            .path("/audience/aud_1/examples")
+            .query_param("page", "2");
+        then.status(200)
+            .json_body(json!({"total": i64::MAX, "page": 2, "pageSize": 100, "items": []}));
+    });
+    let examples = audience.examples().unwrap();
+    assert_eq!(examples.len(), 1);
+    page1.assert();
+    page2.assert();
+}
+
+#[test]
 fn update_example_sends_only_the_fields_set() {
     let server = MockServer::start();
     let audience = audience(&server);

@@ -1185,3 +1185,94 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
     abort.assert_calls(1);
     datapoints.assert_calls(0);
 }
+
+/// A responder answering `first` on its first call and `then` afterwards (JSON bodies).
+fn first_then(
+    calls: &Arc<AtomicUsize>,
+    first: (u16, Value),
+    then: (u16, Value),
+) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
+    let calls = calls.clone();
+    move |_req: &HttpMockRequest| {
+        let (status, body) = if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            first.clone()
+        } else {
+            then.clone()
+        };
+        HttpMockResponse::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .build()
+    }
+}
+
+#[test]
+fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Again");
+    let text = |a: &str, i: u32| {
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
+                             json!({"_t": "TextAssetInput", "text": "z"})),
+               "context": null, "sortIndex": i, "group": null, "transcription": null,
+               "privateMetadata": null})
+    };
+    let dp0 = datapoint_mock(&server, &log, text("a", 0), 200);
+    // Datapoint 1 is refused once (not worth repeating at once), then accepted.
+    let dp1_calls = Arc::new(AtomicUsize::new(0));
+    let dp1 = server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(text("b", 1));
+        then.respond_with(first_then(
+            &dp1_calls,
+            (400, json!({"title": "refused"})),
+            (200, json!({"datapointId": "dp_1"})),
+        ));
+    });
+    // The definition is refused once (an unambiguous error), then created.
+    let def_calls = Arc::new(AtomicUsize::new(0));
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.respond_with(first_then(
+            &def_calls,
+            (400, json!({"title": "not now"})),
+            (200, json!({"definitionId": "jd_1", "pipelineId": "p"})),
+        ));
+    });
+    definitions_list(&server);
+    let unexpected = catch_all(&server);
+
+    let err = client(&server)
+        .job()
+        .create_compare_job_definition(
+            "Again",
+            "Which?",
+            [
+                [DataItem::text("a"), DataItem::text("z")],
+                [DataItem::text("b"), DataItem::text("z")],
+            ],
+        )
+        .create()
+        .unwrap_err();
+    let Error::UploadFailed(failure) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    assert_eq!(failure.pending().failed_indices(), [1]);
+    dp1.assert_calls(1);
+
+    // First retry: datapoint 1 is created, but the definition request fails.
+    let err = failure.retry().unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err:?}");
+    dp1.assert_calls(2);
+    assert!(failure.pending().failed_indices().is_empty());
+
+    // Second retry: datapoint 1 is already in the dataset and must not be sent again.
+    let def = failure.retry().unwrap();
+    assert_eq!(def.id(), "jd_1");
+    dp0.assert_calls(1);
+    dp1.assert_calls(2);
+    definition.assert_calls(2);
+    unexpected.assert_calls(0);
+}

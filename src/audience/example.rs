@@ -376,7 +376,7 @@ impl Audience {
             examples.extend(out.items.into_iter().map(|raw| Example { raw }));
             let total_pages = out.total_pages.map(i64::from).unwrap_or_else(|| {
                 let size = i64::from(out.page_size.max(1));
-                (out.total + size - 1) / size
+                out.total.saturating_add(size - 1) / size
             });
             if got == 0 || page >= total_pages || examples.len() as i64 >= out.total {
                 break;

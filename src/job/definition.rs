@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::api::{operations, types};
@@ -403,7 +403,7 @@ fn create_definition(
         spec: Arc::new(spec),
         dataset_id: dataset?.dataset_id,
         datapoints: datapoints.clone(),
-        todo: None,
+        todo: Arc::new(Mutex::new(None)),
     };
     pending.finish(&todo, &media, existing)
 }
@@ -817,8 +817,11 @@ pub struct PendingDefinition {
     pub(crate) spec: Arc<DefinitionSpec>,
     pub(crate) dataset_id: String,
     pub(crate) datapoints: Arc<Vec<DatapointSpec>>,
-    /// The datapoints still to send (`None` = all of them, first run).
-    pub(crate) todo: Option<Vec<FailedDatapoint>>,
+    /// The datapoints still to send (`None` = all of them, first run). Shared by every
+    /// clone and updated as soon as datapoints are sent, so a retry that fails after
+    /// creating some of them (e.g. at `POST /job/definition`) does not make the next
+    /// retry send them into the dataset a second time.
+    pub(crate) todo: Arc<Mutex<Option<Vec<FailedDatapoint>>>>,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -857,7 +860,7 @@ impl PendingDefinition {
     /// # fn demo(p: &rapidata::job::PendingDefinition) { println!("{:?}", p.failed_indices()); }
     /// ```
     pub fn failed_indices(&self) -> Vec<usize> {
-        match &self.todo {
+        match &*self.todo() {
             Some(t) => t.iter().map(|f| f.index).collect(),
             None => (0..self.datapoints.len()).collect(),
         }
@@ -876,7 +879,7 @@ impl PendingDefinition {
     /// # Ok(()) }
     /// ```
     pub fn retry(&self) -> Result<JobDefinition> {
-        let todo: Vec<(&DatapointSpec, bool)> = match &self.todo {
+        let todo: Vec<(&DatapointSpec, bool)> = match &*self.todo() {
             None => self.datapoints.iter().map(|d| (d, false)).collect(),
             Some(failed) => failed
                 .iter()
@@ -891,6 +894,10 @@ impl PendingDefinition {
         self.finish(&todo, &media, existing)
     }
 
+    fn todo(&self) -> std::sync::MutexGuard<'_, Option<Vec<FailedDatapoint>>> {
+        self.todo.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
     /// failed, the definition. `existing`: the definitions of this name listed before.
     fn finish(
@@ -899,21 +906,18 @@ impl PendingDefinition {
         media: &upload::Media,
         existing: Result<HashSet<String>>,
     ) -> Result<JobDefinition> {
-        let failures = upload::create_datapoints(&self.client, &self.dataset_id, todo, media);
+        let mut failures = upload::create_datapoints(&self.client, &self.dataset_id, todo, media);
+        failures.sort_by_key(|f| f.index);
+        *self.todo() = Some(failures.clone());
         let total = self.datapoints.len();
         let failed = failures.len();
         let too_many = failed as f64 / total as f64 > self.spec.failure_tolerance;
         if failed > 0 && (too_many || failed == total) {
-            let mut failures = failures;
-            failures.sort_by_key(|f| f.index);
             return Err(Error::UploadFailed(Box::new(UploadFailure {
-                failures: failures.clone(),
+                failures,
                 total,
                 tolerance: self.spec.failure_tolerance,
-                pending: PendingDefinition {
-                    todo: Some(failures),
-                    ..self.clone()
-                },
+                pending: self.clone(),
             })));
         }
         for f in &failures {
