@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -245,13 +245,16 @@ fn renewal_leeway(leeway: Duration, expires_in: Option<u64>) -> Duration {
     }
 }
 
-/// The token cache of a client. The lock is held while a new token is obtained, so
-/// concurrent callers wait for one token request instead of each making their own.
+/// The token cache of a client. `refresh` is held while a new token is obtained, so
+/// concurrent callers wait for one token request instead of each making their own — unless
+/// the cached token is still valid (only due for renewal within the leeway): then they go
+/// on with it rather than wait for the token endpoint. `cache` is only ever held briefly.
 #[derive(Debug)]
 pub(crate) struct Auth {
     source: TokenSource,
     leeway: Duration,
     cache: Mutex<Option<AccessToken>>,
+    refresh: Mutex<()>,
 }
 
 impl Auth {
@@ -260,6 +263,44 @@ impl Auth {
             source,
             leeway,
             cache: Mutex::new(initial),
+            refresh: Mutex::new(()),
+        }
+    }
+
+    fn refresh_lock(&self) -> MutexGuard<'_, ()> {
+        self.refresh.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cached token when it is known to be valid right now (even if due for renewal).
+    fn still_valid(&self) -> Option<AccessToken> {
+        self.lock()
+            .as_ref()
+            .filter(|t| t.expires_at.is_some() && !t.is_expired(Duration::ZERO))
+            .cloned()
+    }
+
+    /// The cached token unless a new one is needed.
+    fn fresh_cached(&self) -> Option<AccessToken> {
+        self.lock().as_ref().filter(|t| !self.needs_new(t)).cloned()
+    }
+
+    /// Obtains a new token from the source (network or file); no cache lock held.
+    fn obtain(&self, transport: &Transport) -> Result<AccessToken> {
+        match &self.source {
+            // Built with a token (`ClientBuilder::token`), so the cache is never empty.
+            TokenSource::Static => self.lock().clone().ok_or_else(|| {
+                Error::from(ConfigError::InvalidSetting {
+                    setting: "token".to_owned(),
+                    value: "none".to_owned(),
+                    reason: "no access token was given".to_owned(),
+                })
+            }),
+            TokenSource::File(path) => AccessToken::read_file(path),
+            TokenSource::ClientCredentials {
+                token_url,
+                client_id,
+                secret,
+            } => fetch_token(transport, token_url, client_id, secret),
         }
     }
 
@@ -281,31 +322,28 @@ impl Auth {
     /// A token that is valid for at least the leeway (as far as known), obtaining a new one
     /// when needed.
     pub(crate) fn token(&self, transport: &Transport) -> Result<AccessToken> {
-        let mut cache = self.lock();
-        if let Some(t) = cache.as_ref() {
-            if !self.needs_new(t) {
-                return Ok(t.clone());
-            }
+        if let Some(t) = self.fresh_cached() {
+            return Ok(t);
         }
-        let fresh = match &self.source {
-            // Built with a token (`ClientBuilder::token`), so the cache is never empty.
-            TokenSource::Static => {
-                return cache.clone().ok_or_else(|| {
-                    Error::from(ConfigError::InvalidSetting {
-                        setting: "token".to_owned(),
-                        value: "none".to_owned(),
-                        reason: "no access token was given".to_owned(),
-                    })
-                })
-            }
-            TokenSource::File(path) => AccessToken::read_file(path)?,
-            TokenSource::ClientCredentials {
-                token_url,
-                client_id,
-                secret,
-            } => fetch_token(transport, token_url, client_id, secret)?,
+        if let TokenSource::Static = self.source {
+            return self.obtain(transport);
+        }
+        let _refreshing = match self.refresh.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            // Another thread is obtaining a token: use the current one while it is valid,
+            // else wait for that thread.
+            Err(TryLockError::WouldBlock) => match self.still_valid() {
+                Some(t) => return Ok(t),
+                None => self.refresh_lock(),
+            },
         };
-        *cache = Some(fresh.clone());
+        // Another thread may have renewed it meanwhile.
+        if let Some(t) = self.fresh_cached() {
+            return Ok(t);
+        }
+        let fresh = self.obtain(transport)?;
+        *self.lock() = Some(fresh.clone());
         Ok(fresh)
     }
 
@@ -316,29 +354,22 @@ impl Auth {
         rejected: &AccessToken,
         transport: &Transport,
     ) -> Result<Option<AccessToken>> {
-        let mut cache = self.lock();
-        if let Some(current) = cache.as_ref() {
+        if let TokenSource::Static = self.source {
+            return Ok(None);
+        }
+        let _refreshing = self.refresh_lock();
+        if let Some(current) = self.lock().as_ref() {
             if current.secret != rejected.secret {
                 // Another thread already replaced it.
                 return Ok(Some(current.clone()));
             }
         }
-        let fresh = match &self.source {
-            TokenSource::Static => return Ok(None),
-            TokenSource::File(path) => {
-                let t = AccessToken::read_file(path)?;
-                if t.secret == rejected.secret {
-                    return Ok(None);
-                }
-                t
-            }
-            TokenSource::ClientCredentials {
-                token_url,
-                client_id,
-                secret,
-            } => fetch_token(transport, token_url, client_id, secret)?,
-        };
-        *cache = Some(fresh.clone());
+        let fresh = self.obtain(transport)?;
+        if fresh.secret == rejected.secret {
+            // The token file still holds the rejected token.
+            return Ok(None);
+        }
+        *self.lock() = Some(fresh.clone());
         Ok(Some(fresh))
     }
 
@@ -399,7 +430,7 @@ pub(crate) fn fetch_token(
                 .as_ref()
                 .and_then(|v| v.get(k))
                 .and_then(|v| v.as_str())
-                .map(|s| scrub(s, secret))
+                .map(|s| scrub(s, &[secret.expose(), &basic]))
         };
         return Err(AuthError::rejected(
             token_url,
@@ -475,14 +506,36 @@ pub(crate) fn json_syntax_position(e: &serde_json::Error) -> String {
     format!("line {}, column {}", e.line(), e.column())
 }
 
-/// Removes the secret from server-provided text, in case the server echoes it.
-fn scrub(text: &str, secret: &Secret) -> String {
-    let text = crate::error::truncate_chars(text, 500);
-    if secret.expose().is_empty() {
-        text
-    } else {
-        text.replace(secret.expose(), "***")
+/// Removes secrets from server-provided text, in case the server echoes them (the client
+/// secret, or the whole `Authorization: Basic` value it was sent in).
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        text = text.replace(secret, "***");
     }
+    // Cut after redacting, so a cut cannot leave part of a secret unrecognised.
+    crate::error::truncate_chars(&text, 500)
+}
+
+/// `body` with every occurrence of `secret` (e.g. the bearer token a server echoed in an
+/// error body) replaced by `***`.
+pub(crate) fn redact_bytes<'a>(body: &'a [u8], secret: &str) -> std::borrow::Cow<'a, [u8]> {
+    let needle = secret.as_bytes();
+    if needle.is_empty() || !body.windows(needle.len()).any(|w| w == needle) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while !rest.is_empty() {
+        if rest.starts_with(needle) {
+            out.extend_from_slice(b"***");
+            rest = &rest[needle.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Now as Unix epoch seconds.
@@ -559,8 +612,17 @@ mod tests {
     #[test]
     fn scrub_removes_echoed_secrets() {
         assert_eq!(
-            scrub("bad secret s3cr3t given", &Secret::new("s3cr3t")),
+            scrub("bad secret s3cr3t given", &["s3cr3t"]),
             "bad secret *** given"
         );
+        assert_eq!(
+            scrub("Basic aWQ6czNjcjN0", &["s3cr3t", "aWQ6czNjcjN0"]),
+            "Basic ***"
+        );
+        assert_eq!(
+            &*redact_bytes(b"Bearer tok tok!", "tok"),
+            b"Bearer *** ***!"
+        );
+        assert_eq!(&*redact_bytes(b"nothing", ""), b"nothing");
     }
 }

@@ -380,11 +380,13 @@ impl Client {
                     continue;
                 }
             }
+            // A server may echo the request's `Authorization` header in its error body.
+            let body = crate::auth::redact_bytes(&resp.body, token.secret());
             return Err(ApiError::new(
                 info,
                 resp.status,
                 resp.trace_id,
-                &resp.body,
+                &body,
                 resp.retry_after,
                 attempts,
             )

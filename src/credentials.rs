@@ -272,18 +272,24 @@ fn read_stored(path: &Path, auth_url: &str) -> Result<Stored> {
         .as_object()
         .ok_or_else(|| invalid("expected a JSON object keyed by auth URL".to_owned()))?;
     let wanted = auth_url.trim_end_matches('/');
-    let Some(list) = map
+    // The key may be spelled with or without a trailing slash, and both may be present:
+    // the entries of every matching key compete.
+    let lists: Vec<&Value> = map
         .iter()
-        .find(|(k, _)| k.trim_end_matches('/') == wanted)
+        .filter(|(k, _)| k.trim_end_matches('/') == wanted)
         .map(|(_, v)| v)
-    else {
+        .collect();
+    if lists.is_empty() {
         return Ok(Stored::Missing(format!("has no entry for {wanted}")));
-    };
-    let entries = list.as_array().ok_or_else(|| {
-        invalid(format!(
-            "the value for {wanted} is not a list of credentials"
-        ))
-    })?;
+    }
+    let mut entries = Vec::new();
+    for list in lists {
+        entries.extend(list.as_array().ok_or_else(|| {
+            invalid(format!(
+                "the value for {wanted} is not a list of credentials"
+            ))
+        })?);
+    }
     let mut best: Option<(Option<i128>, StoredCredential)> = None;
     for entry in entries {
         let text = |k: &str| {

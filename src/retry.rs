@@ -111,12 +111,16 @@ impl RetryPolicy {
     /// The equal-jitter backoff before retry number `retry` (0-based).
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let factor = 2f64.powi(retry.min(62) as i32);
-        let ceiling = self
-            .backoff_base
-            .mul_f64(factor.min(1e9))
-            .min(self.backoff_max);
+        // `Duration::mul_f64` panics past `Duration::MAX`: saturate instead.
+        let ceiling =
+            Duration::try_from_secs_f64(self.backoff_base.as_secs_f64() * factor.min(1e9))
+                .unwrap_or(Duration::MAX)
+                .min(self.backoff_max);
         let half = ceiling / 2;
-        half + half.mul_f64(fastrand::f64())
+        let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * fastrand::f64())
+            .unwrap_or(half)
+            .min(half);
+        half.saturating_add(jitter)
     }
 
     /// The delay before retry number `retry`: the server's `Retry-After` (capped) when
@@ -194,6 +198,24 @@ mod tests {
             let huge = p.backoff(u32::MAX);
             assert!(huge <= Duration::from_secs(30));
         }
+    }
+
+    #[test]
+    fn backoff_with_huge_settings_saturates_instead_of_panicking() {
+        let p = RetryPolicy {
+            backoff_base: Duration::MAX,
+            backoff_max: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        for retry in [0, 1, 40, u32::MAX] {
+            assert!(p.backoff(retry) >= Duration::MAX / 2);
+        }
+        let p = RetryPolicy {
+            backoff_base: Duration::from_secs(1 << 40),
+            backoff_max: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert!(p.backoff(60) >= Duration::from_secs(1 << 40));
     }
 
     #[test]

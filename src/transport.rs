@@ -22,6 +22,9 @@ const MAX_SUCCESS_BODY: u64 = 1 << 30;
 /// The largest error body read; error bodies are small JSON documents.
 const MAX_ERROR_BODY: u64 = 1 << 20;
 
+/// The longest timeout handed to ureq.
+const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// Timeouts of the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Timeouts {
@@ -105,6 +108,8 @@ pub(crate) enum Outcome {
 pub(crate) struct Transport {
     agent: ureq::Agent,
     pub(crate) policy: RetryPolicy,
+    /// The agent's resolver cache, shared so a failed connect can drop a stale entry.
+    resolve_cache: ResolveCache,
 }
 
 impl Transport {
@@ -119,6 +124,12 @@ impl Transport {
         if !root_certs.is_empty() {
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(root_certs));
         }
+        // ureq adds each timeout to `Instant::now()`, which panics on overflow: cap them
+        // (a year is "as long as it takes" in practice, e.g. for `Duration::MAX`).
+        let timeouts = Timeouts {
+            connect: timeouts.connect.min(MAX_TIMEOUT),
+            io: timeouts.io.min(MAX_TIMEOUT),
+        };
         let config = ureq::Agent::config_builder()
             .tls_config(tls.build())
             // Error statuses come back as responses so their bodies can be read.
@@ -132,6 +143,8 @@ impl Transport {
             // Parallel uploads use up to `max_workers` (default 25) connections.
             .max_idle_connections_per_host(32)
             .build();
+        let resolver = CachingResolver::default();
+        let resolve_cache = resolver.cache.clone();
         Transport {
             // ureq resolves the host before every request, pooled connection or not, and
             // with a resolve timeout it spawns a thread for each lookup: a thread and a
@@ -139,9 +152,10 @@ impl Transport {
             agent: ureq::Agent::with_parts(
                 config,
                 ureq::unversioned::transport::DefaultConnector::default(),
-                CachingResolver::default(),
+                resolver,
             ),
             policy,
+            resolve_cache,
         }
     }
 
@@ -181,7 +195,21 @@ impl Transport {
                 )
             }
         };
-        let mut response = result.map_err(AttemptError::Transport)?;
+        let mut response = result.map_err(|e| {
+            if classify(&e).kind == TransportErrorKind::Connect {
+                // The cached addresses may be stale (the host moved): look the host up
+                // again on the next attempt instead of failing on them until the TTL ends.
+                if let Some(key) = req
+                    .url
+                    .parse::<ureq::http::Uri>()
+                    .ok()
+                    .and_then(|u| resolve_cache_key(&u))
+                {
+                    lock_cache(&self.resolve_cache).remove(&key);
+                }
+            }
+            AttemptError::Transport(e)
+        })?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -290,17 +318,40 @@ impl Transport {
 /// How long a host's resolved addresses are reused.
 const RESOLVE_CACHE_TTL: Duration = Duration::from_secs(60);
 
-/// ureq's default resolver (a lookup within the resolve timeout) with a short-lived cache
-/// of successful lookups per `host:port`. Failed lookups are not cached.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    inner: ureq::unversioned::resolver::DefaultResolver,
-    cache: std::sync::Mutex<
+/// Resolved addresses per `scheme|host:port`, with when they were looked up.
+type ResolveCache = std::sync::Arc<
+    std::sync::Mutex<
         std::collections::HashMap<
             String,
             (Instant, ureq::unversioned::resolver::ResolvedSocketAddrs),
         >,
     >,
+>;
+
+fn lock_cache(
+    cache: &ResolveCache,
+) -> std::sync::MutexGuard<
+    '_,
+    std::collections::HashMap<String, (Instant, ureq::unversioned::resolver::ResolvedSocketAddrs)>,
+> {
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The cache key of a request URI: scheme and authority.
+fn resolve_cache_key(uri: &ureq::http::Uri) -> Option<String> {
+    uri.authority()
+        .map(|a| format!("{}|{}", uri.scheme_str().unwrap_or(""), a.as_str()))
+}
+
+/// ureq's default resolver (a lookup within the resolve timeout) with a short-lived cache
+/// of successful lookups per `host:port`. Failed lookups are not cached, and an entry is
+/// dropped when connecting to its addresses fails.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: ureq::unversioned::resolver::DefaultResolver,
+    cache: ResolveCache,
 }
 
 impl ureq::unversioned::resolver::Resolver for CachingResolver {
@@ -310,14 +361,8 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let key = uri
-            .authority()
-            .map(|a| format!("{}|{}", uri.scheme_str().unwrap_or(""), a.as_str()));
-        let lock = || {
-            self.cache
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
+        let key = resolve_cache_key(uri);
+        let lock = || lock_cache(&self.cache);
         if let Some(key) = &key {
             if let Some((at, addrs)) = lock().get(key) {
                 if at.elapsed() < RESOLVE_CACHE_TTL {
@@ -493,6 +538,58 @@ mod tests {
         let other_port: ureq::http::Uri = "http://127.0.0.1:4343/".parse().unwrap();
         resolver.resolve(&other_port, &config, timeout()).unwrap();
         assert_eq!(resolver.cache.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_cached_address_that_refuses_connections_is_resolved_again() {
+        use std::io::Write as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = [0u8; 1024];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                );
+            }
+        });
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let policy = RetryPolicy {
+            backoff_base: Duration::from_millis(1),
+            backoff_max: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        };
+        let transport = Transport::new(Timeouts::default(), policy, &[]);
+        // The host "moved": the cached address no longer accepts connections.
+        let url = format!("http://127.0.0.1:{port}/thing");
+        let mut stale = ureq::unversioned::resolver::ResolvedSocketAddrs::from_fn(|_| {
+            std::net::SocketAddr::from(([0, 0, 0, 0], 0))
+        });
+        stale.push(std::net::SocketAddr::from(([127, 0, 0, 1], closed)));
+        transport.resolve_cache.lock().unwrap().insert(
+            resolve_cache_key(&url.parse().unwrap()).unwrap(),
+            (Instant::now(), stale),
+        );
+        let request = HttpRequest {
+            method: Method::Get,
+            url: &url,
+            headers: Vec::new(),
+            payload: Payload::Empty,
+        };
+        let info = OperationInfo::new("get_thing", Method::Get, "/thing");
+        let (outcome, attempts) = transport
+            .run(&info, RetryMode::Auto, 3, || transport.execute(&request))
+            .unwrap();
+        assert!(
+            matches!(outcome, Outcome::Response(ref r) if r.status == 200),
+            "the stale address was used for every attempt"
+        );
+        assert_eq!(attempts, 2);
     }
 
     #[test]

@@ -671,6 +671,39 @@ fn credentials_file_in_the_official_layout_uses_the_latest_last_used() {
     assert!(text.contains("2026-08-22T08:15:02.000001+00:00"));
 }
 
+/// A file holding the auth URL both with and without a trailing slash (written by
+/// different tools): the latest `last_used` across both lists wins, whichever key sorts first.
+#[test]
+fn credentials_under_both_spellings_of_the_auth_url_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = "https://auth.example.test";
+    for (plain_used, slash_used, expected) in [
+        ("2026-08-20T00:00:00Z", "2026-08-22T00:00:00Z", "slash-id"),
+        ("2026-08-22T00:00:00Z", "2026-08-20T00:00:00Z", "plain-id"),
+    ] {
+        let file = json!({
+            auth: [entry("plain-id", "plain-secret", plain_used)],
+            format!("{auth}/"): [entry("slash-id", "slash-secret", slash_used)],
+        });
+        std::fs::write(dir.path().join("credentials.json"), file.to_string()).unwrap();
+        let client = Client::builder()
+            .env_lookup(|_| None)
+            .config_dir(dir.path())
+            .auth_url(auth)
+            .build()
+            .unwrap();
+        match client.credential_source() {
+            CredentialSource::CredentialsFile { client_id, .. } => {
+                assert_eq!(
+                    client_id, expected,
+                    "plain {plain_used}, slash {slash_used}"
+                )
+            }
+            other => panic!("unexpected source {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn credentials_file_is_found_under_home() {
     let home = tempfile::tempdir().unwrap();
@@ -890,6 +923,19 @@ fn max_workers_come_from_builder_environment_or_default() {
     }
 }
 
+/// `Duration::MAX` ("as long as it takes") must not overflow the deadline arithmetic.
+#[test]
+fn huge_timeouts_do_not_panic() {
+    let server = Script::start(|_, _| respond(200, "{}"));
+    let client = isolated(&server.url)
+        .token(TOKEN)
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    assert_eq!(client.send(&GetThing("1")).unwrap(), json!({}));
+}
+
 #[test]
 fn invalid_builder_values_are_rejected() {
     for b in [
@@ -1048,6 +1094,55 @@ fn concurrent_first_use_makes_exactly_one_token_request() {
     }
     token.assert_calls(1);
     api.assert_calls(8);
+}
+
+/// A renewal that starts while the token is still valid (inside the leeway) must not make
+/// every other request wait for the token endpoint: they go on with the valid token.
+#[test]
+fn a_slow_renewal_does_not_block_requests_while_the_token_is_still_valid() {
+    let server = Script::start(|req, _| match req.path() {
+        "/connect/token" => {
+            thread::sleep(ms(1500));
+            respond(200, &token_body("renewed", 3600).to_string())
+        }
+        _ => respond(200, "{}"),
+    });
+    let client = cc_client(&server.url).build().unwrap();
+    // Valid for 30 s more, inside the 60 s leeway: due for renewal, still usable.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    client.set_token(AccessToken::new("still-valid").with_expires_at(now + 30));
+    let renewing = {
+        let client = client.clone();
+        thread::spawn(move || client.send(&GetThing("1")).unwrap())
+    };
+    // Wait until the renewal is under way.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.count("/connect/token") == 0 {
+        assert!(Instant::now() < deadline, "no token request");
+        thread::sleep(ms(5));
+    }
+    let started = Instant::now();
+    client.send(&GetThing("2")).unwrap();
+    let waited = started.elapsed();
+    renewing.join().unwrap();
+    assert!(
+        waited < ms(1000),
+        "a request waited {waited:?} for another thread's token renewal"
+    );
+    let auth_of = |path: &str| {
+        server
+            .requests()
+            .iter()
+            .find(|r| r.path() == path)
+            .and_then(|r| r.header("authorization").map(str::to_owned))
+    };
+    assert_eq!(auth_of("/thing/2").as_deref(), Some("Bearer still-valid"));
+    assert_eq!(auth_of("/thing/1").as_deref(), Some("Bearer renewed"));
+    assert_eq!(server.count("/connect/token"), 1);
+    assert_eq!(client.get_token().unwrap().secret(), "renewed");
 }
 
 #[test]

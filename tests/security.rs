@@ -466,6 +466,92 @@ fn debug_output_hides_secrets() {
     }
 }
 
+/// A server that echoes the request's `Authorization` header in its error body (as some
+/// proxies and debug endpoints do): neither the API error nor the token error may show it.
+#[test]
+fn echoed_authorization_headers_do_not_reach_error_texts() {
+    capture_logs();
+    let server = MockServer::start();
+    let echo = |req: &HttpMockRequest| {
+        let auth = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (
+            auth.clone(),
+            format!(r#"{{"title":"bad header {auth}","detail":"got {auth}"}}"#),
+        )
+    };
+    server.mock(move |when, then| {
+        when.method(GET).path("/plain");
+        then.respond_with(move |req: &HttpMockRequest| {
+            let (auth, _) = echo(req);
+            HttpMockResponse::builder()
+                .status(400)
+                .header("content-type", "text/plain")
+                .body(format!("rejected header: Authorization: {auth}"))
+                .build()
+        });
+    });
+    server.mock(move |when, then| {
+        when.method(GET).path("/problem");
+        then.respond_with(move |req: &HttpMockRequest| json_response(400, &echo(req).1));
+    });
+    server.mock(move |when, then| {
+        when.method(POST).path("/connect/token");
+        then.respond_with(move |req: &HttpMockRequest| {
+            let (auth, _) = echo(req);
+            json_response(
+                401,
+                &format!(r#"{{"error":"invalid_client","error_description":"bad {auth}"}}"#),
+            )
+        });
+    });
+    let client = Client::builder()
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+        .token(TOKEN_1)
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    for path in ["/plain", "/problem"] {
+        let err = client.send(&Get(path)).unwrap_err();
+        assert_eq!(err.status(), Some(400));
+        let body = err.as_api().unwrap().body().to_owned();
+        for form in secret_forms() {
+            assert!(
+                !err.to_string().contains(&form),
+                "{path}: error text leaks: {err}"
+            );
+            assert!(
+                !format!("{err:?}").contains(&form),
+                "{path}: error Debug leaks"
+            );
+            assert!(!body.contains(&form), "{path}: ApiError::body leaks");
+        }
+    }
+    let cc = Client::builder()
+        .auth_url(server.base_url())
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    let err = cc.get_token().unwrap_err();
+    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    for form in secret_forms() {
+        assert!(
+            !err.to_string().contains(&form),
+            "token error text leaks: {err}"
+        );
+        assert!(
+            !format!("{err:?}").contains(&form),
+            "token error Debug leaks"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. TLS
 
