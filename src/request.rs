@@ -314,7 +314,13 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
 }
 
 /// Percent-encodes one path segment (every byte outside `A-Z a-z 0-9 - . _ ~`).
+///
+/// A segment that is exactly `.` or `..` has its dots encoded too, so an id can never
+/// turn into a relative path step that a server or proxy would resolve.
 pub fn encode_path_segment(segment: &str) -> String {
+    if segment == "." || segment == ".." {
+        return "%2E".repeat(segment.len());
+    }
     percent_encode(segment, b"")
 }
 
@@ -412,6 +418,9 @@ mod tests {
             "https%3A//example.com/a%20b.png%3Fx%3D1"
         );
         assert_eq!(encode_path_segment("a/b c"), "a%2Fb%20c");
+        assert_eq!(encode_path_segment(".."), "%2E%2E");
+        assert_eq!(encode_path_segment("."), "%2E");
+        assert_eq!(encode_path_segment("a..b"), "a..b");
     }
 
     #[test]
