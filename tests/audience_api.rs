@@ -3,19 +3,11 @@
 
 use httpmock::prelude::*;
 use rapidata::api::types::AudienceStatus;
-use rapidata::{AgeGroup, Client, Filter, JobTarget};
+use rapidata::{AgeGroup, Filter, JobTarget};
 use serde_json::{json, Value};
 
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::client;
 
 fn audience_json(id: &str, status: &str, filter: Option<Value>) -> Value {
     let mut v = json!({

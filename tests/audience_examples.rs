@@ -5,42 +5,14 @@ use std::path::Path;
 
 use httpmock::prelude::*;
 use rapidata::api::types::IAsset;
-use rapidata::{Audience, Client, DataItem, Setting};
+use rapidata::{DataItem, Setting};
 use serde_json::{json, Value};
 
 const URL_A: &str = "https://assets.rapidata.ai/flux_sign_diffusion.jpg";
 const URL_B: &str = "https://assets.rapidata.ai/mj_sign_diffusion.jpg";
 
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap()
-}
-
-fn audience(server: &MockServer) -> Audience {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(json!({
-            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
-            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1", "isPublic": false, "isDistilling": false,
-            "distillingCampaignId": "c", "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
-            "distillingRetrievalMode": "Random", "boostLevel": "None"}));
-    });
-    let audience = client(server)
-        .audience()
-        .get_audience_by_id("aud_1")
-        .unwrap();
-    get.assert();
-    get.delete();
-    audience
-}
+mod common;
+use common::audience;
 
 fn upload_response(file_name: &str) -> Value {
     json!({"fileName": file_name, "warnings": [], "wasCompressed": false,

@@ -6,19 +6,10 @@ use std::path::PathBuf;
 
 use httpmock::prelude::*;
 use httpmock::Mock;
-use rapidata::{Audience, Client, DataItem, Error, Filter, Result};
-use serde_json::json;
+use rapidata::{Audience, DataItem, Error, Filter, Result};
 
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::client;
 
 /// A mock that answers every request (with an error), to count stray requests.
 fn catch_all(server: &MockServer) -> Mock<'_> {
@@ -29,22 +20,7 @@ fn catch_all(server: &MockServer) -> Mock<'_> {
 
 /// An audience handle, then a fresh server state with only the catch-all mock.
 fn setup(server: &MockServer) -> (Audience, Mock<'_>) {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(json!({
-            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
-            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1", "isPublic": false, "isDistilling": false,
-            "distillingCampaignId": "c", "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
-            "distillingRetrievalMode": "Random", "boostLevel": "None"}));
-    });
-    let audience = client(server)
-        .audience()
-        .get_audience_by_id("aud_1")
-        .unwrap();
-    get.assert();
-    get.delete();
+    let audience = common::audience(server);
     (audience, catch_all(server))
 }
 

@@ -1,7 +1,6 @@
 //! The [`Audience`] and [`FilteredAudience`] handles.
 
 use crate::api::{operations, types};
-use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
 use super::filter::{self, Filter};
@@ -580,13 +579,12 @@ impl FindAudienceJobs {
                 "pages are numbered from 1",
             ));
         }
-        let mut op = operations::GetJobs::new();
-        op.page = Some(i64::from(self.page));
-        op.page_size = Some(i64::from(self.amount));
-        op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(self.name.clone()));
-        op.audience_id = Some(QueryFilter::eq(self.audience_id.clone()));
-        Ok(op)
+        Ok(crate::job::jobs_query(
+            &self.name,
+            Some(&self.audience_id),
+            self.page,
+            self.amount,
+        ))
     }
 
     /// Sends `GET /jobs?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…&audience_id%5Beq%5D=<id>`
@@ -601,12 +599,6 @@ impl FindAudienceJobs {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<crate::Job>> {
-        let op = self.operation()?;
-        let page = self.client.send(&op)?;
-        Ok(page
-            .items
-            .into_iter()
-            .map(|item| crate::Job::from_list_item(self.client.clone(), item))
-            .collect())
+        crate::job::jobs_page(&self.client, &self.operation()?)
     }
 }

@@ -243,18 +243,7 @@ impl JobManager {
     }
 
     fn query_jobs(&self, name: &str, audience_id: Option<&str>) -> Result<Vec<Job>> {
-        let mut op = operations::GetJobs::new();
-        op.page = Some(1);
-        op.page_size = Some(10);
-        op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(name));
-        op.audience_id = audience_id.map(QueryFilter::eq);
-        let out = self.client.send(&op)?;
-        Ok(out
-            .items
-            .into_iter()
-            .map(|i| Job::from_list_item(self.client.clone(), i))
-            .collect())
+        jobs_page(&self.client, &jobs_query(name, audience_id, 1, 10))
     }
 
     /// Assigns a definition to an audience (or filtered audience): `POST /job`. Same as
@@ -360,4 +349,31 @@ impl FilteredAudience {
     pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
         handle::assign(self.client(), self.audience_id(), definition)
     }
+}
+
+/// `GET /jobs` newest first, with the official SDK's name filter (always sent, even
+/// empty) and an optional audience filter.
+pub(crate) fn jobs_query(
+    name: &str,
+    audience_id: Option<&str>,
+    page: u32,
+    amount: u32,
+) -> operations::GetJobs {
+    let mut op = operations::GetJobs::new();
+    op.page = Some(i64::from(page));
+    op.page_size = Some(i64::from(amount));
+    op.sort = vec!["-created_at".to_owned()];
+    op.name = Some(QueryFilter::contains(name));
+    op.audience_id = audience_id.map(QueryFilter::eq);
+    op
+}
+
+/// Sends a `GET /jobs` query and turns the page into [`Job`] handles.
+pub(crate) fn jobs_page(client: &Client, op: &operations::GetJobs) -> Result<Vec<Job>> {
+    Ok(client
+        .send(op)?
+        .items
+        .into_iter()
+        .map(|item| Job::from_list_item(client.clone(), item))
+        .collect())
 }
