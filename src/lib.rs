@@ -91,6 +91,7 @@ pub use error::{Error, ProblemDetails, Result};
 mod auth;
 mod client;
 mod credentials;
+mod multipart;
 mod reconcile;
 pub mod retry;
 mod transport;

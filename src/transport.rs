@@ -8,10 +8,9 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use ureq::unversioned::multipart::{Form, Part};
-
 use crate::error::{Error, OperationInfo, TransportErrorKind};
-use crate::request::{FileSource, Method, MultipartPart};
+use crate::multipart::MultipartBody;
+use crate::request::{Method, MultipartPart};
 use crate::retry::{self, Failure, RetryMode, RetryPolicy};
 
 /// The `X-Client` header (and `User-Agent`) every request carries.
@@ -185,14 +184,14 @@ impl Transport {
                     .map_err(http_err)?,
             ),
             Payload::Multipart(parts) => {
-                let form = build_form(parts)?;
-                let content_type = format!("multipart/form-data; boundary={}", form.boundary());
-                self.agent.run(
-                    builder
-                        .header("content-type", content_type)
-                        .body(form)
-                        .map_err(http_err)?,
-                )
+                // Files are opened (and sized) now, so a missing file is a local error.
+                let mut body = MultipartBody::new(parts).map_err(AttemptError::Local)?;
+                let request = builder
+                    .header("content-type", body.content_type())
+                    .header("content-length", body.len())
+                    .body(ureq::SendBody::from_reader(&mut body))
+                    .map_err(http_err)?;
+                self.agent.run(request)
             }
         };
         let mut response = result.map_err(|e| {
@@ -378,40 +377,6 @@ impl ureq::unversioned::resolver::Resolver for CachingResolver {
     }
 }
 
-/// Builds a multipart form, opening files now (so a missing file is a local error, not a
-/// transport failure). Files are streamed from disk while sending.
-fn build_form(parts: &[MultipartPart]) -> Result<Form<'_>, AttemptError> {
-    let mut form = Form::new();
-    for p in parts {
-        let part = match &p.content.source {
-            FileSource::Path(path) => Part::file(path).map_err(|e| {
-                AttemptError::Local(Error::io("open the file to upload", path.clone(), e))
-            })?,
-            FileSource::Bytes(bytes) => Part::bytes(bytes),
-        };
-        let part = part
-            .file_name(&header_safe_file_name(&p.content.file_name))
-            .mime_str(&p.content.content_type)
-            .map_err(|_| {
-                AttemptError::Local(Error::invalid_input(
-                    "content_type",
-                    &p.content.content_type,
-                    "not a valid MIME type (expected e.g. `image/png`)",
-                ))
-            })?;
-        form = form.part(&p.name, part);
-    }
-    Ok(form)
-}
-
-/// A file name that cannot break the part's `Content-Disposition` header: quotes and line
-/// breaks are percent-encoded, as browsers do.
-fn header_safe_file_name(name: &str) -> String {
-    name.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
 /// Sorts a ureq failure into kind, "may have been sent" and "worth retrying".
 pub(crate) fn classify(e: &ureq::Error) -> Classified {
     use std::io::ErrorKind as K;
@@ -464,11 +429,9 @@ pub(crate) fn classify(e: &ureq::Error) -> Classified {
         E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired => {
             c(TransportErrorKind::Tls, false, false)
         }
-        E::BadUri(_)
-        | E::Http(_)
-        | E::RequireHttpsOnly(_)
-        | E::InvalidProxyUrl
-        | E::InvalidMimeType(_) => c(TransportErrorKind::Other, false, false),
+        E::BadUri(_) | E::Http(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl => {
+            c(TransportErrorKind::Other, false, false)
+        }
         _ => c(TransportErrorKind::Other, true, false),
     }
 }
@@ -590,11 +553,5 @@ mod tests {
             "the stale address was used for every attempt"
         );
         assert_eq!(attempts, 2);
-    }
-
-    #[test]
-    fn file_names_cannot_break_the_part_header() {
-        assert_eq!(header_safe_file_name("a\"b\r\n.png"), "a%22b%0D%0A.png");
-        assert_eq!(header_safe_file_name("photo 1.png"), "photo 1.png");
     }
 }
