@@ -94,6 +94,7 @@ mod credentials;
 mod multipart;
 mod reconcile;
 pub mod retry;
+mod tcp;
 mod transport;
 pub use auth::AccessToken;
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};

@@ -148,11 +148,9 @@ impl Transport {
             // ureq resolves the host before every request, pooled connection or not, and
             // with a resolve timeout it spawns a thread for each lookup: a thread and a
             // getaddrinfo per API call. The cache makes that one lookup per host a minute.
-            agent: ureq::Agent::with_parts(
-                config,
-                ureq::unversioned::transport::DefaultConnector::default(),
-                resolver,
-            ),
+            // ureq's default chain (CONNECT proxies, TCP, rustls) with our TCP layer,
+            // which coalesces small writes: see `crate::tcp`.
+            agent: ureq::Agent::with_parts(config, crate::tcp::connector(), resolver),
             policy,
             resolve_cache,
         }
