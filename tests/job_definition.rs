@@ -1186,6 +1186,30 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
     datapoints.assert_calls(0);
 }
 
+/// The body of compare datapoint `i` made of the texts `a` and `z`.
+fn text_datapoint(a: &str, i: u32) -> Value {
+    json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
+                         json!({"_t": "TextAssetInput", "text": "z"})),
+           "context": null, "sortIndex": i, "group": null, "transcription": null,
+           "privateMetadata": null})
+}
+
+/// Creates the definition `name` of the text pairs (a, z) and (b, z), which must fail.
+fn create_two_texts(server: &MockServer, name: &str) -> Error {
+    client(server)
+        .job()
+        .create_compare_job_definition(
+            name,
+            "Which?",
+            [
+                [DataItem::text("a"), DataItem::text("z")],
+                [DataItem::text("b"), DataItem::text("z")],
+            ],
+        )
+        .create()
+        .unwrap_err()
+}
+
 /// A responder answering `first` on its first call and `then` afterwards (JSON bodies).
 fn first_then(
     calls: &Arc<AtomicUsize>,
@@ -1212,19 +1236,13 @@ fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
     let server = MockServer::start();
     let log: Log = Log::default();
     dataset_mock(&server, &log, "Again");
-    let text = |a: &str, i: u32| {
-        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
-                             json!({"_t": "TextAssetInput", "text": "z"})),
-               "context": null, "sortIndex": i, "group": null, "transcription": null,
-               "privateMetadata": null})
-    };
-    let dp0 = datapoint_mock(&server, &log, text("a", 0), 200);
+    let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 200);
     // Datapoint 1 is refused once (not worth repeating at once), then accepted.
     let dp1_calls = Arc::new(AtomicUsize::new(0));
     let dp1 = server.mock(|when, then| {
         when.method(POST)
             .path("/dataset/ds_1/datapoint")
-            .json_body(text("b", 1));
+            .json_body(text_datapoint("b", 1));
         then.respond_with(first_then(
             &dp1_calls,
             (400, json!({"title": "refused"})),
@@ -1244,18 +1262,7 @@ fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
     definitions_list(&server);
     let unexpected = catch_all(&server);
 
-    let err = client(&server)
-        .job()
-        .create_compare_job_definition(
-            "Again",
-            "Which?",
-            [
-                [DataItem::text("a"), DataItem::text("z")],
-                [DataItem::text("b"), DataItem::text("z")],
-            ],
-        )
-        .create()
-        .unwrap_err();
+    let err = create_two_texts(&server, "Again");
     let Error::UploadFailed(failure) = err else {
         panic!("expected UploadFailed, got {err:?}");
     };
@@ -1274,5 +1281,72 @@ fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
     dp0.assert_calls(1);
     dp1.assert_calls(2);
     definition.assert_calls(2);
+    unexpected.assert_calls(0);
+}
+
+#[test]
+fn concurrent_retries_send_each_datapoint_once_and_make_one_definition() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Together");
+    let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 200);
+    let mut refused = server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(text_datapoint("b", 1));
+        then.status(400).json_body(json!({"title": "refused"}));
+    });
+    definitions_list(&server);
+    let mut unexpected = catch_all(&server);
+
+    let err = create_two_texts(&server, "Together");
+    let Error::UploadFailed(failure) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    refused.assert_calls(1);
+    unexpected.assert_calls(0);
+    refused.delete();
+    unexpected.delete();
+    // From now on datapoint 1 is accepted, slowly, so that the retries overlap.
+    let accepted = server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(text_datapoint("b", 1));
+        then.status(200)
+            .json_body(json!({"datapointId": "dp_1"}))
+            .delay(Duration::from_millis(300));
+    });
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.status(200)
+            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
+    });
+    let unexpected = catch_all(&server);
+
+    let pending = failure.into_pending();
+    let start = std::sync::Barrier::new(4);
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let pending = pending.clone();
+                let start = &start;
+                s.spawn(move || {
+                    start.wait();
+                    pending.retry().map(|d| d.id().to_owned())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect()
+    });
+    assert_eq!(ids, ["jd_1"; 4]);
+    accepted.assert_calls(1);
+    definition.assert_calls(1);
+    dp0.assert_calls(1);
+    // A later retry returns the same definition without a request.
+    assert_eq!(pending.retry().unwrap().id(), "jd_1");
+    definition.assert_calls(1);
     unexpected.assert_calls(0);
 }

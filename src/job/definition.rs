@@ -404,8 +404,15 @@ fn create_definition(
         dataset_id: dataset?.dataset_id,
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
+        created: Arc::new(Mutex::new(None)),
     };
-    pending.finish(&todo, &media, existing)
+    let mut created = pending
+        .created
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let definition = pending.finish(&todo, &media, existing)?;
+    *created = Some(definition.clone());
+    Ok(definition)
 }
 
 /// The result of a scoped thread, its panic passed on.
@@ -822,6 +829,11 @@ pub struct PendingDefinition {
     /// creating some of them (e.g. at `POST /job/definition`) does not make the next
     /// retry send them into the dataset a second time.
     pub(crate) todo: Arc<Mutex<Option<Vec<FailedDatapoint>>>>,
+    /// The definition once one was created. Its lock is held for the whole of a
+    /// [`retry`](PendingDefinition::retry), so retries of clones run one after the other
+    /// (never sending the same datapoints at once), and a retry after a successful one
+    /// returns that definition instead of creating a second.
+    pub(crate) created: Arc<Mutex<Option<JobDefinition>>>,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -872,6 +884,10 @@ impl PendingDefinition {
     /// Fails again with [`Error::UploadFailed`] (holding a new pending definition) when
     /// still too many datapoints fail.
     ///
+    /// Safe to call from several threads and clones: retries run one at a time, each
+    /// sending only what is still missing, and once one has created the definition the
+    /// others return that same definition without sending anything.
+    ///
     /// ```no_run
     /// # fn demo(p: rapidata::job::PendingDefinition) -> rapidata::Result<()> {
     /// let definition = p.retry()?;
@@ -879,6 +895,10 @@ impl PendingDefinition {
     /// # Ok(()) }
     /// ```
     pub fn retry(&self) -> Result<JobDefinition> {
+        let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(definition) = &*created {
+            return Ok(definition.clone());
+        }
         let todo: Vec<(&DatapointSpec, bool)> = match &*self.todo() {
             None => self.datapoints.iter().map(|d| (d, false)).collect(),
             Some(failed) => failed
@@ -891,7 +911,9 @@ impl PendingDefinition {
             let media = upload::upload_media(&self.client, &todo, self.spec.upload_timeout);
             (media, join(existing))
         });
-        self.finish(&todo, &media, existing)
+        let definition = self.finish(&todo, &media, existing)?;
+        *created = Some(definition.clone());
+        Ok(definition)
     }
 
     fn todo(&self) -> std::sync::MutexGuard<'_, Option<Vec<FailedDatapoint>>> {
