@@ -747,7 +747,7 @@ fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
     dataset.assert_calls(1);
     dp0.assert_calls(1); // never sent twice
     dp1.assert_calls(2); // checked, then sent again
-    listing.assert_calls(2);
+    listing.assert_calls(1); // one listing answers for both uncertain datapoints
     definition.assert_calls(1);
 }
 
@@ -1348,5 +1348,96 @@ fn concurrent_retries_send_each_datapoint_once_and_make_one_definition() {
     // A later retry returns the same definition without a request.
     assert_eq!(pending.retry().unwrap().id(), "jd_1");
     definition.assert_calls(1);
+    unexpected.assert_calls(0);
+}
+
+#[test]
+fn an_uncertain_datapoint_that_cannot_be_checked_is_checked_again_on_retry() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Unsure");
+    // Datapoint 0 is stored, but every answer is lost in a 500.
+    let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 500);
+    let dp1 = datapoint_mock(&server, &log, text_datapoint("b", 1), 200);
+    // The first listing fails; the second shows datapoint 0, without sort indices (so it
+    // is recognised by its content).
+    let listing_calls = Arc::new(AtomicUsize::new(0));
+    let listing = server.mock(|when, then| {
+        when.method(GET).path("/dataset/ds_1/datapoints");
+        then.respond_with(first_then(
+            &listing_calls,
+            (503, json!({"title": "busy"})),
+            (
+                200,
+                json!({"total": 2, "page": 1, "pageSize": 100, "totalPages": 1, "items": [
+                    {"id": "dp_x", "asset": {"_t": "MultiAsset", "assets": [
+                        {"_t": "TextAsset", "text": "b"}, {"_t": "TextAsset", "text": "z"}]}},
+                    {"id": "dp_0", "context": null, "asset": {"_t": "MultiAsset", "assets": [
+                        {"_t": "TextAsset", "text": "a"}, {"_t": "TextAsset", "text": "z"}]}}]}),
+            ),
+        ));
+    });
+    let definition = server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.status(200)
+            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
+    });
+    definitions_list(&server);
+    let unexpected = catch_all(&server);
+
+    let err = create_two_texts(&server, "Unsure");
+    let Error::UploadFailed(failure) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    let failed = failure.failures();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].index, 0);
+    assert!(
+        failed[0]
+            .reason
+            .contains("could not check whether it was created nevertheless"),
+        "{}",
+        failed[0].reason
+    );
+    dp0.assert_calls(1);
+    dp1.assert_calls(1);
+    definition.assert_calls(0);
+
+    // The retry checks first, finds datapoint 0 by its content and does not send it again.
+    let def = failure.retry().unwrap();
+    assert_eq!(def.id(), "jd_1");
+    dp0.assert_calls(1);
+    dp1.assert_calls(1);
+    listing.assert_calls(2);
+    definition.assert_calls(1);
+    unexpected.assert_calls(0);
+}
+
+#[test]
+fn a_datapoint_whose_requests_keep_failing_ambiguously_gets_three_requests() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Lost");
+    // Not stored, and every answer is a 500: checked after each, sent three times.
+    let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 500);
+    let dp1 = datapoint_mock(&server, &log, text_datapoint("b", 1), 200);
+    let listing = server.mock(|when, then| {
+        when.method(GET).path("/dataset/ds_1/datapoints");
+        then.status(200).json_body(json!({
+            "total": 1, "page": 1, "pageSize": 100, "totalPages": 1,
+            "items": [{"id": "dp_1", "sortIndex": 1}]}));
+    });
+    definitions_list(&server);
+    let unexpected = catch_all(&server);
+
+    let err = create_two_texts(&server, "Lost");
+    let Error::UploadFailed(failure) = err else {
+        panic!("expected UploadFailed, got {err:?}");
+    };
+    assert_eq!(failure.pending().failed_indices(), [0]);
+    assert!(failure.failures()[0].reason.contains("500"), "{failure:?}");
+    dp0.assert_calls(3);
+    dp1.assert_calls(1);
+    listing.assert_calls(3);
     unexpected.assert_calls(0);
 }

@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -165,101 +164,134 @@ pub(crate) fn create_datapoints(
         }
     }
 
-    // Datapoints: in parallel on at most max_workers threads.
-    let workers = client.max_workers().max(1).min(ready.len());
-    let next = AtomicUsize::new(0);
-    let failed = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(dp, ambiguous)) = ready.get(n) else {
-                    break;
-                };
-                if let Err(f) = create_datapoint(client, dataset_id, dp, names, ambiguous) {
-                    failed
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(f);
-                }
-            });
+    // Rounds: send in parallel; list the dataset once for every datapoint whose request
+    // may have been processed although it failed; send again those it does not hold.
+    let bodies: HashMap<usize, types::CreateDatapointEndpointInput> = ready
+        .iter()
+        .map(|(dp, _)| (dp.index, datapoint_body(dp, names)))
+        .collect();
+    let mut sends_made: HashMap<usize, u32> = HashMap::new();
+    let mut to_send: Vec<&DatapointSpec> = Vec::new();
+    let mut uncertain: Vec<(&DatapointSpec, String)> = Vec::new();
+    for &(dp, ambiguous) in &ready {
+        if ambiguous {
+            uncertain.push((dp, "an earlier attempt may have created it".to_owned()));
+        } else {
+            to_send.push(dp);
         }
-    });
-    failures.extend(
-        failed
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+    }
+    loop {
+        let workers = client.max_workers();
+        let outcomes = parallel_map(workers, &to_send, |dp| {
+            let made = sends_made.get(&dp.index).copied().unwrap_or(0);
+            send_datapoint(client, dataset_id, dp, &bodies[&dp.index], made)
+        });
+        for (dp, (outcome, made)) in to_send.iter().zip(outcomes) {
+            sends_made.insert(dp.index, made);
+            match outcome {
+                Sent::Created => {}
+                Sent::Uncertain(reason) => uncertain.push((dp, reason)),
+                Sent::Failed(reason) => failures.push(failed_datapoint(dp, reason, false)),
+            }
+        }
+        to_send = Vec::new();
+        if uncertain.is_empty() {
+            break;
+        }
+        match DatasetListing::fetch(client, dataset_id) {
+            Err(e) => {
+                for (dp, reason) in uncertain.drain(..) {
+                    let reason = format!(
+                        "{reason}; could not check whether it was created nevertheless: {e}"
+                    );
+                    failures.push(failed_datapoint(dp, reason, true));
+                }
+            }
+            Ok(listing) => {
+                for (dp, reason) in uncertain.drain(..) {
+                    if listing.holds(dp.index, &bodies[&dp.index]) {
+                        log::debug!(
+                            "datapoint {} was created although its request failed ({reason})",
+                            dp.index
+                        );
+                    } else if sends_made.get(&dp.index).copied().unwrap_or(0) < DATAPOINT_ATTEMPTS {
+                        to_send.push(dp);
+                    } else {
+                        failures.push(failed_datapoint(dp, reason, false));
+                    }
+                }
+            }
+        }
+        if to_send.is_empty() {
+            break;
+        }
+    }
     failures.sort_by_key(|f| f.index);
     failures
+}
+
+fn failed_datapoint(dp: &DatapointSpec, reason: String, ambiguous: bool) -> FailedDatapoint {
+    FailedDatapoint {
+        index: dp.index,
+        items: dp.items.clone(),
+        stage: FailureStage::Datapoint,
+        reason,
+        ambiguous,
+    }
 }
 
 /// Whether sending the same datapoint again may succeed.
 fn worth_retrying(e: &Error) -> bool {
     match e.status() {
         Some(s) if (400..500).contains(&s) => s == 408 || s == 429,
-        Some(_) => true,
-        None => matches!(e, Error::Transport(_)),
+        _ => true,
     }
 }
 
-/// Creates one datapoint, at most [`DATAPOINT_ATTEMPTS`] times, never twice: after a
-/// failure that may have been processed, the dataset is listed before sending again.
-fn create_datapoint(
+/// How sending one datapoint ended.
+enum Sent {
+    Created,
+    /// The last request failed in a way that may still have created it: the dataset must
+    /// be checked before it is sent again.
+    Uncertain(String),
+    /// Failed, and certainly not created.
+    Failed(String),
+}
+
+/// Sends one datapoint until it is created, fails for good, or fails in a way that may
+/// have created it; at most [`DATAPOINT_ATTEMPTS`] requests counting the `made` ones of
+/// earlier rounds. Returns the outcome and the requests made so far.
+fn send_datapoint(
     client: &Client,
     dataset_id: &str,
     dp: &DatapointSpec,
-    names: &HashMap<DataItem, String>,
-    ambiguous: bool,
-) -> std::result::Result<(), FailedDatapoint> {
-    let body = datapoint_body(dp, names);
-    let fail = |reason: String, ambiguous: bool| FailedDatapoint {
-        index: dp.index,
-        items: dp.items.clone(),
-        stage: FailureStage::Datapoint,
-        reason,
-        ambiguous,
-    };
-    let check = |context: &str| -> std::result::Result<bool, FailedDatapoint> {
-        datapoint_exists(client, dataset_id, dp.index, &body).map_err(|e| {
-            fail(
-                format!("{context}; could not check whether it was created nevertheless: {e}"),
-                true,
-            )
-        })
-    };
-    if ambiguous && check("an earlier attempt may have created it")? {
-        return Ok(());
-    }
+    body: &types::CreateDatapointEndpointInput,
+    mut made: u32,
+) -> (Sent, u32) {
     let op = operations::PostDatasetByDatasetIdDatapoint::new(dataset_id, body.clone());
-    for attempt in 0..DATAPOINT_ATTEMPTS {
-        match client.send(&op) {
-            Ok(_) => return Ok(()),
-            Err(e) => {
-                if e.may_have_been_processed() && check(&e.to_string())? {
-                    log::debug!(
-                        "datapoint {} was created although its request failed ({e})",
-                        dp.index
-                    );
-                    return Ok(());
-                }
-                if attempt + 1 == DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
-                    return Err(fail(e.to_string(), false));
-                }
-                let policy = client.retry_policy();
-                let delay = (policy.backoff_base() * 2)
-                    .saturating_mul(1 << attempt)
-                    .min(policy.backoff_max());
-                log::debug!(
-                    "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {delay:?}",
-                    dp.index,
-                    attempt + 2
-                );
-                std::thread::sleep(delay);
-            }
+    loop {
+        made += 1;
+        let e = match client.send(&op) {
+            Ok(_) => return (Sent::Created, made),
+            Err(e) => e,
+        };
+        if e.may_have_been_processed() {
+            return (Sent::Uncertain(e.to_string()), made);
         }
+        if made >= DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
+            return (Sent::Failed(e.to_string()), made);
+        }
+        let policy = client.retry_policy();
+        let delay = (policy.backoff_base() * 2)
+            .saturating_mul(1 << (made - 1))
+            .min(policy.backoff_max());
+        log::debug!(
+            "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {delay:?}",
+            dp.index,
+            made + 1
+        );
+        std::thread::sleep(delay);
     }
-    Err(fail("no attempt made".into(), false))
 }
 
 /// `GET /dataset/{id}/datapoints` decoded loosely, so fields the API description does
@@ -294,47 +326,65 @@ impl Operation for ListDatapointsRaw {
     }
 }
 
-/// Whether the dataset already holds the datapoint at `index`: an item with that
-/// `sortIndex`, or, when the server does not report sort indices, an item with the same
-/// asset and context.
-fn datapoint_exists(
-    client: &Client,
-    dataset_id: &str,
-    index: usize,
-    body: &types::CreateDatapointEndpointInput,
-) -> Result<bool> {
-    let mut any_sort_index = false;
-    let mut content_match = false;
-    let mut seen = 0u64;
-    for page in 1..=10_000 {
-        let out = client.send(&ListDatapointsRaw {
-            dataset_id: dataset_id.to_owned(),
-            page,
-        })?;
-        let items = out
-            .get("items")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for item in &items {
-            if let Some(si) = item.get("sortIndex").filter(|v| !v.is_null()) {
-                any_sort_index = true;
-                if si.as_u64() == Some(index as u64) {
-                    return Ok(true);
+/// What a dataset holds, as far as telling whether a datapoint was created: the sort
+/// indices it reports, and, only while it reports none, the items themselves (to compare
+/// asset and context instead).
+struct DatasetListing {
+    sort_indexes: HashSet<u64>,
+    unindexed: Vec<Value>,
+}
+
+impl DatasetListing {
+    /// Lists every page of the dataset (one pass, whatever the number of datapoints to
+    /// check).
+    fn fetch(client: &Client, dataset_id: &str) -> Result<DatasetListing> {
+        let mut listing = DatasetListing {
+            sort_indexes: HashSet::new(),
+            unindexed: Vec::new(),
+        };
+        let mut seen = 0u64;
+        for page in 1..=10_000 {
+            let out = client.send(&ListDatapointsRaw {
+                dataset_id: dataset_id.to_owned(),
+                page,
+            })?;
+            let items = match out.get("items") {
+                Some(Value::Array(items)) => items.as_slice(),
+                _ => &[],
+            };
+            for item in items {
+                match item.get("sortIndex").and_then(Value::as_u64) {
+                    Some(si) => {
+                        listing.sort_indexes.insert(si);
+                    }
+                    None if listing.sort_indexes.is_empty() => {
+                        listing.unindexed.push(item.clone());
+                    }
+                    None => {}
                 }
             }
-            if same_content(item, body) {
-                content_match = true;
+            if !listing.sort_indexes.is_empty() {
+                listing.unindexed.clear();
+            }
+            seen += items.len() as u64;
+            let total = out.get("total").and_then(Value::as_u64).unwrap_or(0);
+            let total_pages = out.get("totalPages").and_then(Value::as_i64);
+            if items.is_empty() || seen >= total || total_pages.is_some_and(|t| page >= t) {
+                break;
             }
         }
-        seen += items.len() as u64;
-        let total = out.get("total").and_then(Value::as_u64).unwrap_or(0);
-        let total_pages = out.get("totalPages").and_then(Value::as_i64);
-        if items.is_empty() || seen >= total || total_pages.is_some_and(|t| page >= t) {
-            break;
+        Ok(listing)
+    }
+
+    /// Whether the datapoint at `index` is there: an item with that `sortIndex`, or, when
+    /// the server reports no sort indices at all, an item with the same asset and context.
+    fn holds(&self, index: usize, body: &types::CreateDatapointEndpointInput) -> bool {
+        if self.sort_indexes.is_empty() {
+            self.unindexed.iter().any(|item| same_content(item, body))
+        } else {
+            self.sort_indexes.contains(&(index as u64))
         }
     }
-    Ok(!any_sort_index && content_match)
 }
 
 fn same_content(listed: &Value, body: &types::CreateDatapointEndpointInput) -> bool {
