@@ -1,8 +1,9 @@
 //! The seed's complete custom-audience workflow against a faulty sandbox: 10 % of requests
 //! answered 503, 5 % answered 429 with `Retry-After: 1`, 2 % of connections dropped without
-//! an answer, and access tokens that live 5 seconds. Every one of 20 seeded runs must
-//! succeed, and the sandbox must hold every qualification example and every datapoint
-//! exactly once.
+//! an answer (half of them before the request is carried out, half after, so that the
+//! answer is lost although the request took effect), and access tokens that live 5
+//! seconds. Every one of 20 seeded runs must succeed, and the sandbox must hold every
+//! qualification example and every datapoint exactly once.
 //!
 //! Each run lasts about 6 s (jobs get a vote every 400 ms), so its first token expires and
 //! is renewed mid-run. To keep the suite fast the client is tuned for a loopback server:
@@ -246,10 +247,11 @@ fn run(seed: u64) -> RunReport {
         seed,
         took: started.elapsed(),
         faults: format!(
-            "429: {}, 503: {}, dropped: {}, tokens issued: {}",
+            "429: {}, 503: {}, dropped: {} ({} after processing), tokens issued: {}",
             stats.faults.too_many_requests,
             stats.faults.service_unavailable,
             stats.faults.dropped,
+            stats.faults.dropped_after_processing,
             stats.tokens_issued
         ),
         outcome,

@@ -792,8 +792,14 @@ impl App {
             if !self.cfg.latency.is_zero() {
                 std::thread::sleep(self.cfg.latency);
             }
-            if let Some(outcome) = self.fault(&req, &trace) {
-                return outcome;
+            match self.fault(&req, &trace) {
+                Some(Fault::Reply(outcome)) => return outcome,
+                Some(Fault::DropAfterProcessing) => {
+                    // Carry the request out, then lose the answer.
+                    let _ = self.dispatch(&req);
+                    return Outcome::Drop;
+                }
+                None => {}
             }
             match self.dispatch(&req) {
                 Ok(reply) => reply.into_response(),
@@ -821,7 +827,7 @@ impl App {
     /// Decides (deterministically) whether this request is faulted. The draw is a hash of the
     /// seed, the request (method, path, query, body) and how many identical requests came
     /// before, so a sequential client sees the same faults on every run.
-    fn fault(&self, req: &Request, trace: &str) -> Option<Outcome> {
+    fn fault(&self, req: &Request, trace: &str) -> Option<Fault> {
         let cfg = &self.cfg;
         if cfg.rate_drop + cfg.rate_429 + cfg.rate_503 <= 0.0 {
             return None;
@@ -834,14 +840,21 @@ impl App {
             .u64();
         let mut st = self.lock();
         let n = st.fault_seen.entry(key).or_insert(0);
-        let u = Mix::new(cfg.seed, "fault").num(key).num(*n).unit();
+        let seen = *n;
         *n += 1;
+        let u = Mix::new(cfg.seed, "fault").num(key).num(seen).unit();
         if u < cfg.rate_drop {
             st.faults.dropped += 1;
-            Some(Outcome::Drop)
+            // Half the drops come after the request was carried out.
+            if Mix::new(cfg.seed, "drop-after").num(key).num(seen).unit() < 0.5 {
+                st.faults.dropped_after_processing += 1;
+                Some(Fault::DropAfterProcessing)
+            } else {
+                Some(Fault::Reply(Outcome::Drop))
+            }
         } else if u < cfg.rate_drop + cfg.rate_429 {
             st.faults.too_many_requests += 1;
-            Some(Outcome::Respond(
+            Some(Fault::Reply(Outcome::Respond(
                 problem(
                     429,
                     "https://tools.ietf.org/html/rfc6585#section-4",
@@ -851,10 +864,10 @@ impl App {
                 )
                 .with_header("Retry-After", cfg.retry_after_secs.to_string())
                 .with_header("x-trace-id", trace),
-            ))
+            )))
         } else if u < cfg.rate_drop + cfg.rate_429 + cfg.rate_503 {
             st.faults.service_unavailable += 1;
-            Some(Outcome::Respond(
+            Some(Fault::Reply(Outcome::Respond(
                 problem(
                     503,
                     "https://tools.ietf.org/html/rfc9110#section-15.6.4",
@@ -863,7 +876,7 @@ impl App {
                     trace,
                 )
                 .with_header("x-trace-id", trace),
-            ))
+            )))
         } else {
             None
         }
@@ -977,6 +990,16 @@ impl App {
             scope,
         })
     }
+}
+
+/// An injected fault.
+enum Fault {
+    /// Answer this instead of carrying the request out (a 429, a 503, or a dropped
+    /// connection: the request is lost).
+    Reply(Outcome),
+    /// Carry the request out, then close the connection without answering (the answer is
+    /// lost).
+    DropAfterProcessing,
 }
 
 #[cfg(test)]

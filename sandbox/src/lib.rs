@@ -117,8 +117,12 @@ pub struct FaultStats {
     /// Requests answered 503 Service Unavailable.
     #[serde(rename = "503")]
     pub service_unavailable: u64,
-    /// Connections closed without an answer.
+    /// Connections closed without an answer (both kinds below).
     pub dropped: u64,
+    /// Of those, the ones closed after the request was carried out: the client's answer
+    /// is lost although the request took effect.
+    #[serde(default, rename = "droppedAfterProcessing")]
+    pub dropped_after_processing: u64,
 }
 
 /// A running sandbox server. It stops (threads joined, connections closed) when dropped.
@@ -305,7 +309,10 @@ impl SandboxBuilder {
         self
     }
 
-    /// Share of requests whose connection is closed without an answer (default 0).
+    /// Share of requests whose connection is closed without an answer (default 0). Half of
+    /// them (by a deterministic draw) are dropped before the request is carried out (the
+    /// request is lost), the other half after (the answer is lost although the request
+    /// took effect), so clients must reconcile instead of blindly sending again.
     pub fn rate_drop(mut self, rate: f64) -> Self {
         self.rate_drop = rate;
         self
