@@ -170,15 +170,18 @@ impl Error {
     /// Whether a failed request may nevertheless have been carried out by the server.
     ///
     /// `true` for non-`GET` requests that reached (or may have reached) the server and
-    /// whose outcome is unknown: a read timeout or a connection lost after sending, or an
-    /// HTTP 500/502/504 answer. Before repeating such a request — above all a `POST` that
-    /// creates something — look up whether it took effect, so nothing is created twice.
-    /// `false` when the request provably was not processed (no connection, HTTP 429/503,
-    /// validation errors) and for errors that involve no request.
+    /// whose outcome is unknown: a read timeout or a connection lost after sending, an
+    /// HTTP 500/502/504 answer, or a success status whose body could not be decoded (the
+    /// server said it acted, but not in the expected words). Before repeating such a
+    /// request — above all a `POST` that creates something — look up whether it took
+    /// effect, so nothing is created twice. `false` when the request provably was not
+    /// processed (no connection, HTTP 429/503, validation errors) and for errors that
+    /// involve no request.
     pub fn may_have_been_processed(&self) -> bool {
         match self {
             Error::Api(e) => e.may_have_been_processed(),
             Error::Transport(e) => e.may_have_been_processed(),
+            Error::Decode(e) => e.operation().method() != Method::Get,
             _ => false,
         }
     }

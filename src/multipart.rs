@@ -208,10 +208,39 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 fn changed(path: &Path, len: u64) -> io::Error {
-    io::Error::other(format!(
-        "{} changed while it was being uploaded (it was {len} bytes when opened)",
-        path.display()
-    ))
+    io::Error::other(FileChanged {
+        path: path.to_path_buf(),
+        len,
+    })
+}
+
+/// A file that grew or shrank while its upload was being sent. Travels through ureq inside
+/// an `io::Error`; the transport turns it back into a local [`Error::Io`] (not retried,
+/// nothing was carried out: the request's body was cut short).
+#[derive(Debug)]
+struct FileChanged {
+    path: PathBuf,
+    len: u64,
+}
+
+impl std::fmt::Display for FileChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} changed while it was being uploaded (it was {} bytes when opened)",
+            self.path.display(),
+            self.len
+        )
+    }
+}
+
+impl std::error::Error for FileChanged {}
+
+/// The path of the file that changed, if that is why a request failed with `io`.
+pub(crate) fn changed_file(io: &io::Error) -> Option<&Path> {
+    io.get_ref()?
+        .downcast_ref::<FileChanged>()
+        .map(|c| c.path.as_path())
 }
 
 /// A `type/subtype` MIME type with optional parameters, and nothing that could end the

@@ -193,6 +193,17 @@ impl Transport {
             }
         };
         let mut response = result.map_err(|e| {
+            let e = match e {
+                // A file that changed while being sent: a local error, not a lost connection.
+                ureq::Error::Io(io) => match crate::multipart::changed_file(&io) {
+                    Some(path) => {
+                        let path = path.to_path_buf();
+                        return AttemptError::Local(Error::io("upload the file", path, io));
+                    }
+                    None => ureq::Error::Io(io),
+                },
+                e => e,
+            };
             if classify(&e).kind == TransportErrorKind::Connect {
                 // The cached addresses may be stale (the host moved): look the host up
                 // again on the next attempt instead of failing on them until the TTL ends.

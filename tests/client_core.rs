@@ -1483,6 +1483,45 @@ fn multipart_uploads_stream_the_file_with_its_name_and_type() {
     assert_eq!(server.count("/asset/file"), before);
 }
 
+/// A file whose content does not match its size when sent (here a FIFO, whose size reads
+/// as 0 but which delivers bytes) fails with a local I/O error naming it, not with a lost
+/// connection that is retried.
+#[cfg(unix)]
+#[test]
+fn a_file_that_changes_while_uploaded_is_a_local_error() {
+    let server = script_with_token(|_, _| respond(200, r#"{"fileName":"f.png"}"#));
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("growing.png");
+    let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    {
+        // Feeds every reader that opens the FIFO (a retry would open it again); the thread
+        // is left blocked in `open` when the test ends.
+        let fifo = fifo.clone();
+        thread::spawn(move || loop {
+            let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&fifo) else {
+                return;
+            };
+            let _ = w.write_all(b"bytes the size did not announce");
+        });
+    }
+    let client = cc_client(&server.url).build().unwrap();
+    let err = client.send(&Upload(fifo.clone())).unwrap_err();
+    let Error::Io(io) = &err else {
+        panic!("expected a local I/O error, got {err:?}")
+    };
+    assert_eq!(io.path(), fifo.as_path());
+    assert!(
+        err.to_string()
+            .contains("changed while it was being uploaded"),
+        "{err}"
+    );
+    assert!(!err.may_have_been_processed());
+    // The body failed before its first byte left (the request head was still held back).
+    assert_eq!(server.count("/asset/file"), 0);
+}
+
 // =======================================================================================
 // Retries
 
@@ -1752,6 +1791,8 @@ fn validation_problem_details_are_mapped() {
     };
     assert_eq!(d.decode_error().path, "items[1].count");
     assert_eq!(d.operation().id(), "get_typed");
+    // A GET changes nothing; a success status to anything else means it was carried out.
+    assert!(!err.may_have_been_processed());
     let text = err.to_string();
     assert!(
         text.contains("get_typed") && text.contains("items[1].count"),

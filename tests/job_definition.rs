@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
-use rapidata::job::{FailureStage, WaitOptions};
+use rapidata::job::{FailureStage, JobDefinition, WaitOptions};
 use rapidata::{Client, DataItem, Error, Setting};
 use serde_json::{json, Value};
 
@@ -567,9 +567,7 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
         .failure_tolerance(0.5)
         .create()
         .unwrap_err();
-    let Error::UploadFailed(failure) = err else {
-        panic!("expected UploadFailed, got {err:?}");
-    };
+    let failure = upload_failure(err);
     // 2 of 3 failed > 50 %: nothing was created.
     definition.assert_calls(0);
     unexpected.assert_calls(0);
@@ -1186,6 +1184,38 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
     datapoints.assert_calls(0);
 }
 
+/// `POST` of datapoint (b, z) at index 1: refused once (400), then accepted.
+fn datapoint_refused_once(server: &MockServer) -> httpmock::Mock<'_> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(text_datapoint("b", 1));
+        then.respond_with(first_then(
+            &calls,
+            (400, json!({"title": "refused"})),
+            (200, json!({"datapointId": "dp_1"})),
+        ));
+    })
+}
+
+/// `POST /job/definition` answered with the definition `jd_1`.
+fn definition_jd_1(server: &MockServer) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(POST).path("/job/definition");
+        then.status(200)
+            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
+    })
+}
+
+/// The failure inside an [`Error::UploadFailed`].
+fn upload_failure(err: Error) -> Box<rapidata::job::UploadFailure> {
+    match err {
+        Error::UploadFailed(failure) => failure,
+        other => panic!("expected UploadFailed, got {other:?}"),
+    }
+}
+
 /// The body of compare datapoint `i` made of the texts `a` and `z`.
 fn text_datapoint(a: &str, i: u32) -> Value {
     json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
@@ -1194,8 +1224,8 @@ fn text_datapoint(a: &str, i: u32) -> Value {
            "privateMetadata": null})
 }
 
-/// Creates the definition `name` of the text pairs (a, z) and (b, z), which must fail.
-fn create_two_texts(server: &MockServer, name: &str) -> Error {
+/// Creates the definition `name` of the text pairs (a, z) and (b, z).
+fn create_two_texts(server: &MockServer, name: &str) -> rapidata::Result<JobDefinition> {
     client(server)
         .job()
         .create_compare_job_definition(
@@ -1207,7 +1237,6 @@ fn create_two_texts(server: &MockServer, name: &str) -> Error {
             ],
         )
         .create()
-        .unwrap_err()
 }
 
 /// A responder answering `first` on its first call and `then` afterwards (JSON bodies).
@@ -1238,17 +1267,7 @@ fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
     dataset_mock(&server, &log, "Again");
     let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 200);
     // Datapoint 1 is refused once (not worth repeating at once), then accepted.
-    let dp1_calls = Arc::new(AtomicUsize::new(0));
-    let dp1 = server.mock(|when, then| {
-        when.method(POST)
-            .path("/dataset/ds_1/datapoint")
-            .json_body(text_datapoint("b", 1));
-        then.respond_with(first_then(
-            &dp1_calls,
-            (400, json!({"title": "refused"})),
-            (200, json!({"datapointId": "dp_1"})),
-        ));
-    });
+    let dp1 = datapoint_refused_once(&server);
     // The definition is refused once (an unambiguous error), then created.
     let def_calls = Arc::new(AtomicUsize::new(0));
     let definition = server.mock(|when, then| {
@@ -1262,10 +1281,8 @@ fn a_second_retry_does_not_resend_datapoints_an_earlier_retry_created() {
     definitions_list(&server);
     let unexpected = catch_all(&server);
 
-    let err = create_two_texts(&server, "Again");
-    let Error::UploadFailed(failure) = err else {
-        panic!("expected UploadFailed, got {err:?}");
-    };
+    let err = create_two_texts(&server, "Again").unwrap_err();
+    let failure = upload_failure(err);
     assert_eq!(failure.pending().failed_indices(), [1]);
     dp1.assert_calls(1);
 
@@ -1299,10 +1316,8 @@ fn concurrent_retries_send_each_datapoint_once_and_make_one_definition() {
     definitions_list(&server);
     let mut unexpected = catch_all(&server);
 
-    let err = create_two_texts(&server, "Together");
-    let Error::UploadFailed(failure) = err else {
-        panic!("expected UploadFailed, got {err:?}");
-    };
+    let err = create_two_texts(&server, "Together").unwrap_err();
+    let failure = upload_failure(err);
     refused.assert_calls(1);
     unexpected.assert_calls(0);
     refused.delete();
@@ -1316,11 +1331,7 @@ fn concurrent_retries_send_each_datapoint_once_and_make_one_definition() {
             .json_body(json!({"datapointId": "dp_1"}))
             .delay(Duration::from_millis(300));
     });
-    let definition = server.mock(|when, then| {
-        when.method(POST).path("/job/definition");
-        then.status(200)
-            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
-    });
+    let definition = definition_jd_1(&server);
     let unexpected = catch_all(&server);
 
     let pending = failure.into_pending();
@@ -1377,18 +1388,12 @@ fn an_uncertain_datapoint_that_cannot_be_checked_is_checked_again_on_retry() {
             ),
         ));
     });
-    let definition = server.mock(|when, then| {
-        when.method(POST).path("/job/definition");
-        then.status(200)
-            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
-    });
+    let definition = definition_jd_1(&server);
     definitions_list(&server);
     let unexpected = catch_all(&server);
 
-    let err = create_two_texts(&server, "Unsure");
-    let Error::UploadFailed(failure) = err else {
-        panic!("expected UploadFailed, got {err:?}");
-    };
+    let err = create_two_texts(&server, "Unsure").unwrap_err();
+    let failure = upload_failure(err);
     let failed = failure.failures();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].index, 0);
@@ -1430,14 +1435,127 @@ fn a_datapoint_whose_requests_keep_failing_ambiguously_gets_three_requests() {
     definitions_list(&server);
     let unexpected = catch_all(&server);
 
-    let err = create_two_texts(&server, "Lost");
-    let Error::UploadFailed(failure) = err else {
-        panic!("expected UploadFailed, got {err:?}");
-    };
+    let err = create_two_texts(&server, "Lost").unwrap_err();
+    let failure = upload_failure(err);
     assert_eq!(failure.pending().failed_indices(), [0]);
     assert!(failure.failures()[0].reason.contains("500"), "{failure:?}");
     dp0.assert_calls(3);
     dp1.assert_calls(1);
     listing.assert_calls(3);
     unexpected.assert_calls(0);
+}
+
+#[test]
+fn a_datapoint_answered_2xx_with_an_unexpected_body_is_not_sent_again() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Odd answer");
+    // Created (201), but the body lacks `datapointId`: the request was carried out.
+    let dp0 = server.mock(|when, then| {
+        when.method(POST)
+            .path("/dataset/ds_1/datapoint")
+            .json_body(text_datapoint("a", 0));
+        then.status(201).json_body(json!({"id": "dp_0"}));
+    });
+    let dp1 = datapoint_mock(&server, &log, text_datapoint("b", 1), 200);
+    // The dataset shows both datapoints.
+    let listing = server.mock(|when, then| {
+        when.method(GET).path("/dataset/ds_1/datapoints");
+        then.status(200).json_body(json!({
+            "total": 2, "page": 1, "pageSize": 100, "totalPages": 1,
+            "items": [{"id": "dp_0", "sortIndex": 0}, {"id": "dp_1", "sortIndex": 1}]}));
+    });
+    let definition = definition_jd_1(&server);
+    definitions_list(&server);
+    let unexpected = catch_all(&server);
+
+    // The odd answer makes datapoint 0 uncertain: the listing shows it, so it is not sent
+    // again.
+    let def = create_two_texts(&server, "Odd answer").unwrap();
+    assert_eq!(def.id(), "jd_1");
+    dp0.assert_calls(1);
+    dp1.assert_calls(1);
+    listing.assert_calls(1);
+    definition.assert_calls(1);
+    unexpected.assert_calls(0);
+}
+
+#[test]
+fn a_definition_whose_answer_and_check_were_lost_is_found_by_the_next_retry() {
+    let server = MockServer::start();
+    let log: Log = Log::default();
+    dataset_mock(&server, &log, "Lost answer");
+    datapoint_mock(&server, &log, text_datapoint("a", 0), 200);
+    // Datapoint 1 is refused once, so the first attempt stops before the definition.
+    datapoint_refused_once(&server);
+    // The server's definitions: every POST creates one; the first answer is lost (504).
+    let stored = Arc::new(AtomicUsize::new(0));
+    let posts = {
+        let stored = stored.clone();
+        let calls = AtomicUsize::new(0);
+        server.mock(|when, then| {
+            when.method(POST).path("/job/definition");
+            then.respond_with(move |_req: &HttpMockRequest| {
+                let id = stored.fetch_add(1, Ordering::SeqCst) + 1;
+                let (status, body) = if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    (504, json!({"title": "gateway timeout"}))
+                } else {
+                    (
+                        200,
+                        json!({"definitionId": format!("jd_{id}"), "pipelineId": "p"}),
+                    )
+                };
+                json_response(status, body)
+            });
+        })
+    };
+    // Listings show what is stored, except the one right after the lost answer, which fails.
+    let listings = AtomicUsize::new(0);
+    let stored_for_list = stored.clone();
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definitions");
+        then.respond_with(move |_req: &HttpMockRequest| {
+            let n = listings.fetch_add(1, Ordering::SeqCst);
+            let count = stored_for_list.load(Ordering::SeqCst);
+            if n == 1 && count == 1 {
+                return json_response(500, json!({"title": "listing down"}));
+            }
+            let items: Vec<Value> = (1..=count)
+                .map(|i| {
+                    json!({"definitionId": format!("jd_{i}"), "name": "Lost answer",
+                           "definitionType": "Compare", "createdAt": "2026-01-01T00:00:00Z",
+                           "organizationId": "o", "ownerId": "u", "ownerMail": "m",
+                           "revisionCount": 1})
+                })
+                .collect();
+            json_response(
+                200,
+                json!({"items": items, "page": 1, "pageSize": 100,
+                       "total": count, "totalPages": 1}),
+            )
+        });
+    });
+    let unexpected = catch_all(&server);
+
+    let err = create_two_texts(&server, "Lost answer").unwrap_err();
+    let failure = upload_failure(err);
+    // First retry: the definition is created, its answer lost, and the check fails.
+    let err = failure.retry().unwrap_err();
+    assert!(err.may_have_been_processed(), "{err:?}");
+    assert_eq!(stored.load(Ordering::SeqCst), 1);
+    // Second retry: compared with the definitions from before the first POST, jd_1 is
+    // new, so it is the one; no second definition is created.
+    let def = failure.retry().unwrap();
+    assert_eq!(def.id(), "jd_1");
+    posts.assert_calls(1);
+    assert_eq!(stored.load(Ordering::SeqCst), 1);
+    unexpected.assert_calls(0);
+}
+
+fn json_response(status: u16, body: Value) -> HttpMockResponse {
+    HttpMockResponse::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .build()
 }

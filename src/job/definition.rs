@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -405,6 +406,8 @@ fn create_definition(
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
         created: Arc::new(Mutex::new(None)),
+        definitions_before: Arc::new(Mutex::new(existing.as_ref().ok().cloned())),
+        definition_maybe_created: Arc::new(AtomicBool::new(false)),
     };
     let mut created = pending
         .created
@@ -834,6 +837,14 @@ pub struct PendingDefinition {
     /// (never sending the same datapoints at once), and a retry after a successful one
     /// returns that definition instead of creating a second.
     pub(crate) created: Arc<Mutex<Option<JobDefinition>>>,
+    /// The definitions of this name that existed before the first `POST /job/definition`
+    /// (once a listing succeeded). Kept for every later retry: a definition whose answer
+    /// was lost shows up as new against it, where a fresh listing would count it as old
+    /// and a second one would be created.
+    pub(crate) definitions_before: Arc<Mutex<Option<HashSet<String>>>>,
+    /// Set when a `POST /job/definition` failed in a way that may have created it: the
+    /// next retry looks for that definition before sending again.
+    pub(crate) definition_maybe_created: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -906,11 +917,18 @@ impl PendingDefinition {
                 .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
                 .collect(),
         };
+        let before = self.definitions_before().clone();
         let (media, existing) = std::thread::scope(|scope| {
-            let existing = scope.spawn(|| existing_definitions(&self.client, &self.spec.name));
+            let existing = scope.spawn(|| match before {
+                Some(ids) => Ok(ids),
+                None => existing_definitions(&self.client, &self.spec.name),
+            });
             let media = upload::upload_media(&self.client, &todo, self.spec.upload_timeout);
             (media, join(existing))
         });
+        if let Ok(ids) = &existing {
+            self.definitions_before().get_or_insert_with(|| ids.clone());
+        }
         let definition = self.finish(&todo, &media, existing)?;
         *created = Some(definition.clone());
         Ok(definition)
@@ -918,6 +936,41 @@ impl PendingDefinition {
 
     fn todo(&self) -> std::sync::MutexGuard<'_, Option<Vec<FailedDatapoint>>> {
         self.todo.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// After an earlier `POST /job/definition` whose outcome is unknown: the definition it
+    /// created, if a listing shows exactly one definition of this name that was not there
+    /// before. `None` when no such POST was made or it created nothing. A failed listing is
+    /// an error: sending again could make a second definition.
+    fn definition_from_lost_answer(
+        &self,
+        before: &Result<HashSet<String>>,
+        list: impl Fn() -> Result<HashSet<String>>,
+    ) -> Result<Option<String>> {
+        if !self.definition_maybe_created.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let Ok(before) = before else {
+            return Ok(None);
+        };
+        let now = list()?;
+        let new: Vec<&String> = now.difference(before).collect();
+        Ok(match new.as_slice() {
+            [id] => {
+                log::debug!(
+                    "job definition {id} was created by an earlier attempt whose answer was lost"
+                );
+                self.definition_maybe_created.store(false, Ordering::SeqCst);
+                Some((*id).clone())
+            }
+            _ => None,
+        })
+    }
+
+    fn definitions_before(&self) -> std::sync::MutexGuard<'_, Option<HashSet<String>>> {
+        self.definitions_before
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
@@ -948,10 +1001,18 @@ impl PendingDefinition {
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
         let list = || existing_definitions(&self.client, &self.spec.name);
-        let created = create_once_from(&self.client, "job definition", existing, list, || {
-            self.client
-                .send(&operations::PostJobDefinition::new(body.clone()))
-        })?;
+        let created = match self.definition_from_lost_answer(&existing, list)? {
+            Some(id) => Created::Found(id),
+            None => create_once_from(&self.client, "job definition", existing, list, || {
+                self.client
+                    .send(&operations::PostJobDefinition::new(body.clone()))
+            })
+            .inspect_err(|e| {
+                if e.may_have_been_processed() {
+                    self.definition_maybe_created.store(true, Ordering::SeqCst);
+                }
+            })?,
+        };
         let (id, pipeline_id) = match created {
             Created::Answered(out) => (out.definition_id, Some(out.pipeline_id)),
             Created::Found(id) => (id, None),

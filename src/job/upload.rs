@@ -180,7 +180,11 @@ pub(crate) fn create_datapoints(
             to_send.push(dp);
         }
     }
-    loop {
+    for round in 0u32.. {
+        if round > 0 {
+            // The datapoints to send again failed a moment ago: back off as a retry would.
+            std::thread::sleep(backoff(client, round));
+        }
         let workers = client.max_workers();
         let outcomes = parallel_map(workers, &to_send, |dp| {
             let made = sends_made.get(&dp.index).copied().unwrap_or(0);
@@ -244,8 +248,19 @@ fn failed_datapoint(dp: &DatapointSpec, reason: String, ambiguous: bool) -> Fail
 fn worth_retrying(e: &Error) -> bool {
     match e.status() {
         Some(s) if (400..500).contains(&s) => s == 408 || s == 429,
-        _ => true,
+        Some(_) => true,
+        // A 2xx whose body did not decode was carried out; local errors do not go away.
+        None => matches!(e, Error::Transport(_)),
     }
+}
+
+/// The pause before attempt `attempt + 1` of a datapoint: twice the client's backoff base,
+/// doubling per attempt, capped at its backoff maximum.
+fn backoff(client: &Client, attempt: u32) -> Duration {
+    let policy = client.retry_policy();
+    (policy.backoff_base() * 2)
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+        .min(policy.backoff_max())
 }
 
 /// How sending one datapoint ended.
@@ -281,10 +296,7 @@ fn send_datapoint(
         if made >= DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
             return (Sent::Failed(e.to_string()), made);
         }
-        let policy = client.retry_policy();
-        let delay = (policy.backoff_base() * 2)
-            .saturating_mul(1 << (made - 1))
-            .min(policy.backoff_max());
+        let delay = backoff(client, made);
         log::debug!(
             "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {delay:?}",
             dp.index,
@@ -330,6 +342,8 @@ impl Operation for ListDatapointsRaw {
 /// indices it reports, and, only while it reports none, the items themselves (to compare
 /// asset and context instead).
 struct DatasetListing {
+    /// Whether any item has a `sortIndex` (then only sort indices are compared).
+    indexed: bool,
     sort_indexes: HashSet<u64>,
     unindexed: Vec<Value>,
 }
@@ -339,6 +353,7 @@ impl DatasetListing {
     /// check).
     fn fetch(client: &Client, dataset_id: &str) -> Result<DatasetListing> {
         let mut listing = DatasetListing {
+            indexed: false,
             sort_indexes: HashSet::new(),
             unindexed: Vec::new(),
         };
@@ -353,17 +368,19 @@ impl DatasetListing {
                 _ => &[],
             };
             for item in items {
-                match item.get("sortIndex").and_then(Value::as_u64) {
+                match item.get("sortIndex").filter(|v| !v.is_null()) {
                     Some(si) => {
-                        listing.sort_indexes.insert(si);
+                        listing.indexed = true;
+                        // An index that is not a whole number matches no datapoint.
+                        if let Some(si) = si.as_u64() {
+                            listing.sort_indexes.insert(si);
+                        }
                     }
-                    None if listing.sort_indexes.is_empty() => {
-                        listing.unindexed.push(item.clone());
-                    }
+                    None if !listing.indexed => listing.unindexed.push(item.clone()),
                     None => {}
                 }
             }
-            if !listing.sort_indexes.is_empty() {
+            if listing.indexed {
                 listing.unindexed.clear();
             }
             seen += items.len() as u64;
@@ -379,10 +396,10 @@ impl DatasetListing {
     /// Whether the datapoint at `index` is there: an item with that `sortIndex`, or, when
     /// the server reports no sort indices at all, an item with the same asset and context.
     fn holds(&self, index: usize, body: &types::CreateDatapointEndpointInput) -> bool {
-        if self.sort_indexes.is_empty() {
-            self.unindexed.iter().any(|item| same_content(item, body))
-        } else {
+        if self.indexed {
             self.sort_indexes.contains(&(index as u64))
+        } else {
+            self.unindexed.iter().any(|item| same_content(item, body))
         }
     }
 }
@@ -651,5 +668,22 @@ mod tests {
         assert!(same_content(&listed, &body));
         let other = serde_json::json!({"context": null, "asset": listed["asset"].clone()});
         assert!(!same_content(&other, &body));
+
+        // Without sort indices, the listing is searched by content ...
+        let unindexed = DatasetListing {
+            indexed: false,
+            sort_indexes: HashSet::new(),
+            unindexed: vec![listed.clone()],
+        };
+        assert!(unindexed.holds(0, &body));
+        // ... but once the server reports any sort index (even one that is not a whole
+        // number), only sort indices count.
+        let indexed = DatasetListing {
+            indexed: true,
+            sort_indexes: HashSet::from([1]),
+            unindexed: Vec::new(),
+        };
+        assert!(!indexed.holds(0, &body));
+        assert!(indexed.holds(1, &body));
     }
 }
