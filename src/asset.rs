@@ -23,7 +23,6 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::UNIX_EPOCH;
 
@@ -488,45 +487,8 @@ fn log_warnings(item: &DataItem, warnings: &[String]) {
 /// input order (`None` for texts). Items that occur several times are uploaded once (the
 /// cache is single-flight).
 pub(crate) fn upload_all(client: &Client, items: &[DataItem]) -> Vec<Result<Option<String>>> {
-    let media: Vec<usize> = (0..items.len()).filter(|&i| items[i].is_media()).collect();
-    let workers = client.max_workers().max(1).min(media.len());
-    let mut results: Vec<Option<Result<Option<String>>>> = items
-        .iter()
-        .map(|item| (!item.is_media()).then_some(Ok(None)))
-        .collect();
-    if workers <= 1 {
-        for &i in &media {
-            results[i] = Some(upload(client, &items[i]));
-        }
-    } else {
-        let next = AtomicUsize::new(0);
-        let done: Vec<(usize, Result<Option<String>>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let n = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(&i) = media.get(n) else { break };
-                            out.push((i, upload(client, &items[i])));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        for (i, r) in done {
-            results[i] = Some(r);
-        }
-    }
-    results
-        .into_iter()
-        .map(|r| r.expect("every item has a result"))
-        .collect()
+    // Texts cost no request: `upload` answers them at once.
+    crate::parallel::parallel_map(client.max_workers(), items, |item| upload(client, item))
 }
 
 /// The request-side asset for `items` with their uploaded `names` (from [`upload_all`]):
@@ -568,6 +530,7 @@ pub(crate) fn asset_input(items: &[DataItem], names: &[Option<String>]) -> types
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn strings_are_urls_or_files() {

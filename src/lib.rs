@@ -92,6 +92,7 @@ mod auth;
 mod client;
 mod credentials;
 mod multipart;
+mod parallel;
 mod reconcile;
 pub mod retry;
 mod tcp;

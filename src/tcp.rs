@@ -108,17 +108,14 @@ fn connect_any(
     let count = addrs.len();
     let mut last: Option<ureq::Error> = None;
     for (i, addr) in addrs.iter().enumerate() {
-        let elapsed = started.elapsed();
-        let per_address = budget.map(|total| {
-            let left = total.saturating_sub(elapsed);
+        let left = budget.map(|total| total.saturating_sub(started.elapsed()));
+        if i > 0 && left == Some(Duration::ZERO) {
+            return Err(ureq::Error::Timeout(reason));
+        }
+        let per_address = left.map(|left| {
             let share = if i + 1 < count { left / 2 } else { left };
             share.max(MIN_PER_ADDRESS)
         });
-        if let (Some(total), true) = (budget, i > 0) {
-            if elapsed >= total {
-                return Err(ureq::Error::Timeout(reason));
-            }
-        }
         let result = match per_address {
             Some(timeout) => TcpStream::connect_timeout(addr, timeout),
             None => TcpStream::connect(addr),
@@ -516,5 +513,12 @@ mod tests {
         );
         let err = connect_any(&[], None, ureq::Timeout::Connect).unwrap_err();
         assert!(matches!(err, ureq::Error::Io(_)), "{err:?}");
+        // A spent budget stops before the next address, with the reason given.
+        let err =
+            connect_any(&[closed, open], Some(Duration::ZERO), ureq::Timeout::Global).unwrap_err();
+        assert!(
+            matches!(err, ureq::Error::Timeout(ureq::Timeout::Global)),
+            "{err:?}"
+        );
     }
 }

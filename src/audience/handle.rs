@@ -192,15 +192,10 @@ impl Audience {
                 "an audience needs a non-empty name",
             ));
         }
-        let body = types::UpdateAudienceEndpointInput {
+        self.patch(types::UpdateAudienceEndpointInput {
             name: Some(name.clone()),
             ..empty_update()
-        };
-        self.client
-            .send(&operations::PatchAudienceByAudienceId::new(
-                self.id.clone(),
-                body,
-            ))?;
+        })?;
         self.name = name;
         Ok(())
     }
@@ -226,15 +221,10 @@ impl Audience {
             ));
         }
         filter::validate_all("filters", &filters)?;
-        let body = types::UpdateAudienceEndpointInput {
+        self.patch(types::UpdateAudienceEndpointInput {
             filters: filters.iter().map(Filter::to_api).collect(),
             ..empty_update()
-        };
-        self.client
-            .send(&operations::PatchAudienceByAudienceId::new(
-                self.id.clone(),
-                body,
-            ))?;
+        })?;
         self.filters = filters;
         Ok(())
     }
@@ -366,6 +356,19 @@ impl JobTarget for Audience {
     }
 }
 
+impl Audience {
+    /// `PATCH /audience/{id}` with `body`: only its set fields change.
+    fn patch(&self, body: types::UpdateAudienceEndpointInput) -> Result<()> {
+        self.client
+            .send(&operations::PatchAudienceByAudienceId::new(
+                self.id.clone(),
+                body,
+            ))
+            .map(drop)
+    }
+}
+
+/// An update that changes nothing; set the fields to change.
 fn empty_update() -> types::UpdateAudienceEndpointInput {
     types::UpdateAudienceEndpointInput {
         name: None,

@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -405,17 +404,10 @@ fn create_definition(
         dataset_id: dataset?.dataset_id,
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
-        created: Arc::new(Mutex::new(None)),
-        definitions_before: Arc::new(Mutex::new(existing.as_ref().ok().cloned())),
-        definition_maybe_created: Arc::new(AtomicBool::new(false)),
+        attempts: Arc::default(),
     };
-    let mut created = pending
-        .created
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    let definition = pending.finish(&todo, &media, existing)?;
-    *created = Some(definition.clone());
-    Ok(definition)
+    let mut attempts = pending.attempts();
+    pending.finish(&mut attempts, &todo, &media, existing)
 }
 
 /// The result of a scoped thread, its panic passed on.
@@ -832,19 +824,24 @@ pub struct PendingDefinition {
     /// creating some of them (e.g. at `POST /job/definition`) does not make the next
     /// retry send them into the dataset a second time.
     pub(crate) todo: Arc<Mutex<Option<Vec<FailedDatapoint>>>>,
-    /// The definition once one was created. Its lock is held for the whole of a
-    /// [`retry`](PendingDefinition::retry), so retries of clones run one after the other
-    /// (never sending the same datapoints at once), and a retry after a successful one
-    /// returns that definition instead of creating a second.
-    pub(crate) created: Arc<Mutex<Option<JobDefinition>>>,
+    /// What the attempts share. Its lock is held for the whole of an attempt, so retries
+    /// of clones run one after the other (never sending the same datapoints at once).
+    pub(crate) attempts: Arc<Mutex<Attempts>>,
+}
+
+/// The state of a pending definition's attempts at `POST /job/definition`.
+#[derive(Debug, Default)]
+pub(crate) struct Attempts {
+    /// The definition once one was created: later retries return it.
+    created: Option<JobDefinition>,
     /// The definitions of this name that existed before the first `POST /job/definition`
-    /// (once a listing succeeded). Kept for every later retry: a definition whose answer
+    /// (once a listing succeeded). Kept for every later attempt: a definition whose answer
     /// was lost shows up as new against it, where a fresh listing would count it as old
     /// and a second one would be created.
-    pub(crate) definitions_before: Arc<Mutex<Option<HashSet<String>>>>,
-    /// Set when a `POST /job/definition` failed in a way that may have created it: the
-    /// next retry looks for that definition before sending again.
-    pub(crate) definition_maybe_created: Arc<AtomicBool>,
+    definitions_before: Option<HashSet<String>>,
+    /// A `POST /job/definition` failed in a way that may have created it: the next attempt
+    /// looks for that definition before sending again.
+    maybe_created: bool,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -906,8 +903,8 @@ impl PendingDefinition {
     /// # Ok(()) }
     /// ```
     pub fn retry(&self) -> Result<JobDefinition> {
-        let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(definition) = &*created {
+        let mut attempts = self.attempts();
+        if let Some(definition) = &attempts.created {
             return Ok(definition.clone());
         }
         let todo: Vec<(&DatapointSpec, bool)> = match &*self.todo() {
@@ -917,7 +914,7 @@ impl PendingDefinition {
                 .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
                 .collect(),
         };
-        let before = self.definitions_before().clone();
+        let before = attempts.definitions_before.clone();
         let (media, existing) = std::thread::scope(|scope| {
             let existing = scope.spawn(|| match before {
                 Some(ids) => Ok(ids),
@@ -926,12 +923,11 @@ impl PendingDefinition {
             let media = upload::upload_media(&self.client, &todo, self.spec.upload_timeout);
             (media, join(existing))
         });
-        if let Ok(ids) = &existing {
-            self.definitions_before().get_or_insert_with(|| ids.clone());
-        }
-        let definition = self.finish(&todo, &media, existing)?;
-        *created = Some(definition.clone());
-        Ok(definition)
+        self.finish(&mut attempts, &todo, &media, existing)
+    }
+
+    fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
+        self.attempts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn todo(&self) -> std::sync::MutexGuard<'_, Option<Vec<FailedDatapoint>>> {
@@ -943,44 +939,42 @@ impl PendingDefinition {
     /// before. `None` when no such POST was made or it created nothing. A failed listing is
     /// an error: sending again could make a second definition.
     fn definition_from_lost_answer(
-        &self,
-        before: &Result<HashSet<String>>,
+        attempts: &mut Attempts,
         list: impl Fn() -> Result<HashSet<String>>,
     ) -> Result<Option<String>> {
-        if !self.definition_maybe_created.load(Ordering::SeqCst) {
-            return Ok(None);
-        }
-        let Ok(before) = before else {
+        let Some(before) = attempts
+            .definitions_before
+            .as_ref()
+            .filter(|_| attempts.maybe_created)
+        else {
             return Ok(None);
         };
         let now = list()?;
         let new: Vec<&String> = now.difference(before).collect();
-        Ok(match new.as_slice() {
-            [id] => {
-                log::debug!(
-                    "job definition {id} was created by an earlier attempt whose answer was lost"
-                );
-                self.definition_maybe_created.store(false, Ordering::SeqCst);
-                Some((*id).clone())
-            }
-            _ => None,
-        })
-    }
-
-    fn definitions_before(&self) -> std::sync::MutexGuard<'_, Option<HashSet<String>>> {
-        self.definitions_before
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        let [id] = new.as_slice() else {
+            return Ok(None);
+        };
+        log::debug!("job definition {id} was created by an earlier attempt whose answer was lost");
+        let id = (*id).clone();
+        attempts.maybe_created = false;
+        Ok(Some(id))
     }
 
     /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
-    /// failed, the definition. `existing`: the definitions of this name listed before.
+    /// failed, the definition (recorded in `attempts`). `existing`: the definitions of this
+    /// name listed before.
     fn finish(
         &self,
+        attempts: &mut Attempts,
         todo: &[(&DatapointSpec, bool)],
         media: &upload::Media,
         existing: Result<HashSet<String>>,
     ) -> Result<JobDefinition> {
+        if let Ok(ids) = &existing {
+            attempts
+                .definitions_before
+                .get_or_insert_with(|| ids.clone());
+        }
         let mut failures = upload::create_datapoints(&self.client, &self.dataset_id, todo, media);
         failures.sort_by_key(|f| f.index);
         *self.todo() = Some(failures.clone());
@@ -1001,17 +995,13 @@ impl PendingDefinition {
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
         let list = || existing_definitions(&self.client, &self.spec.name);
-        let created = match self.definition_from_lost_answer(&existing, list)? {
+        let created = match Self::definition_from_lost_answer(attempts, list)? {
             Some(id) => Created::Found(id),
             None => create_once_from(&self.client, "job definition", existing, list, || {
                 self.client
                     .send(&operations::PostJobDefinition::new(body.clone()))
             })
-            .inspect_err(|e| {
-                if e.may_have_been_processed() {
-                    self.definition_maybe_created.store(true, Ordering::SeqCst);
-                }
-            })?,
+            .inspect_err(|e| attempts.maybe_created |= e.may_have_been_processed())?,
         };
         let (id, pipeline_id) = match created {
             Created::Answered(out) => (out.definition_id, Some(out.pipeline_id)),
@@ -1034,6 +1024,7 @@ impl PendingDefinition {
             definition.name,
             definition.preview_url()
         );
+        attempts.created = Some(definition.clone());
         Ok(definition)
     }
 }

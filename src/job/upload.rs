@@ -2,13 +2,13 @@
 //! exactly-once datapoint creation (§6.2, §3.4).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
+use crate::parallel::parallel_map;
 use crate::request::{self, DecodeError, Method, Operation};
 use crate::{Client, Error, Result};
 
@@ -563,41 +563,6 @@ pub(crate) fn batch_upload(
         pause = (pause * 2).min(BATCH_POLL_MAX);
     }
     outcome
-}
-
-/// `f` over `items` on at most `workers` threads; results in input order. One item runs on
-/// the calling thread.
-fn parallel_map<T: Sync, R: Send>(
-    workers: usize,
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let workers = workers.max(1).min(items.len());
-    if workers <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, f(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn describe_failed_item(
