@@ -295,6 +295,18 @@ impl Client {
     pub fn send_with<O: Operation>(&self, op: &O, options: SendOptions) -> Result<O::Output> {
         let inner = &*self.inner;
         let path = op.path();
+        if let Some(parameter) = empty_path_parameter(O::PATH_TEMPLATE, &path) {
+            // `GET /job/` instead of `GET /job/{jobId}`: refused before any request.
+            return Err(Error::invalid_input(
+                parameter,
+                "",
+                format!(
+                    "must not be empty (a path parameter of {} {})",
+                    O::METHOD,
+                    O::PATH_TEMPLATE
+                ),
+            ));
+        }
         let info = OperationInfo::new(O::ID, O::METHOD, path.clone());
         let mut url = String::with_capacity(inner.api_url.len() + path.len());
         url.push_str(&inner.api_url);
@@ -991,6 +1003,23 @@ fn validate_base_url(setting: &'static str, url: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
+/// The name of a path parameter that `path` (rendered from `template`) leaves empty, as in
+/// `/job/` from `/job/{jobId}`. Path segments are percent-encoded, so a parameter is
+/// always exactly one segment.
+fn empty_path_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
+    let template_segments = template.split('/');
+    let path_segments = path.split('/');
+    if template_segments.clone().count() != path_segments.clone().count() {
+        return None;
+    }
+    template_segments.zip(path_segments).find_map(|(t, p)| {
+        match t.strip_prefix('{')?.strip_suffix('}') {
+            Some(name) if p.is_empty() => Some(name),
+            _ => None,
+        }
+    })
+}
+
 /// `localhost`, 127.0.0.0/8 or `::1`.
 fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -1027,6 +1056,18 @@ mod tests {
         assert!(validate_base_url("api_url", "example.com").is_err());
         let with_user = validate_base_url("api_url", "https://u:pw@example.com").unwrap_err();
         assert!(!with_user.to_string().contains("pw"));
+    }
+
+    #[test]
+    fn empty_path_parameters_are_found() {
+        assert_eq!(empty_path_parameter("/job/{jobId}", "/job/"), Some("jobId"));
+        assert_eq!(
+            empty_path_parameter("/job/{jobId}/progress", "/job//progress"),
+            Some("jobId")
+        );
+        assert_eq!(empty_path_parameter("/job/{jobId}", "/job/j1"), None);
+        assert_eq!(empty_path_parameter("/jobs", "/jobs"), None);
+        assert_eq!(empty_path_parameter("/job/{jobId}", "/other"), None);
     }
 
     #[test]

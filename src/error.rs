@@ -1299,6 +1299,32 @@ impl std::error::Error for InvalidInput {}
 
 // ---------------------------------------------------------------------------------------
 
+/// Checks an id argument (`audience_id`, `job_id`, …) of a public method: an empty or
+/// blank id would make a request to the wrong path (`GET /job/` instead of
+/// `GET /job/{id}`), so it is an [`Error::InvalidInput`] before any request.
+pub(crate) fn require_id(argument: &str, id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid_input(argument, id, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Checks a page size (`amount`) against [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE).
+pub(crate) fn check_page_size(argument: &str, amount: u32) -> Result<()> {
+    let max = crate::request::MAX_PAGE_SIZE;
+    if amount < 1 {
+        return Err(Error::invalid_input(argument, amount, "must be at least 1"));
+    }
+    if amount > max {
+        return Err(Error::invalid_input(
+            argument,
+            amount,
+            format!("must be at most {max} per page; ask for further pages with .page(n)"),
+        ));
+    }
+    Ok(())
+}
+
 /// Cuts `text` after `max` characters, marking the cut with `…`.
 pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

@@ -92,6 +92,7 @@ mod auth;
 mod client;
 mod credentials;
 mod multipart;
+mod paging;
 mod parallel;
 mod reconcile;
 pub mod retry;

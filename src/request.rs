@@ -358,6 +358,14 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
     out
 }
 
+/// The largest page size the handwritten list builders send (`.amount(n)`); a larger one
+/// is refused with [`Error::InvalidInput`](crate::Error::InvalidInput) before any request.
+///
+/// The API documents no maximum, but refuses absurd sizes (`page_size=4294967295` is a
+/// 400). A refusal rather than a silent clamp: a clamped page is shorter than asked for,
+/// which a caller would take for the last page.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
 /// One API operation: a plain value holding path parameters, query parameters and body.
 ///
 /// Implemented by every generated request type in [`crate::api::operations`]; executed by

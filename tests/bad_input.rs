@@ -234,6 +234,70 @@ fn cases() -> Vec<Case> {
             run: |fx| fx.audience.find_jobs().page(0).send().map(drop),
             expect: Invalid("page"),
         },
+        Case {
+            name: "audience: find with page size u32::MAX",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .find_audiences("")
+                    .amount(u32::MAX)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: curated with page size 1001",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .curated_audiences()
+                    .amount(1001)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: jobs page size u32::MAX",
+            run: |fx| fx.audience.find_jobs().amount(u32::MAX).send().map(drop),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: filtered lookup with empty id",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .get_filtered_audience_by_id("")
+                    .map(drop)
+            },
+            expect: Invalid("audience_id"),
+        },
+        // ---- jobs: ids ---------------------------------------------------------------
+        Case {
+            name: "job: lookup with empty id",
+            run: |fx| fx.client.job().get_job_by_id("").map(drop),
+            expect: Invalid("job_id"),
+        },
+        Case {
+            name: "job: lookup with blank id",
+            run: |fx| fx.client.job().get_job_by_id(" ").map(drop),
+            expect: Invalid("job_id"),
+        },
+        Case {
+            name: "job definition: lookup with empty id",
+            run: |fx| fx.client.job().get_job_definition_by_id("").map(drop),
+            expect: Invalid("definition_id"),
+        },
+        Case {
+            name: "generated operation: empty path parameter",
+            run: |fx| {
+                fx.client
+                    .send(&rapidata::api::operations::GetJobByJobIdProgress::new(""))
+                    .map(drop)
+            },
+            expect: Invalid("jobId"),
+        },
         // ---- filters ---------------------------------------------------------------
         Case {
             name: "filter: three-letter country",
@@ -505,6 +569,11 @@ fn cases() -> Vec<Case> {
             name: "example delete: empty id",
             run: |fx| fx.audience.delete_example(""),
             expect: Invalid("example_id"),
+        },
+        Case {
+            name: "example update: empty winner id",
+            run: |fx| fx.audience.update_example("ex_1").compare_truth("").send(),
+            expect: Invalid("winner_id"),
         },
         // ---- job definitions: compare ----------------------------------------------
         Case {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
+use crate::paging::{PageCounts, Pager};
 use crate::reconcile::CREATE_ATTEMPTS;
 use crate::settings::Setting;
 use crate::{Error, Result};
@@ -15,6 +16,9 @@ use super::handle::Audience;
 pub(crate) const MAX_INSTRUCTION_CHARS: usize = 250;
 /// Examples fetched per page by [`Audience::examples`].
 const EXAMPLES_PAGE_SIZE: i64 = 100;
+/// The most examples [`Audience::examples`] lists (so at most 1,000 pages): far more than
+/// an audience's qualification needs.
+const MAX_EXAMPLES: u64 = 100_000;
 
 /// Checks an instruction: not empty, at most 250 characters.
 pub(crate) fn validate_instruction(argument: &str, instruction: &str) -> Result<()> {
@@ -357,6 +361,10 @@ impl Audience {
     /// Every qualification example of the audience (`GET /audience/{id}/examples`, all
     /// pages).
     ///
+    /// Paging follows what the server sends, not what it claims: it stops at the first
+    /// empty, short or repeated page whatever `total` and `totalPages` say, and after at
+    /// most 1,000 pages of 100.
+    ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
     /// for example in audience.examples()? {
@@ -366,22 +374,29 @@ impl Audience {
     /// ```
     pub fn examples(&self) -> Result<Vec<Example>> {
         let mut examples = Vec::new();
-        let mut page = 1i64;
+        let mut pager = Pager::new("examples", EXAMPLES_PAGE_SIZE, MAX_EXAMPLES);
         loop {
             let mut op = operations::GetAudienceByAudienceIdExamples::new(self.id());
-            op.page = Some(page);
+            op.page = Some(pager.page());
             op.page_size = Some(EXAMPLES_PAGE_SIZE);
             let out = self.client_ref().send(&op)?;
-            let got = out.items.len();
-            examples.extend(out.items.into_iter().map(|raw| Example { raw }));
-            let total_pages = out.total_pages.map(i64::from).unwrap_or_else(|| {
-                let size = i64::from(out.page_size.max(1));
-                out.total.saturating_add(size - 1) / size
+            let items = out.items.len();
+            let before = examples.len();
+            for raw in out.items {
+                if pager.is_new(&raw.id) {
+                    examples.push(Example { raw });
+                }
+            }
+            let more = pager.advance(PageCounts {
+                items,
+                new_items: examples.len() - before,
+                page_size: Some(i64::from(out.page_size)),
+                total: Some(out.total),
+                total_pages: out.total_pages.map(i64::from),
             });
-            if got == 0 || page >= total_pages || examples.len() as i64 >= out.total {
+            if !more {
                 break;
             }
-            page += 1;
         }
         Ok(examples)
     }
@@ -426,9 +441,7 @@ impl Audience {
     /// ```
     pub fn delete_example(&self, example_id: impl Into<String>) -> Result<()> {
         let id = example_id.into();
-        if id.trim().is_empty() {
-            return Err(Error::invalid_input("example_id", &id, "must not be empty"));
-        }
+        crate::error::require_id("example_id", &id)?;
         self.client_ref()
             .send(&operations::DeleteAudienceExampleByExampleId::new(id))?;
         Ok(())
@@ -874,12 +887,11 @@ impl UpdateExample<'_> {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.example_id.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "example_id",
-                &self.example_id,
-                "must not be empty",
-            ));
+        crate::error::require_id("example_id", &self.example_id)?;
+        if let Some(Some(types::IExampleTruth::CompareExampleTruth { winner_id })) =
+            &self.body.truth
+        {
+            crate::error::require_id("winner_id", winner_id)?;
         }
         if let Some(instruction) = &self.body.instruction_text {
             validate_instruction("instruction", instruction)?;

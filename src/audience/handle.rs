@@ -543,7 +543,8 @@ impl FindAudienceJobs {
         self
     }
 
-    /// How many jobs per page (default 10, at least 1).
+    /// How many jobs per page (default 10; 1 to
+    /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), 1000).
     ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
@@ -568,13 +569,7 @@ impl FindAudienceJobs {
     }
 
     pub(crate) fn operation(&self) -> Result<operations::GetJobs> {
-        if self.amount < 1 {
-            return Err(Error::invalid_input(
-                "amount",
-                self.amount,
-                "must be at least 1",
-            ));
-        }
+        crate::error::check_page_size("amount", self.amount)?;
         if self.page < 1 {
             return Err(Error::invalid_input(
                 "page",

@@ -171,10 +171,7 @@ impl AudienceManager {
 }
 
 fn check_id(id: &str) -> Result<()> {
-    if id.trim().is_empty() {
-        return Err(Error::invalid_input("audience_id", id, "must not be empty"));
-    }
-    Ok(())
+    crate::error::require_id("audience_id", id)
 }
 
 /// Builder for [`AudienceManager::create_audience`]. Nothing is sent before
@@ -430,7 +427,8 @@ impl FindAudiences {
         self
     }
 
-    /// How many audiences per page (default 10, at least 1).
+    /// How many audiences per page (default 10; 1 to
+    /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), 1000).
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
@@ -455,13 +453,7 @@ impl FindAudiences {
     }
 
     fn operation(&self) -> Result<operations::GetAudiences> {
-        if self.amount < 1 {
-            return Err(Error::invalid_input(
-                "amount",
-                self.amount,
-                "must be at least 1",
-            ));
-        }
+        crate::error::check_page_size("amount", self.amount)?;
         if self.page < 1 {
             return Err(Error::invalid_input(
                 "page",

@@ -181,6 +181,7 @@ impl JobManager {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn get_job_definition_by_id(&self, id: &str) -> Result<JobDefinition> {
+        crate::error::require_id("definition_id", id)?;
         let out = self
             .client
             .send(&operations::GetJobDefinitionByDefinitionId::new(id))?;
@@ -215,6 +216,7 @@ impl JobManager {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn get_job_by_id(&self, id: &str) -> Result<Job> {
+        crate::error::require_id("job_id", id)?;
         let out = self.client.send(&operations::GetJobByJobId::new(id))?;
         Ok(Job::from_details(self.client.clone(), out))
     }

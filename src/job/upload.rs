@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
+use crate::paging::{PageCounts, Pager};
 use crate::parallel::parallel_map;
 use crate::request::{self, DecodeError, Method, Operation};
 use crate::{Client, Error, Result};
@@ -27,6 +28,8 @@ const BATCH_POLL_MAX: Duration = Duration::from_millis(500);
 const DATAPOINT_ATTEMPTS: u32 = 3;
 /// Page size used when listing a dataset's datapoints to reconcile.
 const LIST_PAGE_SIZE: i64 = 100;
+/// The most datapoints a dataset listing walks through (at most 10,000 pages).
+const MAX_LISTED_DATAPOINTS: u64 = 1_000_000;
 
 /// A random UUID version 4 string (one correlation id per upload session).
 pub(crate) fn uuid_v4() -> String {
@@ -357,17 +360,25 @@ impl DatasetListing {
             sort_indexes: HashSet::new(),
             unindexed: Vec::new(),
         };
-        let mut seen = 0u64;
-        for page in 1..=10_000 {
+        let mut pager = Pager::new("datapoints", LIST_PAGE_SIZE, MAX_LISTED_DATAPOINTS);
+        loop {
             let out = client.send(&ListDatapointsRaw {
                 dataset_id: dataset_id.to_owned(),
-                page,
+                page: pager.page(),
             })?;
             let items = match out.get("items") {
                 Some(Value::Array(items)) => items.as_slice(),
                 _ => &[],
             };
+            let mut new_items = 0;
             for item in items {
+                // Items without an id cannot be compared: each counts as new.
+                if let Some(id) = item.get("id").and_then(Value::as_str) {
+                    if !pager.is_new(id) {
+                        continue;
+                    }
+                }
+                new_items += 1;
                 match item.get("sortIndex").filter(|v| !v.is_null()) {
                     Some(si) => {
                         listing.indexed = true;
@@ -383,10 +394,15 @@ impl DatasetListing {
             if listing.indexed {
                 listing.unindexed.clear();
             }
-            seen += items.len() as u64;
-            let total = out.get("total").and_then(Value::as_u64).unwrap_or(0);
-            let total_pages = out.get("totalPages").and_then(Value::as_i64);
-            if items.is_empty() || seen >= total || total_pages.is_some_and(|t| page >= t) {
+            let more = pager.advance(PageCounts {
+                items: items.len(),
+                new_items,
+                page_size: out.get("pageSize").and_then(Value::as_i64),
+                // No `total` counts as 0, as before: nothing more to list.
+                total: Some(out.get("total").and_then(Value::as_i64).unwrap_or(0)),
+                total_pages: out.get("totalPages").and_then(Value::as_i64),
+            });
+            if !more {
                 break;
             }
         }
