@@ -459,15 +459,29 @@ pub(crate) fn upload(client: &Client, item: &DataItem) -> Result<Option<String>>
             Ok(out.file_name)
         })?,
         DataItem::File(path) => client.asset_cache().get_or_upload(item, || {
-            let out = client.send_with(
-                &operations::PostAssetFile::new(FilePart::from_path(path)),
-                repeatable(),
-            )?;
+            let out = client
+                .send_with(
+                    &operations::PostAssetFile::new(FilePart::from_path(path)),
+                    repeatable(),
+                )
+                .map_err(|e| too_large(e, path))?;
             log_warnings(item, &out.warnings);
             Ok(out.file_name)
         })?,
     };
     Ok(Some(name))
+}
+
+/// A 413 answer to the upload of `path` as an error naming the file and its size; other
+/// errors as they are.
+fn too_large(err: Error, path: &std::path::Path) -> Error {
+    match err {
+        Error::Api(api) if api.status() == 413 => {
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            crate::error::FileTooLarge::new(path.to_path_buf(), size, *api).into()
+        }
+        other => other,
+    }
 }
 
 /// Uploads are safe to repeat: an upload whose answer was lost at worst leaves a stored

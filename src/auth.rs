@@ -17,6 +17,8 @@ use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 
 /// The form body of the token request: client credentials grant, scopes `openid email api`.
 pub(crate) const TOKEN_REQUEST_BODY: &str = "grant_type=client_credentials&scope=openid+email+api";
+/// The largest token endpoint answer read.
+const MAX_TOKEN_RESPONSE_BYTES: u64 = 1 << 20;
 /// The token endpoint's path below the auth base URL.
 pub(crate) const TOKEN_PATH: &str = "/connect/token";
 
@@ -405,6 +407,8 @@ pub(crate) fn fetch_token(
             content_type: "application/x-www-form-urlencoded;charset=UTF-8",
             bytes: TOKEN_REQUEST_BODY.as_bytes(),
         },
+        // A token answer is a small JSON object.
+        max_body: MAX_TOKEN_RESPONSE_BYTES,
     };
     let info = OperationInfo::new("connect_token", Method::Post, TOKEN_PATH);
     // Issuing a token has no side effect worth protecting, so every transient failure may
@@ -418,11 +422,20 @@ pub(crate) fn fetch_token(
     let resp = match outcome {
         Outcome::Response(resp) => resp,
         Outcome::Failed(e, class) => {
-            return Err(
-                AuthError::transport(token_url, class.retryable, attempts, Box::new(e)).into(),
-            )
+            return Err(AuthError::transport(token_url, class.retryable, attempts, e).into())
         }
     };
+    if resp.is_redirect() {
+        // Not followed: the client credentials would go wherever the server points.
+        return Err(AuthError::redirected(
+            token_url,
+            resp.status,
+            resp.location,
+            resp.trace_id,
+            attempts,
+        )
+        .into());
+    }
     let value: Option<Value> = serde_json::from_slice(&resp.body).ok();
     if !resp.is_success() {
         let field = |k: &str| {

@@ -9,7 +9,8 @@ use std::time::Duration;
 use crate::auth::{AccessToken, Auth, Secret, TokenSource, TOKEN_PATH};
 use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::error::{
-    ApiError, ConfigError, Error, OperationInfo, ResponseDecodeError, Result, TransportError,
+    ApiError, ConfigError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
+    TransportError,
 };
 use crate::request::{encode_query, Operation, RequestBody};
 use crate::retry::{RetryMode, RetryPolicy};
@@ -346,6 +347,7 @@ impl Client {
                     ("accept", O::ACCEPT.to_owned()),
                 ],
                 payload,
+                max_body: O::MAX_RESPONSE_BYTES,
             };
             let (outcome, n) =
                 inner
@@ -363,11 +365,21 @@ impl Client {
                         class.sent,
                         class.retryable,
                         attempts,
-                        Box::new(e),
+                        e,
                     )
                     .into())
                 }
             };
+            if resp.is_redirect() {
+                let location = resp.location.map(|l| {
+                    String::from_utf8_lossy(&crate::auth::redact_bytes(
+                        l.as_bytes(),
+                        token.secret(),
+                    ))
+                    .into_owned()
+                });
+                return Err(RedirectError::new(info, resp.status, location, attempts).into());
+            }
             if resp.is_success() {
                 return O::decode(&resp.body).map_err(|e| {
                     ResponseDecodeError::new(
@@ -420,6 +432,7 @@ impl fmt::Debug for Client {
             .field("token_leeway", &i.token_leeway)
             .field("connect_timeout", &i.timeouts.connect)
             .field("timeout", &i.timeouts.io)
+            .field("deadline", &i.timeouts.deadline)
             .field("retry_policy", &i.transport.policy)
             .finish_non_exhaustive()
     }
@@ -593,8 +606,32 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest one HTTP exchange may take from start to end — connecting, sending the
+    /// request (an upload's whole file included), waiting, and reading the whole answer
+    /// (default 10 minutes). [`timeout`](ClientBuilder::timeout) bounds each wait for
+    /// progress; this bounds the total, so a server that trickles its answer a byte at a
+    /// time cannot hold a call forever. A missed deadline is an
+    /// [`Error::Transport`] of kind
+    /// [`Deadline`](crate::error::TransportErrorKind::Deadline) and is not retried, so one
+    /// call takes at most about this long (plus earlier attempts that failed otherwise).
+    ///
+    /// The default leaves room for large files on slow links (with 25 parallel uploads a
+    /// 20 MB video on a 20 Mbit/s uplink takes over three minutes); lower it for
+    /// interactive use, raise it for bigger files.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .deadline(std::time::Duration::from_secs(30))
+    ///     .build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn deadline(mut self, deadline: Duration) -> ClientBuilder {
+        self.timeouts.deadline = deadline;
+        self
+    }
+
     /// Attempts per request in total, the first included (default 4; at least 1). See
-    /// [`crate::retry`] for what is retried.
+    /// [`crate::retry`] for what is retried, and what the default rides out.
     pub fn max_attempts(mut self, attempts: u32) -> ClientBuilder {
         self.policy.max_attempts = attempts;
         self
@@ -725,6 +762,13 @@ impl ClientBuilder {
         if self.timeouts.io.is_zero() {
             return Err(invalid_setting("timeout", "0s", "must be longer than zero"));
         }
+        if self.timeouts.deadline.is_zero() {
+            return Err(invalid_setting(
+                "deadline",
+                "0s",
+                "must be longer than zero",
+            ));
+        }
         let mut policy = self.policy.clone();
         if policy.backoff_max < policy.backoff_base {
             policy.backoff_max = policy.backoff_base;
@@ -824,6 +868,7 @@ impl fmt::Debug for ClientBuilder {
             .field("token_leeway", &self.token_leeway)
             .field("connect_timeout", &self.timeouts.connect)
             .field("timeout", &self.timeouts.io)
+            .field("deadline", &self.timeouts.deadline)
             .field("retry_policy", &self.policy)
             .field("root_certificates", &self.root_certificates.len())
             .field(

@@ -90,6 +90,14 @@ pub enum Error {
     /// Too many datapoints of a new job definition failed, so it was not created; the
     /// detail holds every failure and a resumable [`crate::job::PendingDefinition`].
     UploadFailed(Box<crate::job::UploadFailure>),
+    /// The server answered with a redirect (3xx). The API never redirects, so redirects
+    /// are not followed and nothing is sent again.
+    Redirect(Box<RedirectError>),
+    /// A success response was larger than the operation's answers can legitimately be;
+    /// it was not read any further.
+    ResponseTooLarge(Box<ResponseTooLarge>),
+    /// The server refused a file upload as too large (HTTP 413).
+    FileTooLarge(Box<FileTooLarge>),
 }
 
 impl Error {
@@ -133,13 +141,16 @@ impl Error {
         })
     }
 
-    /// The HTTP status of the API response behind this error, for [`Error::Api`] only.
+    /// The HTTP status of the API response behind this error, for [`Error::Api`] (and
+    /// [`Error::FileTooLarge`], always 413). A redirect's status is in
+    /// [`RedirectError::status`].
     ///
     /// Use it for statuses that mean "not ready yet" rather than failure, e.g. 404 from a
     /// job's progress before labeling starts or 409 from a cost estimate.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::FileTooLarge(e) => Some(e.api.status),
             _ => None,
         }
     }
@@ -151,6 +162,7 @@ impl Error {
             Error::Api(e) => e.trace_id(),
             Error::Decode(e) => e.trace_id(),
             Error::Auth(e) => e.trace_id(),
+            Error::FileTooLarge(e) => e.api.trace_id(),
             _ => None,
         }
     }
@@ -182,6 +194,7 @@ impl Error {
             Error::Api(e) => e.may_have_been_processed(),
             Error::Transport(e) => e.may_have_been_processed(),
             Error::Decode(e) => e.operation().method() != Method::Get,
+            Error::ResponseTooLarge(e) => e.operation().method() != Method::Get,
             _ => false,
         }
     }
@@ -217,6 +230,9 @@ impl Error {
             Error::Transport(e) => e.attempts,
             Error::Decode(e) => e.attempts,
             Error::Auth(e) => e.attempts,
+            Error::Redirect(e) => e.attempts,
+            Error::ResponseTooLarge(e) => e.attempts,
+            Error::FileTooLarge(e) => e.api.attempts,
             _ => 0,
         }
     }
@@ -235,6 +251,9 @@ impl fmt::Display for Error {
             Error::JobStuck(e) => e.fmt(f),
             Error::Timeout(e) => e.fmt(f),
             Error::UploadFailed(e) => e.fmt(f),
+            Error::Redirect(e) => e.fmt(f),
+            Error::ResponseTooLarge(e) => e.fmt(f),
+            Error::FileTooLarge(e) => e.fmt(f),
         }
     }
 }
@@ -249,7 +268,12 @@ impl std::error::Error for Error {
             Error::Config(e) => e.source(),
             Error::Io(e) => e.source(),
             Error::InvalidInput(e) => e.source(),
-            Error::JobStuck(_) | Error::Timeout(_) | Error::UploadFailed(_) => None,
+            Error::FileTooLarge(e) => Some(&e.api),
+            Error::JobStuck(_)
+            | Error::Timeout(_)
+            | Error::UploadFailed(_)
+            | Error::Redirect(_)
+            | Error::ResponseTooLarge(_) => None,
         }
     }
 }
@@ -294,6 +318,33 @@ impl From<InvalidInput> for Error {
     fn from(e: InvalidInput) -> Self {
         Error::InvalidInput(e)
     }
+}
+
+impl From<RedirectError> for Error {
+    fn from(e: RedirectError) -> Self {
+        Error::Redirect(Box::new(e))
+    }
+}
+
+impl From<ResponseTooLarge> for Error {
+    fn from(e: ResponseTooLarge) -> Self {
+        Error::ResponseTooLarge(Box::new(e))
+    }
+}
+
+impl From<FileTooLarge> for Error {
+    fn from(e: FileTooLarge) -> Self {
+        Error::FileTooLarge(Box::new(e))
+    }
+}
+
+/// The hint of an error that gave up after retrying: which setting allows more attempts.
+fn give_up_hint(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    write!(
+        f,
+        " The client gave up after {attempts} attempts (ClientBuilder::max_attempts, or \
+         SendOptions::max_attempts for one call): raise it to ride out a longer outage."
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -635,6 +686,9 @@ impl fmt::Display for ApiError {
         if !hint.is_empty() {
             write!(f, " {hint}")?;
         }
+        if self.is_retryable() && self.attempts > 1 {
+            give_up_hint(f, self.attempts)?;
+        }
         if self.may_have_been_processed() {
             write!(
                 f,
@@ -688,7 +742,11 @@ pub enum TransportErrorKind {
     Tls,
     /// The server's answer was not valid HTTP (or its compression was corrupt).
     Protocol,
-    /// Anything else (redirect loop, oversized response, invalid request).
+    /// The exchange did not finish within the client's deadline
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)): the server answered
+    /// too slowly, or sent the answer too slowly. Not retried.
+    Deadline,
+    /// Anything else (an invalid request).
     Other,
 }
 
@@ -700,6 +758,7 @@ impl TransportErrorKind {
             TransportErrorKind::ConnectionLost => "the connection was lost",
             TransportErrorKind::Tls => "TLS failed",
             TransportErrorKind::Protocol => "the server's answer was malformed",
+            TransportErrorKind::Deadline => "the deadline passed",
             TransportErrorKind::Other => "the request failed",
         }
     }
@@ -788,6 +847,10 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => {
                 " Try again later, or allow more time with ClientBuilder::timeout."
             }
+            TransportErrorKind::Deadline => {
+                " Try again later, or allow more time for the whole exchange with \
+                 ClientBuilder::deadline (large uploads and downloads on a slow link need more)."
+            }
             TransportErrorKind::ConnectionLost | TransportErrorKind::Protocol => {
                 " Try again later; a proxy or unstable network can cause this."
             }
@@ -798,6 +861,9 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Other => "",
         };
         f.write_str(hint)?;
+        if self.retryable && self.attempts > 1 {
+            give_up_hint(f, self.attempts)?;
+        }
         if self.may_have_been_processed() {
             write!(
                 f,
@@ -905,6 +971,9 @@ pub enum AuthErrorKind {
     Transport,
     /// The token endpoint answered success with an unusable body.
     InvalidResponse,
+    /// The token endpoint answered with a redirect (3xx), which is not followed: the
+    /// credentials would be sent elsewhere. See [`AuthError::location`].
+    Redirected,
 }
 
 /// No access token could be obtained from the token endpoint (`<auth>/connect/token`).
@@ -921,9 +990,38 @@ pub struct AuthError {
     retryable: bool,
     attempts: u32,
     source: Option<BoxError>,
+    location: Option<String>,
 }
 
 impl AuthError {
+    /// The token endpoint answered with a redirect.
+    pub(crate) fn redirected(
+        token_url: &str,
+        status: u16,
+        location: Option<String>,
+        trace_id: Option<String>,
+        attempts: u32,
+    ) -> AuthError {
+        AuthError {
+            kind: AuthErrorKind::Redirected,
+            token_url: token_url.to_owned(),
+            status: Some(status),
+            oauth_error: None,
+            description: None,
+            trace_id,
+            retryable: false,
+            attempts,
+            source: None,
+            location: location.map(|l| truncate_chars(&l, MAX_VALUE_CHARS)),
+        }
+    }
+
+    /// Where a redirect pointed to (the `Location` header), for
+    /// [`AuthErrorKind::Redirected`].
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
     /// The token endpoint answered with an error status.
     pub(crate) fn rejected(
         token_url: &str,
@@ -943,6 +1041,7 @@ impl AuthError {
             retryable: matches!(status, 429 | 500..=599),
             attempts,
             source: None,
+            location: None,
         }
     }
 
@@ -963,6 +1062,7 @@ impl AuthError {
             retryable,
             attempts,
             source: Some(source),
+            location: None,
         }
     }
 
@@ -983,6 +1083,7 @@ impl AuthError {
             retryable: false,
             attempts: 1,
             source: None,
+            location: None,
         }
     }
 
@@ -1047,6 +1148,22 @@ impl fmt::Display for AuthError {
                     write!(f, ": {s}")?;
                 }
             }
+            AuthErrorKind::Redirected => {
+                write!(
+                    f,
+                    "the token endpoint {} answered with a redirect, HTTP {}",
+                    self.token_url,
+                    self.status.unwrap_or(0)
+                )?;
+                match &self.location {
+                    Some(l) => write!(f, " to {l:?}")?,
+                    None => write!(f, " without a Location")?,
+                }
+                write!(
+                    f,
+                    "; it was not followed, so the credentials were not sent elsewhere. Check                      auth_url (or the environment) and any proxy in between"
+                )?;
+            }
             AuthErrorKind::InvalidResponse => {
                 write!(
                     f,
@@ -1086,6 +1203,9 @@ impl fmt::Display for AuthError {
                 f,
                 " Check the network connection and the auth URL or environment."
             )?;
+        }
+        if self.retryable && self.attempts > 1 {
+            give_up_hint(f, self.attempts)?;
         }
         Ok(())
     }
@@ -1222,6 +1342,197 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+// ---------------------------------------------------------------------------------------
+// RedirectError
+
+/// The server answered with a redirect (HTTP 3xx).
+///
+/// The Rapidata API never redirects. A redirect comes from something in between (a proxy,
+/// a captive portal) or a wrong base URL, and following it would send the request
+/// elsewhere — a `POST` turned into a `GET` without credentials — so it is not followed
+/// and nothing is sent again.
+#[derive(Debug, Clone)]
+pub struct RedirectError {
+    operation: OperationInfo,
+    status: u16,
+    location: Option<String>,
+    attempts: u32,
+}
+
+impl RedirectError {
+    pub(crate) fn new(
+        operation: OperationInfo,
+        status: u16,
+        location: Option<String>,
+        attempts: u32,
+    ) -> RedirectError {
+        RedirectError {
+            operation,
+            status,
+            location: location.map(|l| truncate_chars(&l, MAX_VALUE_CHARS)),
+            attempts,
+        }
+    }
+
+    /// The operation that was redirected.
+    pub fn operation(&self) -> &OperationInfo {
+        &self.operation
+    }
+
+    /// The redirect's HTTP status (301, 302, 303, 307, 308, …).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Where the server pointed to (the `Location` header), when given.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} was answered with a redirect, HTTP {}",
+            self.operation, self.status
+        )?;
+        match &self.location {
+            Some(l) => write!(f, " to {l:?}")?,
+            None => write!(f, " without a Location")?,
+        }
+        write!(
+            f,
+            ". The Rapidata API never redirects, so it was not followed and nothing was sent \
+             again. Check api_url/auth_url (or the environment) and any proxy in between."
+        )
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+// ---------------------------------------------------------------------------------------
+// ResponseTooLarge
+
+/// A success response longer than its operation's limit (counted after decompression):
+/// [`request::MAX_JSON_RESPONSE_BYTES`](crate::request::MAX_JSON_RESPONSE_BYTES) for JSON
+/// documents, [`request::MAX_FILE_RESPONSE_BYTES`](crate::request::MAX_FILE_RESPONSE_BYTES)
+/// for result files (see [`Operation::MAX_RESPONSE_BYTES`](crate::request::Operation::MAX_RESPONSE_BYTES)).
+/// Reading stopped at the limit, so memory stays bounded. Not retried.
+#[derive(Debug, Clone)]
+pub struct ResponseTooLarge {
+    operation: OperationInfo,
+    limit: u64,
+    attempts: u32,
+}
+
+impl ResponseTooLarge {
+    pub(crate) fn new(operation: OperationInfo, limit: u64, attempts: u32) -> ResponseTooLarge {
+        ResponseTooLarge {
+            operation,
+            limit,
+            attempts,
+        }
+    }
+
+    /// The operation whose answer was too large.
+    pub fn operation(&self) -> &OperationInfo {
+        &self.operation
+    }
+
+    /// The limit in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (operation `{}`): the answer is larger than the {} this operation's answers \
+             may have (counted after decompression); it was not read further. The server or \
+             something in between sent far more than expected: report it with the path above.",
+            self.operation,
+            self.operation.id(),
+            human_bytes(self.limit)
+        )
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
+
+// ---------------------------------------------------------------------------------------
+// FileTooLarge
+
+/// The server refused a file upload with HTTP 413 (Payload Too Large). Not retried; the
+/// answer was read before the file was streamed whenever the server gave it early.
+#[derive(Debug, Clone)]
+pub struct FileTooLarge {
+    path: PathBuf,
+    size: u64,
+    api: ApiError,
+}
+
+impl FileTooLarge {
+    pub(crate) fn new(path: PathBuf, size: u64, api: ApiError) -> FileTooLarge {
+        FileTooLarge { path, size, api }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's size in bytes when it was sent.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The server's answer.
+    pub fn api_error(&self) -> &ApiError {
+        &self.api
+    }
+}
+
+impl fmt::Display for FileTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the server refused to accept the file `{}` ({} bytes, {}) as too large: {} \
+             Upload a smaller file (compress or scale it down).",
+            self.path.display(),
+            self.size,
+            human_bytes(self.size),
+            self.api
+        )
+    }
+}
+
+impl std::error::Error for FileTooLarge {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.api)
+    }
+}
+
+/// `1536` → `1.5 KiB`.
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else if value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // IoError

@@ -366,6 +366,34 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
 /// which a caller would take for the last page.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
+/// The largest answer read for an operation that returns a JSON document (16 MiB, after
+/// decompression): the API's documents (a page of a list, an audience, a job) are a few
+/// kilobytes to a few hundred.
+pub const MAX_JSON_RESPONSE_BYTES: u64 = 16 << 20;
+
+/// The largest answer read for an operation that returns a file (512 MiB, after
+/// decompression), such as a job's result file.
+pub const MAX_FILE_RESPONSE_BYTES: u64 = 512 << 20;
+
+/// The default of [`Operation::MAX_RESPONSE_BYTES`]: [`MAX_JSON_RESPONSE_BYTES`] when
+/// `accept` is a JSON media type, else [`MAX_FILE_RESPONSE_BYTES`].
+pub const fn default_max_response_bytes(accept: &str) -> u64 {
+    // `str::contains` is not `const`: look for `json` by hand.
+    let b = accept.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i].eq_ignore_ascii_case(&b'j')
+            && b[i + 1].eq_ignore_ascii_case(&b's')
+            && b[i + 2].eq_ignore_ascii_case(&b'o')
+            && b[i + 3].eq_ignore_ascii_case(&b'n')
+        {
+            return MAX_JSON_RESPONSE_BYTES;
+        }
+        i += 1;
+    }
+    MAX_FILE_RESPONSE_BYTES
+}
+
 /// One API operation: a plain value holding path parameters, query parameters and body.
 ///
 /// Implemented by every generated request type in [`crate::api::operations`]; executed by
@@ -383,6 +411,11 @@ pub trait Operation {
     const PATH_TEMPLATE: &'static str;
     /// The `Accept` header the operation expects.
     const ACCEPT: &'static str = "application/json";
+    /// The largest success body read, in bytes after decompression; a longer answer fails
+    /// with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) instead of filling
+    /// memory. Default: [`default_max_response_bytes`] of [`ACCEPT`](Self::ACCEPT) (16 MiB
+    /// for JSON, 512 MiB for files).
+    const MAX_RESPONSE_BYTES: u64 = default_max_response_bytes(Self::ACCEPT);
 
     /// The path with its parameters substituted and percent-encoded.
     fn path(&self) -> String;
@@ -456,6 +489,23 @@ mod tests {
         let err = decode_json::<Outer>(br#"{"items":[{"n":1},{"n":"x"}]}"#).unwrap_err();
         assert_eq!(err.path, "items[1].n");
         assert!(err.to_string().contains("items[1].n"));
+    }
+
+    #[test]
+    fn response_limits_follow_the_accept_header() {
+        assert_eq!(
+            default_max_response_bytes("application/json"),
+            MAX_JSON_RESPONSE_BYTES
+        );
+        assert_eq!(
+            default_max_response_bytes("application/problem+JSON"),
+            MAX_JSON_RESPONSE_BYTES
+        );
+        assert_eq!(
+            default_max_response_bytes("application/octet-stream"),
+            MAX_FILE_RESPONSE_BYTES
+        );
+        assert_eq!(default_max_response_bytes(""), MAX_FILE_RESPONSE_BYTES);
     }
 
     #[test]

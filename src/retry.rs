@@ -44,6 +44,22 @@
 //!
 //! Each retry is logged at `warn` level with method, path, the failure, the attempt number
 //! and the delay — never headers or tokens.
+//!
+//! Not retried at all: redirects (never followed, see
+//! [`Error::Redirect`](crate::Error::Redirect)), a missed
+//! [deadline](crate::ClientBuilder::deadline), an answer over the operation's size limit,
+//! and HTTP 413.
+//!
+//! # What the defaults ride out
+//!
+//! Four attempts, like the official SDK, waiting about 0.4 s, 0.75 s and 1.5 s between
+//! them: enough for short blips. At a 5 % rate of transient failures a request gives up
+//! with probability 0.05⁴ ≈ 6·10⁻⁶ (≈ 0.6 % over a 1,000-request workflow). Not enough for
+//! an outage: at 40 % (say 20 % HTTP 503, 10 % 429 and 10 % dropped connections) a request
+//! gives up 2.6 % of the time, and most workflows of a hundred requests fail; 10 attempts
+//! bring that to 10⁻⁴ per request. Every error that gave up after retrying names the
+//! setting to raise: [`ClientBuilder::max_attempts`](crate::ClientBuilder::max_attempts)
+//! (or [`SendOptions::max_attempts`](crate::SendOptions::max_attempts) for one call).
 
 use std::time::Duration;
 

@@ -16,10 +16,15 @@ use crate::retry::{self, Failure, RetryMode, RetryPolicy};
 /// The `X-Client` header (and `User-Agent`) every request carries.
 pub(crate) const X_CLIENT: &str = concat!("RapidataRustSDK/", env!("CARGO_PKG_VERSION"));
 
-/// The largest success body read into memory (results downloads can be large).
-const MAX_SUCCESS_BODY: u64 = 1 << 30;
-/// The largest error body read; error bodies are small JSON documents.
+/// The largest error body read; error bodies are small JSON documents. (Success bodies
+/// are capped per operation: [`HttpRequest::max_body`].)
 const MAX_ERROR_BODY: u64 = 1 << 20;
+
+/// Multipart bodies larger than this are sent with `Expect: 100-continue`, so a server
+/// that refuses them (HTTP 413, 401, …) can say so before the body is streamed; curl uses
+/// the same threshold. Smaller bodies go out at once (waiting for `100 Continue` would
+/// cost a round trip per upload).
+pub(crate) const EXPECT_CONTINUE_MIN: u64 = 1 << 20;
 
 /// The longest timeout handed to ureq.
 const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -31,13 +36,19 @@ pub(crate) struct Timeouts {
     pub(crate) connect: Duration,
     /// Waiting for the response head, and any single read or write stalling.
     pub(crate) io: Duration,
+    /// The whole exchange of one attempt: connect, send, wait, and read the whole body.
+    pub(crate) deadline: Duration,
 }
+
+/// The default of [`Timeouts::deadline`] (`ClientBuilder::deadline`).
+pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
 
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Duration::from_secs(15),
             io: Duration::from_secs(120),
+            deadline: DEFAULT_DEADLINE,
         }
     }
 }
@@ -61,6 +72,9 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) url: &'a str,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) payload: Payload<'a>,
+    /// The largest success body read (after decompression); more fails the attempt with
+    /// [`AttemptError::TooLarge`].
+    pub(crate) max_body: u64,
 }
 
 /// A response of any status, body read.
@@ -69,12 +83,20 @@ pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) trace_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    /// The `Location` header (of a redirect).
+    pub(crate) location: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
 impl RawResponse {
     pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// A 3xx answer. Redirects are never followed: the API does not redirect, and
+    /// following one would turn a `POST` into a `GET` without credentials.
+    pub(crate) fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
     }
 }
 
@@ -85,6 +107,9 @@ pub(crate) enum AttemptError {
     /// A local failure before sending (e.g. an upload file could not be opened); never
     /// retried.
     Local(Error),
+    /// A success body longer than [`HttpRequest::max_body`] (this many bytes); never
+    /// retried.
+    TooLarge(u64),
 }
 
 /// How a transport failure bears on retrying.
@@ -100,13 +125,32 @@ pub(crate) struct Classified {
 /// The end of a retry loop: a response (of any status) or the last transport failure.
 pub(crate) enum Outcome {
     Response(RawResponse),
-    Failed(ureq::Error, Classified),
+    Failed(crate::error::BoxError, Classified),
 }
+
+/// The source of a [`TransportErrorKind::Deadline`] failure: names the deadline.
+#[derive(Debug)]
+pub(crate) struct DeadlineExceeded(pub(crate) Duration);
+
+impl std::fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the exchange (connect, send, wait for and read the whole answer) did not finish \
+             within its deadline of {:?}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
 
 /// The agent plus the retry policy.
 pub(crate) struct Transport {
     agent: ureq::Agent,
     pub(crate) policy: RetryPolicy,
+    /// The per-attempt deadline, for error messages.
+    deadline: Duration,
     /// The agent's resolver cache, shared so a failed connect can drop a stale entry.
     resolve_cache: ResolveCache,
 }
@@ -128,11 +172,18 @@ impl Transport {
         let timeouts = Timeouts {
             connect: timeouts.connect.min(MAX_TIMEOUT),
             io: timeouts.io.min(MAX_TIMEOUT),
+            deadline: timeouts.deadline.min(MAX_TIMEOUT),
         };
         let config = ureq::Agent::config_builder()
             .tls_config(tls.build())
             // Error statuses come back as responses so their bodies can be read.
             .http_status_as_error(false)
+            // Never follow redirects: a 301/302/303 would turn a POST into a GET without
+            // the bearer token. A 3xx comes back as a response and becomes an error.
+            .max_redirects(0)
+            // One budget for the whole exchange, body included: per-read timeouts alone
+            // let a server that trickles a byte at a time hold a call forever.
+            .timeout_global(Some(timeouts.deadline))
             .timeout_resolve(Some(timeouts.connect))
             .timeout_connect(Some(timeouts.connect))
             .timeout_recv_response(Some(timeouts.io))
@@ -152,6 +203,7 @@ impl Transport {
             // which coalesces small writes: see `crate::tcp`.
             agent: ureq::Agent::with_parts(config, crate::tcp::connector(), resolver),
             policy,
+            deadline: timeouts.deadline,
             resolve_cache,
         }
     }
@@ -184,9 +236,17 @@ impl Transport {
             Payload::Multipart(parts) => {
                 // Files are opened (and sized) now, so a missing file is a local error.
                 let mut body = MultipartBody::new(parts).map_err(AttemptError::Local)?;
-                let request = builder
+                let mut builder = builder
                     .header("content-type", body.content_type())
-                    .header("content-length", body.len())
+                    .header("content-length", body.len());
+                if body.len() > EXPECT_CONTINUE_MIN {
+                    // A server that refuses the upload answers before the body is sent;
+                    // ureq then reads that answer instead of streaming the file into a
+                    // closed connection. A server that ignores `Expect` gets the body
+                    // after ureq's 1 s wait.
+                    builder = builder.header("expect", "100-continue");
+                }
+                let request = builder
                     .body(ureq::SendBody::from_reader(&mut body))
                     .map_err(http_err)?;
                 self.agent.run(request)
@@ -228,13 +288,19 @@ impl Transport {
         };
         let trace_id = header("x-trace-id").filter(|t| !t.is_empty());
         let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(&v));
+        let location = header("location").filter(|l| !l.is_empty());
         let body = if (200..300).contains(&status) {
+            // The limit counts decompressed bytes, so a small gzip body cannot inflate
+            // past it.
             response
                 .body_mut()
                 .with_config()
-                .limit(MAX_SUCCESS_BODY)
+                .limit(req.max_body)
                 .read_to_vec()
-                .map_err(AttemptError::Transport)?
+                .map_err(|e| match e {
+                    ureq::Error::BodyExceedsLimit(limit) => AttemptError::TooLarge(limit),
+                    e => AttemptError::Transport(e),
+                })?
         } else {
             // Keep whatever part of an error body arrives; the status is what matters.
             let mut buf = Vec::new();
@@ -249,6 +315,7 @@ impl Transport {
             status,
             trace_id,
             retry_after,
+            location,
             body,
         })
     }
@@ -291,6 +358,11 @@ impl Transport {
                     (resp.retry_after, format!("HTTP {}", resp.status))
                 }
                 Err(AttemptError::Local(e)) => return Err(e),
+                Err(AttemptError::TooLarge(limit)) => {
+                    return Err(
+                        crate::error::ResponseTooLarge::new(what.clone(), limit, attempts).into(),
+                    )
+                }
                 Err(AttemptError::Transport(e)) => {
                     let class = classify(&e);
                     log::debug!(
@@ -306,7 +378,7 @@ impl Transport {
                     if attempts >= max_attempts
                         || !retry::should_retry(mode, what.method(), failure)
                     {
-                        return Ok((Outcome::Failed(e, class), attempts));
+                        return Ok((Outcome::Failed(self.describe(e, class), class), attempts));
                     }
                     (None, e.to_string())
                 }
@@ -319,6 +391,18 @@ impl Transport {
                 delay.as_secs_f64()
             );
             std::thread::sleep(delay);
+        }
+    }
+}
+
+impl Transport {
+    /// The source of a transport error: ureq's error, or for a missed deadline one that
+    /// names the deadline.
+    fn describe(&self, e: ureq::Error, class: Classified) -> crate::error::BoxError {
+        if class.kind == TransportErrorKind::Deadline {
+            Box::new(DeadlineExceeded(self.deadline))
+        } else {
+            Box::new(e)
         }
     }
 }
@@ -401,6 +485,9 @@ pub(crate) fn classify(e: &ureq::Error) -> Classified {
             c(TransportErrorKind::Connect, false, true)
         }
         E::Timeout(T::Resolve | T::Connect) => c(TransportErrorKind::Connect, false, true),
+        // Not retried: the deadline bounds how long one call may take, and a server that
+        // slow is not a passing blip.
+        E::Timeout(T::Global | T::PerCall) => c(TransportErrorKind::Deadline, true, false),
         E::Timeout(_) => c(TransportErrorKind::Timeout, true, true),
         // ureq hands TLS failures during the handshake (an unknown issuer, an expired or
         // mismatched certificate) back as `io::Error`s wrapping the rustls error. Never
@@ -552,6 +639,7 @@ mod tests {
             url: &url,
             headers: Vec::new(),
             payload: Payload::Empty,
+            max_body: 1 << 20,
         };
         let info = OperationInfo::new("get_thing", Method::Get, "/thing");
         let (outcome, attempts) = transport

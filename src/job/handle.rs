@@ -101,6 +101,8 @@ impl Operation for DownloadResults {
     const METHOD: Method = Method::Get;
     const PATH_TEMPLATE: &'static str = operations::GetJobByJobIdDownloadResults::PATH_TEMPLATE;
     const ACCEPT: &'static str = operations::GetJobByJobIdDownloadResults::ACCEPT;
+    /// Result files can be large (one entry per datapoint with every response).
+    const MAX_RESPONSE_BYTES: u64 = request::MAX_FILE_RESPONSE_BYTES;
 
     fn path(&self) -> String {
         format!(
