@@ -221,6 +221,26 @@ fn admission(
     }
 }
 
+/// How many qualification examples an audience needs before recruiting may start: a
+/// `TaskAccuracy` rule's `minTasks`; `ScoreThreshold`'s `minResponsesToGraduate` and
+/// `AcceptedFreeText`'s `minAcceptedResponses`, at least 3 (the live API never asks for
+/// fewer).
+pub(crate) fn required_examples(rule: &IGraduationRule) -> usize {
+    let n = match rule {
+        IGraduationRule::TaskAccuracy { min_tasks, .. } => i64::from(*min_tasks),
+        IGraduationRule::ScoreThreshold {
+            min_responses_to_graduate,
+            ..
+        } => min_responses_to_graduate.flatten().map_or(3, i64::from),
+        IGraduationRule::AcceptedFreeText {
+            min_accepted_responses,
+            ..
+        } => i64::from(*min_accepted_responses),
+        IGraduationRule::Unknown(_) => 10,
+    };
+    n.max(3) as usize
+}
+
 /// Runs qualification: every candidate (labelers matching all `filters`) answers the first
 /// `n` examples (by sort index), each correctly with probability = skill, and graduates when
 /// the rule's bar is met (TaskAccuracy: correct/n ≥ targetAccuracy with n = min(minTasks,

@@ -23,6 +23,8 @@ use crate::{AudienceStats, DatasetStats, FaultStats, JobStats, Stats};
 /// Owner fields shown on everything the sandbox client creates.
 pub(crate) const OWNER_ID: &str = "5a4db0c5-0000-4000-8000-5a4db0c50001";
 pub(crate) const OWNER_MAIL: &str = "sandbox-client@sandbox.rapidata.local";
+/// Display name of the sandbox user (`GET /connect/userinfo`).
+pub(crate) const OWNER_NAME: &str = "Sandbox User";
 pub(crate) const ORGANIZATION_ID: &str = "org_sandbox";
 /// Owner mail of the built-in public audiences.
 pub(crate) const RAPIDATA_MAIL: &str = "curation@sandbox.rapidata.local";

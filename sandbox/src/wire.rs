@@ -731,6 +731,8 @@ pub(crate) struct ValidationProblemDetails {
     pub kind: String,
     pub title: String,
     pub status: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     pub errors: BTreeMap<String, Vec<String>>,
     pub trace_id: String,
 }
