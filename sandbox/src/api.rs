@@ -2167,7 +2167,11 @@ fn get_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         completed_at: j.sim.completed_at.map(|t| st.iso_at(t)),
         result_file_name: j.sim.completed_at.map(|_| format!("{}_results.json", j.id)),
         failed_at: j.sim.failed_at.map(|t| st.iso_at(t)),
-        failure_message: j.sim.failure_message.clone(),
+        failure_message: j
+            .sim
+            .failure_message
+            .clone()
+            .or_else(|| j.sim.blocked.clone()),
         review_reason: None,
         created_at: iso_time(j.created_at),
         owner_id: OWNER_ID.into(),
@@ -2184,7 +2188,7 @@ fn delete_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
 fn job_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let j = job(st, c.param(0))?;
-    if !j.sim.started && j.sim.failed_at.is_none() {
+    if !j.sim.started && j.sim.failed_at.is_none() && j.sim.blocked.is_none() {
         return Err(ApiError::NotFound(format!(
             "Job '{}' has no labeling progress yet.",
             j.id

@@ -824,6 +824,17 @@ impl App {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Blocks a job (a flagged rapid): it reports `Blocked` and gets no more responses.
+    pub fn block_job(&self, id: &str, reason: Option<&str>) -> Result<(), BlockError> {
+        let now = Instant::now();
+        let mut st = self.lock();
+        if !st.jobs.contains_key(id) {
+            return Err(BlockError::NotFound(format!("Job '{id}' was not found.")));
+        }
+        st.block_job(&self.cfg, &self.pool, id, reason, now)
+            .map_err(BlockError::Finished)
+    }
+
     /// The journal's finished entries, in arrival order.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         self.journal().entries()
@@ -862,6 +873,37 @@ impl App {
             }
             ("GET", "/_sandbox/health") => {
                 Response::new(200).with_body("text/plain; charset=utf-8", b"ok".to_vec())
+            }
+            ("POST", path) if block_target(path).is_some() => {
+                let id = block_target(path).expect("matched");
+                let reason = if req.body.iter().all(u8::is_ascii_whitespace) {
+                    None
+                } else {
+                    match serde_json::from_slice::<serde_json::Value>(&req.body) {
+                        Ok(serde_json::Value::Object(o)) => match o.get("reason") {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(serde_json::Value::String(r)) => Some(r.clone()),
+                            Some(_) => {
+                                return ApiError::field("reason", "'reason' must be a string.")
+                                    .into_response(trace)
+                            }
+                        },
+                        _ => {
+                            return ApiError::field(
+                                "$",
+                                "The body must be a JSON object such as {\"reason\": \"…\"}.",
+                            )
+                            .into_response(trace)
+                        }
+                    }
+                };
+                match self.block_job(&id, reason.as_deref()) {
+                    Ok(()) => Response::new(204),
+                    Err(BlockError::NotFound(m)) => ApiError::NotFound(m).into_response(trace),
+                    Err(BlockError::Finished(m)) => {
+                        ApiError::field("jobId", m).into_response(trace)
+                    }
+                }
             }
             _ => ApiError::NoRoute.into_response(trace),
         }
@@ -1041,6 +1083,21 @@ impl App {
             scope,
         })
     }
+}
+
+/// Why a job could not be blocked.
+#[derive(Debug)]
+pub(crate) enum BlockError {
+    NotFound(String),
+    Finished(String),
+}
+
+/// The job id of `/_sandbox/jobs/{jobId}/block`.
+fn block_target(path: &str) -> Option<String> {
+    let id = path
+        .strip_prefix("/_sandbox/jobs/")?
+        .strip_suffix("/block")?;
+    (!id.is_empty() && !id.contains('/')).then(|| percent_decode(id, false))
 }
 
 /// An injected fault.

@@ -199,6 +199,16 @@ impl Sandbox {
         self.app.requests()
     }
 
+    /// Blocks a job, as the live API does when one of its rapids is flagged (the control
+    /// behind `POST /_sandbox/jobs/{jobId}/block`): from now on `GET /job/{jobId}` reports
+    /// state `Blocked` with `reason` (or a default text) as its `failureMessage`, its
+    /// progress stops (progress state `Paused`) and it gets no more responses; resume does
+    /// not unblock it. Returns `false` when there is no such job or it already completed,
+    /// failed or was blocked.
+    pub fn block_job(&self, job_id: &str, reason: Option<&str>) -> bool {
+        self.app.block_job(job_id, reason).is_ok()
+    }
+
     /// The current counters (the same document as `GET /_sandbox/stats`).
     pub fn stats(&self) -> Stats {
         let now = std::time::Instant::now();

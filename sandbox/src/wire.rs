@@ -626,6 +626,7 @@ pub(crate) enum JobState {
     Paused,
     StaleResults,
     SpendLimited,
+    Blocked,
 }
 
 impl JobState {
@@ -640,6 +641,7 @@ impl JobState {
             JobState::Paused => "Paused",
             JobState::StaleResults => "StaleResults",
             JobState::SpendLimited => "SpendLimited",
+            JobState::Blocked => "Blocked",
         }
     }
 }

@@ -299,3 +299,65 @@ fn the_journal_records_faults_and_dropped_connections() {
     assert_eq!(j[0]["query"], "page=1");
     assert_eq!(j[0]["response"]["status"], 503);
 }
+
+#[test]
+fn blocked_jobs_report_it_and_stop_receiving_responses() {
+    let sb = fast().start().unwrap();
+    let api = Api::new(&sb);
+    let def = compare_definition(&api, "flagged", &[(FLUX_BOOK, MJ_BOOK, None)], 1000);
+    let job = assign(&api, &def, "global");
+    // Let it collect some responses.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sb.stats().jobs[&job].votes < 3 {
+        assert!(std::time::Instant::now() < deadline, "no votes");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let agent = agent();
+    let r = agent
+        .post(format!("{}/_sandbox/jobs/{job}/block", sb.url()))
+        .header("Content-Type", "application/json")
+        .send(r#"{"reason": "Rapid 1 was flagged as explicit."}"#)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let votes = sb.stats().jobs[&job].votes;
+    assert_eq!(sb.stats().jobs[&job].state, "Blocked");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(sb.stats().jobs[&job].votes, votes, "votes after blocking");
+
+    let r = api.get(&format!("/job/{job}"));
+    assert_eq!(r.json["state"], "Blocked");
+    assert_eq!(r.json["failureMessage"], "Rapid 1 was flagged as explicit.");
+    assert_eq!(r.json["completedAt"], Value::Null);
+    let p = api.get(&format!("/job/{job}/progress"));
+    assert_eq!(p.status, 200, "{}", p.text);
+    assert_eq!(p.json["state"], "Paused");
+    assert!(p.json["completionPercentage"].as_f64().unwrap() < 100.0);
+    // Resume does not unblock; results are not available.
+    assert_eq!(api.post_empty(&format!("/job/{job}/resume")).status, 204);
+    assert_eq!(api.get(&format!("/job/{job}")).json["state"], "Blocked");
+    assert_eq!(api.get(&format!("/job/{job}/download-results")).status, 409);
+    let r = api.get("/jobs?state[eq]=Blocked");
+    assert_eq!(r.json["total"], 1, "{}", r.text);
+
+    // The library call; a second block, an unknown job.
+    let job2 = assign(&api, &def, "global");
+    assert!(sb.block_job(&job2, None));
+    let r = api.get(&format!("/job/{job2}"));
+    assert_eq!(r.json["state"], "Blocked");
+    assert!(r.json["failureMessage"]
+        .as_str()
+        .unwrap()
+        .contains("flagged"));
+    assert!(!sb.block_job(&job2, None));
+    assert!(!sb.block_job("nope", Some("x")));
+    let r = agent
+        .post(format!("{}/_sandbox/jobs/nope/block", sb.url()))
+        .send_empty()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    // Not journaled.
+    assert!(sb
+        .requests()
+        .iter()
+        .all(|e| !e["path"].as_str().unwrap().starts_with("/_sandbox")));
+}
