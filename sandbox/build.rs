@@ -586,10 +586,18 @@ fn strictness(types: &syn::File, generation: &str) -> syn::Result<String> {
                             for m in &tags {
                                 if let Shape::Named(fields) = &m.shape {
                                     let member = format!("{name}_{}", m.ident);
+                                    // Undeclared properties first: an old client's shape
+                                    // (a renamed field) is named by what it sent, not by
+                                    // the new field it lacks.
+                                    let known: Vec<String> = std::iter::once(tag.to_string())
+                                        .chain(fields.iter().map(|f| f.json.clone()))
+                                        .map(|name| format!("{name:?}"))
+                                        .collect();
                                     let _ = writeln!(
                                         arms,
-                                        "                    {:?} => crate::strict::reparse::<strict_members::{member}>(value, path),",
-                                        m.wire
+                                        "                    {0:?} => {{ crate::strict::known(value, path, {0:?}, &[{1}])?; crate::strict::reparse::<strict_members::{member}>(value, path) }}",
+                                        m.wire,
+                                        known.join(", ")
                                     );
                                     let _ = writeln!(
                                         members,

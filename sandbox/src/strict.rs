@@ -259,6 +259,12 @@ mod tests {
                 crate::api_types::API_GENERATION
             )
         );
+        // A member that lacks a required field and has an undeclared one: the undeclared one
+        // is named (it is what an old client sends instead).
+        let e = err::<CreateJobDefinitionEndpointInput>(definition(
+            json!({"_t": "QuorumReferee", "maxVotes": 3, "quorum": 2}),
+        ));
+        assert_eq!(e.path, "referee.quorum");
         let e = err::<CreateAudienceEndpointInput>(json!({"name": "x", "extra": null}));
         assert_eq!(e.path, "extra");
         assert!(e
