@@ -8,7 +8,8 @@
 //! * `types.rs`: the models from `rapidata_codegen` (its request-types module is not needed by
 //!   a server and is not written), without their doc comments: the module is private, and
 //!   rustdoc would run indented blocks in the upstream documents' prose as doctests.
-//! * `strict.rs`: derived from `types.rs` here. The generated models are lenient on purpose —
+//! * `strict.rs`: derived from `types.rs` here, plus `API_GENERATION` (the date part of the
+//!   documents' `info.version`, e.g. `2026.10.25`). The generated models are lenient on purpose —
 //!   a `_t` union keeps an unknown or malformed member as `Unknown(serde_json::Value)`, an
 //!   open string enum keeps an unknown value as `Other(String)` — so that a client survives a
 //!   newer API. A server must be strict instead, so for every model this file implements
@@ -17,7 +18,9 @@
 //!   nullable fields (a model's `Option<T>` without `#[serde(default)]`, which serde fills
 //!   with `None` when the field is missing). For every member of every union it declares a
 //!   deserialize-only copy (module `strict_members`) whose parse error names the exact field
-//!   that made the member fall back to `Unknown`.
+//!   that made the member fall back to `Unknown`. And it refuses JSON properties that a
+//!   struct or union member does not declare (serde would ignore them), naming the model:
+//!   `'blueprint' is not a property of SimpleWorkflow in API 2026.10.25`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -58,8 +61,9 @@ fn main() {
     for w in &generated.warnings {
         println!("cargo:warning={w}");
     }
+    let generation = generation(&dir);
     let derived = syn::parse_file(&generated.types).and_then(|mut file| {
-        let strict = strictness(&file)?;
+        let strict = strictness(&file, &generation)?;
         strip_docs(&mut file.attrs, &mut file.items);
         Ok((prettyplease::unparse(&file), strict))
     });
@@ -77,6 +81,40 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     write_if_changed(&out.join("types.rs"), &types);
     write_if_changed(&out.join("strict.rs"), &strict);
+}
+
+/// The API generation the documents describe: the date part (`2026.08.21`) of the newest
+/// `info.version` (`2026.08.21.1305-2bf435d`) among the folder's `*.json` documents.
+fn generation(dir: &Path) -> String {
+    let mut best = String::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return "unknown".into();
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let Some(version) = doc.pointer("/info/version").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let date: Vec<&str> = version.split('.').take(3).collect();
+        let date = date.join(".");
+        if date > best {
+            best = date;
+        }
+    }
+    if best.is_empty() {
+        "unknown".into()
+    } else {
+        best
+    }
 }
 
 /// Leaves the file (and its mtime) alone when the content is the same.
@@ -335,16 +373,16 @@ fn models(file: &syn::File) -> syn::Result<BTreeMap<String, Model>> {
 }
 
 /// The models that need checking: those that can hold an `Unknown` union member, an `Other`
-/// enum value or a required nullable field, directly or through their fields.
+/// enum value, a required nullable field or an object with properties of its own (whose
+/// JSON may carry properties the model does not declare), directly or through their fields.
 fn lenient(models: &BTreeMap<String, Model>) -> BTreeSet<String> {
-    let presence =
-        |shape: &Shape| matches!(shape, Shape::Named(f) if f.iter().any(|f| f.required_nullable));
+    let object = |shape: &Shape| matches!(shape, Shape::Named(_));
     let mut set: BTreeSet<String> = models
         .iter()
         .filter(|(_, m)| match m {
             Model::Union { .. } | Model::Open { .. } => true,
-            Model::Struct(s) => presence(s),
-            Model::Enum(vs) => vs.iter().any(|v| presence(&v.shape)),
+            Model::Struct(s) => object(s),
+            Model::Enum(vs) => vs.iter().any(|v| object(&v.shape)),
         })
         .map(|(n, _)| n.clone())
         .collect();
@@ -385,12 +423,32 @@ fn is_lenient(ty: &syn::Type, lenient: &BTreeSet<String>) -> bool {
     names.iter().any(|n| lenient.contains(n))
 }
 
-/// The checks of a shape's fields, bound as `f0, f1, …` (or `self.x`): presence of the
+/// The checks of a shape's fields, bound as `f0, f1, …` (or `self.x`): no properties but the
+/// declared ones (and the union's `tag`) when `owner` names the model, presence of the
 /// required nullable ones, and `Strict::check` of the lenient ones.
-fn field_checks(shape: &Shape, lenient: &BTreeSet<String>, on_self: bool, out: &mut String) {
+fn field_checks(
+    shape: &Shape,
+    lenient: &BTreeSet<String>,
+    on_self: bool,
+    owner: Option<(&str, Option<&str>)>,
+    out: &mut String,
+) {
     match shape {
         Shape::Unit => {}
         Shape::Named(fields) => {
+            if let Some((owner, tag)) = owner {
+                let known: Vec<String> = tag
+                    .into_iter()
+                    .map(str::to_string)
+                    .chain(fields.iter().map(|f| f.json.clone()))
+                    .map(|name| format!("{name:?}"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "            crate::strict::known(json, path, {owner:?}, &[{}])?;",
+                    known.join(", ")
+                );
+            }
             let required: Vec<String> = fields
                 .iter()
                 .filter(|f| f.required_nullable)
@@ -473,10 +531,14 @@ fn pattern(v: &Variant, lenient: &BTreeSet<String>, union: bool) -> String {
     }
 }
 
-fn strictness(types: &syn::File) -> syn::Result<String> {
+fn strictness(types: &syn::File, generation: &str) -> syn::Result<String> {
     let models = models(types)?;
     let lenient = lenient(&models);
     let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// The API generation of the documents the models come from (their `info.version` date).\npub(crate) const API_GENERATION: &str = {generation:?};"
+    );
     let mut members = String::new();
     for (name, model) in &models {
         let _ = writeln!(out, "impl crate::strict::Strict for {name} {{");
@@ -490,7 +552,9 @@ fn strictness(types: &syn::File) -> syn::Result<String> {
             "    fn check(&self, json: &::serde_json::Value, path: &str) -> ::std::result::Result<(), crate::wire::FieldError> {\n        let _ = json;\n",
         );
         match model {
-            Model::Struct(shape) => field_checks(shape, &lenient, true, &mut out),
+            Model::Struct(shape) => {
+                field_checks(shape, &lenient, true, Some((name.as_str(), None)), &mut out)
+            }
             Model::Open { known } => {
                 let known: Vec<String> = known
                     .iter()
@@ -522,10 +586,18 @@ fn strictness(types: &syn::File) -> syn::Result<String> {
                             for m in &tags {
                                 if let Shape::Named(fields) = &m.shape {
                                     let member = format!("{name}_{}", m.ident);
+                                    // Undeclared properties first: an old client's shape
+                                    // (a renamed field) is named by what it sent, not by
+                                    // the new field it lacks.
+                                    let known: Vec<String> = std::iter::once(tag.to_string())
+                                        .chain(fields.iter().map(|f| f.json.clone()))
+                                        .map(|name| format!("{name:?}"))
+                                        .collect();
                                     let _ = writeln!(
                                         arms,
-                                        "                    {:?} => crate::strict::reparse::<strict_members::{member}>(value, path),",
-                                        m.wire
+                                        "                    {0:?} => {{ crate::strict::known(value, path, {0:?}, &[{1}])?; crate::strict::reparse::<strict_members::{member}>(value, path) }}",
+                                        m.wire,
+                                        known.join(", ")
                                     );
                                     let _ = writeln!(
                                         members,
@@ -555,7 +627,15 @@ fn strictness(types: &syn::File) -> syn::Result<String> {
                                 wires.join(", ")
                             );
                         }
-                        _ => field_checks(&v.shape, &lenient, false, &mut out),
+                        // A union member's JSON is the object itself, with the tag; a
+                        // variant of another enum is nested and not checked for extras.
+                        _ => field_checks(
+                            &v.shape,
+                            &lenient,
+                            false,
+                            tag.map(|t| (v.wire.as_str(), Some(t))),
+                            &mut out,
+                        ),
                     }
                     out.push_str("            }\n");
                 }

@@ -26,7 +26,7 @@ use crate::wire::*;
 /// Routes a matched request to its handler.
 pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     match route {
-        Route::Token => Err(ApiError::NoRoute),
+        Route::Token | Route::UserInfo => Err(ApiError::NoRoute),
         Route::CreateAudience => create_audience(st, c),
         Route::GetAudience => get_audience(st, c),
         Route::PatchAudience => patch_audience(st, c),
@@ -279,6 +279,9 @@ fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     }
 }
 
+/// The fewest qualification tasks a graduation rule may ask for (the live API's bound).
+const MIN_TASKS: i32 = 3;
+
 fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
     match rule {
         IGraduationRule::TaskAccuracy {
@@ -292,10 +295,10 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
                     "'Target Accuracy' must be between 0 and 1.",
                 );
             }
-            if *min_tasks < 1 {
+            if *min_tasks < MIN_TASKS {
                 errors.add(
                     format!("{path}.minTasks"),
-                    "'Min Tasks' must be at least 1.",
+                    format!("'Min Tasks' must be at least {MIN_TASKS}."),
                 );
             }
             if max_tasks.flatten().is_some_and(|m| m < *min_tasks) {
@@ -633,6 +636,9 @@ fn filter_audience(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     json(&CreateAudienceOutput { audience_id: id })
 }
 
+/// `POST /audience/{id}/recruit`: starts recruiting for a custom audience, which the live API
+/// refuses while the audience has fewer examples than its graduation rule needs
+/// ([`sim::required_examples`]). Built-in and filtered audiences: nothing to do.
 fn recruit(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0);
     if !st.audience_exists(id) {
@@ -640,6 +646,16 @@ fn recruit(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     }
     if let Some(a) = st.audiences.get_mut(id) {
         if a.kind == AudienceKind::Custom && a.recruit_at.is_none() {
+            let min = sim::required_examples(&a.rule);
+            if a.examples.len() < min {
+                return Err(ApiError::Rule {
+                    field: "audienceId".into(),
+                    message: format!(
+                        "The graduation rule needs {min} validation tasks, but the audience only has {}",
+                        a.examples.len()
+                    ),
+                });
+            }
             a.recruit_at = Some(c.now);
         }
     }
@@ -2081,14 +2097,9 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let rule = RefereeRule::from_wire(&rev.referee, items.len());
     let cost = estimate(c, items.len(), &rule);
 
-    // The backend starts recruiting by itself for a custom audience that has examples.
-    let mut recruiting_started = false;
-    if let Some(a) = st.audiences.get_mut(&input.audience_id) {
-        if a.kind == AudienceKind::Custom && a.recruit_at.is_none() && !a.examples.is_empty() {
-            a.recruit_at = Some(c.now);
-            recruiting_started = true;
-        }
-    }
+    // The live API never starts recruiting by itself: a job on a custom audience that is not
+    // recruiting waits (without responses) until someone calls recruit.
+    let recruiting_started = false;
 
     let (job_id, seq) = st.new_id(c.cfg);
     let (campaign_id, _) = st.new_id(c.cfg);
@@ -2156,7 +2167,11 @@ fn get_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         completed_at: j.sim.completed_at.map(|t| st.iso_at(t)),
         result_file_name: j.sim.completed_at.map(|_| format!("{}_results.json", j.id)),
         failed_at: j.sim.failed_at.map(|t| st.iso_at(t)),
-        failure_message: j.sim.failure_message.clone(),
+        failure_message: j
+            .sim
+            .failure_message
+            .clone()
+            .or_else(|| j.sim.blocked.clone()),
         review_reason: None,
         created_at: iso_time(j.created_at),
         owner_id: OWNER_ID.into(),
@@ -2173,7 +2188,7 @@ fn delete_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
 fn job_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let j = job(st, c.param(0))?;
-    if !j.sim.started && j.sim.failed_at.is_none() {
+    if !j.sim.started && j.sim.failed_at.is_none() && j.sim.blocked.is_none() {
         return Err(ApiError::NotFound(format!(
             "Job '{}' has no labeling progress yet.",
             j.id

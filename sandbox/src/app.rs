@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::api;
 use crate::http::{Outcome, Request, Response};
+use crate::journal::{self, Journal};
 use crate::rng::{self, Mix};
 use crate::sim::{self, Labeler};
 use crate::store::State;
@@ -44,6 +45,7 @@ pub(crate) struct App {
     pub cfg: Config,
     pub pool: Vec<Labeler>,
     state: Mutex<State>,
+    journal: Mutex<Journal>,
     traces: AtomicU64,
 }
 
@@ -55,6 +57,7 @@ pub(crate) struct App {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Route {
     Token,
+    UserInfo,
     CreateAudience,
     GetAudience,
     PatchAudience,
@@ -108,6 +111,7 @@ type RouteEntry = (&'static str, &'static str, Route);
 /// Every route. Templates use the spec's parameter names.
 pub(crate) const ROUTES: &[RouteEntry] = &[
     ("POST", "/connect/token", Route::Token),
+    ("GET", "/connect/userinfo", Route::UserInfo),
     ("POST", "/audience", Route::CreateAudience),
     ("GET", "/audience/{audienceId}", Route::GetAudience),
     ("PATCH", "/audience/{audienceId}", Route::PatchAudience),
@@ -297,6 +301,9 @@ pub(crate) fn match_route(method: &str, raw_path: &str) -> Result<Matched, ApiEr
 pub(crate) enum ApiError {
     /// 400 `ValidationProblemDetails`: (field path, message) pairs.
     Validation(Vec<(String, String)>),
+    /// 400 `ValidationProblemDetails` of a business rule: the message is the title, the
+    /// detail and the one error of `field`.
+    Rule { field: String, message: String },
     /// 404 `ProblemDetails`.
     NotFound(String),
     /// 409 `ProblemDetails` (e.g. cost estimate not ready).
@@ -389,11 +396,24 @@ impl ApiError {
                         kind: "https://tools.ietf.org/html/rfc9110#section-15.5.1".into(),
                         title: "One or more validation errors occurred.".into(),
                         status: 400,
+                        detail: None,
                         errors: map,
                         trace_id: traceparent(trace),
                     },
                 )
             }
+            ApiError::Rule { field, message } => json_response(
+                400,
+                "application/problem+json; charset=utf-8",
+                &ValidationProblemDetails {
+                    kind: "https://tools.ietf.org/html/rfc9110#section-15.5.1".into(),
+                    title: message.clone(),
+                    status: 400,
+                    detail: Some(message.clone()),
+                    errors: BTreeMap::from([(field, vec![message])]),
+                    trace_id: traceparent(trace),
+                },
+            ),
             ApiError::AssetDownload {
                 detail,
                 stage,
@@ -768,6 +788,7 @@ impl App {
             cfg,
             pool,
             state,
+            journal: Mutex::new(Journal::default()),
             traces: AtomicU64::new(0),
         }
     }
@@ -786,25 +807,55 @@ impl App {
     /// Handles one request (the server's worker threads call this).
     pub fn handle(&self, req: Request) -> Outcome {
         let trace = self.trace_id();
-        let response = if req.path == "/_sandbox" || req.path.starts_with("/_sandbox/") {
-            self.sandbox_route(&req, &trace)
-        } else {
-            if !self.cfg.latency.is_zero() {
-                std::thread::sleep(self.cfg.latency);
+        if req.path == "/_sandbox" || req.path.starts_with("/_sandbox/") {
+            let response = self.sandbox_route(&req, &trace);
+            return Outcome::Respond(response.with_header("x-trace-id", trace));
+        }
+        let slot = self.journal().reserve();
+        let outcome = self.handle_api(&req, &trace);
+        let entry = journal::entry(&req, &outcome);
+        self.journal().fill(slot, entry);
+        outcome
+    }
+
+    fn journal(&self) -> MutexGuard<'_, Journal> {
+        self.journal
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Blocks a job (a flagged rapid): it reports `Blocked` and gets no more responses.
+    pub fn block_job(&self, id: &str, reason: Option<&str>) -> Result<(), BlockError> {
+        let now = Instant::now();
+        let mut st = self.lock();
+        if !st.jobs.contains_key(id) {
+            return Err(BlockError::NotFound(format!("Job '{id}' was not found.")));
+        }
+        st.block_job(&self.cfg, &self.pool, id, reason, now)
+            .map_err(BlockError::Finished)
+    }
+
+    /// The journal's finished entries, in arrival order.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.journal().entries()
+    }
+
+    fn handle_api(&self, req: &Request, trace: &str) -> Outcome {
+        if !self.cfg.latency.is_zero() {
+            std::thread::sleep(self.cfg.latency);
+        }
+        match self.fault(req, trace) {
+            Some(Fault::Reply(outcome)) => return outcome,
+            Some(Fault::DropAfterProcessing) => {
+                // Carry the request out, then lose the answer.
+                let _ = self.dispatch(req);
+                return Outcome::Drop;
             }
-            match self.fault(&req, &trace) {
-                Some(Fault::Reply(outcome)) => return outcome,
-                Some(Fault::DropAfterProcessing) => {
-                    // Carry the request out, then lose the answer.
-                    let _ = self.dispatch(&req);
-                    return Outcome::Drop;
-                }
-                None => {}
-            }
-            match self.dispatch(&req) {
-                Ok(reply) => reply.into_response(),
-                Err(e) => e.into_response(&trace),
-            }
+            None => {}
+        }
+        let response = match self.dispatch(req) {
+            Ok(reply) => reply.into_response(),
+            Err(e) => e.into_response(trace),
         };
         Outcome::Respond(response.with_header("x-trace-id", trace))
     }
@@ -817,8 +868,42 @@ impl App {
                 st.advance(&self.cfg, &self.pool, now);
                 json_response(200, "application/json; charset=utf-8", &st.stats())
             }
+            ("GET", "/_sandbox/requests") => {
+                json_response(200, "application/json; charset=utf-8", &self.requests())
+            }
             ("GET", "/_sandbox/health") => {
                 Response::new(200).with_body("text/plain; charset=utf-8", b"ok".to_vec())
+            }
+            ("POST", path) if block_target(path).is_some() => {
+                let id = block_target(path).expect("matched");
+                let reason = if req.body.iter().all(u8::is_ascii_whitespace) {
+                    None
+                } else {
+                    match serde_json::from_slice::<serde_json::Value>(&req.body) {
+                        Ok(serde_json::Value::Object(o)) => match o.get("reason") {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(serde_json::Value::String(r)) => Some(r.clone()),
+                            Some(_) => {
+                                return ApiError::field("reason", "'reason' must be a string.")
+                                    .into_response(trace)
+                            }
+                        },
+                        _ => {
+                            return ApiError::field(
+                                "$",
+                                "The body must be a JSON object such as {\"reason\": \"…\"}.",
+                            )
+                            .into_response(trace)
+                        }
+                    }
+                };
+                match self.block_job(&id, reason.as_deref()) {
+                    Ok(()) => Response::new(204),
+                    Err(BlockError::NotFound(m)) => ApiError::NotFound(m).into_response(trace),
+                    Err(BlockError::Finished(m)) => {
+                        ApiError::field("jobId", m).into_response(trace)
+                    }
+                }
             }
             _ => ApiError::NoRoute.into_response(trace),
         }
@@ -899,6 +984,14 @@ impl App {
             .unwrap_or("");
         if token.is_empty() || !st.token_valid(token, now) {
             return Err(ApiError::Unauthorized);
+        }
+        if matched.route == Route::UserInfo {
+            return json(&serde_json::json!({
+                "sub": crate::store::OWNER_ID,
+                "email": crate::store::OWNER_MAIL,
+                "email_verified": true,
+                "name": crate::store::OWNER_NAME,
+            }));
         }
         st.advance(&self.cfg, &self.pool, now);
         let ctx = Ctx {
@@ -990,6 +1083,21 @@ impl App {
             scope,
         })
     }
+}
+
+/// Why a job could not be blocked.
+#[derive(Debug)]
+pub(crate) enum BlockError {
+    NotFound(String),
+    Finished(String),
+}
+
+/// The job id of `/_sandbox/jobs/{jobId}/block`.
+fn block_target(path: &str) -> Option<String> {
+    let id = path
+        .strip_prefix("/_sandbox/jobs/")?
+        .strip_suffix("/block")?;
+    (!id.is_empty() && !id.contains('/')).then(|| percent_decode(id, false))
 }
 
 /// An injected fault.

@@ -24,6 +24,7 @@ mod api;
 mod api_types;
 mod app;
 mod http;
+mod journal;
 mod rng;
 mod sim;
 mod store;
@@ -176,6 +177,36 @@ impl Sandbox {
     /// The seed of this sandbox.
     pub fn seed(&self) -> u64 {
         self.app.cfg.seed
+    }
+
+    /// Every API request so far, in arrival order: the same document as
+    /// `GET /_sandbox/requests`. Each entry is
+    /// `{"method", "path", "query", "status", "body", "response"}`:
+    ///
+    /// * `path` is the raw (still percent-encoded) path, `query` the raw query string (`""`
+    ///   when there is none);
+    /// * `status` is what the client got: a faulted request shows its 429 or 503, a dropped
+    ///   connection `0` (also when it was dropped after being carried out);
+    /// * `body` and `response` are the parsed JSON when the body is JSON (result files
+    ///   included), `null` when it is empty, the text otherwise; a multipart body is
+    ///   `{"multipart": [{"name", "filename", "content_type", "size"}]}`; the body of
+    ///   `POST /connect/token` is always `null` (credentials are not recorded).
+    ///
+    /// `/_sandbox/*` requests are not journaled, nor are requests still being handled.
+    /// Memory is bounded: the journal keeps the latest 100,000 requests, and a body larger
+    /// than 1 MiB is recorded as `{"omitted": true, "size": n}`.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.app.requests()
+    }
+
+    /// Blocks a job, as the live API does when one of its rapids is flagged (the control
+    /// behind `POST /_sandbox/jobs/{jobId}/block`): from now on `GET /job/{jobId}` reports
+    /// state `Blocked` with `reason` (or a default text) as its `failureMessage`, its
+    /// progress stops (progress state `Paused`) and it gets no more responses; resume does
+    /// not unblock it. Returns `false` when there is no such job or it already completed,
+    /// failed or was blocked.
+    pub fn block_job(&self, job_id: &str, reason: Option<&str>) -> bool {
+        self.app.block_job(job_id, reason).is_ok()
     }
 
     /// The current counters (the same document as `GET /_sandbox/stats`).

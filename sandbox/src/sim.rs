@@ -221,6 +221,26 @@ fn admission(
     }
 }
 
+/// How many qualification examples an audience needs before recruiting may start: a
+/// `TaskAccuracy` rule's `minTasks`; `ScoreThreshold`'s `minResponsesToGraduate` and
+/// `AcceptedFreeText`'s `minAcceptedResponses`, at least 3 (the live API never asks for
+/// fewer).
+pub(crate) fn required_examples(rule: &IGraduationRule) -> usize {
+    let n = match rule {
+        IGraduationRule::TaskAccuracy { min_tasks, .. } => i64::from(*min_tasks),
+        IGraduationRule::ScoreThreshold {
+            min_responses_to_graduate,
+            ..
+        } => min_responses_to_graduate.flatten().map_or(3, i64::from),
+        IGraduationRule::AcceptedFreeText {
+            min_accepted_responses,
+            ..
+        } => i64::from(*min_accepted_responses),
+        IGraduationRule::Unknown(_) => 10,
+    };
+    n.max(3) as usize
+}
+
 /// Runs qualification: every candidate (labelers matching all `filters`) answers the first
 /// `n` examples (by sort index), each correctly with probability = skill, and graduates when
 /// the rule's bar is met (TaskAccuracy: correct/n ≥ targetAccuracy with n = min(minTasks,
@@ -443,6 +463,9 @@ pub(crate) struct JobSim {
     pub completed_at: Option<Instant>,
     pub failed_at: Option<Instant>,
     pub failure_message: Option<String>,
+    /// Set when the job was blocked (a flagged rapid): the reason. A blocked job gets no
+    /// more responses.
+    pub blocked: Option<String>,
 }
 
 impl JobSim {
@@ -465,6 +488,7 @@ impl JobSim {
             completed_at: None,
             failed_at: None,
             failure_message: None,
+            blocked: None,
         }
     }
 
@@ -506,7 +530,7 @@ impl JobSim {
 
     /// Starts labelling at `at` (the later of the earliest start and audience readiness).
     pub fn start(&mut self, at: Instant) {
-        if !self.started && !self.paused {
+        if !self.started && !self.paused && self.blocked.is_none() {
             self.started = true;
             self.run_from = Some(at.max(self.earliest_start));
         }
@@ -525,7 +549,7 @@ impl JobSim {
         let Some(run_from) = self.run_from else {
             return;
         };
-        if self.paused || self.finished() || now < run_from {
+        if self.paused || self.blocked.is_some() || self.finished() || now < run_from {
             return;
         }
         let interval = interval.max(Duration::from_micros(100));
@@ -613,9 +637,24 @@ impl JobSim {
         self.paused = true;
     }
 
-    /// Resumes at `now`.
+    /// Blocks the job at `now` (after running the rounds due): it stops receiving
+    /// responses for good. `false` if it already finished or was blocked.
+    pub fn block(&mut self, now: Instant, reason: String) -> bool {
+        if self.blocked.is_some() || self.finished() {
+            return false;
+        }
+        if let Some(run_from) = self.run_from.take() {
+            if now > run_from {
+                self.active_before += now - run_from;
+            }
+        }
+        self.blocked = Some(reason);
+        true
+    }
+
+    /// Resumes at `now` (not a blocked job: it stays blocked).
     pub fn resume(&mut self, now: Instant) {
-        if !self.paused {
+        if !self.paused || self.blocked.is_some() {
             return;
         }
         self.paused = false;

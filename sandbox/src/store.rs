@@ -23,9 +23,14 @@ use crate::{AudienceStats, DatasetStats, FaultStats, JobStats, Stats};
 /// Owner fields shown on everything the sandbox client creates.
 pub(crate) const OWNER_ID: &str = "5a4db0c5-0000-4000-8000-5a4db0c50001";
 pub(crate) const OWNER_MAIL: &str = "sandbox-client@sandbox.rapidata.local";
+/// Display name of the sandbox user (`GET /connect/userinfo`).
+pub(crate) const OWNER_NAME: &str = "Sandbox User";
 pub(crate) const ORGANIZATION_ID: &str = "org_sandbox";
 /// Owner mail of the built-in public audiences.
 pub(crate) const RAPIDATA_MAIL: &str = "curation@sandbox.rapidata.local";
+/// The failure message of a job blocked without a reason.
+pub(crate) const DEFAULT_BLOCK_REASON: &str =
+    "A rapid in this job was flagged; the job is blocked until the rapid is reviewed.";
 /// Where result files say assets live.
 pub(crate) const ASSET_BASE: &str = "https://assets.rapidata.ai/";
 /// The built-in curated audience.
@@ -705,6 +710,8 @@ impl State {
             JobState::Failed
         } else if s.completed_at.is_some() {
             JobState::Completed
+        } else if s.blocked.is_some() {
+            JobState::Blocked
         } else if s.paused {
             JobState::Paused
         } else if s.started {
@@ -728,7 +735,8 @@ impl State {
             LabelingState::Failed
         } else if s.completed_at.is_some() {
             LabelingState::Done
-        } else if s.paused {
+        } else if s.paused || s.blocked.is_some() {
+            // (LabelingState has no Blocked: the labelling is halted.)
             LabelingState::Paused
         } else if s.vote_count() == 0 {
             LabelingState::Started
@@ -898,6 +906,36 @@ impl State {
                 .collect(),
             tokens_issued: self.tokens_issued,
             faults: self.faults.clone(),
+        }
+    }
+
+    /// Blocks a job (the control behind `POST /_sandbox/jobs/{jobId}/block`): `Err` with a
+    /// reason when it does not exist or already finished or was blocked.
+    pub fn block_job(
+        &mut self,
+        cfg: &Config,
+        pool: &[Labeler],
+        id: &str,
+        reason: Option<&str>,
+        now: Instant,
+    ) -> Result<(), String> {
+        self.advance(cfg, pool, now);
+        let state = match self.jobs.get(id) {
+            None => return Err(format!("Job '{id}' was not found.")),
+            Some(j) => self.job_state(j),
+        };
+        let job = self.jobs.get_mut(id).expect("checked");
+        let reason = reason
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or(DEFAULT_BLOCK_REASON)
+            .to_string();
+        if job.sim.block(now, reason) {
+            Ok(())
+        } else {
+            Err(format!(
+                "Job '{id}' is {} and cannot be blocked.",
+                state.as_str()
+            ))
         }
     }
 

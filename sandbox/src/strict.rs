@@ -86,6 +86,30 @@ pub(crate) fn required(json: &Value, path: &str, names: &[&str]) -> Result<(), F
     }
 }
 
+/// `Err` for the first property (in the object's order) of the object `json` that is not
+/// one of `known`: the model `owner` does not declare it. (serde ignores such properties;
+/// the live API refuses them.) Not an object: nothing to check here.
+pub(crate) fn known(
+    json: &Value,
+    path: &str,
+    owner: &str,
+    known: &[&str],
+) -> Result<(), FieldError> {
+    let Some(object) = json.as_object() else {
+        return Ok(());
+    };
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(name) => Err(error(
+            &field(path, name),
+            format!(
+                "'{name}' is not a property of {owner} in API {}",
+                crate::api_types::API_GENERATION
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The path of a member: `a` + `b` → `a.b`; `""` + `b` → `b`.
 pub(crate) fn field(path: &str, name: &str) -> String {
     if path.is_empty() {
@@ -220,6 +244,32 @@ mod tests {
             "metadata": {"b": {"_t": "TextMetadataInput", "text": null, "visibilities": []},
                          "a": {"_t": "ColorMetadataInput"}}}}));
         assert_eq!(e.path, "logo.metadata.a._t");
+    }
+
+    #[test]
+    fn unknown_properties_name_their_model() {
+        let mut v = definition(json!({"_t": "NaiveReferee", "totalVotes": 3}));
+        v["workflow"]["shape"] = json!("old");
+        let e = err::<CreateJobDefinitionEndpointInput>(v);
+        assert_eq!(e.path, "workflow.shape");
+        assert_eq!(
+            e.message,
+            format!(
+                "'shape' is not a property of SimpleWorkflow in API {}",
+                crate::api_types::API_GENERATION
+            )
+        );
+        // A member that lacks a required field and has an undeclared one: the undeclared one
+        // is named (it is what an old client sends instead).
+        let e = err::<CreateJobDefinitionEndpointInput>(definition(
+            json!({"_t": "QuorumReferee", "maxVotes": 3, "quorum": 2}),
+        ));
+        assert_eq!(e.path, "referee.quorum");
+        let e = err::<CreateAudienceEndpointInput>(json!({"name": "x", "extra": null}));
+        assert_eq!(e.path, "extra");
+        assert!(e
+            .message
+            .starts_with("'extra' is not a property of CreateAudienceEndpointInput"));
     }
 
     #[test]

@@ -146,6 +146,8 @@ pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
 pub(crate) struct Part {
     pub name: String,
     pub filename: Option<String>,
+    /// The part's own `Content-Type`, if it has one.
+    pub content_type: Option<String>,
     pub data: Vec<u8>,
 }
 
@@ -229,6 +231,7 @@ pub(crate) fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Par
         let head = String::from_utf8_lossy(&body[pos..head_end]).into_owned();
         let mut name = None;
         let mut filename = None;
+        let mut part_type = None;
         for line in head.split("\r\n") {
             let Some((k, v)) = line.split_once(':') else {
                 continue;
@@ -236,6 +239,8 @@ pub(crate) fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Par
             if k.trim().eq_ignore_ascii_case("content-disposition") {
                 name = header_param(v, "name");
                 filename = header_param(v, "filename");
+            } else if k.trim().eq_ignore_ascii_case("content-type") {
+                part_type = Some(v.trim().to_string());
             }
         }
         let data_start = head_end + 4;
@@ -246,6 +251,7 @@ pub(crate) fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Par
         parts.push(Part {
             name: name.ok_or("A multipart part has no name.")?,
             filename,
+            content_type: part_type,
             data: body[data_start..data_end].to_vec(),
         });
         pos = data_end + 2;

@@ -626,6 +626,7 @@ pub(crate) enum JobState {
     Paused,
     StaleResults,
     SpendLimited,
+    Blocked,
 }
 
 impl JobState {
@@ -640,6 +641,7 @@ impl JobState {
             JobState::Paused => "Paused",
             JobState::StaleResults => "StaleResults",
             JobState::SpendLimited => "SpendLimited",
+            JobState::Blocked => "Blocked",
         }
     }
 }
@@ -731,6 +733,8 @@ pub(crate) struct ValidationProblemDetails {
     pub kind: String,
     pub title: String,
     pub status: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     pub errors: BTreeMap<String, Vec<String>>,
     pub trace_id: String,
 }

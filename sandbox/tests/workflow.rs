@@ -148,15 +148,27 @@ fn seed_compare_workflow_end_to_end_with_default_timing() {
 }
 
 #[test]
-fn seed_workflow_without_explicit_recruit_starts_recruiting_on_job_creation() {
+fn a_job_on_an_audience_that_is_not_recruiting_waits_for_recruit() {
     let sb = fast().start().unwrap();
     let api = Api::new(&sb);
-    let audience = audience_with_examples(&api, "auto");
-    let definition = compare_definition(&api, "auto", &[(FLUX_BOOK, MJ_BOOK, None)], 5);
+    let audience = audience_with_examples(&api, "manual");
+    let definition = compare_definition(&api, "manual", &[(FLUX_BOOK, MJ_BOOK, None)], 5);
     let r = api.post("/job", &json!({"jobDefinitionId": definition, "audienceId": audience, "checkForExplicitContent": false}));
-    assert_eq!(r.json["recruitingStarted"], true);
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Assigning a job never starts recruiting (the live API's rule).
+    assert_eq!(r.json["recruitingStarted"], false);
     assert_eq!(r.json["contentCheckSkipDenied"], true);
     let job = r.json["jobId"].as_str().unwrap().to_string();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        api.get(&format!("/audience/{audience}")).json["status"],
+        "Created"
+    );
+    assert_eq!(api.get(&format!("/job/{job}")).json["state"], "Submitted");
+    assert_eq!(api.get(&format!("/job/{job}/progress")).status, 404);
+    assert_eq!(sb.stats().jobs[&job].votes, 0);
+    // Once recruiting starts, it runs.
+    recruit(&api, &audience);
     assert_eq!(
         api.get(&format!("/audience/{audience}")).json["status"],
         "Recruiting"
@@ -440,16 +452,20 @@ fn custom_audience_without_graduates_never_progresses() {
     // audience stays Recruiting and its job never starts.
     let r = api.post(
         "/audience",
-        &json!({"name": "nobody", "filters": [{"_t": "CountryFilter", "countries": ["ZZ"]}]}),
+        &json!({"name": "nobody", "filters": [{"_t": "CountryFilter", "countries": ["ZZ"]}],
+                "graduationRule": three_task_rule()}),
     );
     let nobody = r.json["audienceId"].as_str().unwrap().to_string();
     let (a, b) = (api.upload_url(FLUX_BOOK), api.upload_url(MJ_BOOK));
-    let r = api.post(
-        &format!("/audience/{nobody}/example"),
-        &json!({"asset": pair(&a, &b), "payload": {"_t": "CompareExamplePayload", "criteria": "c"},
-                "truth": {"_t": "CompareExampleTruth", "winnerId": a}, "randomCorrectProbability": 0.5}),
-    );
-    assert_eq!(r.status, 200);
+    for _ in 0..3 {
+        let r = api.post(
+            &format!("/audience/{nobody}/example"),
+            &json!({"asset": pair(&a, &b), "payload": {"_t": "CompareExamplePayload", "criteria": "c"},
+                    "truth": {"_t": "CompareExampleTruth", "winnerId": a}, "randomCorrectProbability": 0.5}),
+        );
+        assert_eq!(r.status, 200);
+    }
+    recruit(&api, &nobody);
     let job = assign(&api, &def, &nobody);
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
@@ -475,7 +491,7 @@ fn audience_funnel_filters_and_listing() {
     let r = api.post(
         "/audience",
         &json!({"name": "US cats", "filters": [{"_t": "CountryFilter", "countries": ["US", "CA"]}],
-                "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.5, "minTasks": 2, "maxTasks": null}}),
+                "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.5, "minTasks": 3, "maxTasks": null}}),
     );
     let aud = r.json["audienceId"].as_str().unwrap().to_string();
     assert!(aud.starts_with("aud_"));
@@ -483,7 +499,7 @@ fn audience_funnel_filters_and_listing() {
         api.upload_url("https://c.example/a.jpg"),
         api.upload_url("https://c.example/b.jpg"),
     );
-    for _ in 0..2 {
+    for _ in 0..3 {
         let r = api.post(
             &format!("/audience/{aud}/example"),
             &json!({"asset": pair(&a, &b), "payload": {"_t": "CompareExamplePayload", "criteria": "c"},
@@ -515,7 +531,7 @@ fn audience_funnel_filters_and_listing() {
 
     // Examples list with correct/incorrect counts.
     let ex = api.get(&format!("/audience/{aud}/examples?page=1&page_size=10"));
-    assert_eq!(ex.json["total"], 2);
+    assert_eq!(ex.json["total"], 3);
     let item = &ex.json["items"][0];
     assert_eq!(item["asset"]["_t"], "MultiAsset");
     assert_eq!(
@@ -535,7 +551,7 @@ fn audience_funnel_filters_and_listing() {
     assert_eq!(r.status, 204, "{}", r.text);
     let r = api.delete(&format!("/audience/example/{ex_id}"));
     assert_eq!(r.status, 200);
-    assert_eq!(sb.stats().audiences[&aud].examples, 1);
+    assert_eq!(sb.stats().audiences[&aud].examples, 2);
 
     // Filtered audience on the curated one.
     let r = api.post(

@@ -249,9 +249,19 @@ pub fn pair(a: &str, b: &str) -> Value {
     json!({"_t": "MultiAssetInput", "assets": [existing(a), existing(b)]})
 }
 
-/// Creates a custom audience with the seed's three examples → audience id.
+/// The graduation rule of [`audience_with_examples`]: 0.75 accuracy over 3 tasks, which its
+/// three examples satisfy (the default rule needs 10).
+pub fn three_task_rule() -> Value {
+    json!({"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 3, "maxTasks": null})
+}
+
+/// Creates a custom audience with the seed's three examples (and [`three_task_rule`], so that
+/// it may recruit) → audience id. Recruiting is not started.
 pub fn audience_with_examples(api: &Api, name: &str) -> String {
-    let r = api.post("/audience", &json!({"name": name, "filters": []}));
+    let r = api.post(
+        "/audience",
+        &json!({"name": name, "filters": [], "graduationRule": three_task_rule()}),
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     let audience = r.json["audienceId"].as_str().unwrap().to_string();
     for (a, b, prompt) in EXAMPLES {
@@ -291,7 +301,7 @@ pub fn compare_definition(
         let r = api.post(
             &format!("/dataset/{dataset}/datapoint"),
             &json!({"asset": pair(&fa, &fb), "context": ctx, "sortIndex": i,
-                    "group": null, "transcription": null, "privateMetadata": null}),
+                    "group": null, "privateMetadata": null}),
         );
         assert_eq!(r.status, 200, "{}", r.text);
     }
@@ -307,6 +317,12 @@ pub fn compare_definition(
     );
     assert_eq!(r.status, 200, "{}", r.text);
     r.json["definitionId"].as_str().unwrap().to_string()
+}
+
+/// `POST /audience/{id}/recruit`, which must succeed.
+pub fn recruit(api: &Api, audience: &str) {
+    let r = api.post_empty(&format!("/audience/{audience}/recruit"));
+    assert_eq!(r.status, 204, "{}", r.text);
 }
 
 /// `POST /job` → job id.
