@@ -98,6 +98,10 @@ pub enum Error {
     ResponseTooLarge(Box<ResponseTooLarge>),
     /// The server refused a file upload as too large (HTTP 413).
     FileTooLarge(Box<FileTooLarge>),
+    /// A custom audience has fewer qualification examples than its graduation rule's
+    /// `min_tasks`, so it cannot start recruiting (checked before the recruit request, and
+    /// recognised in the server's refusal).
+    NotEnoughExamples(Box<crate::audience::NotEnoughExamples>),
 }
 
 impl Error {
@@ -254,6 +258,7 @@ impl fmt::Display for Error {
             Error::Redirect(e) => e.fmt(f),
             Error::ResponseTooLarge(e) => e.fmt(f),
             Error::FileTooLarge(e) => e.fmt(f),
+            Error::NotEnoughExamples(e) => e.fmt(f),
         }
     }
 }
@@ -273,7 +278,8 @@ impl std::error::Error for Error {
             | Error::Timeout(_)
             | Error::UploadFailed(_)
             | Error::Redirect(_)
-            | Error::ResponseTooLarge(_) => None,
+            | Error::ResponseTooLarge(_)
+            | Error::NotEnoughExamples(_) => None,
         }
     }
 }

@@ -24,18 +24,26 @@
 //! let client = Client::new()?;
 //!
 //! // A new, empty audience. Labelers join by passing its qualification examples.
+//! // Recruiting needs at least `min_tasks` examples (10 unless set; 3 at the least).
 //! let audience = client
 //!     .audience()
 //!     .create_audience("Custom Prompt Alignment Audience")
+//!     .min_tasks(3)
 //!     .create()?;
 //!
-//! const DATAPOINTS: [[&str; 2]; 2] = [
+//! const DATAPOINTS: [[&str; 2]; 3] = [
 //!     ["https://assets.rapidata.ai/flux_sign_diffusion.jpg",
 //!      "https://assets.rapidata.ai/mj_sign_diffusion.jpg"],
 //!     ["https://assets.rapidata.ai/flux_duck.jpg",
 //!      "https://assets.rapidata.ai/mj_duck.jpg"],
+//!     ["https://assets.rapidata.ai/flux_book.jpg",
+//!      "https://assets.rapidata.ai/mj_book.jpg"],
 //! ];
-//! const PROMPTS: [&str; 2] = ["A sign that says 'Diffusion'.", "A psychedelic duck with glasses"];
+//! const PROMPTS: [&str; 3] = [
+//!     "A sign that says 'Diffusion'.",
+//!     "A psychedelic duck with glasses",
+//!     "A small blue book sitting on a large red book.",
+//! ];
 //!
 //! for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
 //!     audience
@@ -47,6 +55,7 @@
 //!         .context(*prompt)
 //!         .send()?;
 //! }
+//! // Recruiting is explicit: adding examples never starts it.
 //! audience.start_recruiting()?;
 //!
 //! let job_definition = client

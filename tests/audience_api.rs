@@ -337,17 +337,95 @@ fn refresh_delete_and_recruit() {
         when.method(DELETE).path("/audience/aud_1");
         then.status(204);
     });
+    let count = examples_total_mock(&server, 10);
     let mut audience = client(&server)
         .audience()
         .get_audience_by_id("aud_1")
         .unwrap();
     audience.refresh().unwrap();
     assert_eq!(audience.status(), &AudienceStatus::Pending);
+    assert_eq!(audience.min_tasks(), Some(10));
     audience.start_recruiting().unwrap();
     audience.delete().unwrap();
     get.assert_calls(2);
+    count.assert();
     recruit.assert();
     delete.assert();
+}
+
+/// `GET /audience/aud_1/examples?page=1&page_size=1` answering `total` examples.
+fn examples_total_mock(server: &MockServer, total: i64) -> httpmock::Mock<'_> {
+    server.mock(|when, then| {
+        when.method(GET)
+            .path("/audience/aud_1/examples")
+            .query_param("page", "1")
+            .query_param("page_size", "1");
+        then.status(200).json_body(json!({
+            "total": total, "page": 1, "pageSize": 1, "items": [], "totalPages": total
+        }));
+    })
+}
+
+#[test]
+fn recruiting_below_min_tasks_is_refused_before_the_recruit_request() {
+    let server = MockServer::start();
+    let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Created", None));
+    let count = examples_total_mock(&server, 8);
+    let recruit = server.mock(|when, then| {
+        when.method(POST).path("/audience/aud_1/recruit");
+        then.status(204);
+    });
+    let audience = client(&server)
+        .audience()
+        .get_audience_by_id("aud_1")
+        .unwrap();
+    let err = audience.start_recruiting().unwrap_err();
+    let rapidata::Error::NotEnoughExamples(e) = &err else {
+        panic!("expected NotEnoughExamples, got {err:?}");
+    };
+    assert_eq!((e.examples(), e.min_tasks(), e.missing()), (8, 10, 2));
+    assert!(!e.refused_by_server());
+    let text = err.to_string();
+    for part in [
+        "needs 10",
+        "has 8",
+        "Add 2 more",
+        "lower min_tasks",
+        "min_tasks(8)",
+    ] {
+        assert!(text.contains(part), "{part:?} missing from {text}");
+    }
+    get.assert();
+    count.assert();
+    recruit.assert_calls(0);
+}
+
+#[test]
+fn the_servers_recruiting_refusal_is_the_same_typed_error() {
+    let server = MockServer::start();
+    let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Created", None));
+    // The listing says 10, but by the time recruit arrives someone deleted two.
+    let count = examples_total_mock(&server, 10);
+    let recruit = server.mock(|when, then| {
+        when.method(POST).path("/audience/aud_1/recruit");
+        then.status(400).json_body(json!({
+            "title": "One or more validation errors occurred.", "status": 400,
+            "errors": {"audienceId": ["The graduation rule needs 10 validation tasks, but the audience only has 8"]}
+        }));
+    });
+    let audience = client(&server)
+        .audience()
+        .get_audience_by_id("aud_1")
+        .unwrap();
+    let err = audience.start_recruiting().unwrap_err();
+    let rapidata::Error::NotEnoughExamples(e) = &err else {
+        panic!("expected NotEnoughExamples, got {err:?}");
+    };
+    assert_eq!((e.examples(), e.min_tasks()), (8, 10));
+    assert!(e.refused_by_server());
+    get.assert();
+    count.assert();
+    recruit.assert();
 }
 
 #[test]

@@ -81,15 +81,18 @@ fn target_accuracy_outside_zero_to_one_is_refused() {
 }
 
 #[test]
-fn min_tasks_below_one_is_refused() {
+fn min_tasks_below_three_is_refused() {
     let server = MockServer::start();
     let any = catch_all(&server);
-    let r = client(&server)
-        .audience()
-        .create_audience("a")
-        .min_tasks(0)
-        .create();
-    assert_rejected(r, "min_tasks", &any);
+    for n in [0, 1, 2] {
+        let r = client(&server)
+            .audience()
+            .create_audience("a")
+            .min_tasks(n)
+            .create();
+        let text = assert_rejected(r, "min_tasks", &any);
+        assert!(text.contains("at least 3"), "{text}");
+    }
 }
 
 #[test]

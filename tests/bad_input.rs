@@ -175,6 +175,14 @@ fn cases() -> Vec<Case> {
             expect: Invalid("min_tasks"),
         },
         Case {
+            name: "audience: min tasks 2 (the API's floor is 3)",
+            run: |fx| {
+                let b = fx.client.audience().create_audience("A").min_tasks(2);
+                b.create().map(drop)
+            },
+            expect: Invalid("min_tasks"),
+        },
+        Case {
             name: "audience: max tasks below min tasks",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");

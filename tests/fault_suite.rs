@@ -92,6 +92,7 @@ fn workflow(client: &Client) -> Result<Created, String> {
     let audience = client
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
+        .min_tasks(8)
         .create()
         .map_err(step("create the audience"))?;
     for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {

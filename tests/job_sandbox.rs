@@ -58,6 +58,7 @@ fn seed_workflow_compare_end_to_end() {
     let audience = client
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
+        .min_tasks(8)
         .create()
         .unwrap();
     for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
@@ -239,4 +240,104 @@ fn filtered_global_audience_answers_the_seed_job() {
         Some("https://assets.rapidata.ai/flux_book.jpg")
     );
     assert!(dp.tallies.values().filter_map(|t| t.votes).sum::<u64>() > 0);
+}
+
+#[test]
+fn the_live_recruiting_rule_end_to_end() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    // Default min_tasks (10) with the guide's eight examples: refused before the request.
+    let audience = client
+        .audience()
+        .create_audience("Too few examples")
+        .create()
+        .unwrap();
+    assert_eq!(
+        audience.min_tasks(),
+        Some(rapidata::audience::DEFAULT_MIN_TASKS)
+    );
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+    let before = sb.stats().route("POST /audience/{audienceId}/recruit");
+    let err = audience.start_recruiting().unwrap_err();
+    let rapidata::Error::NotEnoughExamples(e) = &err else {
+        panic!("expected NotEnoughExamples, got {err:?}");
+    };
+    assert_eq!((e.examples(), e.min_tasks()), (8, 10));
+    assert_eq!(
+        sb.stats().route("POST /audience/{audienceId}/recruit"),
+        before,
+        "no recruit request below min_tasks"
+    );
+
+    // The server enforces the same rule, with its own message, for a caller that skips
+    // the check (the generated operation, sent as it is).
+    let raw = client
+        .send(
+            &rapidata::api::operations::PostAudienceByAudienceIdRecruit::new(
+                audience.id().to_owned(),
+            ),
+        )
+        .unwrap_err();
+    assert_eq!(raw.status(), Some(400), "{raw:?}");
+    let body = raw.as_api().unwrap().body().to_owned();
+    assert!(
+        body.contains("The graduation rule needs 10 validation tasks, but the audience only has 8"),
+        "{body}"
+    );
+
+    // A job on this audience (nobody graduated, nobody recruited): a warning at
+    // assignment, and the wait ends with the reason instead of waiting forever.
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Never answered",
+            INSTRUCTION,
+            [[
+                "https://assets.rapidata.ai/flux_book.jpg",
+                "https://assets.rapidata.ai/mj_book.jpg",
+            ]],
+        )
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    assert!(
+        job.warnings().iter().any(|w| matches!(
+            w,
+            rapidata::job::JobWarning::NoGraduatedLabelers {
+                recruiting: false,
+                ..
+            }
+        )),
+        "{:?}",
+        job.warnings()
+    );
+    match job.wait_with((), fast()).unwrap_err() {
+        rapidata::Error::JobStuck(s) => {
+            assert_eq!(s.cause(), &rapidata::job::StuckCause::AudienceCannotAnswer)
+        }
+        other => panic!("expected JobStuck, got {other:?}"),
+    }
+
+    // With min_tasks(8) the same eight examples are enough.
+    let enough = client
+        .audience()
+        .create_audience("Eight are enough")
+        .min_tasks(8)
+        .create()
+        .unwrap();
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        enough
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+    enough.start_recruiting().unwrap();
 }

@@ -47,10 +47,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         (client, Some(sandbox))
     };
 
-    // Step 1: a new, empty audience.
+    // Step 1: a new, empty audience. The live API only starts recruiting once an
+    // audience has `min_tasks` qualification examples (10 by default); the guide adds
+    // eight, so the audience asks for eight.
     let audience = client
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
+        .min_tasks(PROMPTS.len() as u32)
         .create()?;
     println!("Created audience {} ({}).", audience.name(), audience.id());
 

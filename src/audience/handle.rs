@@ -29,6 +29,16 @@ pub struct Audience {
     filters: Vec<Filter>,
     qualified_labeler_count: u64,
     description: Option<String>,
+    /// The graduation rule's `minTasks` as last read (`None` when the rule has none).
+    min_tasks: Option<u32>,
+}
+
+/// The `minTasks` of a graduation rule, when it has one.
+fn rule_min_tasks(rule: &types::IGraduationRule) -> Option<u32> {
+    match rule {
+        types::IGraduationRule::TaskAccuracy { min_tasks, .. } => u32::try_from(*min_tasks).ok(),
+        _ => None,
+    }
 }
 
 impl Audience {
@@ -39,6 +49,7 @@ impl Audience {
         name: String,
         description: Option<String>,
         filters: Vec<Filter>,
+        min_tasks: Option<u32>,
     ) -> Audience {
         Audience {
             client,
@@ -48,6 +59,7 @@ impl Audience {
             filters,
             qualified_labeler_count: 0,
             description,
+            min_tasks,
         }
     }
 
@@ -57,7 +69,7 @@ impl Audience {
         id: String,
         out: types::GetAudienceByIdEndpointOutput,
     ) -> Audience {
-        let mut audience = Audience::created(client, id, String::new(), None, Vec::new());
+        let mut audience = Audience::created(client, id, String::new(), None, Vec::new(), None);
         audience.apply(out);
         audience
     }
@@ -72,6 +84,7 @@ impl Audience {
             filters: out.filters.iter().map(Filter::from_api).collect(),
             qualified_labeler_count: out.qualified_user_count.max(0) as u64,
             description: out.description.flatten(),
+            min_tasks: rule_min_tasks(&out.graduation_rule),
         }
     }
 
@@ -86,6 +99,7 @@ impl Audience {
         self.filters = out.filters.iter().map(Filter::from_api).collect();
         self.qualified_labeler_count = out.qualified_user_count.max(0) as u64;
         self.description = out.description.flatten();
+        self.min_tasks = rule_min_tasks(&out.graduation_rule);
     }
 
     /// The audience id (`aud_…`, or `global`).
@@ -245,8 +259,14 @@ impl Audience {
 
     /// Starts recruiting labelers into the audience (`POST /audience/{id}/recruit`).
     ///
-    /// Labelers only graduate once the audience has at least 3 qualification examples.
-    /// Assigning a job may start recruiting by itself.
+    /// Recruiting is explicit: adding examples never starts it, and a job assigned before
+    /// it started never gets answers. The live API refuses it while the audience has fewer
+    /// qualification examples than its graduation rule's `min_tasks` (10 unless the
+    /// audience was created with another [`min_tasks`](crate::audience::CreateAudience::min_tasks)).
+    /// So this first reads how many examples the audience has (one
+    /// `GET /audience/{id}/examples`) and, below `min_tasks`, returns
+    /// [`Error::NotEnoughExamples`] naming both numbers without sending the recruit
+    /// request. A refusal by the server for the same reason is reported the same way.
     ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
@@ -254,11 +274,55 @@ impl Audience {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn start_recruiting(&self) -> Result<()> {
+        if let Some(min_tasks) = self.min_tasks {
+            let examples = super::example_count(&self.client, &self.id)?;
+            if examples < u64::from(min_tasks) {
+                return Err(Error::NotEnoughExamples(Box::new(
+                    super::NotEnoughExamples {
+                        audience_id: self.id.clone(),
+                        examples,
+                        min_tasks: u64::from(min_tasks),
+                        from_server: false,
+                    },
+                )));
+            }
+        }
         // Starting to recruit twice is the same as once, so a lost answer is retried.
-        self.client.send_with(
+        let sent = self.client.send_with(
             &operations::PostAudienceByAudienceIdRecruit::new(self.id.clone()),
             crate::SendOptions::new().retry_mode(crate::RetryMode::Always),
-        )
+        );
+        match sent {
+            Err(Error::Api(e)) if e.status() == 400 => {
+                match super::recruit::parse_refusal(e.body()) {
+                    Some((min_tasks, examples)) => Err(Error::NotEnoughExamples(Box::new(
+                        super::NotEnoughExamples {
+                            audience_id: self.id.clone(),
+                            examples,
+                            min_tasks,
+                            from_server: true,
+                        },
+                    ))),
+                    None => Err(Error::Api(e)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// The graduation rule's `min_tasks` as last read: how many qualification examples
+    /// the audience needs before it can recruit (`None` for rules without one, such as the
+    /// global audience's).
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// if let Some(n) = audience.min_tasks() {
+    ///     println!("needs {n} qualification examples");
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn min_tasks(&self) -> Option<u32> {
+        self.min_tasks
     }
 
     /// How many labelers are in each onboarding state (`GET /audience/{id}/user-metrics`).

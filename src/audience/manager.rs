@@ -7,11 +7,10 @@ use crate::{Client, Error, Result};
 
 use super::filter::{self, Filter};
 use super::handle::{Audience, FilteredAudience};
+use super::recruit::{DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
 
 /// Default accuracy labelers must reach on qualification examples (the server's default).
 const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
-/// Default number of qualification examples answered before graduating.
-const DEFAULT_MIN_TASKS: u32 = 10;
 /// Audiences listed to tell whether a create whose answer was lost was carried out.
 const RECONCILE_PAGE_SIZE: i64 = 100;
 
@@ -247,7 +246,12 @@ impl CreateAudience {
     }
 
     /// How many qualification examples a labeler answers at least before graduating (at
-    /// least 1). Default 10 when any admission setting is given, else the server's.
+    /// least [`MIN_MIN_TASKS`](crate::audience::MIN_MIN_TASKS), 3). Default 10 when any
+    /// admission setting is given, else the server's (also 10).
+    ///
+    /// It is also the live API's recruiting rule: [`Audience::start_recruiting`] is refused
+    /// until the audience has at least `min_tasks` qualification examples. An audience
+    /// taught with fewer examples (the seed guide adds eight) needs a lower `min_tasks`.
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
@@ -296,8 +300,14 @@ impl CreateAudience {
             }
         }
         if let Some(m) = self.min_tasks {
-            if m < 1 {
-                return Err(Error::invalid_input("min_tasks", m, "must be at least 1"));
+            if m < MIN_MIN_TASKS {
+                return Err(Error::invalid_input(
+                    "min_tasks",
+                    m,
+                    format!(
+                        "must be at least {MIN_MIN_TASKS} (the API's smallest graduation rule)"
+                    ),
+                ));
             }
             if m > i32::MAX as u32 {
                 return Err(Error::invalid_input("min_tasks", m, "is too large"));
@@ -350,7 +360,7 @@ impl CreateAudience {
     /// audience (`POST /audience`) and returns its handle.
     ///
     /// Errors: [`Error::InvalidInput`] for an empty name, a target accuracy outside 0–1,
-    /// `min_tasks` below 1, `max_tasks` below `min_tasks`, or an invalid filter; API
+    /// `min_tasks` below 3, `max_tasks` below `min_tasks`, or an invalid filter; API
     /// errors otherwise.
     ///
     /// ```no_run
@@ -388,6 +398,7 @@ impl CreateAudience {
             self.name,
             self.description,
             self.filters,
+            Some(self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS)),
         ))
     }
 }

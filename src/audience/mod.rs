@@ -39,6 +39,7 @@ mod example;
 pub mod filter;
 mod handle;
 mod manager;
+mod recruit;
 
 /// Instruction check shared with job definitions (non-empty, at most 250 characters).
 #[allow(unused_imports)]
@@ -47,6 +48,7 @@ pub use example::{ClassificationExample, CompareExample, Example, UpdateExample}
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience, FindAudienceJobs};
 pub use manager::{AudienceManager, CreateAudience, FindAudiences};
+pub use recruit::{NotEnoughExamples, DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
 
 use std::collections::BTreeMap;
 
@@ -226,6 +228,37 @@ pub(crate) fn user_metrics(client: &Client, audience_id: &str) -> Result<UserMet
         .map(UserMetrics::from)
 }
 
+/// How many qualification examples the audience has: the `total` of one
+/// `GET /audience/{id}/examples` page of one item.
+pub(crate) fn example_count(client: &Client, audience_id: &str) -> Result<u64> {
+    let mut op = operations::GetAudienceByAudienceIdExamples::new(audience_id);
+    op.page = Some(1);
+    op.page_size = Some(1);
+    let out = client.send(&op)?;
+    Ok(out.total.max(0) as u64)
+}
+
+/// For a custom audience nobody has graduated into: `Some((distilling, recruiting))`, with
+/// `recruiting` false when it can never answer (see [`can_never_answer`]). `None` when
+/// someone graduated, and for audiences without a funnel of their own (global, curated).
+pub(crate) fn graduation_outlook(
+    client: &Client,
+    audience_id: &str,
+) -> Result<Option<(u64, bool)>> {
+    let metrics = user_metrics(client, audience_id)?;
+    if metrics.graduated() > 0 {
+        return Ok(None);
+    }
+    if metrics.distilling() > 0 {
+        return Ok(Some((metrics.distilling(), true)));
+    }
+    let audience = client.send(&operations::GetAudienceByAudienceId::new(audience_id))?;
+    Ok(match audience.status {
+        types::AudienceStatus::Ready if metrics.is_empty() => None,
+        status => Some((0, !never_answers(&status, &metrics))),
+    })
+}
+
 /// Whether the audience `audience_id` can never produce responses, so waiting for a job
 /// assigned to it would wait forever (the official SDK's check before waiting on a job).
 ///
@@ -240,11 +273,17 @@ pub(crate) fn can_never_answer(client: &Client, audience_id: &str) -> Result<boo
         return Ok(false);
     }
     let audience = client.send(&operations::GetAudienceByAudienceId::new(audience_id))?;
-    Ok(match audience.status {
+    Ok(never_answers(&audience.status, &metrics))
+}
+
+/// With nobody graduated or qualifying: whether an audience in `status` stays without
+/// answers (recruiting never started, or its funnel ran dry).
+fn never_answers(status: &types::AudienceStatus, metrics: &UserMetrics) -> bool {
+    match status {
         types::AudienceStatus::Created => true,
         types::AudienceStatus::Ready => !metrics.is_empty(),
         _ => false,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,18 @@ pub enum JobWarning {
     /// Skipping the explicit-content check was asked for but is not allowed for this
     /// account; the check runs.
     ContentCheckSkipDenied,
+    /// Nobody has graduated into the job's custom audience yet, so the job gets no
+    /// responses until someone does. When `recruiting` is false, nobody is qualifying
+    /// either and recruiting has not started (or ran dry): the job will never get
+    /// responses unless the audience gets enough qualification examples and
+    /// [`Audience::start_recruiting`](crate::Audience::start_recruiting) is called, and
+    /// waiting on it ends with [`StuckCause::AudienceCannotAnswer`](super::StuckCause).
+    NoGraduatedLabelers {
+        /// Labelers still qualifying.
+        distilling: u64,
+        /// Whether the audience is recruiting (someone could still graduate).
+        recruiting: bool,
+    },
 }
 
 impl fmt::Display for JobWarning {
@@ -60,6 +72,21 @@ impl fmt::Display for JobWarning {
             ),
             JobWarning::ContentCheckSkipDenied => f.write_str(
                 "skipping the explicit-content check is not allowed for this account; the check runs",
+            ),
+            JobWarning::NoGraduatedLabelers {
+                distilling,
+                recruiting: true,
+            } => write!(
+                f,
+                "nobody has graduated into the audience yet ({distilling} still qualifying): the \
+                 job gets responses once labelers graduate"
+            ),
+            JobWarning::NoGraduatedLabelers {
+                recruiting: false, ..
+            } => f.write_str(
+                "nobody has graduated into the audience and nobody is being recruited: the job \
+                 will get no responses until the audience has at least min_tasks qualification \
+                 examples and start_recruiting() is called (or assign it to the global audience)",
             ),
         }
     }
@@ -601,6 +628,18 @@ pub(crate) fn assign(
     }
     if out.content_check_skip_denied == Some(true) {
         warnings.push(JobWarning::ContentCheckSkipDenied);
+    }
+    // Advisory, as in the official SDK: a custom audience nobody graduated into yet. A
+    // failure to read the funnel must not fail an assignment that has happened.
+    if audience_id.starts_with("aud_") {
+        match crate::audience::graduation_outlook(client, audience_id) {
+            Ok(Some((distilling, recruiting))) => warnings.push(JobWarning::NoGraduatedLabelers {
+                distilling,
+                recruiting,
+            }),
+            Ok(None) => {}
+            Err(e) => log::debug!("could not read the recruiting funnel of {audience_id}: {e}"),
+        }
     }
     for w in &warnings {
         log::warn!("job {}: {w}", out.job_id);
