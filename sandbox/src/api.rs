@@ -2930,7 +2930,10 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                         .votes
                         .iter()
                         .map(|v| ClassifyDetail {
-                            selected_category: categories[v.choice].clone(),
+                            selected_category: categories
+                                .get(v.choice)
+                                .cloned()
+                                .unwrap_or_default(),
                             user_details: user_details(&c.pool[v.labeler]),
                         })
                         .collect(),

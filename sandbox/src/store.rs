@@ -937,6 +937,13 @@ impl State {
                     }
                     Task::Unsupported { .. } => Leaning::Option(0),
                 };
+                // A datapoint added after the definition was checked may lack what the rapid
+                // binds: nothing to ask, so it is done without votes.
+                let done = match task {
+                    Task::Compare { .. } => assets.len() != 2,
+                    Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
+                    Task::Unsupported { .. } => false,
+                };
                 Item {
                     assets,
                     context,
@@ -945,7 +952,7 @@ impl State {
                     key,
                     leaning,
                     votes: Vec::new(),
-                    done: false,
+                    done,
                 }
             })
             .collect()

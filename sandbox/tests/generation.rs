@@ -563,3 +563,43 @@ fn revisions_scopes_capacity_and_example_flags() {
     assert_eq!(r.json["schema"][3]["kind"], "OptionList");
     assert_eq!(r.json["schema"][3]["label"], "Answer options");
 }
+
+#[test]
+fn a_datapoint_added_later_without_what_the_rapid_binds_gets_no_votes() {
+    let sb = fast().start().unwrap();
+    let api = Api::new(&sb);
+    let mut schema = classify_schema();
+    schema[3]["required"] = json!(false);
+    let ds = dataset(&api, schema);
+    let f = api.upload_url("https://l.example/cat.jpg");
+    let post = |segments: Value, i: usize| {
+        let r = api.post(
+            &format!("/dataset/{ds}/datapoint"),
+            &json!({"segments": segments, "sortIndex": i}),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    };
+    post(
+        json!([
+            asset_segment(existing(&f)),
+            options_segment(&["Cat", "Dog"])
+        ]),
+        0,
+    );
+    let r = definition(&api, &ds, classify_workflow("Which?"), 3);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let def = r.json["definitionId"].as_str().unwrap().to_string();
+    post(json!([asset_segment(existing(&f))]), 1);
+    let job = assign(&api, &def, "global");
+    api.wait_completed(&job, Duration::from_secs(5));
+    let res = results(&api, &job);
+    assert_eq!(
+        res["results"][0]["detailedResults"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(res["results"][1]["detailedResults"], json!([]));
+    assert_eq!(res["results"][1]["aggregatedResults"], json!({}));
+}
