@@ -1,24 +1,27 @@
 //! The endpoint handlers. Each takes the locked [`State`] and the request context and answers
 //! with a [`Reply`] or an [`ApiError`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
 
 use crate::api_types::{
-    AddExampleToAudienceEndpointInput, CreateAudienceEndpointInput, CreateBatchUploadEndpointInput,
-    CreateDatapointEndpointInput, CreateDatasetEndpointInput, CreateDatasetGroupEndpointInput,
-    CreateFilteredAudienceEndpointInput, CreateJobDefinitionEndpointInput, CreateJobEndpointInput,
-    CreateJobRevisionEndpointInput, ExampleBoxShape, ExampleVisibility, ExistingAssetInput,
-    FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth, IGraduationRule,
-    IMetadataInput, IOrderWorkflowInput, IRapidBlueprint, IReferee, MetadataInputCollection,
-    ShortenContextEndpointInput, UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
+    AddExampleToAudienceEndpointInput, AssetBinding, CreateAudienceEndpointInput,
+    CreateBatchUploadEndpointInput, CreateDatapointEndpointInput, CreateDatasetEndpointInput,
+    CreateDatasetGroupEndpointInput, CreateFilteredAudienceEndpointInput,
+    CreateJobDefinitionEndpointInput, CreateJobEndpointInput, CreateJobRevisionEndpointInput,
+    DatasetSegmentInput, DatasetSegmentKind, ExampleBoxShape, ExampleVisibility,
+    ExistingAssetInput, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth,
+    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IRapidSpec, IReferee,
+    MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput, TextBinding,
+    UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
 };
 use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Route, Row};
-use crate::sim::{self, JobSim, RefereeRule, Task};
+use crate::sim::{self, JobSim, OptionsSource, RefereeRule, Task, TextSource};
 use crate::store::{
-    base_name, elapsed, AudienceKind, AudienceRec, BatchItem, BatchRec, DatapointRec, DatasetRec,
-    DefinitionRec, ExampleRec, FilteredRec, JobRec, RevisionRec, State, ASSET_BASE,
-    ORGANIZATION_ID, OWNER_ID, OWNER_MAIL, RAPIDATA_MAIL,
+    base_name, default_schema, elapsed, AudienceKind, AudienceRec, BatchItem, BatchRec,
+    DatapointRec, DatasetRec, DefinitionRec, ExampleRec, FilteredRec, JobRec, RevisionRec, Segment,
+    SegmentDef, SegmentKind, SegmentValue, State, ASSET_BASE, ORGANIZATION_ID, OWNER_ID,
+    OWNER_MAIL, RAPIDATA_MAIL,
 };
 use crate::util::{iso_time, parse_multipart};
 use crate::wire::*;
@@ -255,18 +258,8 @@ fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
                 }
             }
         }
-        IAudienceFilter::LanguageFilter { languages } => {
-            for (i, code) in languages.iter().enumerate() {
-                if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-                    errors.add(
-                        format!("{path}.languages[{i}]"),
-                        format!(
-                            "'{code}' is not an ISO 639-1 language code (two lower-case letters)."
-                        ),
-                    );
-                }
-            }
-        }
+        // (Language codes are an enum of the spec: the strict parse refuses unknown ones.)
+        IAudienceFilter::LanguageFilter { .. } => {}
         IAudienceFilter::DemographicFilter { identifier, .. } => {
             if identifier.trim().is_empty() {
                 errors.add(
@@ -565,11 +558,26 @@ const AUDIENCE_LIST: ListSpec = ListSpec {
     default_sort: "-created_at",
 };
 
+/// The `scope` query parameter of the lists (`Owned`, `Shared`, `All`): whether the caller's
+/// own entities are listed. Nothing is shared with the sandbox client, so `Shared` lists
+/// nothing.
+fn owned_in_scope(c: &Ctx<'_>) -> Result<bool, ApiError> {
+    match c.query.get("scope") {
+        None | Some("Owned") | Some("All") => Ok(true),
+        Some("Shared") => Ok(false),
+        Some(other) => Err(ApiError::field(
+            "scope",
+            format!("The value '{other}' is not valid; expected one of: Owned, Shared, All."),
+        )),
+    }
+}
+
 fn list_audiences(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let owned = owned_in_scope(c)?;
     let ids: Vec<String> = st
         .audiences
         .values()
-        .filter(|a| !a.deleted && a.kind != AudienceKind::Global)
+        .filter(|a| owned && !a.deleted && a.kind != AudienceKind::Global)
         .map(|a| a.id.clone())
         .collect();
     let mut rows = Vec::new();
@@ -604,6 +612,7 @@ fn list_audiences(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 health: a.health,
                 graduated: a.graduated,
                 dropped: a.dropped,
+                is_shared: false,
             },
             seq,
             fields,
@@ -668,17 +677,26 @@ fn user_metrics(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(not_found("Audience", id));
     }
     let mut users_per_state = BTreeMap::new();
+    let v = st.audience_view(c.cfg, c.pool, id, c.now);
     if st
         .audiences
         .get(id)
         .is_some_and(|a| a.kind == AudienceKind::Custom)
     {
-        let v = st.audience_view(c.cfg, c.pool, id, c.now);
         users_per_state.insert("Graduated".to_string(), v.graduated as i32);
         users_per_state.insert("Distilling".to_string(), v.distilling as i32);
         users_per_state.insert("Dropped".to_string(), v.dropped as i32);
     }
-    json(&UserStateMetrics { users_per_state })
+    // Who can vote now: nobody → None, fewer than 10 → Low.
+    let voters = v.eligible.as_ref().map_or(0, Vec::len);
+    json(&UserStateMetrics {
+        users_per_state,
+        capacity: Some(match voters {
+            0 => "None",
+            1..=9 => "Low",
+            _ => "Sufficient",
+        }),
+    })
 }
 
 const AUDIENCE_JOBS_LIST: ListSpec = ListSpec {
@@ -950,6 +968,7 @@ fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         context_asset: input.context_asset,
         sort_index,
         is_common_sense: input.is_common_sense.flatten(),
+        flag_if_incorrect: input.flag_if_incorrect.flatten(),
         visibility: input.visibility.unwrap_or(ExampleVisibility::Private),
         created: c.now,
         key: 0,
@@ -964,7 +983,7 @@ fn add_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
 const EXAMPLE_LIST: ListSpec = ListSpec {
     sorts: &["sort_index", "-sort_index"],
-    filters: &["visibility", "is_common_sense"],
+    filters: &["visibility", "is_common_sense", "flag_if_incorrect"],
     default_sort: "sort_index",
 };
 
@@ -998,6 +1017,12 @@ fn list_examples(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                         "is_common_sense",
                         e.is_common_sense.map(|b| b.to_string()).unwrap_or_default(),
                     ),
+                    (
+                        "flag_if_incorrect",
+                        e.flag_if_incorrect
+                            .map(|b| b.to_string())
+                            .unwrap_or_default(),
+                    ),
                     ("sort_index", e.sort_index.to_string()),
                 ],
                 seq: e.seq,
@@ -1014,6 +1039,7 @@ fn list_examples(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                     explanation: e.explanation.clone(),
                     random_correct_probability: e.random_correct_probability,
                     is_common_sense: e.is_common_sense,
+                    flag_if_incorrect: e.flag_if_incorrect,
                     sort_index: e.sort_index,
                     visibility: e.visibility.clone(),
                 },
@@ -1086,6 +1112,9 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     }
     if let Some(b) = input.is_common_sense {
         updated.is_common_sense = b;
+    }
+    if let Some(b) = input.flag_if_incorrect {
+        updated.flag_if_incorrect = b;
     }
     if let Some(i) = input.sort_index {
         updated.sort_index = i;
@@ -1457,16 +1486,99 @@ fn shorten_context(c: &Ctx<'_>) -> Result<Reply, ApiError> {
     })
 }
 
+/// Most and fewest options of an OptionList segment or a literal options binding.
+const MIN_OPTIONS: usize = 2;
+const MAX_OPTIONS: usize = 8;
+
+fn segment_kind(kind: &DatasetSegmentKind) -> SegmentKind {
+    match kind {
+        DatasetSegmentKind::Text => SegmentKind::Text,
+        DatasetSegmentKind::Asset => SegmentKind::Asset,
+        // (Unknown kinds are refused when the request is parsed.)
+        _ => SegmentKind::OptionList,
+    }
+}
+
+/// Checks 2–8 options with unique labels and values (`what` names them in messages).
+fn check_options<'a>(
+    errors: &mut Errors,
+    path: &str,
+    options: impl ExactSizeIterator<Item = (&'a str, &'a str)>,
+) {
+    let n = options.len();
+    if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&n) {
+        errors.add(
+            path,
+            format!("Between {MIN_OPTIONS} and {MAX_OPTIONS} options are required; got {n}."),
+        );
+        return;
+    }
+    let mut labels = BTreeSet::new();
+    let mut values = BTreeSet::new();
+    for (label, value) in options {
+        if label.trim().is_empty() {
+            errors.add(path, "Option labels must not be empty.");
+            return;
+        }
+        if !labels.insert(label) || !values.insert(value) {
+            errors.add(
+                path,
+                format!("Options must be unique; '{label}' is given twice."),
+            );
+            return;
+        }
+    }
+}
+
 fn create_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let input: CreateDatasetEndpointInput = c.body()?;
+    let mut errors = Errors::default();
     if input.name.trim().is_empty() {
-        return Err(ApiError::field("name", "'Name' must not be empty."));
+        errors.add("name", "'Name' must not be empty.");
     }
+    let schema = match input.schema.flatten() {
+        None => default_schema(),
+        Some(defs) => {
+            if defs.is_empty() {
+                errors.add("schema", "A schema needs at least one segment.");
+            }
+            let mut keys = BTreeSet::new();
+            let mut schema = Vec::new();
+            for (i, d) in defs.iter().enumerate() {
+                let key = d.key.trim();
+                if key.is_empty() {
+                    errors.add(format!("schema[{i}].key"), "'Key' must not be empty.");
+                } else if !keys.insert(key.to_string()) {
+                    errors.add(
+                        format!("schema[{i}].key"),
+                        format!("The segment key '{key}' is defined twice."),
+                    );
+                }
+                let max_length = d.max_length.flatten();
+                if max_length.is_some_and(|m| m < 1) {
+                    errors.add(
+                        format!("schema[{i}].maxLength"),
+                        "'Max Length' must be at least 1.",
+                    );
+                }
+                schema.push(SegmentDef {
+                    key: key.to_string(),
+                    kind: segment_kind(&d.kind),
+                    label: d.label.clone().flatten(),
+                    required: d.required,
+                    max_length: max_length.map(|m| m.max(0) as usize),
+                });
+            }
+            schema
+        }
+    };
+    errors.done()?;
     let (id, _) = st.new_id(c.cfg);
     st.datasets.insert(
         id.clone(),
         DatasetRec {
             name: input.name,
+            schema,
             datapoints: Vec::new(),
         },
     );
@@ -1478,31 +1590,170 @@ fn dataset<'a>(st: &'a State, id: &str) -> Result<&'a DatasetRec, ApiError> {
 }
 
 fn get_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let ds = dataset(st, c.param(0))?;
     json(&GetDatasetOutput {
-        name: dataset(st, c.param(0))?.name.clone(),
+        name: ds.name.clone(),
+        schema: ds
+            .schema
+            .iter()
+            .map(|d| SegmentDefOutput {
+                key: d.key.clone(),
+                kind: d.kind.as_str(),
+                label: d.label.clone(),
+                required: d.required,
+                max_length: d.max_length.map(|m| m as i64),
+            })
+            .collect(),
     })
+}
+
+/// Checks segments against a dataset's schema (keys known and not repeated, kinds right, the
+/// kind's value present and valid; with `all_required`, every required segment present) and
+/// returns them in stored form.
+fn check_segments(
+    st: &State,
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    segments: &[DatasetSegmentInput],
+    all_required: bool,
+) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let known = || {
+        ds.schema
+            .iter()
+            .map(|d| d.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (i, seg) in segments.iter().enumerate() {
+        let p = format!("segments[{i}]");
+        if !seen.insert(seg.key.as_str()) {
+            errors.add(
+                format!("{p}.key"),
+                format!("The segment '{}' is given twice.", seg.key),
+            );
+            continue;
+        }
+        let Some(def) = ds.segment_def(&seg.key) else {
+            errors.add(
+                format!("{p}.key"),
+                format!(
+                    "Unknown segment '{}'; the dataset's schema has: {}.",
+                    seg.key,
+                    known()
+                ),
+            );
+            continue;
+        };
+        let kind = segment_kind(&seg.kind);
+        if kind != def.kind {
+            errors.add(
+                format!("{p}.kind"),
+                format!(
+                    "The segment '{}' is a {} segment, not {}.",
+                    def.key,
+                    def.kind.as_str(),
+                    kind.as_str()
+                ),
+            );
+            continue;
+        }
+        let text = seg.text.clone().flatten();
+        let asset = seg.asset.clone().flatten();
+        let options = seg.options.clone().flatten();
+        let stray = [
+            ("text", text.is_some() && kind != SegmentKind::Text),
+            ("asset", asset.is_some() && kind != SegmentKind::Asset),
+            (
+                "options",
+                options.is_some() && kind != SegmentKind::OptionList,
+            ),
+        ];
+        for (field, bad) in stray {
+            if bad {
+                errors.add(
+                    format!("{p}.{field}"),
+                    format!("A {} segment has no '{field}'.", kind.as_str()),
+                );
+            }
+        }
+        let value = match kind {
+            SegmentKind::Text => match text {
+                None => {
+                    errors.add(format!("{p}.text"), "A Text segment needs 'text'.");
+                    continue;
+                }
+                Some(t) => {
+                    let n = t.chars().count();
+                    if let Some(max) = def.max_length.filter(|&m| n > m) {
+                        errors.add(
+                            format!("{p}.text"),
+                            format!("The length of '{}' must be {max} characters or fewer. You entered {n} characters.", def.key),
+                        );
+                    }
+                    SegmentValue::Text(t)
+                }
+            },
+            SegmentKind::Asset => match asset {
+                None => {
+                    errors.add(format!("{p}.asset"), "An Asset segment needs 'asset'.");
+                    continue;
+                }
+                Some(a) => {
+                    check_asset(st, errors, &a, &format!("{p}.asset"));
+                    SegmentValue::Asset(a)
+                }
+            },
+            SegmentKind::OptionList => match options {
+                None => {
+                    errors.add(
+                        format!("{p}.options"),
+                        "An OptionList segment needs 'options'.",
+                    );
+                    continue;
+                }
+                Some(o) => {
+                    check_options(
+                        errors,
+                        &format!("{p}.options"),
+                        o.iter().map(|o| (o.label.as_str(), o.value.as_str())),
+                    );
+                    SegmentValue::Options(o.into_iter().map(|o| (o.label, o.value)).collect())
+                }
+            },
+        };
+        out.push(Segment {
+            key: seg.key.clone(),
+            value,
+        });
+    }
+    if all_required {
+        for def in ds.schema.iter().filter(|d| d.required) {
+            if !seen.contains(def.key.as_str()) {
+                errors.add(
+                    "segments",
+                    format!("The segment '{}' is required.", def.key),
+                );
+            }
+        }
+    }
+    out
 }
 
 fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     dataset(st, &id)?;
     let input: CreateDatapointEndpointInput = c.body()?;
-    let context = input.context.flatten();
     let sort_index = input.sort_index.flatten();
     let mut errors = Errors::default();
-    check_asset(st, &mut errors, &input.asset, "asset");
-    if let Some(ca) = &input.context_asset {
-        check_asset(st, &mut errors, ca, "contextAsset");
-    }
-    if let Some(ctx) = &context {
-        let n = ctx.chars().count();
-        if n > MAX_CONTEXT {
-            errors.add(
-                "context",
-                format!("The length of 'Context' must be {MAX_CONTEXT} characters or fewer. You entered {n} characters."),
-            );
-        }
-    }
+    let segments = check_segments(
+        st,
+        &mut errors,
+        &st.datasets[&id],
+        &input.segments.flatten().unwrap_or_default(),
+        true,
+    );
     if sort_index.is_some_and(|i| i < 0) {
         errors.add(
             "sortIndex",
@@ -1518,9 +1769,7 @@ fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         id: datapoint_id.clone(),
         seq,
         sort_index,
-        asset: input.asset,
-        context,
-        context_asset: input.context_asset,
+        segments,
         private_metadata: input
             .private_metadata
             .flatten()
@@ -1536,6 +1785,44 @@ const DATAPOINT_LIST: ListSpec = ListSpec {
     default_sort: "created_at",
 };
 
+/// The response form of a datapoint's segments.
+fn segments_output(st: &State, ds: &DatasetRec, segments: &[Segment]) -> Vec<SegmentOutput> {
+    segments
+        .iter()
+        .map(|seg| {
+            let kind = ds
+                .segment_def(&seg.key)
+                .map_or(SegmentKind::Text, |d| d.kind);
+            let mut out = SegmentOutput {
+                key: seg.key.clone(),
+                kind: kind.as_str(),
+                original_text: None,
+                english_text: None,
+                asset: None,
+                options: None,
+            };
+            match &seg.value {
+                SegmentValue::Text(t) => {
+                    out.original_text = Some(t.clone());
+                    out.english_text = Some(t.clone());
+                }
+                SegmentValue::Asset(a) => out.asset = Some(asset_output(st, a)),
+                SegmentValue::Options(o) => {
+                    out.options = Some(
+                        o.iter()
+                            .map(|(label, value)| SegmentOptionOutput {
+                                label: label.clone(),
+                                value: value.clone(),
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            out
+        })
+        .collect()
+}
+
 fn list_datapoints(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0);
     let ds = dataset(st, id)?;
@@ -1548,9 +1835,7 @@ fn list_datapoints(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             item: DatapointItem {
                 id: d.id.clone(),
                 dataset_id: id.to_string(),
-                asset: asset_output(st, &d.asset),
-                context: d.context.clone(),
-                context_asset: d.context_asset.as_ref().map(|a| asset_output(st, a)),
+                segments: segments_output(st, ds, &d.segments),
             },
         })
         .collect();
@@ -1567,16 +1852,23 @@ fn dataset_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     })
 }
 
+/// `POST /dataset/{id}/group`: validated (segments against the schema, none required) and
+/// dropped.
 fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
-    dataset(st, c.param(0))?;
+    let id = c.param(0).to_string();
+    dataset(st, &id)?;
     let input: CreateDatasetGroupEndpointInput = c.body()?;
     let mut errors = Errors::default();
     if input.group.trim().is_empty() {
         errors.add("group", "'Group' must not be empty.");
     }
-    if let Some(ca) = &input.context_asset {
-        check_asset(st, &mut errors, ca, "contextAsset");
-    }
+    check_segments(
+        st,
+        &mut errors,
+        &st.datasets[&id],
+        &input.segments.flatten().unwrap_or_default(),
+        false,
+    );
     errors.done()?;
     Ok(Reply::NoContent)
 }
@@ -1585,25 +1877,349 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 // Job definitions
 // ---------------------------------------------------------------------------------------------
 
+/// The `_t` of a rapid spec.
+fn rapid_kind(rapid: &IRapidSpec) -> String {
+    serde_json::to_value(rapid)
+        .ok()
+        .and_then(|v| v.get("_t").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "Unknown".into())
+}
+
 fn definition_type(workflow: &IOrderWorkflowInput) -> DefinitionType {
-    use IRapidBlueprint as B;
+    use IRapidSpec as R;
     match workflow {
         IOrderWorkflowInput::EvaluationWorkflow { .. } => DefinitionType::Evaluation,
         IOrderWorkflowInput::GroupedRankingWorkflow { .. } => DefinitionType::GroupedRanking,
-        IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } => match blueprint {
-            B::ClassifyBlueprint { .. } => DefinitionType::Classify,
-            B::BoundingBoxBlueprint { .. } => DefinitionType::BoundingBox,
-            B::CompareBlueprint { .. } => DefinitionType::Compare,
-            B::FreeTextBlueprint { .. } => DefinitionType::FreeText,
-            B::LineBlueprint { .. } => DefinitionType::Line,
-            B::LocateBlueprint { .. } => DefinitionType::Locate,
-            B::NamedEntityBlueprint { .. } => DefinitionType::NamedEntity,
-            B::PolygonBlueprint { .. } => DefinitionType::Polygon,
-            B::ScrubBlueprint { .. } => DefinitionType::Scrub,
-            B::TranscriptionBlueprint { .. } => DefinitionType::Transcription,
-            B::Unknown(_) => DefinitionType::Unknown,
-        },
+        IOrderWorkflowInput::SimpleWorkflow { rapid, .. } => {
+            match rapid.as_ref().and_then(Option::as_ref) {
+                None => DefinitionType::Unknown,
+                Some(rapid) => match rapid {
+                    R::Classify { .. } => DefinitionType::Classify,
+                    R::BoundingBox { .. } => DefinitionType::BoundingBox,
+                    R::Compare { .. } => DefinitionType::Compare,
+                    R::FreeText { .. } => DefinitionType::FreeText,
+                    R::Line { .. } => DefinitionType::Line,
+                    R::Locate { .. } => DefinitionType::Locate,
+                    R::NamedEntity { .. } => DefinitionType::NamedEntity,
+                    R::Polygon { .. } => DefinitionType::Polygon,
+                    R::Scrub { .. } => DefinitionType::Scrub,
+                    R::Transcription { .. } => DefinitionType::Transcription,
+                    R::Unknown(_) => DefinitionType::Unknown,
+                },
+            }
+        }
         IOrderWorkflowInput::Unknown(_) => DefinitionType::Unknown,
+    }
+}
+
+/// Checks a segment key bound at `path` (`….segment`): in the schema, of `kind`.
+fn check_bound_key(errors: &mut Errors, ds: &DatasetRec, key: &str, kind: SegmentKind, path: &str) {
+    match ds.segment_def(key) {
+        None => errors.add(
+            path,
+            format!(
+                "The dataset has no segment '{key}'; its schema has: {}.",
+                ds.schema
+                    .iter()
+                    .map(|d| d.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        Some(d) if d.kind != kind => errors.add(
+            path,
+            format!(
+                "The segment '{key}' is a {} segment; a {} one is needed here.",
+                d.kind.as_str(),
+                kind.as_str()
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// An asset binding: its segment is an Asset segment that every datapoint has (when
+/// `every` is set).
+fn check_asset_binding(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    binding: &AssetBinding,
+    path: &str,
+    every: bool,
+) {
+    let before = errors.0.len();
+    check_bound_key(
+        errors,
+        ds,
+        &binding.segment,
+        SegmentKind::Asset,
+        &format!("{path}.segment"),
+    );
+    if every && errors.0.len() == before {
+        if let Some(bad) = ds
+            .datapoints
+            .iter()
+            .find(|d| d.asset(&binding.segment).is_none())
+        {
+            errors.add(
+                "datasetId",
+                format!(
+                    "Datapoint '{}' (sortIndex {}) has no '{}' segment.",
+                    bad.id, bad.sort_index, binding.segment
+                ),
+            );
+        }
+    }
+}
+
+/// A text binding: exactly one of `literal` (checked as an instruction when `label` is set)
+/// and `segment` (a Text segment).
+fn check_text_binding(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    binding: &TextBinding,
+    path: &str,
+    label: Option<&str>,
+) -> TextSource {
+    let literal = binding.literal.clone().flatten();
+    let segment = binding.segment.clone().flatten();
+    match (literal, segment) {
+        (Some(l), None) => {
+            if let Some(label) = label {
+                check_text(
+                    errors,
+                    &format!("{path}.literal"),
+                    label,
+                    &l,
+                    MAX_INSTRUCTION,
+                );
+            }
+            TextSource::Literal(l)
+        }
+        (None, Some(k)) => {
+            check_bound_key(
+                errors,
+                ds,
+                &k,
+                SegmentKind::Text,
+                &format!("{path}.segment"),
+            );
+            TextSource::Segment(k)
+        }
+        _ => {
+            errors.add(path, "Exactly one of 'literal' and 'segment' must be set.");
+            TextSource::Literal(String::new())
+        }
+    }
+}
+
+/// An options binding: exactly one of `literal` (2–8 unique options) and `segment` (an
+/// OptionList segment).
+fn check_options_binding(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    binding: &OptionsBinding,
+    path: &str,
+) -> OptionsSource {
+    let literal = binding.literal.clone().flatten();
+    let segment = binding.segment.clone().flatten();
+    match (literal, segment) {
+        (Some(l), None) => {
+            check_options(
+                errors,
+                &format!("{path}.literal"),
+                l.iter().map(|o| (o.label.as_str(), o.value.as_str())),
+            );
+            OptionsSource::Literal(l.into_iter().map(|o| o.label).collect())
+        }
+        (None, Some(k)) => {
+            check_bound_key(
+                errors,
+                ds,
+                &k,
+                SegmentKind::OptionList,
+                &format!("{path}.segment"),
+            );
+            OptionsSource::Segment(k)
+        }
+        _ => {
+            errors.add(path, "Exactly one of 'literal' and 'segment' must be set.");
+            OptionsSource::Literal(Vec::new())
+        }
+    }
+}
+
+/// The context of a rapid: its `context` binding, else the datapoint's `context` segment.
+fn context_source(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    context: Option<&TextBinding>,
+    path: &str,
+) -> TextSource {
+    match context {
+        Some(b) => check_text_binding(errors, ds, b, path, None),
+        None => TextSource::Segment("context".into()),
+    }
+}
+
+/// The task (and instruction) a workflow asks of the crowd, validated against the dataset's
+/// schema and datapoints into `errors`.
+fn workflow_task(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    workflow: &IOrderWorkflowInput,
+) -> (Task, String) {
+    let p = "workflow.rapid";
+    let rapid = match workflow {
+        IOrderWorkflowInput::SimpleWorkflow { rapid, .. } => {
+            match rapid.as_ref().and_then(Option::as_ref) {
+                Some(rapid) => rapid,
+                None => {
+                    errors.add(p, "A SimpleWorkflow needs 'rapid' (the rapid spec).");
+                    return (
+                        Task::Unsupported {
+                            blueprint: "SimpleWorkflow without a rapid".into(),
+                        },
+                        String::new(),
+                    );
+                }
+            }
+        }
+        IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => {
+            return (
+                Task::Unsupported {
+                    blueprint: "GroupedRankingWorkflow".into(),
+                },
+                criteria.clone(),
+            )
+        }
+        IOrderWorkflowInput::EvaluationWorkflow { .. } => {
+            return (
+                Task::Unsupported {
+                    blueprint: "EvaluationWorkflow".into(),
+                },
+                String::new(),
+            )
+        }
+        // Rejected when the request is parsed.
+        IOrderWorkflowInput::Unknown(_) => {
+            return (
+                Task::Unsupported {
+                    blueprint: "unknown".into(),
+                },
+                String::new(),
+            )
+        }
+    };
+    let literal = |t: &TextSource| match t {
+        TextSource::Literal(l) => l.clone(),
+        TextSource::Segment(_) => String::new(),
+    };
+    match rapid {
+        IRapidSpec::Compare {
+            asset,
+            context,
+            context_assets,
+            criteria,
+            index_identifiers,
+        } => {
+            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
+            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
+                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
+            }
+            let context = context_source(
+                errors,
+                ds,
+                context.as_ref().and_then(Option::as_ref),
+                &format!("{p}.context"),
+            );
+            let criteria = check_text_binding(
+                errors,
+                ds,
+                criteria,
+                &format!("{p}.criteria"),
+                Some("Criteria"),
+            );
+            if index_identifiers
+                .as_ref()
+                .and_then(Option::as_ref)
+                .is_some_and(|i| i.len() != 2)
+            {
+                errors.add(
+                    format!("{p}.indexIdentifiers"),
+                    "'Index Identifiers' must have exactly 2 entries.",
+                );
+            }
+            if let Some(bad) = ds.datapoints.iter().find(|d| {
+                d.asset(&asset.segment).is_some_and(|a| {
+                    !matches!(a, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2)
+                })
+            }) {
+                errors.add(
+                    "datasetId",
+                    format!(
+                        "Datapoint '{}' (sortIndex {}): its '{}' segment is not a MultiAssetInput with exactly 2 assets, which a compare rapid needs.",
+                        bad.id, bad.sort_index, asset.segment
+                    ),
+                );
+            }
+            let instruction = literal(&criteria);
+            (
+                Task::Compare {
+                    asset: asset.segment.clone(),
+                    context,
+                },
+                instruction,
+            )
+        }
+        IRapidSpec::Classify {
+            asset,
+            context,
+            context_assets,
+            title,
+            categories,
+        } => {
+            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
+            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
+                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
+            }
+            let context = context_source(
+                errors,
+                ds,
+                context.as_ref().and_then(Option::as_ref),
+                &format!("{p}.context"),
+            );
+            let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
+            let categories =
+                check_options_binding(errors, ds, categories, &format!("{p}.categories"));
+            if let OptionsSource::Segment(k) = &categories {
+                if let Some(bad) = ds.datapoints.iter().find(|d| d.options(k).is_none()) {
+                    errors.add(
+                        "datasetId",
+                        format!(
+                            "Datapoint '{}' (sortIndex {}) has no '{k}' segment.",
+                            bad.id, bad.sort_index
+                        ),
+                    );
+                }
+            }
+            (
+                Task::Classify {
+                    asset: asset.segment.clone(),
+                    context,
+                    categories,
+                },
+                literal(&title),
+            )
+        }
+        other => {
+            let kind = rapid_kind(other);
+            errors.add(
+                format!("{p}._t"),
+                format!("{kind} rapids are not supported by the sandbox yet (only Compare and Classify are simulated)."),
+            );
+            (Task::Unsupported { blueprint: kind }, String::new())
+        }
     }
 }
 
@@ -1662,91 +2278,17 @@ fn check_definition(
     if ds.datapoints.is_empty() {
         errors.add("datasetId", "The dataset has no datapoints.");
     }
-    let IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } = workflow else {
-        return;
-    };
-    match blueprint {
-        IRapidBlueprint::CompareBlueprint {
-            criteria,
-            index_identifiers,
-        } => {
-            check_text(
-                errors,
-                "workflow.blueprint.criteria",
-                "Criteria",
-                criteria,
-                MAX_INSTRUCTION,
-            );
-            if index_identifiers
-                .as_ref()
-                .and_then(Option::as_ref)
-                .is_some_and(|i| i.len() != 2)
-            {
-                errors.add(
-                    "workflow.blueprint.indexIdentifiers",
-                    "'Index Identifiers' must have exactly 2 entries.",
-                );
-            }
-            if let Some(bad) = ds
-                .datapoints
-                .iter()
-                .find(|d| !matches!(&d.asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2))
-            {
-                errors.add(
-                    "datasetId",
-                    format!(
-                        "Datapoint '{}' (sortIndex {}) is not a MultiAssetInput with exactly 2 assets, which a compare job needs.",
-                        bad.id, bad.sort_index
-                    ),
-                );
-            }
-        }
-        IRapidBlueprint::ClassifyBlueprint {
-            categories, title, ..
-        } => {
-            check_text(
-                errors,
-                "workflow.blueprint.title",
-                "Title",
-                title,
-                MAX_INSTRUCTION,
-            );
-            if categories.len() < 2 {
-                errors.add(
-                    "workflow.blueprint.categories",
-                    "At least 2 categories are required.",
-                );
-            }
-            let mut labels: Vec<&str> = categories.iter().map(|c| c.label.as_str()).collect();
-            labels.sort_unstable();
-            if labels.windows(2).any(|w| w[0] == w[1]) {
-                errors.add(
-                    "workflow.blueprint.categories",
-                    "Category labels must be unique.",
-                );
-            }
-        }
-        IRapidBlueprint::LocateBlueprint { target }
-        | IRapidBlueprint::LineBlueprint { target }
-        | IRapidBlueprint::BoundingBoxBlueprint { target }
-        | IRapidBlueprint::PolygonBlueprint { target }
-        | IRapidBlueprint::ScrubBlueprint { target } => {
-            check_text(
-                errors,
-                "workflow.blueprint.target",
-                "Target",
-                target,
-                MAX_INSTRUCTION,
-            );
-        }
-        _ => {}
-    }
+    workflow_task(errors, ds, workflow);
 }
 
-/// The rapid feature flags of a revision: `rapidFeatureFlags`, else the deprecated
-/// `featureFlags`; `None` when neither was given (both are lists where absent = empty).
-fn flags(rapid: Vec<FeatureFlag>, legacy: Vec<FeatureFlag>) -> Option<Vec<FeatureFlag>> {
-    [rapid, legacy].into_iter().find(|f| !f.is_empty())
+/// Feature flags of a new revision: the given ones, else (the spec's lists cannot tell absent
+/// from empty) the previous revision's.
+fn flags(given: Vec<FeatureFlag>, previous: &[FeatureFlag]) -> Vec<FeatureFlag> {
+    if given.is_empty() {
+        previous.to_vec()
+    } else {
+        given
+    }
 }
 
 fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
@@ -1783,11 +2325,10 @@ fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 dataset_id: input.dataset_id,
                 workflow: input.workflow,
                 referee: input.referee,
-                rapid_flags: flags(
-                    input.rapid_feature_flags,
-                    input.feature_flags.flatten().unwrap_or_default(),
-                )
-                .unwrap_or_default(),
+                rapid_flags: input.rapid_feature_flags,
+                campaign_flags: input.campaign_feature_flags,
+                validation_set_id: None,
+                base_revision_number: None,
                 aggregator: input.aggregator_type.flatten(),
                 created_at,
             }],
@@ -1831,7 +2372,7 @@ fn delete_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 const DEFINITION_LIST: ListSpec = ListSpec {
     sorts: &["name", "-name", "created_at", "-created_at"],
     filters: &[
-        "definition_id",
+        "id",
         "name",
         "definition_type",
         "created_at",
@@ -1850,7 +2391,7 @@ fn list_definitions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             let created_at = iso_time(d.created_at);
             Row {
                 fields: vec![
-                    ("definition_id", d.id.clone()),
+                    ("id", d.id.clone()),
                     ("name", d.name.clone()),
                     ("definition_type", kind.as_str().to_string()),
                     ("created_at", created_at.clone()),
@@ -1895,6 +2436,21 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         _ => {}
     }
     errors.done()?;
+    let base_revision_number = input.base_revision_number.flatten();
+    if input.require_latest == Some(true) {
+        let Some(base) = base_revision_number else {
+            return Err(ApiError::field(
+                "baseRevisionNumber",
+                "'requireLatest' needs 'baseRevisionNumber'.",
+            ));
+        };
+        if base != latest.number {
+            return Err(ApiError::Conflict(format!(
+                "The revision is based on revision {base}, but the latest revision is {}.",
+                latest.number
+            )));
+        }
+    }
     let dataset_id = input.dataset_id.unwrap_or(latest.dataset_id.clone());
     if !st.datasets.contains_key(&dataset_id) {
         return Err(not_found("Dataset", &dataset_id));
@@ -1905,8 +2461,8 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     errors.done()?;
     let (pipeline_id, _) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
-    let rapid_flags = flags(input.rapid_feature_flags, input.feature_flags)
-        .unwrap_or_else(|| latest.rapid_flags.clone());
+    let rapid_flags = flags(input.rapid_feature_flags, &latest.rapid_flags);
+    let campaign_flags = flags(input.campaign_feature_flags, &latest.campaign_flags);
     let d = st.definitions.get_mut(&id).expect("checked above");
     let number = latest.number + 1;
     d.revisions.push(RevisionRec {
@@ -1916,6 +2472,11 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         workflow,
         referee,
         rapid_flags,
+        campaign_flags,
+        validation_set_id: input
+            .validation_set_id
+            .unwrap_or(latest.validation_set_id.clone()),
+        base_revision_number,
         aggregator: input.aggregator_type.unwrap_or(latest.aggregator.clone()),
         created_at,
     });
@@ -1948,6 +2509,9 @@ fn get_revision(st: &mut State, c: &Ctx<'_>, number: Option<i32>) -> Result<Repl
         workflow: rev.workflow.clone(),
         referee: rev.referee.clone(),
         feature_flags: rev.rapid_flags.clone(),
+        campaign_feature_flags: rev.campaign_flags.clone(),
+        validation_set_id: rev.validation_set_id.clone(),
+        base_revision_number: rev.base_revision_number,
         created_at: iso_time(rev.created_at),
         created_by_id: OWNER_ID.into(),
         created_by_mail: OWNER_MAIL.into(),
@@ -1986,6 +2550,7 @@ fn list_revisions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                     revision_number: r.number,
                     created_at,
                     state: RevisionState::Completed,
+                    base_revision_number: r.base_revision_number,
                 },
             }
         })
@@ -2027,6 +2592,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let revision_number = input.revision_number.flatten();
     let name = input.name.flatten();
     let preceding_job_id = input.preceding_job_id.flatten();
+    let experiment_id = input.experiment_id.flatten();
     let def = definition(st, &input.job_definition_id)?.clone();
     let rev = match revision_number {
         None => def.revisions.last(),
@@ -2052,43 +2618,12 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(ApiError::field("name", "'Name' must not be empty."));
     }
 
-    let (task, instruction) = match &rev.workflow {
-        IOrderWorkflowInput::SimpleWorkflow { blueprint, .. } => match blueprint {
-            IRapidBlueprint::CompareBlueprint { criteria, .. } => (Task::Compare, criteria.clone()),
-            IRapidBlueprint::ClassifyBlueprint {
-                categories, title, ..
-            } => (
-                Task::Classify {
-                    categories: categories.clone(),
-                },
-                title.clone(),
-            ),
-            other => (
-                Task::Unsupported {
-                    blueprint: serde_json::to_value(other)
-                        .ok()
-                        .and_then(|v| v.get("_t").and_then(|t| t.as_str()).map(str::to_string))
-                        .unwrap_or_default(),
-                },
-                String::new(),
-            ),
-        },
-        IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => (
+    // (Validated when the revision was created.)
+    let (task, instruction) = match st.datasets.get(&rev.dataset_id) {
+        Some(ds) => workflow_task(&mut Errors::default(), ds, &rev.workflow),
+        None => (
             Task::Unsupported {
-                blueprint: "GroupedRankingWorkflow".into(),
-            },
-            criteria.clone(),
-        ),
-        IOrderWorkflowInput::EvaluationWorkflow { .. } => (
-            Task::Unsupported {
-                blueprint: "EvaluationWorkflow".into(),
-            },
-            String::new(),
-        ),
-        // Rejected when the request is parsed; never stored.
-        IOrderWorkflowInput::Unknown(_) => (
-            Task::Unsupported {
-                blueprint: "unknown".into(),
+                blueprint: "a deleted dataset's".into(),
             },
             String::new(),
         ),
@@ -2119,6 +2654,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             campaign_id,
             audience_id: input.audience_id.clone(),
             preceding: preceding_job_id,
+            experiment_id: experiment_id.clone(),
             created_at,
             created: c.now,
             sim: JobSim::new(task, rule, items, c.now + c.cfg.response_interval),
@@ -2128,6 +2664,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     st.advance(c.cfg, c.pool, c.now);
     json(&CreateJobOutput {
         job_id,
+        experiment_id,
         recruiting_started,
         content_check_skip_denied: input.check_for_explicit_content == Some(Some(false)),
         cost_warning: (cost.estimated_cost > c.cfg.balance).then(|| CostWarning {
@@ -2173,6 +2710,7 @@ fn get_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             .clone()
             .or_else(|| j.sim.blocked.clone()),
         review_reason: None,
+        experiment_id: j.experiment_id.clone(),
         created_at: iso_time(j.created_at),
         owner_id: OWNER_ID.into(),
         owner_mail: OWNER_MAIL.into(),
@@ -2199,6 +2737,7 @@ fn job_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         total: j.sim.items.len() as i64,
         completed: j.sim.completed_items() as i64,
         state: st.labeling_state(j),
+        response_count: j.sim.vote_count() as i64,
     })
 }
 
@@ -2281,14 +2820,17 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
     };
     let pretty = |v: serde_json::Result<Vec<u8>>| v.expect("result files always serialize");
     match &j.sim.task {
-        Task::Compare => {
+        Task::Compare { .. } => {
             let mut summary = CompareSummary {
                 a_wins_total: 0,
                 b_wins_total: 0,
             };
             let mut results = Vec::new();
             for item in &j.sim.items {
-                let names: Vec<String> = item.assets.iter().map(|a| a.identifier.clone()).collect();
+                let mut names: Vec<String> =
+                    item.assets.iter().map(|a| a.identifier.clone()).collect();
+                // (Validated to be 2; a datapoint added after the check may lack the asset.)
+                names.resize(2, String::new());
                 let counts = item.counts(2);
                 let mut scores = [0.0f64; 2];
                 for v in &item.votes {
@@ -2345,15 +2887,25 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                 summary,
             })))
         }
-        Task::Classify { categories, .. } => {
-            let k = categories.len();
+        Task::Classify { .. } => {
+            // Every option of every datapoint, in first-seen order.
             let mut summary: Ordered<usize> = Ordered::default();
-            for cat in categories {
-                summary.set(&cat.label, 0);
+            for item in &j.sim.items {
+                for label in &item.labels {
+                    if summary.get(label).is_none() {
+                        summary.set(label, 0);
+                    }
+                }
             }
             let mut results = Vec::new();
             for item in &j.sim.items {
-                let asset = &item.assets[0];
+                let categories = &item.labels;
+                let k = categories.len();
+                let missing = sim::OptionRef {
+                    identifier: String::new(),
+                    file_name: None,
+                };
+                let asset = item.assets.first().unwrap_or(&missing);
                 let counts = item.counts(k);
                 let mut scores = vec![0.0f64; k];
                 for v in &item.votes {
@@ -2378,28 +2930,30 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                         .votes
                         .iter()
                         .map(|v| ClassifyDetail {
-                            selected_category: categories[v.choice].label.clone(),
+                            selected_category: categories
+                                .get(v.choice)
+                                .cloned()
+                                .unwrap_or_default(),
                             user_details: user_details(&c.pool[v.labeler]),
                         })
                         .collect(),
                     private_metadata: item.private_metadata.clone(),
                 };
-                for (i, cat) in categories.iter().enumerate() {
-                    r.aggregated_results.set(&cat.label, counts[i]);
+                for (i, label) in categories.iter().enumerate() {
+                    r.aggregated_results.set(label, counts[i]);
                     r.aggregated_results_ratios
-                        .set(&cat.label, ratio(counts[i] as f64, total));
-                    r.summed_user_scores
-                        .set(&cat.label, sim::round(scores[i], 4));
+                        .set(label, ratio(counts[i] as f64, total));
+                    r.summed_user_scores.set(label, sim::round(scores[i], 4));
                     r.summed_user_scores_ratios
-                        .set(&cat.label, ratio(scores[i], score_total));
-                    let so_far = summary.get(&cat.label).copied().unwrap_or(0);
-                    summary.set(&cat.label, so_far + counts[i]);
+                        .set(label, ratio(scores[i], score_total));
+                    let so_far = summary.get(label).copied().unwrap_or(0);
+                    summary.set(label, so_far + counts[i]);
                 }
                 if j.sim.referee.early_stopping {
                     let conf = sim::confidence(&item.votes, c.pool, k);
                     let mut map = Ordered::default();
-                    for (i, cat) in categories.iter().enumerate() {
-                        map.set(&cat.label, sim::round(conf[i], 4));
+                    for (i, label) in categories.iter().enumerate() {
+                        map.set(label, sim::round(conf[i], 4));
                     }
                     r.confidence_per_category = Some(map);
                 }
@@ -2455,6 +3009,7 @@ const JOB_LIST: ListSpec = ListSpec {
         "name",
         "job_definition_id",
         "audience_id",
+        "campaign_id",
         "state",
         "owner_mail",
         "created_at",
@@ -2463,9 +3018,11 @@ const JOB_LIST: ListSpec = ListSpec {
 };
 
 fn list_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let owned = owned_in_scope(c)?;
     let rows = st
         .jobs
         .values()
+        .filter(|_| owned)
         .map(|j| {
             let state = st.job_state(j);
             let progress = sim::round(j.sim.percentage() / 100.0, 4);
@@ -2476,6 +3033,7 @@ fn list_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                     ("name", j.name.clone()),
                     ("job_definition_id", j.definition_id.clone()),
                     ("audience_id", j.audience_id.clone()),
+                    ("campaign_id", j.campaign_id.clone()),
                     ("state", state.as_str().to_string()),
                     ("owner_mail", OWNER_MAIL.to_string()),
                     ("created_at", created_at.clone()),
@@ -2494,6 +3052,8 @@ fn list_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                     organization_id: ORGANIZATION_ID.into(),
                     created_at,
                     progress: Some(progress),
+                    campaign_id: Some(j.campaign_id.clone()),
+                    is_shared: false,
                 },
             }
         })

@@ -8,10 +8,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use crate::api_types::{
-    AttachCategoryRapidBlueprintCategory as Category, DeviceType, IAudienceFilter, IGraduationRule,
-    IReferee,
-};
+use crate::api_types::{DeviceType, IAudienceFilter, IGraduationRule, IReferee};
 use crate::rng::Mix;
 
 // ---------------------------------------------------------------------------------------------
@@ -136,9 +133,9 @@ pub(crate) fn matches(filter: &IAudienceFilter, l: &Labeler) -> bool {
         IAudienceFilter::CountryFilter { countries } => {
             countries.iter().any(|c| c.eq_ignore_ascii_case(l.country))
         }
-        IAudienceFilter::LanguageFilter { languages } => {
-            languages.iter().any(|c| c.eq_ignore_ascii_case(l.language))
-        }
+        IAudienceFilter::LanguageFilter { languages } => languages
+            .iter()
+            .any(|c| c.as_str().eq_ignore_ascii_case(l.language)),
         IAudienceFilter::DeviceFilter { device_types } => device_types.contains(&l.device),
         IAudienceFilter::DemographicFilter { identifier, values } => {
             let value = match identifier.to_ascii_lowercase().as_str() {
@@ -350,17 +347,38 @@ impl RefereeRule {
     }
 }
 
-/// What the job asks labelers to do.
+/// What the job asks labelers to do, read from its rapid spec.
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
-    Compare,
+    /// Pick the better of the two assets of a datapoint's bound asset segment.
+    Compare {
+        /// The asset segment (a 2-item `MultiAssetInput`).
+        asset: String,
+        /// Where the context comes from.
+        context: TextSource,
+    },
+    /// Pick one of the datapoint's options.
     Classify {
-        categories: Vec<Category>,
+        asset: String,
+        context: TextSource,
+        categories: OptionsSource,
     },
-    /// A blueprint the sandbox cannot simulate: the job fails.
-    Unsupported {
-        blueprint: String,
-    },
+    /// A workflow the sandbox cannot simulate: the job fails.
+    Unsupported { blueprint: String },
+}
+
+/// A text binding resolved against nothing yet: a literal, or a segment key.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TextSource {
+    Literal(String),
+    Segment(String),
+}
+
+/// An options binding: the same labels for every datapoint, or a segment of each.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum OptionsSource {
+    Literal(Vec<String>),
+    Segment(String),
 }
 
 /// Which answer the crowd leans to for one datapoint.
@@ -395,6 +413,8 @@ pub(crate) struct Item {
     /// The assets (compare: A and B; classify: the one asset).
     pub assets: Vec<OptionRef>,
     pub context: Option<String>,
+    /// The answer options' labels (classify: this datapoint's options; compare: empty).
+    pub labels: Vec<String>,
     pub private_metadata: Option<std::collections::BTreeMap<String, String>>,
     pub key: u64,
     pub leaning: Leaning,
@@ -403,11 +423,11 @@ pub(crate) struct Item {
 }
 
 impl Item {
-    /// Number of answer options (compare: 2; classify: categories).
+    /// Number of answer options (compare: 2; classify: the datapoint's options).
     fn options(&self, task: &Task) -> usize {
         match task {
-            Task::Compare => 2,
-            Task::Classify { categories, .. } => categories.len().max(1),
+            Task::Compare { .. } => 2,
+            Task::Classify { .. } => self.labels.len().max(1),
             Task::Unsupported { .. } => 1,
         }
     }
@@ -733,7 +753,7 @@ pub(crate) fn classify_leaning(
     context: Option<&str>,
     private_metadata: Option<&std::collections::BTreeMap<String, String>>,
     identifier: &str,
-    categories: &[Category],
+    categories: &[String],
 ) -> Leaning {
     let hint = private_metadata
         .and_then(|m| m.get("sandbox"))
@@ -743,16 +763,11 @@ pub(crate) fn classify_leaning(
         if hint == "tie" {
             return Leaning::Tie;
         }
-        if let Some(i) = categories
-            .iter()
-            .position(|c| c.label.to_lowercase() == hint)
-        {
+        if let Some(i) = categories.iter().position(|c| c.to_lowercase() == hint) {
             return Leaning::Option(i);
         }
     }
-    let found = categories
-        .iter()
-        .position(|c| contains_word(identifier, &c.label));
+    let found = categories.iter().position(|c| contains_word(identifier, c));
     Leaning::Option(found.unwrap_or(0))
 }
 
@@ -788,16 +803,7 @@ mod tests {
             Leaning::Option(1)
         );
         assert_eq!(compare_leaning(Some("[sandbox:tie]"), None), Leaning::Tie);
-        let cats = vec![
-            Category {
-                label: "Cat".into(),
-                value: "Cat".into(),
-            },
-            Category {
-                label: "Dog".into(),
-                value: "Dog".into(),
-            },
-        ];
+        let cats = vec!["Cat".to_string(), "Dog".to_string()];
         assert_eq!(
             classify_leaning(None, None, "dog.jpg", &cats),
             Leaning::Option(1)

@@ -14,7 +14,8 @@ use crate::api_types::{
 use crate::app::Config;
 use crate::rng::{self, Mix};
 use crate::sim::{
-    self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, Qualification, Task,
+    self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, OptionsSource, Qualification,
+    Task, TextSource,
 };
 use crate::util::iso_time;
 use crate::wire::{AudienceStatus, JobState, LabelingState};
@@ -104,6 +105,7 @@ pub(crate) struct ExampleRec {
     pub context_asset: Option<IAssetInput>,
     pub sort_index: i32,
     pub is_common_sense: Option<bool>,
+    pub flag_if_incorrect: Option<bool>,
     pub visibility: ExampleVisibility,
     pub created: Instant,
     /// Content hash: the key of the labelers' answer draws.
@@ -241,24 +243,136 @@ pub(crate) struct FilteredRec {
     pub filter: IAudienceFilter,
 }
 
-/// A datapoint.
+/// The kind of a dataset segment (`DatasetSegmentKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SegmentKind {
+    Text,
+    Asset,
+    OptionList,
+}
+
+impl SegmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::Text => "Text",
+            SegmentKind::Asset => "Asset",
+            SegmentKind::OptionList => "OptionList",
+        }
+    }
+}
+
+/// One segment definition of a dataset's schema (`DatasetSegmentDefinition`).
+#[derive(Debug, Clone)]
+pub(crate) struct SegmentDef {
+    pub key: String,
+    pub kind: SegmentKind,
+    pub label: Option<String>,
+    pub required: bool,
+    pub max_length: Option<usize>,
+}
+
+/// The schema of a dataset created with `"schema": null`: `asset` (required), `context`
+/// (Text, optional, at most 400 characters) and `context_asset` (Asset, optional).
+pub(crate) fn default_schema() -> Vec<SegmentDef> {
+    vec![
+        SegmentDef {
+            key: "asset".into(),
+            kind: SegmentKind::Asset,
+            label: Some("Asset".into()),
+            required: true,
+            max_length: None,
+        },
+        SegmentDef {
+            key: "context".into(),
+            kind: SegmentKind::Text,
+            label: Some("Context".into()),
+            required: false,
+            max_length: Some(400),
+        },
+        SegmentDef {
+            key: "context_asset".into(),
+            kind: SegmentKind::Asset,
+            label: Some("Context asset".into()),
+            required: false,
+            max_length: None,
+        },
+    ]
+}
+
+/// The value of a datapoint's segment.
+#[derive(Debug, Clone)]
+pub(crate) enum SegmentValue {
+    Text(String),
+    Asset(IAssetInput),
+    /// (label, value) pairs.
+    Options(Vec<(String, String)>),
+}
+
+/// One segment of a datapoint.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment {
+    pub key: String,
+    pub value: SegmentValue,
+}
+
+/// A datapoint: its segments, in the order they were sent.
 #[derive(Debug, Clone)]
 pub(crate) struct DatapointRec {
     pub id: String,
     pub seq: u64,
     pub sort_index: i64,
-    pub asset: IAssetInput,
-    pub context: Option<String>,
-    pub context_asset: Option<IAssetInput>,
+    pub segments: Vec<Segment>,
     pub private_metadata: Option<BTreeMap<String, String>>,
     pub created_at: SystemTime,
+}
+
+impl DatapointRec {
+    fn segment(&self, key: &str) -> Option<&SegmentValue> {
+        self.segments
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| &s.value)
+    }
+
+    /// The asset of an Asset segment.
+    pub fn asset(&self, key: &str) -> Option<&IAssetInput> {
+        match self.segment(key)? {
+            SegmentValue::Asset(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The text of a Text segment.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.segment(key)? {
+            SegmentValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The (label, value) pairs of an OptionList segment.
+    pub fn options(&self, key: &str) -> Option<&[(String, String)]> {
+        match self.segment(key)? {
+            SegmentValue::Options(o) => Some(o),
+            _ => None,
+        }
+    }
 }
 
 /// A dataset.
 #[derive(Debug, Clone)]
 pub(crate) struct DatasetRec {
     pub name: String,
+    /// The schema its datapoints follow ([`default_schema`] when created without one).
+    pub schema: Vec<SegmentDef>,
     pub datapoints: Vec<DatapointRec>,
+}
+
+impl DatasetRec {
+    /// The definition of a segment key.
+    pub fn segment_def(&self, key: &str) -> Option<&SegmentDef> {
+        self.schema.iter().find(|d| d.key == key)
+    }
 }
 
 /// A revision of a job definition.
@@ -270,6 +384,9 @@ pub(crate) struct RevisionRec {
     pub workflow: IOrderWorkflowInput,
     pub referee: IReferee,
     pub rapid_flags: Vec<FeatureFlag>,
+    pub campaign_flags: Vec<FeatureFlag>,
+    pub validation_set_id: Option<String>,
+    pub base_revision_number: Option<i32>,
     pub aggregator: Option<AggregatorType>,
     pub created_at: SystemTime,
 }
@@ -299,6 +416,8 @@ pub(crate) struct JobRec {
     pub campaign_id: String,
     pub audience_id: String,
     pub preceding: Option<String>,
+    /// `experimentId` of `POST /job`, echoed.
+    pub experiment_id: Option<String>,
     pub created_at: SystemTime,
     pub created: Instant,
     pub sim: JobSim,
@@ -746,30 +865,60 @@ impl State {
     }
 
     /// The datapoints of a dataset as job items (sorted by sort index), with the deterministic
-    /// leaning of each.
+    /// leaning of each: the task's bindings resolved against each datapoint's segments.
     pub fn job_items(&self, dataset_id: &str, task: &Task) -> Vec<Item> {
         let Some(ds) = self.datasets.get(dataset_id) else {
             return Vec::new();
         };
         let mut dps: Vec<&DatapointRec> = ds.datapoints.iter().collect();
         dps.sort_by_key(|d| (d.sort_index, d.seq));
+        let text = |dp: &DatapointRec, source: &TextSource| -> Option<String> {
+            match source {
+                TextSource::Literal(l) => Some(l.clone()),
+                TextSource::Segment(k) => dp.text(k).map(str::to_string),
+            }
+        };
         dps.into_iter()
             .map(|dp| {
-                let assets = match task {
-                    Task::Compare => self.option_refs(&dp.asset),
-                    _ => vec![self.option_ref(&dp.asset)],
+                let (assets, context, labels) = match task {
+                    Task::Compare { asset, context } => (
+                        dp.asset(asset)
+                            .map(|a| self.option_refs(a))
+                            .unwrap_or_default(),
+                        text(dp, context),
+                        Vec::new(),
+                    ),
+                    Task::Classify {
+                        asset,
+                        context,
+                        categories,
+                    } => (
+                        dp.asset(asset)
+                            .map(|a| vec![self.option_ref(a)])
+                            .unwrap_or_default(),
+                        text(dp, context),
+                        match categories {
+                            OptionsSource::Literal(labels) => labels.clone(),
+                            OptionsSource::Segment(k) => dp
+                                .options(k)
+                                .map(|o| o.iter().map(|(label, _)| label.clone()).collect())
+                                .unwrap_or_default(),
+                        },
+                    ),
+                    Task::Unsupported { .. } => (Vec::new(), None, Vec::new()),
                 };
                 let names: Vec<&str> = assets.iter().map(|a| a.identifier.as_str()).collect();
                 let key = Mix::new(0, "datapoint")
                     .str(&names.join("\u{0}"))
-                    .str(dp.context.as_deref().unwrap_or(""))
+                    .str(context.as_deref().unwrap_or(""))
+                    .str(&labels.join("\u{0}"))
                     .num(dp.sort_index as u64)
                     .u64();
                 let leaning = match task {
-                    Task::Compare => {
-                        sim::compare_leaning(dp.context.as_deref(), dp.private_metadata.as_ref())
+                    Task::Compare { .. } => {
+                        sim::compare_leaning(context.as_deref(), dp.private_metadata.as_ref())
                     }
-                    Task::Classify { categories, .. } => {
+                    Task::Classify { .. } => {
                         // Match labels against the file name part of files and URLs, and
                         // against the whole text of text assets.
                         let hay: Vec<String> = assets
@@ -780,22 +929,30 @@ impl State {
                             })
                             .collect();
                         sim::classify_leaning(
-                            dp.context.as_deref(),
+                            context.as_deref(),
                             dp.private_metadata.as_ref(),
                             &hay.join(" "),
-                            categories,
+                            &labels,
                         )
                     }
                     Task::Unsupported { .. } => Leaning::Option(0),
                 };
+                // A datapoint added after the definition was checked may lack what the rapid
+                // binds: nothing to ask, so it is done without votes.
+                let done = match task {
+                    Task::Compare { .. } => assets.len() != 2,
+                    Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
+                    Task::Unsupported { .. } => false,
+                };
                 Item {
                     assets,
-                    context: dp.context.clone(),
+                    context,
+                    labels,
                     private_metadata: dp.private_metadata.clone(),
                     key,
                     leaning,
                     votes: Vec::new(),
-                    done: false,
+                    done,
                 }
             })
             .collect()

@@ -198,7 +198,7 @@ mod tests {
 
     fn definition(referee: serde_json::Value) -> serde_json::Value {
         json!({"definitionName": "d", "datasetId": "x", "referee": referee,
-               "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": "c"}}})
+               "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare", "asset": {"segment": "asset"}, "criteria": {"literal": "c"}}}})
     }
 
     #[test]

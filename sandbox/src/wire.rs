@@ -264,6 +264,8 @@ pub(crate) struct QueryAudiencesItem {
     pub health: Option<f64>,
     pub graduated: i64,
     pub dropped: i64,
+    /// Owned by another organisation and shared with the caller (never, in the sandbox).
+    pub is_shared: bool,
 }
 
 /// `GetAudienceUserStateMetricsResult`.
@@ -271,6 +273,8 @@ pub(crate) struct QueryAudiencesItem {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UserStateMetrics {
     pub users_per_state: BTreeMap<String, i32>,
+    /// `AudienceCapacity`: `None`, `Low`, `Sufficient`.
+    pub capacity: Option<&'static str>,
 }
 
 /// `QueryAudienceJobsEndpoint_Output`.
@@ -315,6 +319,7 @@ pub(crate) struct ExampleItem {
     pub explanation: Option<String>,
     pub random_correct_probability: f64,
     pub is_common_sense: Option<bool>,
+    pub flag_if_incorrect: Option<bool>,
     pub sort_index: i32,
     pub visibility: ExampleVisibility,
 }
@@ -423,6 +428,18 @@ pub(crate) struct CreateDatasetOutput {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct GetDatasetOutput {
     pub name: String,
+    pub schema: Vec<SegmentDefOutput>,
+}
+
+/// `DatasetSegmentDefinition` (response side).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SegmentDefOutput {
+    pub key: String,
+    pub kind: &'static str,
+    pub label: Option<String>,
+    pub required: bool,
+    pub max_length: Option<i64>,
 }
 
 /// `CreateDatapointEndpoint_Output`.
@@ -438,10 +455,32 @@ pub(crate) struct CreateDatapointOutput {
 pub(crate) struct DatapointItem {
     pub id: String,
     pub dataset_id: String,
-    pub asset: Asset,
-    pub context: Option<String>,
+    pub segments: Vec<SegmentOutput>,
+}
+
+/// `DatasetSegment` (response side): a Text segment has `originalText`/`englishText` (the
+/// sandbox translates nothing: both are the text), an Asset segment `asset`, an OptionList
+/// segment `options`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SegmentOutput {
+    pub key: String,
+    pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub context_asset: Option<Asset>,
+    pub original_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub english_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asset: Option<Asset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<SegmentOptionOutput>>,
+}
+
+/// `DatasetSegmentOption`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SegmentOptionOutput {
+    pub label: String,
+    pub value: String,
 }
 
 /// `GetDatasetProgressEndpoint_Output`.
@@ -563,6 +602,9 @@ pub(crate) struct GetJobRevisionOutput {
     pub workflow: IOrderWorkflowInput,
     pub referee: IReferee,
     pub feature_flags: Vec<FeatureFlag>,
+    pub campaign_feature_flags: Vec<FeatureFlag>,
+    pub validation_set_id: Option<String>,
+    pub base_revision_number: Option<i32>,
     pub created_at: String,
     pub created_by_id: String,
     pub created_by_mail: String,
@@ -578,6 +620,7 @@ pub(crate) struct JobRevisionItem {
     pub revision_number: i32,
     pub created_at: String,
     pub state: RevisionState,
+    pub base_revision_number: Option<i32>,
 }
 
 /// `GetJobDefinitionCostEstimateEndpoint_Output` / `GetJobCostEstimateEndpoint_Output`.
@@ -608,6 +651,7 @@ pub(crate) struct CostWarning {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CreateJobOutput {
     pub job_id: String,
+    pub experiment_id: Option<String>,
     pub recruiting_started: bool,
     pub content_check_skip_denied: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -666,6 +710,7 @@ pub(crate) struct GetJobOutput {
     pub failed_at: Option<String>,
     pub failure_message: Option<String>,
     pub review_reason: Option<String>,
+    pub experiment_id: Option<String>,
     pub created_at: String,
     pub owner_id: String,
     pub owner_mail: String,
@@ -691,6 +736,8 @@ pub(crate) struct JobProgressOutput {
     pub total: i64,
     pub completed: i64,
     pub state: LabelingState,
+    /// Responses collected so far (API 2026.10.25).
+    pub response_count: i64,
 }
 
 /// `QueryJobsEndpoint_Output`.
@@ -708,6 +755,8 @@ pub(crate) struct JobItem {
     pub organization_id: String,
     pub created_at: String,
     pub progress: Option<f64>,
+    pub campaign_id: Option<String>,
+    pub is_shared: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -946,20 +995,18 @@ mod tests {
     #[test]
     fn errors_name_the_nested_field() {
         let e = err::<CreateDatapointEndpointInput>(
-            r#"{"asset":{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput"}]}}"#,
+            r#"{"segments":[{"key":"asset","kind":"Asset","asset":{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput"}]}}]}"#,
         );
-        assert_eq!(e.path, "asset.assets[0].name");
+        assert_eq!(e.path, "segments[0].asset.assets[0].name");
         assert_eq!(e.message, "The name field is required.");
 
         let e = err::<CreateDatapointEndpointInput>(
-            r#"{"asset":{"_t":"MultiAssetInput","assets":[{"_t":"Nope","name":"x"}]}}"#,
+            r#"{"segments":[{"key":"asset","kind":"Asset","asset":{"_t":"MultiAssetInput","assets":[{"_t":"Nope","name":"x"}]}}]}"#,
         );
-        assert_eq!(e.path, "asset.assets[0]._t");
+        assert_eq!(e.path, "segments[0].asset.assets[0]._t");
         assert!(e.message.contains("Nope"), "{}", e.message);
 
-        let e = err::<CreateDatapointEndpointInput>(
-            r#"{"asset":{"_t":"TextAssetInput","text":"x"},"sortIndex":"one"}"#,
-        );
+        let e = err::<CreateDatapointEndpointInput>(r#"{"segments":[],"sortIndex":"one"}"#);
         assert_eq!(e.path, "sortIndex");
 
         let e = err::<CreateAudienceEndpointInput>(
@@ -974,17 +1021,17 @@ mod tests {
         assert_eq!(e.path, "$");
 
         let e = err::<CreateJobDefinitionEndpointInput>(
-            r#"{"definitionName":"d","datasetId":"x","referee":{"_t":"NaiveReferee","totalVotes":3},"workflow":{"_t":"SimpleWorkflow"}}"#,
+            r#"{"definitionName":"d","datasetId":"x","referee":{"_t":"NaiveReferee","totalVotes":3},"workflow":{"_t":"SimpleWorkflow","rapid":{"_t":"Compare","asset":{"segment":"asset"}}}}"#,
         );
-        assert_eq!(e.path, "workflow.blueprint");
+        assert_eq!(e.path, "workflow.rapid.criteria");
 
         let e = err::<CreateJobDefinitionEndpointInput>(
-            r#"{"definitionName":"d","datasetId":"x","referee":{"totalVotes":3},"workflow":{"_t":"SimpleWorkflow","blueprint":{"_t":"CompareBlueprint","criteria":"c"}}}"#,
+            r#"{"definitionName":"d","datasetId":"x","referee":{"totalVotes":3},"workflow":{"_t":"SimpleWorkflow"}}"#,
         );
         assert_eq!(e.path, "referee._t");
 
         let e = err::<CreateJobDefinitionEndpointInput>(
-            r#"{"definitionName":"d","datasetId":"x","referee":null,"workflow":{"_t":"SimpleWorkflow","blueprint":{"_t":"CompareBlueprint","criteria":"c"}}}"#,
+            r#"{"definitionName":"d","datasetId":"x","referee":null,"workflow":{"_t":"SimpleWorkflow"}}"#,
         );
         assert_eq!(e.path, "referee");
     }

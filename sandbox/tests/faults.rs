@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{agent, existing, pair, Api};
+use common::{agent, datapoint, existing, pair, Api};
 use rapidata_sandbox::{Sandbox, Stats};
 use serde_json::json;
 
@@ -200,8 +200,7 @@ fn stats_count_every_datapoint_and_example_once_despite_retries() {
         .unwrap()
         .to_string();
     for i in 0..8 {
-        let body = json!({"asset": existing(&a), "context": null, "sortIndex": i, "group": null,
-                          "transcription": null, "privateMetadata": null});
+        let body = datapoint(existing(&a), None, i);
         call(
             "POST",
             &format!("/dataset/{ds}/datapoint"),

@@ -147,7 +147,7 @@ fn a_job_on_an_audience_nobody_recruits_for_never_gets_responses() {
     );
     assert_eq!(
         api.get(&format!("/audience/{aud}/user-metrics")).json,
-        json!({"usersPerState": {"Distilling": 0, "Dropped": 0, "Graduated": 0}})
+        json!({"usersPerState": {"Distilling": 0, "Dropped": 0, "Graduated": 0}, "capacity": "None"})
     );
     assert_eq!(api.get(&format!("/job/{job}")).json["state"], "Submitted");
     assert_eq!(api.get(&format!("/job/{job}/progress")).status, 404);

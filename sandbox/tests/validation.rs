@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{existing, pair, Api, INSTRUCTION};
+use common::{asset_segment, compare_workflow, datapoint, existing, pair, Api, INSTRUCTION};
 use rapidata_sandbox::Sandbox;
 use serde_json::{json, Value};
 
@@ -104,15 +104,15 @@ fn unknown_or_missing_discriminators() {
     assert_400(
         &api.post(
             &format!("/dataset/{ds}/datapoint"),
-            &json!({"asset": {"_t": "MultiAssetInput", "assets": [{"_t": "ImageAssetInput", "name": "a"}]}}),
+            &json!({"segments": [asset_segment(json!({"_t": "MultiAssetInput", "assets": [{"_t": "ImageAssetInput", "name": "a"}]}))]}),
         ),
-        "asset.assets[0]._t",
+        "segments[0].asset.assets[0]._t",
     );
     assert_400(
         &api.post(
             "/job/definition",
             &json!({"definitionName": "d", "datasetId": ds,
-                    "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": "c"}},
+                    "workflow": compare_workflow("c"),
                     "referee": {"_t": "MajorityReferee", "totalVotes": 3}}),
         ),
         "referee._t",
@@ -147,20 +147,20 @@ fn unknown_enum_values_and_absent_required_nullables() {
     let a = api.upload_url("https://example.com/a.jpg");
     let r = api.post("/dataset", &json!({"name": "d"}));
     let ds = r.json["datasetId"].as_str().unwrap().to_string();
-    let asset = |metadata: Value| json!({"asset": {"_t": "ExistingAssetInput", "name": a, "metadata": metadata}});
+    let asset = |metadata: Value| json!({"segments": [asset_segment(json!({"_t": "ExistingAssetInput", "name": a, "metadata": metadata}))]});
     assert_400(
         &api.post(
             &format!("/dataset/{ds}/datapoint"),
             &asset(json!({"k": {"_t": "TextMetadataInput", "visibilities": ["All"]}})),
         ),
-        "asset.metadata.k.text",
+        "segments[0].asset.metadata.k.text",
     );
     assert_400(
         &api.post(
             &format!("/dataset/{ds}/datapoint"),
             &asset(json!({"k": {"_t": "TextMetadataInput", "text": "t", "visibilities": ["Everyone"]}})),
         ),
-        "asset.metadata.k.visibilities[0]",
+        "segments[0].asset.metadata.k.visibilities[0]",
     );
     let r = api.post(
         &format!("/dataset/{ds}/datapoint"),
@@ -171,7 +171,7 @@ fn unknown_enum_values_and_absent_required_nullables() {
         &api.post(
             "/job/definition",
             &json!({"definitionName": "d", "datasetId": ds, "aggregatorType": "Median",
-                    "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": "c"}},
+                    "workflow": compare_workflow("c"),
                     "referee": {"_t": "NaiveReferee", "totalVotes": 3}}),
         ),
         "aggregatorType",
@@ -254,15 +254,15 @@ fn semantic_violations() {
     let msgs = assert_400(
         &api.post(
             &format!("/dataset/{ds}/datapoint"),
-            &json!({"asset": pair(&a, &b), "context": "c".repeat(401), "sortIndex": 0}),
+            &datapoint(pair(&a, &b), Some(&"c".repeat(401)), 0),
         ),
-        "context",
+        "segments[1].text",
     );
     assert!(msgs[0].contains("400"), "{msgs:?}");
     assert_eq!(
         api.post(
             &format!("/dataset/{ds}/datapoint"),
-            &json!({"asset": pair(&a, &b), "context": "c".repeat(400), "sortIndex": 0}),
+            &datapoint(pair(&a, &b), Some(&"c".repeat(400)), 0),
         )
         .status,
         200
@@ -270,12 +270,12 @@ fn semantic_violations() {
     // Definition: instruction too long; compare needs 2-asset datapoints.
     let def = |criteria: &str, ds: &str| {
         json!({"definitionName": "d", "datasetId": ds,
-               "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": criteria, "indexIdentifiers": null}},
+               "workflow": compare_workflow(criteria),
                "referee": {"_t": "NaiveReferee", "totalVotes": 3}})
     };
     assert_400(
         &api.post("/job/definition", &def(&"y".repeat(251), &ds)),
-        "workflow.blueprint.criteria",
+        "workflow.rapid.criteria.literal",
     );
     let single = api.post("/dataset", &json!({"name": "single"})).json["datasetId"]
         .as_str()
@@ -283,7 +283,7 @@ fn semantic_violations() {
         .to_string();
     api.post(
         &format!("/dataset/{single}/datapoint"),
-        &json!({"asset": existing(&a)}),
+        &json!({"segments": [asset_segment(existing(&a))]}),
     );
     assert_400(
         &api.post("/job/definition", &def("ok", &single)),
@@ -292,7 +292,7 @@ fn semantic_violations() {
     let r = api.post(
         "/job/definition",
         &json!({"definitionName": "d", "datasetId": ds,
-                "workflow": {"_t": "SimpleWorkflow", "blueprint": {"_t": "CompareBlueprint", "criteria": "c"}},
+                "workflow": compare_workflow("c"),
                 "referee": {"_t": "QuorumReferee", "maxVotes": 3, "threshold": 5}}),
     );
     assert_400(&r, "referee.threshold");

@@ -284,6 +284,57 @@ pub fn audience_with_examples(api: &Api, name: &str) -> String {
     audience
 }
 
+/// The `asset` segment of a datapoint (API 2026.10.25).
+pub fn asset_segment(asset: Value) -> Value {
+    json!({"key": "asset", "kind": "Asset", "asset": asset})
+}
+
+/// The `context` segment of a datapoint.
+pub fn context_segment(text: &str) -> Value {
+    json!({"key": "context", "kind": "Text", "text": text})
+}
+
+/// The `answer_options` segment of a datapoint (label = value).
+pub fn options_segment(labels: &[&str]) -> Value {
+    let options: Vec<Value> = labels
+        .iter()
+        .map(|l| json!({"label": l, "value": l}))
+        .collect();
+    json!({"key": "answer_options", "kind": "OptionList", "options": options})
+}
+
+/// A datapoint body: an asset, an optional context, a sort index.
+pub fn datapoint(asset: Value, context: Option<&str>, sort_index: usize) -> Value {
+    let mut segments = vec![asset_segment(asset)];
+    if let Some(c) = context {
+        segments.push(context_segment(c));
+    }
+    json!({"segments": segments, "sortIndex": sort_index, "group": null, "privateMetadata": null})
+}
+
+/// A compare `SimpleWorkflow` (criteria as a literal, the asset from the `asset` segment).
+pub fn compare_workflow(criteria: &str) -> Value {
+    json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
+           "criteria": {"literal": criteria}, "indexIdentifiers": null}})
+}
+
+/// A classification `SimpleWorkflow` whose categories are each datapoint's `answer_options`.
+pub fn classify_workflow(title: &str) -> Value {
+    json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Classify", "asset": {"segment": "asset"},
+           "title": {"literal": title}, "categories": {"segment": "answer_options"}}})
+}
+
+/// The schema the SDK sends for classification datasets: the default segments plus a
+/// required `answer_options`.
+pub fn classify_schema() -> Value {
+    json!([
+        {"key": "asset", "kind": "Asset", "label": "Asset", "required": true},
+        {"key": "context", "kind": "Text", "label": "Context", "required": false, "maxLength": 400},
+        {"key": "context_asset", "kind": "Asset", "label": "Context asset", "required": false},
+        {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": true}
+    ])
+}
+
 /// Dataset + datapoints + compare definition → definition id. Each datapoint is
 /// (A url, B url, context).
 pub fn compare_definition(
@@ -292,7 +343,10 @@ pub fn compare_definition(
     datapoints: &[(&str, &str, Option<&str>)],
     votes: i32,
 ) -> String {
-    let r = api.post("/dataset", &json!({"name": format!("{name}_dataset")}));
+    let r = api.post(
+        "/dataset",
+        &json!({"name": format!("{name}_dataset"), "schema": null}),
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     let dataset = r.json["datasetId"].as_str().unwrap().to_string();
     for (i, (a, b, ctx)) in datapoints.iter().enumerate() {
@@ -300,8 +354,7 @@ pub fn compare_definition(
         let fb = api.upload_url(b);
         let r = api.post(
             &format!("/dataset/{dataset}/datapoint"),
-            &json!({"asset": pair(&fa, &fb), "context": ctx, "sortIndex": i,
-                    "group": null, "privateMetadata": null}),
+            &datapoint(pair(&fa, &fb), *ctx, i),
         );
         assert_eq!(r.status, 200, "{}", r.text);
     }
@@ -309,8 +362,7 @@ pub fn compare_definition(
         "/job/definition",
         &json!({
             "definitionName": name,
-            "workflow": {"_t": "SimpleWorkflow",
-                         "blueprint": {"_t": "CompareBlueprint", "criteria": INSTRUCTION, "indexIdentifiers": null}},
+            "workflow": compare_workflow(INSTRUCTION),
             "referee": {"_t": "NaiveReferee", "totalVotes": votes},
             "datasetId": dataset
         }),
@@ -329,7 +381,8 @@ pub fn recruit(api: &Api, audience: &str) {
 pub fn assign(api: &Api, definition: &str, audience: &str) -> String {
     let r = api.post(
         "/job",
-        &json!({"jobDefinitionId": definition, "audienceId": audience, "checkForExplicitContent": null}),
+        &json!({"jobDefinitionId": definition, "audienceId": audience, "checkForExplicitContent": null,
+                "revisionNumber": null, "precedingJobId": null, "experimentId": null}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     r.json["jobId"].as_str().unwrap().to_string()
