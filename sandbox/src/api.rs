@@ -2078,7 +2078,7 @@ fn workflow_task(
                     errors.add(p, "A SimpleWorkflow needs 'rapid' (the rapid spec).");
                     return (
                         Task::Unsupported {
-                            blueprint: "SimpleWorkflow without a rapid".into(),
+                            workflow: "SimpleWorkflow without a rapid".into(),
                         },
                         String::new(),
                     );
@@ -2088,7 +2088,7 @@ fn workflow_task(
         IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => {
             return (
                 Task::Unsupported {
-                    blueprint: "GroupedRankingWorkflow".into(),
+                    workflow: "GroupedRankingWorkflow".into(),
                 },
                 criteria.clone(),
             )
@@ -2096,7 +2096,7 @@ fn workflow_task(
         IOrderWorkflowInput::EvaluationWorkflow { .. } => {
             return (
                 Task::Unsupported {
-                    blueprint: "EvaluationWorkflow".into(),
+                    workflow: "EvaluationWorkflow".into(),
                 },
                 String::new(),
             )
@@ -2105,7 +2105,7 @@ fn workflow_task(
         IOrderWorkflowInput::Unknown(_) => {
             return (
                 Task::Unsupported {
-                    blueprint: "unknown".into(),
+                    workflow: "unknown".into(),
                 },
                 String::new(),
             )
@@ -2218,7 +2218,7 @@ fn workflow_task(
                 format!("{p}._t"),
                 format!("{kind} rapids are not supported by the sandbox yet (only Compare and Classify are simulated)."),
             );
-            (Task::Unsupported { blueprint: kind }, String::new())
+            (Task::Unsupported { workflow: kind }, String::new())
         }
     }
 }
@@ -2623,7 +2623,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         Some(ds) => workflow_task(&mut Errors::default(), ds, &rev.workflow),
         None => (
             Task::Unsupported {
-                blueprint: "a deleted dataset's".into(),
+                workflow: "a deleted dataset's".into(),
             },
             String::new(),
         ),
@@ -2965,8 +2965,8 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                 summary,
             })))
         }
-        Task::Unsupported { blueprint } => Err(ApiError::Conflict(format!(
-            "No results: the sandbox does not simulate {blueprint} jobs."
+        Task::Unsupported { workflow } => Err(ApiError::Conflict(format!(
+            "No results: the sandbox does not simulate {workflow} jobs."
         ))),
     }
 }

@@ -15,6 +15,14 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! It speaks one API generation, [`API_GENERATION`] (the date of the `spec/` documents'
+//! `info.version`, 2026.10.25): datapoints are segment lists, a `SimpleWorkflow` carries a
+//! `rapid` spec bound to literals or segments, and request properties the models do not
+//! declare (such as the previous generation's `blueprint`) are refused with a 400 naming them.
+//! Recruiting follows the live rule: `POST /audience/{id}/recruit` is refused while the
+//! audience has fewer examples than its graduation rule's `minTasks` (default 10), and
+//! nothing else starts recruiting.
+//!
 //! Everything random (the crowd, qualification answers, votes, fault injection, ids, file
 //! names) is drawn from the seed and the content of the requests, so the same seed and the
 //! same client inputs give the same results. See the crate's README for the simulated rules.
@@ -41,6 +49,12 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::app::{App, Config};
+
+/// The API generation the sandbox speaks: the date part of the `info.version` of the OpenAPI
+/// documents it was built from (e.g. `"2026.10.25"`). It appears in the message for an
+/// undeclared request property: `'blueprint' is not a property of SimpleWorkflow in API
+/// 2026.10.25`.
+pub const API_GENERATION: &str = api_types::API_GENERATION;
 
 /// The seed used when none is set.
 pub const DEFAULT_SEED: u64 = 42;

@@ -363,8 +363,8 @@ pub(crate) enum Task {
         context: TextSource,
         categories: OptionsSource,
     },
-    /// A workflow the sandbox cannot simulate: the job fails.
-    Unsupported { blueprint: String },
+    /// A workflow the sandbox cannot simulate (ranking, evaluation): the job fails.
+    Unsupported { workflow: String },
 }
 
 /// A text binding resolved against nothing yet: a literal, or a segment key.

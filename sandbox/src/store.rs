@@ -788,9 +788,9 @@ impl State {
             if unsupported {
                 if now >= earliest {
                     let job = self.jobs.get_mut(&id).expect("job");
-                    if let Task::Unsupported { blueprint } = &job.sim.task {
+                    if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {blueprint} jobs (only CompareBlueprint and ClassifyBlueprint)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare and Classify rapids)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);

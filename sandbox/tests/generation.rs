@@ -47,6 +47,7 @@ fn definition(api: &Api, ds: &str, workflow: Value, votes: i32) -> Resp {
 
 #[test]
 fn the_previous_generation_shapes_are_refused() {
+    assert_eq!(rapidata_sandbox::API_GENERATION, "2026.10.25");
     let sb = fast().start().unwrap();
     let api = Api::new(&sb);
     let (a, b) = (
