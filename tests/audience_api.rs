@@ -214,7 +214,7 @@ fn query_item(id: &str) -> Value {
         "id": id, "name": format!("Audience {id}"), "status": "Recruiting",
         "qualifiedUserCount": 7, "filters": [{"_t": "LanguageFilter", "languages": ["en"]}],
         "createdAt": "2026-07-13T11:07:53+00:00", "ownerMail": "me@example.com",
-        "organizationId": "org_1", "isPublic": false, "isDistilling": true,
+        "organizationId": "org_1", "isPublic": false, "isDistilling": true, "isShared": false,
         "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10}
     })
 }
@@ -467,7 +467,7 @@ fn find_jobs_sends_the_sdk_query() {
             "jobId": "job_1", "name": "Alignment:1", "jobDefinitionId": "def_1",
             "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pip_1",
             "state": "Running", "ownerMail": "me@example.com", "organizationId": "org_1",
-            "createdAt": "2026-07-13T11:07:53+00:00", "progress": 0.5}]}));
+            "createdAt": "2026-07-13T11:07:53+00:00", "progress": 0.5, "isShared": false}]}));
     });
     let audience = client(&server)
         .audience()

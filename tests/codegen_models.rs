@@ -3,7 +3,7 @@
 
 use rapidata::api::types::{
     AudienceJobState, GetJobByIdEndpointOutput, IAssetInput, IAudienceFilter, IExamplePayload,
-    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IRapidBlueprint, IReferee,
+    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IRapidSpec, IReferee,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -110,22 +110,28 @@ fn graduation_rule_sends_an_explicit_null() {
 }
 
 #[test]
-fn workflows_blueprints_and_referees() {
+fn workflows_rapid_specs_and_referees() {
     let w: IOrderWorkflowInput = round_trip(
-        r#"{"_t":"SimpleWorkflow","blueprint":{"_t":"CompareBlueprint","criteria":"Which image matches the description better?","indexIdentifiers":null}}"#,
+        r#"{"_t":"SimpleWorkflow","rapid":{"_t":"Compare","asset":{"segment":"asset"},"criteria":{"literal":"Which image matches the description better?"},"indexIdentifiers":null}}"#,
     );
     assert!(matches!(
         w,
         IOrderWorkflowInput::SimpleWorkflow {
-            blueprint: IRapidBlueprint::CompareBlueprint { .. },
+            rapid: Some(Some(IRapidSpec::Compare { .. })),
             ..
         }
     ));
     round_trip::<IOrderWorkflowInput>(
-        r#"{"_t":"SimpleWorkflow","blueprint":{"_t":"ClassifyBlueprint","title":"What animal?","categories":[{"label":"Cat","value":"Cat"},{"label":"Dog","value":"Dog"}]}}"#,
+        r#"{"_t":"SimpleWorkflow","rapid":{"_t":"Classify","asset":{"segment":"asset"},"title":{"literal":"What animal?"},"categories":{"segment":"answer_options"}}}"#,
     );
-    round_trip::<IRapidBlueprint>(
-        r#"{"_t":"CompareBlueprint","criteria":"c","indexIdentifiers":["Model A","Model B"]}"#,
+    round_trip::<IRapidSpec>(
+        r#"{"_t":"Compare","asset":{"segment":"asset"},"criteria":{"literal":"c","language":"English"},"indexIdentifiers":["Model A","Model B"]}"#,
+    );
+    round_trip::<IRapidSpec>(
+        r#"{"_t":"Locate","asset":{"segment":"asset"},"target":{"literal":"Find the defect"}}"#,
+    );
+    round_trip::<IRapidSpec>(
+        r#"{"_t":"FreeText","asset":{"segment":"asset"},"question":{"literal":"Describe it"}}"#,
     );
     let n: IReferee = round_trip(r#"{"_t":"NaiveReferee","totalVotes":10}"#);
     assert_eq!(n, IReferee::NaiveReferee { total_votes: 10 });
@@ -163,10 +169,13 @@ fn unknown_tags_decode_into_a_catch_all() {
 
 #[test]
 fn unknown_enum_values_decode_into_other() {
-    let s: AudienceJobState = serde_json::from_str("\"Blocked\"").unwrap();
-    assert_eq!(s, AudienceJobState::Other("Blocked".into()));
-    assert_eq!(s.to_string(), "Blocked");
-    assert_eq!(serde_json::to_string(&s).unwrap(), "\"Blocked\"");
+    let s: AudienceJobState = serde_json::from_str("\"Hibernating\"").unwrap();
+    assert_eq!(s, AudienceJobState::Other("Hibernating".into()));
+    assert_eq!(s.to_string(), "Hibernating");
+    assert_eq!(serde_json::to_string(&s).unwrap(), "\"Hibernating\"");
+    // A state of API 2026.10.25.
+    let blocked: AudienceJobState = serde_json::from_str("\"Blocked\"").unwrap();
+    assert_eq!(blocked, AudienceJobState::Blocked);
     let known: AudienceJobState = serde_json::from_str("\"Completed\"").unwrap();
     assert_eq!(known, AudienceJobState::Completed);
 
@@ -178,5 +187,5 @@ fn unknown_enum_values_decode_into_other() {
         "organizationId": "o"
     });
     let decoded: GetJobByIdEndpointOutput = serde_json::from_value(job).unwrap();
-    assert_eq!(decoded.state, AudienceJobState::Other("Blocked".into()));
+    assert_eq!(decoded.state, AudienceJobState::Blocked);
 }

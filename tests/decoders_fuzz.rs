@@ -44,7 +44,7 @@ fn audiences_page() -> Value {
         "qualifiedUserCount": 7, "filters": [{"_t": "LanguageFilter", "languages": ["en"]},
             {"_t": "AndFilter", "filters": [{"_t": "CountryFilter", "countries": ["US"]}]}],
         "createdAt": "2026-07-13T11:07:53+00:00", "ownerMail": "me@example.com",
-        "organizationId": "org_1", "isPublic": false, "isDistilling": true,
+        "organizationId": "org_1", "isPublic": false, "isDistilling": true, "isShared": false,
         "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10}}]})
 }
 
@@ -53,7 +53,7 @@ fn jobs_page() -> Value {
         "jobId": "job_1", "name": "Alignment:1", "jobDefinitionId": "def_1",
         "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pip_1",
         "state": "Running", "ownerMail": "me@example.com", "organizationId": "org_1",
-        "createdAt": "2026-07-13T11:07:53+00:00", "progress": 0.5}]})
+        "createdAt": "2026-07-13T11:07:53+00:00", "progress": 0.5, "isShared": false}]})
 }
 
 fn job() -> Value {
@@ -66,7 +66,8 @@ fn job() -> Value {
 }
 
 fn progress() -> Value {
-    json!({"completionPercentage": 42.5, "total": 10, "completed": 4, "state": "Labeling"})
+    json!({"completionPercentage": 42.5, "total": 10, "completed": 4, "responseCount": 17,
+           "state": "Labeling"})
 }
 
 fn compare_results() -> Value {

@@ -143,13 +143,20 @@ fn workflow(client: &Client) -> Result<Created, String> {
             dp.asset_b()
         ));
     }
-    let Some(winner) = dp.winner.as_deref() else {
-        return Err(format!("no winner: {:?}", dp.tallies));
-    };
-    if !JOB_DATAPOINT.contains(&winner) {
-        return Err(format!(
-            "the winner {winner:?} is not one of the two images"
-        ));
+    match dp.winner.as_deref() {
+        Some(winner) if !JOB_DATAPOINT.contains(&winner) => {
+            return Err(format!(
+                "the winner {winner:?} is not one of the two images"
+            ));
+        }
+        Some(_) => {}
+        // A tie has no winner: both sides got the same number of votes.
+        None => {
+            let votes: Vec<Option<u64>> = dp.tallies.values().map(|t| t.votes).collect();
+            if votes.len() != 2 || votes[0] != votes[1] || votes[0].unwrap_or(0) == 0 {
+                return Err(format!("no winner without a tie: {:?}", dp.tallies));
+            }
+        }
     }
     Ok(Created {
         audience_id: audience.id().to_owned(),

@@ -163,11 +163,56 @@ fn ok_item(url: &str, name: &str) -> Value {
 }
 
 fn dataset_mock<'a>(server: &'a MockServer, log: &Log, name: &str) -> httpmock::Mock<'a> {
+    dataset_mock_with_schema(server, log, name, Value::Null)
+}
+
+/// The dataset schema the official SDK declares for a classification definition.
+fn classification_schema() -> Value {
+    json!([
+        {"key": "asset", "kind": "Asset", "label": "Asset", "required": true},
+        {"key": "context", "kind": "Text", "label": "Context", "required": false, "maxLength": 400},
+        {"key": "context_asset", "kind": "Asset", "label": "Context asset", "required": false},
+        {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": true}
+    ])
+}
+
+fn dataset_mock_with_schema<'a>(
+    server: &'a MockServer,
+    log: &Log,
+    name: &str,
+    schema: Value,
+) -> httpmock::Mock<'a> {
     server.mock(|when, then| {
         when.method(POST)
             .path("/dataset")
-            .json_body(json!({"name": format!("{name}_dataset")}));
+            .json_body(json!({"name": format!("{name}_dataset"), "schema": schema}));
         then.respond_with(reply(log, 200, json!({"datasetId": "ds_1"})));
+    })
+}
+
+/// A datapoint body written in the flat form (`asset`, `context`, `contextAsset`,
+/// `answerOptions`, …) as the segments of API 2026.10.25: asset, then context, media
+/// context and answer options where given; `transcription` is no longer sent.
+fn segments(flat: Value) -> Value {
+    let mut segments = vec![json!({"key": "asset", "kind": "Asset", "asset": flat["asset"]})];
+    if let Some(c) = flat.get("context").filter(|c| !c.is_null()) {
+        segments.push(json!({"key": "context", "kind": "Text", "text": c}));
+    }
+    if let Some(a) = flat.get("contextAsset").filter(|a| !a.is_null()) {
+        segments.push(json!({"key": "context_asset", "kind": "Asset", "asset": a}));
+    }
+    if let Some(Value::Array(options)) = flat.get("answerOptions") {
+        let options: Vec<Value> = options
+            .iter()
+            .map(|o| json!({"label": o, "value": o}))
+            .collect();
+        segments.push(json!({"key": "answer_options", "kind": "OptionList", "options": options}));
+    }
+    json!({
+        "segments": segments,
+        "sortIndex": flat["sortIndex"],
+        "group": flat["group"],
+        "privateMetadata": flat["privateMetadata"],
     })
 }
 
@@ -181,6 +226,11 @@ fn datapoint_mock<'a>(
         json!({"datapointId": format!("dp_{}", body["sortIndex"])})
     } else {
         json!({"title": "One or more validation errors occurred.", "status": status})
+    };
+    let body = if body.get("segments").is_some() {
+        body
+    } else {
+        segments(body)
     };
     server.mock(|when, then| {
         when.method(POST)
@@ -266,7 +316,7 @@ fn compare_definition_request_sequence_and_bodies() {
         &log,
         json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")),
                "context": "ctx 0", "contextAsset": existing("srv_u3.jpg"), "sortIndex": 0,
-               "group": null, "transcription": null, "privateMetadata": null}),
+               "group": null, "privateMetadata": null}),
         200,
     );
     let dp1 = datapoint_mock(
@@ -274,7 +324,7 @@ fn compare_definition_request_sequence_and_bodies() {
         &log,
         json!({"asset": pair(existing("srv_a.png"), existing("srv_u1.jpg")),
                "context": "ctx 1", "contextAsset": existing("srv_b.png"), "sortIndex": 1,
-               "group": null, "transcription": null, "privateMetadata": {"source": "batch-7"}}),
+               "group": null, "privateMetadata": {"source": "batch-7"}}),
         200,
     );
     let dp2 = datapoint_mock(
@@ -283,7 +333,7 @@ fn compare_definition_request_sequence_and_bodies() {
         json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "left"}),
                              json!({"_t": "TextAssetInput", "text": "right"})),
                "context": "ctx 2", "contextAsset": existing("srv_u3.jpg"), "sortIndex": 2,
-               "group": null, "transcription": null, "privateMetadata": null}),
+               "group": null, "privateMetadata": null}),
         200,
     );
     let definition = definition_mock(
@@ -292,8 +342,8 @@ fn compare_definition_request_sequence_and_bodies() {
         json!({
             "definitionName": "Prompt Alignment Job",
             "workflow": {"_t": "SimpleWorkflow",
-                "blueprint": {"_t": "CompareBlueprint",
-                    "criteria": "Which image follows the prompt more accurately?",
+                "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
+                    "criteria": {"literal": "Which image follows the prompt more accurately?"},
                     "indexIdentifiers": ["Model A", "Model B"]}},
             "referee": {"_t": "EarlyStoppingReferee", "maxVotes": 20, "threshold": 0.99},
             "datasetId": "ds_1",
@@ -386,13 +436,13 @@ fn classification_definition_request_sequence_and_bodies() {
     let file_a = write_file(dir.path(), "cat.png");
     let correlation = Arc::new(Mutex::new(None));
 
-    let dataset = dataset_mock(&server, &log, "Animals");
+    let dataset = dataset_mock_with_schema(&server, &log, "Animals", classification_schema());
     let batch_post = batch_post_mock(&server, &log, &[U1], "b1", &correlation);
     let batch_status = batch_status_mock(&server, &log, &["b1"], &correlation);
     let batch_result = batch_result_mock(&server, &log, "b1", json!([ok_item(U1, "srv_u1.jpg")]));
     let upload = file_mock(&server, &log, "cat.png", "srv_cat.png");
-    let common =
-        json!({"context": null, "group": null, "transcription": null, "privateMetadata": null});
+    let common = json!({"context": null, "group": null, "privateMetadata": null,
+                        "answerOptions": ["Cat", "Dog"]});
     let with = |asset: Value, i: u32| {
         let mut b = common.clone();
         b["asset"] = asset;
@@ -416,8 +466,9 @@ fn classification_definition_request_sequence_and_bodies() {
         json!({
             "definitionName": "Animals",
             "workflow": {"_t": "SimpleWorkflow",
-                "blueprint": {"_t": "ClassifyBlueprint", "title": "What animal is it?",
-                    "categories": [{"label": "Cat", "value": "Cat"}, {"label": "Dog", "value": "Dog"}]}},
+                "rapid": {"_t": "Classify", "asset": {"segment": "asset"},
+                    "title": {"literal": "What animal is it?"},
+                    "categories": {"segment": "answer_options"}}},
             "referee": {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7},
             "datasetId": "ds_1"
         }),
@@ -467,7 +518,7 @@ fn text_compare_uses_naive_referee_and_sends_no_uploads() {
         &log,
         json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "a"}),
                              json!({"_t": "TextAssetInput", "text": "b"})),
-               "context": null, "sortIndex": 0, "group": null, "transcription": null,
+               "context": null, "sortIndex": 0, "group": null,
                "privateMetadata": null}),
         200,
     );
@@ -477,8 +528,8 @@ fn text_compare_uses_naive_referee_and_sends_no_uploads() {
         json!({
             "definitionName": "Texts",
             "workflow": {"_t": "SimpleWorkflow",
-                "blueprint": {"_t": "CompareBlueprint", "criteria": "Which is funnier?",
-                              "indexIdentifiers": null}},
+                "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
+                          "criteria": {"literal": "Which is funnier?"}, "indexIdentifiers": null}},
             "referee": {"_t": "NaiveReferee", "totalVotes": 10},
             "datasetId": "ds_1"
         }),
@@ -532,19 +583,20 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
         &server,
         &log,
         json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")), "context": null,
-               "sortIndex": 0, "group": null, "transcription": null, "privateMetadata": null}),
+               "sortIndex": 0, "group": null, "privateMetadata": null}),
         200,
     );
     let dp1_body = json!({"asset": pair(existing("srv_u3.jpg"), existing("srv_u4.jpg")),
-        "context": null, "sortIndex": 1, "group": null, "transcription": null, "privateMetadata": null});
+        "context": null, "sortIndex": 1, "group": null, "privateMetadata": null});
     let dp2_body = json!({"asset": pair(json!({"_t": "TextAssetInput", "text": "x"}),
                                         json!({"_t": "TextAssetInput", "text": "y"})),
-        "context": null, "sortIndex": 2, "group": null, "transcription": null, "privateMetadata": null});
+        "context": null, "sortIndex": 2, "group": null, "privateMetadata": null});
     let mut dp2_fail = datapoint_mock(&server, &log, dp2_body.clone(), 400);
     let def_body = json!({
         "definitionName": "Partial",
         "workflow": {"_t": "SimpleWorkflow",
-            "blueprint": {"_t": "CompareBlueprint", "criteria": "Which?", "indexIdentifiers": null}},
+            "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
+                      "criteria": {"literal": "Which?"}, "indexIdentifiers": null}},
         "referee": {"_t": "NaiveReferee", "totalVotes": 10},
         "datasetId": "ds_1"
     });
@@ -632,7 +684,7 @@ fn failures_within_tolerance_still_create_the_definition() {
     let text = |a: &str, b: &str, i: u32| {
         json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
                              json!({"_t": "TextAssetInput", "text": b})),
-               "context": null, "sortIndex": i, "group": null, "transcription": null,
+               "context": null, "sortIndex": i, "group": null,
                "privateMetadata": null})
     };
     let ok = datapoint_mock(&server, &log, text("a", "b", 0), 200);
@@ -670,12 +722,7 @@ fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
     let server = MockServer::start();
     let log: Log = Log::default();
     let dataset = dataset_mock(&server, &log, "Once");
-    let body = |a: &str, i: u32| {
-        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
-                             json!({"_t": "TextAssetInput", "text": "z"})),
-               "context": null, "sortIndex": i, "group": null, "transcription": null,
-               "privateMetadata": null})
-    };
+    let body = text_datapoint;
     // Datapoint 0: the server stored it but answered 500; the listing shows it.
     let dp0 = datapoint_mock(&server, &log, body("a", 0), 500);
     // Datapoint 1: 500 and not stored; the second attempt succeeds.
@@ -714,8 +761,9 @@ fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
             &log,
             200,
             json!({"total": 1, "page": 1, "pageSize": 100, "totalPages": 1, "items": [
-                {"id": "dp_0", "datasetId": "ds_1", "sortIndex": 0,
-                 "asset": {"_t": "MultiAsset", "identifier": "x", "metadata": {}, "assets": []}}]}),
+                {"id": "dp_0", "datasetId": "ds_1", "segments": [
+                    {"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAsset", "assets": [
+                        {"_t": "TextAsset", "text": "a"}, {"_t": "TextAsset", "text": "z"}]}}]}]}),
         ));
     });
     let definition = server.mock(|when, then| {
@@ -1119,7 +1167,7 @@ fn batch_upload_is_polled_until_its_batch_completes() {
         &server,
         &log,
         json!({"asset": pair(existing("srv_u1.jpg"), existing("srv_u2.jpg")), "context": null,
-               "sortIndex": 0, "group": null, "transcription": null, "privateMetadata": null}),
+               "sortIndex": 0, "group": null, "privateMetadata": null}),
         200,
     );
     server.mock(|when, then| {
@@ -1218,10 +1266,11 @@ fn upload_failure(err: Error) -> Box<rapidata::job::UploadFailure> {
 
 /// The body of compare datapoint `i` made of the texts `a` and `z`.
 fn text_datapoint(a: &str, i: u32) -> Value {
-    json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
-                         json!({"_t": "TextAssetInput", "text": "z"})),
-           "context": null, "sortIndex": i, "group": null, "transcription": null,
-           "privateMetadata": null})
+    segments(
+        json!({"asset": pair(json!({"_t": "TextAssetInput", "text": a}),
+                                  json!({"_t": "TextAssetInput", "text": "z"})),
+                    "context": null, "sortIndex": i, "group": null, "privateMetadata": null}),
+    )
 }
 
 /// Creates the definition `name` of the text pairs (a, z) and (b, z).
@@ -1381,10 +1430,12 @@ fn an_uncertain_datapoint_that_cannot_be_checked_is_checked_again_on_retry() {
             (
                 200,
                 json!({"total": 2, "page": 1, "pageSize": 100, "totalPages": 1, "items": [
-                    {"id": "dp_x", "asset": {"_t": "MultiAsset", "assets": [
-                        {"_t": "TextAsset", "text": "b"}, {"_t": "TextAsset", "text": "z"}]}},
-                    {"id": "dp_0", "context": null, "asset": {"_t": "MultiAsset", "assets": [
-                        {"_t": "TextAsset", "text": "a"}, {"_t": "TextAsset", "text": "z"}]}}]}),
+                    {"id": "dp_x", "datasetId": "ds_1", "segments": [
+                        {"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAsset", "assets": [
+                            {"_t": "TextAsset", "text": "b"}, {"_t": "TextAsset", "text": "z"}]}}]},
+                    {"id": "dp_0", "datasetId": "ds_1", "segments": [
+                        {"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAsset", "assets": [
+                            {"_t": "TextAsset", "text": "a"}, {"_t": "TextAsset", "text": "z"}]}}]}]}),
             ),
         ));
     });

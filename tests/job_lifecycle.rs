@@ -85,9 +85,10 @@ fn graduated_metrics(server: &MockServer) -> httpmock::Mock<'_> {
 fn progress_mock(server: &MockServer, percentage: f64, completed: i64) -> httpmock::Mock<'_> {
     server.mock(|when, then| {
         when.method(GET).path("/job/job_1/progress");
-        then.status(200)
-            .json_body(json!({"completionPercentage": percentage,
-            "total": 10, "completed": completed, "state": "Labeling"}));
+        then.status(200).json_body(
+            json!({"completionPercentage": percentage, "responseCount": completed * 3,
+            "total": 10, "completed": completed, "state": "Labeling"}),
+        );
     })
 }
 
@@ -134,7 +135,8 @@ fn assign_job_posts_the_exact_body_and_keeps_warnings() {
             .path("/job")
             .header("content-type", "application/json")
             .json_body(json!({"jobDefinitionId": "jd_1", "audienceId": "aud_1",
-                              "checkForExplicitContent": null}));
+                              "checkForExplicitContent": null, "experimentId": null,
+                              "precedingJobId": null, "revisionNumber": null}));
         then.status(200)
             .json_body(json!({"jobId": "job_1", "recruitingStarted": false,
             "contentCheckSkipDenied": true,
@@ -190,7 +192,8 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
         when.method(POST)
             .path("/job")
             .json_body(json!({"jobDefinitionId": "jd_1",
-            "audienceId": "fau_1", "checkForExplicitContent": null}));
+            "audienceId": "fau_1", "checkForExplicitContent": null, "experimentId": null,
+                              "precedingJobId": null, "revisionNumber": null}));
         then.status(200)
             .json_body(json!({"jobId": "job_2", "recruitingStarted": true}));
     });
@@ -198,7 +201,7 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
         json!({"jobId": id, "name": "n", "jobDefinitionId": "jd_1", "audienceId": "fau_1",
                "revisionNumber": 1, "pipelineId": "p", "state": "Running",
                "ownerMail": "me@example.com", "organizationId": "org_1",
-               "createdAt": "2026-07-13T11:07:53.577348+00:00", "progress": 0.5})
+               "createdAt": "2026-07-13T11:07:53.577348+00:00", "progress": 0.5, "isShared": false})
     };
     let find = server.mock(|when, then| {
         when.method(GET).path("/jobs").is_true(|req| {
@@ -276,6 +279,7 @@ fn progress_reads_state_and_percentage_and_404_means_not_started() {
     let mut progress = progress_mock(&server, 40.0, 4);
     let p = job.get_progress().unwrap();
     assert_eq!(p.state, AudienceJobState::Running);
+    assert_eq!(p.responses, 12, "responseCount");
     assert_eq!(
         (p.percentage, p.completed, p.total, p.started),
         (40.0, 4, 10, true)
@@ -530,7 +534,8 @@ fn filtered_audiences_are_assigned_by_their_own_id() {
         when.method(POST)
             .path("/job")
             .json_body(json!({"jobDefinitionId": "jd_1",
-            "audienceId": "fau_1", "checkForExplicitContent": null}));
+            "audienceId": "fau_1", "checkForExplicitContent": null, "experimentId": null,
+                              "precedingJobId": null, "revisionNumber": null}));
         then.status(200)
             .json_body(json!({"jobId": "job_9", "recruitingStarted": false}));
     });

@@ -341,3 +341,38 @@ fn the_live_recruiting_rule_end_to_end() {
     }
     enough.start_recruiting().unwrap();
 }
+
+#[test]
+fn a_blocked_job_ends_the_wait_with_its_reason() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let audience = client.audience().global_audience().unwrap();
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Block me",
+            "Which is funnier?",
+            [[DataItem::text("a joke"), DataItem::text("another joke")]],
+        )
+        .responses_per_datapoint(50)
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    assert!(sb.block_job(job.id(), Some("a task was flagged as offensive")));
+    match job.wait_with((), fast()).unwrap_err() {
+        rapidata::Error::JobStuck(s) => {
+            assert_eq!(s.cause(), &rapidata::job::StuckCause::Blocked);
+            assert_eq!(s.state(), &AudienceJobState::Blocked);
+            assert!(
+                s.reason().contains("flagged as offensive"),
+                "{}",
+                s.reason()
+            );
+        }
+        other => panic!("expected JobStuck, got {other:?}"),
+    }
+    // Progress reports the responses collected so far.
+    let p = job.get_progress().unwrap();
+    assert!(p.responses <= 50, "{p:?}");
+}

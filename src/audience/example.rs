@@ -186,6 +186,7 @@ impl Common {
             context_asset: (!self.media_context.is_empty())
                 .then(|| asset::asset_input(&self.media_context, context_names)),
             feature_flags: Some(feature_flags),
+            flag_if_incorrect: None,
             is_common_sense: None,
             sort_index: None,
             visibility: None,
@@ -421,6 +422,7 @@ impl Audience {
                 context: None,
                 context_asset: None,
                 explanation: None,
+                flag_if_incorrect: None,
                 instruction_text: None,
                 is_common_sense: None,
                 random_correct_probability: None,

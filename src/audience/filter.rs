@@ -475,7 +475,10 @@ impl Filter {
                 countries: codes.clone(),
             },
             Filter::Language(codes) => F::LanguageFilter {
-                languages: codes.clone(),
+                languages: codes
+                    .iter()
+                    .map(|c| types::Language::from(c.as_str()))
+                    .collect(),
             },
             Filter::Age(groups) => F::DemographicFilter {
                 identifier: "age".to_owned(),
@@ -523,7 +526,9 @@ impl Filter {
         use types::IAudienceFilter as F;
         match filter {
             F::CountryFilter { countries } => Filter::Country(countries.clone()),
-            F::LanguageFilter { languages } => Filter::Language(languages.clone()),
+            F::LanguageFilter { languages } => {
+                Filter::Language(languages.iter().map(ToString::to_string).collect())
+            }
             F::DemographicFilter { identifier, values } => {
                 let ages: Option<Vec<AgeGroup>> =
                     values.iter().map(|v| AgeGroup::parse(v)).collect();

@@ -303,6 +303,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            capacity: None,
         });
         assert_eq!(m.graduated(), 5);
         assert_eq!(m.distilling(), 2);

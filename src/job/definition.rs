@@ -50,10 +50,8 @@ pub(crate) enum TaskSpec {
         instruction: String,
         a_b_names: Option<[String; 2]>,
     },
-    Classification {
-        instruction: String,
-        options: Vec<String>,
-    },
+    /// The answer options travel with each datapoint (`answer_options` segment).
+    Classification { instruction: String },
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -75,6 +73,8 @@ pub(crate) struct DatapointSpec {
     pub(crate) items: Vec<DataItem>,
     pub(crate) context: Option<String>,
     pub(crate) media_context: Option<DataItem>,
+    /// A classification datapoint's own answer options.
+    pub(crate) answer_options: Option<Vec<String>>,
     pub(crate) private_metadata: Option<BTreeMap<String, String>>,
 }
 
@@ -88,9 +88,61 @@ impl DatapointSpec {
     }
 }
 
-/// The body of `POST /dataset/{id}/datapoint` (§6.2): `context`, `group`,
-/// `transcription` and `privateMetadata` always sent (null when unset), `contextAsset` only
-/// with a media context. `names` maps every media item to its uploaded file name.
+/// The dataset segment keys of the API's default dataset schema.
+pub(crate) mod segment {
+    /// The datapoint's item(s): one asset, or a compare pair as a two-item multi asset.
+    pub(crate) const ASSET: &str = "asset";
+    /// The text context shown with the item.
+    pub(crate) const CONTEXT: &str = "context";
+    /// The media context shown with the item.
+    pub(crate) const CONTEXT_ASSET: &str = "context_asset";
+    /// A classification datapoint's answer options.
+    pub(crate) const ANSWER_OPTIONS: &str = "answer_options";
+}
+
+fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
+    types::DatasetSegmentInput {
+        asset: Some(Some(asset)),
+        key: key.to_owned(),
+        kind: types::DatasetSegmentKind::Asset,
+        options: None,
+        text: None,
+    }
+}
+
+fn text_segment(key: &str, text: &str) -> types::DatasetSegmentInput {
+    types::DatasetSegmentInput {
+        asset: None,
+        key: key.to_owned(),
+        kind: types::DatasetSegmentKind::Text,
+        options: None,
+        text: Some(Some(text.to_owned())),
+    }
+}
+
+fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput {
+    types::DatasetSegmentInput {
+        asset: None,
+        key: key.to_owned(),
+        kind: types::DatasetSegmentKind::OptionList,
+        options: Some(Some(
+            options
+                .iter()
+                .map(|o| types::DatasetSegmentOption {
+                    label: o.clone(),
+                    value: o.clone(),
+                })
+                .collect(),
+        )),
+        text: None,
+    }
+}
+
+/// The body of `POST /dataset/{id}/datapoint`: the datapoint as segments of the default
+/// dataset schema (its asset, then context, media context and answer options when it has
+/// them), its sort index, and `group` and `privateMetadata` always sent (null when unset),
+/// as the official SDK 3.27.1 sends them. `names` maps every media item to its uploaded
+/// file name.
 pub(crate) fn datapoint_body(
     dp: &DatapointSpec,
     names: &HashMap<DataItem, String>,
@@ -98,15 +150,22 @@ pub(crate) fn datapoint_body(
     let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.get(i).cloned()).collect();
     // A compare datapoint is always a two-item MultiAssetInput; a classification one a
     // single asset. `asset_input` does exactly that from the item count.
-    let asset = crate::asset::asset_input(&dp.items, &item_names);
-    let context_asset = dp
-        .media_context
-        .as_ref()
-        .map(|m| crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]));
+    let mut segments = vec![asset_segment(
+        segment::ASSET,
+        crate::asset::asset_input(&dp.items, &item_names),
+    )];
+    if let Some(context) = &dp.context {
+        segments.push(text_segment(segment::CONTEXT, context));
+    }
+    if let Some(m) = &dp.media_context {
+        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]);
+        segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
+    }
+    if let Some(options) = &dp.answer_options {
+        segments.push(options_segment(segment::ANSWER_OPTIONS, options));
+    }
     types::CreateDatapointEndpointInput {
-        asset,
-        context: Some(dp.context.clone()),
-        context_asset,
+        segments: Some(Some(segments)),
         group: Some(None),
         private_metadata: Some(
             dp.private_metadata
@@ -115,50 +174,116 @@ pub(crate) fn datapoint_body(
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         ),
         sort_index: Some(Some(dp.index as i64)),
-        transcription: Some(None),
     }
 }
 
-/// The body of `POST /job/definition` (§6.5).
+/// The dataset schema of `POST /dataset`: `None` (sent as null) when the task needs only
+/// the default segments, else the default ones (asset, context, media context) plus the
+/// task's own (`answer_options` for classification), as the official SDK declares them.
+pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
+    let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
+        types::DatasetSegmentDefinition {
+            key: key.to_owned(),
+            kind,
+            label: Some(Some(label.to_owned())),
+            max_length: max_length.map(Some),
+            required,
+        }
+    };
+    match task {
+        TaskSpec::Compare { .. } => None,
+        TaskSpec::Classification { .. } => Some(vec![
+            definition(
+                segment::ASSET,
+                "Asset",
+                types::DatasetSegmentKind::Asset,
+                true,
+                None,
+            ),
+            definition(
+                segment::CONTEXT,
+                "Context",
+                types::DatasetSegmentKind::Text,
+                false,
+                Some(MAX_CONTEXT_CHARS as i32),
+            ),
+            definition(
+                segment::CONTEXT_ASSET,
+                "Context asset",
+                types::DatasetSegmentKind::Asset,
+                false,
+                None,
+            ),
+            definition(
+                segment::ANSWER_OPTIONS,
+                "Answer options",
+                types::DatasetSegmentKind::OptionList,
+                true,
+                None,
+            ),
+        ]),
+    }
+}
+
+/// A text bound to a literal.
+fn literal(text: &str) -> types::TextBinding {
+    types::TextBinding {
+        language: None,
+        literal: Some(Some(text.to_owned())),
+        segment: None,
+    }
+}
+
+/// The binding of a rapid's asset to the datapoint's `asset` segment.
+fn asset_binding() -> types::AssetBinding {
+    types::AssetBinding {
+        segment: segment::ASSET.to_owned(),
+    }
+}
+
+/// The `rapid` spec of the definition's workflow: its fields bound to literals (the
+/// instruction) or to dataset segments (the asset, the answer options).
+pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
+    match task {
+        TaskSpec::Compare {
+            instruction,
+            a_b_names,
+        } => types::IRapidSpec::Compare {
+            asset: asset_binding(),
+            context: None,
+            context_assets: None,
+            criteria: literal(instruction),
+            index_identifiers: Some(a_b_names.as_ref().map(|n| n.to_vec())),
+        },
+        TaskSpec::Classification { instruction } => types::IRapidSpec::Classify {
+            asset: asset_binding(),
+            categories: types::OptionsBinding {
+                literal: None,
+                segment: Some(Some(segment::ANSWER_OPTIONS.to_owned())),
+            },
+            context: None,
+            context_assets: None,
+            title: literal(instruction),
+        },
+    }
+}
+
+/// The body of `POST /job/definition`: a `SimpleWorkflow` carrying the `rapid` spec.
 pub(crate) fn definition_body(
     spec: &DefinitionSpec,
     dataset_id: &str,
 ) -> types::CreateJobDefinitionEndpointInput {
-    let blueprint = match &spec.task {
-        TaskSpec::Compare {
-            instruction,
-            a_b_names,
-        } => types::IRapidBlueprint::CompareBlueprint {
-            criteria: instruction.clone(),
-            index_identifiers: Some(a_b_names.as_ref().map(|n| n.to_vec())),
-        },
-        TaskSpec::Classification {
-            instruction,
-            options,
-        } => types::IRapidBlueprint::ClassifyBlueprint {
-            categories: options
-                .iter()
-                .map(|o| types::AttachCategoryRapidBlueprintCategory {
-                    label: o.clone(),
-                    value: o.clone(),
-                })
-                .collect(),
-            possible_categories: None,
-            title: instruction.clone(),
-        },
-    };
     types::CreateJobDefinitionEndpointInput {
         aggregator_type: None,
         campaign_feature_flags: spec.campaign_flags.clone(),
         dataset_id: dataset_id.to_owned(),
         definition_name: spec.name.clone(),
-        feature_flags: None,
         rapid_feature_flags: spec.rapid_flags.clone(),
         referee: spec.referee.clone(),
         workflow: types::IOrderWorkflowInput::SimpleWorkflow {
             batch_size: None,
-            blueprint,
             feature_flags: Vec::new(),
+            rapid: Some(Some(rapid_spec(&spec.task))),
         },
     }
 }
@@ -357,6 +482,7 @@ impl Common {
                 items,
                 context: self.contexts.as_ref().map(|c| c[i].clone()),
                 media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
+                answer_options: None,
                 private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
             })
             .collect();
@@ -390,6 +516,7 @@ fn create_definition(
             client.send_with(
                 &operations::PostDataset::new(types::CreateDatasetEndpointInput {
                     name: format!("{}_dataset", spec.name),
+                    schema: Some(dataset_schema(&spec.task)),
                 }),
                 SendOptions::new().retry_mode(RetryMode::Always),
             )
@@ -695,8 +822,146 @@ impl CompareDefinitionBuilder {
     }
 }
 
+/// The answer options of a classification definition: the same for every datapoint, or
+/// one list per datapoint (matched by position). Each datapoint needs 2 to
+/// [`MAX_ANSWER_OPTIONS`] unique, non-empty options.
+///
+/// Arrays, vectors and slices of strings convert into shared options; build per-datapoint
+/// options with [`AnswerOptions::per_datapoint`].
+///
+/// ```
+/// use rapidata::job::AnswerOptions;
+///
+/// let shared: AnswerOptions = ["Cat", "Dog"].into();
+/// let own = AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat", "Dog", "Bird"]]);
+/// assert_eq!(shared.for_datapoint(1), Some(&["Cat".to_owned(), "Dog".to_owned()][..]));
+/// assert_eq!(own.for_datapoint(1).map(|o| o.len()), Some(3));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerOptions {
+    /// The same options for every datapoint.
+    Shared(Vec<String>),
+    /// One list of options per datapoint, in datapoint order.
+    PerDatapoint(Vec<Vec<String>>),
+}
+
+/// The most answer options a classification datapoint may have.
+///
+/// ```
+/// assert_eq!(rapidata::job::MAX_ANSWER_OPTIONS, 8);
+/// ```
+pub const MAX_ANSWER_OPTIONS: usize = 8;
+
+impl AnswerOptions {
+    /// One list of options per datapoint, matched by position.
+    ///
+    /// ```
+    /// let options = rapidata::job::AnswerOptions::per_datapoint([["Yes", "No"], ["Red", "Blue"]]);
+    /// assert!(matches!(options, rapidata::job::AnswerOptions::PerDatapoint(_)));
+    /// ```
+    pub fn per_datapoint<L, O>(lists: L) -> AnswerOptions
+    where
+        L: IntoIterator<Item = O>,
+        O: IntoIterator,
+        O::Item: Into<String>,
+    {
+        AnswerOptions::PerDatapoint(
+            lists
+                .into_iter()
+                .map(|l| l.into_iter().map(Into::into).collect())
+                .collect(),
+        )
+    }
+
+    /// The options of the datapoint at `index` (`None` past the end of per-datapoint
+    /// lists).
+    ///
+    /// ```
+    /// let options: rapidata::job::AnswerOptions = vec!["A", "B"].into();
+    /// assert_eq!(options.for_datapoint(7).unwrap().len(), 2);
+    /// ```
+    pub fn for_datapoint(&self, index: usize) -> Option<&[String]> {
+        match self {
+            AnswerOptions::Shared(o) => Some(o),
+            AnswerOptions::PerDatapoint(lists) => lists.get(index).map(Vec::as_slice),
+        }
+    }
+
+    /// Checks the options for `n` datapoints (argument `answer_options`).
+    fn validate(&self, n: usize) -> Result<()> {
+        let check = |argument: String, options: &[String]| -> Result<()> {
+            if options.len() < 2 || options.len() > MAX_ANSWER_OPTIONS {
+                return Err(Error::invalid_input(
+                    argument,
+                    options,
+                    format!(
+                        "needs between 2 and {MAX_ANSWER_OPTIONS} answer options, got {}",
+                        options.len()
+                    ),
+                ));
+            }
+            for (i, o) in options.iter().enumerate() {
+                if o.trim().is_empty() {
+                    return Err(Error::invalid_input(
+                        format!("{argument}[{i}]"),
+                        o,
+                        "must not be empty",
+                    ));
+                }
+                if options[..i].contains(o) {
+                    return Err(Error::invalid_input(
+                        format!("{argument}[{i}]"),
+                        o,
+                        "answer options must be unique",
+                    ));
+                }
+            }
+            Ok(())
+        };
+        match self {
+            AnswerOptions::Shared(o) => check("answer_options".to_owned(), o),
+            AnswerOptions::PerDatapoint(lists) => {
+                if lists.len() != n {
+                    return Err(Error::invalid_input(
+                        "answer_options",
+                        format!("{} lists", lists.len()),
+                        format!(
+                            "per-datapoint answer options need exactly one list per datapoint ({n})"
+                        ),
+                    ));
+                }
+                lists
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, o)| check(format!("answer_options[{i}]"), o))
+            }
+        }
+    }
+}
+
+impl<S: Into<String>, const N: usize> From<[S; N]> for AnswerOptions {
+    fn from(options: [S; N]) -> Self {
+        AnswerOptions::Shared(options.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<S: Into<String>> From<Vec<S>> for AnswerOptions {
+    fn from(options: Vec<S>) -> Self {
+        AnswerOptions::Shared(options.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<S: Into<String> + Clone> From<&[S]> for AnswerOptions {
+    fn from(options: &[S]) -> Self {
+        AnswerOptions::Shared(options.iter().cloned().map(Into::into).collect())
+    }
+}
+
 /// Builder for a classification job definition; from
 /// [`JobManager::create_classification_job_definition`](super::JobManager::create_classification_job_definition).
+///
+/// The answer options travel with each datapoint (the API's `answer_options` segment), so
+/// they may differ per datapoint: see [`AnswerOptions`].
 ///
 /// ```no_run
 /// let client = rapidata::Client::new()?;
@@ -718,7 +983,7 @@ pub struct ClassificationDefinitionBuilder {
     client: Client,
     name: String,
     instruction: String,
-    options: Vec<String>,
+    options: AnswerOptions,
     datapoints: Vec<DataItem>,
     common: Common,
 }
@@ -733,7 +998,7 @@ impl ClassificationDefinitionBuilder {
         client: Client,
         name: String,
         instruction: String,
-        options: Vec<String>,
+        options: AnswerOptions,
         datapoints: Vec<DataItem>,
     ) -> Self {
         ClassificationDefinitionBuilder {
@@ -762,39 +1027,20 @@ impl ClassificationDefinitionBuilder {
     }
 
     pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
-        if self.options.len() < 2 {
-            return Err(Error::invalid_input(
-                "answer_options",
-                &self.options,
-                "at least two answer options are needed",
-            ));
-        }
-        for (i, o) in self.options.iter().enumerate() {
-            if o.trim().is_empty() {
-                return Err(Error::invalid_input(
-                    format!("answer_options[{i}]"),
-                    o,
-                    "must not be empty",
-                ));
-            }
-            if self.options[..i].contains(o) {
-                return Err(Error::invalid_input(
-                    format!("answer_options[{i}]"),
-                    o,
-                    "answer options must be unique",
-                ));
-            }
-        }
+        self.options.validate(self.datapoints.len())?;
         let items = self.datapoints.iter().map(|d| vec![d.clone()]).collect();
-        self.common.validate(
+        let (spec, mut datapoints) = self.common.validate(
             &self.name,
             &self.instruction,
             items,
             TaskSpec::Classification {
                 instruction: self.instruction.clone(),
-                options: self.options.clone(),
             },
-        )
+        )?;
+        for dp in &mut datapoints {
+            dp.answer_options = self.options.for_datapoint(dp.index).map(<[String]>::to_vec);
+        }
+        Ok((spec, datapoints))
     }
 }
 
@@ -1017,6 +1263,7 @@ impl PendingDefinition {
                 TaskSpec::Compare { .. } => types::DefinitionType::Compare,
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
             }),
+            revision: Some(1),
         };
         log::info!(
             "created job definition {} ({}); preview: {}",
@@ -1102,6 +1349,9 @@ pub struct JobDefinition {
     pub(crate) dataset_id: Option<String>,
     pub(crate) pipeline_id: Option<String>,
     pub(crate) definition_type: Option<types::DefinitionType>,
+    /// The revision this handle stands for: 1 for a definition it created, unknown
+    /// (`None`: the newest) for one it looked up.
+    pub(crate) revision: Option<i32>,
 }
 
 impl JobDefinition {
@@ -1116,6 +1366,7 @@ impl JobDefinition {
             dataset_id: None,
             pipeline_id: None,
             definition_type: Some(out.definition_type),
+            revision: None,
         }
     }
 
@@ -1130,7 +1381,20 @@ impl JobDefinition {
             dataset_id: None,
             pipeline_id: None,
             definition_type: Some(out.definition_type),
+            revision: None,
         }
+    }
+
+    /// The revision a job assigned from this handle runs (`revisionNumber` of `POST /job`):
+    /// 1 for a definition this handle created, `None` (the newest) for one looked up.
+    ///
+    /// ```no_run
+    /// # let definition = rapidata::Client::new()?.job().get_job_definition_by_id("jd_1")?;
+    /// assert_eq!(definition.revision_number(), None);
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn revision_number(&self) -> Option<i32> {
+        self.revision
     }
 
     /// The definition's id.
@@ -1330,8 +1594,9 @@ mod tests {
             json!({
                 "definitionName": "n",
                 "workflow": {"_t": "SimpleWorkflow",
-                    "blueprint": {"_t": "CompareBlueprint",
-                        "criteria": "Which image matches the description better?",
+                    "rapid": {"_t": "Compare",
+                        "asset": {"segment": "asset"},
+                        "criteria": {"literal": "Which image matches the description better?"},
                         "indexIdentifiers": null}},
                 "referee": {"_t": "EarlyStoppingReferee", "maxVotes": 10, "threshold": 0.99},
                 "datasetId": "ds_1",
@@ -1347,7 +1612,6 @@ mod tests {
         let s = spec(
             TaskSpec::Classification {
                 instruction: "What animal?".into(),
-                options: vec!["Cat".into(), "Dog".into()],
             },
             types::IReferee::QuorumReferee {
                 max_votes: 10,
@@ -1361,8 +1625,10 @@ mod tests {
             json!({
                 "definitionName": "n",
                 "workflow": {"_t": "SimpleWorkflow",
-                    "blueprint": {"_t": "ClassifyBlueprint", "title": "What animal?",
-                        "categories": [{"label": "Cat", "value": "Cat"}, {"label": "Dog", "value": "Dog"}]}},
+                    "rapid": {"_t": "Classify",
+                        "asset": {"segment": "asset"},
+                        "title": {"literal": "What animal?"},
+                        "categories": {"segment": "answer_options"}}},
                 "referee": {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7},
                 "datasetId": "ds"
             })
@@ -1376,6 +1642,7 @@ mod tests {
             items: vec![DataItem::url("https://e.com/a.png"), DataItem::text("b")],
             context: None,
             media_context: None,
+            answer_options: None,
             private_metadata: None,
         };
         let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
@@ -1383,12 +1650,87 @@ mod tests {
         assert_eq!(
             body,
             json!({
-                "asset": {"_t": "MultiAssetInput", "assets": [
-                    {"_t": "ExistingAssetInput", "name": "f_a.png"},
-                    {"_t": "TextAssetInput", "text": "b"}]},
-                "context": null, "sortIndex": 3, "group": null,
-                "transcription": null, "privateMetadata": null
+                "segments": [{"key": "asset", "kind": "Asset", "asset": {
+                    "_t": "MultiAssetInput", "assets": [
+                        {"_t": "ExistingAssetInput", "name": "f_a.png"},
+                        {"_t": "TextAssetInput", "text": "b"}]}}],
+                "sortIndex": 3, "group": null, "privateMetadata": null
             })
         );
+    }
+
+    #[test]
+    fn datapoint_body_carries_context_media_context_and_options_as_segments() {
+        let dp = DatapointSpec {
+            index: 0,
+            items: vec![DataItem::url("https://e.com/a.png")],
+            context: Some("the prompt".into()),
+            media_context: Some(DataItem::url("https://e.com/ref.png")),
+            answer_options: Some(vec!["cat".into(), "dog".into()]),
+            private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
+        };
+        let names = HashMap::from([
+            (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),
+            (
+                DataItem::url("https://e.com/ref.png"),
+                "f_ref.png".to_owned(),
+            ),
+        ]);
+        let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "segments": [
+                    {"key": "asset", "kind": "Asset",
+                     "asset": {"_t": "ExistingAssetInput", "name": "f_a.png"}},
+                    {"key": "context", "kind": "Text", "text": "the prompt"},
+                    {"key": "context_asset", "kind": "Asset",
+                     "asset": {"_t": "ExistingAssetInput", "name": "f_ref.png"}},
+                    {"key": "answer_options", "kind": "OptionList", "options": [
+                        {"label": "cat", "value": "cat"}, {"label": "dog", "value": "dog"}]}],
+                "sortIndex": 0, "group": null, "privateMetadata": {"k": "v"}
+            })
+        );
+    }
+
+    #[test]
+    fn dataset_schema_declares_answer_options_for_classification_only() {
+        let compare = TaskSpec::Compare {
+            instruction: "i".into(),
+            a_b_names: None,
+        };
+        assert_eq!(dataset_schema(&compare), None);
+        let schema = dataset_schema(&TaskSpec::Classification {
+            instruction: "i".into(),
+        });
+        assert_eq!(
+            serde_json::to_value(schema).unwrap(),
+            json!([
+                {"key": "asset", "kind": "Asset", "label": "Asset", "required": true},
+                {"key": "context", "kind": "Text", "label": "Context", "required": false,
+                 "maxLength": 400},
+                {"key": "context_asset", "kind": "Asset", "label": "Context asset",
+                 "required": false},
+                {"key": "answer_options", "kind": "OptionList", "label": "Answer options",
+                 "required": true}
+            ])
+        );
+    }
+
+    #[test]
+    fn answer_options_are_checked_per_datapoint() {
+        let err = |o: AnswerOptions, n: usize| o.validate(n).unwrap_err().to_string();
+        assert!(err(["a"].into(), 1).contains("between 2 and 8"));
+        assert!(err(vec!["a"; 9].into(), 1).contains("between 2 and 8"));
+        assert!(err(["a", "a"].into(), 1).contains("unique"));
+        assert!(err(["a", " "].into(), 1).contains("answer_options[1]"));
+        let per = AnswerOptions::per_datapoint([vec!["a", "b"], vec!["c"]]);
+        let text = err(per, 2);
+        assert!(text.contains("answer_options[1]"), "{text}");
+        let short = AnswerOptions::per_datapoint([vec!["a", "b"]]);
+        assert!(err(short, 2).contains("one list per datapoint (2)"));
+        AnswerOptions::per_datapoint([vec!["a", "b"], vec!["c", "d", "e"]])
+            .validate(2)
+            .unwrap();
     }
 }

@@ -344,7 +344,8 @@ impl Job {
                 p.completion_percentage,
                 p.completed.max(0) as u64,
                 p.total.max(0) as u64,
-            )),
+            )
+            .with_responses(p.response_count.max(0) as u64)),
             Err(e) if e.status() == Some(404) => Ok(Progress::not_started(state)),
             Err(e) => Err(e),
         }
@@ -418,7 +419,8 @@ impl Job {
                         100.0,
                         last.total.max(last.completed),
                         last.total,
-                    );
+                    )
+                    .with_responses(last.responses);
                     break Ok(last.clone());
                 }
                 AudienceJobState::Failed => {
@@ -456,11 +458,20 @@ impl Job {
                         "the job is paused; resume it with Job::resume".to_owned(),
                     ))
                 }
-                AudienceJobState::Other(s) if s == "Blocked" => {
+                AudienceJobState::Blocked => {
+                    let why = details
+                        .failure_message
+                        .clone()
+                        .flatten()
+                        .map(|m| format!(": {m}"))
+                        .unwrap_or_default();
                     break Err(stuck(
                         StuckCause::Blocked,
-                        "the job is blocked; contact Rapidata support".to_owned(),
-                    ))
+                        format!(
+                            "the job is blocked by a flagged task{why}; unflag it on the job's \
+                             page in the Rapidata app (Job::view_url), then wait again"
+                        ),
+                    ));
                 }
                 AudienceJobState::StaleResults => {
                     if !retried_stale {
@@ -588,12 +599,13 @@ pub(crate) fn assign(
     let body = types::CreateJobEndpointInput {
         audience_id: audience_id.to_owned(),
         check_for_explicit_content: Some(None),
+        experiment_id: Some(None),
         job_definition_id: definition.id().to_owned(),
         name: None,
         notify_owner_on_completion: None,
-        preceding_job_id: None,
+        preceding_job_id: Some(None),
         priority: None,
-        revision_number: None,
+        revision_number: Some(definition.revision_number()),
     };
     // A lost answer must neither fail the call nor start a second (paid) job: the jobs of
     // this definition on this audience listed before and after tell whether it was created.
@@ -614,6 +626,7 @@ pub(crate) fn assign(
         Created::Found(job_id) => types::CreateJobEndpointOutput {
             content_check_skip_denied: None,
             cost_warning: None,
+            experiment_id: None,
             job_id,
             recruiting_started: false,
         },

@@ -53,9 +53,9 @@ mod results;
 mod upload;
 
 pub use definition::{
-    ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate, JobDefinition,
-    PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, MAX_CONTEXT_CHARS,
-    MAX_INSTRUCTION_CHARS,
+    AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
+    JobDefinition, PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -146,6 +146,24 @@ impl JobManager {
     /// into one of `answer_options`. Finish it with
     /// [`create`](ClassificationDefinitionBuilder::create).
     ///
+    /// `answer_options` is one list for every datapoint (an array, vector or slice of
+    /// strings), or [`AnswerOptions::per_datapoint`] with one list per datapoint; each
+    /// datapoint needs 2 to 8 unique options, checked before any request.
+    ///
+    /// ```no_run
+    /// use rapidata::job::AnswerOptions;
+    /// let definition = rapidata::Client::new()?
+    ///     .job()
+    ///     .create_classification_job_definition(
+    ///         "Pets",
+    ///         "What animal is shown?",
+    ///         AnswerOptions::per_datapoint([vec!["cat", "dog"], vec!["cat", "dog", "bird"]]),
+    ///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
+    ///     )
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    ///
     /// ```no_run
     /// let definition = rapidata::Client::new()?
     ///     .job()
@@ -162,14 +180,14 @@ impl JobManager {
         &self,
         name: impl Into<String>,
         instruction: impl Into<String>,
-        answer_options: impl IntoIterator<Item = impl Into<String>>,
+        answer_options: impl Into<AnswerOptions>,
         datapoints: impl IntoIterator<Item = impl Into<DataItem>>,
     ) -> ClassificationDefinitionBuilder {
         ClassificationDefinitionBuilder::new(
             self.client.clone(),
             name.into(),
             instruction.into(),
-            answer_options.into_iter().map(Into::into).collect(),
+            answer_options.into(),
             datapoints.into_iter().map(Into::into).collect(),
         )
     }

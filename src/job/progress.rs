@@ -36,6 +36,8 @@ pub struct Progress {
     /// `false` while the job has no labeling task yet (the progress endpoint answers 404);
     /// the figures are then 0.
     pub started: bool,
+    /// Responses collected so far (`responseCount`; several per task).
+    pub responses: u64,
 }
 
 impl Progress {
@@ -61,7 +63,20 @@ impl Progress {
             completed,
             total,
             started: true,
+            responses: 0,
         }
+    }
+
+    /// The same reading with `responses` collected so far.
+    ///
+    /// ```
+    /// use rapidata::api::types::AudienceJobState;
+    /// let p = rapidata::job::Progress::new(AudienceJobState::Running, 50.0, 1, 2).with_responses(7);
+    /// assert_eq!(p.responses, 7);
+    /// ```
+    pub fn with_responses(mut self, responses: u64) -> Progress {
+        self.responses = responses;
+        self
     }
 
     /// A reading for a job whose labeling has not started (0 %).
@@ -78,6 +93,7 @@ impl Progress {
             completed: 0,
             total: 0,
             started: false,
+            responses: 0,
         }
     }
 

@@ -176,6 +176,9 @@ pub(crate) fn create_datapoints(
     let mut sends_made: HashMap<usize, u32> = HashMap::new();
     let mut to_send: Vec<&DatapointSpec> = Vec::new();
     let mut uncertain: Vec<(&DatapointSpec, String)> = Vec::new();
+    // Created in this call (answered, or found in a listing): each claims one listed item
+    // of its content before an uncertain one may, so duplicates are counted.
+    let mut created: Vec<usize> = Vec::new();
     for &(dp, ambiguous) in &ready {
         if ambiguous {
             uncertain.push((dp, "an earlier attempt may have created it".to_owned()));
@@ -196,7 +199,7 @@ pub(crate) fn create_datapoints(
         for (dp, (outcome, made)) in to_send.iter().zip(outcomes) {
             sends_made.insert(dp.index, made);
             match outcome {
-                Sent::Created => {}
+                Sent::Created => created.push(dp.index),
                 Sent::Uncertain(reason) => uncertain.push((dp, reason)),
                 Sent::Failed(reason) => failures.push(failed_datapoint(dp, reason, false)),
             }
@@ -214,9 +217,13 @@ pub(crate) fn create_datapoints(
                     failures.push(failed_datapoint(dp, reason, true));
                 }
             }
-            Ok(listing) => {
+            Ok(mut listing) => {
+                for index in &created {
+                    listing.claim(*index, &bodies[index]);
+                }
                 for (dp, reason) in uncertain.drain(..) {
-                    if listing.holds(dp.index, &bodies[&dp.index]) {
+                    if listing.claim(dp.index, &bodies[&dp.index]) {
+                        created.push(dp.index);
                         log::debug!(
                             "datapoint {} was created although its request failed ({reason})",
                             dp.index
@@ -342,13 +349,15 @@ impl Operation for ListDatapointsRaw {
 }
 
 /// What a dataset holds, as far as telling whether a datapoint was created: the sort
-/// indices it reports, and, only while it reports none, the items themselves (to compare
-/// asset and context instead).
+/// indices it reports, and, only while it reports none, how many datapoints of each
+/// content (its segments) it holds. The 2026.10.25 listing reports segments only, so
+/// the content is what is compared there.
 struct DatasetListing {
     /// Whether any item has a `sortIndex` (then only sort indices are compared).
     indexed: bool,
     sort_indexes: HashSet<u64>,
-    unindexed: Vec<Value>,
+    /// Listed datapoints per content key, not yet claimed by a datapoint of ours.
+    by_content: HashMap<String, usize>,
 }
 
 impl DatasetListing {
@@ -358,7 +367,7 @@ impl DatasetListing {
         let mut listing = DatasetListing {
             indexed: false,
             sort_indexes: HashSet::new(),
-            unindexed: Vec::new(),
+            by_content: HashMap::new(),
         };
         let mut pager = Pager::new("datapoints", LIST_PAGE_SIZE, MAX_LISTED_DATAPOINTS);
         loop {
@@ -387,12 +396,16 @@ impl DatasetListing {
                             listing.sort_indexes.insert(si);
                         }
                     }
-                    None if !listing.indexed => listing.unindexed.push(item.clone()),
+                    None if !listing.indexed => {
+                        if let Some(key) = listed_content(item) {
+                            *listing.by_content.entry(key).or_default() += 1;
+                        }
+                    }
                     None => {}
                 }
             }
             if listing.indexed {
-                listing.unindexed.clear();
+                listing.by_content.clear();
             }
             let more = pager.advance(PageCounts {
                 items: items.len(),
@@ -410,49 +423,123 @@ impl DatasetListing {
     }
 
     /// Whether the datapoint at `index` is there: an item with that `sortIndex`, or, when
-    /// the server reports no sort indices at all, an item with the same asset and context.
-    fn holds(&self, index: usize, body: &types::CreateDatapointEndpointInput) -> bool {
+    /// the server reports no sort indices at all, a listed item of the same content not
+    /// claimed yet (so two datapoints with the same content need two listed items).
+    fn claim(&mut self, index: usize, body: &types::CreateDatapointEndpointInput) -> bool {
         if self.indexed {
-            self.sort_indexes.contains(&(index as u64))
-        } else {
-            self.unindexed.iter().any(|item| same_content(item, body))
+            return self.sort_indexes.contains(&(index as u64));
+        }
+        match self.by_content.get_mut(&sent_content(body)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
         }
     }
 }
 
-fn same_content(listed: &Value, body: &types::CreateDatapointEndpointInput) -> bool {
-    let context = listed.get("context").and_then(Value::as_str);
-    let sent_context = body.context.clone().flatten();
-    context == sent_context.as_deref()
-        && listed
-            .get("asset")
-            .is_some_and(|a| same_asset(a, &body.asset))
+/// A datapoint's content as one comparable string: each segment's key with its asset,
+/// text or options, in key order. Sent and listed forms of the same datapoint give the
+/// same string.
+fn content_key(mut parts: Vec<(String, String)>) -> String {
+    parts.sort();
+    parts
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
 }
 
-fn same_asset(listed: &Value, sent: &types::IAssetInput) -> bool {
-    let tag = listed.get("_t").and_then(Value::as_str);
+fn sent_content(body: &types::CreateDatapointEndpointInput) -> String {
+    let segments = body.segments.clone().flatten().unwrap_or_default();
+    content_key(
+        segments
+            .iter()
+            .map(|seg| {
+                let value = if let Some(Some(asset)) = &seg.asset {
+                    sent_asset(asset)
+                } else if let Some(Some(text)) = &seg.text {
+                    format!("text:{text}")
+                } else if let Some(Some(options)) = &seg.options {
+                    options_key(options.iter().map(|o| (o.label.as_str(), o.value.as_str())))
+                } else {
+                    String::new()
+                };
+                (seg.key.clone(), value)
+            })
+            .collect(),
+    )
+}
+
+fn sent_asset(sent: &types::IAssetInput) -> String {
     match sent {
-        types::IAssetInput::ExistingAssetInput { name, .. } => {
-            tag == Some("FileAsset")
-                && listed.get("fileName").and_then(Value::as_str) == Some(name.as_str())
-        }
-        types::IAssetInput::TextAssetInput { text, .. } => {
-            tag == Some("TextAsset")
-                && listed.get("text").and_then(Value::as_str) == Some(text.as_str())
-        }
-        types::IAssetInput::MultiAssetInput { assets, .. } => {
-            let listed_assets = listed.get("assets").and_then(Value::as_array);
-            tag == Some("MultiAsset")
-                && listed_assets.is_some_and(|l| {
-                    l.len() == assets.len() && l.iter().zip(assets).all(|(a, b)| same_asset(a, b))
-                })
-        }
-        types::IAssetInput::Unknown(_) => false,
+        types::IAssetInput::ExistingAssetInput { name, .. } => format!("file:{name}"),
+        types::IAssetInput::TextAssetInput { text, .. } => format!("text:{text}"),
+        types::IAssetInput::MultiAssetInput { assets, .. } => format!(
+            "multi[{}]",
+            assets.iter().map(sent_asset).collect::<Vec<_>>().join(",")
+        ),
+        // Matches nothing listed.
+        types::IAssetInput::Unknown(v) => format!("unknown-sent:{v}"),
     }
 }
 
-/// Uploads `urls` through the batch endpoint; returns url → server file name or the
-/// reason it failed.
+fn options_key<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let parts: Vec<String> = options.map(|(l, v)| format!("{l}:{v}")).collect();
+    format!("options[{}]", parts.join(","))
+}
+
+/// The content key of a listed datapoint (`None` when it has no segments to compare).
+fn listed_content(item: &Value) -> Option<String> {
+    let segments = item.get("segments")?.as_array()?;
+    Some(content_key(
+        segments
+            .iter()
+            .map(|seg| {
+                let key = seg
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                let value = if let Some(asset) = seg.get("asset").filter(|a| !a.is_null()) {
+                    listed_asset(asset)
+                } else if let Some(text) = seg.get("originalText").and_then(Value::as_str) {
+                    format!("text:{text}")
+                } else if let Some(options) = seg.get("options").and_then(Value::as_array) {
+                    options_key(options.iter().map(|o| {
+                        (
+                            o.get("label").and_then(Value::as_str).unwrap_or(""),
+                            o.get("value").and_then(Value::as_str).unwrap_or(""),
+                        )
+                    }))
+                } else {
+                    String::new()
+                };
+                (key, value)
+            })
+            .collect(),
+    ))
+}
+
+fn listed_asset(listed: &Value) -> String {
+    let field = |name: &str| listed.get(name).and_then(Value::as_str).unwrap_or("");
+    match listed.get("_t").and_then(Value::as_str) {
+        Some("FileAsset") => format!("file:{}", field("fileName")),
+        Some("TextAsset") => format!("text:{}", field("text")),
+        Some("MultiAsset") => format!(
+            "multi[{}]",
+            listed
+                .get("assets")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(listed_asset).collect::<Vec<_>>().join(","))
+                .unwrap_or_default()
+        ),
+        // Matches nothing sent.
+        other => format!("unknown-listed:{other:?}"),
+    }
+}
+
 pub(crate) fn batch_upload(
     client: &Client,
     urls: &[String],
@@ -619,52 +706,64 @@ mod tests {
     }
 
     #[test]
-    fn content_match_compares_assets_and_context() {
-        let body = types::CreateDatapointEndpointInput {
-            asset: types::IAssetInput::MultiAssetInput {
-                assets: vec![
-                    types::IAssetInput::ExistingAssetInput {
-                        identifier: None,
-                        metadata: None,
-                        name: "a.png".into(),
-                    },
-                    types::IAssetInput::TextAssetInput {
-                        identifier: None,
-                        metadata: None,
-                        text: "t".into(),
-                    },
-                ],
-                identifier: None,
-                metadata: None,
-            },
-            context: Some(Some("c".into())),
-            context_asset: None,
-            group: Some(None),
-            private_metadata: Some(None),
-            sort_index: Some(Some(0)),
-            transcription: Some(None),
+    fn content_match_compares_segments_and_counts_duplicates() {
+        let names: HashMap<DataItem, String> =
+            HashMap::from([(DataItem::url("https://e.com/a.png"), "a.png".to_owned())]);
+        let dp = DatapointSpec {
+            index: 0,
+            items: vec![DataItem::url("https://e.com/a.png"), DataItem::text("t")],
+            context: Some("c".into()),
+            media_context: None,
+            answer_options: None,
+            private_metadata: None,
         };
-        let listed = serde_json::json!({"context": "c", "asset": {"_t": "MultiAsset", "assets": [
-            {"_t": "FileAsset", "fileName": "a.png"}, {"_t": "TextAsset", "text": "t"}]}});
-        assert!(same_content(&listed, &body));
-        let other = serde_json::json!({"context": null, "asset": listed["asset"].clone()});
-        assert!(!same_content(&other, &body));
+        let body = datapoint_body(&dp, &names);
+        let listed = serde_json::json!({"id": "d1", "datasetId": "ds", "segments": [
+            {"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAsset", "assets": [
+                {"_t": "FileAsset", "fileName": "a.png"}, {"_t": "TextAsset", "text": "t"}]}},
+            {"key": "context", "kind": "Text", "originalText": "c", "englishText": null}]});
+        assert_eq!(listed_content(&listed).unwrap(), sent_content(&body));
+        let other = serde_json::json!({"segments": [listed["segments"][0].clone()]});
+        assert_ne!(listed_content(&other).unwrap(), sent_content(&body));
 
-        // Without sort indices, the listing is searched by content ...
-        let unindexed = DatasetListing {
+        // Without sort indices, the listing is searched by content, one listed item per
+        // datapoint: a second datapoint of the same content is not there.
+        let mut unindexed = DatasetListing {
             indexed: false,
             sort_indexes: HashSet::new(),
-            unindexed: vec![listed.clone()],
+            by_content: HashMap::from([(listed_content(&listed).unwrap(), 1)]),
         };
-        assert!(unindexed.holds(0, &body));
-        // ... but once the server reports any sort index (even one that is not a whole
-        // number), only sort indices count.
-        let indexed = DatasetListing {
+        assert!(unindexed.claim(0, &body));
+        assert!(!unindexed.claim(1, &body));
+        // Once the server reports any sort index, only sort indices count.
+        let mut indexed = DatasetListing {
             indexed: true,
             sort_indexes: HashSet::from([1]),
-            unindexed: Vec::new(),
+            by_content: HashMap::new(),
         };
-        assert!(!indexed.holds(0, &body));
-        assert!(indexed.holds(1, &body));
+        assert!(!indexed.claim(0, &body));
+        assert!(indexed.claim(1, &body));
+    }
+
+    #[test]
+    fn answer_options_are_part_of_the_content() {
+        let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "a.png".to_owned())]);
+        let mut dp = DatapointSpec {
+            index: 0,
+            items: vec![DataItem::url("https://e.com/a.png")],
+            context: None,
+            media_context: None,
+            answer_options: Some(vec!["cat".into(), "dog".into()]),
+            private_metadata: None,
+        };
+        let two = sent_content(&datapoint_body(&dp, &names));
+        dp.answer_options = Some(vec!["cat".into(), "dog".into(), "bird".into()]);
+        let three = sent_content(&datapoint_body(&dp, &names));
+        assert_ne!(two, three);
+        let listed = serde_json::json!({"segments": [
+            {"key": "asset", "kind": "Asset", "asset": {"_t": "FileAsset", "fileName": "a.png"}},
+            {"key": "answer_options", "kind": "OptionList", "options": [
+                {"label": "cat", "value": "cat"}, {"label": "dog", "value": "dog"}]}]});
+        assert_eq!(listed_content(&listed).unwrap(), two);
     }
 }

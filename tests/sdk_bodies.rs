@@ -1,0 +1,347 @@
+//! The create requests of the guide's workflow are the official SDK 3.27.1's, body for body.
+//!
+//! `tests/fixtures/sdk-3.27.1/*.json` are captures of what the official Python SDK sent
+//! when `conformance/run.sh` ran its scenarios against our sandbox (see
+//! `conformance/README.md`); `.ci/run` captures them afresh and points
+//! `RAPIDATA_SDK_CAPTURE_DIR` at the new files, so the comparison is always with what the
+//! SDK sends today. These tests run the same scenarios with this crate against an
+//! in-process sandbox, read the sandbox's request journal, and compare the two after the
+//! same normalisation: every id the server minted, and every uploaded file name, is
+//! replaced by a placeholder naming where it came from. The bodies of every request that
+//! creates or changes something (audience, examples, recruit, dataset, datapoints,
+//! definition, job) must then be equal as multisets per route.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rapidata::job::{AnswerOptions, WaitOptions};
+use rapidata::Client;
+use rapidata_sandbox::Sandbox;
+use serde_json::Value;
+
+include!("../examples/custom_audience/seed.rs");
+
+/// The routes compared: every create request of the workflow.
+const CREATE_ROUTES: &[&str] = &[
+    "POST /audience",
+    "POST /audience/{id}/example",
+    "POST /audience/{id}/recruit",
+    "POST /dataset",
+    "POST /dataset/{id}/datapoint",
+    "POST /job/definition",
+    "POST /job",
+];
+
+fn capture(name: &str) -> Vec<Value> {
+    let dir = std::env::var_os("RAPIDATA_SDK_CAPTURE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sdk-3.27.1")
+        });
+    let path = dir.join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the SDK capture {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn sandbox() -> Sandbox {
+    Sandbox::builder()
+        .response_interval(Duration::from_millis(10))
+        .qualification_delay(Duration::from_millis(20))
+        .start()
+        .unwrap()
+}
+
+fn client(sb: &Sandbox) -> Client {
+    Client::builder()
+        .api_url(sb.url())
+        .auth_url(sb.url())
+        .app_url(sb.url())
+        .client_credentials(sb.client_id(), sb.client_secret())
+        .env_lookup(|_| None)
+        .build()
+        .unwrap()
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .timeout(Duration::from_secs(60))
+}
+
+/// `/dataset/6650…/datapoint` → `/dataset/{id}/datapoint`: a segment is an id when it holds
+/// a digit, `_` or `%` (the same rule as `conformance/summarize.py`).
+fn template(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg
+                .chars()
+                .any(|c| c.is_ascii_digit() || c == '_' || c == '%')
+            {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn query_param(query: &str, key: &str) -> Option<String> {
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == key).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every `{url, fileName}` pair in a response (batch upload results).
+fn url_file_pairs(v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            if let (Some(Value::String(u)), Some(Value::String(f))) =
+                (m.get("url"), m.get("fileName"))
+            {
+                out.push((u.clone(), f.clone()));
+            }
+            m.values().for_each(|x| url_file_pairs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| url_file_pairs(x, out)),
+        _ => {}
+    }
+}
+
+/// The create requests of a journal as `route → sorted bodies`, with server-minted ids and
+/// file names replaced by placeholders.
+fn normalized(journal: &[Value]) -> BTreeMap<String, Vec<String>> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut minted: HashMap<String, usize> = HashMap::new();
+    for e in journal {
+        let method = e["method"].as_str().unwrap_or("");
+        let path = e["path"].as_str().unwrap_or("");
+        let query = e["query"].as_str().unwrap_or("");
+        let response = &e["response"];
+        if let Some(Value::String(file)) = response.get("fileName") {
+            let original = query_param(query, "url").unwrap_or_else(|| "file".to_owned());
+            names.insert(file.clone(), format!("<file {original}>"));
+        }
+        let mut pairs = Vec::new();
+        url_file_pairs(response, &mut pairs);
+        for (url, file) in pairs {
+            names.insert(file, format!("<file {url}>"));
+        }
+        if method == "POST" {
+            if let Value::Object(m) = response {
+                for (k, v) in m {
+                    if let Value::String(id) = v {
+                        if (k == "id" || k.ends_with("Id")) && !names.contains_key(id) {
+                            let route = format!("{method} {}", template(path));
+                            let n = minted.entry(format!("{route}.{k}")).or_default();
+                            *n += 1;
+                            names.insert(id.clone(), format!("<{route}.{k}#{n}>"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in journal {
+        let method = e["method"].as_str().unwrap_or("");
+        let path = e["path"].as_str().unwrap_or("");
+        let route = format!("{method} {}", template(path));
+        if !CREATE_ROUTES.contains(&route.as_str()) {
+            continue;
+        }
+        let status = e["status"].as_u64().unwrap_or(0);
+        if !(200..300).contains(&status) {
+            continue;
+        }
+        let mut body = e["body"].clone();
+        replace(&mut body, &names);
+        let mut p = path.to_owned();
+        for (id, placeholder) in &names {
+            p = p.replace(id.as_str(), placeholder);
+        }
+        out.entry(route)
+            .or_default()
+            .push(format!("{p} {}", serde_json::to_string(&body).unwrap()));
+    }
+    for bodies in out.values_mut() {
+        bodies.sort();
+    }
+    out
+}
+
+fn replace(v: &mut Value, names: &HashMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            if let Some(p) = names.get(s.as_str()) {
+                *s = p.clone();
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| replace(x, names)),
+        Value::Object(m) => m.values_mut().for_each(|x| replace(x, names)),
+        _ => {}
+    }
+}
+
+fn assert_same(ours: &[Value], sdk: &[Value]) {
+    let ours = normalized(ours);
+    let sdk = normalized(sdk);
+    for route in CREATE_ROUTES {
+        let a = ours.get(*route).cloned().unwrap_or_default();
+        let b = sdk.get(*route).cloned().unwrap_or_default();
+        if a != b {
+            panic!(
+                "{route} differs from the official SDK 3.27.1\n--- ours ({}):\n{}\n--- SDK ({}):\n{}",
+                a.len(),
+                a.join("\n"),
+                b.len(),
+                b.join("\n")
+            );
+        }
+    }
+    assert!(
+        sdk.keys().any(|r| r == "POST /job"),
+        "the SDK capture must reach POST /job: {:?}",
+        sdk.keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn guide_compare_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = client
+        .audience()
+        .create_audience("Custom Prompt Alignment Audience")
+        .min_tasks(8)
+        .create()
+        .unwrap();
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_compare_job_definition(
+            "Prompt Alignment Job",
+            INSTRUCTION,
+            [[
+                "https://assets.rapidata.ai/flux_book.jpg",
+                "https://assets.rapidata.ai/mj_book.jpg",
+            ]],
+        )
+        .contexts(["A small blue book sitting on a large red book."])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    job.get_results_with((), fast()).unwrap();
+    assert_same(&sb.requests(), &capture("guide_compare"));
+}
+
+#[test]
+fn classification_with_per_datapoint_options_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = client
+        .audience()
+        .create_audience("Animal Audience")
+        .min_tasks(3)
+        .create()
+        .unwrap();
+    for animal in ["cat", "dog", "bird"] {
+        audience
+            .add_classification_example(
+                "What animal is shown?",
+                ["cat", "dog", "bird"],
+                format!("https://assets.rapidata.ai/{animal}.jpg"),
+                [animal],
+            )
+            .send()
+            .unwrap();
+    }
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_classification_job_definition(
+            "Animal Job",
+            "What animal is shown?",
+            AnswerOptions::per_datapoint([vec!["cat", "dog"], vec!["cat", "dog", "bird"]]),
+            [
+                "https://assets.rapidata.ai/pet_1.jpg",
+                "https://assets.rapidata.ai/pet_2.jpg",
+            ],
+        )
+        .responses_per_datapoint(5)
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    // Every vote is one of its datapoint's own options.
+    let c = results.classification().unwrap();
+    assert_eq!(c.datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("classification"));
+}
+
+#[test]
+fn normalisation_maps_minted_ids_and_file_names() {
+    let journal: Vec<Value> = serde_json::from_str(
+        r#"[
+        {"method":"POST","path":"/audience","query":"","status":200,"body":{"name":"A"},"response":{"audienceId":"aud_X1"}},
+        {"method":"POST","path":"/asset/url","query":"url=https%3A//e.com/a.jpg","status":200,"body":null,"response":{"fileName":"f-1.jpg"}},
+        {"method":"POST","path":"/audience/aud_X1/example","query":"","status":200,"body":{"asset":{"name":"f-1.jpg"}},"response":{"id":"ex_1"}},
+        {"method":"POST","path":"/dataset","query":"","status":500,"body":{"name":"lost"},"response":null}
+    ]"#,
+    )
+    .unwrap();
+    let n = normalized(&journal);
+    assert_eq!(
+        n["POST /audience/{id}/example"],
+        vec![
+            "/audience/<POST /audience.audienceId#1>/example {\"asset\":{\"name\":\"<file https://e.com/a.jpg>\"}}"
+                .to_owned()
+        ]
+    );
+    assert!(
+        !n.contains_key("POST /dataset"),
+        "failed requests are not compared"
+    );
+}
