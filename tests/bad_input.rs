@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use httpmock::prelude::*;
 use rapidata::error::ConfigError;
-use rapidata::job::JobResults;
+use rapidata::job::{AnswerOptions, JobResults};
 use rapidata::{Audience, Client, DataItem, Error, Filter};
 use serde_json::json;
 
@@ -857,6 +857,58 @@ fn cases() -> Vec<Case> {
                 b.create().map(drop)
             },
             expect: Invalid("answer_options[2]"),
+        },
+        Case {
+            name: "classification definition: nine options",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Which digit?",
+                    ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+                    [URL_A],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "classification definition: per-datapoint options, one list short",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    AnswerOptions::per_datapoint([["Cat", "Dog"]]),
+                    [URL_A, URL_B],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "classification definition: per-datapoint options, one option",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat"]]),
+                    [URL_A, URL_B],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options[1]"),
+        },
+        Case {
+            name: "classification definition: per-datapoint options, duplicate",
+            run: |fx| {
+                let b = fx.client.job().create_classification_job_definition(
+                    "Job",
+                    "Animal?",
+                    AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat", "Dog", "Cat"]]),
+                    [URL_A, URL_B],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("answer_options[1][2]"),
         },
         Case {
             name: "classification definition: missing file",

@@ -218,7 +218,38 @@ fn replace(v: &mut Value, names: &HashMap<String, String>) {
     }
 }
 
+/// Requests per route of a journal, for the comparison's report.
+fn route_counts(journal: &[Value]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for e in journal {
+        let route = format!(
+            "{} {}",
+            e["method"].as_str().unwrap_or(""),
+            template(e["path"].as_str().unwrap_or(""))
+        );
+        *counts.entry(route).or_default() += 1;
+    }
+    counts
+}
+
 fn assert_same(ours: &[Value], sdk: &[Value]) {
+    let (a, b) = (route_counts(ours), route_counts(sdk));
+    eprintln!(
+        "requests: rapidata-rs {}, official SDK {}",
+        ours.len(),
+        sdk.len()
+    );
+    for route in a
+        .keys()
+        .chain(b.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        eprintln!(
+            "  {:>3} {:>3}  {route}",
+            a.get(route).copied().unwrap_or(0),
+            b.get(route).copied().unwrap_or(0)
+        );
+    }
     let ours = normalized(ours);
     let sdk = normalized(sdk);
     for route in CREATE_ROUTES {
