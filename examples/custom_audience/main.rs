@@ -25,7 +25,7 @@ fn has_credentials() -> bool {
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Keep the sandbox alive (it stops when dropped) for as long as the client is used.
-    let (client, _sandbox) = if has_credentials() {
+    let (client, sandbox) = if has_credentials() {
         let client = Client::new()?;
         println!(
             "Using the Rapidata API at {} (credentials from RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET).",
@@ -91,5 +91,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     job.display_progress_bar()?;
     let results = job.get_results()?;
     println!("{results}");
+    if let Some(sandbox) = &sandbox {
+        let stats = sandbox.stats();
+        let requests: u64 = stats.routes.values().sum();
+        println!("The sandbox answered {requests} requests.");
+        if std::env::var_os("RAPIDATA_EXAMPLE_ROUTES").is_some() {
+            for (route, n) in &stats.routes {
+                println!("  {n:>3}  {route}");
+            }
+        }
+    }
     Ok(())
 }

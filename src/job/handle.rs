@@ -401,9 +401,22 @@ impl Job {
         let start = Instant::now();
         let mut last =
             Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
-        let mut audience_checked = false;
+        // Assigning this job already found labelers qualifying for its audience: no need
+        // to ask again whether it can ever answer.
+        let mut audience_checked = self.warnings.iter().any(|w| {
+            matches!(
+                w,
+                JobWarning::NoGraduatedLabelers {
+                    recruiting: true,
+                    ..
+                }
+            )
+        });
         let mut retried_stale = false;
+        let mut polls: u32 = 0;
+        let mut recent: Vec<super::progress::Reading> = Vec::new();
         let result = loop {
+            polls = polls.saturating_add(1);
             let details = match self.details() {
                 Ok(d) => d,
                 Err(e) => break Err(e),
@@ -514,6 +527,15 @@ impl Job {
                 }
             }
             sink.update(&last);
+            if last.started {
+                recent.push(super::progress::Reading {
+                    at: start.elapsed(),
+                    percentage: last.percentage,
+                });
+                if recent.len() > 2 {
+                    recent.remove(0);
+                }
+            }
             let waited = start.elapsed();
             let remaining = match options.get_timeout() {
                 Some(t) if waited >= t => {
@@ -526,14 +548,15 @@ impl Job {
                 Some(t) => t - waited,
                 None => Duration::MAX,
             };
-            std::thread::sleep(options.get_poll_interval().min(remaining));
+            let pause = super::progress::next_poll_interval(&options, polls, &recent);
+            std::thread::sleep(pause.min(remaining));
         };
         sink.finish(&last);
         result
     }
 
     /// Waits for the job with a progress bar on standard error (drawn only when it is a
-    /// terminal), polling every 5 s.
+    /// terminal), polling quickly at first and every 5 s at most.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {

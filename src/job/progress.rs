@@ -288,17 +288,56 @@ impl ProgressSink for ProgressBarSink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitOptions {
     poll_interval: Duration,
+    first_poll_interval: Duration,
     timeout: Option<Duration>,
 }
 
 impl Default for WaitOptions {
-    /// Poll every 5 s, no overall timeout.
+    /// Polls quickly at first (0.5 s), then every 5 s at most; no overall timeout.
     fn default() -> Self {
         WaitOptions {
             poll_interval: WaitOptions::DEFAULT_POLL_INTERVAL,
+            first_poll_interval: WaitOptions::DEFAULT_FIRST_POLL_INTERVAL,
             timeout: None,
         }
     }
+}
+
+/// One progress reading of a wait: when it was taken and the completion in percent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Reading {
+    pub(crate) at: Duration,
+    pub(crate) percentage: f64,
+}
+
+/// The pause before poll number `polls + 1` of a wait (`polls` readings so far, the last
+/// two in `recent`).
+///
+/// Once two readings show progress, the next poll is aimed just past the moment the job
+/// should complete at that rate; before that, the pauses double from the first interval.
+/// Either way they stay between the first interval and the poll interval, so a job that
+/// finishes in two seconds is seen about then, and a job of hours costs one poll per poll
+/// interval after the first few.
+pub(crate) fn next_poll_interval(
+    options: &WaitOptions,
+    polls: u32,
+    recent: &[Reading],
+) -> Duration {
+    let max = options.poll_interval;
+    let first = options.first_poll_interval.min(max);
+    if let [.., a, b] = recent {
+        let gained = b.percentage - a.percentage;
+        let elapsed = b.at.saturating_sub(a.at).as_secs_f64();
+        if gained > 0.0 && elapsed > 0.0 && b.percentage < 100.0 {
+            let eta = (100.0 - b.percentage) / (gained / elapsed);
+            let aim = Duration::try_from_secs_f64(eta * 1.1).unwrap_or(max);
+            return aim.clamp(first, max);
+        }
+    }
+    first
+        .checked_mul(1u32 << polls.saturating_sub(1).min(16))
+        .unwrap_or(max)
+        .min(max)
 }
 
 impl WaitOptions {
@@ -314,8 +353,15 @@ impl WaitOptions {
     /// assert_eq!(rapidata::job::WaitOptions::MIN_POLL_INTERVAL.as_millis(), 10);
     /// ```
     pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
+    /// The default pause before the second poll; later pauses grow from it up to the
+    /// poll interval.
+    ///
+    /// ```
+    /// assert_eq!(rapidata::job::WaitOptions::DEFAULT_FIRST_POLL_INTERVAL.as_millis(), 500);
+    /// ```
+    pub const DEFAULT_FIRST_POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-    /// Poll every 5 s, no overall timeout.
+    /// Poll quickly at first (0.5 s), then every 5 s at most; no overall timeout.
     ///
     /// ```
     /// assert_eq!(rapidata::job::WaitOptions::new(), rapidata::job::WaitOptions::default());
@@ -324,9 +370,11 @@ impl WaitOptions {
         WaitOptions::default()
     }
 
-    /// Time between two polls (at least [`WaitOptions::MIN_POLL_INTERVAL`]; the server
-    /// updates progress every few seconds, so intervals under a second only make sense in
-    /// tests).
+    /// The longest time between two polls (at least [`WaitOptions::MIN_POLL_INTERVAL`]; the
+    /// server updates progress every few seconds, so intervals under a second only make
+    /// sense in tests). The first pauses are shorter (see
+    /// [`first_poll_interval`](WaitOptions::first_poll_interval)); set both to the same
+    /// value for a fixed interval.
     ///
     /// ```
     /// use std::time::Duration;
@@ -336,6 +384,29 @@ impl WaitOptions {
     pub fn poll_interval(mut self, interval: Duration) -> WaitOptions {
         self.poll_interval = interval.max(WaitOptions::MIN_POLL_INTERVAL);
         self
+    }
+
+    /// The pause before the second poll (default 0.5 s, at most the poll interval). The
+    /// pauses after it double up to the poll interval, or, once progress is moving, aim
+    /// at the moment the job should complete at its current rate.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let o = rapidata::job::WaitOptions::new().first_poll_interval(Duration::from_secs(2));
+    /// assert_eq!(o.get_first_poll_interval(), Duration::from_secs(2));
+    /// ```
+    pub fn first_poll_interval(mut self, interval: Duration) -> WaitOptions {
+        self.first_poll_interval = interval.max(WaitOptions::MIN_POLL_INTERVAL);
+        self
+    }
+
+    /// The pause before the second poll.
+    ///
+    /// ```
+    /// assert_eq!(rapidata::job::WaitOptions::new().get_first_poll_interval().as_millis(), 500);
+    /// ```
+    pub fn get_first_poll_interval(&self) -> Duration {
+        self.first_poll_interval
     }
 
     /// Give up with [`Error::Timeout`](crate::Error::Timeout) after this long.
@@ -372,6 +443,44 @@ impl WaitOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reading(secs: f64, percentage: f64) -> Reading {
+        Reading {
+            at: Duration::from_secs_f64(secs),
+            percentage,
+        }
+    }
+
+    #[test]
+    fn polls_start_quick_and_double_up_to_the_poll_interval() {
+        let o = WaitOptions::new();
+        let pauses: Vec<u128> = (1..=6)
+            .map(|n| next_poll_interval(&o, n, &[]).as_millis())
+            .collect();
+        assert_eq!(pauses, [500, 1000, 2000, 4000, 5000, 5000]);
+        // A poll interval below the first one caps it.
+        let fixed = WaitOptions::new().poll_interval(Duration::from_millis(20));
+        assert_eq!(next_poll_interval(&fixed, 1, &[]).as_millis(), 20);
+        assert_eq!(next_poll_interval(&fixed, 9, &[]).as_millis(), 20);
+        assert_eq!(next_poll_interval(&o, u32::MAX, &[]).as_secs(), 5);
+    }
+
+    #[test]
+    fn moving_progress_aims_the_next_poll_at_the_expected_end() {
+        let o = WaitOptions::new();
+        // 40 % in 1 s: 60 % to go take 1.5 s; aimed 10 % later.
+        let p = next_poll_interval(&o, 2, &[reading(0.5, 0.0), reading(1.5, 40.0)]);
+        assert_eq!(p.as_millis(), 1650);
+        // A slow job is polled at the poll interval, a nearly done one after the first
+        // interval at the earliest.
+        let slow = next_poll_interval(&o, 2, &[reading(0.0, 1.0), reading(5.0, 2.0)]);
+        assert_eq!(slow.as_secs(), 5);
+        let near = next_poll_interval(&o, 2, &[reading(0.0, 10.0), reading(1.0, 99.9)]);
+        assert_eq!(near.as_millis(), 500);
+        // No progress, or going backwards: the doubling schedule.
+        let still = next_poll_interval(&o, 3, &[reading(0.0, 10.0), reading(1.0, 10.0)]);
+        assert_eq!(still.as_millis(), 2000);
+    }
     use std::io;
     use std::sync::{Arc, Mutex};
 
