@@ -1,7 +1,7 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
-use crate::reconcile::{create_once, Created};
+use crate::reconcile::{create_once, Created, Verdict};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
@@ -372,7 +372,11 @@ impl CreateAudience {
     /// When the answer to `POST /audience` is lost (the connection dropped after the request
     /// was sent), the audiences of that name listed before and after tell whether it was
     /// created, so a lost answer neither fails the call nor creates a second audience; this
-    /// costs one `GET /audiences` per create.
+    /// costs one `GET /audiences` per create. A new audience of that name is taken for the
+    /// lost one only when its description, filters and graduation rule are the ones sent
+    /// (one `GET /audience/{id}` each); one made meanwhile by someone else with other
+    /// settings is left alone and ours is sent again. When two match, or one cannot be
+    /// read, the call fails with [`Error::UnresolvedCreate`] instead of guessing.
     pub fn create(self) -> Result<Audience> {
         let body = self.body()?;
         let list = || {
@@ -384,7 +388,13 @@ impl CreateAudience {
             let out = self.client.send(&op)?;
             Ok(out.items.into_iter().map(|a| a.id).collect())
         };
-        let created = create_once(&self.client, "audience", list, || {
+        let judge = |id: &str| {
+            let found = self
+                .client
+                .send(&operations::GetAudienceByAudienceId::new(id))?;
+            Ok(same_audience(&body, &found))
+        };
+        let created = create_once(&self.client, "audience", list, judge, || {
             self.client
                 .send(&operations::PostAudience::new(body.clone()))
         })?;
@@ -401,6 +411,56 @@ impl CreateAudience {
             Some(self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS)),
         ))
     }
+}
+
+/// Whether `found` is the audience `sent` would create: same name, description, filters
+/// and (when one was sent) graduation rule. Another client creating an audience of the same
+/// name while our answer was lost must not be taken for ours.
+fn same_audience(
+    sent: &types::CreateAudienceEndpointInput,
+    found: &types::GetAudienceByIdEndpointOutput,
+) -> Verdict {
+    if found.name != sent.name {
+        return Verdict::NotOurs(format!("it is named {:?}", found.name));
+    }
+    if found.filter.is_some() {
+        return Verdict::NotOurs("it is a filtered audience".into());
+    }
+    let text = |d: Option<&Option<String>>| d.and_then(Option::as_deref).unwrap_or("").to_owned();
+    let (ours, theirs) = (
+        text(sent.description.as_ref()),
+        text(found.description.as_ref()),
+    );
+    if ours != theirs {
+        return Verdict::NotOurs(format!("its description is {theirs:?}, not {ours:?}"));
+    }
+    let sent_filters = sent.filters.clone().flatten().unwrap_or_default();
+    if comparable(&sent_filters) != comparable(&found.filters) {
+        return Verdict::NotOurs("its filters differ".into());
+    }
+    if let Some(rule) = &sent.graduation_rule {
+        if comparable(rule) != comparable(&found.graduation_rule) {
+            return Verdict::NotOurs("its graduation rule differs".into());
+        }
+    }
+    Verdict::Ours
+}
+
+/// `value` as JSON with `null` members left out (an unset `maxTasks` may be sent as `null`
+/// and come back missing).
+fn comparable(value: &impl serde::Serialize) -> serde_json::Value {
+    fn strip(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => map
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip(v)))
+                .collect(),
+            serde_json::Value::Array(items) => items.into_iter().map(strip).collect(),
+            other => other,
+        }
+    }
+    strip(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
 }
 
 /// Builder for [`AudienceManager::find_audiences`] and

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
-use crate::reconcile::{create_once_from, Created};
+use crate::reconcile::{create_once_from, resolve, Created, Verdict};
 use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result, RetryMode, SendOptions};
@@ -555,6 +555,22 @@ fn existing_definitions(client: &Client, name: &str) -> Result<HashSet<String>> 
     op.name = Some(QueryFilter::eq(name));
     let out = client.send(&op)?;
     Ok(out.items.into_iter().map(|d| d.definition_id).collect())
+}
+
+/// Whether the definition `id` (found by name after a lost `POST /job/definition`) is the
+/// one we created: its first revision must hold our dataset. Another client creating a
+/// definition of the same name meanwhile has its own dataset.
+fn judge_definition(client: &Client, id: &str, dataset_id: &str) -> Result<Verdict> {
+    let revision = client
+        .send(&operations::GetJobDefinitionByDefinitionIdRevisionByRevisionNumber::new(id, 1))?;
+    Ok(if revision.dataset_id == dataset_id {
+        Verdict::Ours
+    } else {
+        Verdict::NotOurs(format!(
+            "its dataset is {}, not ours ({dataset_id})",
+            revision.dataset_id
+        ))
+    })
 }
 
 macro_rules! common_setters {
@@ -1182,9 +1198,13 @@ impl PendingDefinition {
 
     /// After an earlier `POST /job/definition` whose outcome is unknown: the definition it
     /// created, if a listing shows exactly one definition of this name that was not there
-    /// before. `None` when no such POST was made or it created nothing. A failed listing is
-    /// an error: sending again could make a second definition.
+    /// before and holds our dataset. `None` when no such POST was made or it created
+    /// nothing (new definitions of this name with other datasets are someone else's). A
+    /// failed listing is an error (sending again could make a second definition), and so
+    /// is a new definition that cannot be checked or several of ours
+    /// ([`Error::UnresolvedCreate`]).
     fn definition_from_lost_answer(
+        &self,
         attempts: &mut Attempts,
         list: impl Fn() -> Result<HashSet<String>>,
     ) -> Result<Option<String>> {
@@ -1196,14 +1216,16 @@ impl PendingDefinition {
             return Ok(None);
         };
         let now = list()?;
-        let new: Vec<&String> = now.difference(before).collect();
-        let [id] = new.as_slice() else {
-            return Ok(None);
-        };
-        log::debug!("job definition {id} was created by an earlier attempt whose answer was lost");
-        let id = (*id).clone();
+        let judge = |id: &str| judge_definition(&self.client, id, &self.dataset_id);
+        let found = resolve("job definition", before, &now, judge)
+            .map_err(|undecided| undecided.into_error("job definition", None))?;
         attempts.maybe_created = false;
-        Ok(Some(id))
+        if let Some(id) = &found {
+            log::debug!(
+                "job definition {id} was created by an earlier attempt whose answer was lost"
+            );
+        }
+        Ok(found)
     }
 
     /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
@@ -1241,12 +1263,20 @@ impl PendingDefinition {
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
         let list = || existing_definitions(&self.client, &self.spec.name);
-        let created = match Self::definition_from_lost_answer(attempts, list)? {
+        let judge = |id: &str| judge_definition(&self.client, id, &self.dataset_id);
+        let created = match self.definition_from_lost_answer(attempts, list)? {
             Some(id) => Created::Found(id),
-            None => create_once_from(&self.client, "job definition", existing, list, || {
-                self.client
-                    .send(&operations::PostJobDefinition::new(body.clone()))
-            })
+            None => create_once_from(
+                &self.client,
+                "job definition",
+                existing,
+                list,
+                judge,
+                || {
+                    self.client
+                        .send(&operations::PostJobDefinition::new(body.clone()))
+                },
+            )
             .inspect_err(|e| attempts.maybe_created |= e.may_have_been_processed())?,
         };
         let (id, pipeline_id) = match created {
