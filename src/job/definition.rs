@@ -787,7 +787,10 @@ impl CompareDefinitionBuilder {
     /// Validates everything (no request on bad input), then creates the dataset, uploads
     /// the assets and datapoints, and creates the definition.
     ///
-    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong,
+    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong
+    /// (among others: a pair whose two items have the same
+    /// [`identifier`](crate::DataItem::identifier), such as `model_a/0001.png` against
+    /// `model_b/0001.png`, since the results could not tell A from B; rename or copy one),
     /// and with [`Error::UploadFailed`] (no definition created, resumable) when more
     /// datapoints failed than the failure tolerance allows.
     ///
@@ -822,6 +825,21 @@ impl CompareDefinitionBuilder {
                     format!("datapoints[{i}]"),
                     a.to_string(),
                     "a compare datapoint needs two different items",
+                ));
+            }
+            // The results key each side's votes by its identifier (a file's base name), so
+            // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
+            // under `0001.png`, and the winner could not be told.
+            let id = a.identifier();
+            if id == b.identifier() {
+                return Err(Error::invalid_input(
+                    format!("datapoints[{i}]"),
+                    format!("{a} / {b}"),
+                    format!(
+                        "both items are identified as {id:?} in the results (files by their \
+                         base name), so the results could not tell A from B: rename or copy \
+                         one of them to a file with another name (e.g. a_{id} and b_{id})"
+                    ),
                 ));
             }
         }
