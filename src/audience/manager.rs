@@ -655,6 +655,60 @@ mod tests {
         );
     }
 
+    /// What `GET /audience/{id}` answers for an audience named "A" with `extra` fields.
+    fn found(extra: serde_json::Value) -> types::GetAudienceByIdEndpointOutput {
+        let mut v = json!({
+            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
+            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
+            "ownerId": "u", "ownerMail": "me@example.com", "organizationId": "org_1",
+            "isPublic": false, "isDistilling": false, "distillingCampaignId": "c",
+            "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
+            "distillingRetrievalMode": "Random", "boostLevel": "None"});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_look_alike_audience_is_ours_only_when_everything_sent_matches() {
+        let m = AudienceManager::new(client());
+        let sent = |b: CreateAudience| b.body().unwrap();
+        let ours = |b: CreateAudience, f| same_audience(&sent(b), &f) == Verdict::Ours;
+        // Nothing but the name sent: the server's default rule is not ours to compare.
+        assert!(ours(m.create_audience("A"), found(json!({}))));
+        assert!(!ours(m.create_audience("B"), found(json!({}))));
+        assert!(!ours(
+            m.create_audience("A"),
+            found(json!({"description": "the other team's"}))
+        ));
+        assert!(ours(
+            m.create_audience("A").description("d"),
+            found(json!({"description": "d"}))
+        ));
+        assert!(!ours(
+            m.create_audience("A").description("d"),
+            found(json!({}))
+        ));
+        let us = Filter::country(["US"]);
+        assert!(!ours(
+            m.create_audience("A").filters([us.clone()]),
+            found(json!({}))
+        ));
+        assert!(ours(
+            m.create_audience("A").filters([us]),
+            found(json!({"filters": [{"_t": "CountryFilter", "countries": ["US"]}]}))
+        ));
+        // A rule sent with `maxTasks: null` matches one answered without it …
+        assert!(ours(m.create_audience("A").min_tasks(10), found(json!({}))));
+        // … but not one with other figures.
+        assert!(!ours(m.create_audience("A").min_tasks(8), found(json!({}))));
+        assert!(!ours(
+            m.create_audience("A").target_accuracy(0.9),
+            found(json!({}))
+        ));
+    }
+
     #[test]
     fn find_query_matches_the_sdk_byte_for_byte() {
         let m = AudienceManager::new(client());
