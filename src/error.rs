@@ -102,6 +102,12 @@ pub enum Error {
     /// `min_tasks`, so it cannot start recruiting (checked before the recruit request, and
     /// recognised in the server's refusal).
     NotEnoughExamples(Box<crate::audience::NotEnoughExamples>),
+    /// The answer to a create (`POST /audience`, `POST /job/definition`, `POST /job`) was
+    /// lost, and what the server holds now cannot tell whether it was carried out: a new
+    /// look-alike could not be checked, or several match what was sent. Nothing was sent
+    /// again and nothing was adopted; [`may_have_been_processed`](Error::may_have_been_processed)
+    /// is `true`.
+    UnresolvedCreate(Box<UnresolvedCreate>),
 }
 
 impl Error {
@@ -167,6 +173,7 @@ impl Error {
             Error::Decode(e) => e.trace_id(),
             Error::Auth(e) => e.trace_id(),
             Error::FileTooLarge(e) => e.api.trace_id(),
+            Error::UnresolvedCreate(e) => e.lost.as_ref().and_then(|l| l.trace_id()),
             _ => None,
         }
     }
@@ -199,6 +206,7 @@ impl Error {
             Error::Transport(e) => e.may_have_been_processed(),
             Error::Decode(e) => e.operation().method() != Method::Get,
             Error::ResponseTooLarge(e) => e.operation().method() != Method::Get,
+            Error::UnresolvedCreate(_) => true,
             _ => false,
         }
     }
@@ -237,6 +245,7 @@ impl Error {
             Error::Redirect(e) => e.attempts,
             Error::ResponseTooLarge(e) => e.attempts,
             Error::FileTooLarge(e) => e.api.attempts,
+            Error::UnresolvedCreate(e) => e.lost.as_ref().map_or(0, |l| l.attempts()),
             _ => 0,
         }
     }
@@ -259,6 +268,7 @@ impl fmt::Display for Error {
             Error::ResponseTooLarge(e) => e.fmt(f),
             Error::FileTooLarge(e) => e.fmt(f),
             Error::NotEnoughExamples(e) => e.fmt(f),
+            Error::UnresolvedCreate(e) => e.fmt(f),
         }
     }
 }
@@ -274,6 +284,7 @@ impl std::error::Error for Error {
             Error::Io(e) => e.source(),
             Error::InvalidInput(e) => e.source(),
             Error::FileTooLarge(e) => Some(&e.api),
+            Error::UnresolvedCreate(e) => e.lost.as_deref().map(|l| l as _),
             Error::JobStuck(_)
             | Error::Timeout(_)
             | Error::UploadFailed(_)
@@ -341,6 +352,66 @@ impl From<ResponseTooLarge> for Error {
 impl From<FileTooLarge> for Error {
     fn from(e: FileTooLarge) -> Self {
         Error::FileTooLarge(Box::new(e))
+    }
+}
+
+/// A create whose answer was lost and whose outcome cannot be decided; see
+/// [`Error::UnresolvedCreate`].
+///
+/// ```no_run
+/// # fn demo(err: rapidata::Error) {
+/// if let rapidata::Error::UnresolvedCreate(u) = &err {
+///     eprintln!("check these {}s before creating again: {:?}", u.what(), u.candidates());
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct UnresolvedCreate {
+    pub(crate) what: String,
+    pub(crate) candidates: Vec<(String, String)>,
+    pub(crate) reason: String,
+    pub(crate) lost: Option<Box<Error>>,
+}
+
+impl UnresolvedCreate {
+    /// What was being created (`"audience"`, `"job definition"`, `"job"`).
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+
+    /// The ids that appeared while the create was in flight and could be ours, each with
+    /// why it could not be decided.
+    pub fn candidates(&self) -> &[(String, String)] {
+        &self.candidates
+    }
+
+    /// The failure of the create request whose answer was lost (`None` when an earlier
+    /// call reported it, e.g. a [`PendingDefinition::retry`](crate::job::PendingDefinition::retry)
+    /// after a lost `POST /job/definition`).
+    pub fn lost_request(&self) -> Option<&Error> {
+        self.lost.as_deref()
+    }
+}
+
+impl fmt::Display for UnresolvedCreate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the answer to creating the {} was lost", self.what)?;
+        if let Some(lost) = &self.lost {
+            write!(f, " ({lost})")?;
+        }
+        write!(
+            f,
+            ", and whether it was created cannot be decided: {}",
+            self.reason
+        )?;
+        for (i, (id, why)) in self.candidates.iter().enumerate() {
+            write!(f, "{} {id} ({why})", if i == 0 { ":" } else { ";" })?;
+        }
+        write!(
+            f,
+            ". Nothing was sent again and none of them was taken for ours: look at them \
+             (and delete the one that is yours, if any) before creating it again."
+        )
     }
 }
 

@@ -4,22 +4,27 @@
 //! timeout, 502/504) may or may not have been carried out, so the transport does not repeat
 //! it ([`RetryMode::Auto`](crate::RetryMode::Auto)); the error says
 //! [`may_have_been_processed`](crate::Error::may_have_been_processed). For creates whose
-//! results can be listed, [`create_once`] recovers from that without ever creating twice:
+//! results can be listed, [`create_once`] recovers from that without ever creating twice
+//! and without ever taking someone else's look-alike for ours:
 //!
 //! 1. before sending, it lists the ids of the candidates (e.g. the audiences with the same
 //!    name) — one extra `GET` per create;
-//! 2. after an ambiguous failure it lists them again: exactly one new id is what the lost
-//!    request created, and is returned; no new id means the request was not carried out,
-//!    and it is sent again (up to [`CREATE_ATTEMPTS`] times); several new ids (someone else
-//!    created look-alikes meanwhile) cannot be told apart, and the original error is
-//!    returned.
+//! 2. after an ambiguous failure it lists them again, and judges every new id against what
+//!    was sent (`judge`: one `GET` per new id, e.g. the definition's dataset must be ours):
+//!    new ids that provably are not ours (another client creating the same name meanwhile)
+//!    are set aside;
+//! 3. exactly one new id that is ours is what the lost request created, and is returned;
+//!    no new id of ours means the request was not carried out, and it is sent again (up to
+//!    [`CREATE_ATTEMPTS`] times); several ids that match, or one that could not be judged,
+//!    cannot be decided: [`Error::UnresolvedCreate`] says so, and nothing is adopted.
 //!
 //! When the first listing fails (an endpoint that is not available to these credentials,
 //! a mock server), the create is sent once as before and an ambiguous failure is returned.
 
 use std::collections::HashSet;
 
-use crate::{Client, Result};
+use crate::error::UnresolvedCreate;
+use crate::{Client, Error, Result};
 
 /// Sends of one create in total (each send has the transport's own retries for 429/503).
 pub(crate) const CREATE_ATTEMPTS: u32 = 3;
@@ -33,17 +38,91 @@ pub(crate) enum Created<T> {
     Found(String),
 }
 
-/// Sends `send` until it succeeds or fails unambiguously, never creating twice; `list`
-/// returns the ids of every existing thing the create could have made. See the
+/// Whether a thing found after a lost answer is the one the lost request created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Everything that was sent matches (for a definition: its dataset is ours).
+    Ours,
+    /// It differs from what was sent in this way: someone else's.
+    NotOurs(String),
+}
+
+/// Why the listing after a lost answer does not decide whether it was carried out: the
+/// reason and the candidates (id, why it could be ours).
+#[derive(Debug)]
+pub(crate) struct Undecided {
+    reason: String,
+    candidates: Vec<(String, String)>,
+}
+
+impl Undecided {
+    /// The [`Error::UnresolvedCreate`] for a create of `what` that failed with `lost`
+    /// (`None`: the failure was reported by an earlier call).
+    pub(crate) fn into_error(self, what: &str, lost: Option<Error>) -> Error {
+        Error::UnresolvedCreate(Box::new(UnresolvedCreate {
+            what: what.to_owned(),
+            candidates: self.candidates,
+            reason: self.reason,
+            lost: lost.map(Box::new),
+        }))
+    }
+}
+
+/// The new ids of `after` (not in `before`), judged: the one that is ours, `None` when
+/// none is (the create was not carried out), or [`Undecided`] when several are ours or one
+/// could not be judged.
+pub(crate) fn resolve(
+    what: &str,
+    before: &HashSet<String>,
+    after: &HashSet<String>,
+    judge: impl Fn(&str) -> Result<Verdict>,
+) -> std::result::Result<Option<String>, Undecided> {
+    let mut new: Vec<&String> = after.difference(before).collect();
+    new.sort();
+    let mut ours = Vec::new();
+    let mut undecided = Vec::new();
+    for id in new {
+        match judge(id) {
+            Ok(Verdict::Ours) => ours.push(id.clone()),
+            Ok(Verdict::NotOurs(why)) => {
+                log::info!("{what} {id} appeared meanwhile but is not ours: {why}");
+            }
+            Err(e) => undecided.push((id.clone(), format!("could not be checked: {e}"))),
+        }
+    }
+    if undecided.is_empty() && ours.len() <= 1 {
+        return Ok(ours.pop());
+    }
+    let reason = if undecided.is_empty() {
+        format!(
+            "{} new {what}s match everything that was sent, so which one is ours cannot be told",
+            ours.len()
+        )
+    } else {
+        format!("a new {what} that could be ours could not be checked")
+    };
+    log::warn!("cannot tell whether the {what} was created: {reason}");
+    let mut candidates: Vec<(String, String)> = ours
+        .into_iter()
+        .map(|id| (id, "matches what was sent".to_owned()))
+        .collect();
+    candidates.extend(undecided);
+    Err(Undecided { reason, candidates })
+}
+
+/// Sends `send` until it succeeds or fails unambiguously, never creating twice and never
+/// adopting what is not ours; `list` returns the ids of every existing thing the create
+/// could have made, `judge` tells whether a new one is what was sent. See the
 /// [module docs](self).
 pub(crate) fn create_once<T>(
     client: &Client,
     what: &str,
     list: impl Fn() -> Result<HashSet<String>>,
+    judge: impl Fn(&str) -> Result<Verdict>,
     send: impl Fn() -> Result<T>,
 ) -> Result<Created<T>> {
     let before = list();
-    create_once_from(client, what, before, list, send)
+    create_once_from(client, what, before, list, judge, send)
 }
 
 /// [`create_once`] with the first listing already made (`before`, e.g. taken while other
@@ -53,6 +132,7 @@ pub(crate) fn create_once_from<T>(
     what: &str,
     before: Result<HashSet<String>>,
     list: impl Fn() -> Result<HashSet<String>>,
+    judge: impl Fn(&str) -> Result<Verdict>,
     send: impl Fn() -> Result<T>,
 ) -> Result<Created<T>> {
     let before = match before {
@@ -69,7 +149,7 @@ pub(crate) fn create_once_from<T>(
             Ok(out) => return Ok(Created::Answered(out)),
             Err(e) => e,
         };
-        let Some(before) = before.as_ref() else {
+        let Some(baseline) = before.as_ref() else {
             return Err(err);
         };
         if !err.may_have_been_processed() {
@@ -82,31 +162,25 @@ pub(crate) fn create_once_from<T>(
                 return Err(err);
             }
         };
-        let new: Vec<&String> = after.difference(before).collect();
-        match new.as_slice() {
-            [id] => {
+        match resolve(what, baseline, &after, &judge) {
+            Ok(Some(id)) => {
                 log::debug!("the {what} {id} was created although its answer was lost ({err})");
-                return Ok(Created::Found((*id).clone()));
+                return Ok(Created::Found(id));
             }
-            [] if sends < CREATE_ATTEMPTS => {
-                let policy = client.retry_policy();
-                let delay = policy.backoff_base().min(policy.backoff_max());
-                log::warn!(
-                    "the {what} was not created ({err}); sending it again in {:.3}s (send {} of {CREATE_ATTEMPTS})",
-                    delay.as_secs_f64(),
-                    sends + 1
-                );
-                std::thread::sleep(delay);
-            }
-            [] => return Err(err),
-            several => {
-                log::warn!(
-                    "{} new {what}s appeared while creating one ({err}); cannot tell which is ours",
-                    several.len()
-                );
-                return Err(err);
-            }
+            Ok(None) => {}
+            Err(undecided) => return Err(undecided.into_error(what, Some(err))),
         }
+        if sends >= CREATE_ATTEMPTS {
+            return Err(err);
+        }
+        let policy = client.retry_policy();
+        let delay = policy.backoff_base().min(policy.backoff_max());
+        log::warn!(
+            "the {what} was not created ({err}); sending it again in {:.3}s (send {} of {CREATE_ATTEMPTS})",
+            delay.as_secs_f64(),
+            sends + 1
+        );
+        std::thread::sleep(delay);
     }
 }
 
@@ -138,6 +212,15 @@ mod tests {
             Box::new(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
         )
         .into()
+    }
+
+    /// What the fake sends is ours; anything else was made by someone else.
+    fn judge(id: &str) -> Result<Verdict> {
+        Ok(if id.starts_with("new-") {
+            Verdict::Ours
+        } else {
+            Verdict::NotOurs("another writer's".into())
+        })
     }
 
     fn ids(v: &[&str]) -> HashSet<String> {
@@ -185,7 +268,7 @@ mod tests {
     #[test]
     fn a_lost_answer_of_a_processed_create_is_found_not_repeated() {
         let fake = Fake::new(&["old"], &[(true, false)]);
-        let out = create_once(&client(), "thing", || fake.list(), || fake.send()).unwrap();
+        let out = create_once(&client(), "thing", || fake.list(), judge, || fake.send()).unwrap();
         assert_eq!(out, Created::Found("new-1".into()));
         assert_eq!(*fake.sends.borrow(), 1);
         assert_eq!(fake.existing.borrow().len(), 2);
@@ -194,7 +277,7 @@ mod tests {
     #[test]
     fn an_unprocessed_create_is_sent_again() {
         let fake = Fake::new(&["old"], &[(false, false), (true, true)]);
-        let out = create_once(&client(), "thing", || fake.list(), || fake.send()).unwrap();
+        let out = create_once(&client(), "thing", || fake.list(), judge, || fake.send()).unwrap();
         assert_eq!(out, Created::Answered("new-2".into()));
         assert_eq!(fake.existing.borrow().len(), 2);
     }
@@ -202,7 +285,8 @@ mod tests {
     #[test]
     fn attempts_are_bounded_and_the_last_error_returned() {
         let fake = Fake::new(&[], &[(false, false); CREATE_ATTEMPTS as usize]);
-        let err = create_once(&client(), "thing", || fake.list(), || fake.send()).unwrap_err();
+        let err =
+            create_once(&client(), "thing", || fake.list(), judge, || fake.send()).unwrap_err();
         assert!(err.may_have_been_processed());
         assert_eq!(*fake.sends.borrow(), CREATE_ATTEMPTS);
     }
@@ -214,6 +298,7 @@ mod tests {
             &client(),
             "thing",
             || Err(Error::invalid_input("x", 1, "no listing")),
+            judge,
             || fake.send(),
         )
         .unwrap_err();
@@ -221,22 +306,90 @@ mod tests {
         assert_eq!(*fake.sends.borrow(), 1);
     }
 
+    /// `list` of `fake` plus, once something was sent, the ids in `others` (another writer
+    /// creating the same name meanwhile).
+    fn with_others<'a>(
+        fake: &'a Fake,
+        others: &'a [&'a str],
+    ) -> impl Fn() -> Result<HashSet<String>> + 'a {
+        move || {
+            let mut ids = fake.list()?;
+            if *fake.sends.borrow() > 0 {
+                ids.extend(others.iter().map(|s| s.to_string()));
+            }
+            Ok(ids)
+        }
+    }
+
     #[test]
-    fn look_alikes_created_meanwhile_are_not_taken_for_ours() {
+    fn a_look_alike_created_meanwhile_is_set_aside_and_ours_found() {
         let fake = Fake::new(&[], &[(true, false)]);
+        let out = create_once(
+            &client(),
+            "thing",
+            with_others(&fake, &["someone-else"]),
+            judge,
+            || fake.send(),
+        )
+        .unwrap();
+        assert_eq!(out, Created::Found("new-1".into()));
+        assert_eq!(*fake.sends.borrow(), 1);
+    }
+
+    /// Issue 16, defect 1: the create was lost before the server carried it out, and
+    /// meanwhile another writer created a look-alike. It used to be adopted as ours (the
+    /// only new id); now it is set aside and ours is sent again.
+    #[test]
+    fn a_lost_create_does_not_adopt_another_writers_look_alike() {
+        let fake = Fake::new(&[], &[(false, false), (true, true)]);
+        let out = create_once(
+            &client(),
+            "thing",
+            with_others(&fake, &["someone-else"]),
+            judge,
+            || fake.send(),
+        )
+        .unwrap();
+        assert_eq!(out, Created::Answered("new-2".into()));
+        assert_eq!(*fake.sends.borrow(), 2);
+    }
+
+    #[test]
+    fn several_matching_look_alikes_are_an_unresolved_create() {
+        let fake = Fake::new(&[], &[(true, false)]);
+        // `new-x` matches what was sent as well as ours does.
         let err = create_once(
             &client(),
             "thing",
-            || {
-                let mut ids = fake.list()?;
-                if *fake.sends.borrow() > 0 {
-                    ids.insert("someone-else".into());
-                }
-                Ok(ids)
-            },
+            with_others(&fake, &["new-x"]),
+            judge,
             || fake.send(),
         )
         .unwrap_err();
         assert!(err.may_have_been_processed());
+        let Error::UnresolvedCreate(u) = &err else {
+            panic!("{err:?}")
+        };
+        let ids: Vec<&str> = u.candidates().iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["new-1", "new-x"]);
+        assert!(err.to_string().contains("cannot be told"), "{err}");
+        assert_eq!(*fake.sends.borrow(), 1);
+    }
+
+    #[test]
+    fn a_look_alike_that_cannot_be_checked_is_an_unresolved_create() {
+        let fake = Fake::new(&[], &[(false, false)]);
+        let err = create_once(
+            &client(),
+            "thing",
+            with_others(&fake, &["someone-else"]),
+            |_| Err(Error::invalid_input("id", 1, "not readable")),
+            || fake.send(),
+        )
+        .unwrap_err();
+        assert!(err.may_have_been_processed());
+        assert!(matches!(err, Error::UnresolvedCreate(_)), "{err:?}");
+        assert!(err.to_string().contains("could not be checked"), "{err}");
+        assert_eq!(*fake.sends.borrow(), 1);
     }
 }

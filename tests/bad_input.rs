@@ -106,6 +106,21 @@ fn build_and_call(builder: rapidata::ClientBuilder) -> rapidata::Result<()> {
     client.audience().get_audience_by_id("aud_1").map(drop)
 }
 
+/// `model_a/0001.png` and `model_b/0001.png` in the scratch folder (both real files).
+fn same_base_name_pair(fx: &Fx) -> (String, String) {
+    let pair: Vec<String> = ["model_a", "model_b"]
+        .iter()
+        .map(|dir| {
+            let dir = fx.path(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join("0001.png");
+            std::fs::write(&file, b"\x89PNG fake").unwrap();
+            file.display().to_string()
+        })
+        .collect();
+    (pair[0].clone(), pair[1].clone())
+}
+
 fn long(n: usize) -> String {
     "x".repeat(n)
 }
@@ -591,6 +606,21 @@ fn cases() -> Vec<Case> {
                     "Job",
                     "Which?",
                     [[URL_A, URL_B], [URL_B, URL_B]],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            // Issue 16, defect 2: the results key votes by base name, so both sides would
+            // pool under `0001.png`.
+            name: "compare definition: two files with the same base name",
+            run: |fx| {
+                let (a, b) = same_base_name_pair(fx);
+                let b = fx.client.job().create_compare_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B], [a.as_str(), b.as_str()]],
                 );
                 b.create().map(drop)
             },
@@ -1318,4 +1348,41 @@ fn bad_input_is_refused_before_any_request() {
     );
     assert_eq!(catch_all.calls(), 0, "requests reached the server");
     assert!(Path::new(&fx.image()).exists());
+}
+
+/// The same-base-name refusal says why and how to fix it, and sends nothing.
+#[test]
+fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
+    let server = MockServer::start();
+    let client = Client::builder()
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+        .token("test-token")
+        .env_lookup(|_| None)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let fx = Fx {
+        audience: audience(&server, &client),
+        server,
+        client,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let catch_all = fx.server.mock(|_when, then| {
+        then.status(599).body("a request reached the server");
+    });
+    let (a, b) = same_base_name_pair(&fx);
+    let err = fx
+        .client
+        .job()
+        .create_compare_job_definition("Job", "Which?", [[a, b]])
+        .create()
+        .unwrap_err();
+    let invalid = err.as_invalid_input().expect("InvalidInput");
+    assert_eq!(invalid.argument, "datapoints[0]");
+    let text = err.to_string();
+    for needle in ["\"0001.png\"", "could not tell A from B", "rename or copy"] {
+        assert!(text.contains(needle), "{needle:?} missing from: {text}");
+    }
+    assert_eq!(catch_all.calls(), 0);
 }

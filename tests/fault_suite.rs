@@ -36,6 +36,34 @@ const JOB_DATAPOINT: [&str; 2] = [
 ];
 const JOB_CONTEXT: &str = "A small blue book sitting on a large red book.";
 
+/// The seed's audience and job names: a second team using the same ones must never get
+/// mixed up with ours.
+const AUDIENCE_NAME: &str = "Custom Prompt Alignment Audience";
+const DEFINITION_NAME: &str = "Prompt Alignment Job";
+
+/// Who runs a workflow: the seed's team, or another one using the same names with its own
+/// audience description and its own datapoint.
+struct Team {
+    description: Option<&'static str>,
+    datapoint: [&'static str; 2],
+    context: &'static str,
+}
+
+const SEED_TEAM: Team = Team {
+    description: None,
+    datapoint: JOB_DATAPOINT,
+    context: JOB_CONTEXT,
+};
+
+const OTHER_TEAM: Team = Team {
+    description: Some("the other team's raters"),
+    datapoint: [
+        "https://assets.rapidata.ai/dalle_cat.jpg",
+        "https://assets.rapidata.ai/sd_cat.jpg",
+    ],
+    context: "A cat wearing a tiny hat.",
+};
+
 fn faulty_sandbox(seed: u64) -> Sandbox {
     Sandbox::builder()
         .seed(seed)
@@ -82,19 +110,27 @@ fn wait_options() -> WaitOptions {
 /// Everything one run created, for the exactly-once checks.
 struct Created {
     audience_id: String,
+    definition_id: String,
     dataset_id: String,
     job_id: String,
 }
 
 /// The seed's complete workflow.
 fn workflow(client: &Client) -> Result<Created, String> {
+    workflow_of(client, &SEED_TEAM)
+}
+
+/// The seed's complete workflow, run by `team`.
+fn workflow_of(client: &Client, team: &Team) -> Result<Created, String> {
     let step = |what: &'static str| move |e: Error| format!("{what}: {e}");
-    let audience = client
+    let mut create = client
         .audience()
-        .create_audience("Custom Prompt Alignment Audience")
-        .min_tasks(8)
-        .create()
-        .map_err(step("create the audience"))?;
+        .create_audience(AUDIENCE_NAME)
+        .min_tasks(8);
+    if let Some(d) = team.description {
+        create = create.description(d);
+    }
+    let audience = create.create().map_err(step("create the audience"))?;
     for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
         audience
             .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
@@ -108,8 +144,8 @@ fn workflow(client: &Client) -> Result<Created, String> {
 
     let definition = client
         .job()
-        .create_compare_job_definition("Prompt Alignment Job", INSTRUCTION, [JOB_DATAPOINT])
-        .contexts([JOB_CONTEXT])
+        .create_compare_job_definition(DEFINITION_NAME, INSTRUCTION, [team.datapoint])
+        .contexts([team.context])
         .create()
         .map_err(step("create the job definition"))?;
     definition.preview();
@@ -133,10 +169,10 @@ fn workflow(client: &Client) -> Result<Created, String> {
     let [dp] = compare.datapoints.as_slice() else {
         return Err(format!("{} result datapoints", compare.datapoints.len()));
     };
-    if dp.context.as_deref() != Some(JOB_CONTEXT) {
+    if dp.context.as_deref() != Some(team.context) {
         return Err(format!("result context {:?}", dp.context));
     }
-    if dp.asset_a() != Some(JOB_DATAPOINT[0]) || dp.asset_b() != Some(JOB_DATAPOINT[1]) {
+    if dp.asset_a() != Some(team.datapoint[0]) || dp.asset_b() != Some(team.datapoint[1]) {
         return Err(format!(
             "result assets {:?} / {:?}",
             dp.asset_a(),
@@ -144,7 +180,7 @@ fn workflow(client: &Client) -> Result<Created, String> {
         ));
     }
     match dp.winner.as_deref() {
-        Some(winner) if !JOB_DATAPOINT.contains(&winner) => {
+        Some(winner) if !team.datapoint.contains(&winner) => {
             return Err(format!(
                 "the winner {winner:?} is not one of the two images"
             ));
@@ -160,6 +196,7 @@ fn workflow(client: &Client) -> Result<Created, String> {
     }
     Ok(Created {
         audience_id: audience.id().to_owned(),
+        definition_id: definition.id().to_owned(),
         dataset_id: definition
             .dataset_id()
             .ok_or("the new definition has no dataset id")?
@@ -420,17 +457,24 @@ fn heavy_connection_drops_neither_fail_nor_duplicate_the_workflow() {
 }
 
 /// Which answers a [`LosingProxy`] loses: the `nth` (1-based) request with this method
-/// whose path (without query) satisfies `path`.
+/// whose path (without query) satisfies `path`. `forward`: whether the request reaches the
+/// sandbox (and is carried out) before the connection is closed, or is lost before it.
 struct Lose {
     method: &'static str,
     path: fn(&str) -> bool,
     nth: usize,
+    forward: bool,
 }
+
+/// What a [`LosingProxy`] does when it loses a request (`"METHOD /path"`), before the
+/// client sees its connection close: e.g. another client creating a look-alike.
+type Meanwhile = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// A proxy before the sandbox that carries every request out but, for the requests its
 /// rules name, closes the client's connection instead of passing the answer on: the
 /// request was processed and its answer lost — what a connection dropped after the server
-/// acted looks like. (The sandbox drops such answers too, but at random; this proxy picks
+/// acted looks like — or, for rules that do not `forward`, the request was lost before it
+/// reached the server. (The sandbox drops connections too, but at random; this proxy picks
 /// exactly which.)
 struct LosingProxy {
     url: String,
@@ -439,6 +483,15 @@ struct LosingProxy {
 
 impl LosingProxy {
     fn start(upstream: std::net::SocketAddr, rules: Vec<Lose>) -> LosingProxy {
+        Self::start_with(upstream, rules, Arc::new(|_: &str| {}))
+    }
+
+    /// [`start`](Self::start), running `meanwhile` for every request it loses.
+    fn start_with(
+        upstream: std::net::SocketAddr,
+        rules: Vec<Lose>,
+        meanwhile: Meanwhile,
+    ) -> LosingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let lost = Arc::new(Mutex::new(Vec::new()));
@@ -449,8 +502,9 @@ impl LosingProxy {
             for client in listener.incoming() {
                 let Ok(client) = client else { return };
                 let (rules, seen, lost) = (rules.clone(), seen.clone(), lost2.clone());
+                let meanwhile = meanwhile.clone();
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream, &rules, &seen, &lost);
+                    let _ = serve(client, upstream, &rules, &seen, &lost, &*meanwhile);
                 });
             }
         });
@@ -488,6 +542,7 @@ fn serve(
     rules: &[Lose],
     seen: &Mutex<Vec<usize>>,
     lost: &Mutex<Vec<String>>,
+    meanwhile: &(dyn Fn(&str) + Send + Sync),
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
@@ -496,25 +551,39 @@ fn serve(
         let method = words.next().unwrap_or("").to_owned();
         let target = words.next().unwrap_or("").to_owned();
         let path = target.split('?').next().unwrap_or("");
+        // `Some(forward)` when a rule loses this request.
         let lose = {
             let mut seen = seen.lock().unwrap();
-            rules.iter().enumerate().any(|(i, rule)| {
+            let mut lose = None;
+            for (i, rule) in rules.iter().enumerate() {
                 if rule.method == method && (rule.path)(path) {
                     seen[i] += 1;
-                    seen[i] == rule.nth
-                } else {
-                    false
+                    if seen[i] == rule.nth {
+                        lose = Some(rule.forward);
+                    }
                 }
-            })
+            }
+            lose
         };
+        if lose == Some(false) {
+            let what = format!("{method} {path}");
+            meanwhile(&what);
+            lost.lock()
+                .unwrap()
+                .push(format!("{what} (before forwarding)"));
+            writer.shutdown(Shutdown::Both)?;
+            return Ok(());
+        }
         let mut up = TcpStream::connect(upstream)?;
         up.write_all(head.as_bytes())?;
         up.write_all(&body)?;
         let Some((answer_head, answer_body)) = read_message(&mut BufReader::new(&mut up))? else {
             return Ok(());
         };
-        if lose {
-            lost.lock().unwrap().push(format!("{method} {path}"));
+        if lose.is_some() {
+            let what = format!("{method} {path}");
+            meanwhile(&what);
+            lost.lock().unwrap().push(what);
             writer.shutdown(Shutdown::Both)?;
             return Ok(());
         }
@@ -546,31 +615,37 @@ fn answers_lost_after_processing_neither_fail_nor_duplicate_the_workflow() {
                 method: "POST",
                 path: |p| p == "/audience",
                 nth: 1,
+                forward: true,
             },
             Lose {
                 method: "POST",
                 path: example,
                 nth: 3,
+                forward: true,
             },
             Lose {
                 method: "POST",
                 path: |p| p == "/dataset",
                 nth: 1,
+                forward: true,
             },
             Lose {
                 method: "POST",
                 path: datapoint,
                 nth: 1,
+                forward: true,
             },
             Lose {
                 method: "POST",
                 path: |p| p == "/job/definition",
                 nth: 1,
+                forward: true,
             },
             Lose {
                 method: "POST",
                 path: |p| p == "/job",
                 nth: 1,
+                forward: true,
             },
         ],
     );
@@ -655,4 +730,349 @@ fn many_datapoints_with_lost_answers_are_created_exactly_once() {
     // One listing per round of uncertain datapoints (at most three rounds per attempt to
     // create the definition), however many datapoints were uncertain.
     assert!(listings <= 12, "{listings} listings");
+}
+
+/// The processed creates in `sb`'s journal: per definition id the dataset it was created
+/// with, and per job id its (definition, audience).
+#[allow(clippy::type_complexity)]
+fn journal_links(sb: &Sandbox) -> (BTreeMap<String, String>, BTreeMap<String, (String, String)>) {
+    let mut definitions = BTreeMap::new();
+    let mut jobs = BTreeMap::new();
+    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or("").to_owned();
+    for r in sb.requests() {
+        // A connection dropped after processing shows status 0 and no response, so those
+        // are looked up through the server's own listings below.
+        if r["method"] != "POST" || !(200..300).contains(&r["status"].as_u64().unwrap_or(0)) {
+            continue;
+        }
+        match r["path"].as_str().unwrap_or("") {
+            "/job/definition" => {
+                definitions.insert(
+                    text(&r["response"], "definitionId"),
+                    text(&r["body"], "datasetId"),
+                );
+            }
+            "/job" => {
+                jobs.insert(
+                    text(&r["response"], "jobId"),
+                    (
+                        text(&r["body"], "jobDefinitionId"),
+                        text(&r["body"], "audienceId"),
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    (definitions, jobs)
+}
+
+/// What `client` (any client of `sb`) reads back about each team's resources: the
+/// dataset of each definition's first revision, the definition and audience of each job.
+fn check_links(client: &Client, teams: &[&Created]) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for t in teams {
+        let revision = client
+            .send(
+                &rapidata::api::operations::GetJobDefinitionByDefinitionIdRevisionByRevisionNumber::new(
+                    t.definition_id.as_str(),
+                    1,
+                ),
+            )
+            .map_err(|e| e.to_string())?;
+        if revision.dataset_id != t.dataset_id {
+            problems.push(format!(
+                "definition {} holds dataset {}, the workflow's is {}",
+                t.definition_id, revision.dataset_id, t.dataset_id
+            ));
+        }
+        let job = client
+            .send(&rapidata::api::operations::GetJobByJobId::new(
+                t.job_id.as_str(),
+            ))
+            .map_err(|e| e.to_string())?;
+        if job.definition_id != t.definition_id || job.audience_id != t.audience_id {
+            problems.push(format!(
+                "job {} runs {} on {}, the workflow's are {} on {}",
+                t.job_id, job.definition_id, job.audience_id, t.definition_id, t.audience_id
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Several teams used the same names on one sandbox: each created its audience (with
+/// `examples` examples), dataset (one datapoint, sort index 0), definition and job exactly
+/// once, each in its own resources, and nothing else holds data.
+fn check_teams_exactly_once(
+    sb: &Sandbox,
+    client: &Client,
+    teams: &[(&Created, usize)],
+) -> Result<(), String> {
+    let stats = sb.stats();
+    let mut problems = Vec::new();
+    let mut audiences: Vec<&String> = teams.iter().map(|(t, _)| &t.audience_id).collect();
+    audiences.sort();
+    audiences.dedup();
+    if audiences.len() != teams.len() {
+        problems.push(format!("the teams share audiences: {audiences:?}"));
+    }
+    if stats.audiences.keys().collect::<Vec<_>>() != audiences {
+        problems.push(format!(
+            "audiences {:?}, expected {audiences:?}",
+            stats.audiences.keys().collect::<Vec<_>>()
+        ));
+    }
+    let mut total_examples = 0;
+    for (t, examples) in teams {
+        total_examples += *examples as u64;
+        match stats.audiences.get(&t.audience_id) {
+            Some(a) if a.examples == *examples => {}
+            other => problems.push(format!(
+                "audience {}: {other:?}, expected {examples} examples",
+                t.audience_id
+            )),
+        }
+        match stats.datasets.get(&t.dataset_id) {
+            Some(d) if d.datapoints == 1 && d.sort_indexes == [0] => {}
+            other => problems.push(format!(
+                "dataset {}: {other:?}, expected one datapoint at 0",
+                t.dataset_id
+            )),
+        }
+        if !stats.jobs.contains_key(&t.job_id) {
+            problems.push(format!("job {} is missing", t.job_id));
+        }
+    }
+    for (id, ds) in &stats.datasets {
+        if !teams.iter().any(|(t, _)| &t.dataset_id == id) && ds.datapoints != 0 {
+            problems.push(format!(
+                "dataset {id} (no team's) holds {} datapoints",
+                ds.datapoints
+            ));
+        }
+    }
+    if stats.jobs.len() != teams.len() {
+        problems.push(format!(
+            "{} jobs for {} teams",
+            stats.jobs.len(),
+            teams.len()
+        ));
+    }
+    let n = teams.len() as u64;
+    for (route, expected) in [
+        ("POST /audience", n),
+        ("POST /audience/{audienceId}/example", total_examples),
+        ("POST /dataset/{datasetId}/datapoint", n),
+        ("POST /job/definition", n),
+        ("POST /job", n),
+    ] {
+        let got = stats.route(route);
+        if got != expected {
+            problems.push(format!(
+                "{route} processed {got} times, expected {expected}"
+            ));
+        }
+    }
+    // The journal's answered creates agree with what each team was handed back.
+    let (definitions, jobs) = journal_links(sb);
+    for (t, _) in teams {
+        if let Some(dataset) = definitions.get(&t.definition_id) {
+            if dataset != &t.dataset_id {
+                problems.push(format!(
+                    "definition {} was created with dataset {dataset}, not {}",
+                    t.definition_id, t.dataset_id
+                ));
+            }
+        }
+        if let Some((definition, audience)) = jobs.get(&t.job_id) {
+            if definition != &t.definition_id || audience != &t.audience_id {
+                problems.push(format!(
+                    "job {} was created for {definition} on {audience}",
+                    t.job_id
+                ));
+            }
+        }
+    }
+    if let Err(e) = check_links(client, &teams.iter().map(|(t, _)| *t).collect::<Vec<_>>()) {
+        problems.push(e);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Issue 16, defect 1. The first `POST /audience`, `POST /job/definition` and `POST /job`
+/// of our workflow are lost before they reach the sandbox, and just then another team
+/// creates an audience and a definition with the same names (and assigns its job). Before
+/// the fix, the other team's audience and definition were taken for ours (the only new
+/// ones of that name): our examples went into their audience and our job labelled their
+/// datapoint. Now each look-alike is checked (audience settings, the definition's
+/// dataset, the job's definition and audience), found not ours, and ours is sent again.
+#[test]
+fn creates_lost_before_processing_do_not_adopt_a_same_name_writers_resources() {
+    let sb = Sandbox::builder()
+        .seed(11)
+        .response_interval(Duration::from_millis(20))
+        .threads(8)
+        .start()
+        .unwrap();
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = client(&sb, other_dir.path());
+    #[derive(Default)]
+    struct Theirs {
+        audience: Option<rapidata::Audience>,
+        definition: Option<rapidata::JobDefinition>,
+        job_id: Option<String>,
+    }
+    let theirs = Arc::new(Mutex::new(Theirs::default()));
+    let state = theirs.clone();
+    let meanwhile: Meanwhile = Arc::new(move |what: &str| {
+        let mut st = state.lock().unwrap();
+        match what {
+            "POST /audience" => {
+                let audience = other
+                    .audience()
+                    .create_audience(AUDIENCE_NAME)
+                    .description(OTHER_TEAM.description.unwrap())
+                    .min_tasks(8)
+                    .create()
+                    .expect("the other team's audience");
+                st.audience = Some(audience);
+            }
+            "POST /job/definition" => {
+                let definition = other
+                    .job()
+                    .create_compare_job_definition(
+                        DEFINITION_NAME,
+                        INSTRUCTION,
+                        [OTHER_TEAM.datapoint],
+                    )
+                    .contexts([OTHER_TEAM.context])
+                    .create()
+                    .expect("the other team's definition");
+                st.definition = Some(definition);
+            }
+            "POST /job" => {
+                let (Some(a), Some(d)) = (&st.audience, &st.definition) else {
+                    panic!("the other team has no audience or definition yet");
+                };
+                st.job_id = Some(
+                    a.assign_job(d)
+                        .expect("the other team's job")
+                        .id()
+                        .to_owned(),
+                );
+            }
+            other => panic!("unexpected lost request {other}"),
+        }
+    });
+    let lose = |path: fn(&str) -> bool| Lose {
+        method: "POST",
+        path,
+        nth: 1,
+        forward: false,
+    };
+    let proxy = LosingProxy::start_with(
+        sb.addr(),
+        vec![
+            lose(|p| p == "/audience"),
+            lose(|p| p == "/job/definition"),
+            lose(|p| p == "/job"),
+        ],
+        meanwhile,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ours_client = client_at(&proxy.url, &sb, dir.path());
+    let ours = workflow(&ours_client).unwrap();
+    let lost = proxy.lost.lock().unwrap().clone();
+    assert_eq!(lost.len(), 3, "{lost:?}");
+
+    let st = theirs.lock().unwrap();
+    let theirs = Created {
+        audience_id: st.audience.as_ref().unwrap().id().to_owned(),
+        definition_id: st.definition.as_ref().unwrap().id().to_owned(),
+        dataset_id: st
+            .definition
+            .as_ref()
+            .unwrap()
+            .dataset_id()
+            .unwrap()
+            .to_owned(),
+        job_id: st.job_id.clone().unwrap(),
+    };
+    assert_ne!(ours.audience_id, theirs.audience_id);
+    assert_ne!(ours.definition_id, theirs.definition_id);
+    check_teams_exactly_once(&sb, &ours_client, &[(&ours, PROMPTS.len()), (&theirs, 0)]).unwrap();
+}
+
+/// Two teams run the whole seed workflow at once with the same audience and definition
+/// names against a sandbox that drops a fifth of all connections (half of them before the
+/// request is carried out), with 5 ms latency so that one team's creates are in flight
+/// while the other's are lost. Over 4 seeds, each team ends with its own audience holding
+/// its 8 examples, its own dataset and definition, and a job running that definition on
+/// that audience, each created exactly once.
+#[test]
+fn concurrent_same_name_writers_under_drops_each_get_their_own_resources() {
+    let reports: Vec<(u64, Result<(), String>, u64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..=4u64)
+            .map(|seed| {
+                scope.spawn(move || {
+                    let sb = Sandbox::builder()
+                        .seed(100 + seed)
+                        .response_interval(Duration::from_millis(20))
+                        .latency(Duration::from_millis(5))
+                        .rate_drop(0.2)
+                        .threads(8)
+                        .start()
+                        .unwrap();
+                    let (dir_a, dir_b) =
+                        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+                    let (a, b) = (client(&sb, dir_a.path()), client(&sb, dir_b.path()));
+                    let barrier = std::sync::Barrier::new(2);
+                    let (ours, theirs) = std::thread::scope(|s| {
+                        let ours = s.spawn(|| {
+                            barrier.wait();
+                            workflow_of(&a, &SEED_TEAM)
+                        });
+                        let theirs = s.spawn(|| {
+                            barrier.wait();
+                            workflow_of(&b, &OTHER_TEAM)
+                        });
+                        (ours.join().unwrap(), theirs.join().unwrap())
+                    });
+                    let outcome = match (ours, theirs) {
+                        (Ok(ours), Ok(theirs)) => check_teams_exactly_once(
+                            &sb,
+                            &a,
+                            &[(&ours, PROMPTS.len()), (&theirs, PROMPTS.len())],
+                        ),
+                        (ours, theirs) => Err(format!(
+                            "ours: {:?}; theirs: {:?}",
+                            ours.err(),
+                            theirs.err()
+                        )),
+                    };
+                    (seed, outcome, sb.stats().faults.dropped)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (seed, outcome, dropped) in &reports {
+        eprintln!("seed {seed}: {dropped} drops -> {outcome:?}");
+    }
+    for (seed, outcome, dropped) in &reports {
+        assert!(*dropped > 0, "seed {seed}: no connection was dropped");
+        assert!(
+            outcome.is_ok(),
+            "seed {seed} ({dropped} drops): {outcome:?}"
+        );
+    }
 }

@@ -1586,6 +1586,8 @@ fn a_definition_whose_answer_and_check_were_lost_is_found_by_the_next_retry() {
             )
         });
     });
+    // The definition found is checked to hold our dataset before it is taken for ours.
+    let revision = revision_mock(&server, "jd_1", "ds_1");
     let unexpected = catch_all(&server);
 
     let err = create_two_texts(&server, "Lost answer").unwrap_err();
@@ -1599,8 +1601,31 @@ fn a_definition_whose_answer_and_check_were_lost_is_found_by_the_next_retry() {
     let def = failure.retry().unwrap();
     assert_eq!(def.id(), "jd_1");
     posts.assert_calls(1);
+    revision.assert_calls(1);
     assert_eq!(stored.load(Ordering::SeqCst), 1);
     unexpected.assert_calls(0);
+}
+
+/// `GET /job/definition/{id}/revision/1` of a definition whose first revision holds
+/// `dataset_id`.
+fn revision_mock<'a>(server: &'a MockServer, id: &str, dataset_id: &str) -> httpmock::Mock<'a> {
+    let body = json!({
+        "definitionId": id, "revisionNumber": 1, "state": "Completed", "pipelineId": "p",
+        "datasetId": dataset_id,
+        "workflow": {"_t": "SimpleWorkflow",
+            "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
+                "criteria": {"literal": "Which?"}, "indexIdentifiers": ["A", "B"]}},
+        "referee": {"_t": "EarlyStoppingReferee", "maxVotes": 20, "threshold": 0.99},
+        "featureFlags": [], "campaignFeatureFlags": [], "createdAt": "2026-01-01T00:00:00Z",
+        "createdById": "u", "createdByMail": "m"
+    });
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/job/definition/{id}/revision/1"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    })
 }
 
 fn json_response(status: u16, body: Value) -> HttpMockResponse {

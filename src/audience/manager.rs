@@ -1,7 +1,7 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
-use crate::reconcile::{create_once, Created};
+use crate::reconcile::{create_once, Created, Verdict};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
@@ -372,7 +372,11 @@ impl CreateAudience {
     /// When the answer to `POST /audience` is lost (the connection dropped after the request
     /// was sent), the audiences of that name listed before and after tell whether it was
     /// created, so a lost answer neither fails the call nor creates a second audience; this
-    /// costs one `GET /audiences` per create.
+    /// costs one `GET /audiences` per create. A new audience of that name is taken for the
+    /// lost one only when its description, filters and graduation rule are the ones sent
+    /// (one `GET /audience/{id}` each); one made meanwhile by someone else with other
+    /// settings is left alone and ours is sent again. When two match, or one cannot be
+    /// read, the call fails with [`Error::UnresolvedCreate`] instead of guessing.
     pub fn create(self) -> Result<Audience> {
         let body = self.body()?;
         let list = || {
@@ -384,7 +388,13 @@ impl CreateAudience {
             let out = self.client.send(&op)?;
             Ok(out.items.into_iter().map(|a| a.id).collect())
         };
-        let created = create_once(&self.client, "audience", list, || {
+        let judge = |id: &str| {
+            let found = self
+                .client
+                .send(&operations::GetAudienceByAudienceId::new(id))?;
+            Ok(same_audience(&body, &found))
+        };
+        let created = create_once(&self.client, "audience", list, judge, || {
             self.client
                 .send(&operations::PostAudience::new(body.clone()))
         })?;
@@ -401,6 +411,56 @@ impl CreateAudience {
             Some(self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS)),
         ))
     }
+}
+
+/// Whether `found` is the audience `sent` would create: same name, description, filters
+/// and (when one was sent) graduation rule. Another client creating an audience of the same
+/// name while our answer was lost must not be taken for ours.
+fn same_audience(
+    sent: &types::CreateAudienceEndpointInput,
+    found: &types::GetAudienceByIdEndpointOutput,
+) -> Verdict {
+    if found.name != sent.name {
+        return Verdict::NotOurs(format!("it is named {:?}", found.name));
+    }
+    if found.filter.is_some() {
+        return Verdict::NotOurs("it is a filtered audience".into());
+    }
+    let text = |d: Option<&Option<String>>| d.and_then(Option::as_deref).unwrap_or("").to_owned();
+    let (ours, theirs) = (
+        text(sent.description.as_ref()),
+        text(found.description.as_ref()),
+    );
+    if ours != theirs {
+        return Verdict::NotOurs(format!("its description is {theirs:?}, not {ours:?}"));
+    }
+    let sent_filters = sent.filters.clone().flatten().unwrap_or_default();
+    if comparable(&sent_filters) != comparable(&found.filters) {
+        return Verdict::NotOurs("its filters differ".into());
+    }
+    if let Some(rule) = &sent.graduation_rule {
+        if comparable(rule) != comparable(&found.graduation_rule) {
+            return Verdict::NotOurs("its graduation rule differs".into());
+        }
+    }
+    Verdict::Ours
+}
+
+/// `value` as JSON with `null` members left out (an unset `maxTasks` may be sent as `null`
+/// and come back missing).
+fn comparable(value: &impl serde::Serialize) -> serde_json::Value {
+    fn strip(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => map
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip(v)))
+                .collect(),
+            serde_json::Value::Array(items) => items.into_iter().map(strip).collect(),
+            other => other,
+        }
+    }
+    strip(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
 }
 
 /// Builder for [`AudienceManager::find_audiences`] and
@@ -593,6 +653,60 @@ mod tests {
             .0,
             "filters[0].countries"
         );
+    }
+
+    /// What `GET /audience/{id}` answers for an audience named "A" with `extra` fields.
+    fn found(extra: serde_json::Value) -> types::GetAudienceByIdEndpointOutput {
+        let mut v = json!({
+            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
+            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
+            "ownerId": "u", "ownerMail": "me@example.com", "organizationId": "org_1",
+            "isPublic": false, "isDistilling": false, "distillingCampaignId": "c",
+            "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
+            "distillingRetrievalMode": "Random", "boostLevel": "None"});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_look_alike_audience_is_ours_only_when_everything_sent_matches() {
+        let m = AudienceManager::new(client());
+        let sent = |b: CreateAudience| b.body().unwrap();
+        let ours = |b: CreateAudience, f| same_audience(&sent(b), &f) == Verdict::Ours;
+        // Nothing but the name sent: the server's default rule is not ours to compare.
+        assert!(ours(m.create_audience("A"), found(json!({}))));
+        assert!(!ours(m.create_audience("B"), found(json!({}))));
+        assert!(!ours(
+            m.create_audience("A"),
+            found(json!({"description": "the other team's"}))
+        ));
+        assert!(ours(
+            m.create_audience("A").description("d"),
+            found(json!({"description": "d"}))
+        ));
+        assert!(!ours(
+            m.create_audience("A").description("d"),
+            found(json!({}))
+        ));
+        let us = Filter::country(["US"]);
+        assert!(!ours(
+            m.create_audience("A").filters([us.clone()]),
+            found(json!({}))
+        ));
+        assert!(ours(
+            m.create_audience("A").filters([us]),
+            found(json!({"filters": [{"_t": "CountryFilter", "countries": ["US"]}]}))
+        ));
+        // A rule sent with `maxTasks: null` matches one answered without it …
+        assert!(ours(m.create_audience("A").min_tasks(10), found(json!({}))));
+        // … but not one with other figures.
+        assert!(!ours(m.create_audience("A").min_tasks(8), found(json!({}))));
+        assert!(!ours(
+            m.create_audience("A").target_accuracy(0.9),
+            found(json!({}))
+        ));
     }
 
     #[test]

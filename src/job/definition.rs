@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
-use crate::reconcile::{create_once_from, Created};
+use crate::reconcile::{create_once_from, resolve, Created, Verdict};
 use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result, RetryMode, SendOptions};
@@ -557,6 +557,22 @@ fn existing_definitions(client: &Client, name: &str) -> Result<HashSet<String>> 
     Ok(out.items.into_iter().map(|d| d.definition_id).collect())
 }
 
+/// Whether the definition `id` (found by name after a lost `POST /job/definition`) is the
+/// one we created: its first revision must hold our dataset. Another client creating a
+/// definition of the same name meanwhile has its own dataset.
+fn judge_definition(client: &Client, id: &str, dataset_id: &str) -> Result<Verdict> {
+    let revision = client
+        .send(&operations::GetJobDefinitionByDefinitionIdRevisionByRevisionNumber::new(id, 1))?;
+    Ok(if revision.dataset_id == dataset_id {
+        Verdict::Ours
+    } else {
+        Verdict::NotOurs(format!(
+            "its dataset is {}, not ours ({dataset_id})",
+            revision.dataset_id
+        ))
+    })
+}
+
 macro_rules! common_setters {
     ($builder:ident, $setup:literal) => {
         impl $builder {
@@ -771,7 +787,10 @@ impl CompareDefinitionBuilder {
     /// Validates everything (no request on bad input), then creates the dataset, uploads
     /// the assets and datapoints, and creates the definition.
     ///
-    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong,
+    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong
+    /// (among others: a pair whose two items have the same
+    /// [`identifier`](crate::DataItem::identifier), such as `model_a/0001.png` against
+    /// `model_b/0001.png`, since the results could not tell A from B; rename or copy one),
     /// and with [`Error::UploadFailed`] (no definition created, resumable) when more
     /// datapoints failed than the failure tolerance allows.
     ///
@@ -806,6 +825,21 @@ impl CompareDefinitionBuilder {
                     format!("datapoints[{i}]"),
                     a.to_string(),
                     "a compare datapoint needs two different items",
+                ));
+            }
+            // The results key each side's votes by its identifier (a file's base name), so
+            // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
+            // under `0001.png`, and the winner could not be told.
+            let id = a.identifier();
+            if id == b.identifier() {
+                return Err(Error::invalid_input(
+                    format!("datapoints[{i}]"),
+                    format!("{a} / {b}"),
+                    format!(
+                        "both items are identified as {id:?} in the results (files by their \
+                         base name), so the results could not tell A from B: rename or copy \
+                         one of them to a file with another name (e.g. a_{id} and b_{id})"
+                    ),
                 ));
             }
         }
@@ -1182,9 +1216,13 @@ impl PendingDefinition {
 
     /// After an earlier `POST /job/definition` whose outcome is unknown: the definition it
     /// created, if a listing shows exactly one definition of this name that was not there
-    /// before. `None` when no such POST was made or it created nothing. A failed listing is
-    /// an error: sending again could make a second definition.
+    /// before and holds our dataset. `None` when no such POST was made or it created
+    /// nothing (new definitions of this name with other datasets are someone else's). A
+    /// failed listing is an error (sending again could make a second definition), and so
+    /// is a new definition that cannot be checked or several of ours
+    /// ([`Error::UnresolvedCreate`]).
     fn definition_from_lost_answer(
+        &self,
         attempts: &mut Attempts,
         list: impl Fn() -> Result<HashSet<String>>,
     ) -> Result<Option<String>> {
@@ -1196,14 +1234,16 @@ impl PendingDefinition {
             return Ok(None);
         };
         let now = list()?;
-        let new: Vec<&String> = now.difference(before).collect();
-        let [id] = new.as_slice() else {
-            return Ok(None);
-        };
-        log::debug!("job definition {id} was created by an earlier attempt whose answer was lost");
-        let id = (*id).clone();
+        let judge = |id: &str| judge_definition(&self.client, id, &self.dataset_id);
+        let found = resolve("job definition", before, &now, judge)
+            .map_err(|undecided| undecided.into_error("job definition", None))?;
         attempts.maybe_created = false;
-        Ok(Some(id))
+        if let Some(id) = &found {
+            log::debug!(
+                "job definition {id} was created by an earlier attempt whose answer was lost"
+            );
+        }
+        Ok(found)
     }
 
     /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
@@ -1241,12 +1281,20 @@ impl PendingDefinition {
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
         let list = || existing_definitions(&self.client, &self.spec.name);
-        let created = match Self::definition_from_lost_answer(attempts, list)? {
+        let judge = |id: &str| judge_definition(&self.client, id, &self.dataset_id);
+        let created = match self.definition_from_lost_answer(attempts, list)? {
             Some(id) => Created::Found(id),
-            None => create_once_from(&self.client, "job definition", existing, list, || {
-                self.client
-                    .send(&operations::PostJobDefinition::new(body.clone()))
-            })
+            None => create_once_from(
+                &self.client,
+                "job definition",
+                existing,
+                list,
+                judge,
+                || {
+                    self.client
+                        .send(&operations::PostJobDefinition::new(body.clone()))
+                },
+            )
             .inspect_err(|e| attempts.maybe_created |= e.may_have_been_processed())?,
         };
         let (id, pipeline_id) = match created {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
-use crate::reconcile::{create_once, Created};
+use crate::reconcile::{create_once, Created, Verdict};
 use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::{Client, Error, Result};
 
@@ -642,7 +642,19 @@ pub(crate) fn assign(
         let out = client.send(&op)?;
         Ok(out.items.into_iter().map(|j| j.job_id).collect())
     };
-    let out = match create_once(client, "job", list, || {
+    // The listing is filtered by both, but a job is taken for ours only when the server
+    // says so itself.
+    let judge = |id: &str| {
+        let job = client.send(&operations::GetJobByJobId::new(id))?;
+        Ok(if job.definition_id != definition.id() {
+            Verdict::NotOurs(format!("it runs definition {}", job.definition_id))
+        } else if job.audience_id != audience_id {
+            Verdict::NotOurs(format!("it runs on audience {}", job.audience_id))
+        } else {
+            Verdict::Ours
+        })
+    };
+    let out = match create_once(client, "job", list, judge, || {
         client.send(&operations::PostJob::new(body.clone()))
     })? {
         Created::Answered(out) => out,
