@@ -282,6 +282,38 @@ impl Setting {
         Setting::flag("classify_equirectangular")
     }
 
+    /// `media_context_persistent_thumbnail`: show the media context next to the task for
+    /// the whole task instead of inside the collapsible context drawer (for judging assets
+    /// against a reference; a multi-asset context shows its first asset).
+    ///
+    /// ```
+    /// let s = rapidata::Setting::pin_context_media();
+    /// assert_eq!((s.key(), s.value()), ("media_context_persistent_thumbnail", "true"));
+    /// ```
+    pub fn pin_context_media() -> Setting {
+        Setting::flag("media_context_persistent_thumbnail")
+    }
+
+    /// `reference_overlay`: for a compare task of two edited images and one reference
+    /// image (the media context), show the reference over both sides first, then reveal
+    /// the edits; labelers can switch between them.
+    ///
+    /// ```
+    /// assert_eq!(rapidata::Setting::reference_overlay().key(), "reference_overlay");
+    /// ```
+    pub fn reference_overlay() -> Setting {
+        Setting::flag("reference_overlay")
+    }
+
+    /// `translate_text_assets`: translate text items into the labeler's language.
+    ///
+    /// ```
+    /// assert_eq!(rapidata::Setting::translate_text_assets().key(), "translate_text_assets");
+    /// ```
+    pub fn translate_text_assets() -> Setting {
+        Setting::flag("translate_text_assets")
+    }
+
     /// The key sent on the wire.
     ///
     /// ```
