@@ -8,12 +8,17 @@
 //! and `_t`-discriminated unions become internally tagged enums named after their
 //! discriminator mapping keys.
 //!
+//! A crate of your own generates bindings of any documents with [`Builder`] in its
+//! `build.rs` and sends them with `rapidata::Client` (see [`Builder`]); the `rapidata`
+//! crate itself uses [`generate_dir`]:
+//!
 //! ```no_run
 //! let out = rapidata_codegen::generate_dir(std::path::Path::new("spec")).unwrap();
 //! std::fs::write("types.rs", &out.types).unwrap();
 //! std::fs::write("operations.rs", &out.operations).unwrap();
 //! ```
 
+mod builder;
 mod error;
 mod load;
 mod naming;
@@ -23,6 +28,7 @@ mod types;
 
 use std::path::Path;
 
+pub use builder::{Builder, DEFAULT_RUNTIME};
 pub use error::GenError;
 pub use load::Document;
 pub use naming::synthesize_operation_id;
@@ -100,8 +106,24 @@ pub fn read_document(path: &Path) -> Result<Document, GenError> {
     Ok(Document { file, value })
 }
 
-/// Generates code from documents already in memory.
+/// Generates code from documents already in memory, for the `rapidata` crate itself: the
+/// operations refer to the runtime as `crate::request`. A user's crate uses [`Builder`]
+/// (or [`generate_documents_with`]) instead.
 pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
+    generate_documents_with(docs, "crate::request")
+}
+
+/// Generates code from documents already in memory, with the operations calling the
+/// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`]).
+pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Generated, GenError> {
+    let runtime_path: syn::Path = syn::parse_str(runtime).map_err(|e| {
+        GenError::new(
+            "(options)",
+            "",
+            format!("the runtime path `{runtime}` is not a Rust path: {e}"),
+            "pass a path such as ::rapidata::request",
+        )
+    })?;
     let mut files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
     files.sort();
     let merged = load::merge(docs)?;
@@ -109,6 +131,7 @@ pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
     let cx = ops::Context {
         names: &models.names,
         schemas: &merged.schemas,
+        runtime: quote::quote!(#runtime_path),
     };
     let ops_tokens = ops::generate(&merged.operations, &cx)?;
     Ok(Generated {

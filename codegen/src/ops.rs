@@ -38,6 +38,9 @@ pub struct Context<'a> {
     pub names: &'a BTreeMap<String, String>,
     /// Merged schemas, to tell enums apart.
     pub schemas: &'a BTreeMap<String, crate::load::SchemaEntry>,
+    /// The path of the runtime module the generated code implements and calls
+    /// (`crate::request` inside rapidata, `::rapidata::request` in a user's crate).
+    pub runtime: TokenStream,
 }
 
 impl Context<'_> {
@@ -71,8 +74,10 @@ pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Result<TokenStream,
         let method = method_tokens(&op.method);
         index.push(quote!((#id, #method, #path)));
     }
+    let runtime = &cx.runtime;
     Ok(quote! {
-        use crate::request::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+        use #runtime::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+        use #runtime as __rt;
 
         /// Every generated operation as (operation id, method, path template), sorted by path.
         pub const OPERATIONS: &[(&str, Method, &str)] = &[#(#index),*];
@@ -263,21 +268,17 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             let t = response_type(&schema, cx);
             (
                 t,
-                quote!(crate::request::decode_json(bytes)),
+                quote!(__rt::decode_json(bytes)),
                 "application/json".to_owned(),
             )
         }
         Some(c) if !c.is_empty() => {
             let media = c.keys().next().expect("non-empty").clone();
-            (
-                quote!(Vec<u8>),
-                quote!(crate::request::decode_bytes(bytes)),
-                media,
-            )
+            (quote!(Vec<u8>), quote!(__rt::decode_bytes(bytes)), media)
         }
         _ => (
             quote!(()),
-            quote!(crate::request::decode_empty(bytes)),
+            quote!(__rt::decode_empty(bytes)),
             "application/json".to_owned(),
         ),
     };
@@ -315,9 +316,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 )
             })?;
         let ident = &f.ident;
-        path_stmts.push(
-            quote!(p.push_str(&crate::request::encode_path_segment(&self.#ident.to_string()));),
-        );
+        path_stmts.push(quote!(p.push_str(&__rt::encode_path_segment(&self.#ident.to_string()));));
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
@@ -409,12 +408,12 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
     let body_fn = if let Some(f) = json_field {
         let ident = &f.ident;
         if f.required {
-            quote! { fn body(&self) -> RequestBody { crate::request::encode_json(&self.#ident) } }
+            quote! { fn body(&self) -> RequestBody { __rt::encode_json(&self.#ident) } }
         } else {
             quote! {
                 fn body(&self) -> RequestBody {
                     match &self.#ident {
-                        Some(b) => crate::request::encode_json(b),
+                        Some(b) => __rt::encode_json(b),
                         None => RequestBody::Empty,
                     }
                 }
@@ -428,7 +427,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 quote!(v.clone())
             } else {
                 quote!(FilePart {
-                    source: crate::request::FileSource::Bytes(v.as_bytes().to_vec()),
+                    source: __rt::FileSource::Bytes(v.as_bytes().to_vec()),
                     file_name: String::new(),
                     content_type: "text/plain".into(),
                 })
@@ -621,7 +620,8 @@ mod tests {
         );
         assert!(out.contains("type Output = super::types::Thing;"), "{out}");
         assert!(out.contains("pub struct GetXById"), "{out}");
-        assert!(out.contains("crate::request::encode_path_segment"), "{out}");
+        assert!(out.contains("__rt::encode_path_segment"), "{out}");
+        assert!(out.contains("use crate::request as __rt;"), "{out}");
     }
 
     #[test]
