@@ -31,16 +31,20 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     // Same folder as the root crate's build script: `spec/` of the workspace, or
-    // RAPIDATA_SPEC_DIR (relative paths are taken from the workspace root, as there).
+    // RAPIDATA_SPEC_DIR, which must be absolute (as there: cargo runs build scripts in
+    // the package folder, so a relative path would not mean what the user typed).
     let workspace = manifest.join("..");
     let dir = match std::env::var_os("RAPIDATA_SPEC_DIR") {
         Some(d) if !d.is_empty() => {
             let d = PathBuf::from(d);
             if d.is_relative() {
-                workspace.join(d)
-            } else {
-                d
+                eprintln!(
+                    "error: RAPIDATA_SPEC_DIR must be an absolute path, got `{}`",
+                    d.display()
+                );
+                std::process::exit(1);
             }
+            d
         }
         _ => workspace.join("spec"),
     };

@@ -23,6 +23,7 @@ mod error;
 mod load;
 mod naming;
 mod ops;
+pub mod require;
 mod schema;
 mod types;
 

@@ -1,0 +1,156 @@
+//! The list of what the handwritten layer needs from the documents
+//! (`src/api_requirements.rs`, checked by `build.rs`) is exactly what `src/` uses, and a
+//! build against documents that lack an item stops in `build.rs` with a message in the
+//! documents' terms, before rustc sees any code.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+include!("../src/api_requirements.rs");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "rs")
+            && !path.ends_with("api_requirements.rs")
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Every `<module>::Name` in the library's sources.
+fn used(module: &str) -> BTreeSet<String> {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let needle = format!("{module}::");
+    let mut names = BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, _) in text.match_indices(&needle) {
+            // `api::operations::X` and `operations::X` both count; `my_operations::` not.
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &text[i + needle.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+fn listed(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn the_required_operations_are_the_ones_src_uses() {
+    let (used, listed) = (used("operations"), listed(REQUIRED_OPERATIONS));
+    assert_eq!(
+        used.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "used in src/ but not in src/api_requirements.rs"
+    );
+    assert_eq!(
+        listed.difference(&used).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "in src/api_requirements.rs but no longer used in src/"
+    );
+}
+
+#[test]
+fn the_required_schemas_are_the_ones_src_uses() {
+    let (used, listed) = (used("types"), listed(REQUIRED_SCHEMAS));
+    assert_eq!(
+        used.difference(&listed).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "used in src/ but not in src/api_requirements.rs"
+    );
+    assert_eq!(
+        listed.difference(&used).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "in src/api_requirements.rs but no longer used in src/"
+    );
+}
+
+/// Builds the crate against a copy of `spec/` without `POST /job/definition` and without
+/// the datapoint's `segments` property. Slow (its own target directory, so the normal
+/// build is left alone): `.ci/run` runs it with `--ignored`.
+#[test]
+#[ignore = "builds the crate's build dependencies in a separate target directory (about a minute)"]
+fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("spec")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+                if let Some(item) = paths.get_mut("/job/definition") {
+                    item.as_object_mut().unwrap().remove("post");
+                }
+            }
+            if let Some(props) =
+                doc.pointer_mut("/components/schemas/CreateDatapointEndpoint_Input/properties")
+            {
+                props.as_object_mut().unwrap().remove("segments");
+            }
+            std::fs::write(
+                tmp.path().join(path.file_name().unwrap()),
+                serde_json::to_string_pretty(&doc).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "-p", "rapidata", "--lib"])
+        .current_dir(root())
+        .env("RAPIDATA_SPEC_DIR", tmp.path())
+        .env("CARGO_TARGET_DIR", root().join("target/spec-requirements"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    for part in [
+        "lack 2 item(s) that rapidata's handwritten layer uses",
+        "order.openapi.json: operation POST /job/definition (`PostJobDefinition`) is missing",
+        "dataset.openapi.json: schema CreateDatapointEndpoint_Input has no property `segments`",
+        "rapidata_codegen::Builder",
+    ] {
+        assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("error[E"),
+        "a rustc error reached the user:\n{stderr}"
+    );
+
+    // A relative folder is refused with the reason (cargo runs build scripts in the
+    // package folder, so it would not mean what the user typed).
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "-p", "rapidata", "--lib"])
+        .current_dir(root())
+        .env("RAPIDATA_SPEC_DIR", "spec")
+        .env("CARGO_TARGET_DIR", root().join("target/spec-requirements"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("RAPIDATA_SPEC_DIR must be an absolute path, got `spec`"),
+        "{stderr}"
+    );
+}
