@@ -89,6 +89,23 @@
 //! `cargo run --example custom_audience` runs this workflow with all eight of the seed's
 //! examples — against the offline sandbox (the `rapidata-sandbox` crate) when no
 //! credentials are set.
+//!
+//! # Errors returned from `main`
+//!
+//! Every fallible call returns [`Result`], whose [`Error`] is built to be returned from
+//! `fn main() -> rapidata::Result<()>` as it is: Rust prints a returned error with its
+//! `Debug` form, and `Error`'s `Debug` is its message (the same as `Display`) followed by
+//! its chain of causes, so the program ends with e.g.
+//!
+//! ```text
+//! Error: could not reach the token endpoint https://auth.rapidata.ai/connect/token: …
+//!
+//! Caused by:
+//!     …
+//! ```
+//!
+//! rather than a struct dump. The structured form (variant, fields, nested errors) is the
+//! alternate `Debug`, `{:#?}`; the fields themselves have accessors (see [`error`]).
 #![warn(missing_docs)]
 
 pub mod api;
