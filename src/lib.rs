@@ -141,6 +141,27 @@ pub use audience::{
 };
 pub use settings::{Setting, SettingTarget};
 
+/// Re-exported because its types are part of this crate's API: [`JobResults::raw`] and
+/// [`ProblemDetails::extensions`] hand out [`serde_json::Value`]s, and the generated
+/// models in [`api`] hold them for free-form members. Use `rapidata::serde_json` to get
+/// the very version these are built with.
+///
+/// ```
+/// use rapidata::serde_json::{json, Value};
+///
+/// let results = rapidata::JobResults::from_value(json!({"info": {}, "results": []}));
+/// let raw: &Value = results.raw();
+/// assert!(raw["results"].is_array());
+/// ```
+pub use serde_json;
+
+/// Re-exported because its types are part of this crate's API:
+/// [`ProgressBarSink::with_draw_target`](job::ProgressBarSink::with_draw_target) takes an
+/// [`indicatif::ProgressDrawTarget`] and [`ProgressBarSink::bar`](job::ProgressBarSink::bar)
+/// returns the [`indicatif::ProgressBar`]. Use `rapidata::indicatif` to get the very
+/// version these are built with.
+pub use indicatif;
+
 /// The README's code blocks, compiled as doc tests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

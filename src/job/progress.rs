@@ -202,7 +202,7 @@ impl ProgressBarSink {
     /// tests, or `ProgressDrawTarget::hidden()`).
     ///
     /// ```
-    /// use indicatif::ProgressDrawTarget;
+    /// use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert!(sink.is_hidden());
     /// ```
@@ -222,7 +222,7 @@ impl ProgressBarSink {
     /// Whether the bar draws nothing.
     ///
     /// ```
-    /// # use indicatif::ProgressDrawTarget;
+    /// # use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert!(sink.is_hidden());
     /// ```
@@ -233,7 +233,7 @@ impl ProgressBarSink {
     /// The underlying indicatif bar.
     ///
     /// ```
-    /// # use indicatif::ProgressDrawTarget;
+    /// # use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert_eq!(sink.bar().length(), Some(100));
     /// ```
