@@ -22,6 +22,11 @@ pub const DEFAULT_ENVIRONMENT: &str = "rapidata.ai";
 pub const DEFAULT_MAX_WORKERS: usize = 25;
 
 const ENV_ENVIRONMENT: &str = "RAPIDATA_ENVIRONMENT";
+/// Explicit base URLs, overriding the ones derived from the environment (the builder's
+/// `api_url`/`auth_url`/`app_url` override these in turn).
+const ENV_API_URL: &str = "RAPIDATA_API_URL";
+const ENV_AUTH_URL: &str = "RAPIDATA_AUTH_URL";
+const ENV_APP_URL: &str = "RAPIDATA_APP_URL";
 /// Case-sensitive, like the official SDK's `RAPIDATA_<fieldName>` overrides.
 const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
 
@@ -458,7 +463,10 @@ impl fmt::Debug for Client {
 /// The environment is [`environment`](ClientBuilder::environment), else
 /// `RAPIDATA_ENVIRONMENT`, else `rapidata.ai`; it sets the API (`https://api.<env>`), auth
 /// (`https://auth.<env>`) and dashboard (`https://app.<env>`) URLs, each of which can be
-/// overridden. Plain `http://` is refused except for loopback hosts.
+/// overridden: by `RAPIDATA_API_URL`, `RAPIDATA_AUTH_URL` and `RAPIDATA_APP_URL` (an empty
+/// value counts as unset), and above those by [`api_url`](ClientBuilder::api_url),
+/// [`auth_url`](ClientBuilder::auth_url) and [`app_url`](ClientBuilder::app_url). Plain
+/// `http://` is refused except for loopback hosts, wherever the URL comes from.
 ///
 /// `Debug` output never shows the client secret or the token.
 ///
@@ -560,20 +568,22 @@ impl ClientBuilder {
         self
     }
 
-    /// The API base URL (default `https://api.<environment>`).
+    /// The API base URL (default `RAPIDATA_API_URL`, else `https://api.<environment>`).
     pub fn api_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.api_url = Some(url.into());
         self
     }
 
     /// The auth server base URL; tokens come from `<auth_url>/connect/token` (default
-    /// `https://auth.<environment>`).
+    /// `RAPIDATA_AUTH_URL`, else `https://auth.<environment>`). It is also the key of the
+    /// credentials file's entries.
     pub fn auth_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.auth_url = Some(url.into());
         self
     }
 
-    /// The dashboard base URL used for links (default `https://app.<environment>`).
+    /// The dashboard base URL used for links (default `RAPIDATA_APP_URL`, else
+    /// `https://app.<environment>`).
     pub fn app_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.app_url = Some(url.into());
         self
@@ -718,13 +728,21 @@ impl ClientBuilder {
                 .unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_owned()),
         };
         let environment = validate_environment(&environment)?;
-        let base = |setting: &'static str, given: &Option<String>, host: &str| match given {
+        // The builder's URL, else the environment variable's, else derived from the
+        // environment domain.
+        let base = |setting: &'static str,
+                    given: &Option<String>,
+                    variable: &'static str,
+                    host: &str| match given {
             Some(url) => validate_base_url(setting, url),
-            None => Ok(format!("https://{host}.{environment}")),
+            None => match credentials::env_value(&env, variable) {
+                Some(url) => validate_base_url(variable, &url),
+                None => Ok(format!("https://{host}.{environment}")),
+            },
         };
-        let api_url = base("api_url", &self.api_url, "api")?;
-        let auth_url = base("auth_url", &self.auth_url, "auth")?;
-        let app_url = base("app_url", &self.app_url, "app")?;
+        let api_url = base("api_url", &self.api_url, ENV_API_URL, "api")?;
+        let auth_url = base("auth_url", &self.auth_url, ENV_AUTH_URL, "auth")?;
+        let app_url = base("app_url", &self.app_url, ENV_APP_URL, "app")?;
 
         let max_workers = match self.max_workers {
             Some(n) => n,

@@ -1322,14 +1322,16 @@ pub enum ConfigError {
     },
     /// A plain `http://` URL to a host that is not loopback.
     InsecureUrl {
-        /// The builder setting (`api_url`, `auth_url`, `app_url`).
+        /// The builder setting (`api_url`, `auth_url`, `app_url`) or environment variable
+        /// (`RAPIDATA_API_URL`, …) that gave it.
         setting: &'static str,
         /// The rejected URL.
         url: String,
     },
     /// A URL that cannot be used as a base URL.
     InvalidUrl {
-        /// The builder setting (`api_url`, `auth_url`, `app_url`).
+        /// The builder setting (`api_url`, `auth_url`, `app_url`) or environment variable
+        /// (`RAPIDATA_API_URL`, …) that gave it.
         setting: &'static str,
         /// The rejected URL (with any user info removed).
         url: String,

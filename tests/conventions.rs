@@ -1,0 +1,111 @@
+//! Configuration conventions: URLs from the environment, the OAuth scope, quiet previews,
+//! serializable results, and the credentials file written in the official SDK's format.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use httpmock::prelude::*;
+use rapidata::error::ConfigError;
+use rapidata::{Client, Error};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "tok-conventions-1";
+
+fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    let map: Arc<HashMap<String, String>> = Arc::new(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
+    move |name| map.get(name).cloned()
+}
+
+fn token_body() -> Value {
+    json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3600})
+}
+
+#[test]
+fn urls_come_from_the_environment_variables() {
+    let server = MockServer::start();
+    let token = server.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(200).json_body(token_body());
+    });
+    let client = Client::builder()
+        .env_lookup(env_of(&[
+            ("RAPIDATA_CLIENT_ID", "id"),
+            ("RAPIDATA_CLIENT_SECRET", "secret"),
+            ("RAPIDATA_API_URL", "http://127.0.0.1:9/api/"),
+            ("RAPIDATA_AUTH_URL", &server.base_url()),
+            ("RAPIDATA_APP_URL", "https://dashboard.example.com"),
+        ]))
+        .config_dir("/nonexistent/rapidata-tests")
+        .build()
+        .unwrap();
+    assert_eq!(client.api_url(), "http://127.0.0.1:9/api");
+    assert_eq!(client.auth_url(), server.base_url());
+    assert_eq!(client.app_url(), "https://dashboard.example.com");
+    // The environment is still the default; only the URLs moved.
+    assert_eq!(client.environment(), "rapidata.ai");
+    // The token request goes to the auth URL from the environment.
+    assert_eq!(client.get_token().unwrap().secret(), TOKEN);
+    token.assert_calls(1);
+}
+
+#[test]
+fn builder_urls_win_over_the_environment_variables_and_empty_ones_are_unset() {
+    let client = Client::builder()
+        .env_lookup(env_of(&[
+            ("RAPIDATA_API_URL", "https://api.from-env.example"),
+            ("RAPIDATA_AUTH_URL", ""),
+            ("RAPIDATA_ENVIRONMENT", "rapidata.dev"),
+        ]))
+        .token("t")
+        .api_url("https://api.from-builder.example")
+        .build()
+        .unwrap();
+    assert_eq!(client.api_url(), "https://api.from-builder.example");
+    assert_eq!(client.auth_url(), "https://auth.rapidata.dev");
+    assert_eq!(client.app_url(), "https://app.rapidata.dev");
+}
+
+#[test]
+fn plain_http_from_the_environment_is_only_for_loopback() {
+    for (variable, url) in [
+        ("RAPIDATA_API_URL", "http://api.example.com"),
+        ("RAPIDATA_AUTH_URL", "http://10.0.0.1:8080"),
+        ("RAPIDATA_APP_URL", "http://app.example.com"),
+    ] {
+        let err = Client::builder()
+            .env_lookup(env_of(&[(variable, url)]))
+            .token("t")
+            .build()
+            .unwrap_err();
+        match &err {
+            Error::Config(c) => match &**c {
+                ConfigError::InsecureUrl { setting, .. } => assert_eq!(*setting, variable),
+                other => panic!("expected InsecureUrl, got {other:?}"),
+            },
+            other => panic!("expected a config error, got {other:#?}"),
+        }
+        assert!(err.to_string().contains(variable), "{err}");
+    }
+    let err = Client::builder()
+        .env_lookup(env_of(&[("RAPIDATA_API_URL", "not a url")]))
+        .token("t")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("RAPIDATA_API_URL"), "{err}");
+    for url in [
+        "http://localhost:8080",
+        "http://[::1]:1",
+        "https://api.example.com",
+    ] {
+        Client::builder()
+            .env_lookup(env_of(&[("RAPIDATA_API_URL", url)]))
+            .token("t")
+            .build()
+            .unwrap();
+    }
+}
