@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{AccessToken, Auth, Secret, TokenSource, TOKEN_PATH};
+use crate::auth::{
+    token_request_body, AccessToken, Auth, Secret, TokenSource, DEFAULT_OAUTH_SCOPE, TOKEN_PATH,
+};
 use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::error::{
     ApiError, ConfigError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
@@ -493,6 +495,7 @@ pub struct ClientBuilder {
     app_url: Option<String>,
     max_workers: Option<usize>,
     token_leeway: Duration,
+    oauth_scope: String,
     timeouts: Timeouts,
     policy: RetryPolicy,
     env: Option<EnvLookup>,
@@ -520,6 +523,7 @@ impl ClientBuilder {
             app_url: None,
             max_workers: None,
             token_leeway: Duration::from_secs(60),
+            oauth_scope: DEFAULT_OAUTH_SCOPE.to_owned(),
             timeouts: Timeouts::default(),
             policy: RetryPolicy::default(),
             env: None,
@@ -600,6 +604,19 @@ impl ClientBuilder {
     /// 60 s).
     pub fn token_leeway(mut self, leeway: Duration) -> ClientBuilder {
         self.token_leeway = leeway;
+        self
+    }
+
+    /// The scopes (space-separated) asked for when client credentials are exchanged for a
+    /// token (default [`DEFAULT_OAUTH_SCOPE`](crate::DEFAULT_OAUTH_SCOPE),
+    /// `openid email api`, the official SDK's). Not used with a token or token file.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder().oauth_scope("openid api").build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn oauth_scope(mut self, scope: impl Into<String>) -> ClientBuilder {
+        self.oauth_scope = scope.into();
         self
     }
 
@@ -791,6 +808,13 @@ impl ClientBuilder {
         if policy.backoff_max < policy.backoff_base {
             policy.backoff_max = policy.backoff_base;
         }
+        if self.oauth_scope.trim().is_empty() {
+            return Err(invalid_setting(
+                "oauth_scope",
+                "empty",
+                "must name at least one scope (default \"openid email api\")",
+            ));
+        }
         let root_certificates = parse_root_certificates(&self.root_certificates)?;
         // Empty credentials would only be refused by the server, after a request.
         if self
@@ -837,6 +861,7 @@ impl ClientBuilder {
                     token_url: format!("{auth_url}{TOKEN_PATH}"),
                     client_id,
                     secret,
+                    body: token_request_body(&self.oauth_scope),
                 },
                 self.token_leeway,
                 None,
@@ -884,6 +909,7 @@ impl fmt::Debug for ClientBuilder {
             .field("app_url", &self.app_url)
             .field("max_workers", &self.max_workers)
             .field("token_leeway", &self.token_leeway)
+            .field("oauth_scope", &self.oauth_scope)
             .field("connect_timeout", &self.timeouts.connect)
             .field("timeout", &self.timeouts.io)
             .field("deadline", &self.timeouts.deadline)

@@ -124,7 +124,7 @@ mod reconcile;
 pub mod retry;
 mod tcp;
 mod transport;
-pub use auth::AccessToken;
+pub use auth::{AccessToken, DEFAULT_OAUTH_SCOPE};
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
 pub use credentials::CredentialSource;
 pub use retry::{RetryMode, RetryPolicy};

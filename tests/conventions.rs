@@ -109,3 +109,55 @@ fn plain_http_from_the_environment_is_only_for_loopback() {
             .unwrap();
     }
 }
+
+fn credentials_client(server: &MockServer) -> rapidata::ClientBuilder {
+    Client::builder()
+        .env_lookup(|_| None)
+        .config_dir("/nonexistent/rapidata-tests")
+        .client_credentials("id", "secret")
+        .api_url(server.base_url())
+        .auth_url(server.base_url())
+}
+
+#[test]
+fn the_default_oauth_scope_is_the_sdks() {
+    assert_eq!(rapidata::DEFAULT_OAUTH_SCOPE, "openid email api");
+    let server = MockServer::start();
+    let token = server.mock(|when, then| {
+        when.method(POST)
+            .path("/connect/token")
+            .body("grant_type=client_credentials&scope=openid+email+api");
+        then.status(200).json_body(token_body());
+    });
+    let client = credentials_client(&server).build().unwrap();
+    assert_eq!(client.get_token().unwrap().secret(), TOKEN);
+    token.assert_calls(1);
+}
+
+#[test]
+fn the_oauth_scope_is_settable() {
+    let server = MockServer::start();
+    let token = server.mock(|when, then| {
+        when.method(POST)
+            .path("/connect/token")
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded;charset=UTF-8",
+            )
+            .form_urlencoded_tuple("grant_type", "client_credentials")
+            .form_urlencoded_tuple("scope", "openid api offline_access");
+        then.status(200).json_body(token_body());
+    });
+    let client = credentials_client(&server)
+        .oauth_scope("openid api offline_access")
+        .build()
+        .unwrap();
+    assert_eq!(client.get_token().unwrap().secret(), TOKEN);
+    token.assert_calls(1);
+
+    let err = credentials_client(&server)
+        .oauth_scope("  ")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("oauth_scope"), "{err}");
+}
