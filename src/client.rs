@@ -81,6 +81,7 @@ struct Inner {
     max_workers: usize,
     credential_source: CredentialSource,
     token_leeway: Duration,
+    quiet: bool,
     timeouts: Timeouts,
     transport: Transport,
     auth: Auth,
@@ -175,6 +176,23 @@ impl Client {
     /// How many parallel workers bulk operations (uploads, datapoint creation) may use.
     pub fn max_workers(&self) -> usize {
         self.inner.max_workers
+    }
+
+    /// Whether the client is quiet: [`JobDefinition::preview`](crate::JobDefinition::preview)
+    /// and [`Job::view`](crate::Job::view) then only return their link (and log it at
+    /// `info` level) instead of printing it. See [`ClientBuilder::quiet`].
+    pub fn is_quiet(&self) -> bool {
+        self.inner.quiet
+    }
+
+    /// Shows a line meant for the person at the terminal: on standard output, or only in
+    /// the log (`info`) when the client is quiet.
+    pub(crate) fn announce(&self, line: fmt::Arguments<'_>) {
+        if self.inner.quiet {
+            log::info!("{line}");
+        } else {
+            println!("{line}");
+        }
     }
 
     /// The per-client upload cache (see [`crate::asset`]).
@@ -437,6 +455,7 @@ impl fmt::Debug for Client {
             .field("credentials", &format_args!("{}", i.credential_source))
             .field("max_workers", &i.max_workers)
             .field("token_leeway", &i.token_leeway)
+            .field("quiet", &i.quiet)
             .field("connect_timeout", &i.timeouts.connect)
             .field("timeout", &i.timeouts.io)
             .field("deadline", &i.timeouts.deadline)
@@ -496,6 +515,7 @@ pub struct ClientBuilder {
     max_workers: Option<usize>,
     token_leeway: Duration,
     oauth_scope: String,
+    quiet: bool,
     timeouts: Timeouts,
     policy: RetryPolicy,
     env: Option<EnvLookup>,
@@ -524,6 +544,7 @@ impl ClientBuilder {
             max_workers: None,
             token_leeway: Duration::from_secs(60),
             oauth_scope: DEFAULT_OAUTH_SCOPE.to_owned(),
+            quiet: false,
             timeouts: Timeouts::default(),
             policy: RetryPolicy::default(),
             env: None,
@@ -617,6 +638,24 @@ impl ClientBuilder {
     /// ```
     pub fn oauth_scope(mut self, scope: impl Into<String>) -> ClientBuilder {
         self.oauth_scope = scope.into();
+        self
+    }
+
+    /// Keeps the client from printing (default `false`). This crate prints in only two
+    /// places, both meant for an interactive session:
+    /// [`JobDefinition::preview`](crate::JobDefinition::preview) and
+    /// [`Job::view`](crate::Job::view), which print their dashboard link on standard
+    /// output. A quiet client's `preview()`/`view()` only return the link and log it at
+    /// `info` level — for servers, daemons and programs whose standard output is data.
+    /// (Progress bars are drawn only when asked for, and only on a terminal.)
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder().quiet(true).build()?;
+    /// assert!(client.is_quiet());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn quiet(mut self, quiet: bool) -> ClientBuilder {
+        self.quiet = quiet;
         self
     }
 
@@ -881,6 +920,7 @@ impl ClientBuilder {
                 max_workers,
                 credential_source,
                 token_leeway: self.token_leeway,
+                quiet: self.quiet,
                 timeouts: self.timeouts,
                 transport: Transport::new(self.timeouts, policy, &root_certificates),
                 auth,
@@ -910,6 +950,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_workers", &self.max_workers)
             .field("token_leeway", &self.token_leeway)
             .field("oauth_scope", &self.oauth_scope)
+            .field("quiet", &self.quiet)
             .field("connect_timeout", &self.timeouts.connect)
             .field("timeout", &self.timeouts.io)
             .field("deadline", &self.timeouts.deadline)

@@ -161,3 +161,84 @@ fn the_oauth_scope_is_settable() {
         .unwrap_err();
     assert!(err.to_string().contains("oauth_scope"), "{err}");
 }
+
+const PRINT_CHILD: &str = "RAPIDATA_TEST_PRINT_LINKS_CHILD";
+
+/// Runs in a child process (see `quiet_clients_print_no_links`): previews a definition and
+/// views a job, with a quiet client when the variable says so.
+#[test]
+fn print_links_child() {
+    let Some(mode) = std::env::var_os(PRINT_CHILD) else {
+        return;
+    };
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(json!({
+            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
+            "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1"}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(json!({
+            "jobId": "job_1", "name": "Prompt alignment", "definitionId": "jd_1",
+            "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1",
+            "state": "Running", "isPublic": false, "audienceDeleted": false,
+            "createdAt": "2026-07-13T11:07:53.577348+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1"}));
+    });
+    let client = Client::builder()
+        .env_lookup(|_| None)
+        .token("t")
+        .api_url(server.base_url())
+        .app_url("https://app.rapidata.ai")
+        .quiet(mode == "quiet")
+        .build()
+        .unwrap();
+    assert_eq!(client.is_quiet(), mode == "quiet");
+    let definition = client.job().get_job_definition_by_id("jd_1").unwrap();
+    assert_eq!(
+        definition.preview(),
+        "https://app.rapidata.ai/definitions/jd_1"
+    );
+    let job = client.job().get_job_by_id("job_1").unwrap();
+    assert_eq!(
+        job.view(),
+        "https://app.rapidata.ai/audiences/aud_1/job/job_1"
+    );
+}
+
+#[test]
+fn quiet_clients_print_no_links() {
+    let run = |mode: &str| {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "print_links_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(PRINT_CHILD, mode)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{mode} child failed: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let loud = run("loud");
+    assert!(
+        loud.contains(
+            "Preview job definition `Prompt alignment`: https://app.rapidata.ai/definitions/jd_1"
+        ),
+        "{loud}"
+    );
+    assert!(
+        loud.contains("Job `Prompt alignment`: https://app.rapidata.ai/audiences/aud_1/job/job_1"),
+        "{loud}"
+    );
+    let quiet = run("quiet");
+    assert!(quiet.contains("1 passed"), "the child ran: {quiet}");
+    assert!(!quiet.contains("https://app.rapidata.ai"), "{quiet}");
+}

@@ -1459,7 +1459,9 @@ impl JobDefinition {
     }
 
     /// Prints the preview link (see [`preview_url`](Self::preview_url)) and returns it.
-    /// No request is made and no browser is opened.
+    /// No request is made and no browser is opened. A [quiet](crate::ClientBuilder::quiet)
+    /// client prints nothing (the link goes to the log at `info` level); either way the
+    /// link is returned.
     ///
     /// ```no_run
     /// # fn demo(d: &rapidata::job::JobDefinition) {
@@ -1468,7 +1470,10 @@ impl JobDefinition {
     /// ```
     pub fn preview(&self) -> String {
         let url = self.preview_url();
-        println!("Preview job definition `{}`: {url}", self.name);
+        self.client.announce(format_args!(
+            "Preview job definition `{}`: {url}",
+            self.name
+        ));
         url
     }
 

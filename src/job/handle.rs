@@ -309,14 +309,17 @@ impl Job {
         )
     }
 
-    /// Prints the dashboard link (see [`view_url`](Self::view_url)) and returns it.
+    /// Prints the dashboard link (see [`view_url`](Self::view_url)) and returns it. A
+    /// [quiet](crate::ClientBuilder::quiet) client prints nothing (the link goes to the log
+    /// at `info` level); either way the link is returned.
     ///
     /// ```no_run
     /// # fn demo(job: &rapidata::job::Job) { let url = job.view(); }
     /// ```
     pub fn view(&self) -> String {
         let url = self.view_url();
-        println!("Job `{}`: {url}", self.name);
+        self.client
+            .announce(format_args!("Job `{}`: {url}", self.name));
         url
     }
 
