@@ -90,6 +90,20 @@
 //! examples — against the offline sandbox (the `rapidata-sandbox` crate) when no
 //! credentials are set.
 //!
+//! # Cargo features
+//!
+//! Both on by default; a server-side user can turn them off with
+//! `default-features = false`:
+//!
+//! * `progress-bar`: [`job::ProgressBarSink`], [`Job::display_progress_bar`] and the
+//!   [`indicatif`] re-export (the indicatif dependency);
+//! * `csv`: [`JobResults::to_csv`], [`JobResults::to_csv_detailed`] and
+//!   [`JobResults::write_csv`] (the csv dependency).
+//!
+//! Without them waiting works through [`Job::wait`] / [`Job::wait_with`] and any
+//! [`job::ProgressSink`], and results still decode and export with
+//! [`JobResults::to_json`].
+//!
 //! # Errors returned from `main`
 //!
 //! Every fallible call returns [`Result`], whose [`Error`] is built to be returned from
@@ -159,7 +173,8 @@ pub use serde_json;
 /// [`ProgressBarSink::with_draw_target`](job::ProgressBarSink::with_draw_target) takes an
 /// [`indicatif::ProgressDrawTarget`] and [`ProgressBarSink::bar`](job::ProgressBarSink::bar)
 /// returns the [`indicatif::ProgressBar`]. Use `rapidata::indicatif` to get the very
-/// version these are built with.
+/// version these are built with. Only with the `progress-bar` feature (on by default).
+#[cfg(feature = "progress-bar")]
 pub use indicatif;
 
 /// The README's code blocks, compiled as doc tests so they stay true.

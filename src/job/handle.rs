@@ -10,7 +10,9 @@ use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::{Client, Error, Result};
 
 use super::errors::{JobStuck, StuckCause, WaitTimeout};
-use super::progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+#[cfg(feature = "progress-bar")]
+use super::progress::ProgressBarSink;
+use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
@@ -536,13 +538,15 @@ impl Job {
     }
 
     /// Waits for the job with a progress bar on standard error (drawn only when it is a
-    /// terminal), polling every 5 s.
+    /// terminal), polling every 5 s. Only with the `progress-bar` feature (on by default);
+    /// without it, [`wait`](Self::wait) or [`wait_with`](Self::wait_with) a sink of your own.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
     /// job.display_progress_bar()?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "progress-bar")]
     pub fn display_progress_bar(&self) -> Result<()> {
         self.wait_with(ProgressBarSink::new(), WaitOptions::default())
             .map(|_| ())

@@ -5,9 +5,11 @@
 //! [`ProgressBarSink`] draws an indicatif bar on standard error when it is a terminal (and
 //! nothing otherwise), and any type of your own can log or forward them.
 
+#[cfg(feature = "progress-bar")]
 use std::io::IsTerminal;
 use std::time::Duration;
 
+#[cfg(feature = "progress-bar")]
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::types::AudienceJobState;
@@ -157,7 +159,8 @@ impl<S: ProgressSink + ?Sized> ProgressSink for Box<S> {
     }
 }
 
-/// An indicatif bar: percentage, completed/total, elapsed time and the job's state.
+/// An indicatif bar: percentage, completed/total, elapsed time and the job's state. Only
+/// with the `progress-bar` feature (on by default).
 ///
 /// [`ProgressBarSink::new`] draws on standard error only when it is a terminal; in logs,
 /// pipes and CI it draws nothing. The bar never moves backwards.
@@ -169,18 +172,21 @@ impl<S: ProgressSink + ?Sized> ProgressSink for Box<S> {
 /// job.wait_with(&mut ProgressBarSink::new(), WaitOptions::default())?;
 /// # Ok(()) }
 /// ```
+#[cfg(feature = "progress-bar")]
 #[derive(Debug)]
 pub struct ProgressBarSink {
     bar: ProgressBar,
     highest: u64,
 }
 
+#[cfg(feature = "progress-bar")]
 impl Default for ProgressBarSink {
     fn default() -> Self {
         ProgressBarSink::new()
     }
 }
 
+#[cfg(feature = "progress-bar")]
 impl ProgressBarSink {
     /// A bar on standard error when it is a terminal, hidden otherwise.
     ///
@@ -256,6 +262,7 @@ impl ProgressBarSink {
     }
 }
 
+#[cfg(feature = "progress-bar")]
 impl ProgressSink for ProgressBarSink {
     fn update(&mut self, progress: &Progress) {
         self.show(progress);
@@ -369,7 +376,7 @@ impl WaitOptions {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "progress-bar"))]
 mod tests {
     use super::*;
     use std::io;

@@ -533,36 +533,40 @@ impl JobResults {
     }
 
     /// Writes one CSV row per datapoint to `path` (the official SDK's `to_pandas()`
-    /// columns; see [`JobResults::write_csv`]).
+    /// columns; see [`JobResults::write_csv`]). Only with the `csv` feature (on by default).
     ///
     /// ```no_run
     /// # fn demo(results: rapidata::job::JobResults) -> rapidata::Result<()> {
     /// results.to_csv("results.csv")?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "csv")]
     pub fn to_csv(&self, path: impl AsRef<Path>) -> Result<()> {
         self.csv_to_path(path.as_ref(), false)
     }
 
     /// Writes one CSV row per single response to `path` (the SDK's
-    /// `to_pandas(split_details=True)`).
+    /// `to_pandas(split_details=True)`). Only with the `csv` feature (on by default).
     ///
     /// ```no_run
     /// # fn demo(results: rapidata::job::JobResults) -> rapidata::Result<()> {
     /// results.to_csv_detailed("responses.csv")?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "csv")]
     pub fn to_csv_detailed(&self, path: impl AsRef<Path>) -> Result<()> {
         self.csv_to_path(path.as_ref(), true)
     }
 
+    #[cfg(feature = "csv")]
     fn csv_to_path(&self, path: &Path, detailed: bool) -> Result<()> {
         let file = File::create(path).map_err(|e| Error::io("create the CSV file", path, e))?;
         self.write_csv_inner(BufWriter::new(file), detailed)
             .map_err(|e| Error::io("write the CSV file", path, e))
     }
 
-    /// Writes the results as CSV to any writer.
+    /// Writes the results as CSV to any writer. Only with the `csv` feature (on by
+    /// default).
     ///
     /// Columns follow the official SDK's `to_pandas()`:
     ///
@@ -592,11 +596,13 @@ impl JobResults {
     ///            "context,assetA,assetB,A_aggregatedResults,B_aggregatedResults\nc,a,b,2,1\n");
     /// # Ok::<(), rapidata::Error>(())
     /// ```
+    #[cfg(feature = "csv")]
     pub fn write_csv<W: Write>(&self, writer: W, detailed: bool) -> Result<()> {
         self.write_csv_inner(writer, detailed)
             .map_err(|e| Error::io("write CSV", "<writer>", e))
     }
 
+    #[cfg(feature = "csv")]
     fn write_csv_inner<W: Write>(&self, writer: W, detailed: bool) -> io::Result<()> {
         let (header, rows) = self.csv_table(detailed);
         let mut w = csv::Writer::from_writer(writer);
@@ -609,6 +615,7 @@ impl JobResults {
         w.flush()
     }
 
+    #[cfg(any(feature = "csv", test))]
     /// The CSV content as a header and rows of cells.
     fn csv_table(&self, detailed: bool) -> (Vec<String>, Vec<Vec<String>>) {
         let items = result_items(&self.tree);
@@ -656,10 +663,12 @@ impl JobResults {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 /// One CSV row: ordered column → cell, a later `set` replacing an earlier value.
 #[derive(Debug, Clone, Default)]
 struct Row(Vec<(String, String)>);
 
+#[cfg(any(feature = "csv", test))]
 impl Row {
     fn set(&mut self, key: impl Into<String>, value: String) {
         let key = key.into();
@@ -678,6 +687,7 @@ impl Row {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 fn join_key(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_owned()
@@ -686,6 +696,7 @@ fn join_key(prefix: &str, key: &str) -> String {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 /// Flattens `value` into `row` under `prefix`; arrays become JSON text when
 /// `keep_lists`, else are left out.
 fn flatten_into(row: &mut Row, prefix: &str, value: &Json, keep_lists: bool) {
@@ -704,6 +715,7 @@ fn flatten_into(row: &mut Row, prefix: &str, value: &Json, keep_lists: bool) {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 fn compare_row(item: &Json) -> Row {
     let mut row = Row::default();
     let members = item.as_object().unwrap_or(&[]);
@@ -755,6 +767,7 @@ fn compare_row(item: &Json) -> Row {
     row
 }
 
+#[cfg(any(feature = "csv", test))]
 fn generic_row(item: &Json) -> Row {
     let mut row = Row::default();
     match item {
