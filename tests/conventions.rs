@@ -171,25 +171,7 @@ fn print_links_child() {
     let Some(mode) = std::env::var_os(PRINT_CHILD) else {
         return;
     };
-    let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(json!({
-            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
-            "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1"}));
-    });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(json!({
-            "jobId": "job_1", "name": "Prompt alignment", "definitionId": "jd_1",
-            "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1",
-            "state": "Running", "isPublic": false, "audienceDeleted": false,
-            "createdAt": "2026-07-13T11:07:53.577348+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1"}));
-    });
+    let server = job_server();
     let client = Client::builder()
         .env_lookup(|_| None)
         .token("t")
@@ -209,6 +191,55 @@ fn print_links_child() {
         job.view(),
         "https://app.rapidata.ai/audiences/aud_1/job/job_1"
     );
+}
+
+#[test]
+fn handles_serialize_as_their_metadata() {
+    let server = job_server();
+    let client = Client::builder()
+        .env_lookup(|_| None)
+        .token("t")
+        .api_url(server.base_url())
+        .app_url("https://app.rapidata.ai")
+        .build()
+        .unwrap();
+    let definition = client.job().get_job_definition_by_id("jd_1").unwrap();
+    let v = serde_json::to_value(&definition).unwrap();
+    assert_eq!(v["id"], "jd_1");
+    assert_eq!(v["name"], "Prompt alignment");
+    assert_eq!(v["definition_type"], "Compare");
+    assert_eq!(v["preview_url"], "https://app.rapidata.ai/definitions/jd_1");
+    let job = client.job().get_job_by_id("job_1").unwrap();
+    let v = serde_json::to_value(&job).unwrap();
+    assert_eq!(
+        v,
+        json!({"id": "job_1", "name": "Prompt alignment", "definition_id": "jd_1",
+               "audience_id": "aud_1", "state": "Running", "warnings": [],
+               "view_url": "https://app.rapidata.ai/audiences/aud_1/job/job_1"})
+    );
+}
+
+fn job_server() -> MockServer {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(json!({
+            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
+            "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1"}));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(json!({
+            "jobId": "job_1", "name": "Prompt alignment", "definitionId": "jd_1",
+            "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1",
+            "state": "Running", "isPublic": false, "audienceDeleted": false,
+            "createdAt": "2026-07-13T11:07:53.577348+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1"}));
+    });
+    server
 }
 
 #[test]
@@ -241,4 +272,93 @@ fn quiet_clients_print_no_links() {
     let quiet = run("quiet");
     assert!(quiet.contains("1 passed"), "the child ran: {quiet}");
     assert!(!quiet.contains("https://app.rapidata.ai"), "{quiet}");
+}
+
+const COMPARE: &str = r#"{
+  "info": {"createdAt": "2026-07-13T11:07:53.577348+00:00", "version": "4.1.0", "type": "Compare",
+           "name": "Alignment", "instruction": "Which image matches the description better?"},
+  "results": [{
+    "context": "A small blue book sitting on a large red book.",
+    "winner": "b.jpg", "winnerIndex": 1,
+    "assetUrls": {"a.jpg": "https://assets.rapidata.ai/a.jpg", "b.jpg": "https://assets.rapidata.ai/b.jpg"},
+    "aggregatedResults": {"a.jpg": 0, "b.jpg": 3},
+    "aggregatedResultsRatios": {"a.jpg": 0.0, "b.jpg": 1.0},
+    "detailedResults": [{"votedFor": "b.jpg",
+      "userDetails": {"country": "EG", "language": "ar", "userScores": {"global": 0.845}}}]
+  }]
+}"#;
+
+#[test]
+fn results_serialize_to_json() {
+    let results = rapidata::JobResults::from_slice(COMPARE.as_bytes()).unwrap();
+    // The whole results: the file as received, key order kept.
+    let whole = serde_json::to_string(&results).unwrap();
+    assert!(whole.starts_with(r#"{"info":{"createdAt":"#), "{whole}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&whole).unwrap(),
+        serde_json::from_str::<Value>(COMPARE).unwrap()
+    );
+    let again = rapidata::JobResults::from_slice(whole.as_bytes()).unwrap();
+    assert_eq!(again, results);
+
+    // The typed view.
+    let compare = serde_json::to_value(results.compare().unwrap()).unwrap();
+    let dp = &compare["datapoints"][0];
+    assert_eq!(dp["winner"], "b.jpg");
+    assert_eq!(dp["assets"], json!(["a.jpg", "b.jpg"]));
+    assert_eq!(dp["tallies"]["b.jpg"]["votes"], 3);
+    assert_eq!(dp["tallies"]["b.jpg"]["ratio"], 1.0);
+    assert_eq!(dp["responses"][0]["voted_for"], "b.jpg");
+    assert_eq!(dp["responses"][0]["user"]["country"], "EG");
+    assert_eq!(dp["responses"][0]["user"]["user_scores"]["global"], 0.845);
+    assert_eq!(
+        compare["summary"],
+        json!({"a_wins": 0, "b_wins": 1, "no_winner": 0})
+    );
+    assert_eq!(
+        serde_json::to_value(results.kind()).unwrap(),
+        json!("Compare")
+    );
+    assert_eq!(
+        serde_json::to_value(results.info()).unwrap()["instruction"],
+        "Which image matches the description better?"
+    );
+
+    let classification = rapidata::JobResults::from_value(json!({
+        "info": {"type": "Classification"},
+        "results": [{"identifier": "x.jpg", "aggregatedResults": {"Cat": 2, "Dog": 1}}]
+    }));
+    let c = serde_json::to_value(classification.classification().unwrap()).unwrap();
+    assert_eq!(c["datapoints"][0]["identifier"], "x.jpg");
+    assert_eq!(c["datapoints"][0]["tallies"]["Cat"]["votes"], 2);
+    assert_eq!(c["totals"], json!({"Cat": 2, "Dog": 1}));
+}
+
+#[test]
+fn progress_filters_and_metrics_serialize() {
+    use rapidata::api::types::AudienceJobState;
+    use rapidata::job::Progress;
+    use rapidata::{AgeGroup, Device, Filter, Gender, UserMetrics};
+
+    let p = Progress::new(AudienceJobState::Running, 50.0, 2, 4).with_responses(6);
+    let v = serde_json::to_value(&p).unwrap();
+    assert_eq!(v["state"], "Running");
+    assert_eq!(v["percentage"], 50.0);
+    assert_eq!(
+        (v["completed"].as_u64(), v["total"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(v["responses"], 6);
+
+    let f = Filter::country(["US"])
+        & !Filter::age([AgeGroup::Age0To17])
+        & Filter::gender([Gender::Female])
+        & Filter::device([Device::Phone]);
+    assert_eq!(
+        serde_json::to_value(&f).unwrap(),
+        json!({"and": [{"country": ["US"]}, {"not": {"age": ["0-17"]}},
+                       {"gender": ["Female"]}, {"device": ["Phone"]}]})
+    );
+    let m = UserMetrics::from_counts([("Graduated", 3)]);
+    assert_eq!(serde_json::to_value(&m).unwrap(), json!({"Graduated": 3}));
 }

@@ -30,7 +30,10 @@ const RECONCILE_PAGE_SIZE: i64 = 100;
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized tagged by `kind` (`{"kind": "insufficient_balance", "estimated_cost": …}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum JobWarning {
     /// The estimated cost exceeds the account balance: the job was created but may pause
@@ -117,6 +120,36 @@ pub struct Job {
     pub(crate) audience_id: String,
     pub(crate) state: Option<AudienceJobState>,
     pub(crate) warnings: Vec<JobWarning>,
+}
+
+/// Serialized as its metadata (the client is left out): `id`, `name`, `definition_id`,
+/// `audience_id`, `state` (as last read), `warnings`, `view_url`.
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Meta<'a> {
+            id: &'a str,
+            name: &'a str,
+            definition_id: Option<&'a str>,
+            audience_id: &'a str,
+            state: Option<&'a AudienceJobState>,
+            warnings: &'a [JobWarning],
+            view_url: String,
+        }
+        Meta {
+            id: &self.id,
+            name: &self.name,
+            definition_id: self.definition_id.as_deref(),
+            audience_id: &self.audience_id,
+            state: self.state.as_ref(),
+            warnings: &self.warnings,
+            view_url: self.view_url(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// `GET /job/{id}/download-results` decoded straight into [`JobResults`].

@@ -24,7 +24,7 @@ use crate::api::types::AudienceJobState;
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Progress {
     /// The job's state (`GET /job/{id}`).
