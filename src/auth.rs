@@ -283,6 +283,16 @@ impl Auth {
         }
     }
 
+    /// The client id and secret, when tokens come from client credentials.
+    pub(crate) fn client_credentials(&self) -> Option<(&str, &Secret)> {
+        match &self.source {
+            TokenSource::ClientCredentials {
+                client_id, secret, ..
+            } => Some((client_id, secret)),
+            _ => None,
+        }
+    }
+
     fn refresh_lock(&self) -> MutexGuard<'_, ()> {
         self.refresh.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -80,6 +80,10 @@ struct Inner {
     app_url: String,
     max_workers: usize,
     credential_source: CredentialSource,
+    /// `<config dir>/credentials.json` (`None` without a config dir and a home).
+    credentials_file: Option<PathBuf>,
+    /// Whether that is the default folder (`~/.config/rapidata`), which may be set 0700.
+    default_config_dir: bool,
     token_leeway: Duration,
     quiet: bool,
     timeouts: Timeouts,
@@ -203,6 +207,95 @@ impl Client {
     /// Where the credentials came from.
     pub fn credential_source(&self) -> &CredentialSource {
         &self.inner.credential_source
+    }
+
+    /// The credentials file this client reads and writes
+    /// (`<config dir>/credentials.json`, default `~/.config/rapidata/credentials.json`),
+    /// whether or not it exists; `None` when there is no config dir and no home directory.
+    pub fn credentials_file(&self) -> Option<&Path> {
+        self.inner.credentials_file.as_deref()
+    }
+
+    /// Saves this client's client credentials to the credentials file, in the official
+    /// Python SDK's format, so that later `Client::new()` calls (and the Python SDK) on this
+    /// machine find them: under the auth URL (`https://auth.<env>`), an entry with
+    /// `display_name`, `client_id`, `client_secret`, `endpoint`, `created_at` and
+    /// `last_used`. An entry with the same client id is updated instead of repeated.
+    /// Other entries and members are kept.
+    ///
+    /// The file is written atomically (a temporary file in the same folder, then a rename),
+    /// readable only by its owner (0600) in a folder only its owner may enter (0700; a
+    /// missing folder is created so; the default folder is also tightened, as the SDK
+    /// does). Returns the file's path.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the client has no client credentials (built from a token
+    /// or token file) or `display_name` is blank; [`Error::Config`] when there is no config
+    /// dir, or the existing file is not valid JSON (it is then left alone); [`Error::Io`]
+    /// when it cannot be read or written.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .client_credentials("my-client-id", "my-client-secret")
+    ///     .build()?;
+    /// let path = client.save_credentials("my laptop - Rust client")?;
+    /// // From now on, on this machine:
+    /// let client = rapidata::Client::new()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn save_credentials(&self, display_name: &str) -> Result<PathBuf> {
+        let Some((client_id, secret)) = self.inner.auth.client_credentials() else {
+            return Err(Error::invalid_input(
+                "client",
+                format_args!("{}", self.inner.credential_source),
+                "only client credentials (client id and secret) can be saved, not an access                  token",
+            ));
+        };
+        if display_name.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "display_name",
+                display_name,
+                "must not be empty",
+            ));
+        }
+        let path = self.require_credentials_file()?;
+        credentials::save(
+            &path,
+            &self.inner.auth_url,
+            client_id,
+            secret,
+            display_name,
+            self.inner.default_config_dir,
+        )?;
+        Ok(path)
+    }
+
+    /// Removes the credentials stored for this client's auth URL from the credentials
+    /// file (the official SDK's `reset_credentials`: every entry under that URL), keeping
+    /// those of other environments. Returns whether there were any; a missing file is
+    /// `Ok(false)`. The client itself keeps working with the credentials it has.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// if client.reset_credentials()? {
+    ///     println!("logged out of {}", client.environment());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn reset_credentials(&self) -> Result<bool> {
+        let path = self.require_credentials_file()?;
+        credentials::remove(&path, &self.inner.auth_url, self.inner.default_config_dir)
+    }
+
+    fn require_credentials_file(&self) -> Result<PathBuf> {
+        self.inner.credentials_file.clone().ok_or_else(|| {
+            invalid_setting(
+                "config_dir",
+                "none",
+                "no credentials file: HOME is not set; give ClientBuilder::config_dir",
+            )
+        })
     }
 
     /// The retry limits and delays.
@@ -476,7 +569,8 @@ impl fmt::Debug for Client {
 /// 4. `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET` (empty counts as unset);
 /// 5. `credentials.json` in [`config_dir`](ClientBuilder::config_dir) (default
 ///    `$HOME/.config/rapidata`), the official SDK's credential store: the entry for the
-///    auth URL, the one used last when there are several.
+///    auth URL, the one used last when there are several (its `last_used` is then set to
+///    now; [`Client::save_credentials`] and [`Client::reset_credentials`] write the store).
 ///
 /// When none gives credentials, [`build`](ClientBuilder::build) fails with
 /// [`ConfigError::MissingCredentials`], listing what was tried.
@@ -889,6 +983,20 @@ impl ClientBuilder {
             env: &env,
         };
         let (resolved, credential_source) = credentials::resolve(&inputs)?;
+        let credentials_file = credentials::credentials_file_path(self.config_dir.as_deref(), &env);
+        let default_config_dir = self.config_dir.is_none();
+        if let CredentialSource::CredentialsFile {
+            path, client_id, ..
+        } = &credential_source
+        {
+            // As the SDK does: the entry used is marked `last_used`. Best effort: a
+            // read-only home must not stop the client.
+            if let Err(e) =
+                credentials::touch_last_used(path, &auth_url, client_id, default_config_dir)
+            {
+                log::warn!("could not update last_used in {}: {e}", path.display());
+            }
+        }
         let auth = match resolved {
             Resolved::Token(t) => Auth::new(TokenSource::Static, self.token_leeway, Some(t)),
             Resolved::TokenFile(path) => {
@@ -919,6 +1027,8 @@ impl ClientBuilder {
                 app_url,
                 max_workers,
                 credential_source,
+                credentials_file,
+                default_config_dir,
                 token_leeway: self.token_leeway,
                 quiet: self.quiet,
                 timeouts: self.timeouts,

@@ -362,3 +362,202 @@ fn progress_filters_and_metrics_serialize() {
     let m = UserMetrics::from_counts([("Graduated", 3)]);
     assert_eq!(serde_json::to_value(&m).unwrap(), json!({"Graduated": 3}));
 }
+
+// ---------------------------------------------------------------------------------------
+// credentials.json, written in the official SDK's format
+
+fn store_client(dir: &std::path::Path) -> rapidata::ClientBuilder {
+    Client::builder().env_lookup(|_| None).config_dir(dir)
+}
+
+fn read_json(path: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn is_sdk_timestamp(v: &Value) -> bool {
+    // `2026-08-22T08:15:02.000001Z`, as the SDK (pydantic, UTC) writes them.
+    let s = v.as_str().unwrap_or("");
+    s.len() == 27 && s.as_bytes()[10] == b'T' && s.ends_with('Z') && s.as_bytes()[19] == b'.'
+}
+
+#[test]
+fn saved_credentials_use_the_sdks_layout_and_permissions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rapidata");
+    let client = store_client(&dir)
+        .client_credentials("cid-1", "secret-1")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.credentials_file(),
+        Some(dir.join("credentials.json").as_path())
+    );
+    let path = client.save_credentials("host - Rust client").unwrap();
+    assert_eq!(path, dir.join("credentials.json"));
+
+    let v = read_json(&path);
+    let map = v.as_object().unwrap();
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["https://auth.rapidata.ai"]);
+    let entries = map["https://auth.rapidata.ai"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = entries[0].as_object().unwrap();
+    let mut keys: Vec<&str> = e.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "client_id",
+            "client_secret",
+            "created_at",
+            "display_name",
+            "endpoint",
+            "last_used"
+        ]
+    );
+    assert_eq!(e["client_id"], "cid-1");
+    assert_eq!(e["client_secret"], "secret-1");
+    assert_eq!(e["display_name"], "host - Rust client");
+    assert_eq!(e["endpoint"], "https://auth.rapidata.ai");
+    assert!(is_sdk_timestamp(&e["created_at"]), "{}", e["created_at"]);
+    assert!(is_sdk_timestamp(&e["last_used"]), "{}", e["last_used"]);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+    }
+    // Written through a temporary file that was renamed: nothing else is left.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["credentials.json"]);
+
+    // Saving the same client id again updates the entry rather than adding one.
+    let created = e["created_at"].clone();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store_client(&dir)
+        .client_credentials("cid-1", "secret-2")
+        .build()
+        .unwrap()
+        .save_credentials("renamed")
+        .unwrap();
+    let v = read_json(&path);
+    let entries = v["https://auth.rapidata.ai"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["client_secret"], "secret-2");
+    assert_eq!(entries[0]["display_name"], "renamed");
+    assert_eq!(entries[0]["created_at"], created);
+    assert!(entries[0]["last_used"].as_str() > created.as_str());
+
+    // A client without explicit credentials now finds them.
+    let found = store_client(&dir).build().unwrap();
+    match found.credential_source() {
+        rapidata::CredentialSource::CredentialsFile {
+            client_id,
+            display_name,
+            ..
+        } => {
+            assert_eq!(client_id, "cid-1");
+            assert_eq!(display_name.as_deref(), Some("renamed"));
+        }
+        other => panic!("expected the credentials file, got {other:?}"),
+    }
+}
+
+#[test]
+fn using_stored_credentials_updates_last_used_and_keeps_everything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("credentials.json");
+    let old = "2026-01-01T00:00:00.000001Z";
+    let original = json!({
+        "https://auth.rapidata.ai": [
+            {"display_name": "a", "client_id": "old-id", "client_secret": "s1",
+             "endpoint": "https://auth.rapidata.ai", "created_at": old, "last_used": old},
+            {"display_name": "b", "client_id": "new-id", "client_secret": "s2",
+             "endpoint": "https://auth.rapidata.ai", "created_at": old,
+             "last_used": "2026-02-01T00:00:00Z", "extra": {"kept": true}}
+        ],
+        "https://auth.rapidata.dev": [
+            {"display_name": "dev", "client_id": "dev-id", "client_secret": "s3",
+             "endpoint": "https://auth.rapidata.dev", "created_at": old, "last_used": old}
+        ]
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&original).unwrap()).unwrap();
+    let client = store_client(tmp.path()).build().unwrap();
+    assert!(matches!(
+        client.credential_source(),
+        rapidata::CredentialSource::CredentialsFile { client_id, .. } if client_id == "new-id"
+    ));
+    let v = read_json(&path);
+    let prod = v["https://auth.rapidata.ai"].as_array().unwrap();
+    assert_eq!(
+        prod[0], original["https://auth.rapidata.ai"][0],
+        "other entry untouched"
+    );
+    assert!(is_sdk_timestamp(&prod[1]["last_used"]));
+    assert!(prod[1]["last_used"].as_str().unwrap() > "2026-02-01T00:00:00Z");
+    assert_eq!(prod[1]["extra"], json!({"kept": true}));
+    assert_eq!(prod[1]["client_secret"], "s2");
+    assert_eq!(
+        v["https://auth.rapidata.dev"],
+        original["https://auth.rapidata.dev"]
+    );
+}
+
+#[test]
+fn reset_credentials_removes_only_this_auth_urls_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("credentials.json");
+    let client = store_client(tmp.path())
+        .client_credentials("cid", "secret")
+        .build()
+        .unwrap();
+    // No file yet: nothing to remove.
+    assert!(!client.reset_credentials().unwrap());
+    client.save_credentials("mine").unwrap();
+    store_client(tmp.path())
+        .environment("rapidata.dev")
+        .client_credentials("dev-cid", "dev-secret")
+        .build()
+        .unwrap()
+        .save_credentials("dev")
+        .unwrap();
+    assert!(client.reset_credentials().unwrap());
+    let v = read_json(&path);
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["https://auth.rapidata.dev"]
+    );
+    assert!(!client.reset_credentials().unwrap());
+    // Gone for Client::new() too.
+    let err = store_client(tmp.path()).build().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("has no entry for https://auth.rapidata.ai"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_credentials_file_is_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("credentials.json");
+    std::fs::write(&path, b"{ not json").unwrap();
+    let client = store_client(tmp.path())
+        .client_credentials("cid", "secret")
+        .build()
+        .unwrap();
+    let err = client.save_credentials("mine").unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:#?}");
+    assert!(client.reset_credentials().is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), b"{ not json");
+
+    // A token is not client credentials: nothing to save.
+    let token_client = store_client(tmp.path()).token("t").build().unwrap();
+    let err = token_client.save_credentials("mine").unwrap_err();
+    assert!(err.as_invalid_input().is_some(), "{err:#?}");
+    assert!(!err.to_string().contains("\"t\""));
+}
