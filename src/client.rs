@@ -859,6 +859,66 @@ impl ClientBuilder {
         self
     }
 
+    /// Logs in through the browser, as the official SDK does on a machine without
+    /// credentials, and builds a client with the result: a new client id and secret for
+    /// this machine, created on the person's behalf and saved to the credentials file (see
+    /// [`Client::save_credentials`]), so later [`Client::new`] calls — and the Python SDK —
+    /// find them.
+    ///
+    /// `show_url` receives the page the person must open to log in
+    /// (`https://auth.<env>/connect/authorize/external?…`): print it, open a browser on it,
+    /// or both. The call then waits (polling the auth server every
+    /// [`poll_interval`](BrowserLogin::poll_interval)) until the login is done or
+    /// [`timeout`](BrowserLogin::timeout) has passed. Every setting of the builder
+    /// (environment, URLs, timeouts, root certificates, config dir) applies; a
+    /// [`token`](ClientBuilder::token) or [`token_file`](ClientBuilder::token_file) given
+    /// to it is ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] when nobody logged in in time; [`Error::Api`],
+    /// [`Error::Transport`] or [`Error::Decode`] when the auth server refused or could not
+    /// be reached; [`Error::Config`] or [`Error::Io`] from the settings or the credentials
+    /// file.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .login_in_browser(&rapidata::BrowserLogin::new(), |url| {
+    ///         eprintln!("Open this URL in your browser to log in to Rapidata:\n  {url}");
+    ///     })?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn login_in_browser(
+        mut self,
+        login: &crate::BrowserLogin,
+        show_url: impl FnOnce(&str),
+    ) -> Result<Client> {
+        use crate::login;
+        self.token = None;
+        self.token_file = None;
+        // A client with a placeholder token checks every setting and gives the transport;
+        // it never sends the token.
+        let probe = self
+            .clone()
+            .token(AccessToken::new("browser-login"))
+            .build()?;
+        let (transport, auth_url) = (&probe.inner.transport, probe.inner.auth_url.as_str());
+        let bridge = login::create_bridge(transport, auth_url)?;
+        show_url(&login::login_url(auth_url, &bridge));
+        let person = login::wait_for_login(transport, auth_url, &bridge, login)?;
+        let name = login
+            .display_name
+            .clone()
+            .unwrap_or_else(login::default_display_name);
+        let (client_id, secret) = login::create_client(transport, auth_url, &person, &name)?;
+        log::debug!("browser login created client {client_id} ({name:?})");
+        let client = self
+            .client_credentials(client_id, secret.expose())
+            .build()?;
+        client.save_credentials(&name)?;
+        Ok(client)
+    }
+
     /// Checks the settings, finds the credentials and builds the client. No network
     /// request is made; the first token is fetched with the first API call (or
     /// [`Client::get_token`]). A token file is read now, so a missing file fails here.

@@ -131,6 +131,8 @@ pub use error::{Error, ProblemDetails, Result};
 mod auth;
 mod client;
 mod credentials;
+mod login;
+pub use login::BrowserLogin;
 mod multipart;
 mod paging;
 mod parallel;
