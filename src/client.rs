@@ -868,8 +868,8 @@ impl ClientBuilder {
     /// `show_url` receives the page the person must open to log in
     /// (`https://auth.<env>/connect/authorize/external?…`): print it, open a browser on it,
     /// or both. The call then waits (polling the auth server every
-    /// [`poll_interval`](BrowserLogin::poll_interval)) until the login is done or
-    /// [`timeout`](BrowserLogin::timeout) has passed. Every setting of the builder
+    /// [`poll_interval`](crate::BrowserLogin::poll_interval)) until the login is done or
+    /// [`timeout`](crate::BrowserLogin::timeout) has passed. Every setting of the builder
     /// (environment, URLs, timeouts, root certificates, config dir) applies; a
     /// [`token`](ClientBuilder::token) or [`token_file`](ClientBuilder::token_file) given
     /// to it is ignored.

@@ -85,6 +85,13 @@ fn browser_login_creates_saves_and_uses_a_client() {
     assert_eq!(stats.route("POST /identity/bridge-token"), 1);
     assert!(stats.route("GET /identity/bridge-token") >= 2, "{stats:?}");
     assert_eq!(stats.route("POST /client"), 1);
+    // The journal keeps the new client's secret out.
+    let create = sb
+        .requests()
+        .into_iter()
+        .find(|r| r["path"] == "/client")
+        .unwrap();
+    assert_eq!(create["response"]["clientSecret"], "***");
 }
 
 #[test]
