@@ -15,8 +15,20 @@ use crate::request::Method;
 use crate::retry::RetryMode;
 use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 
-/// The form body of the token request: client credentials grant, scopes `openid email api`.
-pub(crate) const TOKEN_REQUEST_BODY: &str = "grant_type=client_credentials&scope=openid+email+api";
+/// The scopes asked for in the client-credentials token request unless
+/// [`ClientBuilder::oauth_scope`](crate::ClientBuilder::oauth_scope) says otherwise (the
+/// official SDK's).
+pub const DEFAULT_OAUTH_SCOPE: &str = "openid email api";
+
+/// The form body of the token request: client credentials grant and the scopes
+/// (space-separated; sent form-encoded, `openid+email+api`).
+pub(crate) fn token_request_body(scope: &str) -> String {
+    let scope: Vec<String> = scope
+        .split_whitespace()
+        .map(crate::request::encode_query_component)
+        .collect();
+    format!("grant_type=client_credentials&scope={}", scope.join("+"))
+}
 /// The largest token endpoint answer read.
 const MAX_TOKEN_RESPONSE_BYTES: u64 = 1 << 20;
 /// The token endpoint's path below the auth base URL.
@@ -233,6 +245,8 @@ pub(crate) enum TokenSource {
         token_url: String,
         client_id: String,
         secret: Secret,
+        /// The form body, scopes included (holds no secret).
+        body: String,
     },
 }
 
@@ -269,6 +283,16 @@ impl Auth {
         }
     }
 
+    /// The client id and secret, when tokens come from client credentials.
+    pub(crate) fn client_credentials(&self) -> Option<(&str, &Secret)> {
+        match &self.source {
+            TokenSource::ClientCredentials {
+                client_id, secret, ..
+            } => Some((client_id, secret)),
+            _ => None,
+        }
+    }
+
     fn refresh_lock(&self) -> MutexGuard<'_, ()> {
         self.refresh.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -302,7 +326,8 @@ impl Auth {
                 token_url,
                 client_id,
                 secret,
-            } => fetch_token(transport, token_url, client_id, secret),
+                body,
+            } => fetch_token(transport, token_url, client_id, secret, body),
         }
     }
 
@@ -392,6 +417,7 @@ pub(crate) fn fetch_token(
     token_url: &str,
     client_id: &str,
     secret: &Secret,
+    body: &str,
 ) -> Result<AccessToken> {
     let basic = base64::engine::general_purpose::STANDARD
         .encode(format!("{client_id}:{}", secret.expose()));
@@ -405,7 +431,7 @@ pub(crate) fn fetch_token(
         ],
         payload: Payload::Bytes {
             content_type: "application/x-www-form-urlencoded;charset=UTF-8",
-            bytes: TOKEN_REQUEST_BODY.as_bytes(),
+            bytes: body.as_bytes(),
         },
         // A token answer is a small JSON object.
         max_body: MAX_TOKEN_RESPONSE_BYTES,
@@ -572,6 +598,22 @@ mod tests {
     }
 
     #[test]
+    fn token_request_bodies_are_form_encoded() {
+        assert_eq!(
+            token_request_body(DEFAULT_OAUTH_SCOPE),
+            "grant_type=client_credentials&scope=openid+email+api"
+        );
+        assert_eq!(
+            token_request_body("  api  offline_access "),
+            "grant_type=client_credentials&scope=api+offline_access"
+        );
+        assert_eq!(
+            token_request_body("a&b=c"),
+            "grant_type=client_credentials&scope=a%26b%3Dc"
+        );
+    }
+
+    #[test]
     fn expiry_uses_the_leeway() {
         let t = AccessToken::new("x").with_lifetime(Duration::from_secs(30));
         assert!(t.is_expired(Duration::from_secs(60)));
@@ -586,6 +628,7 @@ mod tests {
                 token_url: "http://127.0.0.1:9/connect/token".into(),
                 client_id: "id".into(),
                 secret: Secret::new("s"),
+                body: token_request_body(DEFAULT_OAUTH_SCOPE),
             },
             Duration::from_secs(60),
             None,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{AccessToken, Auth, Secret, TokenSource, TOKEN_PATH};
+use crate::auth::{
+    token_request_body, AccessToken, Auth, Secret, TokenSource, DEFAULT_OAUTH_SCOPE, TOKEN_PATH,
+};
 use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::error::{
     ApiError, ConfigError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
@@ -22,6 +24,11 @@ pub const DEFAULT_ENVIRONMENT: &str = "rapidata.ai";
 pub const DEFAULT_MAX_WORKERS: usize = 25;
 
 const ENV_ENVIRONMENT: &str = "RAPIDATA_ENVIRONMENT";
+/// Explicit base URLs, overriding the ones derived from the environment (the builder's
+/// `api_url`/`auth_url`/`app_url` override these in turn).
+const ENV_API_URL: &str = "RAPIDATA_API_URL";
+const ENV_AUTH_URL: &str = "RAPIDATA_AUTH_URL";
+const ENV_APP_URL: &str = "RAPIDATA_APP_URL";
 /// Case-sensitive, like the official SDK's `RAPIDATA_<fieldName>` overrides.
 const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
 
@@ -73,7 +80,12 @@ struct Inner {
     app_url: String,
     max_workers: usize,
     credential_source: CredentialSource,
+    /// `<config dir>/credentials.json` (`None` without a config dir and a home).
+    credentials_file: Option<PathBuf>,
+    /// Whether that is the default folder (`~/.config/rapidata`), which may be set 0700.
+    default_config_dir: bool,
     token_leeway: Duration,
+    quiet: bool,
     timeouts: Timeouts,
     transport: Transport,
     auth: Auth,
@@ -170,6 +182,23 @@ impl Client {
         self.inner.max_workers
     }
 
+    /// Whether the client is quiet: [`JobDefinition::preview`](crate::JobDefinition::preview)
+    /// and [`Job::view`](crate::Job::view) then only return their link (and log it at
+    /// `info` level) instead of printing it. See [`ClientBuilder::quiet`].
+    pub fn is_quiet(&self) -> bool {
+        self.inner.quiet
+    }
+
+    /// Shows a line meant for the person at the terminal: on standard output, or only in
+    /// the log (`info`) when the client is quiet.
+    pub(crate) fn announce(&self, line: fmt::Arguments<'_>) {
+        if self.inner.quiet {
+            log::info!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+
     /// The per-client upload cache (see [`crate::asset`]).
     pub(crate) fn asset_cache(&self) -> &crate::asset::AssetCache {
         &self.inner.asset_cache
@@ -178,6 +207,95 @@ impl Client {
     /// Where the credentials came from.
     pub fn credential_source(&self) -> &CredentialSource {
         &self.inner.credential_source
+    }
+
+    /// The credentials file this client reads and writes
+    /// (`<config dir>/credentials.json`, default `~/.config/rapidata/credentials.json`),
+    /// whether or not it exists; `None` when there is no config dir and no home directory.
+    pub fn credentials_file(&self) -> Option<&Path> {
+        self.inner.credentials_file.as_deref()
+    }
+
+    /// Saves this client's client credentials to the credentials file, in the official
+    /// Python SDK's format, so that later `Client::new()` calls (and the Python SDK) on this
+    /// machine find them: under the auth URL (`https://auth.<env>`), an entry with
+    /// `display_name`, `client_id`, `client_secret`, `endpoint`, `created_at` and
+    /// `last_used`. An entry with the same client id is updated instead of repeated.
+    /// Other entries and members are kept.
+    ///
+    /// The file is written atomically (a temporary file in the same folder, then a rename),
+    /// readable only by its owner (0600) in a folder only its owner may enter (0700; a
+    /// missing folder is created so; the default folder is also tightened, as the SDK
+    /// does). Returns the file's path.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the client has no client credentials (built from a token
+    /// or token file) or `display_name` is blank; [`Error::Config`] when there is no config
+    /// dir, or the existing file is not valid JSON (it is then left alone); [`Error::Io`]
+    /// when it cannot be read or written.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .client_credentials("my-client-id", "my-client-secret")
+    ///     .build()?;
+    /// let path = client.save_credentials("my laptop - Rust client")?;
+    /// // From now on, on this machine:
+    /// let client = rapidata::Client::new()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn save_credentials(&self, display_name: &str) -> Result<PathBuf> {
+        let Some((client_id, secret)) = self.inner.auth.client_credentials() else {
+            return Err(Error::invalid_input(
+                "client",
+                format_args!("{}", self.inner.credential_source),
+                "only client credentials (client id and secret) can be saved, not an access                  token",
+            ));
+        };
+        if display_name.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "display_name",
+                display_name,
+                "must not be empty",
+            ));
+        }
+        let path = self.require_credentials_file()?;
+        credentials::save(
+            &path,
+            &self.inner.auth_url,
+            client_id,
+            secret,
+            display_name,
+            self.inner.default_config_dir,
+        )?;
+        Ok(path)
+    }
+
+    /// Removes the credentials stored for this client's auth URL from the credentials
+    /// file (the official SDK's `reset_credentials`: every entry under that URL), keeping
+    /// those of other environments. Returns whether there were any; a missing file is
+    /// `Ok(false)`. The client itself keeps working with the credentials it has.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// if client.reset_credentials()? {
+    ///     println!("logged out of {}", client.environment());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn reset_credentials(&self) -> Result<bool> {
+        let path = self.require_credentials_file()?;
+        credentials::remove(&path, &self.inner.auth_url, self.inner.default_config_dir)
+    }
+
+    fn require_credentials_file(&self) -> Result<PathBuf> {
+        self.inner.credentials_file.clone().ok_or_else(|| {
+            invalid_setting(
+                "config_dir",
+                "none",
+                "no credentials file: HOME is not set; give ClientBuilder::config_dir",
+            )
+        })
     }
 
     /// The retry limits and delays.
@@ -430,6 +548,7 @@ impl fmt::Debug for Client {
             .field("credentials", &format_args!("{}", i.credential_source))
             .field("max_workers", &i.max_workers)
             .field("token_leeway", &i.token_leeway)
+            .field("quiet", &i.quiet)
             .field("connect_timeout", &i.timeouts.connect)
             .field("timeout", &i.timeouts.io)
             .field("deadline", &i.timeouts.deadline)
@@ -450,7 +569,8 @@ impl fmt::Debug for Client {
 /// 4. `RAPIDATA_CLIENT_ID` and `RAPIDATA_CLIENT_SECRET` (empty counts as unset);
 /// 5. `credentials.json` in [`config_dir`](ClientBuilder::config_dir) (default
 ///    `$HOME/.config/rapidata`), the official SDK's credential store: the entry for the
-///    auth URL, the one used last when there are several.
+///    auth URL, the one used last when there are several (its `last_used` is then set to
+///    now; [`Client::save_credentials`] and [`Client::reset_credentials`] write the store).
 ///
 /// When none gives credentials, [`build`](ClientBuilder::build) fails with
 /// [`ConfigError::MissingCredentials`], listing what was tried.
@@ -458,7 +578,10 @@ impl fmt::Debug for Client {
 /// The environment is [`environment`](ClientBuilder::environment), else
 /// `RAPIDATA_ENVIRONMENT`, else `rapidata.ai`; it sets the API (`https://api.<env>`), auth
 /// (`https://auth.<env>`) and dashboard (`https://app.<env>`) URLs, each of which can be
-/// overridden. Plain `http://` is refused except for loopback hosts.
+/// overridden: by `RAPIDATA_API_URL`, `RAPIDATA_AUTH_URL` and `RAPIDATA_APP_URL` (an empty
+/// value counts as unset), and above those by [`api_url`](ClientBuilder::api_url),
+/// [`auth_url`](ClientBuilder::auth_url) and [`app_url`](ClientBuilder::app_url). Plain
+/// `http://` is refused except for loopback hosts, wherever the URL comes from.
 ///
 /// `Debug` output never shows the client secret or the token.
 ///
@@ -485,6 +608,8 @@ pub struct ClientBuilder {
     app_url: Option<String>,
     max_workers: Option<usize>,
     token_leeway: Duration,
+    oauth_scope: String,
+    quiet: bool,
     timeouts: Timeouts,
     policy: RetryPolicy,
     env: Option<EnvLookup>,
@@ -512,6 +637,8 @@ impl ClientBuilder {
             app_url: None,
             max_workers: None,
             token_leeway: Duration::from_secs(60),
+            oauth_scope: DEFAULT_OAUTH_SCOPE.to_owned(),
+            quiet: false,
             timeouts: Timeouts::default(),
             policy: RetryPolicy::default(),
             env: None,
@@ -560,20 +687,22 @@ impl ClientBuilder {
         self
     }
 
-    /// The API base URL (default `https://api.<environment>`).
+    /// The API base URL (default `RAPIDATA_API_URL`, else `https://api.<environment>`).
     pub fn api_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.api_url = Some(url.into());
         self
     }
 
     /// The auth server base URL; tokens come from `<auth_url>/connect/token` (default
-    /// `https://auth.<environment>`).
+    /// `RAPIDATA_AUTH_URL`, else `https://auth.<environment>`). It is also the key of the
+    /// credentials file's entries.
     pub fn auth_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.auth_url = Some(url.into());
         self
     }
 
-    /// The dashboard base URL used for links (default `https://app.<environment>`).
+    /// The dashboard base URL used for links (default `RAPIDATA_APP_URL`, else
+    /// `https://app.<environment>`).
     pub fn app_url(mut self, url: impl Into<String>) -> ClientBuilder {
         self.app_url = Some(url.into());
         self
@@ -590,6 +719,37 @@ impl ClientBuilder {
     /// 60 s).
     pub fn token_leeway(mut self, leeway: Duration) -> ClientBuilder {
         self.token_leeway = leeway;
+        self
+    }
+
+    /// The scopes (space-separated) asked for when client credentials are exchanged for a
+    /// token (default [`DEFAULT_OAUTH_SCOPE`](crate::DEFAULT_OAUTH_SCOPE),
+    /// `openid email api`, the official SDK's). Not used with a token or token file.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder().oauth_scope("openid api").build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn oauth_scope(mut self, scope: impl Into<String>) -> ClientBuilder {
+        self.oauth_scope = scope.into();
+        self
+    }
+
+    /// Keeps the client from printing (default `false`). This crate prints in only two
+    /// places, both meant for an interactive session:
+    /// [`JobDefinition::preview`](crate::JobDefinition::preview) and
+    /// [`Job::view`](crate::Job::view), which print their dashboard link on standard
+    /// output. A quiet client's `preview()`/`view()` only return the link and log it at
+    /// `info` level — for servers, daemons and programs whose standard output is data.
+    /// (Progress bars are drawn only when asked for, and only on a terminal.)
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder().quiet(true).build()?;
+    /// assert!(client.is_quiet());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn quiet(mut self, quiet: bool) -> ClientBuilder {
+        self.quiet = quiet;
         self
     }
 
@@ -699,6 +859,66 @@ impl ClientBuilder {
         self
     }
 
+    /// Logs in through the browser, as the official SDK does on a machine without
+    /// credentials, and builds a client with the result: a new client id and secret for
+    /// this machine, created on the person's behalf and saved to the credentials file (see
+    /// [`Client::save_credentials`]), so later [`Client::new`] calls — and the Python SDK —
+    /// find them.
+    ///
+    /// `show_url` receives the page the person must open to log in
+    /// (`https://auth.<env>/connect/authorize/external?…`): print it, open a browser on it,
+    /// or both. The call then waits (polling the auth server every
+    /// [`poll_interval`](crate::BrowserLogin::poll_interval)) until the login is done or
+    /// [`timeout`](crate::BrowserLogin::timeout) has passed. Every setting of the builder
+    /// (environment, URLs, timeouts, root certificates, config dir) applies; a
+    /// [`token`](ClientBuilder::token) or [`token_file`](ClientBuilder::token_file) given
+    /// to it is ignored.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] when nobody logged in in time; [`Error::Api`],
+    /// [`Error::Transport`] or [`Error::Decode`] when the auth server refused or could not
+    /// be reached; [`Error::Config`] or [`Error::Io`] from the settings or the credentials
+    /// file.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .login_in_browser(&rapidata::BrowserLogin::new(), |url| {
+    ///         eprintln!("Open this URL in your browser to log in to Rapidata:\n  {url}");
+    ///     })?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn login_in_browser(
+        mut self,
+        login: &crate::BrowserLogin,
+        show_url: impl FnOnce(&str),
+    ) -> Result<Client> {
+        use crate::login;
+        self.token = None;
+        self.token_file = None;
+        // A client with a placeholder token checks every setting and gives the transport;
+        // it never sends the token.
+        let probe = self
+            .clone()
+            .token(AccessToken::new("browser-login"))
+            .build()?;
+        let (transport, auth_url) = (&probe.inner.transport, probe.inner.auth_url.as_str());
+        let bridge = login::create_bridge(transport, auth_url)?;
+        show_url(&login::login_url(auth_url, &bridge));
+        let person = login::wait_for_login(transport, auth_url, &bridge, login)?;
+        let name = login
+            .display_name
+            .clone()
+            .unwrap_or_else(login::default_display_name);
+        let (client_id, secret) = login::create_client(transport, auth_url, &person, &name)?;
+        log::debug!("browser login created client {client_id} ({name:?})");
+        let client = self
+            .client_credentials(client_id, secret.expose())
+            .build()?;
+        client.save_credentials(&name)?;
+        Ok(client)
+    }
+
     /// Checks the settings, finds the credentials and builds the client. No network
     /// request is made; the first token is fetched with the first API call (or
     /// [`Client::get_token`]). A token file is read now, so a missing file fails here.
@@ -718,13 +938,21 @@ impl ClientBuilder {
                 .unwrap_or_else(|| DEFAULT_ENVIRONMENT.to_owned()),
         };
         let environment = validate_environment(&environment)?;
-        let base = |setting: &'static str, given: &Option<String>, host: &str| match given {
+        // The builder's URL, else the environment variable's, else derived from the
+        // environment domain.
+        let base = |setting: &'static str,
+                    given: &Option<String>,
+                    variable: &'static str,
+                    host: &str| match given {
             Some(url) => validate_base_url(setting, url),
-            None => Ok(format!("https://{host}.{environment}")),
+            None => match credentials::env_value(&env, variable) {
+                Some(url) => validate_base_url(variable, &url),
+                None => Ok(format!("https://{host}.{environment}")),
+            },
         };
-        let api_url = base("api_url", &self.api_url, "api")?;
-        let auth_url = base("auth_url", &self.auth_url, "auth")?;
-        let app_url = base("app_url", &self.app_url, "app")?;
+        let api_url = base("api_url", &self.api_url, ENV_API_URL, "api")?;
+        let auth_url = base("auth_url", &self.auth_url, ENV_AUTH_URL, "auth")?;
+        let app_url = base("app_url", &self.app_url, ENV_APP_URL, "app")?;
 
         let max_workers = match self.max_workers {
             Some(n) => n,
@@ -773,6 +1001,13 @@ impl ClientBuilder {
         if policy.backoff_max < policy.backoff_base {
             policy.backoff_max = policy.backoff_base;
         }
+        if self.oauth_scope.trim().is_empty() {
+            return Err(invalid_setting(
+                "oauth_scope",
+                "empty",
+                "must name at least one scope (default \"openid email api\")",
+            ));
+        }
         let root_certificates = parse_root_certificates(&self.root_certificates)?;
         // Empty credentials would only be refused by the server, after a request.
         if self
@@ -808,6 +1043,20 @@ impl ClientBuilder {
             env: &env,
         };
         let (resolved, credential_source) = credentials::resolve(&inputs)?;
+        let credentials_file = credentials::credentials_file_path(self.config_dir.as_deref(), &env);
+        let default_config_dir = self.config_dir.is_none();
+        if let CredentialSource::CredentialsFile {
+            path, client_id, ..
+        } = &credential_source
+        {
+            // As the SDK does: the entry used is marked `last_used`. Best effort: a
+            // read-only home must not stop the client.
+            if let Err(e) =
+                credentials::touch_last_used(path, &auth_url, client_id, default_config_dir)
+            {
+                log::warn!("could not update last_used in {}: {e}", path.display());
+            }
+        }
         let auth = match resolved {
             Resolved::Token(t) => Auth::new(TokenSource::Static, self.token_leeway, Some(t)),
             Resolved::TokenFile(path) => {
@@ -819,6 +1068,7 @@ impl ClientBuilder {
                     token_url: format!("{auth_url}{TOKEN_PATH}"),
                     client_id,
                     secret,
+                    body: token_request_body(&self.oauth_scope),
                 },
                 self.token_leeway,
                 None,
@@ -837,7 +1087,10 @@ impl ClientBuilder {
                 app_url,
                 max_workers,
                 credential_source,
+                credentials_file,
+                default_config_dir,
                 token_leeway: self.token_leeway,
+                quiet: self.quiet,
                 timeouts: self.timeouts,
                 transport: Transport::new(self.timeouts, policy, &root_certificates),
                 auth,
@@ -866,6 +1119,8 @@ impl fmt::Debug for ClientBuilder {
             .field("app_url", &self.app_url)
             .field("max_workers", &self.max_workers)
             .field("token_leeway", &self.token_leeway)
+            .field("oauth_scope", &self.oauth_scope)
+            .field("quiet", &self.quiet)
             .field("connect_timeout", &self.timeouts.connect)
             .field("timeout", &self.timeouts.io)
             .field("deadline", &self.timeouts.deadline)

@@ -13,8 +13,15 @@
 //!    [`ClientBuilder::config_dir`](crate::ClientBuilder::config_dir), else
 //!    `$HOME/.config/rapidata`. It maps the auth base URL (`https://auth.rapidata.ai`) to a
 //!    list of `{display_name, client_id, client_secret, endpoint, created_at, last_used}`;
-//!    the only entry, or the one used last (`last_used`), is taken. The file is only read,
-//!    never modified.
+//!    the only entry, or the one used last (`last_used`), is taken, and its `last_used` is
+//!    set to now (as the official SDK does).
+//!
+//! The file is also written in the SDK's format —
+//! [`Client::save_credentials`](crate::Client::save_credentials) adds or updates an entry,
+//! [`Client::reset_credentials`](crate::Client::reset_credentials) removes the auth URL's
+//! entries — always atomically (a temporary file in the same folder, then a rename), the
+//! file 0600 in a 0700 folder on Unix. Members and entries this crate does not know are
+//! kept. A file that is not valid JSON is never overwritten.
 
 use std::fmt;
 use std::fs;
@@ -325,6 +332,199 @@ fn read_stored(path: &Path, auth_url: &str) -> Result<Stored> {
     })
 }
 
+/// The credentials file as a JSON object; `None` when it does not exist. A file that is not
+/// a JSON object is an error (so it is never overwritten).
+fn read_store(path: &Path) -> Result<Option<serde_json::Map<String, Value>>> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read the credentials file", path, e)),
+    };
+    let invalid = |reason: String| {
+        Error::from(ConfigError::InvalidCredentialsFile {
+            path: path.to_path_buf(),
+            reason,
+        })
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(_) => Err(invalid(
+            "expected a JSON object keyed by auth URL".to_owned(),
+        )),
+        Err(e) => Err(invalid(format!(
+            "not valid JSON ({})",
+            json_syntax_position(&e)
+        ))),
+    }
+}
+
+/// Writes the credentials file: indented JSON (as the SDK writes it), atomically, 0600.
+/// `tighten_dir`: also set an existing folder to 0700 (only for the default folder, which
+/// is ours; a folder given explicitly is left as it is).
+fn write_store(path: &Path, map: serde_json::Map<String, Value>, tighten_dir: bool) -> Result<()> {
+    let mut bytes =
+        serde_json::to_vec_pretty(&Value::Object(map)).expect("a JSON map always serializes");
+    bytes.push(b'\n');
+    #[cfg(unix)]
+    if tighten_dir {
+        use std::os::unix::fs::PermissionsExt;
+        if let Some(dir) = path.parent().filter(|d| d.is_dir()) {
+            if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(0o700)) {
+                log::debug!("could not set {} to 0700: {e}", dir.display());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tighten_dir;
+    write_private_file(path, &bytes, "write the credentials file")
+}
+
+/// The keys of `map` that name `auth_url` (with or without a trailing slash).
+fn matching_keys(map: &serde_json::Map<String, Value>, auth_url: &str) -> Vec<String> {
+    let wanted = auth_url.trim_end_matches('/');
+    map.keys()
+        .filter(|k| k.trim_end_matches('/') == wanted)
+        .cloned()
+        .collect()
+}
+
+/// Sets `last_used` to now on the entries for `auth_url` with this client id.
+pub(crate) fn touch_last_used(
+    path: &Path,
+    auth_url: &str,
+    client_id: &str,
+    tighten_dir: bool,
+) -> Result<()> {
+    let Some(mut map) = read_store(path)? else {
+        return Ok(());
+    };
+    let now = Value::from(now_timestamp());
+    let mut touched = false;
+    for key in matching_keys(&map, auth_url) {
+        if let Some(Value::Array(entries)) = map.get_mut(&key) {
+            for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+                if entry.get("client_id").and_then(Value::as_str) == Some(client_id) {
+                    entry.insert("last_used".to_owned(), now.clone());
+                    touched = true;
+                }
+            }
+        }
+    }
+    if touched {
+        write_store(path, map, tighten_dir)?;
+    }
+    Ok(())
+}
+
+/// Adds client credentials for `auth_url` in the SDK's layout, or updates the entry with
+/// the same client id (secret, display name, `last_used`; `created_at` kept).
+pub(crate) fn save(
+    path: &Path,
+    auth_url: &str,
+    client_id: &str,
+    secret: &Secret,
+    display_name: &str,
+    tighten_dir: bool,
+) -> Result<()> {
+    let mut map = read_store(path)?.unwrap_or_default();
+    let endpoint = auth_url.trim_end_matches('/');
+    let now = now_timestamp();
+    let key = matching_keys(&map, endpoint)
+        .into_iter()
+        .find(|k| map[k].is_array())
+        .unwrap_or_else(|| endpoint.to_owned());
+    let list = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
+    let Value::Array(entries) = list else {
+        return Err(ConfigError::InvalidCredentialsFile {
+            path: path.to_path_buf(),
+            reason: format!("the value for {endpoint} is not a list of credentials"),
+        }
+        .into());
+    };
+    let existing = entries
+        .iter_mut()
+        .filter_map(Value::as_object_mut)
+        .find(|e| e.get("client_id").and_then(Value::as_str) == Some(client_id));
+    match existing {
+        Some(entry) => {
+            entry.insert("client_secret".into(), Value::from(secret.expose()));
+            entry.insert("display_name".into(), Value::from(display_name));
+            entry.insert("endpoint".into(), Value::from(endpoint));
+            entry
+                .entry("created_at")
+                .or_insert_with(|| Value::from(now.clone()));
+            entry.insert("last_used".into(), Value::from(now));
+        }
+        None => {
+            let mut entry = serde_json::Map::new();
+            entry.insert("display_name".into(), Value::from(display_name));
+            entry.insert("client_id".into(), Value::from(client_id));
+            entry.insert("client_secret".into(), Value::from(secret.expose()));
+            entry.insert("endpoint".into(), Value::from(endpoint));
+            entry.insert("created_at".into(), Value::from(now.clone()));
+            entry.insert("last_used".into(), Value::from(now));
+            entries.push(Value::Object(entry));
+        }
+    }
+    write_store(path, map, tighten_dir)
+}
+
+/// Removes every entry for `auth_url`; whether there was one. A missing file is fine.
+pub(crate) fn remove(path: &Path, auth_url: &str, tighten_dir: bool) -> Result<bool> {
+    let Some(mut map) = read_store(path)? else {
+        return Ok(false);
+    };
+    let keys = matching_keys(&map, auth_url);
+    if keys.is_empty() {
+        return Ok(false);
+    }
+    for key in keys {
+        map.remove(&key);
+    }
+    write_store(path, map, tighten_dir)?;
+    Ok(true)
+}
+
+/// Now as the SDK writes timestamps: UTC, microseconds, `Z`
+/// (`2026-08-22T08:15:02.000001Z`).
+pub(crate) fn now_timestamp() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format_timestamp_micros(
+        i128::from(since.as_secs()) * 1_000_000 + i128::from(since.subsec_micros()),
+    )
+}
+
+/// Microseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+fn format_timestamp_micros(micros: i128) -> String {
+    let secs = micros.div_euclid(1_000_000) as i64;
+    let frac = micros.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 /// Parses an RFC 3339 / ISO 8601 timestamp (`2026-08-22T08:15:02.000001Z`,
 /// `…+00:00`, or without offset = UTC) into microseconds since the Unix epoch.
 pub(crate) fn parse_timestamp_micros(text: &str) -> Option<i128> {
@@ -485,6 +685,23 @@ mod tests {
             parse_timestamp_micros("2026-08-22T08:15:03Z").unwrap()
                 > parse_timestamp_micros("2026-08-22T08:15:02.9Z").unwrap()
         );
+    }
+
+    #[test]
+    fn timestamps_format_and_parse_back() {
+        for micros in [0i128, 1, 1_787_386_502_000_001, 951_782_400_123_456, -1] {
+            let text = format_timestamp_micros(micros);
+            assert_eq!(parse_timestamp_micros(&text), Some(micros), "{text}");
+        }
+        assert_eq!(
+            format_timestamp_micros(1_787_386_502_000_001),
+            "2026-08-22T08:15:02.000001Z"
+        );
+        assert_eq!(format_timestamp_micros(0), "1970-01-01T00:00:00.000000Z");
+        for days in [-800_000i64, -1, 0, 59, 60, 11_017, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
     }
 
     #[test]

@@ -63,7 +63,21 @@ const MAX_VALUE_CHARS: usize = 200;
 /// [`is_retryable`](Error::is_retryable),
 /// [`may_have_been_processed`](Error::may_have_been_processed), …). New variants may be
 /// added in minor releases, so a `match` needs a wildcard arm.
-#[derive(Debug)]
+///
+/// # `Debug` prints the message
+///
+/// `{:?}` prints the same text as `Display`, followed by the chain of
+/// [`source`](std::error::Error::source)s (`Caused by:` lines; a cause whose text the
+/// message already contains is left out). So `fn main() -> rapidata::Result<()>`, which
+/// prints a returned error with `Debug` (`Error: …`), and `.unwrap()` show the helpful
+/// text, not a struct dump. The structured form — variant, fields, nested errors — is
+/// `{:#?}` (alternate `Debug`).
+///
+/// ```
+/// let err = rapidata::Error::invalid_input("max_votes", 0, "must be at least 1");
+/// assert_eq!(format!("{err:?}"), "invalid `max_votes` (0): must be at least 1");
+/// assert!(format!("{err:#?}").starts_with("InvalidInput("));
+/// ```
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-success HTTP status (after any retries).
@@ -270,6 +284,66 @@ impl fmt::Display for Error {
             Error::NotEnoughExamples(e) => e.fmt(f),
             Error::UnresolvedCreate(e) => e.fmt(f),
         }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return self.fmt_structured(f);
+        }
+        let message = self.to_string();
+        f.write_str(&message)?;
+        write_causes(f, &message, std::error::Error::source(self))
+    }
+}
+
+/// Writes `source` and its sources as `Caused by:` lines, leaving out those whose text is
+/// already part of the text shown before them.
+fn write_causes(
+    f: &mut fmt::Formatter<'_>,
+    message: &str,
+    mut source: Option<&(dyn std::error::Error + 'static)>,
+) -> fmt::Result {
+    let mut shown = message.to_owned();
+    let mut header = false;
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !shown.contains(&text) {
+            if !header {
+                f.write_str("\n\nCaused by:")?;
+                header = true;
+            }
+            write!(f, "\n    {}", text.replace('\n', "\n    "))?;
+            shown.push('\n');
+            shown.push_str(&text);
+        }
+        source = cause.source();
+    }
+    Ok(())
+}
+
+impl Error {
+    /// The structured `Debug` form (`{:#?}`): the variant and its detail struct.
+    fn fmt_structured(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, detail): (&str, &dyn fmt::Debug) = match self {
+            Error::Api(e) => ("Api", e),
+            Error::Transport(e) => ("Transport", e),
+            Error::Decode(e) => ("Decode", e),
+            Error::Auth(e) => ("Auth", e),
+            Error::Config(e) => ("Config", e),
+            Error::Io(e) => ("Io", e),
+            Error::InvalidInput(e) => ("InvalidInput", e),
+            Error::JobStuck(e) => ("JobStuck", e),
+            Error::Timeout(e) => ("Timeout", e),
+            Error::UploadFailed(e) => ("UploadFailed", e),
+            Error::Redirect(e) => ("Redirect", e),
+            Error::ResponseTooLarge(e) => ("ResponseTooLarge", e),
+            Error::FileTooLarge(e) => ("FileTooLarge", e),
+            Error::NotEnoughExamples(e) => ("NotEnoughExamples", e),
+            Error::UnresolvedCreate(e) => ("UnresolvedCreate", e),
+        };
+        f.debug_tuple(name).field(detail).finish()
     }
 }
 
@@ -1320,14 +1394,16 @@ pub enum ConfigError {
     },
     /// A plain `http://` URL to a host that is not loopback.
     InsecureUrl {
-        /// The builder setting (`api_url`, `auth_url`, `app_url`).
+        /// The builder setting (`api_url`, `auth_url`, `app_url`) or environment variable
+        /// (`RAPIDATA_API_URL`, …) that gave it.
         setting: &'static str,
         /// The rejected URL.
         url: String,
     },
     /// A URL that cannot be used as a base URL.
     InvalidUrl {
-        /// The builder setting (`api_url`, `auth_url`, `app_url`).
+        /// The builder setting (`api_url`, `auth_url`, `app_url`) or environment variable
+        /// (`RAPIDATA_API_URL`, …) that gave it.
         setting: &'static str,
         /// The rejected URL (with any user info removed).
         url: String,

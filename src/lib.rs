@@ -89,6 +89,37 @@
 //! `cargo run --example custom_audience` runs this workflow with all eight of the seed's
 //! examples — against the offline sandbox (the `rapidata-sandbox` crate) when no
 //! credentials are set.
+//!
+//! # Cargo features
+//!
+//! Both on by default; a server-side user can turn them off with
+//! `default-features = false`:
+//!
+//! * `progress-bar`: [`job::ProgressBarSink`], [`Job::display_progress_bar`] and the
+//!   [`indicatif`] re-export (the indicatif dependency);
+//! * `csv`: [`JobResults::to_csv`], [`JobResults::to_csv_detailed`] and
+//!   [`JobResults::write_csv`] (the csv dependency).
+//!
+//! Without them waiting works through [`Job::wait`] / [`Job::wait_with`] and any
+//! [`job::ProgressSink`], and results still decode and export with
+//! [`JobResults::to_json`].
+//!
+//! # Errors returned from `main`
+//!
+//! Every fallible call returns [`Result`], whose [`Error`] is built to be returned from
+//! `fn main() -> rapidata::Result<()>` as it is: Rust prints a returned error with its
+//! `Debug` form, and `Error`'s `Debug` is its message (the same as `Display`) followed by
+//! its chain of causes, so the program ends with e.g.
+//!
+//! ```text
+//! Error: could not reach the token endpoint https://auth.rapidata.ai/connect/token: …
+//!
+//! Caused by:
+//!     …
+//! ```
+//!
+//! rather than a struct dump. The structured form (variant, fields, nested errors) is the
+//! alternate `Debug`, `{:#?}`; the fields themselves have accessors (see [`error`]).
 #![warn(missing_docs)]
 
 pub mod api;
@@ -100,6 +131,8 @@ pub use error::{Error, ProblemDetails, Result};
 mod auth;
 mod client;
 mod credentials;
+mod login;
+pub use login::BrowserLogin;
 mod multipart;
 mod paging;
 mod parallel;
@@ -107,7 +140,7 @@ mod reconcile;
 pub mod retry;
 mod tcp;
 mod transport;
-pub use auth::AccessToken;
+pub use auth::{AccessToken, DEFAULT_OAUTH_SCOPE};
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
 pub use credentials::CredentialSource;
 pub use retry::{RetryMode, RetryPolicy};
@@ -123,6 +156,28 @@ pub use audience::{
     JobTarget, UserMetrics,
 };
 pub use settings::{Setting, SettingTarget};
+
+/// Re-exported because its types are part of this crate's API: [`JobResults::raw`] and
+/// [`ProblemDetails::extensions`] hand out [`serde_json::Value`]s, and the generated
+/// models in [`api`] hold them for free-form members. Use `rapidata::serde_json` to get
+/// the very version these are built with.
+///
+/// ```
+/// use rapidata::serde_json::{json, Value};
+///
+/// let results = rapidata::JobResults::from_value(json!({"info": {}, "results": []}));
+/// let raw: &Value = results.raw();
+/// assert!(raw["results"].is_array());
+/// ```
+pub use serde_json;
+
+/// Re-exported because its types are part of this crate's API:
+/// [`ProgressBarSink::with_draw_target`](job::ProgressBarSink::with_draw_target) takes an
+/// [`indicatif::ProgressDrawTarget`] and [`ProgressBarSink::bar`](job::ProgressBarSink::bar)
+/// returns the [`indicatif::ProgressBar`]. Use `rapidata::indicatif` to get the very
+/// version these are built with. Only with the `progress-bar` feature (on by default).
+#[cfg(feature = "progress-bar")]
+pub use indicatif;
 
 /// The README's code blocks, compiled as doc tests so they stay true.
 #[cfg(doctest)]

@@ -666,9 +666,11 @@ fn credentials_file_in_the_official_layout_uses_the_latest_last_used() {
     client.send(&GetThing("1")).unwrap();
     token.assert_calls(1);
     api.assert_calls(1);
-    // The file is only read, never rewritten.
+    // As in the SDK, the entry used gets a new `last_used`; the others keep theirs.
     let text = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap();
-    assert!(text.contains("2026-08-22T08:15:02.000001+00:00"));
+    assert!(!text.contains("2026-08-22T08:15:02.000001+00:00"));
+    assert!(text.contains("2026-08-20T08:15:02.000001Z"));
+    assert!(text.contains("2026-08-21T23:59:59Z"));
 }
 
 /// A file holding the auth URL both with and without a trailing slash (written by

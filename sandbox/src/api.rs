@@ -29,7 +29,12 @@ use crate::wire::*;
 /// Routes a matched request to its handler.
 pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     match route {
-        Route::Token | Route::UserInfo => Err(ApiError::NoRoute),
+        Route::Token
+        | Route::UserInfo
+        | Route::BridgeCreate
+        | Route::BridgeRead
+        | Route::AuthorizeExternal
+        | Route::CreateClient => Err(ApiError::NoRoute),
         Route::CreateAudience => create_audience(st, c),
         Route::GetAudience => get_audience(st, c),
         Route::PatchAudience => patch_audience(st, c),

@@ -103,6 +103,10 @@ pub(crate) enum Route {
     RetryJob,
     DownloadResults,
     ListJobs,
+    BridgeCreate,
+    BridgeRead,
+    AuthorizeExternal,
+    CreateClient,
 }
 
 /// (method, path template, route).
@@ -111,6 +115,17 @@ type RouteEntry = (&'static str, &'static str, Route);
 /// Every route. Templates use the spec's parameter names.
 pub(crate) const ROUTES: &[RouteEntry] = &[
     ("POST", "/connect/token", Route::Token),
+    // The browser (bridge-token) login: wire-protocol.md §1.5.
+    ("POST", "/identity/bridge-token", Route::BridgeCreate),
+    ("GET", "/identity/bridge-token", Route::BridgeRead),
+    (
+        "GET",
+        "/connect/authorize/external",
+        Route::AuthorizeExternal,
+    ),
+    ("POST", "/client", Route::CreateClient),
+    // The official SDK spells it `/Client`.
+    ("POST", "/Client", Route::CreateClient),
     ("GET", "/connect/userinfo", Route::UserInfo),
     ("POST", "/audience", Route::CreateAudience),
     ("GET", "/audience/{audienceId}", Route::GetAudience),
@@ -347,6 +362,13 @@ pub(crate) enum Reply {
     NoContent,
     /// 200 `application/octet-stream` attachment.
     File { body: Vec<u8>, name: String },
+    /// Any other status with a body (202 of a bridge token not yet approved, the HTML page
+    /// of the simulated login).
+    Other {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
 }
 
 /// A 200 JSON reply.
@@ -475,6 +497,11 @@ impl Reply {
                     "Content-Disposition",
                     format!("attachment; filename=\"{name}\""),
                 ),
+            Reply::Other {
+                status,
+                content_type,
+                body,
+            } => Response::new(status).with_body(content_type, body),
         }
     }
 }
@@ -972,8 +999,12 @@ impl App {
         let now = Instant::now();
         let mut st = self.lock();
         *st.routes.entry(matched.key.clone()).or_insert(0) += 1;
-        if matched.route == Route::Token {
-            return self.token(&mut st, req, now);
+        match matched.route {
+            Route::Token => return self.token(&mut st, req, now),
+            Route::BridgeCreate | Route::BridgeRead | Route::AuthorizeExternal => {
+                return self.bridge(matched.route, &mut st, req, now)
+            }
+            _ => {}
         }
         let token = req
             .header("authorization")
@@ -984,6 +1015,9 @@ impl App {
             .unwrap_or("");
         if token.is_empty() || !st.token_valid(token, now) {
             return Err(ApiError::Unauthorized);
+        }
+        if matched.route == Route::CreateClient {
+            return self.create_client(&mut st, req);
         }
         if matched.route == Route::UserInfo {
             return json(&serde_json::json!({
@@ -1052,7 +1086,11 @@ impl App {
             ),
         };
         let cfg = &self.cfg;
-        let matches = |id: &str, secret: &str| id == cfg.client_id && secret == cfg.client_secret;
+        let clients = &st.clients;
+        let matches = |id: &str, secret: &str| {
+            (id == cfg.client_id && secret == cfg.client_secret)
+                || clients.get(id).is_some_and(|s| s == secret)
+        };
         // RFC 6749 §2.3.1 says Basic credentials are form-urlencoded first; accept both.
         if !(matches(&id, &secret)
             || matches(&percent_decode(&id, true), &percent_decode(&secret, true)))
@@ -1082,6 +1120,111 @@ impl App {
             expires_in: cfg.token_lifetime.as_secs(),
             scope,
         })
+    }
+}
+
+impl App {
+    /// The bridge-token login (wire-protocol.md §1.5), no authentication:
+    ///
+    /// * `POST /identity/bridge-token?clientId=…` → `{"readKey", "writeKey"}`;
+    /// * `GET /connect/authorize/external?…&writeKey=W` is the simulated browser: visiting it
+    ///   approves the login at once (the user "logs in") and answers a small HTML page;
+    /// * `GET /identity/bridge-token?readKey=R` → 202 `{"message"}` until approved, then 200
+    ///   with a new access token (once: the keys are then used up, and a further read is 404).
+    fn bridge(
+        &self,
+        route: Route,
+        st: &mut State,
+        req: &Request,
+        now: Instant,
+    ) -> Result<Reply, ApiError> {
+        let query = Query::parse(&req.query);
+        match route {
+            Route::BridgeCreate => {
+                if query.get("clientId").unwrap_or("").is_empty() {
+                    return Err(ApiError::Rule {
+                        field: "clientId".into(),
+                        message: "'Client Id' must not be empty.".into(),
+                    });
+                }
+                let (read_key, _) = st.new_id(&self.cfg);
+                let (write_key, _) = st.new_id(&self.cfg);
+                st.bridges.insert(
+                    read_key.clone(),
+                    crate::store::BridgeRec {
+                        write_key: write_key.clone(),
+                        approved: false,
+                    },
+                );
+                json(&serde_json::json!({"readKey": read_key, "writeKey": write_key}))
+            }
+            Route::AuthorizeExternal => {
+                let write_key = query.get("writeKey").unwrap_or("");
+                let bridge = st
+                    .bridges
+                    .values_mut()
+                    .find(|b| !write_key.is_empty() && b.write_key == write_key)
+                    .ok_or_else(|| ApiError::NotFound("Unknown or used writeKey.".into()))?;
+                bridge.approved = true;
+                Ok(Reply::Other {
+                    status: 200,
+                    content_type: "text/html; charset=utf-8",
+                    body: b"<!doctype html><title>Rapidata sandbox</title>\
+                            <p>Logged in (simulated). You can close this window.</p>\n"
+                        .to_vec(),
+                })
+            }
+            Route::BridgeRead => {
+                let read_key = query.get("readKey").unwrap_or("").to_string();
+                match st.bridges.get(&read_key).map(|b| b.approved) {
+                    None => Err(ApiError::NotFound("Unknown or used readKey.".into())),
+                    Some(false) => Ok(Reply::Other {
+                        status: 202,
+                        content_type: "application/json; charset=utf-8",
+                        body: br#"{"message":"The login has not been completed yet."}"#.to_vec(),
+                    }),
+                    Some(true) => {
+                        st.bridges.remove(&read_key);
+                        let token = st.issue_token(&self.cfg, now);
+                        json(&serde_json::json!({
+                            "accessToken": token,
+                            "expiresIn": self.cfg.token_lifetime.as_secs(),
+                            "refreshToken": null,
+                            "idToken": null,
+                            "tokenType": "Bearer",
+                            "scope": "openid profile email api",
+                        }))
+                    }
+                }
+            }
+            _ => Err(ApiError::NoRoute),
+        }
+    }
+
+    /// `POST /client` (bearer token): a new client id and secret, which the token endpoint
+    /// accepts from then on.
+    fn create_client(&self, st: &mut State, req: &Request) -> Result<Reply, ApiError> {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let display_name = body
+            .get("displayName")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        if display_name.trim().is_empty() {
+            return Err(ApiError::Rule {
+                field: "displayName".into(),
+                message: "'Display Name' must not be empty.".into(),
+            });
+        }
+        let (id, _) = st.new_id(&self.cfg);
+        let (secret, _) = st.new_id(&self.cfg);
+        let client_id = format!("sbx-client-{id}");
+        let client_secret = format!("sbx-secret-{secret}");
+        st.clients.insert(client_id.clone(), client_secret.clone());
+        json(&serde_json::json!({
+            "clientId": client_id,
+            "clientSecret": client_secret,
+            "displayName": display_name,
+        }))
     }
 }
 

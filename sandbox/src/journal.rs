@@ -56,10 +56,16 @@ impl Journal {
 /// The journal entry of a request and what it got (a dropped connection has status 0 and
 /// no response).
 pub(crate) fn entry(req: &Request, outcome: &Outcome) -> Value {
-    let (status, response) = match outcome {
+    let (status, mut response) = match outcome {
         Outcome::Respond(r) => (r.status, body_value(&r.body)),
         Outcome::Drop => (0, Value::Null),
     };
+    if req.path.eq_ignore_ascii_case("/client") {
+        // A new client's secret stays out of the journal too.
+        if let Some(secret) = response.get_mut("clientSecret") {
+            *secret = Value::from("***");
+        }
+    }
     let body = if req.path == "/connect/token" {
         // Credentials stay out of the journal.
         Value::Null

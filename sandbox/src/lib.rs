@@ -204,7 +204,8 @@ impl Sandbox {
     /// * `body` and `response` are the parsed JSON when the body is JSON (result files
     ///   included), `null` when it is empty, the text otherwise; a multipart body is
     ///   `{"multipart": [{"name", "filename", "content_type", "size"}]}`; the body of
-    ///   `POST /connect/token` is always `null` (credentials are not recorded).
+    ///   `POST /connect/token` is always `null` (credentials are not recorded), and the
+    ///   `clientSecret` answered by `POST /client` reads `"***"`.
     ///
     /// `/_sandbox/*` requests are not journaled, nor are requests still being handled.
     /// Memory is bounded: the journal keeps the latest 100,000 requests, and a body larger

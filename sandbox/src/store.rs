@@ -454,6 +454,18 @@ pub(crate) struct State {
     pub datasets: BTreeMap<String, DatasetRec>,
     pub definitions: BTreeMap<String, DefinitionRec>,
     pub jobs: BTreeMap<String, JobRec>,
+    /// Bridge-token logins in progress, by read key.
+    pub bridges: HashMap<String, BridgeRec>,
+    /// Clients created with `POST /client`: id → secret.
+    pub clients: HashMap<String, String>,
+}
+
+/// A bridge-token login in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct BridgeRec {
+    pub write_key: String,
+    /// Whether the (simulated) browser login happened.
+    pub approved: bool,
 }
 
 impl State {
@@ -477,6 +489,8 @@ impl State {
             datasets: BTreeMap::new(),
             definitions: BTreeMap::new(),
             jobs: BTreeMap::new(),
+            bridges: HashMap::new(),
+            clients: HashMap::new(),
         };
         let _ = cfg;
         let mut global = AudienceRec::new(

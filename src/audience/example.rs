@@ -963,7 +963,11 @@ impl UpdateExample<'_> {
 /// let hardest = examples.iter().max_by_key(|e| e.incorrect_count());
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized as the API's example record (camelCase, as `GET /audience/{id}/examples`
+/// returns it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
 pub struct Example {
     raw: types::QueryExamplesForAudienceEndpointOutput,
 }

@@ -98,6 +98,13 @@ impl AgeGroup {
     }
 }
 
+/// Serialized as its wire value ([`AgeGroup::as_str`]).
+impl serde::Serialize for AgeGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for AgeGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -145,6 +152,13 @@ impl Gender {
         [Gender::Male, Gender::Female, Gender::Other]
             .into_iter()
             .find(|g| g.as_str() == value)
+    }
+}
+
+/// Serialized as its wire value ([`Gender::as_str`]).
+impl serde::Serialize for Gender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -207,6 +221,13 @@ impl Device {
     }
 }
 
+/// Serialized as its wire value ([`Device::as_str`]).
+impl serde::Serialize for Device {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Device {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -229,7 +250,13 @@ impl fmt::Display for Device {
 /// let f = Filter::gender([Gender::Female]) & !Filter::device([Device::Tablet]);
 /// assert_eq!(f.to_string(), "gender(Female) & !device(Tablet)");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized externally tagged in `snake_case`, with age groups, genders and devices as
+/// their wire values: `{"and": [{"country": ["US"]}, {"not": {"age": ["0-17"]}}]}`,
+/// `{"demographic": {"identifier": "occupation", "values": ["nurse"]}}`; a filter kind
+/// this crate does not know as `{"unknown": <the server's JSON>}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Filter {
     /// Labelers in one of these countries (ISO 3166-1 alpha-2 codes, upper case).

@@ -33,6 +33,36 @@ pub struct Audience {
     min_tasks: Option<u32>,
 }
 
+/// Serialized as its metadata (the client is left out): `id`, `name`, `status`,
+/// `filters`, `qualified_labeler_count`, `description`, `min_tasks` — as last read.
+impl serde::Serialize for Audience {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Meta<'a> {
+            id: &'a str,
+            name: &'a str,
+            status: &'a types::AudienceStatus,
+            filters: &'a [Filter],
+            qualified_labeler_count: u64,
+            description: Option<&'a str>,
+            min_tasks: Option<u32>,
+        }
+        Meta {
+            id: &self.id,
+            name: &self.name,
+            status: &self.status,
+            filters: &self.filters,
+            qualified_labeler_count: self.qualified_labeler_count,
+            description: self.description.as_deref(),
+            min_tasks: self.min_tasks,
+        }
+        .serialize(serializer)
+    }
+}
+
 /// The `minTasks` of a graduation rule, when it has one.
 fn rule_min_tasks(rule: &types::IGraduationRule) -> Option<u32> {
     match rule {
@@ -475,6 +505,28 @@ pub struct FilteredAudience {
     id: String,
     base_audience_id: String,
     filter: Filter,
+}
+
+/// Serialized as its metadata (the client is left out): `id`, `base_audience_id`,
+/// `filter`.
+impl serde::Serialize for FilteredAudience {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Meta<'a> {
+            id: &'a str,
+            base_audience_id: &'a str,
+            filter: &'a Filter,
+        }
+        Meta {
+            id: &self.id,
+            base_audience_id: &self.base_audience_id,
+            filter: &self.filter,
+        }
+        .serialize(serializer)
+    }
 }
 
 impl FilteredAudience {

@@ -117,7 +117,10 @@ impl Client {
 /// );
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Serialized as the map of state name to labeler count.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(transparent)]
 pub struct UserMetrics {
     users_per_state: BTreeMap<String, i64>,
 }

@@ -1332,7 +1332,7 @@ impl PendingDefinition {
 /// println!("{:.2} ({} datapoints × {:.3} per response)", e.estimated_cost, e.datapoint_count, e.cost_per_response);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CostEstimate {
     /// The estimated total cost.
@@ -1400,6 +1400,36 @@ pub struct JobDefinition {
     /// The revision this handle stands for: 1 for a definition it created, unknown
     /// (`None`: the newest) for one it looked up.
     pub(crate) revision: Option<i32>,
+}
+
+/// Serialized as its metadata (the client is left out): `id`, `name`, `dataset_id`,
+/// `pipeline_id`, `definition_type`, `revision`, `preview_url`.
+impl serde::Serialize for JobDefinition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Meta<'a> {
+            id: &'a str,
+            name: &'a str,
+            dataset_id: Option<&'a str>,
+            pipeline_id: Option<&'a str>,
+            definition_type: Option<&'a types::DefinitionType>,
+            revision: Option<i32>,
+            preview_url: String,
+        }
+        Meta {
+            id: &self.id,
+            name: &self.name,
+            dataset_id: self.dataset_id.as_deref(),
+            pipeline_id: self.pipeline_id.as_deref(),
+            definition_type: self.definition_type.as_ref(),
+            revision: self.revision,
+            preview_url: self.preview_url(),
+        }
+        .serialize(serializer)
+    }
 }
 
 impl JobDefinition {
@@ -1507,7 +1537,9 @@ impl JobDefinition {
     }
 
     /// Prints the preview link (see [`preview_url`](Self::preview_url)) and returns it.
-    /// No request is made and no browser is opened.
+    /// No request is made and no browser is opened. A [quiet](crate::ClientBuilder::quiet)
+    /// client prints nothing (the link goes to the log at `info` level); either way the
+    /// link is returned.
     ///
     /// ```no_run
     /// # fn demo(d: &rapidata::job::JobDefinition) {
@@ -1516,7 +1548,10 @@ impl JobDefinition {
     /// ```
     pub fn preview(&self) -> String {
         let url = self.preview_url();
-        println!("Preview job definition `{}`: {url}", self.name);
+        self.client.announce(format_args!(
+            "Preview job definition `{}`: {url}",
+            self.name
+        ));
         url
     }
 

@@ -10,7 +10,9 @@ use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::{Client, Error, Result};
 
 use super::errors::{JobStuck, StuckCause, WaitTimeout};
-use super::progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+#[cfg(feature = "progress-bar")]
+use super::progress::ProgressBarSink;
+use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
@@ -28,7 +30,10 @@ const RECONCILE_PAGE_SIZE: i64 = 100;
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialized tagged by `kind` (`{"kind": "insufficient_balance", "estimated_cost": …}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum JobWarning {
     /// The estimated cost exceeds the account balance: the job was created but may pause
@@ -115,6 +120,36 @@ pub struct Job {
     pub(crate) audience_id: String,
     pub(crate) state: Option<AudienceJobState>,
     pub(crate) warnings: Vec<JobWarning>,
+}
+
+/// Serialized as its metadata (the client is left out): `id`, `name`, `definition_id`,
+/// `audience_id`, `state` (as last read), `warnings`, `view_url`.
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Meta<'a> {
+            id: &'a str,
+            name: &'a str,
+            definition_id: Option<&'a str>,
+            audience_id: &'a str,
+            state: Option<&'a AudienceJobState>,
+            warnings: &'a [JobWarning],
+            view_url: String,
+        }
+        Meta {
+            id: &self.id,
+            name: &self.name,
+            definition_id: self.definition_id.as_deref(),
+            audience_id: &self.audience_id,
+            state: self.state.as_ref(),
+            warnings: &self.warnings,
+            view_url: self.view_url(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// `GET /job/{id}/download-results` decoded straight into [`JobResults`].
@@ -309,14 +344,17 @@ impl Job {
         )
     }
 
-    /// Prints the dashboard link (see [`view_url`](Self::view_url)) and returns it.
+    /// Prints the dashboard link (see [`view_url`](Self::view_url)) and returns it. A
+    /// [quiet](crate::ClientBuilder::quiet) client prints nothing (the link goes to the log
+    /// at `info` level); either way the link is returned.
     ///
     /// ```no_run
     /// # fn demo(job: &rapidata::job::Job) { let url = job.view(); }
     /// ```
     pub fn view(&self) -> String {
         let url = self.view_url();
-        println!("Job `{}`: {url}", self.name);
+        self.client
+            .announce(format_args!("Job `{}`: {url}", self.name));
         url
     }
 
@@ -556,13 +594,16 @@ impl Job {
     }
 
     /// Waits for the job with a progress bar on standard error (drawn only when it is a
-    /// terminal), polling quickly at first and every 5 s at most.
+    /// terminal), polling quickly at first and every 5 s at most. Only with the
+    /// `progress-bar` feature (on by default); without it, [`wait`](Self::wait) or
+    /// [`wait_with`](Self::wait_with) a sink of your own.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
     /// job.display_progress_bar()?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "progress-bar")]
     pub fn display_progress_bar(&self) -> Result<()> {
         self.wait_with(ProgressBarSink::new(), WaitOptions::default())
             .map(|_| ())

@@ -84,11 +84,13 @@ impl Json {
         }
     }
 
+    #[cfg(any(feature = "csv", test))]
     /// Whether this is a scalar (string, number, bool or null).
     pub(crate) fn is_scalar(&self) -> bool {
         !matches!(self, Json::Array(_) | Json::Object(_))
     }
 
+    #[cfg(any(feature = "csv", test))]
     /// Text for one CSV cell: strings as they are, numbers and booleans as JSON text,
     /// `null` as an empty cell, arrays and objects as compact JSON.
     pub(crate) fn cell(&self) -> String {

@@ -59,7 +59,9 @@ pub use definition::{
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
-pub use progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+#[cfg(feature = "progress-bar")]
+pub use progress::ProgressBarSink;
+pub use progress::{Progress, ProgressSink, WaitOptions};
 pub use results::{
     ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,

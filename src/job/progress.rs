@@ -5,9 +5,11 @@
 //! [`ProgressBarSink`] draws an indicatif bar on standard error when it is a terminal (and
 //! nothing otherwise), and any type of your own can log or forward them.
 
+#[cfg(feature = "progress-bar")]
 use std::io::IsTerminal;
 use std::time::Duration;
 
+#[cfg(feature = "progress-bar")]
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::types::AudienceJobState;
@@ -22,7 +24,7 @@ use crate::api::types::AudienceJobState;
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Progress {
     /// The job's state (`GET /job/{id}`).
@@ -157,7 +159,8 @@ impl<S: ProgressSink + ?Sized> ProgressSink for Box<S> {
     }
 }
 
-/// An indicatif bar: percentage, completed/total, elapsed time and the job's state.
+/// An indicatif bar: percentage, completed/total, elapsed time and the job's state. Only
+/// with the `progress-bar` feature (on by default).
 ///
 /// [`ProgressBarSink::new`] draws on standard error only when it is a terminal; in logs,
 /// pipes and CI it draws nothing. The bar never moves backwards.
@@ -169,18 +172,21 @@ impl<S: ProgressSink + ?Sized> ProgressSink for Box<S> {
 /// job.wait_with(&mut ProgressBarSink::new(), WaitOptions::default())?;
 /// # Ok(()) }
 /// ```
+#[cfg(feature = "progress-bar")]
 #[derive(Debug)]
 pub struct ProgressBarSink {
     bar: ProgressBar,
     highest: u64,
 }
 
+#[cfg(feature = "progress-bar")]
 impl Default for ProgressBarSink {
     fn default() -> Self {
         ProgressBarSink::new()
     }
 }
 
+#[cfg(feature = "progress-bar")]
 impl ProgressBarSink {
     /// A bar on standard error when it is a terminal, hidden otherwise.
     ///
@@ -202,7 +208,7 @@ impl ProgressBarSink {
     /// tests, or `ProgressDrawTarget::hidden()`).
     ///
     /// ```
-    /// use indicatif::ProgressDrawTarget;
+    /// use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert!(sink.is_hidden());
     /// ```
@@ -222,7 +228,7 @@ impl ProgressBarSink {
     /// Whether the bar draws nothing.
     ///
     /// ```
-    /// # use indicatif::ProgressDrawTarget;
+    /// # use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert!(sink.is_hidden());
     /// ```
@@ -233,7 +239,7 @@ impl ProgressBarSink {
     /// The underlying indicatif bar.
     ///
     /// ```
-    /// # use indicatif::ProgressDrawTarget;
+    /// # use rapidata::indicatif::ProgressDrawTarget;
     /// let sink = rapidata::job::ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
     /// assert_eq!(sink.bar().length(), Some(100));
     /// ```
@@ -256,6 +262,7 @@ impl ProgressBarSink {
     }
 }
 
+#[cfg(feature = "progress-bar")]
 impl ProgressSink for ProgressBarSink {
     fn update(&mut self, progress: &Progress) {
         self.show(progress);
@@ -440,7 +447,7 @@ impl WaitOptions {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "progress-bar"))]
 mod tests {
     use super::*;
 

@@ -19,6 +19,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::json::Json;
@@ -44,6 +45,17 @@ pub enum ResultKind {
     Other(String),
 }
 
+/// Serialized as its name: `"Compare"`, `"Classification"`, or the other type's name.
+impl Serialize for ResultKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            ResultKind::Compare => serializer.serialize_str("Compare"),
+            ResultKind::Classification => serializer.serialize_str("Classification"),
+            ResultKind::Other(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
 impl fmt::Display for ResultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -61,7 +73,7 @@ impl fmt::Display for ResultKind {
 /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"name": "Job", "version": "4.1.0"}}"#).unwrap();
 /// assert_eq!(r.info().name.as_deref(), Some("Job"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ResultInfo {
     /// `info.createdAt`: when the file was produced.
@@ -84,7 +96,7 @@ pub struct ResultInfo {
 /// let cat = &r.classification().unwrap().datapoints[0].tallies["Cat"];
 /// assert_eq!((cat.votes, cat.ratio, cat.confidence), (Some(3), Some(1.0), None));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Tally {
     /// `aggregatedResults`: number of votes.
@@ -108,7 +120,7 @@ pub struct Tally {
 /// assert_eq!(user.country.as_deref(), Some("US"));
 /// assert_eq!(user.user_scores["global"], 0.8);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UserDetails {
     /// Two-letter country code.
@@ -130,7 +142,7 @@ pub struct UserDetails {
 /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Compare"}, "results": [{"detailedResults": [{"votedFor": "Both"}]}]}"#).unwrap();
 /// assert_eq!(r.compare().unwrap().datapoints[0].responses[0].voted_for.as_deref(), Some("Both"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompareResponse {
     /// The identifier the labeler chose (or `Both` / `Neither`).
@@ -148,7 +160,7 @@ pub struct CompareResponse {
 /// assert!(dp.is_tie());
 /// assert_eq!(dp.neither.as_ref().unwrap().votes, Some(2));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompareDatapoint {
     /// The context shown with the pair.
@@ -236,7 +248,7 @@ impl CompareDatapoint {
 /// let s = r.compare().unwrap().summary;
 /// assert_eq!((s.a_wins, s.b_wins, s.no_winner), (1, 0, 0));
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CompareSummary {
     /// Datapoints won by A (`summary.A_wins_total`, else counted).
@@ -253,7 +265,7 @@ pub struct CompareSummary {
 /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Compare"}, "results": [{}, {}]}"#).unwrap();
 /// assert_eq!(r.compare().unwrap().datapoints.len(), 2);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CompareResults {
     /// One entry per datapoint, in the file's order.
@@ -270,7 +282,7 @@ pub struct CompareResults {
 /// let resp = &r.classification().unwrap().datapoints[0].responses[0];
 /// assert_eq!(resp.selected_category.as_deref(), Some("Dog"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClassificationResponse {
     /// The category the labeler chose.
@@ -288,7 +300,7 @@ pub struct ClassificationResponse {
 /// assert_eq!(dp.identifier.as_deref(), Some("x.jpg"));
 /// assert_eq!(dp.categories, ["Cat"]);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClassificationDatapoint {
     /// `identifier`, else `originalFileName`, else `assetUrl`.
@@ -345,7 +357,7 @@ impl ClassificationDatapoint {
 ///   "results": [{"aggregatedResults": {"Cat": 1}}, {"aggregatedResults": {"Cat": 2}}]}"#).unwrap();
 /// assert_eq!(r.classification().unwrap().totals["Cat"], 3);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ClassificationResults {
     /// One entry per datapoint, in the file's order.
@@ -386,6 +398,17 @@ pub struct JobResults {
     info: ResultInfo,
     compare: Option<CompareResults>,
     classification: Option<ClassificationResults>,
+}
+
+/// Serialized as the result file as received (its key order kept), the same JSON as
+/// [`to_json`](JobResults::to_json) writes; [`from_value`](JobResults::from_value) reads
+/// it back. Serialize [`compare`](JobResults::compare) or
+/// [`classification`](JobResults::classification) for the typed view (field names as in
+/// Rust, `snake_case`).
+impl Serialize for JobResults {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.tree.serialize(serializer)
+    }
 }
 
 impl JobResults {
@@ -533,36 +556,40 @@ impl JobResults {
     }
 
     /// Writes one CSV row per datapoint to `path` (the official SDK's `to_pandas()`
-    /// columns; see [`JobResults::write_csv`]).
+    /// columns; see [`JobResults::write_csv`]). Only with the `csv` feature (on by default).
     ///
     /// ```no_run
     /// # fn demo(results: rapidata::job::JobResults) -> rapidata::Result<()> {
     /// results.to_csv("results.csv")?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "csv")]
     pub fn to_csv(&self, path: impl AsRef<Path>) -> Result<()> {
         self.csv_to_path(path.as_ref(), false)
     }
 
     /// Writes one CSV row per single response to `path` (the SDK's
-    /// `to_pandas(split_details=True)`).
+    /// `to_pandas(split_details=True)`). Only with the `csv` feature (on by default).
     ///
     /// ```no_run
     /// # fn demo(results: rapidata::job::JobResults) -> rapidata::Result<()> {
     /// results.to_csv_detailed("responses.csv")?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "csv")]
     pub fn to_csv_detailed(&self, path: impl AsRef<Path>) -> Result<()> {
         self.csv_to_path(path.as_ref(), true)
     }
 
+    #[cfg(feature = "csv")]
     fn csv_to_path(&self, path: &Path, detailed: bool) -> Result<()> {
         let file = File::create(path).map_err(|e| Error::io("create the CSV file", path, e))?;
         self.write_csv_inner(BufWriter::new(file), detailed)
             .map_err(|e| Error::io("write the CSV file", path, e))
     }
 
-    /// Writes the results as CSV to any writer.
+    /// Writes the results as CSV to any writer. Only with the `csv` feature (on by
+    /// default).
     ///
     /// Columns follow the official SDK's `to_pandas()`:
     ///
@@ -592,11 +619,13 @@ impl JobResults {
     ///            "context,assetA,assetB,A_aggregatedResults,B_aggregatedResults\nc,a,b,2,1\n");
     /// # Ok::<(), rapidata::Error>(())
     /// ```
+    #[cfg(feature = "csv")]
     pub fn write_csv<W: Write>(&self, writer: W, detailed: bool) -> Result<()> {
         self.write_csv_inner(writer, detailed)
             .map_err(|e| Error::io("write CSV", "<writer>", e))
     }
 
+    #[cfg(feature = "csv")]
     fn write_csv_inner<W: Write>(&self, writer: W, detailed: bool) -> io::Result<()> {
         let (header, rows) = self.csv_table(detailed);
         let mut w = csv::Writer::from_writer(writer);
@@ -609,6 +638,7 @@ impl JobResults {
         w.flush()
     }
 
+    #[cfg(any(feature = "csv", test))]
     /// The CSV content as a header and rows of cells.
     fn csv_table(&self, detailed: bool) -> (Vec<String>, Vec<Vec<String>>) {
         let items = result_items(&self.tree);
@@ -656,10 +686,12 @@ impl JobResults {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 /// One CSV row: ordered column → cell, a later `set` replacing an earlier value.
 #[derive(Debug, Clone, Default)]
 struct Row(Vec<(String, String)>);
 
+#[cfg(any(feature = "csv", test))]
 impl Row {
     fn set(&mut self, key: impl Into<String>, value: String) {
         let key = key.into();
@@ -678,6 +710,7 @@ impl Row {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 fn join_key(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_owned()
@@ -686,6 +719,7 @@ fn join_key(prefix: &str, key: &str) -> String {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 /// Flattens `value` into `row` under `prefix`; arrays become JSON text when
 /// `keep_lists`, else are left out.
 fn flatten_into(row: &mut Row, prefix: &str, value: &Json, keep_lists: bool) {
@@ -704,6 +738,7 @@ fn flatten_into(row: &mut Row, prefix: &str, value: &Json, keep_lists: bool) {
     }
 }
 
+#[cfg(any(feature = "csv", test))]
 fn compare_row(item: &Json) -> Row {
     let mut row = Row::default();
     let members = item.as_object().unwrap_or(&[]);
@@ -755,6 +790,7 @@ fn compare_row(item: &Json) -> Row {
     row
 }
 
+#[cfg(any(feature = "csv", test))]
 fn generic_row(item: &Json) -> Row {
     let mut row = Row::default();
     match item {
