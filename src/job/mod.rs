@@ -59,7 +59,10 @@ pub use definition::{
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
-pub use progress::{Progress, ProgressBarSink, ProgressSink, WaitOptions};
+pub use progress::{
+    EventKind, Progress, ProgressBarSink, ProgressBars, ProgressEvent, ProgressSink, Reporter,
+    Stage, WaitOptions, WaitingStage,
+};
 pub use results::{
     ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
