@@ -1111,6 +1111,149 @@ mod tests {
         assert!(out.contains("10/10"), "{out}");
     }
 
+    fn event(stage: Stage, kind: EventKind, done: u64, total: Option<u64>) -> ProgressEvent {
+        ProgressEvent::new(stage, kind, done, total)
+    }
+
+    #[test]
+    fn stage_bars_never_go_back_and_show_final_counts() {
+        let rec = Recorder::default();
+        let bars =
+            ProgressBars::with_draw_target(ProgressDrawTarget::term_like(Box::new(rec.clone())));
+        assert!(!bars.is_hidden());
+        bars.report(&event(Stage::Assets, EventKind::Start, 0, Some(4)));
+        bars.report(&event(Stage::Assets, EventKind::Progress, 3, Some(4)));
+        // An older reading arriving late does not move the bar back.
+        bars.report(&event(Stage::Assets, EventKind::Progress, 1, Some(4)));
+        assert_eq!(bars.position(Stage::Assets), Some(3));
+        bars.report(&event(Stage::Assets, EventKind::Finish, 4, Some(4)));
+        assert_eq!(bars.position(Stage::Assets), Some(4));
+        // A stage without counts, and events of a stage never started (ignored).
+        bars.report(&event(Stage::Estimating, EventKind::Start, 0, None));
+        bars.report(&event(Stage::Definition, EventKind::Finish, 1, Some(1)));
+        assert_eq!(bars.position(Stage::Definition), None);
+        // A failed item shows; a stage tried again gets a bar of its own.
+        bars.report(&event(Stage::Datapoints, EventKind::Start, 0, Some(2)));
+        bars.report(&event(Stage::Datapoints, EventKind::Progress, 1, Some(2)).with_failed(1));
+        bars.report(&event(Stage::Datapoints, EventKind::Start, 0, Some(1)));
+        bars.report(&event(Stage::Datapoints, EventKind::Finish, 1, Some(1)));
+        assert_eq!(bars.position(Stage::Datapoints), Some(1));
+        let out = rec.0.lock().unwrap().clone();
+        assert!(out.contains("4/4"), "{out}");
+        assert!(out.contains("1 failed"), "{out}");
+        assert!(out.contains("datapoints"), "{out}");
+    }
+
+    #[test]
+    fn hidden_stage_bars_draw_nothing() {
+        let bars = ProgressBars::hidden();
+        bars.report(&event(Stage::Assets, EventKind::Start, 0, Some(1)));
+        bars.report(&event(Stage::Assets, EventKind::Finish, 1, Some(1)));
+        assert!(bars.is_hidden());
+        assert_eq!(bars.position(Stage::Assets), Some(1));
+        // The default: hidden unless standard error is a terminal.
+        assert_eq!(
+            ProgressBars::new().is_hidden(),
+            !std::io::stderr().is_terminal()
+        );
+    }
+
+    #[test]
+    fn a_stage_reports_in_order_from_many_threads_and_finishes_only_without_failures() {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = events.clone();
+        let reporter = SharedReporter::new(move |e: &ProgressEvent| {
+            // A slow handler would let events overtake each other if they were not
+            // serialized.
+            std::thread::yield_now();
+            seen.lock().unwrap().push(*e);
+        });
+        let stage = reporter.start(Stage::Datapoints, Some(400));
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let stage = &stage;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        if t == 0 && i == 0 {
+                            stage.failed(1);
+                        } else {
+                            stage.done(1);
+                        }
+                    }
+                });
+            }
+        });
+        stage.finish();
+        let events = events.lock().unwrap().clone();
+        assert_eq!(events.len(), 401);
+        assert_eq!(events[0].kind, EventKind::Start);
+        for pair in events.windows(2) {
+            assert!(pair[1].done >= pair[0].done && pair[1].failed >= pair[0].failed);
+            assert_eq!(pair[1].ended(), pair[0].ended() + 1);
+        }
+        // One failure: no finish.
+        assert!(events.iter().all(|e| e.kind != EventKind::Finish));
+        assert_eq!((events[400].done, events[400].failed), (399, 1));
+
+        // Without failures: one finish, and nothing after it.
+        let recorded = Arc::new(Mutex::new(Vec::new()));
+        let r = recorded.clone();
+        let reporter = SharedReporter::new(move |e: &ProgressEvent| r.lock().unwrap().push(*e));
+        let stage = reporter.start(Stage::Assets, Some(2));
+        stage.done(1);
+        stage.done(5); // more than announced: capped at the total
+        stage.finish();
+        stage.done(1);
+        stage.finish();
+        let kinds: Vec<(EventKind, u64)> = recorded
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|e| (e.kind, e.done))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (EventKind::Start, 0),
+                (EventKind::Progress, 1),
+                (EventKind::Progress, 2),
+                (EventKind::Finish, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wait_maps_onto_the_waiting_stage() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut sink = WaitingStage::new(tx);
+        sink.update(&Progress::not_started(AudienceJobState::Submitted));
+        sink.update(&Progress::new(AudienceJobState::Running, 50.0, 5, 10));
+        // A lower reading does not lower the count.
+        sink.update(&Progress::new(AudienceJobState::Running, 40.0, 4, 10));
+        sink.finish(&Progress::new(AudienceJobState::Completed, 100.0, 10, 10));
+        let events: Vec<ProgressEvent> = rx.try_iter().collect();
+        let seen: Vec<(EventKind, u64, Option<u64>)> =
+            events.iter().map(|e| (e.kind, e.done, e.total)).collect();
+        assert_eq!(
+            seen,
+            [
+                (EventKind::Start, 0, None),
+                (EventKind::Progress, 0, None),
+                (EventKind::Progress, 5, Some(10)),
+                (EventKind::Progress, 5, Some(10)),
+                (EventKind::Progress, 10, Some(10)),
+                (EventKind::Finish, 10, Some(10)),
+            ]
+        );
+        assert!(events.iter().all(|e| e.stage == Stage::Waiting));
+        // A wait that fails: no finish.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut sink = WaitingStage::new(tx);
+        sink.update(&Progress::new(AudienceJobState::Running, 50.0, 1, 2));
+        sink.finish(&Progress::new(AudienceJobState::Paused, 50.0, 1, 2));
+        assert!(rx.try_iter().all(|e| e.kind != EventKind::Finish));
+    }
+
     #[test]
     fn hidden_bar_draws_nothing() {
         let mut sink = ProgressBarSink::with_draw_target(ProgressDrawTarget::hidden());
