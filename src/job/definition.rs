@@ -1629,6 +1629,10 @@ impl JobDefinition {
     /// answers 409 or an empty body until then; polled every 5 s). Fails with
     /// [`Error::Timeout`] when it is not ready in time.
     ///
+    /// While it waits, it reports [`Stage::Estimating`] (no counts; `Finish` once the
+    /// estimate arrived) to the definition's reporter (see [`progress`](Self::progress));
+    /// an estimate ready at the first request reports nothing.
+    ///
     /// ```no_run
     /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
     /// use std::time::Duration;
