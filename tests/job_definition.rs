@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
-use rapidata::job::{FailureStage, JobDefinition, WaitOptions};
+use rapidata::job::{
+    EventKind, FailureStage, JobDefinition, ProgressEvent, Reporter, Stage, WaitOptions,
+};
 use rapidata::{Client, DataItem, Error, Setting};
 use serde_json::{json, Value};
 
@@ -559,6 +561,52 @@ fn text_compare_uses_naive_referee_and_sends_no_uploads() {
     );
 }
 
+/// Collects every progress event.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<ProgressEvent>>>);
+
+impl Reporter for Recorder {
+    fn report(&self, event: &ProgressEvent) {
+        self.0.lock().unwrap().push(*event);
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<ProgressEvent> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// The stages of `events` in the order they started, each as (stage, total, done, failed,
+/// finished), after checking the contract: `Start` first, counts never decreasing,
+/// `Finish` last and only with nothing failed.
+fn stage_runs(events: &[ProgressEvent]) -> Vec<(Stage, u64, u64, u64, bool)> {
+    let mut runs: Vec<(Stage, u64, u64, u64, bool)> = Vec::new();
+    for e in events {
+        if e.kind == EventKind::Start {
+            runs.push((e.stage, e.total.unwrap(), 0, 0, false));
+            continue;
+        }
+        let run = runs
+            .iter_mut()
+            .rev()
+            .find(|r| r.0 == e.stage)
+            .unwrap_or_else(|| panic!("{e:?} before its Start"));
+        assert!(!run.4, "{e:?} after Finish");
+        assert!(
+            e.done >= run.2 && e.failed >= run.3,
+            "counts went back: {e:?}"
+        );
+        assert!(e.done + e.failed <= run.1, "{e:?}");
+        (run.2, run.3) = (e.done, e.failed);
+        if e.kind == EventKind::Finish {
+            assert_eq!((e.done, e.failed), (run.1, 0), "{e:?}");
+            run.4 = true;
+        }
+    }
+    runs
+}
+
 #[test]
 fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints() {
     let server = MockServer::start();
@@ -604,6 +652,7 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
     definitions_list(&server);
     let mut unexpected = catch_all(&server);
 
+    let recorder = Recorder::default();
     let c = client(&server);
     let err = c
         .job()
@@ -617,9 +666,19 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
             ],
         )
         .failure_tolerance(0.5)
+        .progress(recorder.clone())
         .create()
         .unwrap_err();
     let failure = upload_failure(err);
+    // Four URLs, U3 fails: the assets stage does not finish. Datapoint 0 is created, 1
+    // (its upload failed) and 2 (400) are not: no finish either, and no definition stage.
+    assert_eq!(
+        stage_runs(&recorder.take()),
+        [
+            (Stage::Assets, 4, 3, 1, false),
+            (Stage::Datapoints, 3, 1, 2, false),
+        ]
+    );
     // 2 of 3 failed > 50 %: nothing was created.
     definition.assert_calls(0);
     unexpected.assert_calls(0);
@@ -663,6 +722,16 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
     let unexpected = catch_all(&server);
 
     let def = failure.retry().unwrap();
+    // The retry reports to the same reporter: U3 uploaded and U4 from the cache, the two
+    // datapoints, the definition; every stage finishes.
+    assert_eq!(
+        stage_runs(&recorder.take()),
+        [
+            (Stage::Assets, 2, 2, 0, true),
+            (Stage::Datapoints, 2, 2, 0, true),
+            (Stage::Definition, 1, 1, 0, true),
+        ]
+    );
     assert_eq!(def.id(), "jd_1");
     assert_eq!(def.dataset_id(), Some("ds_1"));
     unexpected.assert_calls(0);

@@ -13,7 +13,7 @@ use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
 use super::errors::{FailedDatapoint, UploadFailure, WaitTimeout};
-use super::progress::WaitOptions;
+use super::progress::{Reporter, SharedReporter, Stage, WaitOptions};
 use super::upload;
 
 /// The longest instruction the API accepts (characters).
@@ -300,6 +300,8 @@ struct Common {
     private_metadata: Option<Vec<BTreeMap<String, String>>>,
     failure_tolerance: f64,
     upload_timeout: Duration,
+    /// Where creating reports its progress; `None`: bars on a terminal, nothing elsewhere.
+    reporter: Option<SharedReporter>,
 }
 
 impl Default for Common {
@@ -314,7 +316,17 @@ impl Default for Common {
             private_metadata: None,
             failure_tolerance: 0.0,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            reporter: None,
         }
+    }
+}
+
+impl Common {
+    /// The reporter of the create: the one set, or bars when standard error is a terminal.
+    fn reporter(&self) -> SharedReporter {
+        self.reporter
+            .clone()
+            .unwrap_or_else(SharedReporter::default_bars)
     }
 }
 
@@ -504,6 +516,7 @@ fn create_definition(
     client: &Client,
     spec: DefinitionSpec,
     datapoints: Vec<DatapointSpec>,
+    reporter: SharedReporter,
 ) -> Result<JobDefinition> {
     let datapoints = Arc::new(datapoints);
     let todo: Vec<(&DatapointSpec, bool)> = datapoints.iter().map(|d| (d, false)).collect();
@@ -522,7 +535,7 @@ fn create_definition(
             )
         });
         let existing = scope.spawn(|| existing_definitions(client, &spec.name));
-        let media = upload::upload_media(client, &todo, spec.upload_timeout);
+        let media = upload::upload_media(client, &todo, spec.upload_timeout, &reporter);
         (join(dataset), join(existing), media)
     });
     let pending = PendingDefinition {
@@ -532,6 +545,7 @@ fn create_definition(
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
         attempts: Arc::default(),
+        reporter,
     };
     let mut attempts = pending.attempts();
     pending.finish(&mut attempts, &todo, &media, existing)
@@ -713,6 +727,30 @@ macro_rules! common_setters {
                 self.common.upload_timeout = timeout;
                 self
             }
+
+            /// Where creating the definition reports its progress (stages
+            /// [`Stage::Assets`], [`Stage::Datapoints`], [`Stage::Definition`]; see
+            /// [`ProgressEvent`](super::ProgressEvent) for the order of the events). The
+            /// reporter is kept: [`PendingDefinition::retry`] and the definition's
+            /// [`cost_estimate`](JobDefinition::cost_estimate) report to it too.
+            ///
+            /// By default, one bar per stage on standard error when it is a terminal
+            /// ([`ProgressBars`](super::ProgressBars)), nothing otherwise; `()` reports
+            /// nothing anywhere.
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// let (tx, rx) = std::sync::mpsc::channel::<rapidata::job::ProgressEvent>();
+            /// let definition = builder.progress(tx).create()?;
+            /// for event in rx.try_iter() {
+            ///     println!("{} {:?} {}/{:?}", event.stage, event.kind, event.done, event.total);
+            /// }
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn progress(mut self, reporter: impl Reporter + 'static) -> Self {
+                self.common.reporter = Some(SharedReporter::new(reporter));
+                self
+            }
         }
     };
 }
@@ -804,7 +842,7 @@ impl CompareDefinitionBuilder {
     /// ```
     pub fn create(self) -> Result<JobDefinition> {
         let (spec, datapoints) = self.validate()?;
-        create_definition(&self.client, spec, datapoints)
+        create_definition(&self.client, spec, datapoints, self.common.reporter())
     }
 
     pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
@@ -1057,7 +1095,7 @@ impl ClassificationDefinitionBuilder {
     /// ```
     pub fn create(self) -> Result<JobDefinition> {
         let (spec, datapoints) = self.validate()?;
-        create_definition(&self.client, spec, datapoints)
+        create_definition(&self.client, spec, datapoints, self.common.reporter())
     }
 
     pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
@@ -1107,6 +1145,8 @@ pub struct PendingDefinition {
     /// What the attempts share. Its lock is held for the whole of an attempt, so retries
     /// of clones run one after the other (never sending the same datapoints at once).
     pub(crate) attempts: Arc<Mutex<Attempts>>,
+    /// Where the create and its retries report progress.
+    pub(crate) reporter: SharedReporter,
 }
 
 /// The state of a pending definition's attempts at `POST /job/definition`.
@@ -1200,7 +1240,12 @@ impl PendingDefinition {
                 Some(ids) => Ok(ids),
                 None => existing_definitions(&self.client, &self.spec.name),
             });
-            let media = upload::upload_media(&self.client, &todo, self.spec.upload_timeout);
+            let media = upload::upload_media(
+                &self.client,
+                &todo,
+                self.spec.upload_timeout,
+                &self.reporter,
+            );
             (media, join(existing))
         });
         self.finish(&mut attempts, &todo, &media, existing)
@@ -1261,7 +1306,11 @@ impl PendingDefinition {
                 .definitions_before
                 .get_or_insert_with(|| ids.clone());
         }
-        let mut failures = upload::create_datapoints(&self.client, &self.dataset_id, todo, media);
+        let datapoints = self
+            .reporter
+            .start(Stage::Datapoints, Some(todo.len() as u64));
+        let mut failures =
+            upload::create_datapoints(&self.client, &self.dataset_id, todo, media, &datapoints);
         failures.sort_by_key(|f| f.index);
         *self.todo() = Some(failures.clone());
         let total = self.datapoints.len();
@@ -1275,9 +1324,11 @@ impl PendingDefinition {
                 pending: self.clone(),
             })));
         }
+        datapoints.finish();
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
+        let stage = self.reporter.start(Stage::Definition, Some(1));
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
         let list = || existing_definitions(&self.client, &self.spec.name);
@@ -1312,7 +1363,10 @@ impl PendingDefinition {
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
             }),
             revision: Some(1),
+            reporter: Some(self.reporter.clone()),
         };
+        stage.done(1);
+        stage.finish();
         log::info!(
             "created job definition {} ({}); preview: {}",
             definition.id,
@@ -1400,6 +1454,9 @@ pub struct JobDefinition {
     /// The revision this handle stands for: 1 for a definition it created, unknown
     /// (`None`: the newest) for one it looked up.
     pub(crate) revision: Option<i32>,
+    /// Where its cost estimate reports waiting: the builder's reporter for a definition it
+    /// created, `None` (bars on a terminal) otherwise.
+    pub(crate) reporter: Option<SharedReporter>,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `dataset_id`,
@@ -1445,6 +1502,7 @@ impl JobDefinition {
             pipeline_id: None,
             definition_type: Some(out.definition_type),
             revision: None,
+            reporter: None,
         }
     }
 
@@ -1460,6 +1518,7 @@ impl JobDefinition {
             pipeline_id: None,
             definition_type: Some(out.definition_type),
             revision: None,
+            reporter: None,
         }
     }
 
@@ -1473,6 +1532,22 @@ impl JobDefinition {
     /// ```
     pub fn revision_number(&self) -> Option<i32> {
         self.revision
+    }
+
+    /// The same definition, reporting the wait of
+    /// [`cost_estimate`](Self::cost_estimate) ([`Stage::Estimating`]) to `reporter`.
+    /// By default a definition reports to the reporter it was created with, a looked-up one
+    /// to a bar on standard error when it is a terminal.
+    ///
+    /// ```no_run
+    /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
+    /// use std::time::Duration;
+    /// let estimate = d.progress(()).cost_estimate(Duration::from_secs(60))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn progress(mut self, reporter: impl Reporter + 'static) -> JobDefinition {
+        self.reporter = Some(SharedReporter::new(reporter));
+        self
     }
 
     /// The definition's id.
@@ -1589,6 +1664,10 @@ impl JobDefinition {
     /// answers 409 or an empty body until then; polled every 5 s). Fails with
     /// [`Error::Timeout`] when it is not ready in time.
     ///
+    /// While it waits, it reports [`Stage::Estimating`] (no counts; `Finish` once the
+    /// estimate arrived) to the definition's reporter (see [`progress`](Self::progress));
+    /// an estimate ready at the first request reports nothing.
+    ///
     /// ```no_run
     /// # fn demo(d: rapidata::job::JobDefinition) -> rapidata::Result<()> {
     /// use std::time::Duration;
@@ -1613,15 +1692,32 @@ impl JobDefinition {
     /// ```
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
         let start = Instant::now();
+        // Started at the first answer that is not ready: no stage when none is waited for.
+        let mut stage: Option<super::progress::StageReport> = None;
         loop {
             let op = CostEstimateOp {
                 definition_id: self.id.clone(),
             };
             match self.client.send(&op) {
-                Ok(Some(estimate)) => return Ok(estimate),
+                Ok(Some(estimate)) => {
+                    if let Some(stage) = &stage {
+                        stage.finish();
+                    }
+                    return Ok(estimate);
+                }
                 Ok(None) => {}
                 Err(e) if e.status() == Some(409) => {}
                 Err(e) => return Err(e),
+            }
+            match &stage {
+                None => {
+                    let reporter = self
+                        .reporter
+                        .clone()
+                        .unwrap_or_else(SharedReporter::default_bars);
+                    stage = Some(reporter.start(Stage::Estimating, None));
+                }
+                Some(stage) => stage.tick(),
             }
             let waited = start.elapsed();
             let remaining = match options.get_timeout() {

@@ -59,9 +59,11 @@ pub use definition::{
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
+pub use progress::{
+    EventKind, Progress, ProgressEvent, ProgressSink, Reporter, Stage, WaitOptions, WaitingStage,
+};
 #[cfg(feature = "progress-bar")]
-pub use progress::ProgressBarSink;
-pub use progress::{Progress, ProgressSink, WaitOptions};
+pub use progress::{ProgressBarSink, ProgressBars};
 pub use results::{
     ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,

@@ -15,6 +15,7 @@ use crate::{Client, Error, Result};
 
 use super::definition::{datapoint_body, DatapointSpec};
 use super::errors::{FailedDatapoint, FailureStage};
+use super::progress::{SharedReporter, Stage, StageReport};
 
 /// URLs per `POST /asset/batch-upload` request.
 const BATCH_SIZE: usize = 1000;
@@ -59,11 +60,12 @@ pub(crate) struct Media {
 
 /// Uploads the assets of `todo`: URLs through the batch endpoint, files in parallel (both
 /// through the client's upload cache). Needs no dataset, so it can run while the dataset
-/// is created.
+/// is created. Reports [`Stage::Assets`] (distinct media items) when there are any.
 pub(crate) fn upload_media(
     client: &Client,
     todo: &[(&DatapointSpec, bool)],
     upload_timeout: Duration,
+    reporter: &SharedReporter,
 ) -> Media {
     let mut names: HashMap<DataItem, String> = HashMap::new();
     let mut errors: HashMap<DataItem, String> = HashMap::new();
@@ -83,6 +85,11 @@ pub(crate) fn upload_media(
         }
     }
 
+    if urls.is_empty() && files.is_empty() {
+        return Media { names, errors };
+    }
+    let stage = reporter.start(Stage::Assets, Some((urls.len() + files.len()) as u64));
+
     // URLs: cached ones are reused, the others go through the batch endpoint.
     let mut to_batch = Vec::new();
     for item in &urls {
@@ -93,6 +100,7 @@ pub(crate) fn upload_media(
             None => to_batch.push(item.clone()),
         }
     }
+    stage.done((urls.len() - to_batch.len()) as u64);
     if !to_batch.is_empty() {
         let raw: Vec<String> = to_batch
             .iter()
@@ -101,7 +109,7 @@ pub(crate) fn upload_media(
                 other => other.to_string(),
             })
             .collect();
-        let outcome = batch_upload(client, &raw, upload_timeout);
+        let outcome = batch_upload(client, &raw, upload_timeout, Some(&stage));
         for (item, url) in to_batch.iter().zip(&raw) {
             match outcome.get(url) {
                 Some(Ok(name)) => {
@@ -118,9 +126,17 @@ pub(crate) fn upload_media(
         }
     }
 
-    // Files: in parallel, through the client's upload cache.
+    // Files: in parallel, through the client's upload cache; each reported as it ends.
     if !files.is_empty() {
-        for (item, result) in files.iter().zip(crate::asset::upload_all(client, &files)) {
+        let results = parallel_map(client.max_workers(), &files, |item| {
+            let result = crate::asset::upload(client, item);
+            match &result {
+                Ok(_) => stage.done(1),
+                Err(_) => stage.failed(1),
+            }
+            result
+        });
+        for (item, result) in files.iter().zip(results) {
             match result {
                 Ok(Some(name)) => {
                     names.insert(item.clone(), name);
@@ -133,18 +149,21 @@ pub(crate) fn upload_media(
         }
     }
 
+    stage.finish();
     Media { names, errors }
 }
 
 /// Creates the datapoints of `todo` in `dataset_id` from their uploaded `media`; returns
 /// the datapoints that failed (their upload or their creation). The flag next to each
 /// datapoint says that an earlier attempt may have created it, so its existence is checked
-/// before it is sent again.
+/// before it is sent again. Every datapoint's final outcome is reported to `stage` as it
+/// is known (the caller starts and finishes it).
 pub(crate) fn create_datapoints(
     client: &Client,
     dataset_id: &str,
     todo: &[(&DatapointSpec, bool)],
     media: &Media,
+    stage: &StageReport,
 ) -> Vec<FailedDatapoint> {
     let Media { names, errors } = media;
     let mut failures = Vec::new();
@@ -166,6 +185,7 @@ pub(crate) fn create_datapoints(
             });
         }
     }
+    stage.failed(failures.len() as u64);
 
     // Rounds: send in parallel; list the dataset once for every datapoint whose request
     // may have been processed although it failed; send again those it does not hold.
@@ -194,7 +214,14 @@ pub(crate) fn create_datapoints(
         let workers = client.max_workers();
         let outcomes = parallel_map(workers, &to_send, |dp| {
             let made = sends_made.get(&dp.index).copied().unwrap_or(0);
-            send_datapoint(client, dataset_id, dp, &bodies[&dp.index], made)
+            let sent = send_datapoint(client, dataset_id, dp, &bodies[&dp.index], made);
+            // Uncertain ones are reported once the listing tells.
+            match sent.0 {
+                Sent::Created => stage.done(1),
+                Sent::Failed(_) => stage.failed(1),
+                Sent::Uncertain(_) => {}
+            }
+            sent
         });
         for (dp, (outcome, made)) in to_send.iter().zip(outcomes) {
             sends_made.insert(dp.index, made);
@@ -215,6 +242,7 @@ pub(crate) fn create_datapoints(
                         "{reason}; could not check whether it was created nevertheless: {e}"
                     );
                     failures.push(failed_datapoint(dp, reason, true));
+                    stage.failed(1);
                 }
             }
             Ok(mut listing) => {
@@ -224,6 +252,7 @@ pub(crate) fn create_datapoints(
                 for (dp, reason) in uncertain.drain(..) {
                     if listing.claim(dp.index, &bodies[&dp.index]) {
                         created.push(dp.index);
+                        stage.done(1);
                         log::debug!(
                             "datapoint {} was created although its request failed ({reason})",
                             dp.index
@@ -232,6 +261,7 @@ pub(crate) fn create_datapoints(
                         to_send.push(dp);
                     } else {
                         failures.push(failed_datapoint(dp, reason, false));
+                        stage.failed(1);
                     }
                 }
             }
@@ -540,11 +570,26 @@ fn listed_asset(listed: &Value) -> String {
     }
 }
 
+/// Uploads `urls` through the batch endpoint; each URL's outcome is reported to `stage` as
+/// its batch is collected.
 pub(crate) fn batch_upload(
     client: &Client,
     urls: &[String],
     timeout: Duration,
+    stage: Option<&StageReport>,
 ) -> HashMap<String, std::result::Result<String, String>> {
+    // Reports the outcomes of `urls` (each of ours once: only the URLs asked for count).
+    let tally = |urls: &[String],
+                 results: &HashMap<String, std::result::Result<String, String>>| {
+        if let Some(stage) = stage {
+            let ok = urls
+                .iter()
+                .filter(|u| matches!(results.get(*u), Some(Ok(_))))
+                .count();
+            stage.done(ok as u64);
+            stage.failed((urls.len() - ok) as u64);
+        }
+    };
     let start = Instant::now();
     let correlation_id = uuid_v4();
     let mut outcome: HashMap<String, std::result::Result<String, String>> = HashMap::new();
@@ -575,6 +620,7 @@ pub(crate) fn batch_upload(
                         Err(format!("batch upload request failed: {e}")),
                     );
                 }
+                tally(chunk, &outcome);
             }
         }
     }
@@ -609,15 +655,17 @@ pub(crate) fn batch_upload(
                 }
             }
         }
+        tally(batch_urls, &out);
         out
     };
     let fail_open = |open: &mut Vec<(String, Vec<String>)>,
                      outcome: &mut HashMap<String, std::result::Result<String, String>>,
                      reason: &str| {
         for (_, batch_urls) in open.drain(..) {
-            for url in batch_urls {
-                outcome.insert(url, Err(reason.to_owned()));
+            for url in &batch_urls {
+                outcome.insert(url.clone(), Err(reason.to_owned()));
             }
+            tally(&batch_urls, outcome);
         }
     };
     let mut pause = BATCH_POLL_FIRST;
