@@ -31,6 +31,17 @@ fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
         .unwrap()
 }
 
+/// The seed guide's eight compare examples, the first image being the truth.
+fn add_seed_examples(audience: &rapidata::Audience) {
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+}
+
 #[derive(Default)]
 struct Readings(Vec<Progress>, Option<Progress>);
 
@@ -61,13 +72,7 @@ fn seed_workflow_compare_end_to_end() {
         .min_tasks(8)
         .create()
         .unwrap();
-    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
-        audience
-            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
-            .context(*prompt)
-            .send()
-            .unwrap();
-    }
+    add_seed_examples(&audience);
     audience.start_recruiting().unwrap();
 
     let definition = client
@@ -257,13 +262,7 @@ fn the_live_recruiting_rule_end_to_end() {
         audience.min_tasks(),
         Some(rapidata::audience::DEFAULT_MIN_TASKS)
     );
-    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
-        audience
-            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
-            .context(*prompt)
-            .send()
-            .unwrap();
-    }
+    add_seed_examples(&audience);
     let before = sb.stats().route("POST /audience/{audienceId}/recruit");
     let err = audience.start_recruiting().unwrap_err();
     let rapidata::Error::NotEnoughExamples(e) = &err else {
@@ -332,13 +331,7 @@ fn the_live_recruiting_rule_end_to_end() {
         .min_tasks(8)
         .create()
         .unwrap();
-    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
-        enough
-            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
-            .context(*prompt)
-            .send()
-            .unwrap();
-    }
+    add_seed_examples(&enough);
     enough.start_recruiting().unwrap();
 }
 

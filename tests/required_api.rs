@@ -87,6 +87,18 @@ fn the_required_schemas_are_the_ones_src_uses() {
     );
 }
 
+/// `cargo build` of the library with `RAPIDATA_SPEC_DIR=spec_dir`, in a target directory
+/// of its own (so the normal build is left alone).
+fn build_with_spec_dir(spec_dir: &std::ffi::OsStr) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(["build", "-p", "rapidata", "--lib"])
+        .current_dir(root())
+        .env("RAPIDATA_SPEC_DIR", spec_dir)
+        .env("CARGO_TARGET_DIR", root().join("target/spec-requirements"))
+        .output()
+        .unwrap()
+}
+
 /// Builds the crate against a copy of `spec/` without `POST /job/definition` and without
 /// the datapoint's `segments` property. Slow (its own target directory, so the normal
 /// build is left alone): `.ci/run` runs it with `--ignored`.
@@ -116,13 +128,7 @@ fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
             .unwrap();
         }
     }
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "-p", "rapidata", "--lib"])
-        .current_dir(root())
-        .env("RAPIDATA_SPEC_DIR", tmp.path())
-        .env("CARGO_TARGET_DIR", root().join("target/spec-requirements"))
-        .output()
-        .unwrap();
+    let out = build_with_spec_dir(tmp.path().as_os_str());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     for part in [
@@ -140,13 +146,7 @@ fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
 
     // A relative folder is refused with the reason (cargo runs build scripts in the
     // package folder, so it would not mean what the user typed).
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "-p", "rapidata", "--lib"])
-        .current_dir(root())
-        .env("RAPIDATA_SPEC_DIR", "spec")
-        .env("CARGO_TARGET_DIR", root().join("target/spec-requirements"))
-        .output()
-        .unwrap();
+    let out = build_with_spec_dir("spec".as_ref());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(
