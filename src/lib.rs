@@ -135,6 +135,7 @@ mod login;
 pub use login::BrowserLogin;
 mod multipart;
 mod paging;
+pub use paging::Pages;
 mod parallel;
 mod reconcile;
 pub mod retry;

@@ -70,6 +70,11 @@ enum Expect {
     Io(&'static str),
 }
 
+/// The first item of a list walk (the error of a walk refused before any request).
+fn first_of<T>(mut pages: rapidata::Pages<T>) -> rapidata::Result<()> {
+    pages.next().map_or(Ok(()), |r| r.map(drop))
+}
+
 struct Case {
     name: &'static str,
     run: fn(&Fx) -> rapidata::Result<()>,
@@ -295,6 +300,44 @@ fn cases() -> Vec<Case> {
                     .map(drop)
             },
             expect: Invalid("audience_id"),
+        },
+        // ---- lists: paging --------------------------------------------------------------
+        Case {
+            name: "jobs: find with page size 0",
+            run: |fx| fx.client.job().find_jobs("").amount(0).send().map(drop),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "jobs: iterate from page 0",
+            run: |fx| first_of(fx.client.job().find_jobs("").page(0).iter()),
+            expect: Invalid("page"),
+        },
+        Case {
+            name: "jobs: an audience's jobs iterated 1001 a page",
+            run: |fx| first_of(fx.audience.find_jobs().amount(1001).iter()),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "definitions: find page 0",
+            run: |fx| {
+                fx.client
+                    .job()
+                    .find_job_definitions("")
+                    .page(0)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("page"),
+        },
+        Case {
+            name: "definitions: iterate with page size 0",
+            run: |fx| first_of(fx.client.job().find_job_definitions("").amount(0).iter()),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: iterate with page size 0",
+            run: |fx| first_of(fx.client.audience().find_audiences("").amount(0).iter()),
+            expect: Invalid("amount"),
         },
         // ---- jobs: ids ---------------------------------------------------------------
         Case {

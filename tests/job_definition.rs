@@ -1103,7 +1103,7 @@ fn definitions_are_found_refreshed_and_deleted() {
     );
     def.refresh().unwrap();
     get.assert_calls(2);
-    let found = c.job().find_job_definitions("Prompt al").unwrap();
+    let found = c.job().find_job_definitions("Prompt al").send().unwrap();
     find.assert_calls(1);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id(), "jd_2");

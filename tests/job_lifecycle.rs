@@ -227,10 +227,10 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
     create.assert_calls(1);
     assert_eq!(job.id(), "job_2");
     assert!(job.warnings().is_empty());
-    let found = c.job().find_jobs("Prompt").unwrap();
+    let found = c.job().find_jobs("Prompt").send().unwrap();
     assert_eq!(found[0].id(), "job_2");
     assert_eq!(found[0].cached_state(), Some(&AudienceJobState::Running));
-    let found = c.job().find_jobs_for(&target).unwrap();
+    let found = c.job().find_jobs_for(&target).send().unwrap();
     assert_eq!(found[0].id(), "job_3");
     find.assert_calls(1);
     find_for.assert_calls(1);

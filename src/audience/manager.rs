@@ -1,6 +1,7 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
+use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::reconcile::{create_once, Created, Verdict};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
@@ -141,8 +142,7 @@ impl AudienceManager {
         FindAudiences {
             client: self.client.clone(),
             name: name.into(),
-            amount: 10,
-            page: 1,
+            spec: PageSpec::default(),
             public_only: false,
         }
     }
@@ -480,8 +480,7 @@ fn comparable(value: &impl serde::Serialize) -> serde_json::Value {
 pub struct FindAudiences {
     client: Client,
     name: String,
-    amount: u32,
-    page: u32,
+    spec: PageSpec,
     public_only: bool,
 }
 
@@ -498,50 +497,39 @@ impl FindAudiences {
         self
     }
 
-    /// How many audiences per page (default 10; 1 to
-    /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), 1000).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let many = client.audience().find_audiences("").amount(100).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn amount(mut self, amount: u32) -> Self {
-        self.amount = amount;
-        self
-    }
+    page_setters!("audiences", "client.audience().find_audiences(\"\")");
 
-    /// Which page, starting at 1 (default 1).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let older = client.audience().find_audiences("").page(3).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
-        self
-    }
-
+    #[cfg(test)]
     fn operation(&self) -> Result<operations::GetAudiences> {
-        crate::error::check_page_size("amount", self.amount)?;
-        if self.page < 1 {
-            return Err(Error::invalid_input(
-                "page",
-                self.page,
-                "pages are numbered from 1",
-            ));
-        }
+        self.spec.check()?;
+        Ok(self.query(i64::from(self.spec.page)))
+    }
+
+    fn query(&self, page: i64) -> operations::GetAudiences {
         let mut op = operations::GetAudiences::new();
-        op.page = Some(i64::from(self.page));
-        op.page_size = Some(i64::from(self.amount));
+        op.page = Some(page);
+        op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["-created_at".to_owned()];
         // The official SDK always sends the `contains` filter, even when empty.
         op.name = Some(QueryFilter::contains(self.name.clone()));
         if self.public_only {
             op.is_public = Some(QueryFilter::eq("true"));
         }
-        Ok(op)
+        op
+    }
+
+    /// Every audience from [`page`](Self::page) on, fetched a page at a time as the
+    /// iterator is advanced (see [`Pages`]).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// for audience in client.audience().curated_audiences().amount(100).iter() {
+    ///     println!("{}", audience?.name());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn iter(self) -> Pages<Audience> {
+        Pages::new("audiences", self.spec, move |page| self.fetch(page))
     }
 
     /// Sends `GET /audiences?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…`
@@ -554,13 +542,13 @@ impl FindAudiences {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<Audience>> {
-        let op = self.operation()?;
-        let out = self.client.send(&op)?;
-        Ok(out
-            .items
-            .into_iter()
-            .map(|item| Audience::from_query(self.client.clone(), item))
-            .collect())
+        self.spec.check()?;
+        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+    }
+
+    fn fetch(&self, page: i64) -> Result<Fetched<Audience>> {
+        let fetched = self.client.send(&self.query(page))?.into_fetched();
+        Ok(fetched.map(|item| Audience::from_query(self.client.clone(), item)))
     }
 }
 

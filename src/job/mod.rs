@@ -46,6 +46,7 @@
 
 mod definition;
 mod errors;
+mod find;
 mod handle;
 mod json;
 mod progress;
@@ -58,6 +59,7 @@ pub use definition::{
     MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
+pub use find::{FindJobDefinitions, FindJobs};
 pub use handle::{Job, JobWarning};
 pub use progress::{
     EventKind, Progress, ProgressEvent, ProgressSink, Reporter, Stage, WaitOptions, WaitingStage,
@@ -73,7 +75,6 @@ pub use results::{
 use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::audience::{Audience, FilteredAudience, JobTarget};
-use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
 /// Contexts per `POST /datasets/shorten-context` request.
@@ -84,7 +85,7 @@ impl Client {
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
-    /// for definition in client.job().find_job_definitions("Prompt")? {
+    /// for definition in client.job().find_job_definitions("Prompt").send()? {
     ///     println!("{} {}", definition.id(), definition.name());
     /// }
     /// # Ok::<(), rapidata::Error>(())
@@ -210,25 +211,18 @@ impl JobManager {
         Ok(JobDefinition::from_details(self.client.clone(), out))
     }
 
-    /// The 10 newest job definitions whose name contains `name` (`GET /job/definitions`;
-    /// an empty `name` matches all).
+    /// Job definitions whose name contains `name` (`GET /job/definitions`, newest first;
+    /// an empty `name` matches all): 10 a page from page 1 unless
+    /// [`amount`](FindJobDefinitions::amount) and [`page`](FindJobDefinitions::page) say
+    /// otherwise; [`send`](FindJobDefinitions::send) returns one page,
+    /// [`iter`](FindJobDefinitions::iter) every page from there on.
     ///
     /// ```no_run
-    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt")?;
+    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt").send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_job_definitions(&self, name: &str) -> Result<Vec<JobDefinition>> {
-        let mut op = operations::GetJobDefinitions::new();
-        op.page = Some(1);
-        op.page_size = Some(10);
-        op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(name));
-        let out = self.client.send(&op)?;
-        Ok(out
-            .items
-            .into_iter()
-            .map(|i| JobDefinition::from_list_item(self.client.clone(), i))
-            .collect())
+    pub fn find_job_definitions(&self, name: impl Into<String>) -> FindJobDefinitions {
+        FindJobDefinitions::new(self.client.clone(), name.into())
     }
 
     /// Looks a job up by id (`GET /job/{id}`).
@@ -243,31 +237,34 @@ impl JobManager {
         Ok(Job::from_details(self.client.clone(), out))
     }
 
-    /// The 10 newest jobs whose name contains `name` (`GET /jobs`; an empty `name`
-    /// matches all).
+    /// Jobs whose name contains `name` (`GET /jobs`, newest first; an empty `name`
+    /// matches all): 10 a page from page 1 unless [`amount`](FindJobs::amount) and
+    /// [`page`](FindJobs::page) say otherwise; [`send`](FindJobs::send) returns one page,
+    /// [`iter`](FindJobs::iter) every page from there on.
     ///
     /// ```no_run
-    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt")?;
+    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt").amount(20).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_jobs(&self, name: &str) -> Result<Vec<Job>> {
-        self.query_jobs(name, None)
+    pub fn find_jobs(&self, name: impl Into<String>) -> FindJobs {
+        FindJobs::new(self.client.clone(), name.into(), None)
     }
 
-    /// The 10 newest jobs of an audience (`GET /jobs` filtered on `audience_id`).
+    /// The jobs of an audience or filtered audience (`GET /jobs` filtered on
+    /// `audience_id`), paged like [`find_jobs`](Self::find_jobs).
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
     /// let audience = client.audience().get_audience_by_id("aud_123")?;
-    /// let jobs = client.job().find_jobs_for(&audience)?;
+    /// let jobs = client.job().find_jobs_for(&audience).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> Result<Vec<Job>> {
-        self.query_jobs("", Some(audience.audience_id()))
-    }
-
-    fn query_jobs(&self, name: &str, audience_id: Option<&str>) -> Result<Vec<Job>> {
-        jobs_page(&self.client, &jobs_query(name, audience_id, 1, 10))
+    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> FindJobs {
+        FindJobs::new(
+            self.client.clone(),
+            String::new(),
+            Some(audience.audience_id().to_owned()),
+        )
     }
 
     /// Assigns a definition to an audience (or filtered audience): `POST /job`. Same as
@@ -373,31 +370,4 @@ impl FilteredAudience {
     pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
         handle::assign(self.client(), self.audience_id(), definition)
     }
-}
-
-/// `GET /jobs` newest first, with the official SDK's name filter (always sent, even
-/// empty) and an optional audience filter.
-pub(crate) fn jobs_query(
-    name: &str,
-    audience_id: Option<&str>,
-    page: u32,
-    amount: u32,
-) -> operations::GetJobs {
-    let mut op = operations::GetJobs::new();
-    op.page = Some(i64::from(page));
-    op.page_size = Some(i64::from(amount));
-    op.sort = vec!["-created_at".to_owned()];
-    op.name = Some(QueryFilter::contains(name));
-    op.audience_id = audience_id.map(QueryFilter::eq);
-    op
-}
-
-/// Sends a `GET /jobs` query and turns the page into [`Job`] handles.
-pub(crate) fn jobs_page(client: &Client, op: &operations::GetJobs) -> Result<Vec<Job>> {
-    Ok(client
-        .send(op)?
-        .items
-        .into_iter()
-        .map(|item| Job::from_list_item(client.clone(), item))
-        .collect())
 }

@@ -1,6 +1,9 @@
 //! Fixtures shared by the audience test files: a client pointed at an httpmock server
 //! with a static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`.
 
+#[allow(dead_code)] // used by the sandbox test files only
+pub mod sandbox;
+
 use httpmock::prelude::*;
 use rapidata::{Audience, Client};
 use serde_json::json;
