@@ -1,21 +1,48 @@
 //! Iterating on jobs against the offline sandbox (issue 15): paging through lists, final
 //! progress, preliminary results, queued jobs, definition revisions.
 
+use std::time::Duration;
+
+use rapidata::api::types::AudienceJobState;
+use rapidata::job::{Progress, ProgressSink, WaitOptions};
 use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
 mod common;
 use common::sandbox::{client, quick as sandbox};
 
-/// A one-datapoint text compare definition asking for `votes` responses.
-fn small_definition(client: &Client, name: &str, votes: u32) -> JobDefinition {
+/// A sandbox, a client of it (credentials in a scratch folder) and the global audience.
+struct Fx {
+    sb: Sandbox,
+    client: Client,
+    global: rapidata::Audience,
+    _dir: tempfile::TempDir,
+}
+
+fn fx() -> Fx {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let global = client.audience().global_audience().unwrap();
+    Fx {
+        sb,
+        client,
+        global,
+        _dir: dir,
+    }
+}
+
+/// A text compare definition of `pairs` datapoints asking for `votes` responses each.
+fn text_definition(client: &Client, name: &str, pairs: usize, votes: u32) -> JobDefinition {
+    let datapoints = (0..pairs).map(|i| {
+        [
+            DataItem::text(format!("joke {}", 2 * i + 1)),
+            DataItem::text(format!("joke {}", 2 * i + 2)),
+        ]
+    });
     client
         .job()
-        .create_compare_job_definition(
-            name,
-            "Which is funnier?",
-            [[DataItem::text("a joke"), DataItem::text("another joke")]],
-        )
+        .create_compare_job_definition(name, "Which is funnier?", datapoints)
         .responses_per_datapoint(votes)
         .create()
         .unwrap()
@@ -32,11 +59,9 @@ fn gets(sb: &Sandbox, path: &str) -> Vec<String> {
 
 #[test]
 fn iterating_jobs_reads_every_page_lazily() {
-    let sb = sandbox();
-    let dir = tempfile::tempdir().unwrap();
-    let client = client(&sb, dir.path());
-    let audience = client.audience().global_audience().unwrap();
-    let definition = small_definition(&client, "Paged", 1);
+    let fx = fx();
+    let (sb, client, audience) = (&fx.sb, &fx.client, &fx.global);
+    let definition = text_definition(client, "Paged", 1, 1);
     let mut ids = Vec::new();
     for _ in 0..5 {
         ids.push(audience.assign_job(&definition).unwrap().id().to_owned());
@@ -44,16 +69,16 @@ fn iterating_jobs_reads_every_page_lazily() {
     ids.reverse(); // newest first, as listed
 
     // Two jobs a page: three pages, read only as the iterator gets there.
-    let before = gets(&sb, "/jobs").len();
+    let before = gets(sb, "/jobs").len();
     let mut walk = client.job().find_jobs("Paged").amount(2).iter();
     let first = walk.next().unwrap().unwrap();
     assert_eq!(first.id(), ids[0]);
     assert_eq!(walk.pages_read(), 1);
-    assert_eq!(gets(&sb, "/jobs").len(), before + 1, "one page so far");
+    assert_eq!(gets(sb, "/jobs").len(), before + 1, "one page so far");
     let rest: Vec<String> = walk.by_ref().map(|j| j.unwrap().id().to_owned()).collect();
     assert_eq!(rest, ids[1..]);
     assert_eq!(walk.pages_read(), 3);
-    let queries = gets(&sb, "/jobs");
+    let queries = gets(sb, "/jobs");
     assert_eq!(queries.len(), before + 3);
     assert!(
         queries[before + 2].starts_with("page=3&page_size=2&"),
@@ -105,4 +130,72 @@ fn iterating_jobs_reads_every_page_lazily() {
         .map(|a| a.unwrap().name().to_owned())
         .collect();
     assert_eq!(teams, ["Team C", "Team B", "Team A"]);
+}
+
+/// Every reading a wait handed over.
+#[derive(Default)]
+struct Readings {
+    updates: Vec<Progress>,
+    finished: Option<Progress>,
+}
+
+impl ProgressSink for Readings {
+    fn update(&mut self, p: &Progress) {
+        self.updates.push(p.clone());
+    }
+    fn finish(&mut self, p: &Progress) {
+        self.finished = Some(p.clone());
+    }
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .timeout(Duration::from_secs(60))
+}
+
+/// Waits until the sandbox reports the job completed, without the client's wait.
+fn until_completed(job: &rapidata::Job) {
+    let start = std::time::Instant::now();
+    while job.state().unwrap() != AudienceJobState::Completed {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "job never completed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_completed_job_reports_its_final_counts_completion_time_pipeline_and_cost() {
+    let fx = fx();
+    let (client, audience) = (&fx.client, &fx.global);
+    let definition = text_definition(client, "Final counts", 3, 2);
+    let job = audience.assign_job(&definition).unwrap();
+    assert_eq!(job.completed_at().unwrap(), None);
+    let cost = job.cost_estimate_with(fast()).unwrap();
+    assert_eq!((cost.datapoint_count, cost.required_responses), (3, 6));
+
+    // The job completes before anyone waits on it: the wait's only reading and the bar's
+    // last one must still show the final counts, not 0/0.
+    until_completed(&job);
+    let mut readings = Readings::default();
+    let done = job.wait_with(&mut readings, fast()).unwrap();
+    assert_eq!(done.state, AudienceJobState::Completed);
+    assert_eq!((done.completed, done.total, done.percentage), (3, 3, 100.0));
+    assert_eq!(done.responses, 6);
+    // What a progress bar draws at the end ("3/3 · Completed").
+    assert_eq!(readings.finished.as_ref(), Some(&done));
+    assert!(readings.updates.iter().all(|p| p.completed <= 3));
+    let p = job.get_progress().unwrap();
+    assert_eq!((p.completed, p.total, p.responses), (3, 3, 6));
+    assert!(p.is_completed());
+
+    let at = job.completed_at().unwrap().expect("completed");
+    assert!(at.starts_with("20"), "{at}");
+    let listed = client.job().find_jobs("Final counts").send().unwrap();
+    let pipeline = job.pipeline_id().unwrap();
+    assert!(!pipeline.is_empty());
+    assert_eq!(listed[0].pipeline_id().unwrap(), pipeline);
+    assert_eq!(definition.pipeline_id(), Some(pipeline.as_str()));
 }

@@ -1399,22 +1399,31 @@ pub struct CostEstimate {
     pub required_responses: i64,
 }
 
-/// `GET /job/definition/{id}/cost-estimate`, where an empty 200 body means "not ready".
-struct CostEstimateOp {
-    definition_id: String,
+/// `GET /job/definition/{id}/cost-estimate` (or, with `JOB`, `GET /job/{id}/cost-estimate`),
+/// where an empty 200 body means "not ready". Both answer the same four figures.
+pub(super) struct CostEstimateOp<const JOB: bool> {
+    pub(super) id: String,
 }
 
-impl Operation for CostEstimateOp {
+impl<const JOB: bool> Operation for CostEstimateOp<JOB> {
     type Output = Option<CostEstimate>;
-    const ID: &'static str = operations::GetJobDefinitionByDefinitionIdCostEstimate::ID;
+    const ID: &'static str = if JOB {
+        operations::GetJobByJobIdCostEstimate::ID
+    } else {
+        operations::GetJobDefinitionByDefinitionIdCostEstimate::ID
+    };
     const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str =
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE;
+    const PATH_TEMPLATE: &'static str = if JOB {
+        operations::GetJobByJobIdCostEstimate::PATH_TEMPLATE
+    } else {
+        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE
+    };
 
     fn path(&self) -> String {
+        let prefix = if JOB { "/job" } else { "/job/definition" };
         format!(
-            "/job/definition/{}/cost-estimate",
-            request::encode_path_segment(&self.definition_id)
+            "{prefix}/{}/cost-estimate",
+            request::encode_path_segment(&self.id)
         )
     }
 
@@ -1422,6 +1431,7 @@ impl Operation for CostEstimateOp {
         if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(None);
         }
+        // The job's answer (`GetJobCostEstimateEndpoint_Output`) has the same members.
         let out: types::GetJobDefinitionCostEstimateEndpointOutput = request::decode_json(bytes)?;
         Ok(Some(CostEstimate {
             estimated_cost: out.estimated_cost,
@@ -1691,48 +1701,65 @@ impl JobDefinition {
     /// # Ok(()) }
     /// ```
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
-        let start = Instant::now();
-        // Started at the first answer that is not ready: no stage when none is waited for.
-        let mut stage: Option<super::progress::StageReport> = None;
-        loop {
-            let op = CostEstimateOp {
-                definition_id: self.id.clone(),
-            };
-            match self.client.send(&op) {
-                Ok(Some(estimate)) => {
-                    if let Some(stage) = &stage {
-                        stage.finish();
-                    }
-                    return Ok(estimate);
+        poll_cost_estimate(
+            &self.client,
+            &CostEstimateOp::<false> {
+                id: self.id.clone(),
+            },
+            &format!("job definition {}", self.id),
+            self.reporter.clone(),
+            options,
+        )
+    }
+}
+
+/// Polls a cost-estimate endpoint until it answers, reporting [`Stage::Estimating`] to
+/// `reporter` (bars on a terminal when `None`) once it had to wait; `what` names the
+/// estimate's owner in a timeout.
+pub(super) fn poll_cost_estimate<const JOB: bool>(
+    client: &Client,
+    op: &CostEstimateOp<JOB>,
+    what: &str,
+    reporter: Option<SharedReporter>,
+    options: WaitOptions,
+) -> Result<CostEstimate> {
+    let start = Instant::now();
+    // Started at the first answer that is not ready: no stage when none is waited for.
+    let mut stage: Option<super::progress::StageReport> = None;
+    loop {
+        match client.send(op) {
+            Ok(Some(estimate)) => {
+                if let Some(stage) = &stage {
+                    stage.finish();
                 }
-                Ok(None) => {}
-                Err(e) if e.status() == Some(409) => {}
-                Err(e) => return Err(e),
+                return Ok(estimate);
             }
-            match &stage {
-                None => {
-                    let reporter = self
-                        .reporter
-                        .clone()
-                        .unwrap_or_else(SharedReporter::default_bars);
-                    stage = Some(reporter.start(Stage::Estimating, None));
-                }
-                Some(stage) => stage.tick(),
-            }
-            let waited = start.elapsed();
-            let remaining = match options.get_timeout() {
-                Some(t) if waited >= t => {
-                    return Err(Error::Timeout(Box::new(WaitTimeout {
-                        what: format!("the cost estimate of job definition {}", self.id),
-                        waited,
-                        last_state: Some("not ready".to_owned()),
-                    })))
-                }
-                Some(t) => t - waited,
-                None => Duration::MAX,
-            };
-            std::thread::sleep(options.get_poll_interval().min(remaining));
+            Ok(None) => {}
+            Err(e) if e.status() == Some(409) => {}
+            Err(e) => return Err(e),
         }
+        match &stage {
+            None => {
+                let reporter = reporter
+                    .clone()
+                    .unwrap_or_else(SharedReporter::default_bars);
+                stage = Some(reporter.start(Stage::Estimating, None));
+            }
+            Some(stage) => stage.tick(),
+        }
+        let waited = start.elapsed();
+        let remaining = match options.get_timeout() {
+            Some(t) if waited >= t => {
+                return Err(Error::Timeout(Box::new(WaitTimeout {
+                    what: format!("the cost estimate of {what}"),
+                    waited,
+                    last_state: Some("not ready".to_owned()),
+                })))
+            }
+            Some(t) => t - waited,
+            None => Duration::MAX,
+        };
+        std::thread::sleep(options.get_poll_interval().min(remaining));
     }
 }
 

@@ -120,6 +120,8 @@ pub struct Job {
     pub(crate) audience_id: String,
     pub(crate) state: Option<AudienceJobState>,
     pub(crate) warnings: Vec<JobWarning>,
+    /// The pipeline running it, when a read of the job told it.
+    pub(crate) pipeline_id: Option<String>,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `definition_id`,
@@ -188,6 +190,7 @@ impl Job {
             audience_id: out.audience_id,
             state: Some(out.state),
             warnings: Vec::new(),
+            pipeline_id: Some(out.pipeline_id),
         }
     }
 
@@ -200,6 +203,7 @@ impl Job {
             audience_id: out.audience_id,
             state: Some(out.state),
             warnings: Vec::new(),
+            pipeline_id: Some(out.pipeline_id),
         }
     }
 
@@ -273,7 +277,7 @@ impl Job {
         Ok(self.details()?.state)
     }
 
-    fn details(&self) -> Result<types::GetJobByIdEndpointOutput> {
+    pub(crate) fn details(&self) -> Result<types::GetJobByIdEndpointOutput> {
         self.client.send(&operations::GetJobByJobId::new(&self.id))
     }
 
@@ -291,6 +295,7 @@ impl Job {
         self.definition_id = Some(out.definition_id);
         self.audience_id = out.audience_id;
         self.state = Some(out.state);
+        self.pipeline_id = Some(out.pipeline_id);
         Ok(())
     }
 
@@ -359,7 +364,8 @@ impl Job {
     }
 
     /// One progress reading: `GET /job/{id}` for the state, then `GET /job/{id}/progress`
-    /// (a 404 there means labeling has not started: 0 %).
+    /// (a 404 there means labeling has not started: 0 %). A completed job reads 100 %
+    /// with the final counts the server reports.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
@@ -373,6 +379,33 @@ impl Job {
     }
 
     fn progress_for(&self, state: AudienceJobState) -> Result<Progress> {
+        if state == AudienceJobState::Completed {
+            return Ok(self.final_progress(&Progress::not_started(state)));
+        }
+        self.read_progress(state)
+    }
+
+    /// The reading of a completed job: its final counts read again (the last reading
+    /// before completion may be old, or there may have been none), at 100 %. When they
+    /// cannot be read, the counts of `last`.
+    fn final_progress(&self, last: &Progress) -> Progress {
+        let state = AudienceJobState::Completed;
+        let read = match self.read_progress(state.clone()) {
+            Ok(p) if p.started => Some(p),
+            Ok(_) => None,
+            Err(e) => {
+                log::debug!("final progress of job {} unavailable: {e}", self.id);
+                None
+            }
+        };
+        let (completed, total, responses) = match read {
+            Some(p) => (p.total.max(p.completed), p.total, p.responses),
+            None => (last.total.max(last.completed), last.total, last.responses),
+        };
+        Progress::new(state, 100.0, completed, total).with_responses(responses)
+    }
+
+    fn read_progress(&self, state: AudienceJobState) -> Result<Progress> {
         match self
             .client
             .send(&operations::GetJobByJobIdProgress::new(&self.id))
@@ -465,13 +498,7 @@ impl Job {
                 |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
             match &state {
                 AudienceJobState::Completed => {
-                    last = Progress::new(
-                        state.clone(),
-                        100.0,
-                        last.total.max(last.completed),
-                        last.total,
-                    )
-                    .with_responses(last.responses);
+                    last = self.final_progress(&last);
                     break Ok(last.clone());
                 }
                 AudienceJobState::Failed => {
@@ -558,7 +585,7 @@ impl Job {
                             }
                         }
                     }
-                    match self.progress_for(state.clone()) {
+                    match self.read_progress(state.clone()) {
                         Ok(p) => last = p,
                         Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
                     }
@@ -741,5 +768,6 @@ pub(crate) fn assign(
         audience_id: audience_id.to_owned(),
         state: None,
         warnings,
+        pipeline_id: None,
     })
 }

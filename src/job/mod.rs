@@ -45,6 +45,7 @@
 //! ```
 
 mod definition;
+mod details;
 mod errors;
 mod find;
 mod handle;
