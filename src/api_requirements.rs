@@ -23,6 +23,7 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "GetAudiences",
     "GetDatasetByDatasetIdDatapoints",
     "GetJobByJobId",
+    "GetJobByJobIdCostEstimate",
     "GetJobByJobIdDownloadResults",
     "GetJobByJobIdProgress",
     "GetJobDefinitionByDefinitionId",
@@ -30,6 +31,7 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "GetJobDefinitionByDefinitionIdRevisionByRevisionNumber",
     "GetJobDefinitions",
     "GetJobs",
+    "GetPipelinePreliminaryDownloadByPreliminaryDownloadId",
     "PatchAudienceByAudienceId",
     "PatchAudienceByAudienceIdExampleByExampleId",
     "PostAssetBatchUpload",
@@ -48,6 +50,7 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "PostJobByJobIdResume",
     "PostJobByJobIdRetry",
     "PostJobDefinition",
+    "PostPipelineByPipelineIdPreliminaryDownload",
 ];
 
 /// Generated models the handwritten layer builds or reads.
@@ -97,6 +100,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "QueryJobsEndpointOutput",
     "ShortenContextEndpointInput",
     "ShortenContextEndpointInputItem",
+    "StartPreliminaryDownloadEndpointInput",
     "TextBinding",
     "UpdateAudienceEndpointInput",
     "UpdateAudienceExampleEndpointInput",

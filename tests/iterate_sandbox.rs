@@ -197,5 +197,80 @@ fn a_completed_job_reports_its_final_counts_completion_time_pipeline_and_cost() 
     let pipeline = job.pipeline_id().unwrap();
     assert!(!pipeline.is_empty());
     assert_eq!(listed[0].pipeline_id().unwrap(), pipeline);
-    assert_eq!(definition.pipeline_id(), Some(pipeline.as_str()));
+    // The job runs on a pipeline of its own, not on the definition's preview pipeline.
+    assert_ne!(definition.pipeline_id(), Some(pipeline.as_str()));
+}
+
+/// Votes in a compare result file.
+fn votes(results: &rapidata::JobResults) -> u64 {
+    results
+        .compare()
+        .unwrap()
+        .datapoints
+        .iter()
+        .flat_map(|dp| dp.tallies.values())
+        .filter_map(|t| t.votes)
+        .sum()
+}
+
+#[test]
+fn preliminary_results_hold_fewer_votes_than_the_final_ones() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let definition = text_definition(client, "Preliminary", 2, 40);
+    let job = fx.global.assign_job(&definition).unwrap();
+    // Until some votes came in.
+    let start = std::time::Instant::now();
+    while job.get_progress().unwrap().responses < 4 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no votes came in"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let quick = WaitOptions::new()
+        .poll_interval(Duration::from_millis(10))
+        .timeout(Duration::from_secs(10));
+    let early = job.preliminary_results_with(quick).unwrap();
+    let early_votes = votes(&early);
+    assert!(early_votes >= 4, "{early_votes}");
+
+    // Asked of the job's own pipeline with the SDK's body
+    // (`RapidataJob._get_preliminary_results`: StartPreliminaryDownloadEndpointInput(sendEmail=False)),
+    // then polled through the 202 until the snapshot was ready.
+    let pipeline = job.pipeline_id().unwrap();
+    let journal = sb.requests();
+    let start_req = journal
+        .iter()
+        .find(|r| {
+            r["method"] == "POST"
+                && r["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/preliminary-download")
+        })
+        .expect("a snapshot was asked for");
+    assert_eq!(
+        start_req["path"],
+        format!("/pipeline/{pipeline}/preliminary-download")
+    );
+    assert_eq!(start_req["body"], serde_json::json!({"sendEmail": false}));
+    let polls: Vec<i64> = journal
+        .iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("/pipeline/preliminary-download/")
+        })
+        .map(|r| r["status"].as_i64().unwrap())
+        .collect();
+    assert_eq!(polls, [202, 200]);
+
+    let last = job.get_results_with((), fast()).unwrap();
+    assert_eq!(votes(&last), 80);
+    assert!(early_votes < votes(&last), "{early_votes} of 80");
+    // Once completed, the preliminary results are the final ones.
+    assert_eq!(votes(&job.preliminary_results().unwrap()), 80);
 }

@@ -88,6 +88,8 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::RetryJob => retry_job(st, c),
         Route::DownloadResults => download_results(st, c),
         Route::ListJobs => list_jobs(st, c),
+        Route::StartPreliminaryDownload => crate::preliminary::start(st, c),
+        Route::GetPreliminaryDownload => crate::preliminary::get(st, c),
     }
 }
 
@@ -2643,6 +2645,8 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
     let (job_id, seq) = st.new_id(c.cfg);
     let (campaign_id, _) = st.new_id(c.cfg);
+    // A job runs on a pipeline of its own (the definition's is its preview pipeline).
+    let (pipeline_id, _) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
     let name = name.unwrap_or_else(|| format!("{}:{}", def.name, rev.number));
     st.jobs.insert(
@@ -2655,7 +2659,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             definition_name: def.name.clone(),
             instruction,
             revision: rev.number,
-            pipeline_id: rev.pipeline_id.clone(),
+            pipeline_id,
             campaign_id,
             audience_id: input.audience_id.clone(),
             preceding: preceding_job_id,
@@ -2815,7 +2819,7 @@ fn winner(a: f64, b: f64) -> Option<usize> {
 }
 
 /// Builds the result file of a completed job (§7.5 layouts).
-fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
     let info = |version: &'static str, kind: &'static str| ResultInfo {
         created_at: st.iso_at(j.sim.completed_at.unwrap_or(c.now)),
         version,

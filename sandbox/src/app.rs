@@ -103,6 +103,8 @@ pub(crate) enum Route {
     RetryJob,
     DownloadResults,
     ListJobs,
+    StartPreliminaryDownload,
+    GetPreliminaryDownload,
     BridgeCreate,
     BridgeRead,
     AuthorizeExternal,
@@ -244,6 +246,16 @@ pub(crate) const ROUTES: &[RouteEntry] = &[
         Route::DownloadResults,
     ),
     ("GET", "/jobs", Route::ListJobs),
+    (
+        "POST",
+        "/pipeline/{pipelineId}/preliminary-download",
+        Route::StartPreliminaryDownload,
+    ),
+    (
+        "GET",
+        "/pipeline/preliminary-download/{preliminaryDownloadId}",
+        Route::GetPreliminaryDownload,
+    ),
 ];
 
 /// A matched route.

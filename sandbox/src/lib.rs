@@ -33,6 +33,7 @@ mod api_types;
 mod app;
 mod http;
 mod journal;
+mod preliminary;
 mod rng;
 mod sim;
 mod store;

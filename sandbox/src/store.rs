@@ -458,6 +458,8 @@ pub(crate) struct State {
     pub bridges: HashMap<String, BridgeRec>,
     /// Clients created with `POST /client`: id → secret.
     pub clients: HashMap<String, String>,
+    /// Preliminary result downloads, by download id.
+    pub preliminary: HashMap<String, crate::preliminary::PreliminaryRec>,
 }
 
 /// A bridge-token login in progress.
@@ -491,6 +493,7 @@ impl State {
             jobs: BTreeMap::new(),
             bridges: HashMap::new(),
             clients: HashMap::new(),
+            preliminary: HashMap::new(),
         };
         let _ = cfg;
         let mut global = AudienceRec::new(

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
@@ -12,7 +12,8 @@ use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
-use super::errors::{FailedDatapoint, UploadFailure, WaitTimeout};
+use super::errors::{FailedDatapoint, UploadFailure};
+use super::poll::poll_until;
 use super::progress::{Reporter, SharedReporter, Stage, WaitOptions};
 use super::upload;
 
@@ -1723,17 +1724,12 @@ pub(super) fn poll_cost_estimate<const JOB: bool>(
     reporter: Option<SharedReporter>,
     options: WaitOptions,
 ) -> Result<CostEstimate> {
-    let start = Instant::now();
     // Started at the first answer that is not ready: no stage when none is waited for.
     let mut stage: Option<super::progress::StageReport> = None;
-    loop {
+    let what = format!("the cost estimate of {what}");
+    let estimate = poll_until(&options, &what, "not ready", || {
         match client.send(op) {
-            Ok(Some(estimate)) => {
-                if let Some(stage) = &stage {
-                    stage.finish();
-                }
-                return Ok(estimate);
-            }
+            Ok(Some(estimate)) => return Ok(Some(estimate)),
             Ok(None) => {}
             Err(e) if e.status() == Some(409) => {}
             Err(e) => return Err(e),
@@ -1747,20 +1743,12 @@ pub(super) fn poll_cost_estimate<const JOB: bool>(
             }
             Some(stage) => stage.tick(),
         }
-        let waited = start.elapsed();
-        let remaining = match options.get_timeout() {
-            Some(t) if waited >= t => {
-                return Err(Error::Timeout(Box::new(WaitTimeout {
-                    what: format!("the cost estimate of {what}"),
-                    waited,
-                    last_state: Some("not ready".to_owned()),
-                })))
-            }
-            Some(t) => t - waited,
-            None => Duration::MAX,
-        };
-        std::thread::sleep(options.get_poll_interval().min(remaining));
+        Ok(None)
+    })?;
+    if let Some(stage) = &stage {
+        stage.finish();
     }
+    Ok(estimate)
 }
 
 #[cfg(test)]

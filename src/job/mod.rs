@@ -50,6 +50,8 @@ mod errors;
 mod find;
 mod handle;
 mod json;
+mod poll;
+mod preliminary;
 mod progress;
 mod results;
 mod upload;
