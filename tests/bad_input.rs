@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use httpmock::prelude::*;
 use rapidata::error::ConfigError;
 use rapidata::job::{AnswerOptions, JobResults};
-use rapidata::{Audience, Client, DataItem, Error, Filter};
+use rapidata::{Audience, Client, DataItem, Error, Filter, JobDefinition};
 use serde_json::json;
+
+mod common;
 
 const URL_A: &str = "https://assets.rapidata.ai/a.jpg";
 const URL_B: &str = "https://assets.rapidata.ai/b.jpg";
@@ -21,10 +23,30 @@ struct Fx {
     server: MockServer,
     client: Client,
     audience: Audience,
+    /// Definition `jd_1` as looked up (revision unknown: the newest).
+    definition: JobDefinition,
     dir: tempfile::TempDir,
 }
 
 impl Fx {
+    /// A mock server, a client with a static token, audience `aud_1`, definition `jd_1`
+    /// (both read through mocks removed afterwards) and a folder with `a.png`.
+    fn new() -> Fx {
+        let server = MockServer::start();
+        let client = common::client(&server);
+        let audience = common::audience(&server);
+        let definition = common::definition(&server);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.png"), b"\x89PNG fake").unwrap();
+        Fx {
+            server,
+            client,
+            audience,
+            definition,
+            dir,
+        }
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -300,6 +322,18 @@ fn cases() -> Vec<Case> {
                     .map(drop)
             },
             expect: Invalid("audience_id"),
+        },
+        // ---- jobs: queueing ------------------------------------------------------------
+        Case {
+            name: "jobs: queued behind an empty job id",
+            run: |fx| {
+                fx.audience
+                    .assign(&fx.definition)
+                    .run_after_id(" ")
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("run_after"),
         },
         // ---- lists: paging --------------------------------------------------------------
         Case {
@@ -1321,44 +1355,9 @@ fn check(case: &Case, result: rapidata::Result<()>) -> Result<(), String> {
     Ok(())
 }
 
-fn audience(server: &MockServer, client: &Client) -> Audience {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(json!({
-            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
-            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1", "isPublic": false, "isDistilling": false,
-            "distillingCampaignId": "c",
-            "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
-            "distillingRetrievalMode": "Random", "boostLevel": "None"}));
-    });
-    let audience = client.audience().get_audience_by_id("aud_1").unwrap();
-    get.assert();
-    get.delete();
-    audience
-}
-
 #[test]
 fn bad_input_is_refused_before_any_request() {
-    let server = MockServer::start();
-    let client = Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let audience = audience(&server, &client);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.png"), b"\x89PNG fake").unwrap();
-    let fx = Fx {
-        server,
-        client,
-        audience,
-        dir,
-    };
+    let fx = Fx::new();
     // Answers anything, so a request that slips through is counted (and fails the call).
     let catch_all = fx.server.mock(|_when, then| {
         then.status(599).body("a request reached the server");
@@ -1396,21 +1395,7 @@ fn bad_input_is_refused_before_any_request() {
 /// The same-base-name refusal says why and how to fix it, and sends nothing.
 #[test]
 fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
-    let server = MockServer::start();
-    let client = Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let fx = Fx {
-        audience: audience(&server, &client),
-        server,
-        client,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let fx = Fx::new();
     let catch_all = fx.server.mock(|_when, then| {
         then.status(599).body("a request reached the server");
     });

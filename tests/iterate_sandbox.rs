@@ -274,3 +274,57 @@ fn preliminary_results_hold_fewer_votes_than_the_final_ones() {
     // Once completed, the preliminary results are the final ones.
     assert_eq!(votes(&job.preliminary_results().unwrap()), 80);
 }
+
+#[test]
+fn a_queued_job_starts_only_after_its_predecessor_completed() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let first_definition = text_definition(client, "First", 2, 15);
+    let second_definition = text_definition(client, "Second", 1, 2);
+    let first = fx.global.assign_job(&first_definition).unwrap();
+    let second = fx
+        .global
+        .assign(&second_definition)
+        .run_after(&first)
+        .send()
+        .unwrap();
+
+    // The body of `_AudienceBase._create_job` (SDK 3.27.1) for run_after=first:
+    // CreateJobEndpointInput(audienceId, jobDefinitionId, revisionNumber,
+    // checkForExplicitContent=None, experimentId=None, precedingJobId=first.id).
+    let created = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/job")
+        .map(|r| r["body"].clone())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        created[1],
+        serde_json::json!({
+            "audienceId": "global",
+            "jobDefinitionId": second_definition.id(),
+            "revisionNumber": 1,
+            "checkForExplicitContent": null,
+            "experimentId": null,
+            "precedingJobId": first.id(),
+        })
+    );
+    assert_eq!(created[0]["precedingJobId"], serde_json::Value::Null);
+
+    // While the first one runs, the second waits queued, without responses.
+    let mut saw_queued_while_first_ran = false;
+    while first.state().unwrap() != AudienceJobState::Completed {
+        let p = second.get_progress().unwrap();
+        assert_eq!(p.responses, 0, "the queued job got responses early");
+        if p.state == AudienceJobState::Queued {
+            saw_queued_while_first_ran = true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(saw_queued_while_first_ran);
+    let done = second.wait_with((), fast()).unwrap();
+    assert_eq!((done.completed, done.responses), (1, 2));
+    let first_done = first.completed_at().unwrap().unwrap();
+    let second_done = second.completed_at().unwrap().unwrap();
+    assert!(first_done < second_done, "{first_done} !< {second_done}");
+}

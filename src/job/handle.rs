@@ -687,6 +687,16 @@ pub(crate) fn assign(
     audience_id: &str,
     definition: &super::JobDefinition,
 ) -> Result<Job> {
+    assign_after(client, audience_id, definition, None)
+}
+
+/// [`assign`], queued behind `preceding_job_id` when given (`precedingJobId`).
+pub(crate) fn assign_after(
+    client: &Client,
+    audience_id: &str,
+    definition: &super::JobDefinition,
+    preceding_job_id: Option<&str>,
+) -> Result<Job> {
     let body = types::CreateJobEndpointInput {
         audience_id: audience_id.to_owned(),
         check_for_explicit_content: Some(None),
@@ -694,7 +704,7 @@ pub(crate) fn assign(
         job_definition_id: definition.id().to_owned(),
         name: None,
         notify_owner_on_completion: None,
-        preceding_job_id: Some(None),
+        preceding_job_id: Some(preceding_job_id.map(str::to_owned)),
         priority: None,
         revision_number: Some(definition.revision_number()),
     };

@@ -44,6 +44,7 @@
 //! # Ok::<(), rapidata::Error>(())
 //! ```
 
+mod assign;
 mod definition;
 mod details;
 mod errors;
@@ -56,6 +57,7 @@ mod progress;
 mod results;
 mod upload;
 
+pub use assign::AssignJob;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     JobDefinition, PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
