@@ -154,7 +154,7 @@ pub mod settings;
 pub use asset::DataItem;
 pub use audience::{
     AgeGroup, Audience, AudienceManager, Device, Example, Filter, FilteredAudience, Gender,
-    JobTarget, UserMetrics,
+    JobTarget, UnlistedAudience, UserMetrics,
 };
 pub use settings::{Setting, SettingTarget};
 

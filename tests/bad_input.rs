@@ -335,6 +335,27 @@ fn cases() -> Vec<Case> {
             },
             expect: Invalid("run_after"),
         },
+        // ---- unlisted audiences ----------------------------------------------------------
+        Case {
+            name: "unlisted: create with a blank name",
+            run: |fx| fx.client.audience().create_unlisted_audience(" ").map(drop),
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "unlisted: look up an id that is not `ula_…`",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .get_unlisted_audience_by_id("aud_1")
+                    .map(drop)
+            },
+            expect: Invalid("audience_id"),
+        },
+        Case {
+            name: "unlisted: an `ula_…` id given to get_audience_by_id",
+            run: |fx| fx.client.audience().get_audience_by_id("ula_1").map(drop),
+            expect: Invalid("audience_id"),
+        },
         // ---- lists: paging --------------------------------------------------------------
         Case {
             name: "jobs: find with page size 0",

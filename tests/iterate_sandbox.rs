@@ -328,3 +328,67 @@ fn a_queued_job_starts_only_after_its_predecessor_completed() {
     let second_done = second.completed_at().unwrap().unwrap();
     assert!(first_done < second_done, "{first_done} !< {second_done}");
 }
+
+#[test]
+fn an_unlisted_audience_gets_annotators_only_through_its_links() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let team = client
+        .audience()
+        .create_unlisted_audience("Our reviewers")
+        .unwrap();
+    assert!(team.id().starts_with("ula_"), "{}", team.id());
+    // `RapidataAudienceManager.create_unlisted_audience` (SDK 3.27.1):
+    // CreateUnlistedAudienceEndpointInput(name=name).
+    let create = sb
+        .requests()
+        .into_iter()
+        .find(|r| r["method"] == "POST" && r["path"] == "/audience/unlisted")
+        .unwrap();
+    assert_eq!(create["body"], serde_json::json!({"name": "Our reviewers"}));
+    let again = client
+        .audience()
+        .get_unlisted_audience_by_id(team.id())
+        .unwrap();
+    assert_eq!(again.name(), "Our reviewers");
+    let err = client.audience().get_audience_by_id(team.id()).unwrap_err();
+    assert_eq!(err.as_invalid_input().unwrap().argument, "audience_id");
+    assert_eq!(
+        team.link(),
+        format!("https://app.rapidata.ai/label/{}", team.id())
+    );
+
+    let first = team
+        .assign_job(&text_definition(client, "Via job link", 1, 2))
+        .unwrap();
+    let second = team
+        .assign_job(&text_definition(client, "Via audience link", 1, 2))
+        .unwrap();
+    assert_eq!(
+        team.job_link(&first),
+        format!("{}/job/{}", team.link(), first.id())
+    );
+    // Nobody from the crowd ever comes.
+    std::thread::sleep(Duration::from_millis(150));
+    for job in [&first, &second] {
+        let p = job.get_progress().unwrap();
+        assert_eq!((p.responses, p.started), (0, false), "{p:?}");
+    }
+    // Two people open the first job's link: only that job gets their answers.
+    assert!(sb.open_link(&team.job_link(&first), 2));
+    let done = first.wait_with((), fast()).unwrap();
+    assert_eq!(done.responses, 2);
+    let p = second.get_progress().unwrap();
+    assert_eq!(p.responses, 0, "{p:?}");
+    // The audience's link brings people to every job of it.
+    assert!(sb.open_link(&team.link(), 3));
+    assert_eq!(second.wait_with((), fast()).unwrap().responses, 2);
+    // Links of other things lead nowhere.
+    assert!(!sb.open_link("https://app.rapidata.ai/label/ula_unknown", 1));
+    let listed: Vec<String> = team
+        .find_jobs()
+        .iter()
+        .map(|j| j.unwrap().id().to_owned())
+        .collect();
+    assert_eq!(listed, [second.id(), first.id()]);
+}

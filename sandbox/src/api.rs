@@ -89,6 +89,8 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::DownloadResults => download_results(st, c),
         Route::ListJobs => list_jobs(st, c),
         Route::StartPreliminaryDownload => crate::preliminary::start(st, c),
+        Route::CreateUnlistedAudience => crate::unlisted::create(st, c),
+        Route::GetUnlistedAudience => crate::unlisted::get(st, c),
         Route::GetPreliminaryDownload => crate::preliminary::get(st, c),
     }
 }

@@ -105,6 +105,8 @@ pub(crate) enum Route {
     ListJobs,
     StartPreliminaryDownload,
     GetPreliminaryDownload,
+    CreateUnlistedAudience,
+    GetUnlistedAudience,
     BridgeCreate,
     BridgeRead,
     AuthorizeExternal,
@@ -255,6 +257,12 @@ pub(crate) const ROUTES: &[RouteEntry] = &[
         "GET",
         "/pipeline/preliminary-download/{preliminaryDownloadId}",
         Route::GetPreliminaryDownload,
+    ),
+    ("POST", "/audience/unlisted", Route::CreateUnlistedAudience),
+    (
+        "GET",
+        "/audience/unlisted/{audienceId}",
+        Route::GetUnlistedAudience,
     ),
 ];
 
@@ -872,6 +880,14 @@ impl App {
         }
         st.block_job(&self.cfg, &self.pool, id, reason, now)
             .map_err(BlockError::Finished)
+    }
+
+    /// People open a shared link of an unlisted audience (see `unlisted.rs`).
+    pub fn open_link(&self, link: &str, annotators: usize) -> bool {
+        let now = Instant::now();
+        let mut st = self.lock();
+        st.advance(&self.cfg, &self.pool, now);
+        st.open_link(link, annotators, self.pool.len(), now)
     }
 
     /// The journal's finished entries, in arrival order.

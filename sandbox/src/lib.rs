@@ -38,6 +38,7 @@ mod rng;
 mod sim;
 mod store;
 mod strict;
+mod unlisted;
 mod util;
 mod wire;
 
@@ -223,6 +224,16 @@ impl Sandbox {
     /// failed or was blocked.
     pub fn block_job(&self, job_id: &str, reason: Option<&str>) -> bool {
         self.app.block_job(job_id, reason).is_ok()
+    }
+
+    /// Simulates `annotators` people opening a link of an unlisted audience: the audience's
+    /// link (`…/label/{ula_id}`) makes them annotators of all
+    /// its jobs, a job link (`…/label/{ula_id}/job/{jobId}`) of that job only. Only people
+    /// who came through a link ever answer an unlisted audience's jobs; the sandbox stands
+    /// them in with labelers of its pool not there yet. Returns `false` when the link is
+    /// not one of an existing unlisted audience (or of a job assigned to it).
+    pub fn open_link(&self, link: &str, annotators: usize) -> bool {
+        self.app.open_link(link, annotators)
     }
 
     /// The current counters (the same document as `GET /_sandbox/stats`).

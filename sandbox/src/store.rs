@@ -460,6 +460,8 @@ pub(crate) struct State {
     pub clients: HashMap<String, String>,
     /// Preliminary result downloads, by download id.
     pub preliminary: HashMap<String, crate::preliminary::PreliminaryRec>,
+    /// Unlisted audiences (`ula_…`).
+    pub unlisted: BTreeMap<String, crate::unlisted::UnlistedRec>,
 }
 
 /// A bridge-token login in progress.
@@ -494,6 +496,7 @@ impl State {
             bridges: HashMap::new(),
             clients: HashMap::new(),
             preliminary: HashMap::new(),
+            unlisted: BTreeMap::new(),
         };
         let _ = cfg;
         let mut global = AudienceRec::new(
@@ -603,6 +606,9 @@ impl State {
 
     /// Resolves an audience id (regular or `fau_`) that exists and is not deleted.
     pub fn audience_exists(&self, id: &str) -> bool {
+        if self.unlisted.contains_key(id) {
+            return true;
+        }
         if let Some(f) = self.filtered.get(id) {
             return self.audience_exists(&f.base);
         }
@@ -683,6 +689,9 @@ impl State {
                 base.ready_at = None;
             }
             return base;
+        }
+        if let Some(view) = self.unlisted_view(id) {
+            return view;
         }
         let Some(aud) = self.audiences.get(id) else {
             return AudienceView {
@@ -814,7 +823,8 @@ impl State {
                 }
                 continue;
             }
-            let view = self.audience_view(cfg, pool, &audience, now);
+            let mut view = self.audience_view(cfg, pool, &audience, now);
+            self.add_job_link_visitors(&mut view, &audience, &id);
             if !started && !paused {
                 let after = match &preceding {
                     None => Some(earliest),

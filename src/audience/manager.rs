@@ -9,6 +9,7 @@ use crate::{Client, Error, Result};
 use super::filter::{self, Filter};
 use super::handle::{Audience, FilteredAudience};
 use super::recruit::{DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
+use super::UnlistedAudience;
 
 /// Default accuracy labelers must reach on qualification examples (the server's default).
 const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
@@ -71,7 +72,9 @@ impl AudienceManager {
     ///
     /// Filtered audiences (`fau_…`) are refused with an [`Error::InvalidInput`] for
     /// `audience_id`: get them with [`get_filtered_audience_by_id`](Self::get_filtered_audience_by_id),
-    /// which returns the handle type without examples and recruiting.
+    /// which returns the handle type without examples and recruiting. Unlisted audiences
+    /// (`ula_…`) are refused the same way before any request: their handle type comes
+    /// from [`get_unlisted_audience_by_id`](Self::get_unlisted_audience_by_id).
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
@@ -82,6 +85,13 @@ impl AudienceManager {
     pub fn get_audience_by_id(&self, audience_id: impl Into<String>) -> Result<Audience> {
         let id = audience_id.into();
         check_id(&id)?;
+        if id.starts_with(super::UNLISTED_PREFIX) {
+            return Err(Error::invalid_input(
+                "audience_id",
+                &id,
+                "this is an unlisted audience: use AudienceManager::get_unlisted_audience_by_id",
+            ));
+        }
         let out = self
             .client
             .send(&operations::GetAudienceByAudienceId::new(id.clone()))?;
@@ -93,6 +103,34 @@ impl AudienceManager {
             ));
         }
         Ok(Audience::from_get(self.client.clone(), id, out))
+    }
+
+    /// Creates an unlisted audience (`POST /audience/unlisted {"name"}`): only the people
+    /// you share its [link](UnlistedAudience::link) with annotate its jobs. Needs the
+    /// "bring your own audience" capability on your organization. A blank name is
+    /// refused before any request.
+    ///
+    /// ```no_run
+    /// let team = rapidata::Client::new()?.audience().create_unlisted_audience("Our reviewers")?;
+    /// println!("{}", team.link());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create_unlisted_audience(&self, name: impl Into<String>) -> Result<UnlistedAudience> {
+        super::unlisted::create(&self.client, name.into())
+    }
+
+    /// The unlisted audience with this id (`GET /audience/unlisted/{id}`, ids `ula_…`;
+    /// other ids are refused before any request).
+    ///
+    /// ```no_run
+    /// let team = rapidata::Client::new()?.audience().get_unlisted_audience_by_id("ula_123")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_unlisted_audience_by_id(
+        &self,
+        audience_id: impl Into<String>,
+    ) -> Result<UnlistedAudience> {
+        super::unlisted::get_by_id(&self.client, audience_id.into())
     }
 
     /// The global audience (id `global`): the broadest pool of labelers, ready at once.

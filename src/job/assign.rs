@@ -1,7 +1,7 @@
 //! [`AssignJob`]: assigning a definition with options, such as queueing the new job behind
 //! another one.
 
-use crate::audience::{Audience, FilteredAudience, JobTarget};
+use crate::audience::{Audience, FilteredAudience, JobTarget, UnlistedAudience};
 use crate::{Client, Result};
 
 use super::{handle, Job, JobDefinition};
@@ -105,6 +105,33 @@ impl FilteredAudience {
     /// ```no_run
     /// # fn demo(audience: rapidata::FilteredAudience, d: rapidata::JobDefinition, first: rapidata::Job) -> rapidata::Result<()> {
     /// let queued = audience.assign(&d).run_after(&first).send()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn assign(&self, definition: &JobDefinition) -> AssignJob {
+        AssignJob::new(self, definition)
+    }
+}
+
+impl UnlistedAudience {
+    /// Runs `definition` on this unlisted audience (`POST /job`); only people who open
+    /// its [link](Self::link) or the job's [link](Self::job_link) annotate it.
+    ///
+    /// ```no_run
+    /// # fn demo(team: rapidata::UnlistedAudience, d: rapidata::JobDefinition) -> rapidata::Result<()> {
+    /// let job = team.assign_job(&d)?;
+    /// println!("share {}", team.job_link(&job));
+    /// # Ok(()) }
+    /// ```
+    pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
+        self.assign(definition).send()
+    }
+
+    /// Starts assigning `definition` to this unlisted audience with options (see
+    /// [`AssignJob`]).
+    ///
+    /// ```no_run
+    /// # fn demo(team: rapidata::UnlistedAudience, d: rapidata::JobDefinition, first: rapidata::Job) -> rapidata::Result<()> {
+    /// let queued = team.assign(&d).run_after(&first).send()?;
     /// # Ok(()) }
     /// ```
     pub fn assign(&self, definition: &JobDefinition) -> AssignJob {

@@ -474,15 +474,20 @@ impl Job {
             Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
         // Assigning this job already found labelers qualifying for its audience: no need
         // to ask again whether it can ever answer.
-        let mut audience_checked = self.warnings.iter().any(|w| {
-            matches!(
-                w,
-                JobWarning::NoGraduatedLabelers {
-                    recruiting: true,
-                    ..
-                }
-            )
-        });
+        // (An unlisted audience has no recruiting funnel to check: its people come
+        // through its link.)
+        let mut audience_checked = self
+            .audience_id
+            .starts_with(crate::audience::UNLISTED_PREFIX)
+            || self.warnings.iter().any(|w| {
+                matches!(
+                    w,
+                    JobWarning::NoGraduatedLabelers {
+                        recruiting: true,
+                        ..
+                    }
+                )
+            });
         let mut retried_stale = false;
         let mut polls: u32 = 0;
         let mut recent: Vec<super::progress::Reading> = Vec::new();
@@ -769,6 +774,15 @@ pub(crate) fn assign_after(
     }
     for w in &warnings {
         log::warn!("job {}: {w}", out.job_id);
+    }
+    if audience_id.starts_with(crate::audience::UNLISTED_PREFIX) {
+        client.announce(format_args!(
+            "Only people you share a link with annotate job `{}`: {}/label/{}/job/{}",
+            definition.name(),
+            client.app_url().trim_end_matches('/'),
+            request::encode_path_segment(audience_id),
+            request::encode_path_segment(&out.job_id)
+        ));
     }
     Ok(Job {
         client: client.clone(),
