@@ -136,7 +136,7 @@ pub(crate) fn create(client: &Client, name: String) -> Result<UnlistedAudience> 
     if name.trim().is_empty() {
         return Err(Error::invalid_input("name", &name, "must not be empty"));
     }
-    let body = types::CreateUnlistedAudienceEndpointInput { name: name.clone() };
+    let body = types::CreateUnlistedAudienceEndpointInput::new(name.clone());
     let out = client.send(&operations::PostAudienceUnlisted::new(body))?;
     Ok(UnlistedAudience {
         client: client.clone(),

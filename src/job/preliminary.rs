@@ -89,9 +89,9 @@ impl Job {
             log::info!("job {} has completed: returning its final results", self.id);
             return self.download_results();
         }
-        let body = types::StartPreliminaryDownloadEndpointInput {
-            send_email: Some(false),
-        };
+        // (Set on a constructed value: a property added later stays unset.)
+        let mut body = types::StartPreliminaryDownloadEndpointInput::new();
+        body.send_email = Some(false);
         let started = self.client.send(
             &operations::PostPipelineByPipelineIdPreliminaryDownload::new(
                 &details.pipeline_id,
