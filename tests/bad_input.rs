@@ -356,6 +356,95 @@ fn cases() -> Vec<Case> {
             run: |fx| fx.client.audience().get_audience_by_id("ula_1").map(drop),
             expect: Invalid("audience_id"),
         },
+        // ---- definitions: revisions -----------------------------------------------------
+        Case {
+            name: "revision: an empty instruction",
+            run: |fx| fx.definition.clone().set_instruction(" ").map(drop),
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "revision: an instruction over the limit",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_instruction("x".repeat(251))
+                    .map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "revision: zero responses per datapoint",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_responses_per_datapoint(0)
+                    .map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "revision: one answer option",
+            run: |fx| fx.definition.clone().set_answer_options(["only"]).map(drop),
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "revision: repeated answer options",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_answer_options(["a", "a"])
+                    .map(drop)
+            },
+            expect: Invalid("answer_options[1]"),
+        },
+        Case {
+            name: "revision: an empty validation set id",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_validation_set_id(Some(""))
+                    .map(drop)
+            },
+            expect: Invalid("validation_set_id"),
+        },
+        Case {
+            name: "revision: reload revision 0",
+            run: |fx| fx.definition.clone().reload(Some(0)).map(drop),
+            expect: Invalid("revision"),
+        },
+        Case {
+            name: "revision: reload with staged changes",
+            run: |fx| {
+                let mut d = fx.definition.clone();
+                d.set_settings([rapidata::Setting::no_shuffle()]);
+                d.reload(None).map(drop)
+            },
+            expect: Invalid("reload"),
+        },
+        Case {
+            name: "revision: look up revision -1",
+            run: |fx| {
+                fx.client
+                    .job()
+                    .get_job_definition_revision("jd_1", Some(-1))
+                    .map(drop)
+            },
+            expect: Invalid("revision"),
+        },
+        Case {
+            name: "revision: assign a definition with staged changes",
+            run: |fx| {
+                let mut d = fx.definition.clone();
+                d.set_settings([]);
+                fx.audience.assign_job(&d).map(drop)
+            },
+            expect: Invalid("definition"),
+        },
+        Case {
+            name: "revision: list 0 a page",
+            run: |fx| fx.definition.revisions().amount(0).send().map(drop),
+            expect: Invalid("amount"),
+        },
         // ---- lists: paging --------------------------------------------------------------
         Case {
             name: "jobs: find with page size 0",

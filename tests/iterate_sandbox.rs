@@ -202,7 +202,7 @@ fn a_completed_job_reports_its_final_counts_completion_time_pipeline_and_cost() 
 }
 
 /// Votes in a compare result file.
-fn votes(results: &rapidata::JobResults) -> u64 {
+fn votes_of(results: &rapidata::JobResults) -> u64 {
     results
         .compare()
         .unwrap()
@@ -232,7 +232,7 @@ fn preliminary_results_hold_fewer_votes_than_the_final_ones() {
         .poll_interval(Duration::from_millis(10))
         .timeout(Duration::from_secs(10));
     let early = job.preliminary_results_with(quick).unwrap();
-    let early_votes = votes(&early);
+    let early_votes = votes_of(&early);
     assert!(early_votes >= 4, "{early_votes}");
 
     // Asked of the job's own pipeline with the SDK's body
@@ -269,10 +269,10 @@ fn preliminary_results_hold_fewer_votes_than_the_final_ones() {
     assert_eq!(polls, [202, 200]);
 
     let last = job.get_results_with((), fast()).unwrap();
-    assert_eq!(votes(&last), 80);
-    assert!(early_votes < votes(&last), "{early_votes} of 80");
+    assert_eq!(votes_of(&last), 80);
+    assert!(early_votes < votes_of(&last), "{early_votes} of 80");
     // Once completed, the preliminary results are the final ones.
-    assert_eq!(votes(&job.preliminary_results().unwrap()), 80);
+    assert_eq!(votes_of(&job.preliminary_results().unwrap()), 80);
 }
 
 #[test]
@@ -391,4 +391,130 @@ fn an_unlisted_audience_gets_annotators_only_through_its_links() {
         .map(|j| j.unwrap().id().to_owned())
         .collect();
     assert_eq!(listed, [second.id(), first.id()]);
+}
+
+#[test]
+fn a_definition_iterates_through_revisions_with_a_conflict_and_a_job_on_each() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let mut mine = text_definition(client, "Revised", 2, 2);
+    let id = mine.id().to_owned();
+    // A second handle, loaded at revision 1 before anyone saves (someone else's session).
+    let mut theirs = client.job().get_job_definition_by_id(&id).unwrap();
+    assert_eq!(theirs.revision().unwrap(), 1);
+    assert_eq!(mine.revision().unwrap(), 1);
+    assert_eq!(mine.base_revision().unwrap(), None);
+    assert_eq!(
+        mine.instruction().unwrap().as_deref(),
+        Some("Which is funnier?")
+    );
+    assert_eq!(mine.responses_per_datapoint().unwrap(), 2);
+
+    mine.set_instruction("Which joke is better?")
+        .unwrap()
+        .set_responses_per_datapoint(3)
+        .unwrap();
+    assert!(mine.has_unsaved_changes());
+    let err = fx.global.assign_job(&mine).unwrap_err();
+    assert_eq!(err.as_invalid_input().unwrap().argument, "definition");
+    assert_eq!(mine.save(true).unwrap(), 2);
+    assert!(!mine.has_unsaved_changes());
+    assert_eq!(mine.revision().unwrap(), 2);
+    assert_eq!(mine.base_revision().unwrap(), Some(1));
+
+    // The body equals what `RapidataJobDefinition.save(require_latest=True)` builds
+    // (`_revision_body._full_body`, SDK 3.27.1): the loaded revision's workflow with the
+    // instruction binding replaced by a literal, the referee's vote member changed, every
+    // other field copied from the loaded revision and sent explicitly.
+    let journal = sb.requests();
+    let loaded = journal
+        .iter()
+        .find(|r| r["method"] == "GET" && r["path"] == format!("/job/definition/{id}/revision/1"))
+        .map(|r| r["response"].clone())
+        .expect("revision 1 was loaded");
+    let saves: Vec<&serde_json::Value> = journal
+        .iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == format!("/job/definition/{id}/revision"))
+        .collect();
+    let mut workflow = loaded["workflow"].clone();
+    workflow["rapid"]["criteria"] = serde_json::json!({"literal": "Which joke is better?"});
+    let mut referee = loaded["referee"].clone();
+    let votes = if referee["_t"] == "NaiveReferee" {
+        "totalVotes"
+    } else {
+        "maxVotes"
+    };
+    referee[votes] = serde_json::json!(3);
+    assert_eq!(
+        saves[0]["body"],
+        serde_json::json!({
+            "workflow": workflow,
+            "referee": referee,
+            "datasetId": loaded["datasetId"],
+            "rapidFeatureFlags": loaded["featureFlags"],
+            "campaignFeatureFlags": loaded["campaignFeatureFlags"],
+            "aggregatorType": loaded.get("aggregatorType").cloned().unwrap_or_default(),
+            "validationSetId": null,
+            "baseRevisionNumber": 1,
+            "requireLatest": true,
+        })
+    );
+
+    // The other session saves on top of revision 1: refused, with both numbers.
+    theirs.set_responses_per_datapoint(4).unwrap();
+    let err = theirs.save(true).unwrap_err();
+    let rapidata::Error::RevisionConflict(conflict) = &err else {
+        panic!("expected a revision conflict, got {err:?}");
+    };
+    assert_eq!(
+        (conflict.base_revision(), conflict.latest_revision()),
+        (1, 2)
+    );
+    assert_eq!(err.status(), Some(409));
+    assert!(theirs.has_unsaved_changes(), "the changes stay staged");
+    let refused = theirs.reload(None).unwrap_err();
+    assert_eq!(refused.as_invalid_input().unwrap().argument, "reload");
+    theirs.discard_changes().reload(None).unwrap();
+    assert_eq!(theirs.revision().unwrap(), 2);
+    assert_eq!(theirs.responses_per_datapoint().unwrap(), 3);
+
+    // A new revision is Pending until its preview is built.
+    assert_eq!(
+        mine.wait_until_ready_with(fast()).unwrap(),
+        rapidata::api::types::JobDefinitionRevisionState::Completed
+    );
+    let revisions = mine.revisions().send().unwrap();
+    assert_eq!(
+        revisions
+            .iter()
+            .map(|r| (r.revision, r.base_revision))
+            .collect::<Vec<_>>(),
+        [(1, None), (2, Some(1))]
+    );
+
+    // A job on each revision runs exactly that revision.
+    let first = client
+        .job()
+        .get_job_definition_revision(&id, Some(1))
+        .unwrap();
+    let old = fx.global.assign_job(&first).unwrap();
+    let new = fx.global.assign_job(&mine).unwrap();
+    let created: Vec<serde_json::Value> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/job")
+        .map(|r| r["body"]["revisionNumber"].clone())
+        .collect();
+    assert_eq!(created, [serde_json::json!(1), serde_json::json!(2)]);
+    let old_results = old.get_results_with((), fast()).unwrap();
+    let new_results = new.get_results_with((), fast()).unwrap();
+    assert_eq!(
+        old_results.info().instruction.as_deref(),
+        Some("Which is funnier?")
+    );
+    assert_eq!(
+        new_results.info().instruction.as_deref(),
+        Some("Which joke is better?")
+    );
+    assert_eq!((votes_of(&old_results), votes_of(&new_results)), (4, 6));
 }

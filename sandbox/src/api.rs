@@ -2340,6 +2340,7 @@ fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 base_revision_number: None,
                 aggregator: input.aggregator_type.flatten(),
                 created_at,
+                created: c.now,
             }],
         },
     );
@@ -2454,10 +2455,7 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             ));
         };
         if base != latest.number {
-            return Err(ApiError::Conflict(format!(
-                "The revision is based on revision {base}, but the latest revision is {}.",
-                latest.number
-            )));
+            return Err(crate::revisions::conflict(base, latest.number));
         }
     }
     let dataset_id = input.dataset_id.unwrap_or(latest.dataset_id.clone());
@@ -2488,6 +2486,7 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         base_revision_number,
         aggregator: input.aggregator_type.unwrap_or(latest.aggregator.clone()),
         created_at,
+        created: c.now,
     });
     json(&CreateJobRevisionOutput {
         revision_number: number,
@@ -2511,7 +2510,7 @@ fn get_revision(st: &mut State, c: &Ctx<'_>, number: Option<i32>) -> Result<Repl
     json(&GetJobRevisionOutput {
         definition_id: d.id.clone(),
         revision_number: rev.number,
-        state: RevisionState::Completed,
+        state: crate::revisions::state(rev, c.cfg, c.now),
         pipeline_id: rev.pipeline_id.clone(),
         dataset_id: rev.dataset_id.clone(),
         aggregator_type: rev.aggregator.clone(),
@@ -2551,14 +2550,17 @@ fn list_revisions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 fields: vec![
                     ("revision_number", r.number.to_string()),
                     ("created_at", created_at.clone()),
-                    ("state", "Completed".to_string()),
+                    (
+                        "state",
+                        format!("{:?}", crate::revisions::state(r, c.cfg, c.now)),
+                    ),
                 ],
                 seq: r.number as u64,
                 item: JobRevisionItem {
                     definition_id: d.id.clone(),
                     revision_number: r.number,
                     created_at,
-                    state: RevisionState::Completed,
+                    state: crate::revisions::state(r, c.cfg, c.now),
                     base_revision_number: r.base_revision_number,
                 },
             }

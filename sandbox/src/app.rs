@@ -343,6 +343,8 @@ pub(crate) enum ApiError {
     NotFound(String),
     /// 409 `ProblemDetails` (e.g. cost estimate not ready).
     Conflict(String),
+    /// 409 `ProblemDetails` of a `requireLatest` revision save, with `latestRevisionNumber`.
+    RevisionConflict { detail: String, latest: i32 },
     /// 401, no body.
     Unauthorized,
     /// 415, no body.
@@ -487,6 +489,17 @@ impl ApiError {
                 Some(detail),
                 trace,
             ),
+            ApiError::RevisionConflict { detail, latest } => {
+                let body = serde_json::json!({
+                    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": detail,
+                    "latestRevisionNumber": latest,
+                    "traceId": traceparent(trace),
+                });
+                json_response(409, "application/problem+json; charset=utf-8", &body)
+            }
             ApiError::Unauthorized => Response::new(401).with_header("WWW-Authenticate", "Bearer"),
             ApiError::UnsupportedMediaType => Response::new(415),
             ApiError::MethodNotAllowed(allow) => Response::new(405).with_header("Allow", allow),

@@ -34,6 +34,7 @@ mod app;
 mod http;
 mod journal;
 mod preliminary;
+mod revisions;
 mod rng;
 mod sim;
 mod store;

@@ -389,6 +389,8 @@ pub(crate) struct RevisionRec {
     pub base_revision_number: Option<i32>,
     pub aggregator: Option<AggregatorType>,
     pub created_at: SystemTime,
+    /// When it was saved (its preview is built after `cost_estimate_delay`).
+    pub created: Instant,
 }
 
 /// A job definition.

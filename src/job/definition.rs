@@ -961,7 +961,7 @@ impl AnswerOptions {
     }
 
     /// Checks the options for `n` datapoints (argument `answer_options`).
-    fn validate(&self, n: usize) -> Result<()> {
+    pub(super) fn validate(&self, n: usize) -> Result<()> {
         let check = |argument: String, options: &[String]| -> Result<()> {
             if options.len() < 2 || options.len() > MAX_ANSWER_OPTIONS {
                 return Err(Error::invalid_input(
@@ -1365,6 +1365,7 @@ impl PendingDefinition {
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),
+            edit: Default::default(),
         };
         stage.done(1);
         stage.finish();
@@ -1468,6 +1469,8 @@ pub struct JobDefinition {
     /// Where its cost estimate reports waiting: the builder's reporter for a definition it
     /// created, `None` (bars on a terminal) otherwise.
     pub(crate) reporter: Option<SharedReporter>,
+    /// The loaded revision and the changes staged on it (see `revision.rs`).
+    pub(crate) edit: super::revision::RevisionEdit,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `dataset_id`,
@@ -1514,6 +1517,7 @@ impl JobDefinition {
             definition_type: Some(out.definition_type),
             revision: None,
             reporter: None,
+            edit: Default::default(),
         }
     }
 
@@ -1530,6 +1534,7 @@ impl JobDefinition {
             definition_type: Some(out.definition_type),
             revision: None,
             reporter: None,
+            edit: Default::default(),
         }
     }
 

@@ -702,6 +702,14 @@ pub(crate) fn assign_after(
     definition: &super::JobDefinition,
     preceding_job_id: Option<&str>,
 ) -> Result<Job> {
+    if definition.has_unsaved_changes() {
+        return Err(Error::invalid_input(
+            "definition",
+            definition.id(),
+            "has unsaved changes: save() them to run them, or discard_changes() to run the \
+             loaded revision",
+        ));
+    }
     let body = types::CreateJobEndpointInput {
         audience_id: audience_id.to_owned(),
         check_for_explicit_content: Some(None),

@@ -55,6 +55,7 @@ mod poll;
 mod preliminary;
 mod progress;
 mod results;
+mod revision;
 mod upload;
 
 pub use assign::AssignJob;
@@ -76,6 +77,7 @@ pub use results::{
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
 };
+pub use revision::{FindRevisions, RevisionConflict, RevisionInfo};
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
