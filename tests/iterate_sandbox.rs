@@ -518,3 +518,47 @@ fn a_definition_iterates_through_revisions_with_a_conflict_and_a_job_on_each() {
     );
     assert_eq!((votes_of(&old_results), votes_of(&new_results)), (4, 6));
 }
+
+#[test]
+fn progress_carries_the_recruiting_funnel_of_a_custom_audience() {
+    let fx = fx();
+    let client = &fx.client;
+    let audience = client
+        .audience()
+        .create_audience("Funnel")
+        .min_tasks(8)
+        .create()
+        .unwrap();
+    common::sandbox::add_seed_examples(&audience);
+    let definition = text_definition(client, "Funnel job", 1, 2);
+    // Nobody qualifying yet: the assignment warns, and the funnel shows nobody graduated.
+    let job = audience.assign_job(&definition).unwrap();
+    assert!(
+        matches!(
+            job.warnings(),
+            [rapidata::job::JobWarning::NoGraduatedLabelers {
+                recruiting: false,
+                ..
+            }]
+        ),
+        "{:?}",
+        job.warnings()
+    );
+    let before = job.get_progress().unwrap();
+    let funnel = before.recruiting.expect("a custom audience has a funnel");
+    assert_eq!(funnel.graduated(), 0);
+    audience.start_recruiting().unwrap();
+    let start = std::time::Instant::now();
+    let graduated = loop {
+        let funnel = job.get_progress().unwrap().recruiting.unwrap();
+        if funnel.graduated() > 0 {
+            break funnel;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{funnel:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(graduated, audience.user_metrics().unwrap());
+    // The global audience has no funnel of its own.
+    let global_job = fx.global.assign_job(&definition).unwrap();
+    assert_eq!(global_job.get_progress().unwrap().recruiting, None);
+}

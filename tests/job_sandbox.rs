@@ -12,18 +12,7 @@ use rapidata::DataItem;
 include!("../examples/custom_audience/seed.rs");
 
 mod common;
-use common::sandbox::{client, quick as sandbox};
-
-/// The seed guide's eight compare examples, the first image being the truth.
-fn add_seed_examples(audience: &rapidata::Audience) {
-    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
-        audience
-            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
-            .context(*prompt)
-            .send()
-            .unwrap();
-    }
-}
+use common::sandbox::{add_seed_examples, client, quick as sandbox};
 
 #[derive(Default)]
 struct Readings(Vec<Progress>, Option<Progress>);

@@ -365,7 +365,10 @@ impl Job {
 
     /// One progress reading: `GET /job/{id}` for the state, then `GET /job/{id}/progress`
     /// (a 404 there means labeling has not started: 0 %). A completed job reads 100 %
-    /// with the final counts the server reports.
+    /// with the final counts the server reports. For a custom audience,
+    /// [`recruiting`](Progress::recruiting) holds its recruiting funnel
+    /// (`GET /audience/{id}/user-metrics`), telling a job waiting for labelers to graduate
+    /// from one that stalled.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
@@ -375,7 +378,9 @@ impl Job {
     /// ```
     pub fn get_progress(&self) -> Result<Progress> {
         let state = self.state()?;
-        self.progress_for(state)
+        let mut progress = self.progress_for(state)?;
+        progress.recruiting = self.recruiting_funnel();
+        Ok(progress)
     }
 
     fn progress_for(&self, state: AudienceJobState) -> Result<Progress> {

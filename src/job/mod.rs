@@ -49,6 +49,7 @@ mod definition;
 mod details;
 mod errors;
 mod find;
+mod funnel;
 mod handle;
 mod json;
 mod poll;

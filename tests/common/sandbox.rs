@@ -26,3 +26,17 @@ pub fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
         .build()
         .unwrap()
 }
+
+// INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
+include!("../../examples/custom_audience/seed.rs");
+
+/// The seed guide's eight compare examples, the first image being the truth.
+pub fn add_seed_examples(audience: &rapidata::Audience) {
+    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
+        audience
+            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
+            .context(*prompt)
+            .send()
+            .unwrap();
+    }
+}
