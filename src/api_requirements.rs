@@ -15,6 +15,7 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "DeleteAudienceExampleByExampleId",
     "DeleteJobByJobId",
     "DeleteJobDefinitionByDefinitionId",
+    "DeleteValidationSetByValidationSetId",
     "GetAssetBatchUploadByBatchUploadId",
     "GetAssetBatchUploadStatus",
     "GetAudienceByAudienceId",
@@ -35,8 +36,11 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "GetJobDefinitions",
     "GetJobs",
     "GetPipelinePreliminaryDownloadByPreliminaryDownloadId",
+    "GetValidationSetByValidationSetId",
+    "GetValidationSets",
     "PatchAudienceByAudienceId",
     "PatchAudienceByAudienceIdExampleByExampleId",
+    "PatchValidationSetByValidationSetId",
     "PostAssetBatchUpload",
     "PostAssetBatchUploadByBatchUploadIdAbort",
     "PostAssetFile",
@@ -56,6 +60,7 @@ pub const REQUIRED_OPERATIONS: &[&str] = &[
     "PostJobDefinition",
     "PostJobDefinitionByDefinitionIdRevision",
     "PostPipelineByPipelineIdPreliminaryDownload",
+    "PostValidationSet",
 ];
 
 /// Generated models the handwritten layer builds or reads.
@@ -76,6 +81,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "CreateJobEndpointOutput",
     "CreateJobRevisionEndpointOutput",
     "CreateUnlistedAudienceEndpointInput",
+    "CreateValidationSetEndpointInput",
     "DatasetSegmentDefinition",
     "DatasetSegmentInput",
     "DatasetSegmentKind",

@@ -151,6 +151,7 @@ pub mod audience;
 pub mod job;
 pub use job::{Job, JobDefinition, JobManager, JobResults};
 pub mod settings;
+pub mod validation;
 pub use asset::DataItem;
 pub use audience::{
     AgeGroup, Audience, AudienceManager, Device, Example, Filter, FilteredAudience, Gender,

@@ -246,6 +246,7 @@ paged_output! {
     QueryJobDefinitionsEndpointPagedResultOfOutput => QueryJobDefinitionsEndpointOutput.definition_id,
     QueryAudiencesEndpointPagedResultOfOutput => QueryAudiencesEndpointOutput.id,
     QueryJobRevisionsEndpointPagedResultOfOutput => QueryJobRevisionsEndpointOutput.revision_number,
+    QueryValidationSetsEndpointPagedResultOfOutput => QueryValidationSetsEndpointOutput.id,
 }
 
 type FetchPage<T> = Box<dyn FnMut(i64) -> Result<Fetched<T>> + Send>;

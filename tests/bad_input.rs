@@ -445,6 +445,53 @@ fn cases() -> Vec<Case> {
             run: |fx| fx.definition.revisions().amount(0).send().map(drop),
             expect: Invalid("amount"),
         },
+        // ---- validation sets -------------------------------------------------------------
+        Case {
+            name: "validation set: create with a blank name",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .create_validation_set("")
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "validation set: a blank dimension",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .create_validation_set("Checks")
+                    .dimensions(["quality", " "])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("dimensions[1]"),
+        },
+        Case {
+            name: "validation set: look up an empty id",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .get_validation_set_by_id("")
+                    .map(drop)
+            },
+            expect: Invalid("validation_set_id"),
+        },
+        Case {
+            name: "validation set: find page 0",
+            run: |fx| {
+                first_of(
+                    fx.client
+                        .validation()
+                        .find_validation_sets("")
+                        .page(0)
+                        .iter(),
+                )
+            },
+            expect: Invalid("page"),
+        },
         // ---- lists: paging --------------------------------------------------------------
         Case {
             name: "jobs: find with page size 0",

@@ -562,3 +562,113 @@ fn progress_carries_the_recruiting_funnel_of_a_custom_audience() {
     let global_job = fx.global.assign_job(&definition).unwrap();
     assert_eq!(global_job.get_progress().unwrap().recruiting, None);
 }
+
+/// The bodies the sandbox received on `method path`, in order.
+fn bodies(sb: &Sandbox, method: &str, path: &str) -> Vec<serde_json::Value> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r["method"] == method && r["path"] == path)
+        .map(|r| r["body"].clone())
+        .collect()
+}
+
+#[test]
+fn a_definition_pinned_to_a_validation_set_runs_on_it() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let mut set = client
+        .validation()
+        .create_validation_set("Alignment checks")
+        .dimensions(["alignment"])
+        .create()
+        .unwrap();
+    let path = format!("/validation-set/{}", set.id());
+    // `ValidationSetManager._submit` (SDK 3.27.1): CreateValidationSetEndpointInput(name=name);
+    // `RapidataValidationSet.update_dimensions`: UpdateValidationSetEndpointInput(dimensions=…).
+    assert_eq!(
+        bodies(sb, "POST", "/validation-set"),
+        [serde_json::json!({"name": "Alignment checks"})]
+    );
+    let read = client
+        .validation()
+        .get_validation_set_by_id(set.id())
+        .unwrap();
+    assert_eq!(
+        (read.name(), read.dimensions()),
+        ("Alignment checks", &["alignment".to_owned()][..])
+    );
+    set.update_should_alert(false).unwrap();
+    set.update_can_be_flagged(false).unwrap();
+    set.update_dimensions(Vec::<String>::new()).unwrap();
+    // `update_should_alert(False)`: shouldAlert=False; `update_can_be_flagged(False)`:
+    // isFlagOverruled=not False; `update_dimensions([])`: dimensions=[].
+    assert_eq!(
+        bodies(sb, "PATCH", &path),
+        [
+            serde_json::json!({"dimensions": ["alignment"]}),
+            serde_json::json!({"shouldAlert": false}),
+            serde_json::json!({"isFlagOverruled": true}),
+            serde_json::json!({"dimensions": []}),
+        ]
+    );
+    assert!(client
+        .validation()
+        .get_validation_set_by_id(set.id())
+        .unwrap()
+        .dimensions()
+        .is_empty());
+    let found: Vec<String> = client
+        .validation()
+        .find_validation_sets("Alignment")
+        .iter()
+        .map(|s| s.unwrap().id().to_owned())
+        .collect();
+    assert_eq!(found, [set.id()]);
+
+    // Pinned on a new revision; the job of that revision runs with it.
+    let mut definition = text_definition(client, "Pinned", 1, 2);
+    definition.set_validation_set_id(Some(set.id())).unwrap();
+    assert_eq!(definition.save(true).unwrap(), 2);
+    let mut again = client
+        .job()
+        .get_job_definition_by_id(definition.id())
+        .unwrap();
+    assert_eq!(again.revision().unwrap(), 2);
+    assert_eq!(
+        again.validation_set_id().unwrap().as_deref(),
+        Some(set.id())
+    );
+    let saved = bodies(
+        sb,
+        "POST",
+        &format!("/job/definition/{}/revision", definition.id()),
+    );
+    assert_eq!(saved[0]["validationSetId"], set.id());
+    let job = fx.global.assign_job(&definition).unwrap();
+    assert_eq!(job.wait_with((), fast()).unwrap().responses, 2);
+    // A pinned set cannot be deleted; an unknown one cannot be pinned.
+    assert_eq!(set.delete().unwrap_err().status(), Some(409));
+    definition
+        .set_validation_set_id(Some("vs_missing"))
+        .unwrap();
+    assert_eq!(definition.save(false).unwrap_err().status(), Some(404));
+    definition.discard_changes();
+    // Unpinned again (`validationSetId: null`), the set can go.
+    definition.set_validation_set_id(None::<String>).unwrap();
+    assert_eq!(definition.save(false).unwrap(), 3);
+    assert_eq!(definition.validation_set_id().unwrap(), None);
+    let other = client
+        .validation()
+        .create_validation_set("Unused")
+        .create()
+        .unwrap();
+    other.delete().unwrap();
+    assert_eq!(
+        client
+            .validation()
+            .get_validation_set_by_id(other.id())
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+}

@@ -91,6 +91,11 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::StartPreliminaryDownload => crate::preliminary::start(st, c),
         Route::CreateUnlistedAudience => crate::unlisted::create(st, c),
         Route::GetUnlistedAudience => crate::unlisted::get(st, c),
+        Route::CreateValidationSet => crate::validation::create(st, c),
+        Route::GetValidationSet => crate::validation::get(st, c),
+        Route::PatchValidationSet => crate::validation::patch(st, c),
+        Route::DeleteValidationSet => crate::validation::delete(st, c),
+        Route::ListValidationSets => crate::validation::list_sets(st, c),
         Route::GetPreliminaryDownload => crate::preliminary::get(st, c),
     }
 }
@@ -2461,6 +2466,11 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let dataset_id = input.dataset_id.unwrap_or(latest.dataset_id.clone());
     if !st.datasets.contains_key(&dataset_id) {
         return Err(not_found("Dataset", &dataset_id));
+    }
+    if let Some(Some(set)) = &input.validation_set_id {
+        if !crate::validation::exists(st, set) {
+            return Err(crate::validation::unknown(set));
+        }
     }
     let workflow = input.workflow.unwrap_or(latest.workflow.clone());
     let referee = input.referee.unwrap_or(latest.referee.clone());

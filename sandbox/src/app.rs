@@ -107,6 +107,11 @@ pub(crate) enum Route {
     GetPreliminaryDownload,
     CreateUnlistedAudience,
     GetUnlistedAudience,
+    CreateValidationSet,
+    GetValidationSet,
+    PatchValidationSet,
+    DeleteValidationSet,
+    ListValidationSets,
     BridgeCreate,
     BridgeRead,
     AuthorizeExternal,
@@ -264,6 +269,23 @@ pub(crate) const ROUTES: &[RouteEntry] = &[
         "/audience/unlisted/{audienceId}",
         Route::GetUnlistedAudience,
     ),
+    ("POST", "/validation-set", Route::CreateValidationSet),
+    (
+        "GET",
+        "/validation-set/{validationSetId}",
+        Route::GetValidationSet,
+    ),
+    (
+        "PATCH",
+        "/validation-set/{validationSetId}",
+        Route::PatchValidationSet,
+    ),
+    (
+        "DELETE",
+        "/validation-set/{validationSetId}",
+        Route::DeleteValidationSet,
+    ),
+    ("GET", "/validation-sets", Route::ListValidationSets),
 ];
 
 /// A matched route.

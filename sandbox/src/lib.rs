@@ -41,6 +41,7 @@ mod store;
 mod strict;
 mod unlisted;
 mod util;
+mod validation;
 mod wire;
 
 use std::collections::BTreeMap;

@@ -464,6 +464,8 @@ pub(crate) struct State {
     pub preliminary: HashMap<String, crate::preliminary::PreliminaryRec>,
     /// Unlisted audiences (`ula_…`).
     pub unlisted: BTreeMap<String, crate::unlisted::UnlistedRec>,
+    /// Validation sets.
+    pub validation_sets: crate::validation::ValidationSets,
 }
 
 /// A bridge-token login in progress.
@@ -499,6 +501,7 @@ impl State {
             clients: HashMap::new(),
             preliminary: HashMap::new(),
             unlisted: BTreeMap::new(),
+            validation_sets: BTreeMap::new(),
         };
         let _ = cfg;
         let mut global = AudienceRec::new(

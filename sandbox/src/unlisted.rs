@@ -53,7 +53,7 @@ pub(crate) fn create(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         return Err(ApiError::field("name", "'Name' must not be empty."));
     }
     let (id, _) = st.new_prefixed(c.cfg, "ula_");
-    let created_at = st.base_system + c.now.saturating_duration_since(st.base_instant);
+    let created_at = st.system_at(c.now);
     st.unlisted.insert(
         id.clone(),
         UnlistedRec {
