@@ -439,6 +439,17 @@ impl Client {
             url.push_str(&encode_query(&query));
         }
         let body = op.body();
+        let extra_headers = op.headers();
+        if let Some((name, value)) = extra_headers
+            .iter()
+            .find(|(_, v)| v.bytes().any(|b| b.is_ascii_control() && b != b'\t'))
+        {
+            return Err(Error::invalid_input(
+                *name,
+                value,
+                "a header value must not contain control characters (line breaks)",
+            ));
+        }
         let max_attempts = options
             .max_attempts
             .unwrap_or(inner.transport.policy.max_attempts);
@@ -455,15 +466,17 @@ impl Client {
                 },
                 RequestBody::Multipart(parts) => Payload::Multipart(parts),
             };
+            // Carries the token: never logged.
+            let mut headers = vec![
+                ("authorization", format!("Bearer {}", token.secret())),
+                ("x-client", X_CLIENT.to_owned()),
+                ("accept", O::ACCEPT.to_owned()),
+            ];
+            headers.extend(extra_headers.iter().cloned());
             let request = HttpRequest {
                 method: O::METHOD,
                 url: &url,
-                // Carries the token: never logged.
-                headers: vec![
-                    ("authorization", format!("Bearer {}", token.secret())),
-                    ("x-client", X_CLIENT.to_owned()),
-                    ("accept", O::ACCEPT.to_owned()),
-                ],
+                headers,
                 payload,
                 max_body: O::MAX_RESPONSE_BYTES,
             };

@@ -42,12 +42,17 @@ pub struct Generated {
     /// The request-types module (`operations.rs`); it refers to the models as
     /// `super::types` and to the `Operation` contract as `crate::request`.
     pub operations: String,
-    /// Number of operations (= number of request types).
+    /// Number of operations generated (= number of request types).
     pub operation_count: usize,
     /// Number of component schemas after merging.
     pub schema_count: usize,
-    /// Problems worth telling the user about (schema clashes, renamed ids).
+    /// Problems worth telling the user about (schema clashes, renamed ids, skipped
+    /// operations); [`Builder::write_to_out_dir`] prints each as a `cargo:warning`.
     pub warnings: Vec<String>,
+    /// Operations left out because the generator cannot express them, each as the Rust
+    /// name it would have had and the reason (file, JSON pointer, what, what to do). Also
+    /// in [`warnings`](Self::warnings).
+    pub skipped: Vec<(String, GenError)>,
     /// The files read, in order.
     pub files: Vec<String>,
 }
@@ -117,6 +122,17 @@ pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
 /// Generates code from documents already in memory, with the operations calling the
 /// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`]).
 pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Generated, GenError> {
+    generate_requiring(docs, runtime, &[])
+}
+
+/// [`generate_documents_with`], where an operation the generator would skip is an error
+/// when its Rust name (`PostJobDefinition`) is in `required`: the code that calls it would
+/// not compile.
+pub(crate) fn generate_requiring(
+    docs: Vec<Document>,
+    runtime: &str,
+    required: &[String],
+) -> Result<Generated, GenError> {
     let runtime_path: syn::Path = syn::parse_str(runtime).map_err(|e| {
         GenError::new(
             "(options)",
@@ -134,13 +150,34 @@ pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Gen
         schemas: &merged.schemas,
         runtime: quote::quote!(#runtime_path),
     };
-    let ops_tokens = ops::generate(&merged.operations, &cx)?;
+    let emitted = ops::generate(&merged.operations, &cx);
+    let operation_count = merged.operations.len() - emitted.skipped.len();
+    let mut warnings = merged.warnings;
+    warnings.extend(emitted.warnings);
+    let mut skipped = merged.skipped;
+    skipped.extend(emitted.skipped);
+    skipped.sort_by(|a, b| (&a.1.file, &a.1.pointer).cmp(&(&b.1.file, &b.1.pointer)));
+    for (name, e) in &skipped {
+        if required.contains(name) {
+            return Err(GenError::new(
+                &e.file,
+                &e.pointer,
+                format!(
+                    "operation `{name}` is required but cannot be generated: {}",
+                    e.message
+                ),
+                e.hint.clone(),
+            ));
+        }
+        warnings.push(format!("operation `{name}` skipped: {e}"));
+    }
     Ok(Generated {
         types: render(models.tokens, "types")?,
-        operations: render(ops_tokens, "operations")?,
-        operation_count: merged.operations.len(),
+        operations: render(emitted.tokens, "operations")?,
+        operation_count,
         schema_count: merged.schemas.len(),
-        warnings: merged.warnings,
+        warnings,
+        skipped,
         files,
     })
 }

@@ -30,7 +30,8 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
     let mut own_enums = Vec::new();
     let mut names = BTreeMap::new();
     for (name, entry) in &merged.schemas {
-        if let Kind::Enum { values } = kind_of(&entry.schema) {
+        let kind = kind_of(&entry.schema);
+        if let Kind::Enum { .. } | Kind::IntEnum { .. } = kind {
             let rust = naming::pascal(name);
             // typify looks replacements up by its own (sanitized) type name in some paths
             // and by the schema name in others: register both.
@@ -41,7 +42,12 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
                     [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
                 );
             }
-            own_enums.push(emit_enum(&rust, &values, entry.schema.get("description")));
+            let description = entry.schema.get("description");
+            own_enums.push(match &kind {
+                Kind::Enum { values } => emit_enum(&rust, values, description),
+                Kind::IntEnum { values } => emit_int_enum(&rust, values, description),
+                _ => unreachable!("matched above"),
+            });
             names.insert(name.clone(), rust);
         }
         let json = conv.component(name)?;
@@ -66,46 +72,43 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
     // names the documents instead of a backtrace.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut space = TypeSpace::new(&settings);
-        space
-            .add_ref_types(defs.clone())
-            .map_err(|e| e.to_string())?;
-        let mut typify_names = BTreeMap::new();
-        for (name, _) in &defs {
-            if names.contains_key(name) {
-                continue;
-            }
-            let r = schemars::schema::Schema::new_ref(format!("#/definitions/{name}"));
-            let id = space.add_type(&r).map_err(|e| e.to_string())?;
-            let ty = space.get_type(&id).map_err(|e| e.to_string())?;
-            typify_names.insert(name.clone(), ty.ident().to_string().replace(' ', ""));
-        }
-        Ok::<_, String>((space.to_stream(), typify_names))
-    }));
-    std::panic::set_hook(hook);
+    let result = run_typify(&settings, &defs, &names);
     let (stream, typify_names) = match result {
-        Ok(Ok(v)) => v,
-        Ok(Err(msg)) => return Err(GenError::new(
-            files.values().next().cloned().unwrap_or_default(),
-            "/components/schemas",
-            format!("typify rejected the schemas: {msg}"),
-            "simplify the schema it names, or report the construct to the rapidata-rs maintainers",
-        )),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "unknown panic".into());
+        Ok(v) => v,
+        Err(msg) => {
+            // Find the schema typify stumbles over: the first (by name) that fails with
+            // only the schemas it references, so the error names it and its file.
+            let culprit = defs.iter().find_map(|(name, _)| {
+                let subset = with_references(name, &defs);
+                run_typify(&settings, &subset, &names)
+                    .err()
+                    .map(|m| (name.clone(), m))
+            });
+            std::panic::set_hook(hook);
+            let (file, pointer, message) = match culprit {
+                Some((name, m)) => (
+                    files.get(&name).cloned().unwrap_or_default(),
+                    format!("/components/schemas/{}", crate::error::pointer_token(&name)),
+                    format!("typify cannot generate schema `{name}`: {}", first_line(&m)),
+                ),
+                None => (
+                    files.values().next().cloned().unwrap_or_default(),
+                    "/components/schemas".to_owned(),
+                    format!(
+                        "typify cannot generate the schemas together: {}",
+                        first_line(&msg)
+                    ),
+                ),
+            };
             return Err(GenError::new(
-                files.values().next().cloned().unwrap_or_default(),
-                "/components/schemas",
-                format!("typify failed on the schemas: {msg}"),
-                "simplify the schema construct it names, or report it to the rapidata-rs maintainers",
+                file,
+                pointer,
+                message,
+                "simplify that schema (or the construct the message names), or report it to the rapidata-rs maintainers",
             ));
         }
     };
+    std::panic::set_hook(hook);
     names.extend(typify_names);
 
     let mut file: syn::File = syn::parse2(stream).map_err(|e| {
@@ -158,6 +161,174 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
         }
     };
     Ok(Models { tokens, names })
+}
+
+type Defs = Vec<(String, schemars::schema::Schema)>;
+
+/// The first line of a typify message (some end in a multi-line debug dump), cut to a
+/// length that fits a build log line.
+fn first_line(msg: &str) -> String {
+    let line = msg
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(['{', ' ', '(']);
+    match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_owned(),
+    }
+}
+
+/// Runs typify over `defs` (with a panic turned into an error message); returns its output
+/// and the Rust name of every schema that is not one of our own enums (`own`).
+fn run_typify(
+    settings: &TypeSpaceSettings,
+    defs: &Defs,
+    own: &BTreeMap<String, String>,
+) -> Result<(TokenStream, BTreeMap<String, String>), String> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut space = TypeSpace::new(settings);
+        space
+            .add_ref_types(defs.clone())
+            .map_err(|e| e.to_string())?;
+        let mut typify_names = BTreeMap::new();
+        for (name, _) in defs {
+            if own.contains_key(name) {
+                continue;
+            }
+            let r = schemars::schema::Schema::new_ref(format!("#/definitions/{name}"));
+            let id = space.add_type(&r).map_err(|e| e.to_string())?;
+            let ty = space.get_type(&id).map_err(|e| e.to_string())?;
+            typify_names.insert(name.clone(), ty.ident().to_string().replace(' ', ""));
+        }
+        Ok::<_, String>((space.to_stream(), typify_names))
+    }));
+    match result {
+        Ok(r) => r,
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".into())),
+    }
+}
+
+/// `name` and every definition it references, directly or not.
+fn with_references(name: &str, defs: &Defs) -> Defs {
+    let by_name: BTreeMap<&str, &schemars::schema::Schema> =
+        defs.iter().map(|(n, s)| (n.as_str(), s)).collect();
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![name.to_owned()];
+    while let Some(n) = todo.pop() {
+        let Some(s) = by_name.get(n.as_str()) else {
+            continue;
+        };
+        if !seen.insert(n) {
+            continue;
+        }
+        let json = serde_json::to_value(s).unwrap_or(Value::Null);
+        collect_refs(&json, &mut todo);
+    }
+    defs.iter()
+        .filter(|(n, _)| seen.contains(n))
+        .cloned()
+        .collect()
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("$ref", Value::String(r)) => {
+                        out.push(r.trim_start_matches("#/definitions/").to_owned())
+                    }
+                    _ => collect_refs(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Emits an open integer enum: known values as unit variants (`V512`, `Neg1`), anything
+/// else in `Other`; on the wire a JSON number.
+fn emit_int_enum(rust: &str, values: &[i64], description: Option<&Value>) -> TokenStream {
+    let ident = format_ident!("{}", rust);
+    let mut seen = BTreeSet::new();
+    let variants: Vec<(syn::Ident, i64)> = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|&v| {
+            let name = if v < 0 {
+                format!("Neg{}", v.unsigned_abs())
+            } else {
+                format!("V{v}")
+            };
+            (format_ident!("{}", name), v)
+        })
+        .collect();
+    let doc = description
+        .and_then(Value::as_str)
+        .map(|d| d.to_owned())
+        .unwrap_or_else(|| format!("The `{rust}` values of the API."));
+    let decls = variants.iter().map(|(i, v)| {
+        let d = format!("`{v}`");
+        quote! { #[doc = #d] #i, }
+    });
+    let to_int = variants.iter().map(|(i, v)| quote! { #ident::#i => #v, });
+    let from_int = variants.iter().map(|(i, v)| quote! { #v => #ident::#i, });
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Values this version of the crate does not know decode into `Other`, so a response
+        /// from a newer API still decodes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #(#decls)*
+            /// A value this version of the crate does not know.
+            Other(i64),
+        }
+        impl #ident {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_int)*
+                    #ident::Other(v) => *v,
+                }
+            }
+        }
+        impl From<i64> for #ident {
+            fn from(v: i64) -> Self {
+                match v {
+                    #(#from_int)*
+                    other => #ident::Other(other),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse::<i64>().map(Self::from)
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            }
+        }
+    }
 }
 
 /// Emits an open string enum: known values as unit variants, anything else in `Other`.
