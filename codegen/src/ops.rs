@@ -926,6 +926,10 @@ mod tests {
         let g = generate_documents(vec![doc]).unwrap();
         let (_, e) = &g.skipped[0];
         assert!(e.to_string().contains("application/xml"), "{e}");
-        assert!(g.warnings[0].contains("application/xml"), "{:?}", g.warnings);
+        assert!(
+            g.warnings[0].contains("application/xml"),
+            "{:?}",
+            g.warnings
+        );
     }
 }

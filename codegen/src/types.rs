@@ -76,14 +76,27 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
     let (stream, typify_names) = match result {
         Ok(v) => v,
         Err(msg) => {
-            // Find the schema typify stumbles over: the first (by name) that fails with
-            // only the schemas it references, so the error names it and its file.
-            let culprit = defs.iter().find_map(|(name, _)| {
-                let subset = with_references(name, &defs);
-                run_typify(&settings, &subset, &names)
-                    .err()
-                    .map(|m| (name.clone(), m))
-            });
+            // Find the schema typify stumbles over, so the error names it and its file:
+            // of the schemas that fail together with only what they reference, the first
+            // (by name) none of whose references fails too.
+            let failing: BTreeMap<&String, String> = defs
+                .iter()
+                .filter_map(|(name, _)| {
+                    let subset = with_references(name, &defs);
+                    run_typify(&settings, &subset, &names)
+                        .err()
+                        .map(|m| (name, m))
+                })
+                .collect();
+            let culprit = failing
+                .iter()
+                .find(|(name, _)| {
+                    with_references(name, &defs)
+                        .iter()
+                        .all(|(dep, _)| dep == **name || !failing.contains_key(dep))
+                })
+                .or_else(|| failing.iter().next())
+                .map(|(name, m)| ((*name).clone(), m.clone()));
             std::panic::set_hook(hook);
             let (file, pointer, message) = match culprit {
                 Some((name, m)) => (
@@ -252,6 +265,27 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The doc text of one of our enums and its variant declarations, each documented with
+/// its wire value.
+fn enum_head<V: std::fmt::Display>(
+    rust: &str,
+    description: Option<&Value>,
+    variants: &[(syn::Ident, V)],
+) -> (String, Vec<TokenStream>) {
+    let doc = description
+        .and_then(Value::as_str)
+        .map(|d| d.to_owned())
+        .unwrap_or_else(|| format!("The `{rust}` values of the API."));
+    let decls = variants
+        .iter()
+        .map(|(i, v)| {
+            let d = format!("`{v}`");
+            quote! { #[doc = #d] #i, }
+        })
+        .collect();
+    (doc, decls)
+}
+
 /// Emits an open integer enum: known values as unit variants (`V512`, `Neg1`), anything
 /// else in `Other`; on the wire a JSON number.
 fn emit_int_enum(rust: &str, values: &[i64], description: Option<&Value>) -> TokenStream {
@@ -269,14 +303,7 @@ fn emit_int_enum(rust: &str, values: &[i64], description: Option<&Value>) -> Tok
             (format_ident!("{}", name), v)
         })
         .collect();
-    let doc = description
-        .and_then(Value::as_str)
-        .map(|d| d.to_owned())
-        .unwrap_or_else(|| format!("The `{rust}` values of the API."));
-    let decls = variants.iter().map(|(i, v)| {
-        let d = format!("`{v}`");
-        quote! { #[doc = #d] #i, }
-    });
+    let (doc, decls) = enum_head(rust, description, &variants);
     let to_int = variants.iter().map(|(i, v)| quote! { #ident::#i => #v, });
     let from_int = variants.iter().map(|(i, v)| quote! { #v => #ident::#i, });
     quote! {
@@ -346,14 +373,7 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
         }
         variants.push((format_ident!("{}", name), v.clone()));
     }
-    let doc = description
-        .and_then(Value::as_str)
-        .map(|d| d.to_owned())
-        .unwrap_or_else(|| format!("The `{rust}` values of the API."));
-    let decls = variants.iter().map(|(i, v)| {
-        let d = format!("`{v}`");
-        quote! { #[doc = #d] #i, }
-    });
+    let (doc, decls) = enum_head(rust, description, &variants);
     let to_str = variants.iter().map(|(i, v)| quote! { #ident::#i => #v, });
     let from_str = variants.iter().map(|(i, v)| quote! { #v => #ident::#i, });
     quote! {
