@@ -8,6 +8,11 @@
 //! and `_t`-discriminated unions become internally tagged enums named after their
 //! discriminator mapping keys.
 //!
+//! A construct the generator cannot express in a schema is an error naming the file, the
+//! JSON pointer and what to do; in an operation, that operation is skipped with a warning
+//! ([`Generated::skipped`]), unless [`Builder::require_operations`] names it. The
+//! repository's README lists the constructs of each kind.
+//!
 //! A crate of your own generates bindings of any documents with [`Builder`] in its
 //! `build.rs` and sends them with `rapidata::Client` (see [`Builder`]); the `rapidata`
 //! crate itself uses [`generate_dir`]:

@@ -28,6 +28,8 @@ impl Document {
 pub struct SchemaEntry {
     /// The file it came from (the first one, for shared schemas).
     pub file: String,
+    /// Its JSON pointer in that file (`/components/schemas/<name as written there>`).
+    pub pointer: String,
     /// The OpenAPI schema with `$ref`s rewritten to merged names.
     pub schema: Value,
 }
@@ -162,6 +164,7 @@ pub fn merge(mut docs: Vec<Document>) -> Result<Merged, GenError> {
                     final_name,
                     SchemaEntry {
                         file: doc.file.clone(),
+                        pointer: ptr,
                         schema,
                     },
                 );

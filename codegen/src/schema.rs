@@ -159,7 +159,7 @@ impl<'a> Converter<'a> {
     /// Converts one component schema (by merged name) to JSON Schema.
     pub fn component(&mut self, name: &str) -> Result<Value, GenError> {
         let entry = &self.schemas[name];
-        let ptr = format!("/components/schemas/{}", crate::error::pointer_token(name));
+        let ptr = entry.pointer.clone();
         let normalized = normalize_type(&entry.schema, &entry.file, &ptr)?;
         // A nullable component is generated as its non-null type; references to it are
         // made nullable instead (see `convert`), so typify never has to name both.
@@ -180,7 +180,7 @@ impl<'a> Converter<'a> {
                             "every mapping value must name a schema of the document",
                         )
                     })?;
-                    let mut conv = self.object(&v.schema, variant, &v.file, &ptr)?;
+                    let mut conv = self.object(&v.schema, variant, &v.file, &v.pointer)?;
                     let obj = conv.as_object_mut().expect("object schema");
                     obj.insert("type".into(), json!("object"));
                     let props = obj
@@ -429,7 +429,7 @@ impl<'a> Converter<'a> {
                 if let Some(props) = obj.get("properties").and_then(Value::as_object) {
                     let mut conv = Map::new();
                     for (p, s) in props {
-                        let child = format!("{ptr}/properties/{p}");
+                        let child = format!("{ptr}/properties/{}", crate::error::pointer_token(p));
                         conv.insert(p.clone(), self.convert(s, file, &child)?);
                     }
                     out.insert("properties".into(), Value::Object(conv));
@@ -494,6 +494,7 @@ mod tests {
                     k.clone(),
                     SchemaEntry {
                         file: "t.json".into(),
+                        pointer: format!("/components/schemas/{k}"),
                         schema: s.clone(),
                     },
                 )

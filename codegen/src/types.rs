@@ -54,7 +54,7 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
         let schema: schemars::schema::Schema = serde_json::from_value(json).map_err(|e| {
             GenError::new(
                 &entry.file,
-                format!("/components/schemas/{name}"),
+                &entry.pointer,
                 format!("schema is not valid JSON Schema after normalization: {e}"),
                 "check the schema's keywords",
             )
@@ -62,10 +62,10 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
         defs.push((name.clone(), schema));
     }
     let tri_state = conv.tri_state.clone();
-    let files: BTreeMap<String, String> = merged
+    let files: BTreeMap<String, (String, String)> = merged
         .schemas
         .iter()
-        .map(|(k, v)| (k.clone(), v.file.clone()))
+        .map(|(k, v)| (k.clone(), (v.file.clone(), v.pointer.clone())))
         .collect();
 
     // typify may panic on constructs it does not support; turn that into a message that
@@ -99,13 +99,18 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
                 .map(|(name, m)| ((*name).clone(), m.clone()));
             std::panic::set_hook(hook);
             let (file, pointer, message) = match culprit {
-                Some((name, m)) => (
-                    files.get(&name).cloned().unwrap_or_default(),
-                    format!("/components/schemas/{}", crate::error::pointer_token(&name)),
-                    format!("typify cannot generate schema `{name}`: {}", first_line(&m)),
-                ),
+                Some((name, m)) => {
+                    let (file, pointer) = files.get(&name).cloned().unwrap_or_default();
+                    let message =
+                        format!("typify cannot generate schema `{name}`: {}", first_line(&m));
+                    (file, pointer, message)
+                }
                 None => (
-                    files.values().next().cloned().unwrap_or_default(),
+                    files
+                        .values()
+                        .next()
+                        .map(|f| f.0.clone())
+                        .unwrap_or_default(),
                     "/components/schemas".to_owned(),
                     format!(
                         "typify cannot generate the schemas together: {}",

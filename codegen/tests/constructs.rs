@@ -209,6 +209,20 @@ fn schema_names_equal_in_rust_get_a_numeric_suffix() {
     assert_eq!(g.types.matches("pub struct FooBar {").count(), 1);
     // The same on every run: the order is by schema name, not by hash or file order.
     assert_eq!(generate("name_collision").types, g.types);
+    // Errors in a renamed schema point at it as the document names it.
+    let e = inline(
+        "c.json",
+        json!({}),
+        json!({"FooBar": {"type": "string"},
+               "foo_bar": {"type": "object", "properties": {"v": {"enum": [1, "x"]}}}}),
+    )
+    .unwrap_err();
+    assert_names(
+        &e,
+        "c.json",
+        "/components/schemas/foo_bar/properties/v/enum",
+        "mixing",
+    );
 }
 
 #[test]
