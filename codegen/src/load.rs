@@ -202,10 +202,21 @@ pub fn merge(mut docs: Vec<Document>) -> Result<Merged, GenError> {
                 let Some(op) = item.get(method) else { continue };
                 let ptr = format!("{item_ptr}/{method}");
                 let given = op.get("operationId").and_then(Value::as_str);
-                let id = match given {
+                let mut id = match given {
                     Some(g) => naming::snake(g),
                     None => naming::synthesize_operation_id(method, path),
                 };
+                if naming::shadows_prelude(&naming::pascal(&id)) {
+                    let renamed = format!("{id}_request");
+                    merged.warnings.push(format!(
+                        "{} at `{ptr}`: a request type `{}` would shadow Rust's `{}`; generated as `{}`",
+                        doc.file,
+                        naming::pascal(&id),
+                        naming::pascal(&id),
+                        naming::pascal(&renamed)
+                    ));
+                    id = renamed;
+                }
                 match read_operation(doc, item, op, &file_names, &ptr, &item_ptr) {
                     Ok(op) => merged.operations.push(OperationEntry {
                         file: doc.file.clone(),
@@ -249,7 +260,9 @@ pub fn merge(mut docs: Vec<Document>) -> Result<Merged, GenError> {
 
 /// Schema names that differ in the document but not as Rust type names (`foo_bar` and
 /// `FooBar` are both `FooBar`): the first in name order keeps its name, each later one gets
-/// the smallest free numeric suffix (`foo_bar2` → `FooBar2`), with a warning.
+/// the smallest free numeric suffix (`foo_bar2` → `FooBar2`), with a warning. A name that
+/// would shadow a Rust prelude name (`Default`, `String`) gets the suffix too: typify's
+/// output calls some of them unqualified.
 fn rename_rust_collisions(
     names: &mut BTreeMap<(String, String), String>,
     warnings: &mut Vec<String>,
@@ -259,20 +272,30 @@ fn rename_rust_collisions(
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for name in &finals {
         let rust = naming::pascal(name);
-        if taken.insert(rust.clone()) {
+        let prelude = naming::shadows_prelude(&rust);
+        if !prelude && taken.insert(rust.clone()) {
             continue;
         }
         let mut n = 2;
         let new = loop {
             let candidate = format!("{name}{n}");
-            if !finals.contains(&candidate) && !taken.contains(&naming::pascal(&candidate)) {
+            let candidate_rust = naming::pascal(&candidate);
+            if !finals.contains(&candidate)
+                && !taken.contains(&candidate_rust)
+                && !naming::shadows_prelude(&candidate_rust)
+            {
                 break candidate;
             }
             n += 1;
         };
         taken.insert(naming::pascal(&new));
+        let why = if prelude {
+            format!("would shadow Rust's `{rust}`")
+        } else {
+            format!("has the same Rust name as another schema (`{rust}`)")
+        };
         warnings.push(format!(
-            "schema `{name}` has the same Rust name as another schema (`{rust}`); generated as `{}`",
+            "schema `{name}` {why}; generated as `{}`",
             naming::pascal(&new)
         ));
         renamed.insert(name.clone(), new);

@@ -128,11 +128,12 @@ pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Emitted {
     }
     let runtime = &cx.runtime;
     let tokens = quote! {
-        use #runtime::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+        // The runtime's items are named through `__rt::` only, so an operation called
+        // `Method` or `Operation` cannot clash with them.
         use #runtime as __rt;
 
         /// Every generated operation as (operation id, method, path template), sorted by path.
-        pub const OPERATIONS: &[(&str, Method, &str)] = &[#(#index),*];
+        pub const OPERATIONS: &[(&str, __rt::Method, &str)] = &[#(#index),*];
 
         #(#items)*
     };
@@ -298,7 +299,7 @@ fn operation(
                 scalar_type(&schema, cx, &op.file, &sptr, false)?.ty,
                 Place::Path,
             ),
-            ("query", None) if style == "deepObject" => (quote!(QueryFilter), Place::DeepObject),
+            ("query", None) if style == "deepObject" => (quote!(__rt::QueryFilter), Place::DeepObject),
             ("query", None) => {
                 let t = scalar_type(&schema, cx, &op.file, &sptr, true)?;
                 let ty = t.ty;
@@ -418,7 +419,7 @@ fn operation(
                 let is_file = s.get("$ref").is_some()
                     || s.get("format").and_then(Value::as_str) == Some("binary");
                 let ty = if is_file {
-                    quote!(FilePart)
+                    quote!(__rt::FilePart)
                 } else {
                     quote!(String)
                 };
@@ -646,13 +647,13 @@ fn operation(
     let body_fn = if let Some(f) = json_field {
         let ident = &f.ident;
         if f.required {
-            quote! { fn body(&self) -> RequestBody { __rt::encode_json(&self.#ident) } }
+            quote! { fn body(&self) -> __rt::RequestBody { __rt::encode_json(&self.#ident) } }
         } else {
             quote! {
-                fn body(&self) -> RequestBody {
+                fn body(&self) -> __rt::RequestBody {
                     match &self.#ident {
                         Some(b) => __rt::encode_json(b),
-                        None => RequestBody::Empty,
+                        None => __rt::RequestBody::Empty,
                     }
                 }
             }
@@ -661,26 +662,26 @@ fn operation(
         let pushes = parts.iter().map(|f| {
             let ident = &f.ident;
             let wire = &f.wire;
-            let to_part = if f.ty.to_string() == "FilePart" {
+            let to_part = if f.ty.to_string() == quote!(__rt::FilePart).to_string() {
                 quote!(v.clone())
             } else {
-                quote!(FilePart {
+                quote!(__rt::FilePart {
                     source: __rt::FileSource::Bytes(v.as_bytes().to_vec()),
                     file_name: String::new(),
                     content_type: "text/plain".into(),
                 })
             };
             if f.required {
-                quote! { { let v = &self.#ident; parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+                quote! { { let v = &self.#ident; parts.push(__rt::MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
             } else {
-                quote! { if let Some(v) = &self.#ident { parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+                quote! { if let Some(v) = &self.#ident { parts.push(__rt::MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
             }
         });
         quote! {
-            fn body(&self) -> RequestBody {
+            fn body(&self) -> __rt::RequestBody {
                 let mut parts = Vec::new();
                 #(#pushes)*
-                RequestBody::Multipart(parts)
+                __rt::RequestBody::Multipart(parts)
             }
         }
     } else {
@@ -729,10 +730,10 @@ fn operation(
             }
         }
 
-        impl Operation for #struct_name {
+        impl __rt::Operation for #struct_name {
             type Output = #output;
             const ID: &'static str = #id;
-            const METHOD: Method = #method;
+            const METHOD: __rt::Method = #method;
             const PATH_TEMPLATE: &'static str = #template;
             #accept_const
 
@@ -746,7 +747,7 @@ fn operation(
             #headers_fn
             #body_fn
 
-            fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError> {
+            fn decode(bytes: &[u8]) -> Result<Self::Output, __rt::DecodeError> {
                 #decode
             }
         }
@@ -755,13 +756,13 @@ fn operation(
 
 fn method_tokens(method: &str) -> TokenStream {
     match method {
-        "get" => quote!(Method::Get),
-        "post" => quote!(Method::Post),
-        "put" => quote!(Method::Put),
-        "patch" => quote!(Method::Patch),
-        "head" => quote!(Method::Head),
-        "options" => quote!(Method::Options),
-        _ => quote!(Method::Delete),
+        "get" => quote!(__rt::Method::Get),
+        "post" => quote!(__rt::Method::Post),
+        "put" => quote!(__rt::Method::Put),
+        "patch" => quote!(__rt::Method::Patch),
+        "head" => quote!(__rt::Method::Head),
+        "options" => quote!(__rt::Method::Options),
+        _ => quote!(__rt::Method::Delete),
     }
 }
 
@@ -835,7 +836,7 @@ mod tests {
             ], "responses": {"200": {"description": "ok"}}}}}),
             json!({}),
         );
-        assert!(out.contains("pub name: Option<QueryFilter>"), "{out}");
+        assert!(out.contains("pub name: Option<__rt::QueryFilter>"), "{out}");
         assert!(out.contains("f.encode(\"name\", &mut q)"), "{out}");
         assert!(out.contains("pub sort: Vec<String>"), "{out}");
         assert!(out.contains("pub page: Option<i64>"), "{out}");
@@ -850,8 +851,8 @@ mod tests {
                 "responses": {"200": {"description": "ok"}}}}}),
             json!({"IFormFile": {"type": "string", "format": "binary"}}),
         );
-        assert!(out.contains("pub file: FilePart"), "{out}");
-        assert!(out.contains("RequestBody::Multipart(parts)"), "{out}");
+        assert!(out.contains("pub file: __rt::FilePart"), "{out}");
+        assert!(out.contains("__rt::RequestBody::Multipart(parts)"), "{out}");
     }
 
     #[test]

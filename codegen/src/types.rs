@@ -331,7 +331,7 @@ fn emit_int_enum(rust: &str, values: &[i64], description: Option<&Value>) -> Tok
                 }
             }
         }
-        impl From<i64> for #ident {
+        impl ::std::convert::From<i64> for #ident {
             fn from(v: i64) -> Self {
                 match v {
                     #(#from_int)*
@@ -346,18 +346,18 @@ fn emit_int_enum(rust: &str, values: &[i64], description: Option<&Value>) -> Tok
         }
         impl ::std::str::FromStr for #ident {
             type Err = ::std::num::ParseIntError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                s.parse::<i64>().map(Self::from)
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                s.parse::<i64>().map(<Self as ::std::convert::From<i64>>::from)
             }
         }
         impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_i64(self.value())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(<Self as ::std::convert::From<i64>>::from)
             }
         }
     }
@@ -390,7 +390,7 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
         pub enum #ident {
             #(#decls)*
             /// A value this version of the crate does not know.
-            Other(String),
+            Other(::std::string::String),
         }
         impl #ident {
             /// The value as sent on the wire.
@@ -408,27 +408,30 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
         }
         impl ::std::str::FromStr for #ident {
             type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match s {
                     #(#from_str)*
-                    other => #ident::Other(other.to_owned()),
+                    other => #ident::Other(::std::borrow::ToOwned::to_owned(other)),
                 })
             }
         }
-        impl From<&str> for #ident {
+        impl ::std::convert::From<&str> for #ident {
             fn from(s: &str) -> Self {
-                s.parse().unwrap_or_else(|e: ::std::convert::Infallible| match e {})
+                match s.parse::<Self>() {
+                    ::std::result::Result::Ok(v) => v,
+                    ::std::result::Result::Err(e) => match e {},
+                }
             }
         }
         impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <String as ::serde::Deserialize>::deserialize(d)?;
-                Ok(s.as_str().into())
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                ::std::result::Result::Ok(::std::convert::From::from(s.as_str()))
             }
         }
     }

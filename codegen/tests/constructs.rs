@@ -474,12 +474,12 @@ fn head_and_options_operations_are_generated() {
     let g = generate("head_options");
     assert!(g
         .operations
-        .contains("const METHOD: Method = Method::Head;"));
+        .contains("const METHOD: __rt::Method = __rt::Method::Head;"));
     assert!(g
         .operations
-        .contains("const METHOD: Method = Method::Options;"));
+        .contains("const METHOD: __rt::Method = __rt::Method::Options;"));
     // A HEAD response has no body, whatever the document says it contains.
-    let head = item(&g.operations, "impl Operation for HeadFile {");
+    let head = item(&g.operations, "impl __rt::Operation for HeadFile {");
     assert!(
         head.contains("type Output = ();") && head.contains("decode_empty"),
         "{head}"
@@ -514,4 +514,34 @@ fn typify_errors_name_the_schema_and_its_file() {
     assert_eq!(e.pointer, "/components/schemas/TupleItems", "{e}");
     assert!(e.message.contains("schema `TupleItems`"), "{e}");
     assert!(!e.message.contains('\n'), "one line: {e}");
+}
+
+#[test]
+fn names_that_clash_with_rust_or_the_runtime_still_compile() {
+    let g = generate("hostile_names");
+    let schema_renames: Vec<&String> = g
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("schema `"))
+        .collect();
+    assert_eq!(schema_renames.len(), 7, "{schema_renames:?}");
+    assert!(g.warnings.contains(
+        &"schema `Default` would shadow Rust's `Default`; generated as `Default2`".to_owned()
+    ));
+    assert!(g.types.contains("pub enum Default2 {"));
+    assert_eq!(
+        g.warnings[7..],
+        [
+            "hostile_names.openapi.json at `/paths/~1option/get`: a request type `Option` would shadow Rust's `Option`; generated as `OptionRequest`",
+            "hostile_names.openapi.json at `/paths/~1string/get`: a request type `String` would shadow Rust's `String`; generated as `StringRequest`",
+        ]
+    );
+    // The runtime's items are named by path, so `Method` and `Operation` are free.
+    assert!(g.operations.contains("pub struct Method {}"));
+    assert!(g
+        .operations
+        .contains("impl __rt::Operation for Operation {"));
+    assert!(!g.operations.contains("use ::rapidata::request::{"));
+    assert!(g.types.contains("pub struct Self_ {"), "{}", g.types);
+    assert!(g.types.contains("Other(::std::string::String),"));
 }
