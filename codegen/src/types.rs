@@ -150,12 +150,23 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
             _ => None,
         })
         .collect();
+    dedupe_fields(&mut file);
+    skip_absent_boxes(&mut file);
     patch(&mut file, &tri_state, &by_rust, &unions);
 
     let items = &file.items;
     let tokens = quote! {
         #(#items)*
         #(#own_enums)*
+
+        /// Serde helper for recursive optional fields (`Box<Option<T>>`).
+        pub mod box_option {
+            /// Whether the boxed option is `None`: such a field is left out, as any other
+            /// optional field is.
+            pub fn is_none<T>(v: &::std::boxed::Box<::std::option::Option<T>>) -> bool {
+                v.is_none()
+            }
+        }
 
         /// Serde helpers for fields that distinguish "absent" from "null".
         pub mod double_option {
@@ -480,6 +491,128 @@ fn patch(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Fields typify gives the same Rust name (properties `a-b` and `a_b` are both `a_b`):
+/// the first keeps it, each later one gets `_2`, `_3`, … and a serde rename to its
+/// property, in the struct and in the struct expressions of its `impl` blocks (typify's
+/// `Default`), so the output compiles and every property keeps its wire name.
+fn dedupe_fields(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+
+    // (struct, field name, occurrence) → new name
+    let mut renames: BTreeMap<(String, String, usize), syn::Ident> = BTreeMap::new();
+    for item in &mut file.items {
+        let syn::Item::Struct(st) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
+        let mut used: BTreeSet<String> = fields
+            .named
+            .iter()
+            .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+            .collect();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for f in &mut fields.named {
+            let Some(ident) = f.ident.clone() else {
+                continue;
+            };
+            let name = ident.to_string();
+            let n = seen.entry(name.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                continue;
+            }
+            let mut k = *n;
+            let new = loop {
+                let candidate = format!("{name}_{k}");
+                if used.insert(candidate.clone()) {
+                    break candidate;
+                }
+                k += 1;
+            };
+            if serde_rename(&f.attrs).is_none() {
+                f.attrs.push(syn::parse_quote!(#[serde(rename = #name)]));
+            }
+            let new = format_ident!("{}", new);
+            f.ident = Some(new.clone());
+            renames.insert((st.ident.to_string(), name, *n), new);
+        }
+    }
+    if renames.is_empty() {
+        return;
+    }
+
+    struct Rename<'a> {
+        ty: String,
+        renames: &'a BTreeMap<(String, String, usize), syn::Ident>,
+    }
+    impl VisitMut for Rename<'_> {
+        fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+            let target = e.path.segments.last().map(|s| s.ident.to_string());
+            if target.as_deref() == Some("Self") || target.as_deref() == Some(self.ty.as_str()) {
+                let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                for fv in &mut e.fields {
+                    if let syn::Member::Named(ident) = &mut fv.member {
+                        let name = ident.to_string();
+                        let n = seen.entry(name.clone()).or_insert(0);
+                        *n += 1;
+                        if let Some(new) = self.renames.get(&(self.ty.clone(), name, *n)) {
+                            if fv.colon_token.is_none() {
+                                // shorthand `Self { a_b }` → `Self { a_b_2: a_b }`
+                                fv.colon_token = Some(Default::default());
+                            }
+                            *ident = new.clone();
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_expr_struct_mut(self, e);
+        }
+    }
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
+        let Some(ty) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        if renames.keys().any(|(s, _, _)| *s == ty) {
+            Rename {
+                ty,
+                renames: &renames,
+            }
+            .visit_item_impl_mut(imp);
+        }
+    }
+}
+
+/// typify writes recursive optional fields as `Box<Option<T>>` that serialize an absent
+/// value as `null`; they get the `skip_serializing_if` every other optional field has, so
+/// a request never sends `null` for a property the schema does not make nullable.
+fn skip_absent_boxes(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Struct(st) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
+        for f in &mut fields.named {
+            let ty = &f.ty;
+            let text = quote!(#ty).to_string().replace(' ', "");
+            let has_skip = f.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && quote!(#a).to_string().contains("skip_serializing_if")
+            });
+            if text.starts_with("::std::boxed::Box<::std::option::Option<") && !has_skip {
+                f.attrs
+                    .push(syn::parse_quote!(#[serde(skip_serializing_if = "box_option::is_none")]));
+            }
         }
     }
 }

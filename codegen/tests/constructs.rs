@@ -545,3 +545,51 @@ fn names_that_clash_with_rust_or_the_runtime_still_compile() {
     assert!(g.types.contains("pub struct Self_ {"), "{}", g.types);
     assert!(g.types.contains("Other(::std::string::String),"));
 }
+
+#[test]
+fn properties_equal_in_rust_get_a_numeric_suffix() {
+    let g = generate("field_collision");
+    let r = item(&g.types, "pub struct Reactions {");
+    // In property name order: `a-b` keeps `a_b`; `a_b_2` is taken by a property of that
+    // name, so `a.b` is `a_b_3` and `a_b` is `a_b_4`, each renamed to its property.
+    assert!(
+        r.contains("rename = \"a-b\"") && r.contains("pub a_b: "),
+        "{r}"
+    );
+    assert!(
+        r.contains("rename = \"a.b\"") && r.contains("pub a_b_3: "),
+        "{r}"
+    );
+    assert!(
+        r.contains("#[serde(rename = \"a_b\")]\n    pub a_b_4: ::std::string::String,"),
+        "{r}"
+    );
+    assert!(r.contains("pub a_b_2: ::std::option::Option<bool>,"), "{r}");
+}
+
+#[test]
+fn odd_but_valid_shapes_generate() {
+    let g = generate("odd_shapes");
+    assert!(g.skipped.is_empty(), "{:?}", g.skipped);
+    assert!(
+        g.operations.contains("pub struct X {"),
+        "an id of no ASCII letters"
+    );
+    assert!(g.operations.contains("pub ids: Vec<super::types::One>,"));
+    assert!(g
+        .operations
+        .contains("pub body: Option<Vec<super::types::Node>>,"));
+    assert!(g.operations.contains("pub meta_data: Option<String>,"));
+    assert!(g
+        .operations
+        .contains("const ACCEPT: &'static str = \"*/*\";"));
+    assert!(g
+        .types
+        .contains("pub child: ::std::boxed::Box<::std::option::Option<Node>>,"));
+    // String formats stay strings: the generated code needs no chrono or uuid.
+    let formats = item(&g.types, "pub struct Formats {");
+    assert!(
+        !formats.contains("chrono") && !formats.contains("uuid"),
+        "{formats}"
+    );
+}
