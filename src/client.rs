@@ -440,15 +440,25 @@ impl Client {
         }
         let body = op.body();
         let extra_headers = op.headers();
-        if let Some((name, value)) = extra_headers
-            .iter()
-            .find(|(_, v)| v.bytes().any(|b| b.is_ascii_control() && b != b'\t'))
-        {
-            return Err(Error::invalid_input(
-                *name,
-                value,
-                "a header value must not contain control characters (line breaks)",
-            ));
+        for (name, value) in &extra_headers {
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if name.is_empty() || !name.bytes().all(token) {
+                return Err(Error::invalid_input(
+                    "header name",
+                    name,
+                    "must be letters, digits and `-` (an HTTP token)",
+                ));
+            }
+            if !value
+                .bytes()
+                .all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
+            {
+                return Err(Error::invalid_input(
+                    *name,
+                    value,
+                    "a header value must be visible ASCII: no line breaks or other control characters, no non-ASCII text",
+                ));
+            }
         }
         let max_attempts = options
             .max_attempts

@@ -432,7 +432,9 @@ pub trait Operation {
     }
 
     /// Header parameters (name, value), sent after the client's own headers; none by
-    /// default. A value with control characters (a line break) is refused before sending.
+    /// default. [`Client::send`](crate::Client::send) refuses a name that is not an HTTP
+    /// token and a value that is not visible ASCII (a line break, say) with
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before sending anything.
     fn headers(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
