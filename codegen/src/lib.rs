@@ -148,8 +148,31 @@ pub(crate) fn generate_requiring(
     })?;
     let mut files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
     files.sort();
-    let merged = load::merge(docs)?;
-    let models = types::generate(&merged)?;
+    let mut merged = load::merge(docs)?;
+    // A component named like a type typify makes of an inline schema is renamed and the
+    // models generated again (a rename can clash anew, hence a few rounds).
+    let mut rounds = 0;
+    let models = loop {
+        let models = types::generate(&merged)?;
+        if models.clashes.is_empty() {
+            break models;
+        }
+        rounds += 1;
+        if rounds > 8 {
+            return Err(GenError::new(
+                files.first().cloned().unwrap_or_default(),
+                "/components/schemas",
+                format!(
+                    "schema names keep clashing with typify's names of inline types: {:?}",
+                    models.clashes
+                ),
+                "rename those schemas",
+            ));
+        }
+        for name in &models.clashes {
+            load::rename_schema(&mut merged, name);
+        }
+    };
     let cx = ops::Context {
         names: &models.names,
         schemas: &merged.schemas,

@@ -307,6 +307,78 @@ fn rename_rust_collisions(
     }
 }
 
+/// Renames merged schema `old` (to the first free `<old>N`, N ≥ 2) and every reference to
+/// it, with a warning: its Rust name is taken by a type typify made of an inline schema.
+pub fn rename_schema(merged: &mut Merged, old: &str) {
+    let Some(entry) = merged.schemas.remove(old) else {
+        return;
+    };
+    let taken: BTreeSet<String> = merged.schemas.keys().map(|k| naming::pascal(k)).collect();
+    let mut n = 2;
+    let new = loop {
+        let candidate = format!("{old}{n}");
+        let rust = naming::pascal(&candidate);
+        if !merged.schemas.contains_key(&candidate)
+            && !taken.contains(&rust)
+            && !naming::shadows_prelude(&rust)
+        {
+            break candidate;
+        }
+        n += 1;
+    };
+    merged.warnings.push(format!(
+        "schema `{old}` ({} at `{}`) has the Rust name of a type made of an inline schema (`{}`); generated as `{}`",
+        entry.file,
+        entry.pointer,
+        naming::pascal(old),
+        naming::pascal(&new)
+    ));
+    merged.schemas.insert(new.clone(), entry);
+    let from = format!("{SCHEMA_REF}{old}");
+    let to = Value::String(format!("{SCHEMA_REF}{new}"));
+    for e in merged.schemas.values_mut() {
+        retarget(&mut e.schema, &from, &to);
+    }
+    for op in &mut merged.operations {
+        retarget(&mut op.op, &from, &to);
+    }
+}
+
+/// Points every reference (and discriminator mapping) equal to `from` at `to`, with the
+/// same reading of keywords as [`rewrite_refs`].
+fn retarget(v: &mut Value, from: &str, to: &Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                if is_data_keyword(k) {
+                    continue;
+                }
+                if is_name_map(k) {
+                    if let Value::Object(m) = x {
+                        m.values_mut().for_each(|s| retarget(s, from, to));
+                        continue;
+                    }
+                }
+                if k == "$ref" && x.as_str() == Some(from) {
+                    *x = to.clone();
+                } else if k == "mapping" {
+                    if let Value::Object(m) = x {
+                        for r in m.values_mut() {
+                            if r.as_str() == Some(from) {
+                                *r = to.clone();
+                            }
+                        }
+                    }
+                } else {
+                    retarget(x, from, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| retarget(x, from, to)),
+        _ => {}
+    }
+}
+
 /// One operation with its component references inlined, its schema references rewritten
 /// and the path item's shared parameters merged in.
 fn read_operation(

@@ -19,6 +19,10 @@ pub struct Models {
     pub tokens: TokenStream,
     /// Rust type (path relative to the types module) of each schema name.
     pub names: BTreeMap<String, String>,
+    /// Component schemas whose Rust name typify also gave a type of its own making (an
+    /// inline object `template` of `Repo` is `RepoTemplate`, like a component of that
+    /// name): the caller renames them and generates again.
+    pub clashes: Vec<String>,
 }
 
 /// Generates the model module for all merged schemas.
@@ -137,6 +141,14 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
             "",
         )
     })?;
+    let clashes = clashing_components(&file, &names, &merged.schemas)?;
+    if !clashes.is_empty() {
+        return Ok(Models {
+            tokens: TokenStream::new(),
+            names,
+            clashes,
+        });
+    }
     // Map Rust struct names back to schema names for the three-state patch.
     let mut by_rust: BTreeMap<String, String> = BTreeMap::new();
     for (schema, rust) in &names {
@@ -189,7 +201,56 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
             }
         }
     };
-    Ok(Models { tokens, names })
+    Ok(Models {
+        tokens,
+        names,
+        clashes: Vec::new(),
+    })
+}
+
+/// The component schemas whose Rust type name is defined more than once in typify's
+/// output together with our own enums. A clash between two types typify named itself
+/// (no component involved) cannot be resolved by renaming a schema: an error.
+fn clashing_components(
+    file: &syn::File,
+    names: &BTreeMap<String, String>,
+    schemas: &BTreeMap<String, crate::load::SchemaEntry>,
+) -> Result<Vec<String>, GenError> {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for item in &file.items {
+        let ident = match item {
+            syn::Item::Struct(s) => &s.ident,
+            syn::Item::Enum(e) => &e.ident,
+            syn::Item::Type(t) => &t.ident,
+            _ => continue,
+        };
+        *count.entry(ident.to_string()).or_default() += 1;
+    }
+    for (name, entry) in schemas {
+        if let Kind::Enum { .. } | Kind::IntEnum { .. } = kind_of(&entry.schema) {
+            *count.entry(naming::pascal(name)).or_default() += 1;
+        }
+    }
+    let mut clashes = Vec::new();
+    for (ident, n) in count.into_iter().filter(|(_, n)| *n > 1) {
+        let components: Vec<&String> = names
+            .iter()
+            .filter(|(_, rust)| **rust == ident)
+            .map(|(schema, _)| schema)
+            .collect();
+        match components.first() {
+            Some(c) => clashes.push((*c).clone()),
+            None => {
+                return Err(GenError::new(
+                    schemas.values().next().map(|e| e.file.clone()).unwrap_or_default(),
+                    "/components/schemas",
+                    format!("typify names {n} types `{ident}`"),
+                    "rename the schemas or properties that give inline types this name, or move one of them into `components/schemas`",
+                ))
+            }
+        }
+    }
+    Ok(clashes)
 }
 
 type Defs = Vec<(String, schemars::schema::Schema)>;

@@ -593,3 +593,17 @@ fn odd_but_valid_shapes_generate() {
         "{formats}"
     );
 }
+
+#[test]
+fn components_named_like_an_inline_type_are_renamed() {
+    let g = generate("inline_name_clash");
+    assert_eq!(
+        g.warnings,
+        ["schema `RepoTemplate` (inline_name_clash.openapi.json at `/components/schemas/RepoTemplate`) has the Rust name of a type made of an inline schema (`RepoTemplate`); generated as `RepoTemplate2`"]
+    );
+    assert_eq!(g.types.matches("pub struct RepoTemplate {").count(), 1);
+    assert!(g.types.contains("pub struct RepoTemplate2 {"));
+    assert!(g
+        .operations
+        .contains("type Output = super::types::RepoTemplate2;"));
+}
