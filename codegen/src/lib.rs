@@ -24,6 +24,7 @@
 //! ```
 
 mod builder;
+mod construct;
 mod error;
 mod load;
 mod naming;
