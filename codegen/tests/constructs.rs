@@ -7,6 +7,15 @@
 //! output against `rapidata::request` and checks what it sends and decodes. Here every
 //! output is also parsed by `syn` (the generator renders through it), and the refusals use
 //! small documents written inline.
+//!
+//! Why a fixture crate and not a `cargo check` of a temporary crate in an `#[ignore]`d
+//! test: as a workspace member it is built by the `cargo test` CI already runs, with the
+//! workspace's lock file and target folder (the generated code of all documents compiles
+//! in seconds against the already built `rapidata`), and it can run tests of the output.
+//!
+//! The documents are valid OpenAPI 3.0 (per openapi-spec-validator) except
+//! `skipped_operation` (malformed on purpose) and `type_null` (JSON Schema type lists,
+//! which documents in the wild use under 3.0).
 
 use std::path::{Path, PathBuf};
 
