@@ -144,6 +144,41 @@ fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
         "a rustc error reached the user:\n{stderr}"
     );
 
+    // An operation the handwritten layer calls that the generator cannot express (here: a
+    // request body it has no encoding for) stops the build with the generator's reason,
+    // instead of being skipped with a warning and leaving rustc a missing type.
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("spec")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            if let Some(body) = doc.pointer_mut("/paths/~1job~1definition/post/requestBody") {
+                body["content"] =
+                    serde_json::json!({"application/xml": {"schema": {"type": "string"}}});
+            }
+            std::fs::write(
+                tmp.path().join(path.file_name().unwrap()),
+                serde_json::to_string_pretty(&doc).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+    let out = build_with_spec_dir(tmp.path().as_os_str());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    for part in [
+        "order.openapi.json at `/paths/~1job~1definition/post/requestBody/content`",
+        "operation `PostJobDefinition` is required but cannot be generated",
+        "application/xml",
+    ] {
+        assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("error[E"),
+        "a rustc error reached the user:\n{stderr}"
+    );
+
     // A relative folder is refused with the reason (cargo runs build scripts in the
     // package folder, so it would not mean what the user typed).
     let out = build_with_spec_dir("spec".as_ref());
