@@ -82,26 +82,29 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
         Ok(v) => v,
         Err(msg) => {
             // Find the schema typify stumbles over, so the error names it and its file:
-            // of the schemas that fail together with only what they reference, the first
-            // (by name) none of whose references fails too.
-            let failing: BTreeMap<&String, String> = defs
+            // try each schema with only what it references, smallest such set first. The
+            // first that fails is one whose references (smaller sets, tried before) pass.
+            let direct: BTreeMap<&str, Vec<String>> = defs
                 .iter()
-                .filter_map(|(name, _)| {
-                    let subset = with_references(name, &defs);
-                    run_typify(&settings, &subset, &names)
-                        .err()
-                        .map(|m| (name, m))
+                .map(|(n, s)| {
+                    let mut refs = Vec::new();
+                    collect_refs(&serde_json::to_value(s).unwrap_or(Value::Null), &mut refs);
+                    (n.as_str(), refs)
                 })
                 .collect();
-            let culprit = failing
-                .iter()
-                .find(|(name, _)| {
-                    with_references(name, &defs)
-                        .iter()
-                        .all(|(dep, _)| dep == **name || !failing.contains_key(dep))
-                })
-                .or_else(|| failing.iter().next())
-                .map(|(name, m)| ((*name).clone(), m.clone()));
+            let mut subsets: Vec<(&String, BTreeSet<String>)> =
+                defs.iter().map(|(n, _)| (n, closure(n, &direct))).collect();
+            subsets.sort_by_key(|(n, set)| (set.len(), (*n).clone()));
+            let culprit = subsets.iter().find_map(|(name, set)| {
+                let subset: Defs = defs
+                    .iter()
+                    .filter(|(n, _)| set.contains(n))
+                    .cloned()
+                    .collect();
+                run_typify(&settings, &subset, &names)
+                    .err()
+                    .map(|m| ((*name).clone(), m))
+            });
             std::panic::set_hook(hook);
             let (file, pointer, message) = match culprit {
                 Some((name, m)) => {
@@ -304,26 +307,20 @@ fn run_typify(
     }
 }
 
-/// `name` and every definition it references, directly or not.
-fn with_references(name: &str, defs: &Defs) -> Defs {
-    let by_name: BTreeMap<&str, &schemars::schema::Schema> =
-        defs.iter().map(|(n, s)| (n.as_str(), s)).collect();
+/// `name` and every definition it references, directly or not (`direct`: each
+/// definition's own references).
+fn closure(name: &str, direct: &BTreeMap<&str, Vec<String>>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut todo = vec![name.to_owned()];
     while let Some(n) = todo.pop() {
-        let Some(s) = by_name.get(n.as_str()) else {
+        let Some(refs) = direct.get(n.as_str()) else {
             continue;
         };
-        if !seen.insert(n) {
-            continue;
+        if seen.insert(n) {
+            todo.extend(refs.iter().cloned());
         }
-        let json = serde_json::to_value(s).unwrap_or(Value::Null);
-        collect_refs(&json, &mut todo);
     }
-    defs.iter()
-        .filter(|(n, _)| seen.contains(n))
-        .cloned()
-        .collect()
+    seen
 }
 
 fn collect_refs(v: &Value, out: &mut Vec<String>) {
