@@ -1464,7 +1464,7 @@ pub struct JobDefinition {
     pub(crate) pipeline_id: Option<String>,
     pub(crate) definition_type: Option<types::DefinitionType>,
     /// The revision this handle stands for: 1 for a definition it created, unknown
-    /// (`None`: the newest) for one it looked up.
+    /// (`None`: the newest) for one it looked up until a revision is loaded or saved.
     pub(crate) revision: Option<i32>,
     /// Where its cost estimate reports waiting: the builder's reporter for a definition it
     /// created, `None` (bars on a terminal) otherwise.
@@ -1539,7 +1539,9 @@ impl JobDefinition {
     }
 
     /// The revision a job assigned from this handle runs (`revisionNumber` of `POST /job`):
-    /// 1 for a definition this handle created, `None` (the newest) for one looked up.
+    /// 1 for a definition this handle created, `None` (the newest) for one looked up until
+    /// it loads a revision ([`revision`](Self::revision), a getter, `reload`, `save`), which
+    /// then sets it. Without a request.
     ///
     /// ```no_run
     /// # let definition = rapidata::Client::new()?.job().get_job_definition_by_id("jd_1")?;
