@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -25,16 +25,22 @@ use super::progress::{SharedReporter, Stage, StageReport};
 
 /// URLs per `POST /asset/batch-upload` request.
 const BATCH_SIZE: usize = 1000;
-/// The shortest pause before a batch status poll (also before the first one).
-const BATCH_POLL_MIN: Duration = Duration::from_millis(20);
+/// The pause between a batch's creation and the first status poll.
+const BATCH_POLL_FIRST: Duration = Duration::from_millis(20);
+/// The shortest pause between two batch status polls.
+const BATCH_POLL_MIN: Duration = Duration::from_millis(10);
 /// The longest pause between two batch status polls.
 const BATCH_POLL_MAX: Duration = Duration::from_millis(500);
 /// Between two polls, the wait is this fraction (1 / n) of how long the oldest open batch
-/// has taken so far: a batch is seen done at most about a quarter of its own duration
-/// after it finished, and the number of polls grows with the logarithm of the duration
-/// (then one every [`BATCH_POLL_MAX`]). Quick batches are seen quickly, slow ones cost few
-/// requests.
-const BATCH_POLL_DIVISOR: u32 = 4;
+/// has taken so far: a batch is seen done at most about a sixth of its own duration after
+/// it finished, and the number of polls grows with the logarithm of the duration (about
+/// 8 for 0.1 s, 30 for 5 s, then one every [`BATCH_POLL_MAX`]). Quick batches are seen
+/// quickly, slow ones cost few requests.
+const BATCH_POLL_DIVISOR: u32 = 6;
+/// Batch creations in flight at once (each one's body holds its URLs once more): the
+/// first batches start at once, the others as those are created, long before the
+/// datapoints of the first ones are done.
+const BATCHES_IN_FLIGHT: usize = 2;
 /// Attempts in total to create one datapoint.
 const DATAPOINT_ATTEMPTS: u32 = 3;
 /// Page size used when listing a dataset's datapoints to reconcile.
@@ -108,7 +114,9 @@ pub(crate) fn upload_datapoints<'a>(
     if pipeline.dataset_id.get().is_none() {
         initial.push((LANE_CONTROL, Task::Dataset));
     }
-    initial.extend((0..pipeline.chunks().count()).map(|k| (LANE_CONTROL, Task::CreateBatch(k))));
+    let batches = pipeline.chunks().count().min(BATCHES_IN_FLIGHT);
+    pipeline.next_chunk.store(batches, Ordering::Relaxed);
+    initial.extend((0..batches).map(|k| (LANE_CONTROL, Task::CreateBatch(k))));
     if pipeline.lock_alongside().is_some() {
         initial.push((LANE_CONTROL, Task::Alongside));
     }
@@ -169,8 +177,9 @@ struct Uncertain {
     made: u32,
 }
 
-/// A medium's server file name, or why it could not be uploaded.
-type Named = std::result::Result<String, String>;
+/// A medium's server file name (shared with the client's upload cache), or why it could
+/// not be uploaded.
+type Named = std::result::Result<Arc<str>, String>;
 
 /// The shared state of one pipeline run. Per datapoint it holds a few counters (its
 /// position in lists, the media it still waits for), per distinct medium a reference to
@@ -179,16 +188,21 @@ type Named = std::result::Result<String, String>;
 struct Pipeline<'a> {
     client: &'a Client,
     todo: &'a [(&'a DatapointSpec, bool)],
-    /// Distinct media, in first-seen order, and each one's position there.
+    /// Distinct media, in first-seen order, and their names once known.
     media: Vec<&'a DataItem>,
-    index: HashMap<&'a DataItem, u32>,
     names: Vec<OnceLock<Named>>,
+    /// The media of datapoint `pos` (positions in `media`, in `DatapointSpec::media`
+    /// order): `occurrences[media_start[pos]..media_start[pos + 1]]`.
+    media_start: Vec<u32>,
+    occurrences: Vec<u32>,
     /// The datapoints (positions in `todo`) waiting for medium `m`:
     /// `waiters[waiter_start[m]..waiter_start[m + 1]]`.
     waiter_start: Vec<u32>,
     waiters: Vec<u32>,
     /// Media to upload through the batch endpoint, in chunks of [`BATCH_SIZE`].
     urls: Vec<u32>,
+    /// The next URL chunk to create a batch of.
+    next_chunk: AtomicUsize,
     /// Media to upload as files, and the next one to start.
     files: Vec<u32>,
     next_file: AtomicUsize,
@@ -214,6 +228,11 @@ struct State {
     /// Media not resolved yet (the assets stage ends at 0).
     media_left: usize,
     open: Vec<OpenBatch>,
+    /// Finished batches whose results are still to read, one at a time: a result holds
+    /// every URL of its batch decoded, so reading all of them at once would hold every URL
+    /// of the definition again.
+    to_collect: std::collections::VecDeque<OpenBatch>,
+    collecting: bool,
     /// Whether a status poll is queued or running.
     polling: bool,
     created: Vec<u32>,
@@ -222,13 +241,20 @@ struct State {
     dataset_error: Option<Error>,
 }
 
-/// The file names of the pipeline's media, for [`datapoint_body`].
-struct PipelineNames<'p, 'a>(&'p Pipeline<'a>);
+/// The file names of one datapoint's media, for [`datapoint_body`].
+struct PipelineNames<'p, 'a> {
+    pipeline: &'p Pipeline<'a>,
+    pos: u32,
+}
 
 impl AssetNames for PipelineNames<'_, '_> {
     fn name_of(&self, item: &DataItem) -> Option<String> {
-        let m = *self.0.index.get(item)?;
-        self.0.names[m as usize].get()?.as_ref().ok().cloned()
+        let m = self.pipeline.medium_of(self.pos, item)?;
+        self.pipeline.names[m as usize]
+            .get()?
+            .as_ref()
+            .ok()
+            .map(|name| name.to_string())
     }
 }
 
@@ -242,10 +268,16 @@ impl<'a> Pipeline<'a> {
         upload_timeout: Duration,
         reporter: &SharedReporter,
     ) -> (Pipeline<'a>, Vec<u32>) {
-        let mut index: HashMap<&DataItem, u32> = HashMap::new();
-        let mut media: Vec<&DataItem> = Vec::new();
-        let mut waiting: Vec<u32> = Vec::new();
+        // Sized for every occurrence up front: growing a table holds the old one and the
+        // new one at once, which is most of a table's peak.
+        let occurrences: usize = todo.iter().map(|(dp, _)| dp.media().count()).sum();
+        let mut index: HashMap<&DataItem, u32> = HashMap::with_capacity(occurrences);
+        let mut media: Vec<&DataItem> = Vec::with_capacity(occurrences);
+        let mut waiting: Vec<u32> = Vec::with_capacity(occurrences);
+        let mut media_start = Vec::with_capacity(todo.len() + 1);
+        let mut occurrence_list = Vec::with_capacity(occurrences);
         for (dp, _) in todo {
+            media_start.push(occurrence_list.len() as u32);
             for item in dp.media() {
                 let m = *index.entry(item).or_insert_with(|| {
                     media.push(item);
@@ -253,8 +285,12 @@ impl<'a> Pipeline<'a> {
                     (media.len() - 1) as u32
                 });
                 waiting[m as usize] += 1;
+                occurrence_list.push(m);
             }
         }
+        media_start.push(occurrence_list.len() as u32);
+        // Only needed to find the distinct media: the datapoints' own lists say the rest.
+        drop(index);
         // The waiting lists, one after the other (each datapoint once per occurrence).
         let mut waiter_start = Vec::with_capacity(media.len() + 1);
         let mut sum = 0u32;
@@ -266,15 +302,14 @@ impl<'a> Pipeline<'a> {
         let mut waiters = vec![0u32; sum as usize];
         let mut fill: Vec<u32> = waiter_start[..media.len()].to_vec();
         let mut pending = Vec::with_capacity(todo.len());
-        for (pos, (dp, _)) in todo.iter().enumerate() {
-            let mut n = 0;
-            for item in dp.media() {
-                let m = index[item] as usize;
+        for pos in 0..todo.len() {
+            let own = &occurrence_list[media_start[pos] as usize..media_start[pos + 1] as usize];
+            for &m in own {
+                let m = m as usize;
                 waiters[fill[m] as usize] = pos as u32;
                 fill[m] += 1;
-                n += 1;
             }
-            pending.push(n);
+            pending.push(own.len() as u32);
         }
         drop((fill, waiting));
 
@@ -295,6 +330,7 @@ impl<'a> Pipeline<'a> {
                 _ => files.push(m as u32),
             }
         }
+        client.asset_cache().reserve(urls.len() + files.len());
         let (create_dataset, dataset_id) = match dataset {
             Dataset::Existing(id) => (None, OnceLock::from(id.to_owned())),
             Dataset::Create(create) => (Some(create), OnceLock::new()),
@@ -307,6 +343,8 @@ impl<'a> Pipeline<'a> {
                 parked: Vec::new(),
                 media_left: media.len(),
                 open: Vec::new(),
+                to_collect: Default::default(),
+                collecting: false,
                 polling: false,
                 created: Vec::new(),
                 uncertain: Vec::new(),
@@ -314,12 +352,14 @@ impl<'a> Pipeline<'a> {
                 dataset_error: None,
             }),
             media,
-            index,
             names,
+            media_start,
+            occurrences: occurrence_list,
             waiter_start,
             waiters,
             urls,
             files,
+            next_chunk: AtomicUsize::new(0),
             next_file: AtomicUsize::new(0),
             create_dataset: Mutex::new(create_dataset),
             alongside: Mutex::new(None),
@@ -346,6 +386,22 @@ impl<'a> Pipeline<'a> {
     fn with_alongside(self, alongside: Option<Alongside<'a>>) -> Self {
         *self.lock_alongside() = alongside;
         self
+    }
+
+    /// The positions in `media` of datapoint `pos`'s media.
+    fn media_of(&self, pos: u32) -> &[u32] {
+        let pos = pos as usize;
+        &self.occurrences[self.media_start[pos] as usize..self.media_start[pos + 1] as usize]
+    }
+
+    /// The position in `media` of `item`, one of datapoint `pos`'s media (the same
+    /// reference, or an equal item).
+    fn medium_of(&self, pos: u32, item: &DataItem) -> Option<u32> {
+        let own = || self.todo[pos as usize].0.media().zip(self.media_of(pos));
+        own()
+            .find(|(i, _)| std::ptr::eq(*i, item))
+            .or_else(|| own().find(|(i, _)| *i == item))
+            .map(|(_, &m)| m)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -466,11 +522,25 @@ impl<'a> Pipeline<'a> {
                     run();
                 }
             }
-            Task::CreateBatch(k) => self.create_batch(k, queue),
+            Task::CreateBatch(k) => {
+                self.create_batch(k, queue);
+                let next = self.next_chunk.fetch_add(1, Ordering::Relaxed);
+                if next < self.chunks().count() {
+                    queue.push(LANE_CONTROL, Task::CreateBatch(next));
+                }
+            }
             Task::Poll => self.poll(queue),
-            Task::Collect(batch) => self.collect(batch, queue),
+            Task::Collect(batch) => {
+                self.collect(batch, queue);
+                let mut state = self.lock();
+                match state.to_collect.pop_front() {
+                    Some(next) => queue.push(LANE_CONTROL, Task::Collect(next)),
+                    None => state.collecting = false,
+                }
+            }
             Task::File(m) => {
-                let outcome = match crate::asset::upload(self.client, self.media[m as usize]) {
+                let outcome = match crate::asset::upload_shared(self.client, self.media[m as usize])
+                {
                     Ok(Some(name)) => Ok(name),
                     Ok(None) => Err("a text is not uploaded".to_owned()),
                     Err(e) => Err(e.to_string()),
@@ -535,7 +605,7 @@ impl<'a> Pipeline<'a> {
                 if !state.polling {
                     state.polling = true;
                     drop(state);
-                    queue.push_at(Instant::now() + BATCH_POLL_MIN, LANE_CONTROL, Task::Poll);
+                    queue.push_at(Instant::now() + BATCH_POLL_FIRST, LANE_CONTROL, Task::Poll);
                 }
             }
             Err(e) => {
@@ -551,26 +621,51 @@ impl<'a> Pipeline<'a> {
         self.queue_datapoints(ready, queue);
     }
 
-    /// One status poll for every open batch: queues the results of those done, and the
-    /// next poll while some are open, or aborts them at the upload timeout.
+    /// One status poll for every open batch: queues the next poll first (so polls overlap
+    /// when the pause is shorter than a round trip, and a quick batch is seen within a
+    /// pause of its end rather than a round trip), then the results of the batches the
+    /// answer lists as done. At the upload timeout, aborts the open batches instead.
     fn poll(&self, queue: &TaskQueue<Task>) {
-        if self.is_stopped() {
-            self.lock().polling = false;
+        let mut state = self.lock();
+        let oldest = state.open.iter().map(|b| b.created).min();
+        let Some(oldest) = oldest.filter(|_| !self.is_stopped()) else {
+            // Nothing open: the next batch created starts polling again.
+            state.polling = false;
+            return;
+        };
+        let now = Instant::now();
+        let deadline = self.started + self.upload_timeout;
+        if now >= deadline {
+            let open = std::mem::take(&mut state.open);
+            state.polling = false;
+            drop(state);
+            let reason = format!(
+                "the batch upload did not finish within {:.1} s",
+                self.upload_timeout.as_secs_f64()
+            );
+            for batch in open {
+                let abort = operations::PostAssetBatchUploadByBatchUploadIdAbort::new(&batch.id);
+                if let Err(e) = self.client.send(&abort) {
+                    log::warn!("could not abort batch upload {}: {e}", batch.id);
+                }
+                self.fail_chunk(batch.chunk, &reason, queue);
+            }
             return;
         }
-        // Only batches created before the poll was sent can be judged by its answer.
-        let asked: HashSet<String> = self.lock().open.iter().map(|b| b.id.clone()).collect();
-        let sent = Instant::now();
+        // Only batches created before the poll is sent can be judged by its answer.
+        let asked: HashSet<String> = state.open.iter().map(|b| b.id.clone()).collect();
+        drop(state);
+        let pause = (now.saturating_duration_since(oldest) / BATCH_POLL_DIVISOR)
+            .clamp(BATCH_POLL_MIN, BATCH_POLL_MAX);
+        queue.push_at((now + pause).min(deadline), LANE_CONTROL, Task::Poll);
+
         let mut status_op = operations::GetAssetBatchUploadStatus::new();
         status_op.correlation_id = Some(self.correlation_id.clone());
-        let status = self.client.send(&status_op);
-        let mut state = self.lock();
-        let status = match status {
+        let status = match self.client.send(&status_op) {
             Ok(status) => status,
             Err(e) => {
-                let open = std::mem::take(&mut state.open);
-                state.polling = false;
-                drop(state);
+                // The next poll finds nothing open and ends the polling.
+                let open = std::mem::take(&mut self.lock().open);
                 let reason = format!("could not poll the batch upload status: {e}");
                 for batch in open {
                     self.fail_chunk(batch.chunk, &reason, queue);
@@ -582,39 +677,18 @@ impl<'a> Pipeline<'a> {
             status.status,
             types::BatchUploadStatus::Completed | types::BatchUploadStatus::Aborted
         );
+        let mut state = self.lock();
         let (done, open): (Vec<_>, Vec<_>) =
             std::mem::take(&mut state.open).into_iter().partition(|b| {
                 asked.contains(&b.id) && (finished || status.completed_batches.contains(&b.id))
             });
         state.open = open;
-        for batch in done {
-            queue.push(LANE_CONTROL, Task::Collect(batch));
-        }
-        let Some(oldest) = state.open.iter().map(|b| b.created).min() else {
-            state.polling = false;
-            return;
-        };
-        let deadline = self.started + self.upload_timeout;
-        if Instant::now() < deadline {
-            let pause = (sent.saturating_duration_since(oldest) / BATCH_POLL_DIVISOR)
-                .clamp(BATCH_POLL_MIN, BATCH_POLL_MAX);
-            drop(state);
-            queue.push_at((sent + pause).min(deadline), LANE_CONTROL, Task::Poll);
-            return;
-        }
-        let open = std::mem::take(&mut state.open);
-        state.polling = false;
-        drop(state);
-        let reason = format!(
-            "the batch upload did not finish within {:.1} s",
-            self.upload_timeout.as_secs_f64()
-        );
-        for batch in open {
-            let abort = operations::PostAssetBatchUploadByBatchUploadIdAbort::new(&batch.id);
-            if let Err(e) = self.client.send(&abort) {
-                log::warn!("could not abort batch upload {}: {e}", batch.id);
+        state.to_collect.extend(done);
+        if !state.collecting {
+            if let Some(next) = state.to_collect.pop_front() {
+                state.collecting = true;
+                queue.push(LANE_CONTROL, Task::Collect(next));
             }
-            self.fail_chunk(batch.chunk, &reason, queue);
         }
     }
 
@@ -641,7 +715,7 @@ impl<'a> Pipeline<'a> {
                             for w in &item.warnings {
                                 log::warn!("upload of {}: {w}", item.url);
                             }
-                            Ok(name)
+                            Ok(name.into())
                         }
                         (status, _) => Err(describe_failed_item(item, status)),
                     };
@@ -666,15 +740,14 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Why a datapoint whose media are resolved cannot be created: its failed uploads.
-    fn failed_media(&self, dp: &DatapointSpec) -> Option<String> {
+    fn failed_media(&self, pos: u32) -> Option<String> {
+        let dp = self.todo[pos as usize].0;
         let failed: Vec<String> = dp
             .media()
-            .filter_map(|item| {
-                let m = *self.index.get(item)?;
-                match self.names[m as usize].get() {
-                    Some(Err(reason)) => Some(format!("{item}: {reason}")),
-                    _ => None,
-                }
+            .zip(self.media_of(pos))
+            .filter_map(|(item, &m)| match self.names[m as usize].get() {
+                Some(Err(reason)) => Some(format!("{item}: {reason}")),
+                _ => None,
             })
             .collect();
         (!failed.is_empty()).then(|| failed.join("; "))
@@ -683,7 +756,7 @@ impl<'a> Pipeline<'a> {
     fn send_datapoint(&self, pos: u32, made: u32, queue: &TaskQueue<Task>) {
         let (dp, ambiguous) = self.todo[pos as usize];
         if made == 0 {
-            if let Some(reason) = self.failed_media(dp) {
+            if let Some(reason) = self.failed_media(pos) {
                 self.lock().failures.push(FailedDatapoint {
                     index: dp.index,
                     items: dp.items.clone(),
@@ -707,7 +780,13 @@ impl<'a> Pipeline<'a> {
         let Some(dataset_id) = self.dataset_id.get() else {
             return;
         };
-        let body = datapoint_body(dp, &PipelineNames(self));
+        let body = datapoint_body(
+            dp,
+            &PipelineNames {
+                pipeline: self,
+                pos,
+            },
+        );
         let made = made + 1;
         match attempt(self.client, dataset_id, dp, body, made) {
             Attempt::Created => {
@@ -755,7 +834,16 @@ impl<'a> Pipeline<'a> {
             self.client,
             &dataset_id,
             self.todo,
-            &PipelineNames(self),
+            |pos| {
+                let dp = self.todo[pos as usize].0;
+                datapoint_body(
+                    dp,
+                    &PipelineNames {
+                        pipeline: self,
+                        pos,
+                    },
+                )
+            },
             &mut outcomes,
             uncertain,
             &self.datapoints,
@@ -784,12 +872,11 @@ fn reconcile(
     client: &Client,
     dataset_id: &str,
     todo: &[(&DatapointSpec, bool)],
-    names: &(impl AssetNames + Sync),
+    body: impl Fn(u32) -> types::CreateDatapointEndpointInput + Sync,
     state: &mut Outcomes,
     mut uncertain: Vec<Uncertain>,
     stage: &StageReport,
 ) {
-    let body = |pos: u32| datapoint_body(todo[pos as usize].0, names);
     for round in 1u32.. {
         if uncertain.is_empty() {
             break;
