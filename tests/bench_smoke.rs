@@ -79,7 +79,7 @@ fn the_upload_benchmark_runs_every_input() {
     for needle in [
         "wall/bound",
         "floor/bound",
-        "heap B/dp",
+        "heap MiB",
         "B per datapoint",
         "files N=20 workers=25",
         "urls N=20 workers=25",
