@@ -19,6 +19,7 @@
 //! ```
 
 mod builder;
+mod construct;
 mod error;
 mod load;
 mod naming;

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
+use crate::construct;
 use crate::error::GenError;
 use crate::load::Merged;
 use crate::naming;
@@ -244,6 +245,8 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
 ///   `untagged`), so a response with a tag this crate does not know still decodes and keeps
 ///   the raw value.
 /// * optional nullable fields become `Option<Option<T>>` (absent / null / value).
+/// * every struct with named fields gets a constructor, and every `_t` union a
+///   `From` of each member's struct (see [`construct`]).
 fn patch(
     file: &mut syn::File,
     tri_state: &BTreeSet<(String, String)>,
@@ -273,16 +276,22 @@ fn patch(
                 strip_derives(&mut e.attrs, &["Copy", "Eq", "Hash", "Ord", "PartialOrd"]);
             }
             syn::Item::Struct(s) => {
-                let Some(schema) = by_rust.get(&s.ident.to_string()) else {
-                    continue;
-                };
-                if let syn::Fields::Named(fields) = &mut s.fields {
+                if let (Some(schema), syn::Fields::Named(fields)) =
+                    (by_rust.get(&s.ident.to_string()), &mut s.fields)
+                {
                     patch_fields(fields, schema, tri_state);
                 }
             }
             _ => {}
         }
     }
+    let added = construct::constructors(&file.items, |union, tag| {
+        let member = unions.get(by_rust.get(union)?)?.get(tag)?;
+        by_rust
+            .iter()
+            .find_map(|(rust, schema)| (schema == member).then(|| rust.clone()))
+    });
+    file.items.extend(added);
 }
 
 /// Turns the optional nullable fields of `schema` into `Option<Option<T>>`.
@@ -314,7 +323,7 @@ fn patch_fields(
     }
 }
 
-fn is_tagged(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn is_tagged(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("serde") && {
             let s = a.meta.to_token_stream_string();
@@ -333,7 +342,7 @@ impl MetaString for syn::Meta {
     }
 }
 
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let mut found = None;
         let _ = a.parse_nested_meta(|m| {
@@ -352,7 +361,7 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     None
 }
 
-fn is_option(ty: &syn::Type) -> bool {
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
     if let syn::Type::Path(p) = ty {
         return p.path.segments.last().is_some_and(|s| s.ident == "Option");
     }
