@@ -544,8 +544,8 @@ fn create_definition(
         client
             .send_with(
                 &operations::PostDataset::new(types::CreateDatasetEndpointInput {
-                    name: format!("{}_dataset", spec.name),
                     schema: Some(dataset_schema(&spec.task)),
+                    ..types::CreateDatasetEndpointInput::new(format!("{}_dataset", spec.name))
                 }),
                 SendOptions::new().retry_mode(RetryMode::Always),
             )

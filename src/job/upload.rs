@@ -580,13 +580,13 @@ impl<'a> Pipeline<'a> {
             return;
         }
         let chunk = self.chunk(k);
+        let urls = chunk
+            .iter()
+            .map(|&m| self.media[m as usize].raw().into_owned())
+            .collect();
         let body = types::CreateBatchUploadEndpointInput {
-            compression: None,
             correlation_id: Some(Some(self.correlation_id.clone())),
-            urls: chunk
-                .iter()
-                .map(|&m| self.media[m as usize].raw().into_owned())
-                .collect(),
+            ..types::CreateBatchUploadEndpointInput::new(urls)
         };
         // Repeating a batch whose answer was lost at worst ingests its URLs twice; the
         // results are read from the batch id that came back.
