@@ -47,6 +47,26 @@ pub(crate) struct App {
     state: Mutex<State>,
     journal: Mutex<Journal>,
     traces: AtomicU64,
+    /// API requests being handled now, and the most at one moment.
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+}
+
+/// Counts one API request as in flight until it is dropped.
+struct InFlight<'a>(&'a App);
+
+impl<'a> InFlight<'a> {
+    fn new(app: &'a App) -> InFlight<'a> {
+        let now = app.in_flight.fetch_add(1, AtomicOrdering::SeqCst) + 1;
+        app.max_in_flight.fetch_max(now, AtomicOrdering::SeqCst);
+        InFlight(app)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, AtomicOrdering::SeqCst);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -872,6 +892,8 @@ impl App {
             state,
             journal: Mutex::new(Journal::default()),
             traces: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
         }
     }
 
@@ -930,7 +952,17 @@ impl App {
         self.journal().entries()
     }
 
+    /// The counters of `st`, with the most requests this sandbox handled at once.
+    pub(crate) fn stats_of(&self, st: &State) -> crate::Stats {
+        crate::Stats {
+            max_in_flight: self.max_in_flight.load(AtomicOrdering::SeqCst),
+            ..st.stats()
+        }
+    }
+
     fn handle_api(&self, req: &Request, trace: &str) -> Outcome {
+        // From receipt (the added latency included) to the answer.
+        let _in_flight = InFlight::new(self);
         if !self.cfg.latency.is_zero() {
             std::thread::sleep(self.cfg.latency);
         }
@@ -956,7 +988,7 @@ impl App {
                 let now = Instant::now();
                 let mut st = self.lock();
                 st.advance(&self.cfg, &self.pool, now);
-                json_response(200, "application/json; charset=utf-8", &st.stats())
+                json_response(200, "application/json; charset=utf-8", &self.stats_of(&st))
             }
             ("GET", "/_sandbox/requests") => {
                 json_response(200, "application/json; charset=utf-8", &self.requests())

@@ -88,6 +88,11 @@ pub struct Stats {
     pub tokens_issued: u64,
     /// Faults injected.
     pub faults: FaultStats,
+    /// The most API requests the sandbox was handling at one moment (from receipt,
+    /// its added latency included, to the answer; faulted ones too): a client that keeps
+    /// to `max_workers` never shows more.
+    #[serde(default)]
+    pub max_in_flight: u64,
 }
 
 impl Stats {
@@ -243,7 +248,7 @@ impl Sandbox {
         let now = std::time::Instant::now();
         let mut st = self.app.lock();
         st.advance(&self.app.cfg, &self.app.pool, now);
-        st.stats()
+        self.app.stats_of(&st)
     }
 }
 

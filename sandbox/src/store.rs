@@ -1095,6 +1095,8 @@ impl State {
                 .collect(),
             tokens_issued: self.tokens_issued,
             faults: self.faults.clone(),
+            // Known to the server around the state (`App::stats_of`).
+            max_in_flight: 0,
         }
     }
 

@@ -139,16 +139,30 @@ fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput 
     }
 }
 
+/// Where [`datapoint_body`] finds the server file names of uploaded media: a map from
+/// item to name, or the upload pipeline's own table (which refers to the caller's items
+/// instead of copying them).
+pub(crate) trait AssetNames {
+    /// The file name `item` was uploaded as, if it was.
+    fn name_of(&self, item: &DataItem) -> Option<String>;
+}
+
+impl AssetNames for HashMap<DataItem, String> {
+    fn name_of(&self, item: &DataItem) -> Option<String> {
+        self.get(item).cloned()
+    }
+}
+
 /// The body of `POST /dataset/{id}/datapoint`: the datapoint as segments of the default
 /// dataset schema (its asset, then context, media context and answer options when it has
 /// them), its sort index, and `group` and `privateMetadata` always sent (null when unset),
-/// as the official SDK 3.27.1 sends them. `names` maps every media item to its uploaded
-/// file name.
+/// as the official SDK 3.27.1 sends them. `names` gives every media item's uploaded file
+/// name.
 pub(crate) fn datapoint_body(
     dp: &DatapointSpec,
-    names: &HashMap<DataItem, String>,
+    names: &impl AssetNames,
 ) -> types::CreateDatapointEndpointInput {
-    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.get(i).cloned()).collect();
+    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.name_of(i)).collect();
     // A compare datapoint is always a two-item MultiAssetInput; a classification one a
     // single asset. `asset_input` does exactly that from the item count.
     let mut segments = vec![asset_segment(
@@ -159,7 +173,7 @@ pub(crate) fn datapoint_body(
         segments.push(text_segment(segment::CONTEXT, context));
     }
     if let Some(m) = &dp.media_context {
-        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]);
+        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.name_of(m)]);
         segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
     }
     if let Some(options) = &dp.answer_options {
@@ -522,41 +536,61 @@ fn create_definition(
     let datapoints = Arc::new(datapoints);
     let todo: Vec<(&DatapointSpec, bool)> = datapoints.iter().map(|d| (d, false)).collect();
     // The dataset is created, and the definitions of this name are listed (see `finish`),
-    // while the assets upload: neither waits for the other.
-    let (dataset, existing, media) = std::thread::scope(|scope| {
-        let dataset = scope.spawn(|| {
-            // Repeating `POST /dataset` after a lost answer at worst leaves an empty
-            // dataset that nothing refers to, so every transient failure is retried.
-            client.send_with(
+    // as tasks of the upload pipeline: datapoints whose assets are ready wait only for the
+    // dataset, and neither request adds a thread beyond `max_workers`.
+    let existing = Mutex::new(None);
+    let create_dataset = || {
+        // Repeating `POST /dataset` after a lost answer at worst leaves an empty dataset
+        // that nothing refers to, so every transient failure is retried.
+        client
+            .send_with(
                 &operations::PostDataset::new(types::CreateDatasetEndpointInput {
-                    name: format!("{}_dataset", spec.name),
                     schema: Some(dataset_schema(&spec.task)),
+                    ..types::CreateDatasetEndpointInput::new(format!("{}_dataset", spec.name))
                 }),
                 SendOptions::new().retry_mode(RetryMode::Always),
             )
-        });
-        let existing = scope.spawn(|| existing_definitions(client, &spec.name));
-        let media = upload::upload_media(client, &todo, spec.upload_timeout, &reporter);
-        (join(dataset), join(existing), media)
-    });
+            .map(|out| out.dataset_id)
+    };
+    let list = || *lock(&existing) = Some(existing_definitions(client, &spec.name));
+    let uploaded = upload::upload_datapoints(
+        client,
+        upload::Dataset::Create(Box::new(create_dataset)),
+        &todo,
+        spec.upload_timeout,
+        &reporter,
+        Some(Box::new(list)),
+    )?;
+    let existing = listed(existing);
     let pending = PendingDefinition {
         client: client.clone(),
         spec: Arc::new(spec),
-        dataset_id: dataset?.dataset_id,
+        dataset_id: uploaded.dataset_id,
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
         attempts: Arc::default(),
         reporter,
     };
     let mut attempts = pending.attempts();
-    pending.finish(&mut attempts, &todo, &media, existing)
+    pending.finish(&mut attempts, uploaded.failures, existing)
 }
 
-/// The result of a scoped thread, its panic passed on.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the listing run alongside the upload found (it always runs: the pipeline runs
+/// every queued task).
+fn listed(slot: Mutex<Option<Result<HashSet<String>>>>) -> Result<HashSet<String>> {
+    slot.into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .unwrap_or_else(|| {
+            Err(Error::invalid_input(
+                "job definition",
+                "",
+                "the listing of definitions did not run",
+            ))
+        })
 }
 
 /// The ids of the newest job definitions named `name`: taken before `POST /job/definition`
@@ -1235,21 +1269,20 @@ impl PendingDefinition {
                 .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
                 .collect(),
         };
-        let before = attempts.definitions_before.clone();
-        let (media, existing) = std::thread::scope(|scope| {
-            let existing = scope.spawn(|| match before {
-                Some(ids) => Ok(ids),
-                None => existing_definitions(&self.client, &self.spec.name),
-            });
-            let media = upload::upload_media(
-                &self.client,
-                &todo,
-                self.spec.upload_timeout,
-                &self.reporter,
-            );
-            (media, join(existing))
-        });
-        self.finish(&mut attempts, &todo, &media, existing)
+        // The definitions of this name are listed alongside the uploads unless an
+        // earlier attempt did so.
+        let existing = Mutex::new(attempts.definitions_before.clone().map(Ok));
+        let list = || *lock(&existing) = Some(existing_definitions(&self.client, &self.spec.name));
+        let needs_listing = lock(&existing).is_none();
+        let uploaded = upload::upload_datapoints(
+            &self.client,
+            upload::Dataset::Existing(&self.dataset_id),
+            &todo,
+            self.spec.upload_timeout,
+            &self.reporter,
+            needs_listing.then(|| Box::new(list) as upload::Alongside<'_>),
+        )?;
+        self.finish(&mut attempts, uploaded.failures, listed(existing))
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
@@ -1292,14 +1325,13 @@ impl PendingDefinition {
         Ok(found)
     }
 
-    /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
-    /// failed, the definition (recorded in `attempts`). `existing`: the definitions of this
-    /// name listed before.
+    /// Unless too many datapoints failed (`failures`, sorted by index), creates the
+    /// definition (recorded in `attempts`). `existing`: the definitions of this name listed
+    /// before.
     fn finish(
         &self,
         attempts: &mut Attempts,
-        todo: &[(&DatapointSpec, bool)],
-        media: &upload::Media,
+        failures: Vec<FailedDatapoint>,
         existing: Result<HashSet<String>>,
     ) -> Result<JobDefinition> {
         if let Ok(ids) = &existing {
@@ -1307,12 +1339,6 @@ impl PendingDefinition {
                 .definitions_before
                 .get_or_insert_with(|| ids.clone());
         }
-        let datapoints = self
-            .reporter
-            .start(Stage::Datapoints, Some(todo.len() as u64));
-        let mut failures =
-            upload::create_datapoints(&self.client, &self.dataset_id, todo, media, &datapoints);
-        failures.sort_by_key(|f| f.index);
         *self.todo() = Some(failures.clone());
         let total = self.datapoints.len();
         let failed = failures.len();
@@ -1325,7 +1351,6 @@ impl PendingDefinition {
                 pending: self.clone(),
             })));
         }
-        datapoints.finish();
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
