@@ -208,7 +208,7 @@ fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str)
             check_metadata(errors, metadata, path);
         }
         // Rejected when the request is parsed.
-        IAssetInput::Unknown(_) => {}
+        _ => {}
     }
 }
 
@@ -241,7 +241,7 @@ fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
             identifier: identifier.clone().flatten().unwrap_or_default(),
         },
         // Rejected when the request is parsed; never stored.
-        IAssetInput::Unknown(_) => Asset::Null {
+        _ => Asset::Null {
             metadata: BTreeMap::new(),
             identifier: String::new(),
         },
@@ -254,15 +254,15 @@ fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
 
 fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     match f {
-        IAudienceFilter::AndFilter { filters } | IAudienceFilter::OrFilter { filters } => {
+        IAudienceFilter::AndFilter { filters, .. } | IAudienceFilter::OrFilter { filters, .. } => {
             for (i, f) in filters.iter().enumerate() {
                 check_filter(errors, f, &format!("{path}.filters[{i}]"));
             }
         }
-        IAudienceFilter::NotFilter { filter } => {
+        IAudienceFilter::NotFilter { filter, .. } => {
             check_filter(errors, filter, &format!("{path}.filter"));
         }
-        IAudienceFilter::CountryFilter { countries } => {
+        IAudienceFilter::CountryFilter { countries, .. } => {
             for (i, code) in countries.iter().enumerate() {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                     errors.add(
@@ -274,15 +274,15 @@ fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
         }
         // (Language codes are an enum of the spec: the strict parse refuses unknown ones.)
         IAudienceFilter::LanguageFilter { .. } => {}
-        IAudienceFilter::DemographicFilter { identifier, .. } => {
-            if identifier.trim().is_empty() {
-                errors.add(
-                    format!("{path}.identifier"),
-                    "'Identifier' must not be empty.",
-                );
-            }
+        IAudienceFilter::DemographicFilter { identifier, .. } if identifier.trim().is_empty() => {
+            errors.add(
+                format!("{path}.identifier"),
+                "'Identifier' must not be empty.",
+            );
         }
-        IAudienceFilter::DeviceFilter { .. } | IAudienceFilter::Unknown(_) => {}
+        // Valid demographics, device filters, unknown kinds and kinds added to the
+        // documents later.
+        _ => {}
     }
 }
 
@@ -295,6 +295,7 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
             target_accuracy,
             min_tasks,
             max_tasks,
+            ..
         } => {
             if !(0.0..=1.0).contains(target_accuracy) {
                 errors.add(
@@ -317,15 +318,15 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
         }
         IGraduationRule::AcceptedFreeText {
             min_accepted_ratio, ..
-        } => {
-            if !(0.0..=1.0).contains(min_accepted_ratio) {
-                errors.add(
-                    format!("{path}.minAcceptedRatio"),
-                    "'Min Accepted Ratio' must be between 0 and 1.",
-                );
-            }
+        } if !(0.0..=1.0).contains(min_accepted_ratio) => {
+            errors.add(
+                format!("{path}.minAcceptedRatio"),
+                "'Min Accepted Ratio' must be between 0 and 1.",
+            );
         }
-        IGraduationRule::ScoreThreshold { .. } | IGraduationRule::Unknown(_) => {}
+        // Valid free-text rules, score thresholds, unknown rules and rules added to the
+        // documents later.
+        _ => {}
     }
 }
 
@@ -775,20 +776,22 @@ fn option_names(asset: &IAssetInput) -> Vec<String> {
         IAssetInput::MultiAssetInput { assets, .. } => {
             assets.iter().flat_map(option_names).collect()
         }
-        IAssetInput::Unknown(_) => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
 fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
     match payload {
-        IExamplePayload::CompareExamplePayload { criteria } => check_text(
+        IExamplePayload::CompareExamplePayload { criteria, .. } => check_text(
             errors,
             &format!("{path}.criteria"),
             "Criteria",
             criteria,
             MAX_INSTRUCTION,
         ),
-        IExamplePayload::ClassifyExamplePayload { categories, title } => {
+        IExamplePayload::ClassifyExamplePayload {
+            categories, title, ..
+        } => {
             check_text(
                 errors,
                 &format!("{path}.title"),
@@ -803,9 +806,9 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 );
             }
         }
-        IExamplePayload::LocateExamplePayload { target }
-        | IExamplePayload::LineExamplePayload { target }
-        | IExamplePayload::ScrubExamplePayload { target } => {
+        IExamplePayload::LocateExamplePayload { target, .. }
+        | IExamplePayload::LineExamplePayload { target, .. }
+        | IExamplePayload::ScrubExamplePayload { target, .. } => {
             check_text(
                 errors,
                 &format!("{path}.target"),
@@ -823,7 +826,7 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 MAX_INSTRUCTION,
             );
         }
-        IExamplePayload::Unknown(_) => {}
+        _ => {}
     }
 }
 
@@ -860,7 +863,7 @@ fn check_truth(
         return;
     }
     match (payload, truth) {
-        (_, T::CompareExampleTruth { winner_id }) => {
+        (_, T::CompareExampleTruth { winner_id, .. }) => {
             let names = option_names(asset);
             let two =
                 matches!(asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2);
@@ -882,7 +885,9 @@ fn check_truth(
         }
         (
             P::ClassifyExamplePayload { categories, .. },
-            T::ClassifyExampleTruth { correct_categories },
+            T::ClassifyExampleTruth {
+                correct_categories, ..
+            },
         ) => {
             if correct_categories.is_empty() {
                 errors.add(
@@ -1082,13 +1087,13 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             MAX_INSTRUCTION,
         );
         match &mut updated.payload {
-            IExamplePayload::CompareExamplePayload { criteria } => *criteria = text.clone(),
+            IExamplePayload::CompareExamplePayload { criteria, .. } => *criteria = text.clone(),
             IExamplePayload::ClassifyExamplePayload { title, .. }
             | IExamplePayload::TranscriptionExamplePayload { title, .. } => *title = text.clone(),
-            IExamplePayload::LocateExamplePayload { target }
-            | IExamplePayload::LineExamplePayload { target }
-            | IExamplePayload::ScrubExamplePayload { target } => *target = text.clone(),
-            IExamplePayload::Unknown(_) => {}
+            IExamplePayload::LocateExamplePayload { target, .. }
+            | IExamplePayload::LineExamplePayload { target, .. }
+            | IExamplePayload::ScrubExamplePayload { target, .. } => *target = text.clone(),
+            _ => {}
         }
     }
     if let Some(truth) = input.truth {
@@ -1918,11 +1923,11 @@ fn definition_type(workflow: &IOrderWorkflowInput) -> DefinitionType {
                     R::Polygon { .. } => DefinitionType::Polygon,
                     R::Scrub { .. } => DefinitionType::Scrub,
                     R::Transcription { .. } => DefinitionType::Transcription,
-                    R::Unknown(_) => DefinitionType::Unknown,
+                    _ => DefinitionType::Unknown,
                 },
             }
         }
-        IOrderWorkflowInput::Unknown(_) => DefinitionType::Unknown,
+        _ => DefinitionType::Unknown,
     }
 }
 
@@ -2116,7 +2121,7 @@ fn workflow_task(
             )
         }
         // Rejected when the request is parsed.
-        IOrderWorkflowInput::Unknown(_) => {
+        _ => {
             return (
                 Task::Unsupported {
                     workflow: "unknown".into(),
@@ -2136,6 +2141,7 @@ fn workflow_task(
             context_assets,
             criteria,
             index_identifiers,
+            ..
         } => {
             check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
             for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
@@ -2192,6 +2198,7 @@ fn workflow_task(
             context_assets,
             title,
             categories,
+            ..
         } => {
             check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
             for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
@@ -2239,12 +2246,13 @@ fn workflow_task(
 
 fn check_referee(errors: &mut Errors, referee: &IReferee) {
     match referee {
-        IReferee::NaiveReferee { total_votes } if *total_votes < 1 => {
+        IReferee::NaiveReferee { total_votes, .. } if *total_votes < 1 => {
             errors.add("referee.totalVotes", "'Total Votes' must be at least 1.");
         }
         IReferee::EarlyStoppingReferee {
             max_votes,
             threshold,
+            ..
         } => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
@@ -2259,6 +2267,7 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
         IReferee::QuorumReferee {
             max_votes,
             threshold,
+            ..
         } => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
@@ -2270,7 +2279,7 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
                 );
             }
         }
-        IReferee::BudgetReferee { total_budget } if *total_budget < 1 => {
+        IReferee::BudgetReferee { total_budget, .. } if *total_budget < 1 => {
             errors.add("referee.totalBudget", "'Total Budget' must be at least 1.");
         }
         _ => {}

@@ -104,38 +104,26 @@ pub(crate) mod segment {
 fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
         asset: Some(Some(asset)),
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::Asset,
-        options: None,
-        text: None,
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Asset)
     }
 }
 
 fn text_segment(key: &str, text: &str) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
-        asset: None,
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::Text,
-        options: None,
         text: Some(Some(text.to_owned())),
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Text)
     }
 }
 
 fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
-        asset: None,
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::OptionList,
         options: Some(Some(
             options
                 .iter()
-                .map(|o| types::DatasetSegmentOption {
-                    label: o.clone(),
-                    value: o.clone(),
-                })
+                .map(|o| types::DatasetSegmentOption::new(o.clone(), o.clone()))
                 .collect(),
         )),
-        text: None,
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::OptionList)
     }
 }
 
@@ -189,6 +177,7 @@ pub(crate) fn datapoint_body(
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         ),
         sort_index: Some(Some(dp.index as i64)),
+        ..types::CreateDatapointEndpointInput::new()
     }
 }
 
@@ -198,11 +187,9 @@ pub(crate) fn datapoint_body(
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
-            key: key.to_owned(),
-            kind,
             label: Some(Some(label.to_owned())),
             max_length: max_length.map(Some),
-            required,
+            ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
     match task {
@@ -243,17 +230,14 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
 /// A text bound to a literal.
 fn literal(text: &str) -> types::TextBinding {
     types::TextBinding {
-        language: None,
         literal: Some(Some(text.to_owned())),
-        segment: None,
+        ..types::TextBinding::new()
     }
 }
 
 /// The binding of a rapid's asset to the datapoint's `asset` segment.
 fn asset_binding() -> types::AssetBinding {
-    types::AssetBinding {
-        segment: segment::ASSET.to_owned(),
-    }
+    types::AssetBinding::new(segment::ASSET.to_owned())
 }
 
 /// The `rapid` spec of the definition's workflow: its fields bound to literals (the
@@ -263,23 +247,20 @@ pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
         TaskSpec::Compare {
             instruction,
             a_b_names,
-        } => types::IRapidSpec::Compare {
-            asset: asset_binding(),
-            context: None,
-            context_assets: None,
-            criteria: literal(instruction),
+        } => types::IRapidSpecCompareRapidSpec {
             index_identifiers: Some(a_b_names.as_ref().map(|n| n.to_vec())),
-        },
-        TaskSpec::Classification { instruction } => types::IRapidSpec::Classify {
-            asset: asset_binding(),
-            categories: types::OptionsBinding {
-                literal: None,
+            ..types::IRapidSpecCompareRapidSpec::new(asset_binding(), literal(instruction))
+        }
+        .into(),
+        TaskSpec::Classification { instruction } => types::IRapidSpecClassifyRapidSpec::new(
+            asset_binding(),
+            types::OptionsBinding {
                 segment: Some(Some(segment::ANSWER_OPTIONS.to_owned())),
+                ..types::OptionsBinding::new()
             },
-            context: None,
-            context_assets: None,
-            title: literal(instruction),
-        },
+            literal(instruction),
+        )
+        .into(),
     }
 }
 
@@ -288,18 +269,19 @@ pub(crate) fn definition_body(
     spec: &DefinitionSpec,
     dataset_id: &str,
 ) -> types::CreateJobDefinitionEndpointInput {
+    let workflow = types::IOrderWorkflowInputSimpleWorkflowInput {
+        rapid: Some(Some(rapid_spec(&spec.task))),
+        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
+    };
     types::CreateJobDefinitionEndpointInput {
-        aggregator_type: None,
         campaign_feature_flags: spec.campaign_flags.clone(),
-        dataset_id: dataset_id.to_owned(),
-        definition_name: spec.name.clone(),
         rapid_feature_flags: spec.rapid_flags.clone(),
-        referee: spec.referee.clone(),
-        workflow: types::IOrderWorkflowInput::SimpleWorkflow {
-            batch_size: None,
-            feature_flags: Vec::new(),
-            rapid: Some(Some(rapid_spec(&spec.task))),
-        },
+        ..types::CreateJobDefinitionEndpointInput::new(
+            dataset_id.to_owned(),
+            spec.name.clone(),
+            spec.referee.clone(),
+            workflow.into(),
+        )
     }
 }
 
@@ -468,10 +450,7 @@ impl Common {
                         "must be between 0 and 1 (exclusive), e.g. 0.99",
                     ));
                 }
-                types::IReferee::EarlyStoppingReferee {
-                    max_votes,
-                    threshold: t,
-                }
+                types::IRefereeEarlyStoppingReferee::new(max_votes, t).into()
             }
             (None, Some(q)) => {
                 if q == 0 || q > self.responses_per_datapoint {
@@ -484,14 +463,9 @@ impl Common {
                         ),
                     ));
                 }
-                types::IReferee::QuorumReferee {
-                    max_votes,
-                    threshold: q as i32,
-                }
+                types::IRefereeQuorumReferee::new(max_votes, q as i32).into()
             }
-            (None, None) => types::IReferee::NaiveReferee {
-                total_votes: max_votes,
-            },
+            (None, None) => types::IRefereeNaiveReferee::new(max_votes).into(),
         };
         if !(0.0..=1.0).contains(&self.failure_tolerance) {
             return Err(Error::invalid_input(
@@ -1808,10 +1782,7 @@ mod tests {
                 instruction: "Which image matches the description better?".into(),
                 a_b_names: None,
             },
-            types::IReferee::EarlyStoppingReferee {
-                max_votes: 10,
-                threshold: 0.99,
-            },
+            types::IRefereeEarlyStoppingReferee::new(10, 0.99).into(),
             &[Setting::allow_neither_both()],
         );
         let body = serde_json::to_value(definition_body(&s, "ds_1")).unwrap();
@@ -1839,10 +1810,7 @@ mod tests {
             TaskSpec::Classification {
                 instruction: "What animal?".into(),
             },
-            types::IReferee::QuorumReferee {
-                max_votes: 10,
-                threshold: 7,
-            },
+            types::IRefereeQuorumReferee::new(10, 7).into(),
             &[],
         );
         let body = serde_json::to_value(definition_body(&s, "ds")).unwrap();

@@ -1210,8 +1210,12 @@ fn sent_asset(sent: &types::IAssetInput) -> String {
             "multi[{}]",
             assets.iter().map(sent_asset).collect::<Vec<_>>().join(",")
         ),
-        // Matches nothing listed.
-        types::IAssetInput::Unknown(v) => format!("unknown-sent:{v}"),
+        // `Unknown`, or a kind added to the documents later (its JSON, as `Unknown` holds
+        // it): matches nothing listed.
+        other => format!(
+            "unknown-sent:{}",
+            serde_json::to_value(other).unwrap_or_default()
+        ),
     }
 }
 
