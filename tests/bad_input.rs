@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use httpmock::prelude::*;
+use rapidata::audience::BoundingBox;
 use rapidata::error::ConfigError;
 use rapidata::job::{AnswerOptions, JobResults};
 use rapidata::{Audience, Client, DataItem, Error, Filter};
@@ -1222,6 +1223,165 @@ fn cases() -> Vec<Case> {
                 build_and_call(fx.builder().token_file(path))
             },
             expect: Config(token_file, &["token-number.json", "access_token"]),
+        },
+        // ---- job definitions: free text -------------------------------------------
+        Case {
+            name: "free text definition: empty instruction",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", " ", [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "free text definition: no datapoints",
+            run: |fx| {
+                let none: [&str; 0] = [];
+                let b =
+                    fx.client
+                        .job()
+                        .create_free_text_job_definition("Job", "Describe it.", none);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        Case {
+            name: "free text definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A, URL_B])
+                    .contexts(["only one"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "free text definition: zero responses per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .responses_per_datapoint(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "free text definition: private metadata not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .private_metadata(vec![Default::default(), Default::default()]);
+                b.create().map(drop)
+            },
+            expect: Invalid("private_metadata"),
+        },
+        // ---- job definitions: locate ----------------------------------------------
+        Case {
+            name: "locate definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_locate_job_definition(
+                    "Job",
+                    "Tap the glitch.",
+                    [DataItem::from(URL_A), DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "locate definition: instruction of 251 characters",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", long(251), [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "locate definition: failure tolerance above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", "Tap the glitch.", [URL_A])
+                    .failure_tolerance(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("failure_tolerance"),
+        },
+        // ---- qualification examples: locate ---------------------------------------
+        Case {
+            name: "locate example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_locate_example("Tap the glitch.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "locate example: box edge beyond the image (ratio above 1)",
+            run: |fx| {
+                let b = BoundingBox::new(0.5, 0.1, 1.5, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_max"),
+        },
+        Case {
+            name: "locate example: box given in percent instead of ratios",
+            run: |fx| {
+                let ok = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let percent = BoundingBox::new(10.0, 10.0, 20.0, 20.0);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [ok, percent]);
+                e.send()
+            },
+            expect: Invalid("truths[1].x_min"),
+        },
+        Case {
+            name: "locate example: box with y_min not below y_max",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.4, 0.2, 0.4);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].y_min"),
+        },
+        Case {
+            name: "locate example: a text datapoint",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", DataItem::text("x"), [b]);
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "locate example: empty instruction",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_locate_example("", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("instruction"),
         },
     ]
 }

@@ -13,14 +13,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::time::Duration;
 
-use rapidata::job::{AnswerOptions, WaitOptions};
-use rapidata::Client;
-use rapidata_sandbox::Sandbox;
+use rapidata::job::AnswerOptions;
 use serde_json::Value;
 
 include!("../examples/custom_audience/seed.rs");
+
+#[path = "common/sandboxed.rs"]
+mod sandboxed;
+use sandboxed::{animal_audience, client, fast, sandbox};
 
 /// The routes compared: every create request of the workflow.
 const CREATE_ROUTES: &[&str] = &[
@@ -43,31 +44,6 @@ fn capture(name: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the SDK capture {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
-}
-
-fn sandbox() -> Sandbox {
-    Sandbox::builder()
-        .response_interval(Duration::from_millis(10))
-        .qualification_delay(Duration::from_millis(20))
-        .start()
-        .unwrap()
-}
-
-fn client(sb: &Sandbox) -> Client {
-    Client::builder()
-        .api_url(sb.url())
-        .auth_url(sb.url())
-        .app_url(sb.url())
-        .client_credentials(sb.client_id(), sb.client_secret())
-        .env_lookup(|_| None)
-        .build()
-        .unwrap()
-}
-
-fn fast() -> WaitOptions {
-    WaitOptions::new()
-        .poll_interval(Duration::from_millis(20))
-        .timeout(Duration::from_secs(60))
 }
 
 /// `/dataset/6650…/datapoint` → `/dataset/{id}/datapoint`: a segment is an id when it holds
@@ -312,24 +288,7 @@ fn guide_compare_bodies_equal_the_sdks() {
 fn classification_with_per_datapoint_options_bodies_equal_the_sdks() {
     let sb = sandbox();
     let client = client(&sb);
-    let audience = client
-        .audience()
-        .create_audience("Animal Audience")
-        .min_tasks(3)
-        .create()
-        .unwrap();
-    for animal in ["cat", "dog", "bird"] {
-        audience
-            .add_classification_example(
-                "What animal is shown?",
-                ["cat", "dog", "bird"],
-                format!("https://assets.rapidata.ai/{animal}.jpg"),
-                [animal],
-            )
-            .send()
-            .unwrap();
-    }
-    audience.start_recruiting().unwrap();
+    let audience = animal_audience(&client, "Animal Audience");
     let definition = client
         .job()
         .create_classification_job_definition(
@@ -375,4 +334,98 @@ fn normalisation_maps_minted_ids_and_file_names() {
         !n.contains_key("POST /dataset"),
         "failed requests are not compared"
     );
+}
+
+#[test]
+fn free_text_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = animal_audience(&client, "Caption Audience");
+    let definition = client
+        .job()
+        .create_free_text_job_definition(
+            "Caption Job",
+            "Describe the image in one sentence.",
+            [
+                "https://assets.rapidata.ai/red_car.jpg",
+                "https://assets.rapidata.ai/blue_boat.jpg",
+            ],
+        )
+        .responses_per_datapoint(4)
+        .contexts(["A car on a street.", "A boat on a lake."])
+        .settings([rapidata::Setting::free_text_min_characters(10)])
+        .private_metadata(vec![
+            BTreeMap::from([("id".to_owned(), "car".to_owned())]),
+            BTreeMap::from([("id".to_owned(), "boat".to_owned())]),
+        ])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    let answers = results.free_text().unwrap();
+    assert_eq!(answers.datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("free_text"));
+}
+
+#[test]
+fn locate_bodies_equal_the_sdks() {
+    use rapidata::audience::BoundingBox;
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = client
+        .audience()
+        .create_audience("Glitch Audience")
+        .min_tasks(3)
+        .create()
+        .unwrap();
+    let instruction = "Tap on the glitch in the image.";
+    audience
+        .add_locate_example(
+            instruction,
+            "https://assets.rapidata.ai/glitch_1.jpg",
+            [BoundingBox::new(0.1, 0.2, 0.3, 0.5)],
+        )
+        .context("Look at the left side.")
+        .send()
+        .unwrap();
+    audience
+        .add_locate_example(
+            instruction,
+            "https://assets.rapidata.ai/glitch_2.jpg",
+            [BoundingBox::new(0.5, 0.5, 0.75, 1.0)],
+        )
+        .explanation("The hand has six fingers.")
+        .send()
+        .unwrap();
+    audience
+        .add_locate_example(
+            instruction,
+            "https://assets.rapidata.ai/glitch_3.jpg",
+            [
+                BoundingBox::new(0.0, 0.0, 0.25, 0.25),
+                BoundingBox::new(0.6, 0.6, 0.8, 0.9),
+            ],
+        )
+        .send()
+        .unwrap();
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_locate_job_definition(
+            "Glitch Job",
+            "Tap on any visual glitch in the image.",
+            [
+                "https://assets.rapidata.ai/render_1.jpg",
+                "https://assets.rapidata.ai/render_2.jpg",
+            ],
+        )
+        .responses_per_datapoint(4)
+        .contexts(["A portrait.", "A landscape."])
+        .settings([rapidata::Setting::locate_max_points(3)])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.locate().unwrap().datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("locate"));
 }

@@ -2128,16 +2128,7 @@ fn workflow_task(
             criteria,
             index_identifiers,
         } => {
-            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
-            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
-                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
-            }
-            let context = context_source(
-                errors,
-                ds,
-                context.as_ref().and_then(Option::as_ref),
-                &format!("{p}.context"),
-            );
+            let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let criteria = check_text_binding(
                 errors,
                 ds,
@@ -2184,16 +2175,7 @@ fn workflow_task(
             title,
             categories,
         } => {
-            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
-            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
-                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
-            }
-            let context = context_source(
-                errors,
-                ds,
-                context.as_ref().and_then(Option::as_ref),
-                &format!("{p}.context"),
-            );
+            let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
             let categories =
                 check_options_binding(errors, ds, categories, &format!("{p}.categories"));
@@ -2217,15 +2199,66 @@ fn workflow_task(
                 literal(&title),
             )
         }
+        IRapidSpec::FreeText {
+            asset,
+            context,
+            context_assets,
+            question,
+            ..
+        } => {
+            let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let question = check_text_binding(
+                errors,
+                ds,
+                question,
+                &format!("{p}.question"),
+                Some("Question"),
+            );
+            (Task::FreeText { asset, context }, literal(&question))
+        }
+        IRapidSpec::Locate {
+            asset,
+            context,
+            context_assets,
+            target,
+        } => {
+            let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let target =
+                check_text_binding(errors, ds, target, &format!("{p}.target"), Some("Target"));
+            (Task::Locate { asset, context }, literal(&target))
+        }
         other => {
             let kind = rapid_kind(other);
             errors.add(
                 format!("{p}._t"),
-                format!("{kind} rapids are not supported by the sandbox yet (only Compare and Classify are simulated)."),
+                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText and Locate are simulated)."),
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
     }
+}
+
+/// The bindings every rapid shares (its asset on every datapoint, optional context assets
+/// and context), checked: the asset segment and where the context comes from.
+fn rapid_bindings(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    asset: &AssetBinding,
+    context: &Option<Option<TextBinding>>,
+    context_assets: &Option<Option<Vec<AssetBinding>>>,
+) -> (String, TextSource) {
+    let p = "workflow.rapid";
+    check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
+    for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
+        check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
+    }
+    let context = context_source(
+        errors,
+        ds,
+        context.as_ref().and_then(Option::as_ref),
+        &format!("{p}.context"),
+    );
+    (asset.segment.clone(), context)
 }
 
 fn check_referee(errors: &mut Errors, referee: &IReferee) {
@@ -2970,6 +3003,18 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                 summary,
             })))
         }
+        Task::FreeText { .. } => Ok(crate::kinds::free_text_file(
+            info("1.0.0", "FreeText"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
+        Task::Locate { .. } => Ok(crate::kinds::locate_file(
+            info("1.0.0", "Locate"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
         Task::Unsupported { workflow } => Err(ApiError::Conflict(format!(
             "No results: the sandbox does not simulate {workflow} jobs."
         ))),

@@ -363,6 +363,12 @@ pub(crate) enum Task {
         context: TextSource,
         categories: OptionsSource,
     },
+    /// Answer a question in free text: a vote's choice indexes the datapoint's candidate
+    /// answers (`Item::labels`; the first is the hidden right one).
+    FreeText { asset: String, context: TextSource },
+    /// Tap the target: a vote's choice is 0 for a tap near the hidden target (see
+    /// `kinds::locate_target`), 1 for a stray tap.
+    Locate { asset: String, context: TextSource },
     /// A workflow the sandbox cannot simulate (ranking, evaluation): the job fails.
     Unsupported { workflow: String },
 }
@@ -427,7 +433,8 @@ impl Item {
     fn options(&self, task: &Task) -> usize {
         match task {
             Task::Compare { .. } => 2,
-            Task::Classify { .. } => self.labels.len().max(1),
+            Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
+            Task::Locate { .. } => 2,
             Task::Unsupported { .. } => 1,
         }
     }
@@ -720,7 +727,7 @@ pub(crate) fn contains_word(haystack: &str, needle: &str) -> bool {
 }
 
 /// The `[sandbox:…]` marker of a context, if any (lower-cased content).
-fn marker(context: Option<&str>) -> Option<String> {
+pub(crate) fn marker(context: Option<&str>) -> Option<String> {
     let lower = context?.to_lowercase();
     let start = lower.find("[sandbox:")? + "[sandbox:".len();
     let end = lower[start..].find(']')? + start;

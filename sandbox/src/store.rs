@@ -12,6 +12,7 @@ use crate::api_types::{
     IExampleTruth, IGraduationRule, IOrderWorkflowInput, IReferee, RetrievalMode,
 };
 use crate::app::Config;
+use crate::kinds;
 use crate::rng::{self, Mix};
 use crate::sim::{
     self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, OptionsSource, Qualification,
@@ -804,7 +805,7 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare and Classify rapids)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText and Locate rapids)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
@@ -919,6 +920,22 @@ impl State {
                                 .unwrap_or_default(),
                         },
                     ),
+                    Task::FreeText { asset, context } | Task::Locate { asset, context } => {
+                        let assets: Vec<OptionRef> = dp
+                            .asset(asset)
+                            .map(|a| vec![self.option_ref(a)])
+                            .unwrap_or_default();
+                        let context = text(dp, context);
+                        let labels = match (task, assets.first()) {
+                            (Task::FreeText { .. }, Some(a)) => kinds::free_text_answers(
+                                &a.identifier,
+                                context.as_deref(),
+                                dp.private_metadata.as_ref(),
+                            ),
+                            _ => Vec::new(),
+                        };
+                        (assets, context, labels)
+                    }
                     Task::Unsupported { .. } => (Vec::new(), None, Vec::new()),
                 };
                 let names: Vec<&str> = assets.iter().map(|a| a.identifier.as_str()).collect();
@@ -949,6 +966,8 @@ impl State {
                             &labels,
                         )
                     }
+                    // The first candidate answer, and the tap near the target.
+                    Task::FreeText { .. } | Task::Locate { .. } => Leaning::Option(0),
                     Task::Unsupported { .. } => Leaning::Option(0),
                 };
                 // A datapoint added after the definition was checked may lack what the rapid
@@ -956,6 +975,7 @@ impl State {
                 let done = match task {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
+                    Task::FreeText { .. } | Task::Locate { .. } => assets.is_empty(),
                     Task::Unsupported { .. } => false,
                 };
                 Item {

@@ -194,6 +194,31 @@ impl Common {
     }
 }
 
+impl Common {
+    /// Uploads a one-item example's `datapoint` and media context (in parallel), then adds
+    /// the example with the body of [`Common::body`].
+    fn send_single(
+        &self,
+        audience: &Audience,
+        datapoint: &DataItem,
+        payload: types::IExamplePayload,
+        truth: types::IExampleTruth,
+        random_correct_probability: f64,
+    ) -> Result<()> {
+        let mut items = vec![datapoint.clone()];
+        items.extend(self.media_context.iter().cloned());
+        let names = upload_names(audience, &items)?;
+        let body = self.body(
+            asset::asset_input(std::slice::from_ref(datapoint), &names[..1]),
+            payload,
+            truth,
+            random_correct_probability,
+            &names[1..],
+        );
+        add_example(audience, body)
+    }
+}
+
 macro_rules! common_setters {
     ($builder:ident, $example:literal) => {
         impl $builder<'_> {
@@ -277,6 +302,11 @@ macro_rules! common_setters {
         }
     };
 }
+
+// The other example kinds, each in its own file (after the setter macro, which they use).
+mod locate;
+
+pub use locate::{BoundingBox, LocateExample};
 
 impl Audience {
     /// Starts adding a comparison example (`POST /audience/{id}/example`): labelers see
@@ -667,11 +697,9 @@ impl ClassificationExample<'_> {
     /// ```
     pub fn send(self) -> Result<()> {
         self.validate()?;
-        let mut items = vec![self.datapoint.clone()];
-        items.extend(self.common.media_context.iter().cloned());
-        let names = upload_names(self.audience, &items)?;
-        let body = self.common.body(
-            asset::asset_input(std::slice::from_ref(&self.datapoint), &names[..1]),
+        self.common.send_single(
+            self.audience,
+            &self.datapoint,
             types::IExamplePayload::ClassifyExamplePayload {
                 categories: self
                     .options
@@ -687,9 +715,7 @@ impl ClassificationExample<'_> {
                 correct_categories: self.truth.clone(),
             },
             self.truth.len() as f64 / self.options.len() as f64,
-            &names[1..],
-        );
-        add_example(self.audience, body)
+        )
     }
 }
 

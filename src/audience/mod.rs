@@ -44,7 +44,9 @@ mod recruit;
 /// Instruction check shared with job definitions (non-empty, at most 250 characters).
 #[allow(unused_imports)]
 pub(crate) use example::{validate_instruction, MAX_INSTRUCTION_CHARS};
-pub use example::{ClassificationExample, CompareExample, Example, UpdateExample};
+pub use example::{
+    BoundingBox, ClassificationExample, CompareExample, Example, LocateExample, UpdateExample,
+};
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience, FindAudienceJobs};
 pub use manager::{AudienceManager, CreateAudience, FindAudiences};

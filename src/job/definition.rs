@@ -52,6 +52,10 @@ pub(crate) enum TaskSpec {
     },
     /// The answer options travel with each datapoint (`answer_options` segment).
     Classification { instruction: String },
+    /// A free-text answer to `instruction` (see `free_text`).
+    FreeText { instruction: String },
+    /// Taps on what `instruction` names (see `locate`).
+    Locate { instruction: String },
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -191,7 +195,7 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
         }
     };
     match task {
-        TaskSpec::Compare { .. } => None,
+        TaskSpec::Compare { .. } | TaskSpec::FreeText { .. } | TaskSpec::Locate { .. } => None,
         TaskSpec::Classification { .. } => Some(vec![
             definition(
                 segment::ASSET,
@@ -265,6 +269,8 @@ pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
             context_assets: None,
             title: literal(instruction),
         },
+        TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
+        TaskSpec::Locate { instruction } => locate::rapid_spec(instruction),
     }
 }
 
@@ -511,6 +517,19 @@ impl Common {
     }
 }
 
+/// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
+/// the error): locate and draw need something to tap or draw on.
+fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
+    match items.iter().position(|d| !d.is_media()) {
+        Some(i) => Err(Error::invalid_input(
+            format!("{argument}[{i}]"),
+            items[i].to_string(),
+            format!("{task} needs an image or video (a URL or a file), not a text"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Creates the dataset, uploads every datapoint and creates the definition.
 fn create_definition(
     client: &Client,
@@ -587,13 +606,14 @@ fn judge_definition(client: &Client, id: &str, dataset_id: &str) -> Result<Verdi
     })
 }
 
-macro_rules! common_setters {
+/// Setters of the text and media contexts shown next to each datapoint.
+macro_rules! context_setters {
     ($builder:ident, $setup:literal) => {
         impl $builder {
             #[doc = "One text context per datapoint, shown next to it (at most 400 characters each)."]
             ///
             /// A context over the limit is refused before any request is sent; use
-            /// [`JobManager::shorten_contexts`](super::JobManager::shorten_contexts) to have
+            /// [`JobManager::shorten_contexts`](crate::job::JobManager::shorten_contexts) to have
             /// the server shorten long contexts first.
             ///
             /// ```no_run
@@ -611,7 +631,6 @@ macro_rules! common_setters {
                 self.common.contexts = Some(contexts.into_iter().map(Into::into).collect());
                 self
             }
-
             /// One media context (image, video, audio: URL or file) per datapoint, shown
             /// next to it. Sent as `contextAsset`.
             ///
@@ -625,12 +644,19 @@ macro_rules! common_setters {
             pub fn media_contexts<I, D>(mut self, media: I) -> Self
             where
                 I: IntoIterator<Item = D>,
-                D: Into<DataItem>,
+                D: Into<$crate::DataItem>,
             {
                 self.common.media_contexts = Some(media.into_iter().map(Into::into).collect());
                 self
             }
+        }
+    };
+}
 
+/// The setter of the number of responses per datapoint.
+macro_rules! responses_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// How many responses to collect per datapoint (default 10). With a
             /// confidence or quorum threshold this is the maximum.
             ///
@@ -643,7 +669,14 @@ macro_rules! common_setters {
                 self.common.responses_per_datapoint = n;
                 self
             }
+        }
+    };
+}
 
+/// Setters of the early-stopping rules (only for kinds whose answers can agree).
+macro_rules! referee_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// Stop collecting responses for a datapoint once the answer is this certain
             /// (0 < t < 1, e.g. 0.99): an `EarlyStoppingReferee`. Cannot be combined with
             /// [`quorum_threshold`](Self::quorum_threshold).
@@ -657,7 +690,6 @@ macro_rules! common_setters {
                 self.common.confidence_threshold = Some(threshold);
                 self
             }
-
             /// Stop collecting responses for a datapoint once this many agree (1 ≤ q ≤
             /// responses per datapoint): a `QuorumReferee`. Cannot be combined with
             /// [`confidence_threshold`](Self::confidence_threshold).
@@ -671,20 +703,14 @@ macro_rules! common_setters {
                 self.common.quorum_threshold = Some(quorum);
                 self
             }
+        }
+    };
+}
 
-            /// Settings that change how the task is shown (sent as feature flags).
-            ///
-            /// ```no_run
-            #[doc = $setup]
-            /// use rapidata::Setting;
-            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
-            /// # Ok::<(), rapidata::Error>(())
-            /// ```
-            pub fn settings(mut self, settings: impl IntoIterator<Item = Setting>) -> Self {
-                self.common.settings = settings.into_iter().collect();
-                self
-            }
-
+/// The setter of per-datapoint private metadata.
+macro_rules! metadata_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// One map of private metadata per datapoint: kept with the datapoint and
             /// returned in the results, never shown to labelers. An empty map is sent as
             /// `null`.
@@ -696,11 +722,33 @@ macro_rules! common_setters {
             /// let definition = builder.private_metadata(vec![meta]).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn private_metadata(mut self, metadata: Vec<BTreeMap<String, String>>) -> Self {
+            pub fn private_metadata(
+                mut self,
+                metadata: Vec<::std::collections::BTreeMap<String, String>>,
+            ) -> Self {
                 self.common.private_metadata = Some(metadata);
                 self
             }
+        }
+    };
+}
 
+/// Setters every definition builder has: settings, failure tolerance, upload timeout, progress.
+macro_rules! base_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
+            /// Settings that change how the task is shown (sent as feature flags).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use rapidata::Setting;
+            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn settings(mut self, settings: impl IntoIterator<Item = $crate::Setting>) -> Self {
+                self.common.settings = settings.into_iter().collect();
+                self
+            }
             /// The largest share of datapoints (0–1, default 0) that may fail to upload
             /// while the definition is still created without them.
             ///
@@ -713,7 +761,6 @@ macro_rules! common_setters {
                 self.common.failure_tolerance = share;
                 self
             }
-
             /// How long uploading the URL assets may take in all (default 30 minutes);
             /// URLs still pending then count as failed datapoints.
             ///
@@ -723,19 +770,18 @@ macro_rules! common_setters {
             /// let definition = builder.upload_timeout(Duration::from_secs(600)).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+            pub fn upload_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.common.upload_timeout = timeout;
                 self
             }
-
             /// Where creating the definition reports its progress (stages
-            /// [`Stage::Assets`], [`Stage::Datapoints`], [`Stage::Definition`]; see
-            /// [`ProgressEvent`](super::ProgressEvent) for the order of the events). The
-            /// reporter is kept: [`PendingDefinition::retry`] and the definition's
-            /// [`cost_estimate`](JobDefinition::cost_estimate) report to it too.
+            /// [`Stage::Assets`](crate::job::Stage::Assets), [`Stage::Datapoints`](crate::job::Stage::Datapoints), [`Stage::Definition`](crate::job::Stage::Definition); see
+            /// [`ProgressEvent`](crate::job::ProgressEvent) for the order of the events). The
+            /// reporter is kept: [`PendingDefinition::retry`](crate::job::PendingDefinition::retry) and the definition's
+            /// [`cost_estimate`](crate::job::JobDefinition::cost_estimate) report to it too.
             ///
             /// By default, one bar per stage on standard error when it is a terminal
-            /// ([`ProgressBars`](super::ProgressBars)), nothing otherwise; `()` reports
+            /// ([`ProgressBars`](crate::job::ProgressBars)), nothing otherwise; `()` reports
             /// nothing anywhere.
             ///
             /// ```no_run
@@ -747,13 +793,33 @@ macro_rules! common_setters {
             /// }
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn progress(mut self, reporter: impl Reporter + 'static) -> Self {
-                self.common.reporter = Some(SharedReporter::new(reporter));
+            pub fn progress(mut self, reporter: impl $crate::job::Reporter + 'static) -> Self {
+                self.common.reporter = Some($crate::job::progress::SharedReporter::new(reporter));
                 self
             }
         }
     };
 }
+
+/// Every setter: the compare and classification builders have them all.
+macro_rules! common_setters {
+    ($builder:ident, $setup:literal) => {
+        context_setters!($builder, $setup);
+        responses_setter!($builder, $setup);
+        referee_setters!($builder, $setup);
+        metadata_setter!($builder, $setup);
+        base_setters!($builder, $setup);
+    };
+}
+
+// The other kinds' builders, each in its own file; declared after the setter macros so
+// they can use them.
+mod free_text;
+mod locate;
+mod single;
+
+pub use free_text::FreeTextDefinitionBuilder;
+pub use locate::LocateDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
 /// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
@@ -1361,6 +1427,8 @@ impl PendingDefinition {
             definition_type: Some(match self.spec.task {
                 TaskSpec::Compare { .. } => types::DefinitionType::Compare,
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
+                TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
+                TaskSpec::Locate { .. } => types::DefinitionType::Locate,
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),

@@ -54,8 +54,9 @@ mod upload;
 
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
-    JobDefinition, PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
-    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder, PendingDefinition,
+    DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
+    MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -68,6 +69,10 @@ pub use results::{
     ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
+};
+pub use results::{
+    FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
+    LocateResults, Point, ResultAsset,
 };
 
 use crate::api::{operations, types};

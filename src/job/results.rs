@@ -26,6 +26,13 @@ use super::json::Json;
 use crate::request::DecodeError;
 use crate::{Error, Result};
 
+mod kinds;
+
+pub use kinds::{
+    FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
+    LocateResults, Point, ResultAsset,
+};
+
 /// The task type of a result file.
 ///
 /// ```
@@ -40,6 +47,10 @@ pub enum ResultKind {
     Compare,
     /// Classification (`info.type == "Classification"`, older files say `Classify`).
     Classification,
+    /// Free text (`info.type == "FreeText"`).
+    FreeText,
+    /// Locate (`info.type == "Locate"`).
+    Locate,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -51,6 +62,8 @@ impl Serialize for ResultKind {
         match self {
             ResultKind::Compare => serializer.serialize_str("Compare"),
             ResultKind::Classification => serializer.serialize_str("Classification"),
+            ResultKind::FreeText => serializer.serialize_str("FreeText"),
+            ResultKind::Locate => serializer.serialize_str("Locate"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -61,6 +74,8 @@ impl fmt::Display for ResultKind {
         match self {
             ResultKind::Compare => f.write_str("Compare"),
             ResultKind::Classification => f.write_str("Classification"),
+            ResultKind::FreeText => f.write_str("FreeText"),
+            ResultKind::Locate => f.write_str("Locate"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -398,6 +413,8 @@ pub struct JobResults {
     info: ResultInfo,
     compare: Option<CompareResults>,
     classification: Option<ClassificationResults>,
+    free_text: Option<FreeTextResults>,
+    locate: Option<LocateResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -446,6 +463,8 @@ impl JobResults {
         let compare = (kind == ResultKind::Compare).then(|| parse_compare(&tree, items));
         let classification =
             (kind == ResultKind::Classification).then(|| parse_classification(&tree, items));
+        let free_text = (kind == ResultKind::FreeText).then(|| kinds::parse_free_text(items));
+        let locate = (kind == ResultKind::Locate).then(|| kinds::parse_locate(items));
         JobResults {
             tree,
             raw,
@@ -453,6 +472,8 @@ impl JobResults {
             info,
             compare,
             classification,
+            free_text,
+            locate,
         }
     }
 
@@ -460,7 +481,9 @@ impl JobResults {
     ///
     /// ```
     /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Locate"}}"#).unwrap();
-    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Locate".into()));
+    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Locate);
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Line"}}"#).unwrap();
+    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Line".into()));
     /// ```
     pub fn kind(&self) -> &ResultKind {
         &self.kind
@@ -496,6 +519,29 @@ impl JobResults {
     /// ```
     pub fn classification(&self) -> Option<&ClassificationResults> {
         self.classification.as_ref()
+    }
+
+    /// The typed view of free-text results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "FreeText"},
+    ///   "results": [{"identifier": "car.jpg", "detailedResults": [{"answer": "A red car"}]}]}"#).unwrap();
+    /// assert_eq!(r.free_text().unwrap().datapoints[0].answers(), ["A red car"]);
+    /// assert!(r.locate().is_none());
+    /// ```
+    pub fn free_text(&self) -> Option<&FreeTextResults> {
+        self.free_text.as_ref()
+    }
+
+    /// The typed view of locate results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Locate"},
+    ///   "results": [{"detailedResults": [{"coordinates": [{"x": 40.0, "y": 55.5}]}]}]}"#).unwrap();
+    /// assert_eq!(r.locate().unwrap().datapoints[0].points()[0].y, 55.5);
+    /// ```
+    pub fn locate(&self) -> Option<&LocateResults> {
+        self.locate.as_ref()
     }
 
     /// The whole file as JSON.
@@ -851,6 +897,8 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
         return match t.as_str() {
             "Compare" => ResultKind::Compare,
             "Classification" | "Classify" => ResultKind::Classification,
+            "FreeText" => ResultKind::FreeText,
+            "Locate" => ResultKind::Locate,
             other => ResultKind::Other(other.to_owned()),
         };
     }
@@ -870,6 +918,12 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             || item.get("confidencePerCategory").is_some()
         {
             return ResultKind::Classification;
+        }
+        if first_detail.is_some_and(|d| d.get("answer").is_some()) {
+            return ResultKind::FreeText;
+        }
+        if first_detail.is_some_and(|d| d.get("coordinates").is_some()) {
+            return ResultKind::Locate;
         }
     }
     ResultKind::Other(String::new())
@@ -1167,6 +1221,12 @@ impl fmt::Display for JobResults {
             }
             let totals: Vec<String> = c.totals.iter().map(|(k, v)| format!("{k} {v}")).collect();
             return writeln!(f, "totals: {}", totals.join(", "));
+        }
+        if let Some(r) = &self.free_text {
+            return kinds::fmt_free_text(f, &name, r);
+        }
+        if let Some(r) = &self.locate {
+            return kinds::fmt_locate(f, &name, r);
         }
         writeln!(
             f,
