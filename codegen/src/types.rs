@@ -244,12 +244,14 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
 ///   `untagged`), so a response with a tag this crate does not know still decodes and keeps
 ///   the raw value.
 /// * optional nullable fields become `Option<Option<T>>` (absent / null / value).
+/// * every struct with named fields gets a constructor, see [`constructor`].
 fn patch(
     file: &mut syn::File,
     tri_state: &BTreeSet<(String, String)>,
     by_rust: &BTreeMap<String, String>,
     unions: &BTreeMap<String, BTreeMap<String, String>>,
 ) {
+    let mut constructors = Vec::new();
     for item in &mut file.items {
         match item {
             syn::Item::Enum(e) if is_tagged(&e.attrs) => {
@@ -273,16 +275,99 @@ fn patch(
                 strip_derives(&mut e.attrs, &["Copy", "Eq", "Hash", "Ord", "PartialOrd"]);
             }
             syn::Item::Struct(s) => {
-                let Some(schema) = by_rust.get(&s.ident.to_string()) else {
-                    continue;
-                };
-                if let syn::Fields::Named(fields) = &mut s.fields {
+                if let (Some(schema), syn::Fields::Named(fields)) =
+                    (by_rust.get(&s.ident.to_string()), &mut s.fields)
+                {
                     patch_fields(fields, schema, tri_state);
+                }
+                if let syn::Fields::Named(fields) = &s.fields {
+                    constructors.push(constructor(&s.ident, fields));
                 }
             }
             _ => {}
         }
     }
+    file.items.extend(constructors);
+}
+
+/// `impl T { pub fn new(required fields) -> Self }` for a struct with named fields.
+///
+/// The parameters are the required fields (neither `Option` nor defaulted by serde) in
+/// alphabetical order of their Rust names; every optional field starts as `None` (an
+/// optional array or map typify made a plain collection starts empty, a field with a
+/// schema default starts at that default). Handwritten code builds models as
+/// `T { optional: Some(x), ..T::new(a, b) }`, so a new optional property in the spec adds
+/// a field here without breaking it.
+fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
+    let mut required: Vec<(&syn::Ident, &syn::Type)> = Vec::new();
+    let mut optional: Vec<(&syn::Ident, syn::Expr)> = Vec::new();
+    for f in &fields.named {
+        let name = f.ident.as_ref().expect("named field");
+        match optional_start(f) {
+            Some(start) => optional.push((name, start)),
+            None => required.push((name, &f.ty)),
+        }
+    }
+    required.sort_by_key(|(name, _)| unraw(name));
+    let params = required.iter().map(|(n, t)| quote!(#n: #t));
+    let inits = required.iter().map(|(n, _)| quote!(#n));
+    let starts = optional.iter().map(|(n, e)| quote!(#n: #e));
+    let doc = if required.is_empty() {
+        format!("A `{ident}` with every optional field `None` (it has no required fields).")
+    } else {
+        let names: Vec<String> = required
+            .iter()
+            .map(|(n, _)| format!("`{}`", unraw(n)))
+            .collect();
+        format!(
+            "A `{ident}` from its required fields ({}, in alphabetical order of the field \
+             names), with every optional field `None`.",
+            names.join(", ")
+        )
+    };
+    syn::parse_quote! {
+        impl #ident {
+            #[doc = #doc]
+            ///
+            /// Set optional fields with struct update syntax,
+            /// `T { field: Some(x), ..T::new(..) }`: a property the API adds later is then
+            /// one more `None` here and never breaks the caller.
+            #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #(#starts,)*
+                }
+            }
+        }
+    }
+}
+
+/// The value an optional field starts at in [`constructor`], or `None` for a required
+/// field: `Option`s start as `None`; fields serde defaults when absent (typify's optional
+/// arrays and maps, and schema defaults) start at serde's default.
+fn optional_start(f: &syn::Field) -> Option<syn::Expr> {
+    if is_option(&f.ty) {
+        return Some(syn::parse_quote!(::std::option::Option::None));
+    }
+    let mut start = None;
+    for a in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("default") {
+                start = Some(if m.input.peek(syn::Token![=]) {
+                    let lit: syn::LitStr = m.value()?.parse()?;
+                    let path: syn::Path = lit.parse()?;
+                    syn::parse_quote!(#path())
+                } else {
+                    syn::parse_quote!(::std::default::Default::default())
+                });
+            } else if m.input.peek(syn::Token![=]) {
+                let _: syn::Expr = m.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    start
 }
 
 /// Turns the optional nullable fields of `schema` into `Option<Option<T>>`.
@@ -312,6 +397,12 @@ fn patch_fields(
             /// `None` leaves the field out, `Some(None)` sends `null`.
         });
     }
+}
+
+/// A field name without its raw-identifier prefix (`r#type` → `type`).
+fn unraw(ident: &syn::Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
 }
 
 fn is_tagged(attrs: &[syn::Attribute]) -> bool {
