@@ -96,6 +96,7 @@ impl BoundingBox {
             y_min: Some(Some(self.y_min * 100.0)),
             x_max: Some(Some(self.x_max * 100.0)),
             y_max: Some(Some(self.y_max * 100.0)),
+            ..types::ExampleBoxShape::new()
         }
     }
 }
