@@ -34,3 +34,20 @@ pub fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::Error>
         .build()?;
     Ok((client, Some(sandbox)))
 }
+
+/// Assigns `definition` to `audience`, shows the progress until the job is done and
+/// prints the results' table.
+pub fn run_job(
+    audience: &rapidata::Audience,
+    definition: &rapidata::job::JobDefinition,
+) -> Result<rapidata::job::JobResults, Box<dyn std::error::Error>> {
+    let job = audience.assign_job(definition)?;
+    for warning in job.warnings() {
+        println!("warning: {warning}");
+    }
+    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
+    job.display_progress_bar()?;
+    let results = job.get_results()?;
+    println!("{results}");
+    Ok(results)
+}

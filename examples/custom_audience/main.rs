@@ -58,14 +58,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .create()?;
     definition.preview();
 
-    let job = audience.assign_job(&definition)?;
-    for warning in job.warnings() {
-        println!("warning: {warning}");
-    }
-    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
-    job.display_progress_bar()?;
-    let results = job.get_results()?;
-    println!("{results}");
+    connect::run_job(&audience, &definition)?;
     if let Some(sandbox) = &sandbox {
         let stats = sandbox.stats();
         let requests: u64 = stats.routes.values().sum();

@@ -32,11 +32,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .responses_per_datapoint(5)
         .settings([Setting::free_text_min_characters(10)])
         .create()?;
-    let job = audience.assign_job(&definition)?;
-    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
-    job.display_progress_bar()?;
-    let results = job.get_results()?;
-    println!("{results}");
+    let results = connect::run_job(&audience, &definition)?;
     for dp in &results
         .free_text()
         .ok_or("not free-text results")?

@@ -60,10 +60,6 @@ fn main() -> Result<(), Box<dyn Error>> {
         .responses_per_datapoint(10)
         .settings([Setting::locate_max_points(3)])
         .create()?;
-    let job = audience.assign_job(&definition)?;
-    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
-    job.display_progress_bar()?;
-    let results = job.get_results()?;
-    println!("{results}");
+    connect::run_job(&audience, &definition)?;
     Ok(())
 }
