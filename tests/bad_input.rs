@@ -1320,6 +1320,106 @@ fn cases() -> Vec<Case> {
             },
             expect: Invalid("failure_tolerance"),
         },
+        // ---- job definitions: ranking ---------------------------------------------
+        Case {
+            name: "ranking definition: a list of one item",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [vec![URL_A, URL_B], vec![URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "ranking definition: the same item twice in a list",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [[URL_A, URL_B, URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][2]"),
+        },
+        Case {
+            name: "ranking definition: contexts not one per list",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .contexts(["one", "two"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "ranking definition: a text as media context",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .media_contexts([DataItem::text("not media")]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts[0]"),
+        },
+        Case {
+            name: "ranking definition: a comparison budget of 0",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                    0,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("comparison_budget_per_ranking"),
+        },
+        Case {
+            name: "ranking definition: zero responses per comparison",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .responses_per_comparison(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_comparison"),
+        },
+        Case {
+            name: "ranking definition: random comparisons ratio above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .random_comparisons_ratio(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("random_comparisons_ratio"),
+        },
+        Case {
+            name: "ranking definition: no lists",
+            run: |fx| {
+                let none: Vec<Vec<&str>> = Vec::new();
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", none, 10);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
         // ---- qualification examples: locate ---------------------------------------
         Case {
             name: "locate example: no truth box",

@@ -11,7 +11,7 @@ use rapidata::DataItem;
 
 #[path = "common/sandboxed.rs"]
 mod sandboxed;
-use sandboxed::{animal_audience, client, fast, sandbox};
+use sandboxed::{animal_audience, client, compare_audience, fast, sandbox};
 
 fn csv(results: &rapidata::job::JobResults, detailed: bool) -> (Vec<String>, usize) {
     let mut out = Vec::new();
@@ -165,6 +165,74 @@ fn locate_job_on_an_audience_qualified_with_locate_examples_returns_taps_near_th
     assert_eq!(rows, 20);
     assert!(
         header.iter().any(|h| h == "userDetails_country"),
+        "{header:?}"
+    );
+}
+
+#[test]
+fn ranking_job_on_an_audience_qualified_with_compare_examples_recovers_the_hidden_order() {
+    let sb = sandbox();
+    let client = client(&sb);
+    // A ranking is judged in pairwise matchups: compare examples train for it.
+    let audience = compare_audience(&client, "Rankers");
+    // The sandbox's hidden order: the lower the number in the file name, the better.
+    let short: Vec<String> = [3, 1, 4, 2]
+        .iter()
+        .map(|n| format!("https://assets.rapidata.ai/short_{n}.jpg"))
+        .collect();
+    let long: Vec<String> = (1..=12)
+        .rev()
+        .map(|n| format!("https://assets.rapidata.ai/long_{n}.jpg"))
+        .collect();
+    let definition = client
+        .job()
+        .create_ranking_job_definition(
+            "Quality ranking",
+            "Which image looks better?",
+            [short, long],
+            60,
+        )
+        .responses_per_comparison(3)
+        .contexts(["Short list", "Long list"])
+        .create()
+        .unwrap();
+    assert_eq!(
+        definition.definition_type(),
+        Some(&DefinitionType::GroupedRanking)
+    );
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.kind(), &ResultKind::Ranking);
+    let ranking = results.ranking().unwrap();
+    assert_eq!(ranking.rankings.len(), 2);
+    let short = &ranking.rankings[0];
+    assert_eq!(short.context.as_deref(), Some("Short list"));
+    // The longest list has more than 10 items, so the definition matches adaptively
+    // (as the official SDK decides, over all lists): the 4-item list's 6 pairs fit in the
+    // budget of 60, 3 responses each.
+    assert_eq!(short.responses.len(), 6 * 3);
+    let order = short.order();
+    assert_eq!(order.len(), 4);
+    assert!(order[0].ends_with("short_1.jpg"), "{order:?}");
+    assert!(order[3].ends_with("short_4.jpg"), "{order:?}");
+    let scores: Vec<f64> = short.items.iter().map(|i| i.score.unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // 60 matchups of the 12-item list's 66 pairs, 3 responses each.
+    let long = &ranking.rankings[1];
+    assert_eq!(long.items.len(), 12);
+    assert_eq!(long.responses.len(), 60 * 3);
+    assert!(long.order()[0].ends_with("long_1.jpg") || long.order()[1].ends_with("long_1.jpg"));
+    let table = results.to_string();
+    assert!(
+        table.starts_with("Ranking results \"Quality ranking\": 2 rankings"),
+        "{table}"
+    );
+    let (header, rows) = csv(&results, false);
+    assert_eq!(rows, 2);
+    assert!(
+        header
+            .iter()
+            .any(|h| h == "https://assets.rapidata.ai/short_1.jpg_scores"),
         "{header:?}"
     );
 }

@@ -21,7 +21,7 @@ include!("../examples/custom_audience/seed.rs");
 
 #[path = "common/sandboxed.rs"]
 mod sandboxed;
-use sandboxed::{animal_audience, client, fast, sandbox};
+use sandboxed::{animal_audience, client, compare_audience, fast, sandbox};
 
 /// The routes compared: every create request of the workflow.
 const CREATE_ROUTES: &[&str] = &[
@@ -30,6 +30,7 @@ const CREATE_ROUTES: &[&str] = &[
     "POST /audience/{id}/recruit",
     "POST /dataset",
     "POST /dataset/{id}/datapoint",
+    "POST /dataset/{id}/group",
     "POST /job/definition",
     "POST /job",
 ];
@@ -428,4 +429,40 @@ fn locate_bodies_equal_the_sdks() {
     let results = job.get_results_with((), fast()).unwrap();
     assert_eq!(results.locate().unwrap().datapoints.len(), 2);
     assert_same(&sb.requests(), &capture("locate"));
+}
+
+#[test]
+fn ranking_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = compare_audience(&client, "Ranking Audience");
+    let image = |name: &str| format!("https://assets.rapidata.ai/{name}.jpg");
+    let definition = client
+        .job()
+        .create_ranking_job_definition(
+            "Ranking Job",
+            "Which image looks better?",
+            [
+                vec![
+                    image("lighthouse_2"),
+                    image("lighthouse_1"),
+                    image("lighthouse_3"),
+                ],
+                vec![
+                    image("forest_4"),
+                    image("forest_1"),
+                    image("forest_3"),
+                    image("forest_2"),
+                ],
+            ],
+            12,
+        )
+        .contexts(["A lighthouse at dusk", "A forest in the fog"])
+        .media_contexts([image("lighthouse_ref"), image("forest_ref")])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.ranking().unwrap().rankings.len(), 2);
+    assert_same(&sb.requests(), &capture("ranking"));
 }

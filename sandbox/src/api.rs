@@ -11,7 +11,7 @@ use crate::api_types::{
     CreateJobDefinitionEndpointInput, CreateJobEndpointInput, CreateJobRevisionEndpointInput,
     DatasetSegmentInput, DatasetSegmentKind, ExampleBoxShape, ExampleVisibility,
     ExistingAssetInput, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth,
-    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IRapidSpec, IReferee,
+    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IPairMakerConfig, IRapidSpec, IReferee,
     MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput, TextBinding,
     UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
 };
@@ -1585,6 +1585,7 @@ fn create_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             name: input.name,
             schema,
             datapoints: Vec::new(),
+            groups: BTreeMap::new(),
         },
     );
     json(&CreateDatasetOutput { dataset_id: id })
@@ -1779,6 +1780,7 @@ fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             .private_metadata
             .flatten()
             .map(|m| m.into_iter().collect()),
+        group: input.group.flatten(),
         created_at,
     });
     json(&CreateDatapointOutput { datapoint_id })
@@ -1858,7 +1860,7 @@ fn dataset_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 /// `POST /dataset/{id}/group`: validated (segments against the schema, none required) and
-/// dropped.
+/// kept (a ranking list's context comes from its group).
 fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     dataset(st, &id)?;
@@ -1867,7 +1869,7 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     if input.group.trim().is_empty() {
         errors.add("group", "'Group' must not be empty.");
     }
-    check_segments(
+    let segments = check_segments(
         st,
         &mut errors,
         &st.datasets[&id],
@@ -1875,6 +1877,8 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         false,
     );
     errors.done()?;
+    let ds = st.datasets.get_mut(&id).expect("checked above");
+    ds.groups.insert(input.group, segments);
     Ok(Reply::NoContent)
 }
 
@@ -2090,11 +2094,13 @@ fn workflow_task(
                 }
             }
         }
-        IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => {
+        IOrderWorkflowInput::GroupedRankingWorkflow {
+            criteria,
+            pair_maker_config,
+            ..
+        } => {
             return (
-                Task::Unsupported {
-                    workflow: "GroupedRankingWorkflow".into(),
-                },
+                ranking_task(errors, ds, criteria, pair_maker_config.as_ref()),
                 criteria.clone(),
             )
         }
@@ -2235,6 +2241,68 @@ fn workflow_task(
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
+    }
+}
+
+/// A `GroupedRankingWorkflow`'s task: the criteria checked as an instruction, every
+/// datapoint in a group with an `asset` segment; the pair maker (every pair by default).
+fn ranking_task(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    criteria: &str,
+    pair_maker: Option<&IPairMakerConfig>,
+) -> Task {
+    check_text(
+        errors,
+        "workflow.criteria",
+        "Criteria",
+        criteria,
+        MAX_INSTRUCTION,
+    );
+    if let Some(bad) = ds
+        .datapoints
+        .iter()
+        .find(|d| d.group.is_none() || d.asset("asset").is_none())
+    {
+        errors.add(
+            "datasetId",
+            format!(
+                "Datapoint '{}' (sortIndex {}) needs a group and an 'asset' segment for a grouped ranking.",
+                bad.id, bad.sort_index
+            ),
+        );
+    }
+    match pair_maker {
+        None | Some(IPairMakerConfig::FullPermutationPairMaker) => Task::Ranking {
+            full_permutation: true,
+            budget: 0,
+        },
+        Some(IPairMakerConfig::OnlinePairMaker {
+            total_comparison_budget,
+            random_matches_ratio,
+        }) => {
+            if random_matches_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                errors.add(
+                    "workflow.pairMakerConfig.randomMatchesRatio",
+                    "'Random Matches Ratio' must be between 0 and 1.",
+                );
+            }
+            let budget = total_comparison_budget.unwrap_or(0);
+            if budget < 1 {
+                errors.add(
+                    "workflow.pairMakerConfig.totalComparisonBudget",
+                    "'Total Comparison Budget' must be at least 1.",
+                );
+            }
+            Task::Ranking {
+                full_permutation: false,
+                budget: budget.max(0) as usize,
+            }
+        }
+        // Rejected when the request is parsed.
+        Some(IPairMakerConfig::Unknown(_)) => Task::Unsupported {
+            workflow: "an unknown pair maker's".into(),
+        },
     }
 }
 
@@ -3011,6 +3079,12 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
         )),
         Task::Locate { .. } => Ok(crate::kinds::locate_file(
             info("1.0.0", "Locate"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
+        Task::Ranking { .. } => Ok(crate::kinds::ranking_file(
+            info("1.0.0", "Ranking"),
             &j.sim.items,
             c.pool,
             user_details,

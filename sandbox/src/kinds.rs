@@ -1,5 +1,5 @@
 //! The task kinds beyond compare and classify that the sandbox simulates (free text,
-//! locate): what a datapoint's hidden answer is, what a labeler's response looks like, and
+//! locate, grouped ranking): what a datapoint's hidden answer is, what a labeler's response looks like, and
 //! the layout of their result files.
 //!
 //! Votes stay `(labeler, choice)` like every other kind; the response a choice stands for
@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::rng::Mix;
-use crate::sim::{self, Item, Labeler};
-use crate::store::{base_name, ASSET_BASE};
-use crate::wire::{ResultInfo, UserDetails};
+use crate::sim::{self, Item, Labeler, Leaning, OptionRef};
+use crate::store::{base_name, DatapointRec, DatasetRec, SegmentValue, State, ASSET_BASE};
+use crate::wire::{Ordered, ResultInfo, UserDetails};
 
 /// The answer a datapoint's hidden truth gives: its `sandbox` private-metadata value, else
 /// a `[sandbox:…]` context marker, else a sentence naming the asset (its file's base name
@@ -210,10 +210,259 @@ pub(crate) fn locate_file(
     })
 }
 
+/// The hidden quality of a ranking item (lower is better): the last number in its base
+/// name (`img_1.jpg` beats `img_2.jpg`), else a value drawn from its identifier (after
+/// every numbered item).
+pub(crate) fn ranking_quality(identifier: &str) -> f64 {
+    let name = base_name(identifier);
+    let digits: String = name
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .find(|part| !part.is_empty())
+        .unwrap_or("")
+        .to_string();
+    match digits.parse::<f64>() {
+        Ok(n) => n,
+        Err(_) => 1e9 + Mix::new(0, "ranking").str(identifier).unit(),
+    }
+}
+
+/// The matchups of a grouped ranking: per group (in name order, items by sort index),
+/// every unique pair, or the first `budget` pairs of a fixed shuffle of them. The better
+/// item of each pair by [`ranking_quality`] is what skilled labelers pick.
+pub(crate) fn ranking_items(
+    st: &State,
+    ds: &DatasetRec,
+    full_permutation: bool,
+    budget: usize,
+) -> Vec<Item> {
+    let mut groups: BTreeMap<&str, Vec<&DatapointRec>> = BTreeMap::new();
+    for dp in &ds.datapoints {
+        if let Some(g) = &dp.group {
+            groups.entry(g.as_str()).or_default().push(dp);
+        }
+    }
+    let mut items = Vec::new();
+    for (group, mut dps) in groups {
+        dps.sort_by_key(|d| (d.sort_index, d.seq));
+        let context = ds.groups.get(group).and_then(|segments| {
+            segments.iter().find_map(|s| match (&s.key[..], &s.value) {
+                ("context", SegmentValue::Text(t)) => Some(t.clone()),
+                _ => None,
+            })
+        });
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for a in 0..dps.len() {
+            for b in a + 1..dps.len() {
+                pairs.push((a, b));
+            }
+        }
+        if !full_permutation {
+            pairs.sort_by_key(|&(a, b)| {
+                Mix::new(0, "pairs")
+                    .str(group)
+                    .num(a as u64)
+                    .num(b as u64)
+                    .u64()
+            });
+            pairs.truncate(budget);
+        }
+        for (a, b) in pairs {
+            let assets: Vec<OptionRef> = [dps[a], dps[b]]
+                .iter()
+                .filter_map(|d| d.asset("asset").map(|x| st.option_ref(x)))
+                .collect();
+            let better = match &assets[..] {
+                [x, y] if ranking_quality(&y.identifier) < ranking_quality(&x.identifier) => 1,
+                _ => 0,
+            };
+            let key = Mix::new(0, "matchup")
+                .str(group)
+                .num(dps[a].seq)
+                .num(dps[b].seq)
+                .u64();
+            items.push(Item {
+                done: assets.len() != 2,
+                assets,
+                context: context.clone(),
+                labels: vec![group.to_string()],
+                private_metadata: None,
+                key,
+                leaning: Leaning::Option(better),
+                votes: Vec::new(),
+            });
+        }
+    }
+    items
+}
+
+/// One ranking vote.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RankingDetail {
+    pub voted_for: String,
+    pub voted_against: String,
+    pub user_details: UserDetails,
+}
+
+/// One ranking list's result: the items best first with their Bradley–Terry scores, wins
+/// and weighted wins per item, and every vote.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RankingResult {
+    pub group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    pub ranking: Vec<String>,
+    pub scores: Ordered<f64>,
+    pub asset_urls: Ordered<String>,
+    pub aggregated_results: Ordered<usize>,
+    pub aggregated_results_ratios: Ordered<f64>,
+    pub summed_user_scores: Ordered<f64>,
+    pub summed_user_scores_ratios: Ordered<f64>,
+    pub detailed_results: Vec<RankingDetail>,
+}
+
+/// Bradley–Terry strengths from `wins[i][j]` (times i beat j) by the usual minorise–
+/// maximise iterations, with half a win each way between every compared pair so that an
+/// undefeated item stays finite; as scores around `start` on the Elo scale.
+fn bradley_terry(wins: &[Vec<f64>], start: f64) -> Vec<f64> {
+    let n = wins.len();
+    let mut p = vec![1.0f64; n];
+    for _ in 0..200 {
+        let mut next = vec![0.0f64; n];
+        for i in 0..n {
+            let (mut w, mut d) = (0.0, 0.0);
+            for j in 0..n {
+                let games = wins[i][j] + wins[j][i];
+                if i == j || games == 0.0 {
+                    continue;
+                }
+                w += wins[i][j] + 0.5;
+                d += (games + 1.0) / (p[i] + p[j]);
+            }
+            next[i] = if d > 0.0 { w / d } else { p[i] };
+        }
+        let mean = next.iter().map(|x| x.ln()).sum::<f64>() / n.max(1) as f64;
+        p = next.iter().map(|x| (x.ln() - mean).exp()).collect();
+    }
+    p.iter()
+        .map(|x| sim::round(start + 400.0 * x.log10(), 2))
+        .collect()
+}
+
+/// The result file of a grouped ranking (`info.type` `Ranking`): one entry per group.
+pub(crate) fn ranking_file(
+    info: ResultInfo,
+    items: &[Item],
+    pool: &[Labeler],
+    user: impl Fn(&Labeler) -> UserDetails,
+) -> Vec<u8> {
+    let mut groups: Vec<(String, Vec<&Item>)> = Vec::new();
+    for item in items {
+        let g = item.labels.first().cloned().unwrap_or_default();
+        match groups.iter_mut().find(|(name, _)| *name == g) {
+            Some((_, list)) => list.push(item),
+            None => groups.push((g, vec![item])),
+        }
+    }
+    let mut results = Vec::new();
+    for (group, matchups) in groups {
+        let mut names: Vec<String> = Vec::new();
+        let mut urls: Vec<Option<String>> = Vec::new();
+        for a in matchups.iter().flat_map(|m| m.assets.iter()) {
+            if !names.contains(&a.identifier) {
+                names.push(a.identifier.clone());
+                urls.push(a.file_name.as_ref().map(|f| format!("{ASSET_BASE}{f}")));
+            }
+        }
+        let idx = |id: &str| names.iter().position(|n| n == id).unwrap_or(0);
+        let n = names.len();
+        let mut wins = vec![vec![0.0f64; n]; n];
+        let mut counts = vec![0usize; n];
+        let mut played = vec![0usize; n];
+        let mut scores = vec![0.0f64; n];
+        let mut details = Vec::new();
+        for m in &matchups {
+            if m.assets.len() != 2 {
+                continue;
+            }
+            for v in &m.votes {
+                let (w, l) = (
+                    idx(&m.assets[v.choice.min(1)].identifier),
+                    idx(&m.assets[1 - v.choice.min(1)].identifier),
+                );
+                wins[w][l] += 1.0;
+                counts[w] += 1;
+                played[w] += 1;
+                played[l] += 1;
+                scores[w] += pool[v.labeler].score();
+                details.push(RankingDetail {
+                    voted_for: names[w].clone(),
+                    voted_against: names[l].clone(),
+                    user_details: user(&pool[v.labeler]),
+                });
+            }
+        }
+        let bt = bradley_terry(&wins, 1200.0);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| bt[b].total_cmp(&bt[a]));
+        let score_total: f64 = scores.iter().sum();
+        let mut r = RankingResult {
+            group,
+            context: matchups.first().and_then(|m| m.context.clone()),
+            ranking: order.iter().map(|&i| names[i].clone()).collect(),
+            scores: Ordered::default(),
+            asset_urls: Ordered::default(),
+            aggregated_results: Ordered::default(),
+            aggregated_results_ratios: Ordered::default(),
+            summed_user_scores: Ordered::default(),
+            summed_user_scores_ratios: Ordered::default(),
+            detailed_results: details,
+        };
+        for &i in &order {
+            let name = &names[i];
+            r.scores.set(name, bt[i]);
+            if let Some(u) = &urls[i] {
+                r.asset_urls.set(name, u.clone());
+            }
+            r.aggregated_results.set(name, counts[i]);
+            let ratio = |part: f64, total: f64| {
+                if total > 0.0 {
+                    sim::round(part / total, 4)
+                } else {
+                    0.0
+                }
+            };
+            r.aggregated_results_ratios
+                .set(name, ratio(counts[i] as f64, played[i] as f64));
+            r.summed_user_scores.set(name, sim::round(scores[i], 4));
+            r.summed_user_scores_ratios
+                .set(name, ratio(scores[i], score_total));
+        }
+        results.push(r);
+    }
+    let summary = ResponseSummary {
+        datapoints: results.len(),
+        total_responses: items.iter().map(|i| i.votes.len()).sum(),
+    };
+    serde_json::to_vec_pretty(&RankingFile {
+        info,
+        results,
+        summary,
+    })
+    .expect("result files always serialize")
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RankingFile {
+    info: ResultInfo,
+    results: Vec<RankingResult>,
+    summary: ResponseSummary,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{Leaning, OptionRef};
 
     fn item(context: Option<&str>) -> Item {
         Item {

@@ -369,7 +369,15 @@ pub(crate) enum Task {
     /// Tap the target: a vote's choice is 0 for a tap near the hidden target (see
     /// `kinds::locate_target`), 1 for a stray tap.
     Locate { asset: String, context: TextSource },
-    /// A workflow the sandbox cannot simulate (ranking, evaluation): the job fails.
+    /// Rank each dataset group from pairwise votes (a `GroupedRankingWorkflow`): every
+    /// item is one matchup of two datapoints of a group (`Item::labels` = `[group]`), a
+    /// vote's choice the better one (see `kinds::ranking_items`).
+    Ranking {
+        /// Every unique pair of each group, else at most `budget` pairs per group.
+        full_permutation: bool,
+        budget: usize,
+    },
+    /// A workflow the sandbox cannot simulate (evaluation): the job fails.
     Unsupported { workflow: String },
 }
 
@@ -434,7 +442,7 @@ impl Item {
         match task {
             Task::Compare { .. } => 2,
             Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
-            Task::Locate { .. } => 2,
+            Task::Locate { .. } | Task::Ranking { .. } => 2,
             Task::Unsupported { .. } => 1,
         }
     }

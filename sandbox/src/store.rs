@@ -324,6 +324,8 @@ pub(crate) struct DatapointRec {
     pub sort_index: i64,
     pub segments: Vec<Segment>,
     pub private_metadata: Option<BTreeMap<String, String>>,
+    /// The dataset group (ranking list) it belongs to.
+    pub group: Option<String>,
     pub created_at: SystemTime,
 }
 
@@ -367,6 +369,9 @@ pub(crate) struct DatasetRec {
     /// The schema its datapoints follow ([`default_schema`] when created without one).
     pub schema: Vec<SegmentDef>,
     pub datapoints: Vec<DatapointRec>,
+    /// The groups created with `POST /dataset/{id}/group`, with their segments (a
+    /// ranking list's context).
+    pub groups: BTreeMap<String, Vec<Segment>>,
 }
 
 impl DatasetRec {
@@ -805,7 +810,7 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText and Locate rapids)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText and Locate rapids and GroupedRanking workflows)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
@@ -885,6 +890,13 @@ impl State {
         let Some(ds) = self.datasets.get(dataset_id) else {
             return Vec::new();
         };
+        if let Task::Ranking {
+            full_permutation,
+            budget,
+        } = task
+        {
+            return kinds::ranking_items(self, ds, *full_permutation, *budget);
+        }
         let mut dps: Vec<&DatapointRec> = ds.datapoints.iter().collect();
         dps.sort_by_key(|d| (d.sort_index, d.seq));
         let text = |dp: &DatapointRec, source: &TextSource| -> Option<String> {
@@ -936,7 +948,9 @@ impl State {
                         };
                         (assets, context, labels)
                     }
-                    Task::Unsupported { .. } => (Vec::new(), None, Vec::new()),
+                    Task::Ranking { .. } | Task::Unsupported { .. } => {
+                        (Vec::new(), None, Vec::new())
+                    }
                 };
                 let names: Vec<&str> = assets.iter().map(|a| a.identifier.as_str()).collect();
                 let key = Mix::new(0, "datapoint")
@@ -968,7 +982,7 @@ impl State {
                     }
                     // The first candidate answer, and the tap near the target.
                     Task::FreeText { .. } | Task::Locate { .. } => Leaning::Option(0),
-                    Task::Unsupported { .. } => Leaning::Option(0),
+                    Task::Ranking { .. } | Task::Unsupported { .. } => Leaning::Option(0),
                 };
                 // A datapoint added after the definition was checked may lack what the rapid
                 // binds: nothing to ask, so it is done without votes.
@@ -976,7 +990,7 @@ impl State {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
                     Task::FreeText { .. } | Task::Locate { .. } => assets.is_empty(),
-                    Task::Unsupported { .. } => false,
+                    Task::Ranking { .. } | Task::Unsupported { .. } => false,
                 };
                 Item {
                     assets,

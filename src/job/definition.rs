@@ -56,6 +56,8 @@ pub(crate) enum TaskSpec {
     FreeText { instruction: String },
     /// Taps on what `instruction` names (see `locate`).
     Locate { instruction: String },
+    /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
+    Ranking(ranking::RankingTask),
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -68,6 +70,9 @@ pub(crate) struct DefinitionSpec {
     pub(crate) campaign_flags: Vec<types::FeatureFlag>,
     pub(crate) failure_tolerance: f64,
     pub(crate) upload_timeout: Duration,
+    /// The datapoint groups to create (`POST /dataset/{id}/group`) before the definition:
+    /// a ranking's lists, with their contexts. Empty for the other kinds.
+    pub(crate) groups: Vec<ranking::GroupSpec>,
 }
 
 /// One validated datapoint, ready to upload.
@@ -80,6 +85,8 @@ pub(crate) struct DatapointSpec {
     /// A classification datapoint's own answer options.
     pub(crate) answer_options: Option<Vec<String>>,
     pub(crate) private_metadata: Option<BTreeMap<String, String>>,
+    /// The group (ranking list) the datapoint belongs to; its context is the group's.
+    pub(crate) group: Option<String>,
 }
 
 impl DatapointSpec {
@@ -170,7 +177,7 @@ pub(crate) fn datapoint_body(
     }
     types::CreateDatapointEndpointInput {
         segments: Some(Some(segments)),
-        group: Some(None),
+        group: Some(dp.group.clone()),
         private_metadata: Some(
             dp.private_metadata
                 .as_ref()
@@ -195,7 +202,10 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
         }
     };
     match task {
-        TaskSpec::Compare { .. } | TaskSpec::FreeText { .. } | TaskSpec::Locate { .. } => None,
+        TaskSpec::Compare { .. }
+        | TaskSpec::FreeText { .. }
+        | TaskSpec::Locate { .. }
+        | TaskSpec::Ranking(_) => None,
         TaskSpec::Classification { .. } => Some(vec![
             definition(
                 segment::ASSET,
@@ -245,10 +255,11 @@ fn asset_binding() -> types::AssetBinding {
     }
 }
 
-/// The `rapid` spec of the definition's workflow: its fields bound to literals (the
-/// instruction) or to dataset segments (the asset, the answer options).
-pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
-    match task {
+/// The definition's workflow: a `SimpleWorkflow` whose `rapid` spec binds its fields to
+/// literals (the instruction) or to dataset segments (the asset, the answer options), or
+/// a ranking's `GroupedRankingWorkflow`.
+pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
+    let rapid = match task {
         TaskSpec::Compare {
             instruction,
             a_b_names,
@@ -271,10 +282,16 @@ pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
         },
         TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
         TaskSpec::Locate { instruction } => locate::rapid_spec(instruction),
+        TaskSpec::Ranking(r) => return ranking::workflow(r),
+    };
+    types::IOrderWorkflowInput::SimpleWorkflow {
+        batch_size: None,
+        feature_flags: Vec::new(),
+        rapid: Some(Some(rapid)),
     }
 }
 
-/// The body of `POST /job/definition`: a `SimpleWorkflow` carrying the `rapid` spec.
+/// The body of `POST /job/definition`: the task's [`workflow`], referee and flags.
 pub(crate) fn definition_body(
     spec: &DefinitionSpec,
     dataset_id: &str,
@@ -286,11 +303,7 @@ pub(crate) fn definition_body(
         definition_name: spec.name.clone(),
         rapid_feature_flags: spec.rapid_flags.clone(),
         referee: spec.referee.clone(),
-        workflow: types::IOrderWorkflowInput::SimpleWorkflow {
-            batch_size: None,
-            feature_flags: Vec::new(),
-            rapid: Some(Some(rapid_spec(&spec.task))),
-        },
+        workflow: workflow(&spec.task),
     }
 }
 
@@ -394,36 +407,8 @@ impl Common {
             "private_metadata",
             self.private_metadata.as_ref().map(Vec::len),
         )?;
-        if let Some(contexts) = &self.contexts {
-            for (i, c) in contexts.iter().enumerate() {
-                if chars(c) > MAX_CONTEXT_CHARS {
-                    return Err(Error::invalid_input(
-                        format!("contexts[{i}]"),
-                        c,
-                        format!(
-                            "is {} characters long; the API accepts at most \
-                             {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
-                             do it with JobManager::shorten_contexts before creating the \
-                             definition",
-                            chars(c)
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(media) = &self.media_contexts {
-            for (i, m) in media.iter().enumerate() {
-                let argument = format!("media_contexts[{i}]");
-                if !m.is_media() {
-                    return Err(Error::invalid_input(
-                        argument,
-                        m.to_string(),
-                        "a media context must be a URL or a file, not a text (use contexts)",
-                    ));
-                }
-                m.validate(&argument)?;
-            }
-        }
+        check_contexts(self.contexts.as_deref().unwrap_or_default())?;
+        check_media_contexts(self.media_contexts.as_deref().unwrap_or_default())?;
         for (i, dp) in items.iter().enumerate() {
             for (j, item) in dp.iter().enumerate() {
                 let argument = if dp.len() == 1 {
@@ -502,6 +487,7 @@ impl Common {
                 media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
                 answer_options: None,
                 private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
+                group: None,
             })
             .collect();
         let spec = DefinitionSpec {
@@ -512,9 +498,46 @@ impl Common {
             campaign_flags,
             failure_tolerance: self.failure_tolerance,
             upload_timeout: self.upload_timeout,
+            groups: Vec::new(),
         };
         Ok((spec, datapoints))
     }
+}
+
+/// Checks the text contexts (argument `contexts[i]`): at most 400 characters each.
+fn check_contexts(contexts: &[String]) -> Result<()> {
+    for (i, c) in contexts.iter().enumerate() {
+        if chars(c) > MAX_CONTEXT_CHARS {
+            return Err(Error::invalid_input(
+                format!("contexts[{i}]"),
+                c,
+                format!(
+                    "is {} characters long; the API accepts at most \
+                     {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
+                     do it with JobManager::shorten_contexts before creating the \
+                     definition",
+                    chars(c)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the media contexts (argument `media_contexts[i]`): media only, each valid.
+fn check_media_contexts(media: &[DataItem]) -> Result<()> {
+    for (i, m) in media.iter().enumerate() {
+        let argument = format!("media_contexts[{i}]");
+        if !m.is_media() {
+            return Err(Error::invalid_input(
+                argument,
+                m.to_string(),
+                "a media context must be a URL or a file, not a text (use contexts)",
+            ));
+        }
+        m.validate(&argument)?;
+    }
+    Ok(())
 }
 
 /// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
@@ -816,10 +839,12 @@ macro_rules! common_setters {
 // they can use them.
 mod free_text;
 mod locate;
+mod ranking;
 mod single;
 
 pub use free_text::FreeTextDefinitionBuilder;
 pub use locate::LocateDefinitionBuilder;
+pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
 
 /// Builder for a compare (A/B) job definition; from
 /// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
@@ -1228,6 +1253,8 @@ pub(crate) struct Attempts {
     /// A `POST /job/definition` failed in a way that may have created it: the next attempt
     /// looks for that definition before sending again.
     maybe_created: bool,
+    /// The datapoint groups (ranking lists) were created: a retry does not send them again.
+    groups_created: bool,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -1394,6 +1421,10 @@ impl PendingDefinition {
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
+        if !attempts.groups_created {
+            ranking::create_groups(&self.client, &self.dataset_id, &self.spec.groups)?;
+            attempts.groups_created = true;
+        }
         let stage = self.reporter.start(Stage::Definition, Some(1));
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
@@ -1429,6 +1460,7 @@ impl PendingDefinition {
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
                 TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
                 TaskSpec::Locate { .. } => types::DefinitionType::Locate,
+                TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),
@@ -1819,6 +1851,7 @@ mod tests {
             campaign_flags,
             failure_tolerance: 0.0,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            groups: Vec::new(),
         }
     }
 
@@ -1891,6 +1924,7 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
         };
         let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
         let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
@@ -1915,6 +1949,7 @@ mod tests {
             media_context: Some(DataItem::url("https://e.com/ref.png")),
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
+            group: None,
         };
         let names = HashMap::from([
             (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),

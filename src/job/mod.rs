@@ -55,8 +55,8 @@ mod upload;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder, PendingDefinition,
-    DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
-    MAX_INSTRUCTION_CHARS,
+    RankingDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -72,7 +72,7 @@ pub use results::{
 };
 pub use results::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
-    LocateResults, Point, ResultAsset,
+    LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
 };
 
 use crate::api::{operations, types};

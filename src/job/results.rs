@@ -30,7 +30,7 @@ mod kinds;
 
 pub use kinds::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
-    LocateResults, Point, ResultAsset,
+    LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
 };
 
 /// The task type of a result file.
@@ -51,6 +51,8 @@ pub enum ResultKind {
     FreeText,
     /// Locate (`info.type == "Locate"`).
     Locate,
+    /// Ranking (`info.type == "Ranking"`).
+    Ranking,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -64,6 +66,7 @@ impl Serialize for ResultKind {
             ResultKind::Classification => serializer.serialize_str("Classification"),
             ResultKind::FreeText => serializer.serialize_str("FreeText"),
             ResultKind::Locate => serializer.serialize_str("Locate"),
+            ResultKind::Ranking => serializer.serialize_str("Ranking"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -76,6 +79,7 @@ impl fmt::Display for ResultKind {
             ResultKind::Classification => f.write_str("Classification"),
             ResultKind::FreeText => f.write_str("FreeText"),
             ResultKind::Locate => f.write_str("Locate"),
+            ResultKind::Ranking => f.write_str("Ranking"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -415,6 +419,7 @@ pub struct JobResults {
     classification: Option<ClassificationResults>,
     free_text: Option<FreeTextResults>,
     locate: Option<LocateResults>,
+    ranking: Option<RankingResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -465,6 +470,7 @@ impl JobResults {
             (kind == ResultKind::Classification).then(|| parse_classification(&tree, items));
         let free_text = (kind == ResultKind::FreeText).then(|| kinds::parse_free_text(items));
         let locate = (kind == ResultKind::Locate).then(|| kinds::parse_locate(items));
+        let ranking = (kind == ResultKind::Ranking).then(|| kinds::parse_ranking(items));
         JobResults {
             tree,
             raw,
@@ -474,6 +480,7 @@ impl JobResults {
             classification,
             free_text,
             locate,
+            ranking,
         }
     }
 
@@ -542,6 +549,19 @@ impl JobResults {
     /// ```
     pub fn locate(&self) -> Option<&LocateResults> {
         self.locate.as_ref()
+    }
+
+    /// The typed view of ranking results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Ranking"}, "results": [
+    ///   {"group": "0", "ranking": ["b.jpg", "a.jpg"], "scores": {"a.jpg": 1150.0, "b.jpg": 1250.0}}]}"#).unwrap();
+    /// let list = &r.ranking().unwrap().rankings[0];
+    /// assert_eq!(list.order(), ["b.jpg", "a.jpg"]);
+    /// assert_eq!(list.items[0].score, Some(1250.0));
+    /// ```
+    pub fn ranking(&self) -> Option<&RankingResults> {
+        self.ranking.as_ref()
     }
 
     /// The whole file as JSON.
@@ -690,7 +710,8 @@ impl JobResults {
         let items = result_items(&self.tree);
         let mut rows: Vec<Row> = Vec::new();
         for item in items {
-            let base = if self.kind == ResultKind::Compare {
+            // The SDK reads rankings as compares of more than two assets.
+            let base = if matches!(self.kind, ResultKind::Compare | ResultKind::Ranking) {
                 compare_row(item)
             } else {
                 generic_row(item)
@@ -899,10 +920,14 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             "Classification" | "Classify" => ResultKind::Classification,
             "FreeText" => ResultKind::FreeText,
             "Locate" => ResultKind::Locate,
+            "Ranking" => ResultKind::Ranking,
             other => ResultKind::Other(other.to_owned()),
         };
     }
     for item in items {
+        if item.get("ranking").is_some() || item.get("scores").is_some() {
+            return ResultKind::Ranking;
+        }
         let first_detail = item
             .get("detailedResults")
             .and_then(Json::as_array)
@@ -1227,6 +1252,9 @@ impl fmt::Display for JobResults {
         }
         if let Some(r) = &self.locate {
             return kinds::fmt_locate(f, &name, r);
+        }
+        if let Some(r) = &self.ranking {
+            return kinds::fmt_ranking(f, &name, r);
         }
         writeln!(
             f,

@@ -764,6 +764,7 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
         };
         let body = datapoint_body(&dp, &names);
         let listed = serde_json::json!({"id": "d1", "datasetId": "ds", "segments": [
@@ -803,6 +804,7 @@ mod tests {
             media_context: None,
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: None,
+            group: None,
         };
         let two = sent_content(&datapoint_body(&dp, &names));
         dp.answer_options = Some(vec!["cat".into(), "dog".into(), "bird".into()]);

@@ -38,12 +38,7 @@ pub fn fast() -> WaitOptions {
 /// A custom audience `name` (3 qualification tasks) with three classification examples
 /// (cat, dog, bird), recruiting.
 pub fn animal_audience(client: &Client, name: &str) -> Audience {
-    let audience = client
-        .audience()
-        .create_audience(name)
-        .min_tasks(3)
-        .create()
-        .unwrap();
+    let audience = custom_audience(client, name);
     for animal in ["cat", "dog", "bird"] {
         audience
             .add_classification_example(
@@ -57,4 +52,30 @@ pub fn animal_audience(client: &Client, name: &str) -> Audience {
     }
     audience.start_recruiting().unwrap();
     audience
+}
+
+/// A custom audience `name` (3 qualification tasks) with three compare examples (the
+/// `good_n` image beats `bad_n`), recruiting: what rankings are trained with.
+pub fn compare_audience(client: &Client, name: &str) -> Audience {
+    let audience = custom_audience(client, name);
+    for n in 1..=3 {
+        let good = format!("https://assets.rapidata.ai/good_{n}.jpg");
+        let bad = format!("https://assets.rapidata.ai/bad_{n}.jpg");
+        audience
+            .add_compare_example("Which image looks better?", [&good, &bad], &good)
+            .send()
+            .unwrap();
+    }
+    audience.start_recruiting().unwrap();
+    audience
+}
+
+/// A new custom audience `name` that needs 3 qualification tasks.
+fn custom_audience(client: &Client, name: &str) -> Audience {
+    client
+        .audience()
+        .create_audience(name)
+        .min_tasks(3)
+        .create()
+        .unwrap()
 }

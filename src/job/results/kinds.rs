@@ -285,3 +285,156 @@ pub(super) fn fmt_locate(f: &mut fmt::Formatter<'_>, name: &str, r: &LocateResul
     }
     Ok(())
 }
+
+/// One item of a ranking list, in rank order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RankedItem {
+    /// The item's identifier (file name, URL or text), as the file keys it.
+    pub identifier: String,
+    /// `scores`: its Bradley–Terry score (higher is better).
+    pub score: Option<f64>,
+    /// `aggregatedResults`: matchups it won.
+    pub wins: Option<u64>,
+    /// `assetUrls`: where the asset is served.
+    pub asset_url: Option<String>,
+}
+
+/// One ranking vote (`detailedResults[]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RankingResponse {
+    /// The item the labeler preferred.
+    pub voted_for: Option<String>,
+    /// The other item of the matchup.
+    pub voted_against: Option<String>,
+    /// Who answered.
+    pub user: UserDetails,
+}
+
+/// One ranked list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RankingList {
+    /// `group`: the list's position among the lists given (`"0"`, `"1"`, …).
+    pub group: Option<String>,
+    /// The context shown with its matchups.
+    pub context: Option<String>,
+    /// The items best first: the file's `ranking`, else by score, else by wins.
+    pub items: Vec<RankedItem>,
+    /// Every vote.
+    pub responses: Vec<RankingResponse>,
+}
+
+impl RankingList {
+    /// The items' identifiers, best first.
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Ranking"}, "results": [
+    ///   {"scores": {"a.jpg": 1150.0, "b.jpg": 1250.0}}]}"#).unwrap();
+    /// assert_eq!(r.ranking().unwrap().rankings[0].order(), ["b.jpg", "a.jpg"]);
+    /// ```
+    pub fn order(&self) -> Vec<&str> {
+        self.items.iter().map(|i| i.identifier.as_str()).collect()
+    }
+}
+
+/// The results of a ranking job: one ranked list per list given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RankingResults {
+    /// One entry per ranking list, in the file's order.
+    pub rankings: Vec<RankingList>,
+}
+
+fn number_of(item: &Json, field: &str, key: &str) -> Option<f64> {
+    item.get(field)?.get_non_null(key)?.as_f64()
+}
+
+pub(super) fn parse_ranking(items: &[Json]) -> RankingResults {
+    let parse = |item: &Json| {
+        // Every identifier the entry names, first seen first.
+        let mut ids: Vec<String> = Vec::new();
+        let listed = item.get("ranking").and_then(Json::as_array).unwrap_or(&[]);
+        let from_list = listed.iter().filter_map(Json::as_text);
+        let keyed = ["scores", "aggregatedResults", "assetUrls"]
+            .into_iter()
+            .flat_map(|f| item.get(f).and_then(Json::as_object).unwrap_or(&[]))
+            .map(|(k, _)| k.clone());
+        for id in from_list.chain(keyed) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let mut ranked: Vec<RankedItem> = ids
+            .into_iter()
+            .map(|id| RankedItem {
+                score: number_of(item, "scores", &id),
+                wins: number_of(item, "aggregatedResults", &id).map(|w| w as u64),
+                asset_url: item
+                    .get("assetUrls")
+                    .and_then(|u| u.get_non_null(&id))
+                    .and_then(Json::as_text),
+                identifier: id,
+            })
+            .collect();
+        if listed.is_empty() {
+            // Stable: ties keep the file's order.
+            ranked.sort_by(|a, b| {
+                let key = |r: &RankedItem| (r.score.unwrap_or(f64::MIN), r.wins.unwrap_or(0));
+                let (ka, kb) = (key(a), key(b));
+                kb.0.total_cmp(&ka.0).then(kb.1.cmp(&ka.1))
+            });
+        }
+        RankingList {
+            group: opt_string(item, "group"),
+            context: opt_string(item, "context"),
+            items: ranked,
+            responses: details(item)
+                .iter()
+                .map(|d| RankingResponse {
+                    voted_for: opt_string(d, "votedFor"),
+                    voted_against: opt_string(d, "votedAgainst"),
+                    user: parse_user(d.get("userDetails")),
+                })
+                .collect(),
+        }
+    };
+    RankingResults {
+        rankings: items.iter().map(parse).collect(),
+    }
+}
+
+/// The ranking table: one block per list, its items best first with score and wins.
+pub(super) fn fmt_ranking(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    r: &RankingResults,
+) -> fmt::Result {
+    writeln!(f, "Ranking results{name}: {} rankings", r.rankings.len())?;
+    for (i, list) in r.rankings.iter().enumerate() {
+        let context = list
+            .context
+            .as_deref()
+            .map(|c| format!(" ({})", shorten(c, 50)))
+            .unwrap_or_default();
+        writeln!(f, "ranking {i}{context}: {} votes", list.responses.len())?;
+        writeln!(
+            f,
+            "{:>6}  {:<40}  {:>8}  {:>5}",
+            "rank", "item", "score", "wins"
+        )?;
+        for (rank, item) in list.items.iter().enumerate() {
+            writeln!(
+                f,
+                "{:>6}  {:<40}  {:>8}  {:>5}",
+                rank + 1,
+                shorten_name(&item.identifier, 40),
+                item.score
+                    .map_or_else(|| "-".to_owned(), |s| format!("{s:.1}")),
+                item.wins.map_or_else(|| "-".to_owned(), |w| w.to_string())
+            )?;
+        }
+    }
+    Ok(())
+}
