@@ -76,6 +76,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "DeviceType",
     "ExampleBoxShape",
     "ExampleCategory",
+    "ExampleTranscriptionWord",
     "FeatureFlag",
     "GetAudienceByIdEndpointOutput",
     "GetAudienceUserStateMetricsResult",

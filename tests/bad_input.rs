@@ -1420,6 +1420,98 @@ fn cases() -> Vec<Case> {
             },
             expect: Invalid("datapoints"),
         },
+        // ---- job definitions: select words ----------------------------------------
+        Case {
+            name: "select words definition: sentences not one per datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences"),
+        },
+        Case {
+            name: "select words definition: a one-word sentence",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car", "car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences[1]"),
+        },
+        Case {
+            name: "select words definition: empty instruction",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "",
+                    [URL_A],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        // ---- qualification examples: select words --------------------------------
+        Case {
+            name: "select words example: no truth index",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "select words example: index past the last word",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [0, 3]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: the same index twice",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1, 1]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: required precision above 1",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1])
+                    .required_precision(2.0);
+                e.send()
+            },
+            expect: Invalid("required_precision"),
+        },
+        Case {
+            name: "select words example: empty sentence",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, " ", [0]);
+                e.send()
+            },
+            expect: Invalid("sentence"),
+        },
         // ---- qualification examples: locate ---------------------------------------
         Case {
             name: "locate example: no truth box",

@@ -21,7 +21,7 @@ include!("../examples/custom_audience/seed.rs");
 
 #[path = "common/sandboxed.rs"]
 mod sandboxed;
-use sandboxed::{animal_audience, client, compare_audience, fast, sandbox};
+use sandboxed::{animal_audience, client, compare_audience, custom_audience, fast, sandbox};
 
 /// The routes compared: every create request of the workflow.
 const CREATE_ROUTES: &[&str] = &[
@@ -191,6 +191,13 @@ fn replace(v: &mut Value, names: &HashMap<String, String>) {
         }
         Value::Array(a) => a.iter_mut().for_each(|x| replace(x, names)),
         Value::Object(m) => m.values_mut().for_each(|x| replace(x, names)),
+        // JSON has one number type: Python writes the float 1 as `1` where Rust writes
+        // `1.0`. Whole numbers are compared as integers, every other number exactly.
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15) {
+                *v = Value::from(f as i64);
+            }
+        }
         _ => {}
     }
 }
@@ -373,12 +380,7 @@ fn locate_bodies_equal_the_sdks() {
     use rapidata::audience::BoundingBox;
     let sb = sandbox();
     let client = client(&sb);
-    let audience = client
-        .audience()
-        .create_audience("Glitch Audience")
-        .min_tasks(3)
-        .create()
-        .unwrap();
+    let audience = custom_audience(&client, "Glitch Audience");
     let instruction = "Tap on the glitch in the image.";
     audience
         .add_locate_example(
@@ -465,4 +467,67 @@ fn ranking_bodies_equal_the_sdks() {
     let results = job.get_results_with((), fast()).unwrap();
     assert_eq!(results.ranking().unwrap().rankings.len(), 2);
     assert_same(&sb.requests(), &capture("ranking"));
+}
+
+#[test]
+fn select_words_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = custom_audience(&client, "Caption Checkers");
+    let instruction = "Select the words not correctly depicted in the image.";
+    audience
+        .add_select_words_example(
+            instruction,
+            "https://assets.rapidata.ai/black_cat.jpg",
+            "a white cat on a sunny beach [No_mistakes]",
+            [1],
+        )
+        .explanation("The cat in the image is black, not white.")
+        .send()
+        .unwrap();
+    audience
+        .add_select_words_example(
+            instruction,
+            "https://assets.rapidata.ai/red_bus.jpg",
+            "a blue car in the snow [No_mistakes]",
+            [1, 2],
+        )
+        .required_completeness(0.5)
+        .send()
+        .unwrap();
+    audience
+        .add_select_words_example(
+            instruction,
+            "https://assets.rapidata.ai/two_dogs.jpg",
+            "two dogs playing in a park [No_mistakes]",
+            [6],
+        )
+        .send()
+        .unwrap();
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_select_words_job_definition(
+            "Caption Check Job",
+            instruction,
+            [
+                "https://assets.rapidata.ai/cat_couch.jpg",
+                "https://assets.rapidata.ai/car_rain.jpg",
+            ],
+            [
+                "A cat on a red couch [No_mistakes]",
+                "A blue car in the rain [No_mistakes]",
+            ],
+        )
+        .responses_per_datapoint(4)
+        .private_metadata(vec![
+            BTreeMap::from([("id".to_owned(), "a".to_owned())]),
+            BTreeMap::from([("id".to_owned(), "b".to_owned())]),
+        ])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.select_words().unwrap().datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("select_words"));
 }

@@ -2222,6 +2222,35 @@ fn workflow_task(
             );
             (Task::FreeText { asset, context }, literal(&question))
         }
+        IRapidSpec::Transcription {
+            asset,
+            context,
+            context_assets,
+            title,
+            transcription,
+        } => {
+            let (asset, _) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
+            let words = check_text_binding(
+                errors,
+                ds,
+                transcription,
+                &format!("{p}.transcription"),
+                None,
+            );
+            if let TextSource::Segment(k) = &words {
+                if let Some(bad) = ds.datapoints.iter().find(|d| d.text(k).is_none()) {
+                    errors.add(
+                        "datasetId",
+                        format!(
+                            "Datapoint '{}' (sortIndex {}) has no '{k}' segment.",
+                            bad.id, bad.sort_index
+                        ),
+                    );
+                }
+            }
+            (Task::SelectWords { asset, words }, literal(&title))
+        }
         IRapidSpec::Locate {
             asset,
             context,
@@ -2237,7 +2266,7 @@ fn workflow_task(
             let kind = rapid_kind(other);
             errors.add(
                 format!("{p}._t"),
-                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText and Locate are simulated)."),
+                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate and Transcription are simulated)."),
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
@@ -3079,6 +3108,12 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
         )),
         Task::Locate { .. } => Ok(crate::kinds::locate_file(
             info("1.0.0", "Locate"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
+        Task::SelectWords { .. } => Ok(crate::kinds::select_words_file(
+            info("1.0.0", "SelectWords"),
             &j.sim.items,
             c.pool,
             user_details,

@@ -145,6 +145,22 @@ struct File<D> {
     summary: ResponseSummary,
 }
 
+/// The entry of a one-asset datapoint with its responses.
+fn asset_result<D>(item: &Item, detailed_results: Vec<D>) -> AssetResult<D> {
+    let asset = item.assets.first();
+    AssetResult {
+        identifier: asset.map(|a| a.identifier.clone()).unwrap_or_default(),
+        original_file_name: asset
+            .and_then(|a| a.file_name.as_ref().map(|_| base_name(&a.identifier))),
+        asset_url: asset
+            .and_then(|a| a.file_name.as_ref())
+            .map(|f| format!("{ASSET_BASE}{f}")),
+        context: item.context.clone(),
+        detailed_results,
+        private_metadata: item.private_metadata.clone(),
+    }
+}
+
 fn file<D: Serialize>(
     info: ResultInfo,
     items: &[Item],
@@ -153,23 +169,13 @@ fn file<D: Serialize>(
     let results: Vec<AssetResult<D>> = items
         .iter()
         .map(|item| {
-            let asset = item.assets.first();
-            AssetResult {
-                identifier: asset.map(|a| a.identifier.clone()).unwrap_or_default(),
-                original_file_name: asset
-                    .and_then(|a| a.file_name.as_ref().map(|_| base_name(&a.identifier))),
-                asset_url: asset
-                    .and_then(|a| a.file_name.as_ref())
-                    .map(|f| format!("{ASSET_BASE}{f}")),
-                context: item.context.clone(),
-                detailed_results: item
-                    .votes
-                    .iter()
-                    .enumerate()
-                    .map(|(n, v)| detail(item, n, v))
-                    .collect(),
-                private_metadata: item.private_metadata.clone(),
-            }
+            let details = item
+                .votes
+                .iter()
+                .enumerate()
+                .map(|(n, v)| detail(item, n, v))
+                .collect();
+            asset_result(item, details)
         })
         .collect();
     let summary = ResponseSummary {
@@ -208,6 +214,149 @@ pub(crate) fn locate_file(
         coordinates: vec![tap(item, n, v.choice)],
         user_details: user(&pool[v.labeler]),
     })
+}
+
+/// The 0-based indices of the words a select-words datapoint's truth selects: its
+/// `sandbox` private-metadata value (indices separated by spaces or commas), else the
+/// last word (such as a `[No_mistakes]` marker).
+pub(crate) fn truth_words(item: &Item) -> Vec<usize> {
+    let n = item.labels.len();
+    let hinted: Vec<usize> = item
+        .private_metadata
+        .as_ref()
+        .and_then(|m| m.get("sandbox"))
+        .map(|s| {
+            s.split([' ', ','])
+                .filter_map(|p| p.trim().parse::<usize>().ok())
+                .filter(|&i| i < n)
+                .collect()
+        })
+        .unwrap_or_default();
+    if hinted.is_empty() {
+        vec![n.saturating_sub(1)]
+    } else {
+        hinted
+    }
+}
+
+/// The words the `n`-th vote on `item` selects: the truth (choice 0), else the truth with
+/// one word added or left out.
+pub(crate) fn selected_words(item: &Item, n: usize, choice: usize) -> Vec<usize> {
+    let mut words = truth_words(item);
+    if choice != 0 && !item.labels.is_empty() {
+        let w = Mix::new(0, "select")
+            .num(item.key)
+            .num(n as u64)
+            .below(item.labels.len());
+        match words.iter().position(|&x| x == w) {
+            Some(i) if words.len() > 1 => {
+                words.remove(i);
+            }
+            Some(_) => words = vec![(w + 1) % item.labels.len()],
+            None => words.push(w),
+        }
+        words.sort_unstable();
+    }
+    words
+}
+
+/// A word of a select-words sentence.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Word {
+    pub word: String,
+    pub word_index: usize,
+}
+
+/// A word with how many responses selected it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WordCount {
+    pub word: String,
+    pub word_index: usize,
+    pub count: usize,
+}
+
+/// One select-words response.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SelectWordsDetail {
+    pub selected_words: Vec<Word>,
+    pub user_details: UserDetails,
+}
+
+/// One select-words datapoint's result: the asset's entry plus each word's count.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SelectWordsEntry {
+    #[serde(flatten)]
+    asset: AssetResult<SelectWordsDetail>,
+    word_counts: Vec<WordCount>,
+}
+
+/// A whole select-words result file.
+#[derive(Debug, Clone, Serialize)]
+struct SelectWordsFile {
+    info: ResultInfo,
+    results: Vec<SelectWordsEntry>,
+    summary: ResponseSummary,
+}
+
+/// The result file of a select-words job (`info.type` `SelectWords`): per datapoint its
+/// words with the number of responses that selected each, and every response.
+pub(crate) fn select_words_file(
+    info: ResultInfo,
+    items: &[Item],
+    pool: &[Labeler],
+    user: impl Fn(&Labeler) -> UserDetails,
+) -> Vec<u8> {
+    let results: Vec<SelectWordsEntry> = items
+        .iter()
+        .map(|item| {
+            let mut counts = vec![0usize; item.labels.len()];
+            let mut details = Vec::with_capacity(item.votes.len());
+            for (n, v) in item.votes.iter().enumerate() {
+                let picked = selected_words(item, n, v.choice);
+                for &w in &picked {
+                    counts[w] += 1;
+                }
+                details.push(SelectWordsDetail {
+                    selected_words: picked
+                        .iter()
+                        .map(|&w| Word {
+                            word: item.labels[w].clone(),
+                            word_index: w,
+                        })
+                        .collect(),
+                    user_details: user(&pool[v.labeler]),
+                });
+            }
+            SelectWordsEntry {
+                asset: asset_result(item, details),
+                word_counts: item
+                    .labels
+                    .iter()
+                    .zip(counts)
+                    .enumerate()
+                    .map(|(i, (w, count))| WordCount {
+                        word: w.clone(),
+                        word_index: i,
+                        count,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let summary = ResponseSummary {
+        datapoints: results.len(),
+        total_responses: items.iter().map(|i| i.votes.len()).sum(),
+    };
+    serde_json::to_vec_pretty(&SelectWordsFile {
+        info,
+        results,
+        summary,
+    })
+    .expect("result files always serialize")
 }
 
 /// The hidden quality of a ranking item (lower is better): the last number in its base

@@ -369,6 +369,10 @@ pub(crate) enum Task {
     /// Tap the target: a vote's choice is 0 for a tap near the hidden target (see
     /// `kinds::locate_target`), 1 for a stray tap.
     Locate { asset: String, context: TextSource },
+    /// Select words of the datapoint's sentence (`Item::labels` = its words): a vote's
+    /// choice is 0 for the hidden right words, 1 for a selection one word off (see
+    /// `kinds::selected_words`).
+    SelectWords { asset: String, words: TextSource },
     /// Rank each dataset group from pairwise votes (a `GroupedRankingWorkflow`): every
     /// item is one matchup of two datapoints of a group (`Item::labels` = `[group]`), a
     /// vote's choice the better one (see `kinds::ranking_items`).
@@ -442,7 +446,7 @@ impl Item {
         match task {
             Task::Compare { .. } => 2,
             Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
-            Task::Locate { .. } | Task::Ranking { .. } => 2,
+            Task::Locate { .. } | Task::Ranking { .. } | Task::SelectWords { .. } => 2,
             Task::Unsupported { .. } => 1,
         }
     }

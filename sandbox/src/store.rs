@@ -810,7 +810,7 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText and Locate rapids and GroupedRanking workflows)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate and Transcription rapids and GroupedRanking workflows)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
@@ -948,6 +948,15 @@ impl State {
                         };
                         (assets, context, labels)
                     }
+                    Task::SelectWords { asset, words } => (
+                        dp.asset(asset)
+                            .map(|a| vec![self.option_ref(a)])
+                            .unwrap_or_default(),
+                        None,
+                        text(dp, words)
+                            .map(|t| t.split_whitespace().map(str::to_string).collect())
+                            .unwrap_or_default(),
+                    ),
                     Task::Ranking { .. } | Task::Unsupported { .. } => {
                         (Vec::new(), None, Vec::new())
                     }
@@ -981,7 +990,9 @@ impl State {
                         )
                     }
                     // The first candidate answer, and the tap near the target.
-                    Task::FreeText { .. } | Task::Locate { .. } => Leaning::Option(0),
+                    Task::FreeText { .. } | Task::Locate { .. } | Task::SelectWords { .. } => {
+                        Leaning::Option(0)
+                    }
                     Task::Ranking { .. } | Task::Unsupported { .. } => Leaning::Option(0),
                 };
                 // A datapoint added after the definition was checked may lack what the rapid
@@ -990,6 +1001,7 @@ impl State {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
                     Task::FreeText { .. } | Task::Locate { .. } => assets.is_empty(),
+                    Task::SelectWords { .. } => assets.is_empty() || labels.len() < 2,
                     Task::Ranking { .. } | Task::Unsupported { .. } => false,
                 };
                 Item {

@@ -219,7 +219,8 @@ impl Common {
     }
 }
 
-macro_rules! common_setters {
+/// The context setters of an example builder: text and media shown with the task.
+macro_rules! context_setters {
     ($builder:ident, $example:literal) => {
         impl $builder<'_> {
             /// Text shown with the task (for example the prompt the images were made from).
@@ -255,7 +256,14 @@ macro_rules! common_setters {
                 self.common.media_context = items.into_iter().map(Into::into).collect();
                 self
             }
+        }
+    };
+}
 
+/// The setters every example builder has: explanation and settings.
+macro_rules! base_setters {
+    ($builder:ident, $example:literal) => {
+        impl $builder<'_> {
             /// Why the truth is correct, shown to labelers who answer wrongly.
             ///
             /// ```no_run
@@ -303,10 +311,20 @@ macro_rules! common_setters {
     };
 }
 
+/// Every example setter: the compare, classification and locate examples have them all.
+macro_rules! common_setters {
+    ($builder:ident, $example:literal) => {
+        context_setters!($builder, $example);
+        base_setters!($builder, $example);
+    };
+}
+
 // The other example kinds, each in its own file (after the setter macro, which they use).
 mod locate;
+mod select_words;
 
 pub use locate::{BoundingBox, LocateExample};
+pub use select_words::SelectWordsExample;
 
 impl Audience {
     /// Starts adding a comparison example (`POST /audience/{id}/example`): labelers see

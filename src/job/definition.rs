@@ -58,6 +58,8 @@ pub(crate) enum TaskSpec {
     Locate { instruction: String },
     /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
     Ranking(ranking::RankingTask),
+    /// Words of each datapoint's sentence picked by `instruction` (see `select_words`).
+    SelectWords { instruction: String },
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -87,6 +89,8 @@ pub(crate) struct DatapointSpec {
     pub(crate) private_metadata: Option<BTreeMap<String, String>>,
     /// The group (ranking list) the datapoint belongs to; its context is the group's.
     pub(crate) group: Option<String>,
+    /// A select-words datapoint's sentence (`transcription` segment).
+    pub(crate) sentence: Option<String>,
 }
 
 impl DatapointSpec {
@@ -109,6 +113,8 @@ pub(crate) mod segment {
     pub(crate) const CONTEXT_ASSET: &str = "context_asset";
     /// A classification datapoint's answer options.
     pub(crate) const ANSWER_OPTIONS: &str = "answer_options";
+    /// A select-words datapoint's sentence.
+    pub(crate) const TRANSCRIPTION: &str = "transcription";
 }
 
 fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
@@ -172,6 +178,9 @@ pub(crate) fn datapoint_body(
         let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]);
         segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
     }
+    if let Some(sentence) = &dp.sentence {
+        segments.push(text_segment(segment::TRANSCRIPTION, sentence));
+    }
     if let Some(options) = &dp.answer_options {
         segments.push(options_segment(segment::ANSWER_OPTIONS, options));
     }
@@ -190,7 +199,8 @@ pub(crate) fn datapoint_body(
 
 /// The dataset schema of `POST /dataset`: `None` (sent as null) when the task needs only
 /// the default segments, else the default ones (asset, context, media context) plus the
-/// task's own (`answer_options` for classification), as the official SDK declares them.
+/// task's own (`answer_options` for classification, `transcription` for select words),
+/// as the official SDK declares them.
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
@@ -201,42 +211,46 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             required,
         }
     };
-    match task {
+    let (key, label, kind) = match task {
         TaskSpec::Compare { .. }
         | TaskSpec::FreeText { .. }
         | TaskSpec::Locate { .. }
-        | TaskSpec::Ranking(_) => None,
-        TaskSpec::Classification { .. } => Some(vec![
-            definition(
-                segment::ASSET,
-                "Asset",
-                types::DatasetSegmentKind::Asset,
-                true,
-                None,
-            ),
-            definition(
-                segment::CONTEXT,
-                "Context",
-                types::DatasetSegmentKind::Text,
-                false,
-                Some(MAX_CONTEXT_CHARS as i32),
-            ),
-            definition(
-                segment::CONTEXT_ASSET,
-                "Context asset",
-                types::DatasetSegmentKind::Asset,
-                false,
-                None,
-            ),
-            definition(
-                segment::ANSWER_OPTIONS,
-                "Answer options",
-                types::DatasetSegmentKind::OptionList,
-                true,
-                None,
-            ),
-        ]),
-    }
+        | TaskSpec::Ranking(_) => return None,
+        TaskSpec::Classification { .. } => (
+            segment::ANSWER_OPTIONS,
+            "Answer options",
+            types::DatasetSegmentKind::OptionList,
+        ),
+        TaskSpec::SelectWords { .. } => (
+            segment::TRANSCRIPTION,
+            "Transcription",
+            types::DatasetSegmentKind::Text,
+        ),
+    };
+    Some(vec![
+        definition(
+            segment::ASSET,
+            "Asset",
+            types::DatasetSegmentKind::Asset,
+            true,
+            None,
+        ),
+        definition(
+            segment::CONTEXT,
+            "Context",
+            types::DatasetSegmentKind::Text,
+            false,
+            Some(MAX_CONTEXT_CHARS as i32),
+        ),
+        definition(
+            segment::CONTEXT_ASSET,
+            "Context asset",
+            types::DatasetSegmentKind::Asset,
+            false,
+            None,
+        ),
+        definition(key, label, kind, true, None),
+    ])
 }
 
 /// A text bound to a literal.
@@ -283,6 +297,7 @@ pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
         TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
         TaskSpec::Locate { instruction } => locate::rapid_spec(instruction),
         TaskSpec::Ranking(r) => return ranking::workflow(r),
+        TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
     };
     types::IOrderWorkflowInput::SimpleWorkflow {
         batch_size: None,
@@ -488,6 +503,7 @@ impl Common {
                 answer_options: None,
                 private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
                 group: None,
+                sentence: None,
             })
             .collect();
         let spec = DefinitionSpec {
@@ -840,11 +856,13 @@ macro_rules! common_setters {
 mod free_text;
 mod locate;
 mod ranking;
+mod select_words;
 mod single;
 
 pub use free_text::FreeTextDefinitionBuilder;
 pub use locate::LocateDefinitionBuilder;
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
+pub use select_words::SelectWordsDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
 /// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
@@ -1461,6 +1479,7 @@ impl PendingDefinition {
                 TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
                 TaskSpec::Locate { .. } => types::DefinitionType::Locate,
                 TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
+                TaskSpec::SelectWords { .. } => types::DefinitionType::Transcription,
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),
@@ -1925,6 +1944,7 @@ mod tests {
             answer_options: None,
             private_metadata: None,
             group: None,
+            sentence: None,
         };
         let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
         let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
@@ -1950,6 +1970,7 @@ mod tests {
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
             group: None,
+            sentence: None,
         };
         let names = HashMap::from([
             (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),

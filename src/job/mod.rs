@@ -55,8 +55,9 @@ mod upload;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder, PendingDefinition,
-    RankingDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
-    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    RankingDefinitionBuilder, SelectWordsDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT,
+    DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
+    MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -73,6 +74,7 @@ pub use results::{
 pub use results::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
+    SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
 };
 
 use crate::api::{operations, types};

@@ -31,6 +31,7 @@ mod kinds;
 pub use kinds::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
+    SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
 };
 
 /// The task type of a result file.
@@ -53,6 +54,8 @@ pub enum ResultKind {
     Locate,
     /// Ranking (`info.type == "Ranking"`).
     Ranking,
+    /// Select words (`info.type == "SelectWords"`).
+    SelectWords,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -67,6 +70,7 @@ impl Serialize for ResultKind {
             ResultKind::FreeText => serializer.serialize_str("FreeText"),
             ResultKind::Locate => serializer.serialize_str("Locate"),
             ResultKind::Ranking => serializer.serialize_str("Ranking"),
+            ResultKind::SelectWords => serializer.serialize_str("SelectWords"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -80,6 +84,7 @@ impl fmt::Display for ResultKind {
             ResultKind::FreeText => f.write_str("FreeText"),
             ResultKind::Locate => f.write_str("Locate"),
             ResultKind::Ranking => f.write_str("Ranking"),
+            ResultKind::SelectWords => f.write_str("SelectWords"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -420,6 +425,7 @@ pub struct JobResults {
     free_text: Option<FreeTextResults>,
     locate: Option<LocateResults>,
     ranking: Option<RankingResults>,
+    select_words: Option<SelectWordsResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -471,6 +477,8 @@ impl JobResults {
         let free_text = (kind == ResultKind::FreeText).then(|| kinds::parse_free_text(items));
         let locate = (kind == ResultKind::Locate).then(|| kinds::parse_locate(items));
         let ranking = (kind == ResultKind::Ranking).then(|| kinds::parse_ranking(items));
+        let select_words =
+            (kind == ResultKind::SelectWords).then(|| kinds::parse_select_words(items));
         JobResults {
             tree,
             raw,
@@ -481,6 +489,7 @@ impl JobResults {
             free_text,
             locate,
             ranking,
+            select_words,
         }
     }
 
@@ -562,6 +571,17 @@ impl JobResults {
     /// ```
     pub fn ranking(&self) -> Option<&RankingResults> {
         self.ranking.as_ref()
+    }
+
+    /// The typed view of select-words results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "SelectWords"}, "results": [
+    ///   {"wordCounts": [{"word": "a", "wordIndex": 0, "count": 0}, {"word": "dog", "wordIndex": 1, "count": 3}]}]}"#).unwrap();
+    /// assert_eq!(r.select_words().unwrap().datapoints[0].words[1].count, 3);
+    /// ```
+    pub fn select_words(&self) -> Option<&SelectWordsResults> {
+        self.select_words.as_ref()
     }
 
     /// The whole file as JSON.
@@ -921,6 +941,7 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             "FreeText" => ResultKind::FreeText,
             "Locate" => ResultKind::Locate,
             "Ranking" => ResultKind::Ranking,
+            "SelectWords" => ResultKind::SelectWords,
             other => ResultKind::Other(other.to_owned()),
         };
     }
@@ -949,6 +970,9 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
         }
         if first_detail.is_some_and(|d| d.get("coordinates").is_some()) {
             return ResultKind::Locate;
+        }
+        if first_detail.is_some_and(|d| d.get("selectedWords").is_some()) {
+            return ResultKind::SelectWords;
         }
     }
     ResultKind::Other(String::new())
@@ -1255,6 +1279,9 @@ impl fmt::Display for JobResults {
         }
         if let Some(r) = &self.ranking {
             return kinds::fmt_ranking(f, &name, r);
+        }
+        if let Some(r) = &self.select_words {
+            return kinds::fmt_select_words(f, &name, r);
         }
         writeln!(
             f,

@@ -765,6 +765,7 @@ mod tests {
             answer_options: None,
             private_metadata: None,
             group: None,
+            sentence: None,
         };
         let body = datapoint_body(&dp, &names);
         let listed = serde_json::json!({"id": "d1", "datasetId": "ds", "segments": [
@@ -805,6 +806,7 @@ mod tests {
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: None,
             group: None,
+            sentence: None,
         };
         let two = sent_content(&datapoint_body(&dp, &names));
         dp.answer_options = Some(vec!["cat".into(), "dog".into(), "bird".into()]);

@@ -71,7 +71,7 @@ pub fn compare_audience(client: &Client, name: &str) -> Audience {
 }
 
 /// A new custom audience `name` that needs 3 qualification tasks.
-fn custom_audience(client: &Client, name: &str) -> Audience {
+pub fn custom_audience(client: &Client, name: &str) -> Audience {
     client
         .audience()
         .create_audience(name)

@@ -438,3 +438,170 @@ pub(super) fn fmt_ranking(
     }
     Ok(())
 }
+
+/// A word of a select-words sentence with how many responses selected it
+/// (`wordCounts[]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct WordCount {
+    /// The word.
+    pub word: String,
+    /// Its 0-based position in the sentence.
+    pub index: usize,
+    /// Responses that selected it.
+    pub count: u64,
+}
+
+/// One select-words response: the words the labeler selected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SelectWordsResponse {
+    /// The selected words' 0-based indices, in the file's order.
+    pub indices: Vec<usize>,
+    /// The selected words.
+    pub words: Vec<String>,
+    /// Who answered.
+    pub user: UserDetails,
+}
+
+/// The selections on one select-words datapoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SelectWordsDatapoint {
+    /// The asset shown with the sentence.
+    pub asset: ResultAsset,
+    /// Every word of the sentence with its count (`wordCounts`, else counted from the
+    /// responses).
+    pub words: Vec<WordCount>,
+    /// Every response, in the file's order.
+    pub responses: Vec<SelectWordsResponse>,
+}
+
+impl SelectWordsDatapoint {
+    /// The indices of the words at least `share` (0–1) of the responses selected.
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "SelectWords"}, "results": [
+    ///   {"detailedResults": [{"selectedWords": [{"word": "white", "wordIndex": 1}]},
+    ///                        {"selectedWords": [{"word": "white", "wordIndex": 1}, {"word": "cat", "wordIndex": 2}]}]}]}"#).unwrap();
+    /// let dp = &r.select_words().unwrap().datapoints[0];
+    /// assert_eq!(dp.selected_by(0.5), [1, 2]);
+    /// assert_eq!(dp.selected_by(0.75), [1]);
+    /// ```
+    pub fn selected_by(&self, share: f64) -> Vec<usize> {
+        let n = self.responses.len() as f64;
+        self.words
+            .iter()
+            .filter(|w| n > 0.0 && w.count as f64 / n >= share)
+            .map(|w| w.index)
+            .collect()
+    }
+}
+
+/// The results of a select-words job.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SelectWordsResults {
+    /// One entry per datapoint, in the file's order.
+    pub datapoints: Vec<SelectWordsDatapoint>,
+}
+
+fn parse_word(w: &Json) -> Option<(String, usize)> {
+    let index = w.get_non_null("wordIndex")?.as_u64()? as usize;
+    Some((opt_string(w, "word").unwrap_or_default(), index))
+}
+
+pub(super) fn parse_select_words(items: &[Json]) -> SelectWordsResults {
+    let parse = |item: &Json| {
+        let responses: Vec<SelectWordsResponse> = details(item)
+            .iter()
+            .map(|d| {
+                let picked: Vec<(String, usize)> = d
+                    .get("selectedWords")
+                    .and_then(Json::as_array)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(parse_word)
+                    .collect();
+                SelectWordsResponse {
+                    indices: picked.iter().map(|(_, i)| *i).collect(),
+                    words: picked.into_iter().map(|(w, _)| w).collect(),
+                    user: parse_user(d.get("userDetails")),
+                }
+            })
+            .collect();
+        let listed: Vec<WordCount> = item
+            .get("wordCounts")
+            .and_then(Json::as_array)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|w| {
+                let (word, index) = parse_word(w)?;
+                let count = w.get_non_null("count").and_then(Json::as_u64).unwrap_or(0);
+                Some(WordCount { word, index, count })
+            })
+            .collect();
+        let words = if listed.is_empty() {
+            // Counted from the responses: the words seen, by index.
+            let mut counted: Vec<WordCount> = Vec::new();
+            for r in &responses {
+                for (w, &i) in r.words.iter().zip(&r.indices) {
+                    match counted.iter_mut().find(|c| c.index == i) {
+                        Some(c) => c.count += 1,
+                        None => counted.push(WordCount {
+                            word: w.clone(),
+                            index: i,
+                            count: 1,
+                        }),
+                    }
+                }
+            }
+            counted.sort_by_key(|c| c.index);
+            counted
+        } else {
+            listed
+        };
+        SelectWordsDatapoint {
+            asset: parse_asset(item),
+            words,
+            responses,
+        }
+    };
+    SelectWordsResults {
+        datapoints: items.iter().map(parse).collect(),
+    }
+}
+
+/// The select-words table: per datapoint, its words with their counts.
+pub(super) fn fmt_select_words(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    r: &SelectWordsResults,
+) -> fmt::Result {
+    writeln!(
+        f,
+        "Select words results{name}: {} datapoints",
+        r.datapoints.len()
+    )?;
+    writeln!(
+        f,
+        "{:>4}  {:<32}  {:>9}  word counts",
+        "#", "datapoint", "responses"
+    )?;
+    for (i, dp) in r.datapoints.iter().enumerate() {
+        let words: Vec<String> = dp
+            .words
+            .iter()
+            .map(|w| format!("{}:{} {}", w.index, shorten(&w.word, 16), w.count))
+            .collect();
+        writeln!(
+            f,
+            "{:>4}  {:<32}  {:>9}  {}",
+            i,
+            shorten_name(dp.asset.identifier.as_deref().unwrap_or("-"), 32),
+            dp.responses.len(),
+            words.join(", ")
+        )?;
+    }
+    Ok(())
+}
