@@ -1512,6 +1512,48 @@ fn cases() -> Vec<Case> {
             },
             expect: Invalid("sentence"),
         },
+        // ---- job definitions and examples: draw ------------------------------------
+        Case {
+            name: "draw definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_draw_job_definition(
+                    "Job",
+                    "Color in the glitch.",
+                    [DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "draw definition: media contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_draw_job_definition("Job", "Color in the glitch.", [URL_A])
+                    .media_contexts([URL_A, URL_B]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts"),
+        },
+        Case {
+            name: "draw example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_draw_example("Color in.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "draw example: negative box edge",
+            run: |fx| {
+                let b = BoundingBox::new(-0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_draw_example("Color in.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_min"),
+        },
         // ---- qualification examples: locate ---------------------------------------
         Case {
             name: "locate example: no truth box",

@@ -13,6 +13,28 @@ use rapidata::DataItem;
 mod sandboxed;
 use sandboxed::{animal_audience, client, compare_audience, custom_audience, fast, sandbox};
 
+/// The truths of the locate and draw tests' three examples.
+const GLITCH_BOXES: [BoundingBox; 3] = [
+    BoundingBox {
+        x_min: 0.1,
+        y_min: 0.2,
+        x_max: 0.3,
+        y_max: 0.5,
+    },
+    BoundingBox {
+        x_min: 0.5,
+        y_min: 0.5,
+        x_max: 0.75,
+        y_max: 1.0,
+    },
+    BoundingBox {
+        x_min: 0.0,
+        y_min: 0.0,
+        x_max: 0.25,
+        y_max: 0.25,
+    },
+];
+
 /// Assigns `definition` (of type `definition_type`) to `audience` and waits for its
 /// results, of kind `kind`.
 fn run(
@@ -114,14 +136,7 @@ fn locate_job_on_an_audience_qualified_with_locate_examples_returns_taps_near_th
     let sb = sandbox();
     let client = client(&sb);
     let audience = custom_audience(&client, "Glitch finders");
-    for (i, b) in [
-        BoundingBox::new(0.1, 0.2, 0.3, 0.5),
-        BoundingBox::new(0.5, 0.5, 0.75, 1.0),
-        BoundingBox::new(0.0, 0.0, 0.25, 0.25),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, b) in GLITCH_BOXES.into_iter().enumerate() {
         audience
             .add_locate_example(
                 "Tap on the glitch in the image.",
@@ -333,4 +348,60 @@ fn select_words_job_on_an_audience_qualified_with_select_words_examples_finds_th
         header.iter().any(|h| h == "userDetails_country"),
         "{header:?}"
     );
+}
+
+#[test]
+fn draw_job_on_an_audience_qualified_with_draw_examples_returns_lines_near_the_target() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = custom_audience(&client, "Glitch painters");
+    for (i, b) in GLITCH_BOXES.into_iter().enumerate() {
+        audience
+            .add_draw_example(
+                "Color in the glitch in the image.",
+                format!("https://assets.rapidata.ai/glitch_{i}.jpg"),
+                [b],
+            )
+            .send()
+            .unwrap();
+    }
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_draw_job_definition(
+            "Glitch lines",
+            "Color in any visual glitch in the image.",
+            ["https://assets.rapidata.ai/render_1.jpg"],
+        )
+        .responses_per_datapoint(20)
+        .contexts(["[sandbox:60,40]"])
+        .create()
+        .unwrap();
+    let results = run(
+        &audience,
+        &definition,
+        DefinitionType::Line,
+        ResultKind::Draw,
+    );
+    let draw = results.draw().unwrap();
+    let dp = &draw.datapoints[0];
+    assert_eq!(dp.responses.len(), 20);
+    assert!(dp
+        .responses
+        .iter()
+        .all(|r| r.lines.len() == 1 && r.lines[0].len() == 3));
+    // A labeler draws over the target with probability = their skill (0.5–1).
+    let near = dp
+        .responses
+        .iter()
+        .filter(|r| {
+            r.lines[0]
+                .iter()
+                .all(|p| (p.x - 60.0).abs() <= 5.0 && (p.y - 40.0).abs() <= 5.0)
+        })
+        .count();
+    assert!(near >= 10, "{:?}", dp.responses);
+    assert!(results
+        .to_string()
+        .starts_with("Draw results \"Glitch lines\": 1 datapoints"));
 }

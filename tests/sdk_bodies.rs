@@ -375,42 +375,44 @@ fn free_text_bodies_equal_the_sdks() {
     assert_same(&sb.requests(), &capture("free_text"));
 }
 
+/// The locate (or draw) scenarios' three examples: one with a context, one with an
+/// explanation, one with two boxes.
+fn add_glitch_examples(audience: &rapidata::Audience, instruction: &str, draw: bool) {
+    use rapidata::audience::BoundingBox;
+    let examples = [
+        ("glitch_1", vec![BoundingBox::new(0.1, 0.2, 0.3, 0.5)]),
+        ("glitch_2", vec![BoundingBox::new(0.5, 0.5, 0.75, 1.0)]),
+        (
+            "glitch_3",
+            vec![
+                BoundingBox::new(0.0, 0.0, 0.25, 0.25),
+                BoundingBox::new(0.6, 0.6, 0.8, 0.9),
+            ],
+        ),
+    ];
+    for (i, (image, boxes)) in examples.into_iter().enumerate() {
+        let image = format!("https://assets.rapidata.ai/{image}.jpg");
+        let mut example = if draw {
+            audience.add_draw_example(instruction, image, boxes)
+        } else {
+            audience.add_locate_example(instruction, image, boxes)
+        };
+        example = match i {
+            0 => example.context("Look at the left side."),
+            1 => example.explanation("The hand has six fingers."),
+            _ => example,
+        };
+        example.send().unwrap();
+    }
+}
+
 #[test]
 fn locate_bodies_equal_the_sdks() {
-    use rapidata::audience::BoundingBox;
     let sb = sandbox();
     let client = client(&sb);
     let audience = custom_audience(&client, "Glitch Audience");
     let instruction = "Tap on the glitch in the image.";
-    audience
-        .add_locate_example(
-            instruction,
-            "https://assets.rapidata.ai/glitch_1.jpg",
-            [BoundingBox::new(0.1, 0.2, 0.3, 0.5)],
-        )
-        .context("Look at the left side.")
-        .send()
-        .unwrap();
-    audience
-        .add_locate_example(
-            instruction,
-            "https://assets.rapidata.ai/glitch_2.jpg",
-            [BoundingBox::new(0.5, 0.5, 0.75, 1.0)],
-        )
-        .explanation("The hand has six fingers.")
-        .send()
-        .unwrap();
-    audience
-        .add_locate_example(
-            instruction,
-            "https://assets.rapidata.ai/glitch_3.jpg",
-            [
-                BoundingBox::new(0.0, 0.0, 0.25, 0.25),
-                BoundingBox::new(0.6, 0.6, 0.8, 0.9),
-            ],
-        )
-        .send()
-        .unwrap();
+    add_glitch_examples(&audience, instruction, false);
     audience.start_recruiting().unwrap();
     let definition = client
         .job()
@@ -530,4 +532,36 @@ fn select_words_bodies_equal_the_sdks() {
     let results = job.get_results_with((), fast()).unwrap();
     assert_eq!(results.select_words().unwrap().datapoints.len(), 2);
     assert_same(&sb.requests(), &capture("select_words"));
+}
+
+#[test]
+fn draw_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = custom_audience(&client, "Glitch Painters");
+    let instruction = "Color in the glitch in the image.";
+    add_glitch_examples(&audience, instruction, true);
+    audience.start_recruiting().unwrap();
+    let definition = client
+        .job()
+        .create_draw_job_definition(
+            "Glitch Drawing Job",
+            "Color in any visual glitch in the image.",
+            [
+                "https://assets.rapidata.ai/render_1.jpg",
+                "https://assets.rapidata.ai/render_2.jpg",
+            ],
+        )
+        .responses_per_datapoint(4)
+        .contexts(["A portrait.", "A landscape."])
+        .private_metadata(vec![
+            BTreeMap::from([("id".to_owned(), "p".to_owned())]),
+            BTreeMap::from([("id".to_owned(), "l".to_owned())]),
+        ])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.draw().unwrap().datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("draw"));
 }

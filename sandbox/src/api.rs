@@ -2251,7 +2251,13 @@ fn workflow_task(
             }
             (Task::SelectWords { asset, words }, literal(&title))
         }
-        IRapidSpec::Locate {
+        IRapidSpec::Line {
+            asset,
+            context,
+            context_assets,
+            target,
+        }
+        | IRapidSpec::Locate {
             asset,
             context,
             context_assets,
@@ -2260,13 +2266,18 @@ fn workflow_task(
             let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let target =
                 check_text_binding(errors, ds, target, &format!("{p}.target"), Some("Target"));
-            (Task::Locate { asset, context }, literal(&target))
+            let task = if matches!(rapid, IRapidSpec::Line { .. }) {
+                Task::Draw { asset, context }
+            } else {
+                Task::Locate { asset, context }
+            };
+            (task, literal(&target))
         }
         other => {
             let kind = rapid_kind(other);
             errors.add(
                 format!("{p}._t"),
-                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate and Transcription are simulated)."),
+                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate, Line and Transcription are simulated)."),
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
@@ -3108,6 +3119,12 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
         )),
         Task::Locate { .. } => Ok(crate::kinds::locate_file(
             info("1.0.0", "Locate"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
+        Task::Draw { .. } => Ok(crate::kinds::draw_file(
+            info("1.0.0", "Line"),
             &j.sim.items,
             c.pool,
             user_details,

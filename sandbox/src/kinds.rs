@@ -99,6 +99,27 @@ pub(crate) fn tap(item: &Item, n: usize, choice: usize) -> Point {
     }
 }
 
+/// The line the `n`-th vote on `item` draws: three points along a short stroke through
+/// the tap [`tap`] would make (near the target, or stray).
+pub(crate) fn line(item: &Item, n: usize, choice: usize) -> Vec<Point> {
+    let p = tap(item, n, choice);
+    [-2.0, 0.0, 2.0]
+        .iter()
+        .map(|d| Point {
+            x: sim::round((p.x + d).clamp(0.0, 100.0), 2),
+            y: sim::round((p.y + d / 2.0).clamp(0.0, 100.0), 2),
+        })
+        .collect()
+}
+
+/// One draw response: the lines the labeler drew, each a list of points.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DrawDetail {
+    pub lines: Vec<Vec<Point>>,
+    pub user_details: UserDetails,
+}
+
 /// One free-text response.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -199,6 +220,19 @@ pub(crate) fn free_text_file(
 ) -> Vec<u8> {
     file(info, items, |item, _, v| FreeTextDetail {
         answer: item.labels.get(v.choice).cloned().unwrap_or_default(),
+        user_details: user(&pool[v.labeler]),
+    })
+}
+
+/// The result file of a draw job (`info.type` `Line`): one line per response.
+pub(crate) fn draw_file(
+    info: ResultInfo,
+    items: &[Item],
+    pool: &[Labeler],
+    user: impl Fn(&Labeler) -> UserDetails,
+) -> Vec<u8> {
+    file(info, items, |item, n, v| DrawDetail {
+        lines: vec![line(item, n, v.choice)],
         user_details: user(&pool[v.labeler]),
     })
 }

@@ -369,6 +369,9 @@ pub(crate) enum Task {
     /// Tap the target: a vote's choice is 0 for a tap near the hidden target (see
     /// `kinds::locate_target`), 1 for a stray tap.
     Locate { asset: String, context: TextSource },
+    /// Draw over the target: like `Locate`, each response a short line (see
+    /// `kinds::line`).
+    Draw { asset: String, context: TextSource },
     /// Select words of the datapoint's sentence (`Item::labels` = its words): a vote's
     /// choice is 0 for the hidden right words, 1 for a selection one word off (see
     /// `kinds::selected_words`).
@@ -446,7 +449,10 @@ impl Item {
         match task {
             Task::Compare { .. } => 2,
             Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
-            Task::Locate { .. } | Task::Ranking { .. } | Task::SelectWords { .. } => 2,
+            Task::Locate { .. }
+            | Task::Draw { .. }
+            | Task::Ranking { .. }
+            | Task::SelectWords { .. } => 2,
             Task::Unsupported { .. } => 1,
         }
     }

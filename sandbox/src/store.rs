@@ -810,7 +810,7 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate and Transcription rapids and GroupedRanking workflows)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate, Line and Transcription rapids and GroupedRanking workflows)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
@@ -932,7 +932,9 @@ impl State {
                                 .unwrap_or_default(),
                         },
                     ),
-                    Task::FreeText { asset, context } | Task::Locate { asset, context } => {
+                    Task::FreeText { asset, context }
+                    | Task::Locate { asset, context }
+                    | Task::Draw { asset, context } => {
                         let assets: Vec<OptionRef> = dp
                             .asset(asset)
                             .map(|a| vec![self.option_ref(a)])
@@ -990,9 +992,10 @@ impl State {
                         )
                     }
                     // The first candidate answer, and the tap near the target.
-                    Task::FreeText { .. } | Task::Locate { .. } | Task::SelectWords { .. } => {
-                        Leaning::Option(0)
-                    }
+                    Task::FreeText { .. }
+                    | Task::Locate { .. }
+                    | Task::Draw { .. }
+                    | Task::SelectWords { .. } => Leaning::Option(0),
                     Task::Ranking { .. } | Task::Unsupported { .. } => Leaning::Option(0),
                 };
                 // A datapoint added after the definition was checked may lack what the rapid
@@ -1000,7 +1003,9 @@ impl State {
                 let done = match task {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
-                    Task::FreeText { .. } | Task::Locate { .. } => assets.is_empty(),
+                    Task::FreeText { .. } | Task::Locate { .. } | Task::Draw { .. } => {
+                        assets.is_empty()
+                    }
                     Task::SelectWords { .. } => assets.is_empty() || labels.len() < 2,
                     Task::Ranking { .. } | Task::Unsupported { .. } => false,
                 };

@@ -323,7 +323,7 @@ macro_rules! common_setters {
 mod locate;
 mod select_words;
 
-pub use locate::{BoundingBox, LocateExample};
+pub use locate::{BoundingBox, DrawExample, LocateExample};
 pub use select_words::SelectWordsExample;
 
 impl Audience {

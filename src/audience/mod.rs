@@ -45,8 +45,8 @@ mod recruit;
 #[allow(unused_imports)]
 pub(crate) use example::{validate_instruction, MAX_INSTRUCTION_CHARS};
 pub use example::{
-    BoundingBox, ClassificationExample, CompareExample, Example, LocateExample, SelectWordsExample,
-    UpdateExample,
+    BoundingBox, ClassificationExample, CompareExample, DrawExample, Example, LocateExample,
+    SelectWordsExample, UpdateExample,
 };
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience, FindAudienceJobs};

@@ -56,6 +56,8 @@ pub(crate) enum TaskSpec {
     FreeText { instruction: String },
     /// Taps on what `instruction` names (see `locate`).
     Locate { instruction: String },
+    /// Lines drawn over what `instruction` names (see `draw`).
+    Draw { instruction: String },
     /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
     Ranking(ranking::RankingTask),
     /// Words of each datapoint's sentence picked by `instruction` (see `select_words`).
@@ -215,6 +217,7 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
         TaskSpec::Compare { .. }
         | TaskSpec::FreeText { .. }
         | TaskSpec::Locate { .. }
+        | TaskSpec::Draw { .. }
         | TaskSpec::Ranking(_) => return None,
         TaskSpec::Classification { .. } => (
             segment::ANSWER_OPTIONS,
@@ -296,6 +299,7 @@ pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
         },
         TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
         TaskSpec::Locate { instruction } => locate::rapid_spec(instruction),
+        TaskSpec::Draw { instruction } => draw::rapid_spec(instruction),
         TaskSpec::Ranking(r) => return ranking::workflow(r),
         TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
     };
@@ -853,12 +857,14 @@ macro_rules! common_setters {
 
 // The other kinds' builders, each in its own file; declared after the setter macros so
 // they can use them.
+mod draw;
 mod free_text;
 mod locate;
 mod ranking;
 mod select_words;
 mod single;
 
+pub use draw::DrawDefinitionBuilder;
 pub use free_text::FreeTextDefinitionBuilder;
 pub use locate::LocateDefinitionBuilder;
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
@@ -1478,6 +1484,7 @@ impl PendingDefinition {
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
                 TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
                 TaskSpec::Locate { .. } => types::DefinitionType::Locate,
+                TaskSpec::Draw { .. } => types::DefinitionType::Line,
                 TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
                 TaskSpec::SelectWords { .. } => types::DefinitionType::Transcription,
             }),

@@ -54,10 +54,10 @@ mod upload;
 
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
-    FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder, PendingDefinition,
-    RankingDefinitionBuilder, SelectWordsDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT,
-    DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
-    MAX_INSTRUCTION_CHARS,
+    DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
+    PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
+    DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS,
+    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -71,6 +71,7 @@ pub use results::{
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
 };
+pub use results::{DrawDatapoint, DrawResponse, DrawResults};
 pub use results::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,

@@ -28,6 +28,7 @@ use crate::{Error, Result};
 
 mod kinds;
 
+pub use kinds::{DrawDatapoint, DrawResponse, DrawResults};
 pub use kinds::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
@@ -56,6 +57,8 @@ pub enum ResultKind {
     Ranking,
     /// Select words (`info.type == "SelectWords"`).
     SelectWords,
+    /// Draw (`info.type == "Line"`, the rapid's name, or `"Draw"`).
+    Draw,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -71,6 +74,7 @@ impl Serialize for ResultKind {
             ResultKind::Locate => serializer.serialize_str("Locate"),
             ResultKind::Ranking => serializer.serialize_str("Ranking"),
             ResultKind::SelectWords => serializer.serialize_str("SelectWords"),
+            ResultKind::Draw => serializer.serialize_str("Line"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -85,6 +89,7 @@ impl fmt::Display for ResultKind {
             ResultKind::Locate => f.write_str("Locate"),
             ResultKind::Ranking => f.write_str("Ranking"),
             ResultKind::SelectWords => f.write_str("SelectWords"),
+            ResultKind::Draw => f.write_str("Line"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -426,6 +431,7 @@ pub struct JobResults {
     locate: Option<LocateResults>,
     ranking: Option<RankingResults>,
     select_words: Option<SelectWordsResults>,
+    draw: Option<DrawResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -479,6 +485,7 @@ impl JobResults {
         let ranking = (kind == ResultKind::Ranking).then(|| kinds::parse_ranking(items));
         let select_words =
             (kind == ResultKind::SelectWords).then(|| kinds::parse_select_words(items));
+        let draw = (kind == ResultKind::Draw).then(|| kinds::parse_draw(items));
         JobResults {
             tree,
             raw,
@@ -490,6 +497,7 @@ impl JobResults {
             locate,
             ranking,
             select_words,
+            draw,
         }
     }
 
@@ -498,8 +506,8 @@ impl JobResults {
     /// ```
     /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Locate"}}"#).unwrap();
     /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Locate);
-    /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Line"}}"#).unwrap();
-    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Line".into()));
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Polygon"}}"#).unwrap();
+    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Polygon".into()));
     /// ```
     pub fn kind(&self) -> &ResultKind {
         &self.kind
@@ -582,6 +590,17 @@ impl JobResults {
     /// ```
     pub fn select_words(&self) -> Option<&SelectWordsResults> {
         self.select_words.as_ref()
+    }
+
+    /// The typed view of draw results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Line"}, "results": [
+    ///   {"detailedResults": [{"lines": [[{"x": 1, "y": 2}, {"x": 3, "y": 4}]]}]}]}"#).unwrap();
+    /// assert_eq!(r.draw().unwrap().datapoints[0].responses[0].lines[0].len(), 2);
+    /// ```
+    pub fn draw(&self) -> Option<&DrawResults> {
+        self.draw.as_ref()
     }
 
     /// The whole file as JSON.
@@ -942,6 +961,7 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             "Locate" => ResultKind::Locate,
             "Ranking" => ResultKind::Ranking,
             "SelectWords" => ResultKind::SelectWords,
+            "Line" | "Draw" => ResultKind::Draw,
             other => ResultKind::Other(other.to_owned()),
         };
     }
@@ -973,6 +993,9 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
         }
         if first_detail.is_some_and(|d| d.get("selectedWords").is_some()) {
             return ResultKind::SelectWords;
+        }
+        if first_detail.is_some_and(|d| d.get("lines").is_some()) {
+            return ResultKind::Draw;
         }
     }
     ResultKind::Other(String::new())
@@ -1282,6 +1305,9 @@ impl fmt::Display for JobResults {
         }
         if let Some(r) = &self.select_words {
             return kinds::fmt_select_words(f, &name, r);
+        }
+        if let Some(r) = &self.draw {
+            return kinds::fmt_draw(f, &name, r);
         }
         writeln!(
             f,

@@ -1,4 +1,5 @@
-//! Locate qualification examples: labelers must tap inside one of the truth boxes.
+//! Locate and draw qualification examples: labelers must tap (locate) or draw (draw)
+//! inside the truth boxes.
 
 use crate::api::types;
 use crate::asset::DataItem;
@@ -149,7 +150,26 @@ pub(crate) fn coverage(boxes: &[BoundingBox]) -> f64 {
     total
 }
 
-/// Builder for [`Audience::add_locate_example`]. Nothing is checked or sent before
+/// Which task a box example trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BoxTask {
+    /// Taps (`LocateExamplePayload`).
+    Locate,
+    /// Drawn lines (`LineExamplePayload`).
+    Draw,
+}
+
+impl BoxTask {
+    fn name(self) -> &'static str {
+        match self {
+            BoxTask::Locate => "a locate example",
+            BoxTask::Draw => "a draw example",
+        }
+    }
+}
+
+/// Builder for [`Audience::add_locate_example`] and [`Audience::add_draw_example`] (also
+/// named [`DrawExample`]). Nothing is checked or sent before
 /// [`send`](LocateExample::send).
 ///
 /// ```no_run
@@ -169,6 +189,7 @@ pub(crate) fn coverage(boxes: &[BoundingBox]) -> f64 {
 #[must_use = "nothing is sent until .send() is called"]
 pub struct LocateExample<'a> {
     audience: &'a Audience,
+    task: BoxTask,
     instruction: String,
     datapoint: DataItem,
     truths: Vec<BoundingBox>,
@@ -187,7 +208,7 @@ impl LocateExample<'_> {
             return Err(Error::invalid_input(
                 "truths",
                 "[]",
-                "a locate example needs at least one truth box",
+                format!("{} needs at least one truth box", self.task.name()),
             ));
         }
         for (i, b) in self.truths.iter().enumerate() {
@@ -197,7 +218,10 @@ impl LocateExample<'_> {
             return Err(Error::invalid_input(
                 "datapoint",
                 &self.datapoint,
-                "a locate example needs an image or video (a URL or a file), not a text",
+                format!(
+                    "{} needs an image or video (a URL or a file), not a text",
+                    self.task.name()
+                ),
             ));
         }
         self.datapoint.validate("datapoint")?;
@@ -207,10 +231,11 @@ impl LocateExample<'_> {
     /// Checks every argument (nothing is uploaded or sent if one is invalid), uploads the
     /// datapoint and media context in parallel, then adds the example.
     ///
-    /// The body follows the official SDK: payload `LocateExamplePayload` with the
-    /// instruction as target, truth `LocateExampleTruth` with the boxes in percent (and
-    /// no required precision or completeness: the API's defaults), and
-    /// `randomCorrectProbability` the share of the image the boxes cover.
+    /// The body follows the official SDK: payload `LocateExamplePayload` (draw:
+    /// `LineExamplePayload`) with the instruction as target, truth `LocateExampleTruth`
+    /// (draw: `LineExampleTruth`) with the boxes in percent (and no required precision or
+    /// completeness: the API's defaults), and `randomCorrectProbability` the share of the
+    /// image the boxes cover.
     ///
     /// Errors: [`Error::InvalidInput`] for an empty or over-long instruction, no truth
     /// box, a box outside 0–1 or with `min >= max`, a text datapoint, a missing or
@@ -227,17 +252,31 @@ impl LocateExample<'_> {
     /// ```
     pub fn send(self) -> Result<()> {
         self.validate()?;
+        let target = self.instruction.clone();
+        let boxes: Vec<types::ExampleBoxShape> = self.truths.iter().map(|b| b.to_shape()).collect();
+        let (payload, truth) = match self.task {
+            BoxTask::Locate => (
+                types::IExamplePayload::LocateExamplePayload { target },
+                types::IExampleTruth::LocateExampleTruth {
+                    bounding_boxes: boxes,
+                    required_completeness: Some(None),
+                    required_precision: Some(None),
+                },
+            ),
+            BoxTask::Draw => (
+                types::IExamplePayload::LineExamplePayload { target },
+                types::IExampleTruth::LineExampleTruth {
+                    bounding_boxes: Some(Some(boxes)),
+                    required_completeness: Some(None),
+                    required_precision: Some(None),
+                },
+            ),
+        };
         self.common.send_single(
             self.audience,
             &self.datapoint,
-            types::IExamplePayload::LocateExamplePayload {
-                target: self.instruction.clone(),
-            },
-            types::IExampleTruth::LocateExampleTruth {
-                bounding_boxes: self.truths.iter().map(|b| b.to_shape()).collect(),
-                required_completeness: Some(None),
-                required_precision: Some(None),
-            },
+            payload,
+            truth,
             coverage(&self.truths),
         )
     }
@@ -268,8 +307,46 @@ impl Audience {
         datapoint: impl Into<DataItem>,
         truths: impl IntoIterator<Item = BoundingBox>,
     ) -> LocateExample<'_> {
+        self.box_example(BoxTask::Locate, instruction, datapoint, truths)
+    }
+
+    /// Starts adding a draw example (`POST /audience/{id}/example`): labelers see
+    /// `datapoint` (an image or video, URL or file) and pass when the lines they draw fall
+    /// within the `truths` boxes (ratios of the image size, 0–1). Finish with
+    /// [`DrawExample::send`](LocateExample::send).
+    ///
+    /// ```no_run
+    /// use rapidata::audience::BoundingBox;
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience
+    ///     .add_draw_example(
+    ///         "Color in any visual glitches or errors in the image.",
+    ///         "https://example.com/artifact.jpg",
+    ///         [BoundingBox::new(0.44, 0.42, 0.58, 0.63)],
+    ///     )
+    ///     .explanation("The artifact is within the highlighted region.")
+    ///     .send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn add_draw_example(
+        &self,
+        instruction: impl Into<String>,
+        datapoint: impl Into<DataItem>,
+        truths: impl IntoIterator<Item = BoundingBox>,
+    ) -> DrawExample<'_> {
+        self.box_example(BoxTask::Draw, instruction, datapoint, truths)
+    }
+
+    fn box_example(
+        &self,
+        task: BoxTask,
+        instruction: impl Into<String>,
+        datapoint: impl Into<DataItem>,
+        truths: impl IntoIterator<Item = BoundingBox>,
+    ) -> LocateExample<'_> {
         LocateExample {
             audience: self,
+            task,
             instruction: instruction.into(),
             datapoint: datapoint.into(),
             truths: truths.into_iter().collect(),
@@ -277,6 +354,10 @@ impl Audience {
         }
     }
 }
+
+/// The builder of [`Audience::add_draw_example`]: the same as a locate example's, sent
+/// as a `LineExamplePayload` with a `LineExampleTruth`.
+pub type DrawExample<'a> = LocateExample<'a>;
 
 #[cfg(test)]
 mod tests {

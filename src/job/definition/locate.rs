@@ -92,11 +92,11 @@ impl LocateDefinitionBuilder {
     }
 
     pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
-        super::require_media("datapoints", self.base.datapoints(), "a locate task")?;
         let task = TaskSpec::Locate {
             instruction: self.base.instruction(),
         };
-        self.base.validate(&self.common, task)
+        self.base
+            .validate_media(&self.common, task, "a locate task")
     }
 }
 

@@ -49,6 +49,18 @@ impl SingleItem {
         common.validate(&self.name, &self.instruction, items, task)
     }
 
+    /// [`validate`](Self::validate) for a kind whose labelers work on images or videos
+    /// (`task_name` names it in the error for a text datapoint).
+    pub(super) fn validate_media(
+        &self,
+        common: &Common,
+        task: TaskSpec,
+        task_name: &str,
+    ) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
+        super::require_media("datapoints", &self.datapoints, task_name)?;
+        self.validate(common, task)
+    }
+
     /// Creates what `validate` accepted.
     pub(super) fn create(
         &self,

@@ -605,3 +605,101 @@ pub(super) fn fmt_select_words(
     }
     Ok(())
 }
+
+/// One draw response: the lines a labeler drew, each a list of points
+/// (`detailedResults[].lines`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DrawResponse {
+    /// Every line (points without both numbers left out).
+    pub lines: Vec<Vec<Point>>,
+    /// Who answered.
+    pub user: UserDetails,
+}
+
+/// The lines drawn on one datapoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DrawDatapoint {
+    /// The asset drawn on.
+    pub asset: ResultAsset,
+    /// Every response, in the file's order.
+    pub responses: Vec<DrawResponse>,
+}
+
+impl DrawDatapoint {
+    /// Every point of every line of every response.
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Line"}, "results": [
+    ///   {"detailedResults": [{"lines": [[{"x": 10, "y": 20}, {"x": 12, "y": 21}]]}]}]}"#).unwrap();
+    /// assert_eq!(r.draw().unwrap().datapoints[0].points().len(), 2);
+    /// ```
+    pub fn points(&self) -> Vec<Point> {
+        self.responses
+            .iter()
+            .flat_map(|r| r.lines.iter().flatten().copied())
+            .collect()
+    }
+}
+
+/// The results of a draw job: the lines per datapoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DrawResults {
+    /// One entry per datapoint, in the file's order.
+    pub datapoints: Vec<DrawDatapoint>,
+}
+
+pub(super) fn parse_draw(items: &[Json]) -> DrawResults {
+    let points = |line: &Json| -> Vec<Point> {
+        line.as_array()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(parse_point)
+            .collect()
+    };
+    DrawResults {
+        datapoints: items
+            .iter()
+            .map(|item| DrawDatapoint {
+                asset: parse_asset(item),
+                responses: details(item)
+                    .iter()
+                    .map(|d| DrawResponse {
+                        lines: d
+                            .get("lines")
+                            .and_then(Json::as_array)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(points)
+                            .collect(),
+                        user: parse_user(d.get("userDetails")),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The draw table: one line per datapoint with its response, line and point counts.
+pub(super) fn fmt_draw(f: &mut fmt::Formatter<'_>, name: &str, r: &DrawResults) -> fmt::Result {
+    writeln!(f, "Draw results{name}: {} datapoints", r.datapoints.len())?;
+    writeln!(
+        f,
+        "{:>4}  {:<32}  {:>9}  {:>5}  {:>6}",
+        "#", "datapoint", "responses", "lines", "points"
+    )?;
+    for (i, dp) in r.datapoints.iter().enumerate() {
+        writeln!(
+            f,
+            "{:>4}  {:<32}  {:>9}  {:>5}  {:>6}",
+            i,
+            shorten_name(dp.asset.identifier.as_deref().unwrap_or("-"), 32),
+            dp.responses.len(),
+            dp.responses.iter().map(|r| r.lines.len()).sum::<usize>(),
+            dp.points().len()
+        )?;
+    }
+    Ok(())
+}
