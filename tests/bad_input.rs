@@ -1554,6 +1554,30 @@ fn cases() -> Vec<Case> {
             },
             expect: Invalid("truths[0].x_min"),
         },
+        Case {
+            name: "timestamp definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_timestamp_job_definition(
+                    "Job",
+                    "Mark the goal.",
+                    [DataItem::text("no video")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "timestamp definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_timestamp_job_definition("Job", "Mark the goal.", [URL_A])
+                    .contexts(["a", "b"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
         // ---- qualification examples: locate ---------------------------------------
         Case {
             name: "locate example: no truth box",

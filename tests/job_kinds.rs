@@ -405,3 +405,36 @@ fn draw_job_on_an_audience_qualified_with_draw_examples_returns_lines_near_the_t
         .to_string()
         .starts_with("Draw results \"Glitch lines\": 1 datapoints"));
 }
+
+#[test]
+fn timestamp_job_returns_moments_near_the_hidden_one() {
+    let sb = sandbox();
+    let client = client(&sb);
+    // No timestamp examples exist: the audience is trained on classification.
+    let audience = animal_audience(&client, "Moment markers");
+    let definition = client
+        .job()
+        .create_timestamp_job_definition(
+            "Goals",
+            "Mark the moment the ball crosses the line.",
+            ["https://assets.rapidata.ai/match_1.mp4"],
+        )
+        .responses_per_datapoint(30)
+        .contexts(["[sandbox:12.5]"])
+        .create()
+        .unwrap();
+    let results = run(
+        &audience,
+        &definition,
+        DefinitionType::Scrub,
+        ResultKind::Timestamp,
+    );
+    let dp = &results.timestamp().unwrap().datapoints[0];
+    assert_eq!(dp.responses.len(), 30);
+    // Labelers who find it mark within half a second; the median is theirs.
+    let median = dp.median_ms().unwrap();
+    assert!((12_000..=13_000).contains(&median), "{median}");
+    assert!(results
+        .to_string()
+        .starts_with("Timestamp results \"Goals\": 1 datapoints"));
+}

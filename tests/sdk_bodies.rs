@@ -565,3 +565,32 @@ fn draw_bodies_equal_the_sdks() {
     assert_eq!(results.draw().unwrap().datapoints.len(), 2);
     assert_same(&sb.requests(), &capture("draw"));
 }
+
+#[test]
+fn timestamp_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = animal_audience(&client, "Moment Audience");
+    let definition = client
+        .job()
+        .create_timestamp_job_definition(
+            "Moment Job",
+            "Mark the moment the ball crosses the line.",
+            [
+                "https://assets.rapidata.ai/match_1.mp4",
+                "https://assets.rapidata.ai/match_2.mp4",
+            ],
+        )
+        .responses_per_datapoint(4)
+        .contexts(["First half.", "Second half."])
+        .private_metadata(vec![
+            BTreeMap::from([("id".to_owned(), "1".to_owned())]),
+            BTreeMap::from([("id".to_owned(), "2".to_owned())]),
+        ])
+        .create()
+        .unwrap();
+    let job = audience.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.timestamp().unwrap().datapoints.len(), 2);
+    assert_same(&sb.requests(), &capture("timestamp"));
+}

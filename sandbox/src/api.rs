@@ -2257,6 +2257,12 @@ fn workflow_task(
             context_assets,
             target,
         }
+        | IRapidSpec::Scrub {
+            asset,
+            context,
+            context_assets,
+            target,
+        }
         | IRapidSpec::Locate {
             asset,
             context,
@@ -2266,10 +2272,10 @@ fn workflow_task(
             let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let target =
                 check_text_binding(errors, ds, target, &format!("{p}.target"), Some("Target"));
-            let task = if matches!(rapid, IRapidSpec::Line { .. }) {
-                Task::Draw { asset, context }
-            } else {
-                Task::Locate { asset, context }
+            let task = match rapid {
+                IRapidSpec::Line { .. } => Task::Draw { asset, context },
+                IRapidSpec::Scrub { .. } => Task::Timestamp { asset, context },
+                _ => Task::Locate { asset, context },
             };
             (task, literal(&target))
         }
@@ -2277,7 +2283,7 @@ fn workflow_task(
             let kind = rapid_kind(other);
             errors.add(
                 format!("{p}._t"),
-                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate, Line and Transcription are simulated)."),
+                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate, Line, Scrub and Transcription are simulated)."),
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
@@ -3111,24 +3117,17 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                 summary,
             })))
         }
-        Task::FreeText { .. } => Ok(crate::kinds::free_text_file(
-            info("1.0.0", "FreeText"),
+        task @ (Task::FreeText { .. }
+        | Task::Locate { .. }
+        | Task::Draw { .. }
+        | Task::Timestamp { .. }) => Ok(crate::kinds::one_asset_file(
+            task,
+            |kind| info("1.0.0", kind),
             &j.sim.items,
             c.pool,
             user_details,
-        )),
-        Task::Locate { .. } => Ok(crate::kinds::locate_file(
-            info("1.0.0", "Locate"),
-            &j.sim.items,
-            c.pool,
-            user_details,
-        )),
-        Task::Draw { .. } => Ok(crate::kinds::draw_file(
-            info("1.0.0", "Line"),
-            &j.sim.items,
-            c.pool,
-            user_details,
-        )),
+        )
+        .expect("a one-asset task")),
         Task::SelectWords { .. } => Ok(crate::kinds::select_words_file(
             info("1.0.0", "SelectWords"),
             &j.sim.items,

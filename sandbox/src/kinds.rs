@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::rng::Mix;
-use crate::sim::{self, Item, Labeler, Leaning, OptionRef};
+use crate::sim::{self, Item, Labeler, Leaning, OptionRef, Task};
 use crate::store::{base_name, DatapointRec, DatasetRec, SegmentValue, State, ASSET_BASE};
 use crate::wire::{Ordered, ResultInfo, UserDetails};
 
@@ -58,15 +58,20 @@ pub(crate) struct Point {
     pub y: f64,
 }
 
-/// Where a locate datapoint's target is: the `sandbox` private-metadata value or context
-/// marker `x,y` (percent), else a point drawn from the datapoint (within 20–80 %).
-pub(crate) fn locate_target(item: &Item) -> Point {
-    let hint = item
-        .private_metadata
+/// A datapoint's hint for its hidden truth: its `sandbox` private-metadata value, else a
+/// `[sandbox:…]` context marker (lower-cased).
+fn hint(item: &Item) -> Option<String> {
+    item.private_metadata
         .as_ref()
         .and_then(|m| m.get("sandbox"))
         .map(|s| s.trim().to_lowercase())
-        .or_else(|| sim::marker(item.context.as_deref()));
+        .or_else(|| sim::marker(item.context.as_deref()))
+}
+
+/// Where a locate datapoint's target is: the `sandbox` private-metadata value or context
+/// marker `x,y` (percent), else a point drawn from the datapoint (within 20–80 %).
+pub(crate) fn locate_target(item: &Item) -> Point {
+    let hint = hint(item);
     if let Some((x, y)) = hint.as_deref().and_then(|h| h.split_once(',')) {
         if let (Ok(x), Ok(y)) = (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
             return Point {
@@ -112,28 +117,30 @@ pub(crate) fn line(item: &Item, n: usize, choice: usize) -> Vec<Point> {
         .collect()
 }
 
-/// One draw response: the lines the labeler drew, each a list of points.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DrawDetail {
-    pub lines: Vec<Vec<Point>>,
-    pub user_details: UserDetails,
+/// The moment (milliseconds) a timestamp datapoint's truth marks: the `sandbox`
+/// private-metadata value or context marker in seconds, else one drawn from the datapoint
+/// (1–60 s).
+pub(crate) fn moment_target(item: &Item) -> f64 {
+    let hint = hint(item);
+    match hint.as_deref().and_then(|h| h.parse::<f64>().ok()) {
+        Some(seconds) if seconds >= 0.0 => seconds * 1000.0,
+        _ => 1000.0 + 59_000.0 * Mix::new(0, "moment").num(item.key).unit(),
+    }
 }
 
-/// One free-text response.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FreeTextDetail {
-    pub answer: String,
-    pub user_details: UserDetails,
-}
-
-/// One locate response: the points the labeler tapped.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct LocateDetail {
-    pub coordinates: Vec<Point>,
-    pub user_details: UserDetails,
+/// The moment the `n`-th vote on `item` marks: within half a second of the truth when the
+/// labeler found it (choice 0), anywhere in the first minute otherwise.
+pub(crate) fn moment(item: &Item, n: usize, choice: usize) -> u64 {
+    let draw = Mix::new(0, "moment-vote")
+        .num(item.key)
+        .num(n as u64)
+        .unit();
+    let ms = if choice == 0 {
+        (moment_target(item) + 1000.0 * draw - 500.0).max(0.0)
+    } else {
+        60_000.0 * draw
+    };
+    ms.round() as u64
 }
 
 /// One datapoint's result of a free-text or locate job.
@@ -164,6 +171,63 @@ struct File<D> {
     info: ResultInfo,
     results: Vec<AssetResult<D>>,
     summary: ResponseSummary,
+}
+
+/// One response of a free-text, locate, draw or timestamp job, as its result file has it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+enum Response {
+    /// Free text: what the labeler wrote.
+    Answer { answer: String },
+    /// Locate: the points tapped.
+    Taps { coordinates: Vec<Point> },
+    /// Draw: the lines drawn.
+    Lines { lines: Vec<Vec<Point>> },
+    /// Timestamp: the moments marked (milliseconds).
+    Moments { timestamps: Vec<u64> },
+}
+
+/// The response of the `n`-th vote (with its choice) on an item.
+type Responder = fn(&Item, usize, usize) -> Response;
+
+/// One response with who gave it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Detail {
+    #[serde(flatten)]
+    response: Response,
+    user_details: UserDetails,
+}
+
+/// The result file of a free-text, locate, draw or timestamp job (`None` for other
+/// tasks): `info` from the task's type name (`FreeText`, `Locate`, `Line`, `Scrub`), one
+/// entry per datapoint, one response per vote.
+pub(crate) fn one_asset_file(
+    task: &Task,
+    info: impl Fn(&'static str) -> ResultInfo,
+    items: &[Item],
+    pool: &[Labeler],
+    user: impl Fn(&Labeler) -> UserDetails,
+) -> Option<Vec<u8>> {
+    let (kind, respond): (&'static str, Responder) = match task {
+        Task::FreeText { .. } => ("FreeText", |item, _, choice| Response::Answer {
+            answer: item.labels.get(choice).cloned().unwrap_or_default(),
+        }),
+        Task::Locate { .. } => ("Locate", |item, n, choice| Response::Taps {
+            coordinates: vec![tap(item, n, choice)],
+        }),
+        Task::Draw { .. } => ("Line", |item, n, choice| Response::Lines {
+            lines: vec![line(item, n, choice)],
+        }),
+        Task::Timestamp { .. } => ("Scrub", |item, n, choice| Response::Moments {
+            timestamps: vec![moment(item, n, choice)],
+        }),
+        _ => return None,
+    };
+    Some(file(info(kind), items, |item, n, v| Detail {
+        response: respond(item, n, v.choice),
+        user_details: user(&pool[v.labeler]),
+    }))
 }
 
 /// The entry of a one-asset datapoint with its responses.
@@ -209,45 +273,6 @@ fn file<D: Serialize>(
         summary,
     })
     .expect("result files always serialize")
-}
-
-/// The result file of a free-text job (`info.type` `FreeText`).
-pub(crate) fn free_text_file(
-    info: ResultInfo,
-    items: &[Item],
-    pool: &[Labeler],
-    user: impl Fn(&Labeler) -> UserDetails,
-) -> Vec<u8> {
-    file(info, items, |item, _, v| FreeTextDetail {
-        answer: item.labels.get(v.choice).cloned().unwrap_or_default(),
-        user_details: user(&pool[v.labeler]),
-    })
-}
-
-/// The result file of a draw job (`info.type` `Line`): one line per response.
-pub(crate) fn draw_file(
-    info: ResultInfo,
-    items: &[Item],
-    pool: &[Labeler],
-    user: impl Fn(&Labeler) -> UserDetails,
-) -> Vec<u8> {
-    file(info, items, |item, n, v| DrawDetail {
-        lines: vec![line(item, n, v.choice)],
-        user_details: user(&pool[v.labeler]),
-    })
-}
-
-/// The result file of a locate job (`info.type` `Locate`): one tap per response.
-pub(crate) fn locate_file(
-    info: ResultInfo,
-    items: &[Item],
-    pool: &[Labeler],
-    user: impl Fn(&Labeler) -> UserDetails,
-) -> Vec<u8> {
-    file(info, items, |item, n, v| LocateDetail {
-        coordinates: vec![tap(item, n, v.choice)],
-        user_details: user(&pool[v.labeler]),
-    })
 }
 
 /// The 0-based indices of the words a select-words datapoint's truth selects: its

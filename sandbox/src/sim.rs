@@ -372,6 +372,9 @@ pub(crate) enum Task {
     /// Draw over the target: like `Locate`, each response a short line (see
     /// `kinds::line`).
     Draw { asset: String, context: TextSource },
+    /// Mark the moment (a `Scrub` rapid): like `Locate` on a timeline (see
+    /// `kinds::moment`).
+    Timestamp { asset: String, context: TextSource },
     /// Select words of the datapoint's sentence (`Item::labels` = its words): a vote's
     /// choice is 0 for the hidden right words, 1 for a selection one word off (see
     /// `kinds::selected_words`).
@@ -451,6 +454,7 @@ impl Item {
             Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
             Task::Locate { .. }
             | Task::Draw { .. }
+            | Task::Timestamp { .. }
             | Task::Ranking { .. }
             | Task::SelectWords { .. } => 2,
             Task::Unsupported { .. } => 1,

@@ -810,7 +810,7 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate, Line and Transcription rapids and GroupedRanking workflows)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate, Line, Scrub and Transcription rapids and GroupedRanking workflows)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
@@ -934,7 +934,8 @@ impl State {
                     ),
                     Task::FreeText { asset, context }
                     | Task::Locate { asset, context }
-                    | Task::Draw { asset, context } => {
+                    | Task::Draw { asset, context }
+                    | Task::Timestamp { asset, context } => {
                         let assets: Vec<OptionRef> = dp
                             .asset(asset)
                             .map(|a| vec![self.option_ref(a)])
@@ -995,6 +996,7 @@ impl State {
                     Task::FreeText { .. }
                     | Task::Locate { .. }
                     | Task::Draw { .. }
+                    | Task::Timestamp { .. }
                     | Task::SelectWords { .. } => Leaning::Option(0),
                     Task::Ranking { .. } | Task::Unsupported { .. } => Leaning::Option(0),
                 };
@@ -1003,9 +1005,10 @@ impl State {
                 let done = match task {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
-                    Task::FreeText { .. } | Task::Locate { .. } | Task::Draw { .. } => {
-                        assets.is_empty()
-                    }
+                    Task::FreeText { .. }
+                    | Task::Locate { .. }
+                    | Task::Draw { .. }
+                    | Task::Timestamp { .. } => assets.is_empty(),
                     Task::SelectWords { .. } => assets.is_empty() || labels.len() < 2,
                     Task::Ranking { .. } | Task::Unsupported { .. } => false,
                 };

@@ -54,10 +54,12 @@ pub(crate) enum TaskSpec {
     Classification { instruction: String },
     /// A free-text answer to `instruction` (see `free_text`).
     FreeText { instruction: String },
-    /// Taps on what `instruction` names (see `locate`).
+    /// Taps on what `instruction` names (see `media_kinds`).
     Locate { instruction: String },
-    /// Lines drawn over what `instruction` names (see `draw`).
+    /// Lines drawn over what `instruction` names (see `media_kinds`).
     Draw { instruction: String },
+    /// Moments of a video or audio that `instruction` names (see `media_kinds`).
+    Timestamp { instruction: String },
     /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
     Ranking(ranking::RankingTask),
     /// Words of each datapoint's sentence picked by `instruction` (see `select_words`).
@@ -218,6 +220,7 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
         | TaskSpec::FreeText { .. }
         | TaskSpec::Locate { .. }
         | TaskSpec::Draw { .. }
+        | TaskSpec::Timestamp { .. }
         | TaskSpec::Ranking(_) => return None,
         TaskSpec::Classification { .. } => (
             segment::ANSWER_OPTIONS,
@@ -298,8 +301,9 @@ pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
             title: literal(instruction),
         },
         TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
-        TaskSpec::Locate { instruction } => locate::rapid_spec(instruction),
-        TaskSpec::Draw { instruction } => draw::rapid_spec(instruction),
+        TaskSpec::Locate { .. } | TaskSpec::Draw { .. } | TaskSpec::Timestamp { .. } => {
+            media_kinds::rapid_spec(task).expect("a media kind")
+        }
         TaskSpec::Ranking(r) => return ranking::workflow(r),
         TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
     };
@@ -567,7 +571,7 @@ fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
         Some(i) => Err(Error::invalid_input(
             format!("{argument}[{i}]"),
             items[i].to_string(),
-            format!("{task} needs an image or video (a URL or a file), not a text"),
+            format!("{task} needs media (an image, video or audio: a URL or a file), not a text"),
         )),
         None => Ok(()),
     }
@@ -857,16 +861,14 @@ macro_rules! common_setters {
 
 // The other kinds' builders, each in its own file; declared after the setter macros so
 // they can use them.
-mod draw;
 mod free_text;
-mod locate;
+mod media_kinds;
 mod ranking;
 mod select_words;
 mod single;
 
-pub use draw::DrawDefinitionBuilder;
 pub use free_text::FreeTextDefinitionBuilder;
-pub use locate::LocateDefinitionBuilder;
+pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
 pub use select_words::SelectWordsDefinitionBuilder;
 
@@ -1485,6 +1487,7 @@ impl PendingDefinition {
                 TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
                 TaskSpec::Locate { .. } => types::DefinitionType::Locate,
                 TaskSpec::Draw { .. } => types::DefinitionType::Line,
+                TaskSpec::Timestamp { .. } => types::DefinitionType::Scrub,
                 TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
                 TaskSpec::SelectWords { .. } => types::DefinitionType::Transcription,
             }),

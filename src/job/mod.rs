@@ -56,8 +56,8 @@ pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
     PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
-    DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS,
-    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    TimestampDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use handle::{Job, JobWarning};
@@ -71,7 +71,10 @@ pub use results::{
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
 };
-pub use results::{DrawDatapoint, DrawResponse, DrawResults};
+pub use results::{
+    DrawDatapoint, DrawResponse, DrawResults, TimestampDatapoint, TimestampResponse,
+    TimestampResults,
+};
 pub use results::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,

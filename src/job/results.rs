@@ -28,7 +28,10 @@ use crate::{Error, Result};
 
 mod kinds;
 
-pub use kinds::{DrawDatapoint, DrawResponse, DrawResults};
+pub use kinds::{
+    DrawDatapoint, DrawResponse, DrawResults, TimestampDatapoint, TimestampResponse,
+    TimestampResults,
+};
 pub use kinds::{
     FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
@@ -59,6 +62,8 @@ pub enum ResultKind {
     SelectWords,
     /// Draw (`info.type == "Line"`, the rapid's name, or `"Draw"`).
     Draw,
+    /// Timestamp (`info.type == "Scrub"`, the rapid's name, or `"Timestamp"`).
+    Timestamp,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -75,6 +80,7 @@ impl Serialize for ResultKind {
             ResultKind::Ranking => serializer.serialize_str("Ranking"),
             ResultKind::SelectWords => serializer.serialize_str("SelectWords"),
             ResultKind::Draw => serializer.serialize_str("Line"),
+            ResultKind::Timestamp => serializer.serialize_str("Scrub"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -90,6 +96,7 @@ impl fmt::Display for ResultKind {
             ResultKind::Ranking => f.write_str("Ranking"),
             ResultKind::SelectWords => f.write_str("SelectWords"),
             ResultKind::Draw => f.write_str("Line"),
+            ResultKind::Timestamp => f.write_str("Scrub"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -432,6 +439,7 @@ pub struct JobResults {
     ranking: Option<RankingResults>,
     select_words: Option<SelectWordsResults>,
     draw: Option<DrawResults>,
+    timestamp: Option<TimestampResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -486,6 +494,7 @@ impl JobResults {
         let select_words =
             (kind == ResultKind::SelectWords).then(|| kinds::parse_select_words(items));
         let draw = (kind == ResultKind::Draw).then(|| kinds::parse_draw(items));
+        let timestamp = (kind == ResultKind::Timestamp).then(|| kinds::parse_timestamp(items));
         JobResults {
             tree,
             raw,
@@ -498,6 +507,7 @@ impl JobResults {
             ranking,
             select_words,
             draw,
+            timestamp,
         }
     }
 
@@ -601,6 +611,17 @@ impl JobResults {
     /// ```
     pub fn draw(&self) -> Option<&DrawResults> {
         self.draw.as_ref()
+    }
+
+    /// The typed view of timestamp results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Scrub"}, "results": [
+    ///   {"detailedResults": [{"timestamps": [12500]}]}]}"#).unwrap();
+    /// assert_eq!(r.timestamp().unwrap().datapoints[0].responses[0].timestamps_ms, [12500]);
+    /// ```
+    pub fn timestamp(&self) -> Option<&TimestampResults> {
+        self.timestamp.as_ref()
     }
 
     /// The whole file as JSON.
@@ -962,6 +983,7 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             "Ranking" => ResultKind::Ranking,
             "SelectWords" => ResultKind::SelectWords,
             "Line" | "Draw" => ResultKind::Draw,
+            "Scrub" | "Timestamp" => ResultKind::Timestamp,
             other => ResultKind::Other(other.to_owned()),
         };
     }
@@ -996,6 +1018,9 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
         }
         if first_detail.is_some_and(|d| d.get("lines").is_some()) {
             return ResultKind::Draw;
+        }
+        if first_detail.is_some_and(|d| d.get("timestamps").is_some()) {
+            return ResultKind::Timestamp;
         }
     }
     ResultKind::Other(String::new())
@@ -1308,6 +1333,9 @@ impl fmt::Display for JobResults {
         }
         if let Some(r) = &self.draw {
             return kinds::fmt_draw(f, &name, r);
+        }
+        if let Some(r) = &self.timestamp {
+            return kinds::fmt_timestamp(f, &name, r);
         }
         writeln!(
             f,

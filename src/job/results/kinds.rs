@@ -703,3 +703,106 @@ pub(super) fn fmt_draw(f: &mut fmt::Formatter<'_>, name: &str, r: &DrawResults) 
     }
     Ok(())
 }
+
+/// One timestamp response: the moments a labeler marked (`detailedResults[].timestamps`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TimestampResponse {
+    /// The moments, in milliseconds from the start.
+    pub timestamps_ms: Vec<u64>,
+    /// Who answered.
+    pub user: UserDetails,
+}
+
+/// The moments marked on one datapoint.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TimestampDatapoint {
+    /// The video or audio.
+    pub asset: ResultAsset,
+    /// Every response, in the file's order.
+    pub responses: Vec<TimestampResponse>,
+}
+
+impl TimestampDatapoint {
+    /// The median of every marked moment (milliseconds; `None` without any).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Scrub"}, "results": [
+    ///   {"detailedResults": [{"timestamps": [1200]}, {"timestamps": [1000]}, {"timestamps": [9000]}]}]}"#).unwrap();
+    /// assert_eq!(r.timestamp().unwrap().datapoints[0].median_ms(), Some(1200));
+    /// ```
+    pub fn median_ms(&self) -> Option<u64> {
+        let mut all: Vec<u64> = self
+            .responses
+            .iter()
+            .flat_map(|r| r.timestamps_ms.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.get(all.len() / 2).copied()
+    }
+}
+
+/// The results of a timestamp job.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TimestampResults {
+    /// One entry per datapoint, in the file's order.
+    pub datapoints: Vec<TimestampDatapoint>,
+}
+
+pub(super) fn parse_timestamp(items: &[Json]) -> TimestampResults {
+    TimestampResults {
+        datapoints: items
+            .iter()
+            .map(|item| TimestampDatapoint {
+                asset: parse_asset(item),
+                responses: details(item)
+                    .iter()
+                    .map(|d| TimestampResponse {
+                        timestamps_ms: d
+                            .get("timestamps")
+                            .and_then(Json::as_array)
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(|t| t.as_f64())
+                            .filter(|t| *t >= 0.0)
+                            .map(|t| t.round() as u64)
+                            .collect(),
+                        user: parse_user(d.get("userDetails")),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The timestamp table: one line per datapoint with its response count and median moment.
+pub(super) fn fmt_timestamp(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    r: &TimestampResults,
+) -> fmt::Result {
+    writeln!(
+        f,
+        "Timestamp results{name}: {} datapoints",
+        r.datapoints.len()
+    )?;
+    writeln!(
+        f,
+        "{:>4}  {:<32}  {:>9}  median (s)",
+        "#", "datapoint", "responses"
+    )?;
+    for (i, dp) in r.datapoints.iter().enumerate() {
+        writeln!(
+            f,
+            "{:>4}  {:<32}  {:>9}  {}",
+            i,
+            shorten_name(dp.asset.identifier.as_deref().unwrap_or("-"), 32),
+            dp.responses.len(),
+            dp.median_ms()
+                .map_or_else(|| "-".to_owned(), |m| format!("{:.2}", m as f64 / 1000.0))
+        )?;
+    }
+    Ok(())
+}
