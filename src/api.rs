@@ -9,6 +9,29 @@
 //! Optional fields that the API also accepts as `null` are `Option<Option<T>>`: `None`
 //! leaves the field out, `Some(None)` sends `null`.
 //!
+//! Every model struct has `new(..)` taking its required fields in alphabetical order of
+//! their Rust names, every optional field `None`; set optional fields with struct update
+//! syntax so a property the API adds later never breaks your code. A union member is
+//! built from its member struct (whose `new` sets the `_t` tag) with `From`:
+//!
+//! ```
+//! use rapidata::api::types::{
+//!     CreateAudienceEndpointInput, IAudienceFilter, IAudienceFilterCountryAudienceFilter,
+//! };
+//!
+//! let body = CreateAudienceEndpointInput {
+//!     description: Some(Some("Labelers in Germany".into())),
+//!     filters: Some(Some(vec![IAudienceFilter::from(
+//!         IAudienceFilterCountryAudienceFilter::new(vec!["DE".into()]),
+//!     )])),
+//!     ..CreateAudienceEndpointInput::new("German audience".into())
+//! };
+//! assert_eq!(
+//!     serde_json::to_value(&body).unwrap()["filters"],
+//!     serde_json::json!([{"_t": "CountryFilter", "countries": ["DE"]}])
+//! );
+//! ```
+//!
 //! ```
 //! use rapidata::api::operations::GetAudiences;
 //! use rapidata::request::{encode_query, Operation, QueryFilter};

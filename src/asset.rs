@@ -516,27 +516,20 @@ pub(crate) fn upload_all(client: &Client, items: &[DataItem]) -> Vec<Result<Opti
 pub(crate) fn asset_input(items: &[DataItem], names: &[Option<String>]) -> types::IAssetInput {
     assert_eq!(items.len(), names.len(), "one upload result per item");
     let one = |item: &DataItem, name: &Option<String>| match item {
-        DataItem::Text(text) => types::IAssetInput::TextAssetInput {
-            identifier: None,
-            metadata: None,
-            text: text.clone(),
-        },
-        _ => types::IAssetInput::ExistingAssetInput {
-            identifier: None,
-            metadata: None,
-            name: name
-                .clone()
+        DataItem::Text(text) => types::IAssetInputTextAssetInput::new(text.clone()).into(),
+        _ => types::IAssetInputExistingAssetInput::new(
+            name.clone()
                 .expect("media items are uploaded before their asset is built"),
-        },
+        )
+        .into(),
     };
     if items.len() == 1 {
         one(&items[0], &names[0])
     } else {
-        types::IAssetInput::MultiAssetInput {
-            assets: items.iter().zip(names).map(|(i, n)| one(i, n)).collect(),
-            identifier: None,
-            metadata: None,
-        }
+        types::IAssetInputMultiAssetInput::new(
+            items.iter().zip(names).map(|(i, n)| one(i, n)).collect(),
+        )
+        .into()
     }
 }
 

@@ -344,10 +344,7 @@ impl Setting {
 
     /// The wire form `{"key": …, "value": …}`.
     pub(crate) fn to_feature_flag(&self) -> types::FeatureFlag {
-        types::FeatureFlag {
-            key: self.key.clone(),
-            value: self.value.clone(),
-        }
+        types::FeatureFlag::new(self.key.clone(), self.value.clone())
     }
 }
 

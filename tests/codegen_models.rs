@@ -2,8 +2,9 @@
 //! responses from a newer API (unknown tags, unknown enum values) still decode.
 
 use rapidata::api::types::{
-    AudienceJobState, GetJobByIdEndpointOutput, IAssetInput, IAudienceFilter, IExamplePayload,
-    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IRapidSpec, IReferee,
+    AudienceJobState, GetJobByIdEndpointOutput, IAssetInput, IAssetInputExistingAssetInput,
+    IAudienceFilter, IExamplePayload, IExampleTruth, IGraduationRule, IOrderWorkflowInput,
+    IRapidSpec, IReferee, IRefereeNaiveReferee, IRefereeQuorumReferee,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -42,11 +43,7 @@ fn asset_inputs_nest() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    let built = IAssetInput::ExistingAssetInput {
-        name: "x.png".into(),
-        identifier: None,
-        metadata: None,
-    };
+    let built = IAssetInput::from(IAssetInputExistingAssetInput::new("x.png".into()));
     assert_eq!(
         serde_json::to_string(&built).unwrap(),
         r#"{"_t":"ExistingAssetInput","name":"x.png"}"#
@@ -63,7 +60,7 @@ fn example_payloads_and_truths() {
     );
     let t: IExampleTruth = round_trip(r#"{"_t":"CompareExampleTruth","winnerId":"a1b2.jpg"}"#);
     assert!(
-        matches!(t, IExampleTruth::CompareExampleTruth { winner_id } if winner_id == "a1b2.jpg")
+        matches!(t, IExampleTruth::CompareExampleTruth { winner_id, .. } if winner_id == "a1b2.jpg")
     );
     round_trip::<IExampleTruth>(r#"{"_t":"ClassifyExampleTruth","correctCategories":["False"]}"#);
 }
@@ -78,7 +75,7 @@ fn audience_filters_compose() {
                 {"_t":"NotFilter","filter":{"_t":"DemographicFilter","identifier":"age","values":["18-29"]}}]},
             {"_t":"DeviceFilter","deviceTypes":["Phone"]}]}"#,
     );
-    assert!(matches!(f, IAudienceFilter::AndFilter { ref filters } if filters.len() == 3));
+    assert!(matches!(f, IAudienceFilter::AndFilter { ref filters, .. } if filters.len() == 3));
 }
 
 #[test]
@@ -90,6 +87,7 @@ fn graduation_rule_sends_an_explicit_null() {
             max_tasks,
             min_tasks,
             target_accuracy,
+            ..
         } => {
             assert_eq!(*max_tasks, Some(None));
             assert_eq!(*min_tasks, 10);
@@ -134,16 +132,10 @@ fn workflows_rapid_specs_and_referees() {
         r#"{"_t":"FreeText","asset":{"segment":"asset"},"question":{"literal":"Describe it"}}"#,
     );
     let n: IReferee = round_trip(r#"{"_t":"NaiveReferee","totalVotes":10}"#);
-    assert_eq!(n, IReferee::NaiveReferee { total_votes: 10 });
+    assert_eq!(n, IRefereeNaiveReferee::new(10).into());
     round_trip::<IReferee>(r#"{"_t":"EarlyStoppingReferee","maxVotes":10,"threshold":0.99}"#);
     let q: IReferee = round_trip(r#"{"_t":"QuorumReferee","maxVotes":10,"threshold":7}"#);
-    assert_eq!(
-        q,
-        IReferee::QuorumReferee {
-            max_votes: 10,
-            threshold: 7
-        }
-    );
+    assert_eq!(q, IRefereeQuorumReferee::new(10, 7).into());
 }
 
 #[test]

@@ -6,7 +6,10 @@
 //! merged (or kept apart, with a warning, when they differ), deepObject query filters and
 //! multipart bodies get request fields of their own, only the success response is typed,
 //! and `_t`-discriminated unions become internally tagged enums named after their
-//! discriminator mapping keys.
+//! discriminator mapping keys. Every generated struct gets `new(required fields)` (in
+//! alphabetical order of the field names, optional fields `None`; a union member's struct
+//! sets its `_t` tag itself), and every union `From` of each member struct, so code that
+//! builds models as `T { field: Some(x), ..T::new(..) }` survives new optional properties.
 //!
 //! A crate of your own generates bindings of any documents with [`Builder`] in its
 //! `build.rs` and sends them with `rapidata::Client` (see [`Builder`]); the `rapidata`
@@ -19,6 +22,7 @@
 //! ```
 
 mod builder;
+mod construct;
 mod error;
 mod load;
 mod naming;

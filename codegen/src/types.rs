@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
+use crate::construct;
 use crate::error::GenError;
 use crate::load::Merged;
 use crate::naming;
@@ -244,14 +245,14 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
 ///   `untagged`), so a response with a tag this crate does not know still decodes and keeps
 ///   the raw value.
 /// * optional nullable fields become `Option<Option<T>>` (absent / null / value).
-/// * every struct with named fields gets a constructor, see [`constructor`].
+/// * every struct with named fields gets a constructor, and every `_t` union a
+///   `From` of each member's struct (see [`construct`]).
 fn patch(
     file: &mut syn::File,
     tri_state: &BTreeSet<(String, String)>,
     by_rust: &BTreeMap<String, String>,
     unions: &BTreeMap<String, BTreeMap<String, String>>,
 ) {
-    let mut constructors = Vec::new();
     for item in &mut file.items {
         match item {
             syn::Item::Enum(e) if is_tagged(&e.attrs) => {
@@ -280,94 +281,17 @@ fn patch(
                 {
                     patch_fields(fields, schema, tri_state);
                 }
-                if let syn::Fields::Named(fields) = &s.fields {
-                    constructors.push(constructor(&s.ident, fields));
-                }
             }
             _ => {}
         }
     }
-    file.items.extend(constructors);
-}
-
-/// `impl T { pub fn new(required fields) -> Self }` for a struct with named fields.
-///
-/// The parameters are the required fields (neither `Option` nor defaulted by serde) in
-/// alphabetical order of their Rust names; every optional field starts as `None` (an
-/// optional array or map typify made a plain collection starts empty, a field with a
-/// schema default starts at that default). Handwritten code builds models as
-/// `T { optional: Some(x), ..T::new(a, b) }`, so a new optional property in the spec adds
-/// a field here without breaking it.
-fn constructor(ident: &syn::Ident, fields: &syn::FieldsNamed) -> syn::Item {
-    let mut required: Vec<(&syn::Ident, &syn::Type)> = Vec::new();
-    let mut optional: Vec<(&syn::Ident, syn::Expr)> = Vec::new();
-    for f in &fields.named {
-        let name = f.ident.as_ref().expect("named field");
-        match optional_start(f) {
-            Some(start) => optional.push((name, start)),
-            None => required.push((name, &f.ty)),
-        }
-    }
-    required.sort_by_key(|(name, _)| unraw(name));
-    let params = required.iter().map(|(n, t)| quote!(#n: #t));
-    let inits = required.iter().map(|(n, _)| quote!(#n));
-    let starts = optional.iter().map(|(n, e)| quote!(#n: #e));
-    let doc = if required.is_empty() {
-        format!("A `{ident}` with every optional field `None` (it has no required fields).")
-    } else {
-        let names: Vec<String> = required
+    let added = construct::constructors(&file.items, |union, tag| {
+        let member = unions.get(by_rust.get(union)?)?.get(tag)?;
+        by_rust
             .iter()
-            .map(|(n, _)| format!("`{}`", unraw(n)))
-            .collect();
-        format!(
-            "A `{ident}` from its required fields ({}, in alphabetical order of the field \
-             names), with every optional field `None`.",
-            names.join(", ")
-        )
-    };
-    syn::parse_quote! {
-        impl #ident {
-            #[doc = #doc]
-            ///
-            /// Set optional fields with struct update syntax,
-            /// `T { field: Some(x), ..T::new(..) }`: a property the API adds later is then
-            /// one more `None` here and never breaks the caller.
-            #[allow(clippy::too_many_arguments, clippy::new_without_default)]
-            pub fn new(#(#params),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #(#starts,)*
-                }
-            }
-        }
-    }
-}
-
-/// The value an optional field starts at in [`constructor`], or `None` for a required
-/// field: `Option`s start as `None`; fields serde defaults when absent (typify's optional
-/// arrays and maps, and schema defaults) start at serde's default.
-fn optional_start(f: &syn::Field) -> Option<syn::Expr> {
-    if is_option(&f.ty) {
-        return Some(syn::parse_quote!(::std::option::Option::None));
-    }
-    let mut start = None;
-    for a in f.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = a.parse_nested_meta(|m| {
-            if m.path.is_ident("default") {
-                start = Some(if m.input.peek(syn::Token![=]) {
-                    let lit: syn::LitStr = m.value()?.parse()?;
-                    let path: syn::Path = lit.parse()?;
-                    syn::parse_quote!(#path())
-                } else {
-                    syn::parse_quote!(::std::default::Default::default())
-                });
-            } else if m.input.peek(syn::Token![=]) {
-                let _: syn::Expr = m.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    start
+            .find_map(|(rust, schema)| (schema == member).then(|| rust.clone()))
+    });
+    file.items.extend(added);
 }
 
 /// Turns the optional nullable fields of `schema` into `Option<Option<T>>`.
@@ -399,13 +323,7 @@ fn patch_fields(
     }
 }
 
-/// A field name without its raw-identifier prefix (`r#type` → `type`).
-fn unraw(ident: &syn::Ident) -> String {
-    let s = ident.to_string();
-    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
-}
-
-fn is_tagged(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn is_tagged(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("serde") && {
             let s = a.meta.to_token_stream_string();
@@ -424,7 +342,7 @@ impl MetaString for syn::Meta {
     }
 }
 
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let mut found = None;
         let _ = a.parse_nested_meta(|m| {
@@ -443,7 +361,7 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     None
 }
 
-fn is_option(ty: &syn::Type) -> bool {
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
     if let syn::Type::Path(p) = ty {
         return p.path.segments.last().is_some_and(|s| s.ident == "Option");
     }

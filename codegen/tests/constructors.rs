@@ -137,3 +137,61 @@ fn a_struct_without_required_fields_gets_an_argumentless_constructor() {
         [("note".to_owned(), "::std::option::Option::None".to_owned())]
     );
 }
+
+fn is_tagged_union(e: &syn::ItemEnum) -> bool {
+    e.attrs
+        .iter()
+        .any(|a| a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("\"_t\""))
+}
+
+/// On the crate's own documents: every member of every `_t` union can be built from its
+/// member struct (whose constructor sets the tag), and every struct has a constructor.
+#[test]
+fn every_union_member_of_the_spec_converts_from_its_struct() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let out = rapidata_codegen::generate_dir(&spec).expect("spec/ generates");
+    let file = syn::parse_file(&out.types).expect("parses");
+    let mut froms: std::collections::BTreeMap<String, usize> = Default::default();
+    for item in &file.items {
+        if let syn::Item::Impl(imp) = item {
+            let is_from = imp
+                .trait_
+                .as_ref()
+                .is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "From"));
+            if let (true, syn::Type::Path(p)) = (is_from, &*imp.self_ty) {
+                *froms.entry(quote::quote!(#p).to_string()).or_default() += 1;
+            }
+        }
+    }
+    let mut unions = 0;
+    for item in &file.items {
+        match item {
+            syn::Item::Enum(e) if is_tagged_union(e) => {
+                unions += 1;
+                let members = e
+                    .variants
+                    .iter()
+                    .filter(|v| matches!(v.fields, syn::Fields::Named(_)))
+                    .count();
+                assert!(members > 0, "{} has no struct-like members", e.ident);
+                assert_eq!(
+                    froms.get(&e.ident.to_string()).copied().unwrap_or(0),
+                    members,
+                    "every member of {} converts from its struct",
+                    e.ident
+                );
+            }
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                constructor(&file, &s.ident.to_string());
+            }
+            _ => {}
+        }
+    }
+    assert!(unions >= 10, "spec/ has its unions: {unions}");
+    // A member struct's constructor does not take the `_t` tag.
+    let new = constructor(&file, "IAudienceFilterCountryAudienceFilter");
+    assert_eq!(
+        params(new),
+        ["countries:::std::vec::Vec<::std::string::String>"]
+    );
+}

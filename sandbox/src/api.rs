@@ -199,7 +199,7 @@ fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str)
             check_metadata(errors, metadata, path);
         }
         // Rejected when the request is parsed.
-        IAssetInput::Unknown(_) => {}
+        _ => {}
     }
 }
 
@@ -232,7 +232,7 @@ fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
             identifier: identifier.clone().flatten().unwrap_or_default(),
         },
         // Rejected when the request is parsed; never stored.
-        IAssetInput::Unknown(_) => Asset::Null {
+        _ => Asset::Null {
             metadata: BTreeMap::new(),
             identifier: String::new(),
         },
@@ -245,15 +245,15 @@ fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
 
 fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     match f {
-        IAudienceFilter::AndFilter { filters } | IAudienceFilter::OrFilter { filters } => {
+        IAudienceFilter::AndFilter { filters, .. } | IAudienceFilter::OrFilter { filters, .. } => {
             for (i, f) in filters.iter().enumerate() {
                 check_filter(errors, f, &format!("{path}.filters[{i}]"));
             }
         }
-        IAudienceFilter::NotFilter { filter } => {
+        IAudienceFilter::NotFilter { filter, .. } => {
             check_filter(errors, filter, &format!("{path}.filter"));
         }
-        IAudienceFilter::CountryFilter { countries } => {
+        IAudienceFilter::CountryFilter { countries, .. } => {
             for (i, code) in countries.iter().enumerate() {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                     errors.add(
@@ -265,15 +265,15 @@ fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
         }
         // (Language codes are an enum of the spec: the strict parse refuses unknown ones.)
         IAudienceFilter::LanguageFilter { .. } => {}
-        IAudienceFilter::DemographicFilter { identifier, .. } => {
-            if identifier.trim().is_empty() {
-                errors.add(
-                    format!("{path}.identifier"),
-                    "'Identifier' must not be empty.",
-                );
-            }
+        IAudienceFilter::DemographicFilter { identifier, .. } if identifier.trim().is_empty() => {
+            errors.add(
+                format!("{path}.identifier"),
+                "'Identifier' must not be empty.",
+            );
         }
-        IAudienceFilter::DeviceFilter { .. } | IAudienceFilter::Unknown(_) => {}
+        // Valid demographics, device filters, unknown kinds and kinds added to the
+        // documents later.
+        _ => {}
     }
 }
 
@@ -286,6 +286,7 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
             target_accuracy,
             min_tasks,
             max_tasks,
+            ..
         } => {
             if !(0.0..=1.0).contains(target_accuracy) {
                 errors.add(
@@ -308,15 +309,15 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
         }
         IGraduationRule::AcceptedFreeText {
             min_accepted_ratio, ..
-        } => {
-            if !(0.0..=1.0).contains(min_accepted_ratio) {
-                errors.add(
-                    format!("{path}.minAcceptedRatio"),
-                    "'Min Accepted Ratio' must be between 0 and 1.",
-                );
-            }
+        } if !(0.0..=1.0).contains(min_accepted_ratio) => {
+            errors.add(
+                format!("{path}.minAcceptedRatio"),
+                "'Min Accepted Ratio' must be between 0 and 1.",
+            );
         }
-        IGraduationRule::ScoreThreshold { .. } | IGraduationRule::Unknown(_) => {}
+        // Valid free-text rules, score thresholds, unknown rules and rules added to the
+        // documents later.
+        _ => {}
     }
 }
 
@@ -766,20 +767,22 @@ fn option_names(asset: &IAssetInput) -> Vec<String> {
         IAssetInput::MultiAssetInput { assets, .. } => {
             assets.iter().flat_map(option_names).collect()
         }
-        IAssetInput::Unknown(_) => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
 fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
     match payload {
-        IExamplePayload::CompareExamplePayload { criteria } => check_text(
+        IExamplePayload::CompareExamplePayload { criteria, .. } => check_text(
             errors,
             &format!("{path}.criteria"),
             "Criteria",
             criteria,
             MAX_INSTRUCTION,
         ),
-        IExamplePayload::ClassifyExamplePayload { categories, title } => {
+        IExamplePayload::ClassifyExamplePayload {
+            categories, title, ..
+        } => {
             check_text(
                 errors,
                 &format!("{path}.title"),
@@ -794,9 +797,9 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 );
             }
         }
-        IExamplePayload::LocateExamplePayload { target }
-        | IExamplePayload::LineExamplePayload { target }
-        | IExamplePayload::ScrubExamplePayload { target } => {
+        IExamplePayload::LocateExamplePayload { target, .. }
+        | IExamplePayload::LineExamplePayload { target, .. }
+        | IExamplePayload::ScrubExamplePayload { target, .. } => {
             check_text(
                 errors,
                 &format!("{path}.target"),
@@ -814,7 +817,7 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 MAX_INSTRUCTION,
             );
         }
-        IExamplePayload::Unknown(_) => {}
+        _ => {}
     }
 }
 
@@ -851,7 +854,7 @@ fn check_truth(
         return;
     }
     match (payload, truth) {
-        (_, T::CompareExampleTruth { winner_id }) => {
+        (_, T::CompareExampleTruth { winner_id, .. }) => {
             let names = option_names(asset);
             let two =
                 matches!(asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2);
@@ -873,7 +876,9 @@ fn check_truth(
         }
         (
             P::ClassifyExamplePayload { categories, .. },
-            T::ClassifyExampleTruth { correct_categories },
+            T::ClassifyExampleTruth {
+                correct_categories, ..
+            },
         ) => {
             if correct_categories.is_empty() {
                 errors.add(
@@ -1073,13 +1078,13 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             MAX_INSTRUCTION,
         );
         match &mut updated.payload {
-            IExamplePayload::CompareExamplePayload { criteria } => *criteria = text.clone(),
+            IExamplePayload::CompareExamplePayload { criteria, .. } => *criteria = text.clone(),
             IExamplePayload::ClassifyExamplePayload { title, .. }
             | IExamplePayload::TranscriptionExamplePayload { title, .. } => *title = text.clone(),
-            IExamplePayload::LocateExamplePayload { target }
-            | IExamplePayload::LineExamplePayload { target }
-            | IExamplePayload::ScrubExamplePayload { target } => *target = text.clone(),
-            IExamplePayload::Unknown(_) => {}
+            IExamplePayload::LocateExamplePayload { target, .. }
+            | IExamplePayload::LineExamplePayload { target, .. }
+            | IExamplePayload::ScrubExamplePayload { target, .. } => *target = text.clone(),
+            _ => {}
         }
     }
     if let Some(truth) = input.truth {
@@ -1913,11 +1918,11 @@ fn definition_type(workflow: &IOrderWorkflowInput) -> DefinitionType {
                     R::Polygon { .. } => DefinitionType::Polygon,
                     R::Scrub { .. } => DefinitionType::Scrub,
                     R::Transcription { .. } => DefinitionType::Transcription,
-                    R::Unknown(_) => DefinitionType::Unknown,
+                    _ => DefinitionType::Unknown,
                 },
             }
         }
-        IOrderWorkflowInput::Unknown(_) => DefinitionType::Unknown,
+        _ => DefinitionType::Unknown,
     }
 }
 
@@ -2113,7 +2118,7 @@ fn workflow_task(
             )
         }
         // Rejected when the request is parsed.
-        IOrderWorkflowInput::Unknown(_) => {
+        _ => {
             return (
                 Task::Unsupported {
                     workflow: "unknown".into(),
@@ -2133,6 +2138,7 @@ fn workflow_task(
             context_assets,
             criteria,
             index_identifiers,
+            ..
         } => {
             let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let criteria = check_text_binding(
@@ -2180,6 +2186,7 @@ fn workflow_task(
             context_assets,
             title,
             categories,
+            ..
         } => {
             let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
@@ -2377,12 +2384,13 @@ fn rapid_bindings(
 
 fn check_referee(errors: &mut Errors, referee: &IReferee) {
     match referee {
-        IReferee::NaiveReferee { total_votes } if *total_votes < 1 => {
+        IReferee::NaiveReferee { total_votes, .. } if *total_votes < 1 => {
             errors.add("referee.totalVotes", "'Total Votes' must be at least 1.");
         }
         IReferee::EarlyStoppingReferee {
             max_votes,
             threshold,
+            ..
         } => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
@@ -2397,6 +2405,7 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
         IReferee::QuorumReferee {
             max_votes,
             threshold,
+            ..
         } => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
@@ -2408,7 +2417,7 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
                 );
             }
         }
-        IReferee::BudgetReferee { total_budget } if *total_budget < 1 => {
+        IReferee::BudgetReferee { total_budget, .. } if *total_budget < 1 => {
             errors.add("referee.totalBudget", "'Total Budget' must be at least 1.");
         }
         _ => {}

@@ -127,17 +127,19 @@ pub(crate) fn labelers(seed: u64, n: usize) -> Vec<Labeler> {
 /// Whether a labeler passes an audience filter.
 pub(crate) fn matches(filter: &IAudienceFilter, l: &Labeler) -> bool {
     match filter {
-        IAudienceFilter::AndFilter { filters } => filters.iter().all(|f| matches(f, l)),
-        IAudienceFilter::OrFilter { filters } => filters.iter().any(|f| matches(f, l)),
-        IAudienceFilter::NotFilter { filter } => !matches(filter, l),
-        IAudienceFilter::CountryFilter { countries } => {
+        IAudienceFilter::AndFilter { filters, .. } => filters.iter().all(|f| matches(f, l)),
+        IAudienceFilter::OrFilter { filters, .. } => filters.iter().any(|f| matches(f, l)),
+        IAudienceFilter::NotFilter { filter, .. } => !matches(filter, l),
+        IAudienceFilter::CountryFilter { countries, .. } => {
             countries.iter().any(|c| c.eq_ignore_ascii_case(l.country))
         }
-        IAudienceFilter::LanguageFilter { languages } => languages
+        IAudienceFilter::LanguageFilter { languages, .. } => languages
             .iter()
             .any(|c| c.as_str().eq_ignore_ascii_case(l.language)),
-        IAudienceFilter::DeviceFilter { device_types } => device_types.contains(&l.device),
-        IAudienceFilter::DemographicFilter { identifier, values } => {
+        IAudienceFilter::DeviceFilter { device_types, .. } => device_types.contains(&l.device),
+        IAudienceFilter::DemographicFilter {
+            identifier, values, ..
+        } => {
             let value = match identifier.to_ascii_lowercase().as_str() {
                 "age" => l.age,
                 "gender" => l.gender,
@@ -147,7 +149,7 @@ pub(crate) fn matches(filter: &IAudienceFilter, l: &Labeler) -> bool {
             values.iter().any(|v| v.eq_ignore_ascii_case(value))
         }
         // Rejected when the request is parsed; never stored.
-        IAudienceFilter::Unknown(_) => false,
+        _ => false,
     }
 }
 
@@ -214,7 +216,7 @@ fn admission(
             )
         }
         // Rejected when the request is parsed; never stored.
-        IGraduationRule::Unknown(_) => (0, Box::new(|_, _| false)),
+        _ => (0, Box::new(|_, _| false)),
     }
 }
 
@@ -233,7 +235,7 @@ pub(crate) fn required_examples(rule: &IGraduationRule) -> usize {
             min_accepted_responses,
             ..
         } => i64::from(*min_accepted_responses),
-        IGraduationRule::Unknown(_) => 10,
+        _ => 10,
     };
     n.max(3) as usize
 }
@@ -311,7 +313,7 @@ pub(crate) struct RefereeRule {
 impl RefereeRule {
     pub fn from_wire(referee: &IReferee, datapoints: usize) -> RefereeRule {
         match referee {
-            IReferee::NaiveReferee { total_votes } => RefereeRule {
+            IReferee::NaiveReferee { total_votes, .. } => RefereeRule {
                 max_votes: (*total_votes).max(1) as usize,
                 stop: Stop::Never,
                 early_stopping: false,
@@ -319,6 +321,7 @@ impl RefereeRule {
             IReferee::EarlyStoppingReferee {
                 max_votes,
                 threshold,
+                ..
             } => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Confidence(*threshold),
@@ -327,18 +330,19 @@ impl RefereeRule {
             IReferee::QuorumReferee {
                 max_votes,
                 threshold,
+                ..
             } => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Quorum((*threshold).max(1) as usize),
                 early_stopping: false,
             },
-            IReferee::BudgetReferee { total_budget } => RefereeRule {
+            IReferee::BudgetReferee { total_budget, .. } => RefereeRule {
                 max_votes: (((*total_budget).max(1) as usize) / datapoints.max(1)).max(1),
                 stop: Stop::Never,
                 early_stopping: false,
             },
             // Rejected when the request is parsed; never stored.
-            IReferee::Unknown(_) => RefereeRule {
+            _ => RefereeRule {
                 max_votes: 1,
                 stop: Stop::Never,
                 early_stopping: false,
@@ -851,11 +855,9 @@ mod tests {
     fn qualification_admits_a_reasonable_share() {
         let pool = labelers(1, 300);
         let examples: Vec<ExampleView> = (0..3).map(|k| ExampleView { key: k }).collect();
-        let rule = IGraduationRule::TaskAccuracy {
-            target_accuracy: 0.75,
-            min_tasks: 10,
-            max_tasks: None,
-        };
+        let rule = IGraduationRule::from(crate::api_types::IGraduationRuleTaskAccuracyRule::new(
+            10, 0.75,
+        ));
         let q = qualify(1, &pool, &[], &rule, &examples);
         assert!(
             (90..200).contains(&q.graduated.len()),

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use crate::api_types::{
     AggregatorType, ExampleVisibility, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload,
-    IExampleTruth, IGraduationRule, IOrderWorkflowInput, IReferee, RetrievalMode,
+    IExampleTruth, IGraduationRule, IGraduationRuleTaskAccuracyRule, IOrderWorkflowInput, IReferee,
+    RetrievalMode,
 };
 use crate::app::Config;
 use crate::kinds;
@@ -188,11 +189,7 @@ pub(crate) struct AudienceRec {
 
 /// The default graduation rule: 0.75 accuracy over 10 tasks.
 pub(crate) fn default_rule() -> IGraduationRule {
-    IGraduationRule::TaskAccuracy {
-        target_accuracy: 0.75,
-        min_tasks: 10,
-        max_tasks: None,
-    }
+    IGraduationRuleTaskAccuracyRule::new(10, 0.75).into()
 }
 
 impl AudienceRec {
@@ -1071,7 +1068,7 @@ impl State {
                 }
             }
             // Rejected when the request is parsed; never stored.
-            IAssetInput::Unknown(_) => OptionRef {
+            _ => OptionRef {
                 identifier: String::new(),
                 file_name: None,
             },

@@ -122,11 +122,12 @@ fn payload_instruction(payload: &types::IExamplePayload) -> Option<&str> {
         P::ClassifyExamplePayload { title, .. } | P::TranscriptionExamplePayload { title, .. } => {
             Some(title)
         }
-        P::CompareExamplePayload { criteria } => Some(criteria),
-        P::LineExamplePayload { target }
-        | P::LocateExamplePayload { target }
-        | P::ScrubExamplePayload { target } => Some(target),
-        P::Unknown(_) => None,
+        P::CompareExamplePayload { criteria, .. } => Some(criteria),
+        P::LineExamplePayload { target, .. }
+        | P::LocateExamplePayload { target, .. }
+        | P::ScrubExamplePayload { target, .. } => Some(target),
+        // `Unknown`, or a kind added to the documents later: no instruction we can read.
+        _ => None,
     }
 }
 
@@ -177,19 +178,17 @@ impl Common {
             Some(self.settings.iter().map(Setting::to_feature_flag).collect())
         };
         types::AddExampleToAudienceEndpointInput {
-            asset,
-            payload,
             truth: Some(truth),
-            random_correct_probability,
             explanation: Some(self.explanation.clone()),
             context: Some(self.context.clone()),
             context_asset: (!self.media_context.is_empty())
                 .then(|| asset::asset_input(&self.media_context, context_names)),
             feature_flags: Some(feature_flags),
-            flag_if_incorrect: None,
-            is_common_sense: None,
-            sort_index: None,
-            visibility: None,
+            ..types::AddExampleToAudienceEndpointInput::new(
+                asset,
+                payload,
+                random_correct_probability,
+            )
         }
     }
 }
@@ -466,18 +465,7 @@ impl Audience {
         UpdateExample {
             audience: self,
             example_id: example_id.into(),
-            body: types::UpdateAudienceExampleEndpointInput {
-                context: None,
-                context_asset: None,
-                explanation: None,
-                flag_if_incorrect: None,
-                instruction_text: None,
-                is_common_sense: None,
-                random_correct_probability: None,
-                sort_index: None,
-                truth: None,
-                visibility: None,
-            },
+            body: types::UpdateAudienceExampleEndpointInput::new(),
             media_context: None,
         }
     }
@@ -603,10 +591,8 @@ impl CompareExample<'_> {
         };
         let body = self.common.body(
             asset::asset_input(&self.datapoint, &names[..2]),
-            types::IExamplePayload::CompareExamplePayload {
-                criteria: self.instruction.clone(),
-            },
-            types::IExampleTruth::CompareExampleTruth { winner_id },
+            types::IExamplePayloadCompareExamplePayload::new(self.instruction.clone()).into(),
+            types::IExampleTruthCompareExampleTruth::new(winner_id).into(),
             0.5,
             &names[2..],
         );
@@ -718,20 +704,15 @@ impl ClassificationExample<'_> {
         self.common.send_single(
             self.audience,
             &self.datapoint,
-            types::IExamplePayload::ClassifyExamplePayload {
-                categories: self
-                    .options
+            types::IExamplePayloadClassifyExamplePayload::new(
+                self.options
                     .iter()
-                    .map(|o| types::ExampleCategory {
-                        label: o.clone(),
-                        value: o.clone(),
-                    })
+                    .map(|o| types::ExampleCategory::new(o.clone(), o.clone()))
                     .collect(),
-                title: self.instruction.clone(),
-            },
-            types::IExampleTruth::ClassifyExampleTruth {
-                correct_categories: self.truth.clone(),
-            },
+                self.instruction.clone(),
+            )
+            .into(),
+            types::IExampleTruthClassifyExampleTruth::new(self.truth.clone()).into(),
             self.truth.len() as f64 / self.options.len() as f64,
         )
     }
@@ -792,9 +773,9 @@ impl UpdateExample<'_> {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn compare_truth(mut self, winner_id: impl Into<String>) -> Self {
-        self.body.truth = Some(Some(types::IExampleTruth::CompareExampleTruth {
-            winner_id: winner_id.into(),
-        }));
+        self.body.truth = Some(Some(
+            types::IExampleTruthCompareExampleTruth::new(winner_id.into()).into(),
+        ));
         self
     }
 
@@ -810,18 +791,21 @@ impl UpdateExample<'_> {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        self.body.truth = Some(Some(types::IExampleTruth::ClassifyExampleTruth {
-            correct_categories: categories.into_iter().map(Into::into).collect(),
-        }));
+        self.body.truth = Some(Some(
+            types::IExampleTruthClassifyExampleTruth::new(
+                categories.into_iter().map(Into::into).collect(),
+            )
+            .into(),
+        ));
         self
     }
 
     /// A new truth of any kind, in the API's form.
     ///
     /// ```no_run
-    /// use rapidata::api::types::IExampleTruth;
+    /// use rapidata::api::types::{IExampleTruth, IExampleTruthCompareExampleTruth};
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// let truth = IExampleTruth::CompareExampleTruth { winner_id: "a.jpg".into() };
+    /// let truth = IExampleTruth::from(IExampleTruthCompareExampleTruth::new("a.jpg".into()));
     /// audience.update_example("ex_1").truth(truth).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
@@ -934,7 +918,7 @@ impl UpdateExample<'_> {
 
     fn validate(&self) -> Result<()> {
         crate::error::require_id("example_id", &self.example_id)?;
-        if let Some(Some(types::IExampleTruth::CompareExampleTruth { winner_id })) =
+        if let Some(Some(types::IExampleTruth::CompareExampleTruth { winner_id, .. })) =
             &self.body.truth
         {
             crate::error::require_id("winner_id", winner_id)?;
@@ -942,8 +926,9 @@ impl UpdateExample<'_> {
         if let Some(instruction) = &self.body.instruction_text {
             validate_instruction("instruction", instruction)?;
         }
-        if let Some(Some(types::IExampleTruth::ClassifyExampleTruth { correct_categories })) =
-            &self.body.truth
+        if let Some(Some(types::IExampleTruth::ClassifyExampleTruth {
+            correct_categories, ..
+        })) = &self.body.truth
         {
             if correct_categories.is_empty() {
                 return Err(Error::invalid_input(
@@ -1209,12 +1194,8 @@ mod tests {
                 &[DataItem::url("https://e.com/a.jpg"), DataItem::text("t")],
                 &[Some("srv_a.jpg".into()), None],
             ),
-            types::IExamplePayload::CompareExamplePayload {
-                criteria: "Which?".into(),
-            },
-            types::IExampleTruth::CompareExampleTruth {
-                winner_id: "srv_a.jpg".into(),
-            },
+            types::IExamplePayloadCompareExamplePayload::new("Which?".into()).into(),
+            types::IExampleTruthCompareExampleTruth::new("srv_a.jpg".into()).into(),
             0.5,
             &[],
         );

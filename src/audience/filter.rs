@@ -216,7 +216,8 @@ impl Device {
             types::DeviceType::Phone => Device::Phone,
             types::DeviceType::Tablet => Device::Tablet,
             types::DeviceType::Unknown => Device::Unknown,
-            types::DeviceType::Other(s) => Device::Other(s.clone()),
+            // `Other`, and any value the documents gained after this code was written.
+            other => Device::Other(other.as_str().to_owned()),
         }
     }
 }
@@ -497,40 +498,42 @@ impl Filter {
     /// ```
     pub fn to_api(&self) -> types::IAudienceFilter {
         use types::IAudienceFilter as F;
+        let demographic = |identifier: &str, values: Vec<String>| {
+            types::IAudienceFilterDemographicAudienceFilter::new(identifier.to_owned(), values)
+                .into()
+        };
+        let all = |filters: &[Filter]| filters.iter().map(Filter::to_api).collect();
         match self {
-            Filter::Country(codes) => F::CountryFilter {
-                countries: codes.clone(),
-            },
-            Filter::Language(codes) => F::LanguageFilter {
-                languages: codes
+            Filter::Country(codes) => {
+                types::IAudienceFilterCountryAudienceFilter::new(codes.clone()).into()
+            }
+            Filter::Language(codes) => types::IAudienceFilterLanguageAudienceFilter::new(
+                codes
                     .iter()
                     .map(|c| types::Language::from(c.as_str()))
                     .collect(),
-            },
-            Filter::Age(groups) => F::DemographicFilter {
-                identifier: "age".to_owned(),
-                values: groups.iter().map(|g| g.as_str().to_owned()).collect(),
-            },
-            Filter::Gender(genders) => F::DemographicFilter {
-                identifier: "gender".to_owned(),
-                values: genders.iter().map(|g| g.as_str().to_owned()).collect(),
-            },
-            Filter::Demographic { identifier, values } => F::DemographicFilter {
-                identifier: identifier.clone(),
-                values: values.clone(),
-            },
-            Filter::Device(devices) => F::DeviceFilter {
-                device_types: devices.iter().map(Device::to_api).collect(),
-            },
-            Filter::And(filters) => F::AndFilter {
-                filters: filters.iter().map(Filter::to_api).collect(),
-            },
-            Filter::Or(filters) => F::OrFilter {
-                filters: filters.iter().map(Filter::to_api).collect(),
-            },
-            Filter::Not(inner) => F::NotFilter {
-                filter: Box::new(inner.to_api()),
-            },
+            )
+            .into(),
+            Filter::Age(groups) => demographic(
+                "age",
+                groups.iter().map(|g| g.as_str().to_owned()).collect(),
+            ),
+            Filter::Gender(genders) => demographic(
+                "gender",
+                genders.iter().map(|g| g.as_str().to_owned()).collect(),
+            ),
+            Filter::Demographic { identifier, values } => demographic(identifier, values.clone()),
+            Filter::Device(devices) => types::IAudienceFilterDeviceAudienceFilter::new(
+                devices.iter().map(Device::to_api).collect(),
+            )
+            .into(),
+            Filter::And(filters) => {
+                types::IAudienceFilterAndAudienceFilter::new(all(filters)).into()
+            }
+            Filter::Or(filters) => types::IAudienceFilterOrAudienceFilter::new(all(filters)).into(),
+            Filter::Not(inner) => {
+                types::IAudienceFilterNotAudienceFilter::new(inner.to_api()).into()
+            }
             Filter::Unknown(value) => F::Unknown(value.clone()),
         }
     }
@@ -552,11 +555,13 @@ impl Filter {
     pub fn from_api(filter: &types::IAudienceFilter) -> Filter {
         use types::IAudienceFilter as F;
         match filter {
-            F::CountryFilter { countries } => Filter::Country(countries.clone()),
-            F::LanguageFilter { languages } => {
+            F::CountryFilter { countries, .. } => Filter::Country(countries.clone()),
+            F::LanguageFilter { languages, .. } => {
                 Filter::Language(languages.iter().map(ToString::to_string).collect())
             }
-            F::DemographicFilter { identifier, values } => {
+            F::DemographicFilter {
+                identifier, values, ..
+            } => {
                 let ages: Option<Vec<AgeGroup>> =
                     values.iter().map(|v| AgeGroup::parse(v)).collect();
                 let genders: Option<Vec<Gender>> =
@@ -570,13 +575,19 @@ impl Filter {
                     },
                 }
             }
-            F::DeviceFilter { device_types } => {
+            F::DeviceFilter { device_types, .. } => {
                 Filter::Device(device_types.iter().map(Device::from_api).collect())
             }
-            F::AndFilter { filters } => Filter::And(filters.iter().map(Filter::from_api).collect()),
-            F::OrFilter { filters } => Filter::Or(filters.iter().map(Filter::from_api).collect()),
-            F::NotFilter { filter } => Filter::Not(Box::new(Filter::from_api(filter))),
-            F::Unknown(value) => Filter::Unknown(value.clone()),
+            F::AndFilter { filters, .. } => {
+                Filter::And(filters.iter().map(Filter::from_api).collect())
+            }
+            F::OrFilter { filters, .. } => {
+                Filter::Or(filters.iter().map(Filter::from_api).collect())
+            }
+            F::NotFilter { filter, .. } => Filter::Not(Box::new(Filter::from_api(filter))),
+            // `Unknown` (a kind the documents lack) and any kind the documents gained after
+            // this code was written: kept as raw JSON (`Unknown` serializes as its value).
+            other => Filter::Unknown(serde_json::to_value(other).unwrap_or_default()),
         }
     }
 }

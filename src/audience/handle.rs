@@ -238,7 +238,7 @@ impl Audience {
         }
         self.patch(types::UpdateAudienceEndpointInput {
             name: Some(name.clone()),
-            ..empty_update()
+            ..types::UpdateAudienceEndpointInput::new()
         })?;
         self.name = name;
         Ok(())
@@ -267,7 +267,7 @@ impl Audience {
         filter::validate_all("filters", &filters)?;
         self.patch(types::UpdateAudienceEndpointInput {
             filters: filters.iter().map(Filter::to_api).collect(),
-            ..empty_update()
+            ..types::UpdateAudienceEndpointInput::new()
         })?;
         self.filters = filters;
         Ok(())
@@ -422,9 +422,7 @@ impl Audience {
     /// ```
     pub fn filter(&self, filter: Filter) -> Result<FilteredAudience> {
         filter.validate_as("filter")?;
-        let body = types::CreateFilteredAudienceEndpointInput {
-            filter: filter.to_api(),
-        };
+        let body = types::CreateFilteredAudienceEndpointInput::new(filter.to_api());
         let out = self
             .client
             .send(&operations::PostAudienceByBaseAudienceIdFilter::new(
@@ -459,28 +457,6 @@ impl Audience {
                 body,
             ))
             .map(drop)
-    }
-}
-
-/// An update that changes nothing; set the fields to change.
-fn empty_update() -> types::UpdateAudienceEndpointInput {
-    types::UpdateAudienceEndpointInput {
-        name: None,
-        description: None,
-        distilling_retrieval_mode: None,
-        drop_min_responses: None,
-        drop_score: None,
-        filters: Vec::new(),
-        graduation_rule: None,
-        inactivity_drop_days: None,
-        logo: None,
-        max_distilling_responses: None,
-        max_distilling_sessions: None,
-        min_distilling_for_global_boost: None,
-        min_graduated_for_distilling_boost: None,
-        min_sessions_for_submission_rate: None,
-        min_submission_rate: None,
-        min_submission_rate_graduated: None,
     }
 }
 

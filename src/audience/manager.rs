@@ -329,30 +329,21 @@ impl CreateAudience {
             }
         }
         filter::validate_all("filters", &self.filters)?;
-        let graduation_rule = rule_wanted.then(|| types::IGraduationRule::TaskAccuracy {
-            target_accuracy: self.target_accuracy.unwrap_or(DEFAULT_TARGET_ACCURACY),
-            min_tasks: min_tasks as i32,
-            max_tasks: Some(self.max_tasks.map(|m| m as i32)),
+        let graduation_rule = rule_wanted.then(|| {
+            types::IGraduationRuleTaskAccuracyRule {
+                max_tasks: Some(self.max_tasks.map(|m| m as i32)),
+                ..types::IGraduationRuleTaskAccuracyRule::new(
+                    min_tasks as i32,
+                    self.target_accuracy.unwrap_or(DEFAULT_TARGET_ACCURACY),
+                )
+            }
+            .into()
         });
         Ok(types::CreateAudienceEndpointInput {
-            name: self.name.clone(),
             description: self.description.clone().map(Some),
             filters: Some(Some(self.filters.iter().map(Filter::to_api).collect())),
             graduation_rule,
-            distilling_retrieval_mode: None,
-            drop_min_responses: None,
-            drop_score: None,
-            inactivity_drop_days: None,
-            is_distilling_campaign_sticky: None,
-            logo: None,
-            max_distilling_responses: None,
-            max_distilling_sessions: None,
-            min_distilling_for_global_boost: None,
-            min_graduated_for_distilling_boost: None,
-            min_sessions_for_submission_rate: None,
-            min_submission_rate: None,
-            min_submission_rate_graduated: None,
-            minimum_size_for_activation: None,
+            ..types::CreateAudienceEndpointInput::new(self.name.clone())
         })
     }
 

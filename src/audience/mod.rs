@@ -298,8 +298,8 @@ mod tests {
 
     #[test]
     fn metrics_count_state_families() {
-        let m = UserMetrics::from(types::GetAudienceUserStateMetricsResult {
-            users_per_state: [
+        let m = UserMetrics::from(types::GetAudienceUserStateMetricsResult::new(
+            [
                 ("Graduated".to_owned(), 5),
                 ("Distilling".to_owned(), 2),
                 ("DroppedLowAccuracy".to_owned(), 3),
@@ -309,8 +309,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
-            capacity: None,
-        });
+        ));
         assert_eq!(m.graduated(), 5);
         assert_eq!(m.distilling(), 2);
         assert_eq!(m.dropped(), 4);

@@ -124,38 +124,26 @@ pub(crate) mod segment {
 fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
         asset: Some(Some(asset)),
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::Asset,
-        options: None,
-        text: None,
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Asset)
     }
 }
 
 fn text_segment(key: &str, text: &str) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
-        asset: None,
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::Text,
-        options: None,
         text: Some(Some(text.to_owned())),
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Text)
     }
 }
 
 fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput {
     types::DatasetSegmentInput {
-        asset: None,
-        key: key.to_owned(),
-        kind: types::DatasetSegmentKind::OptionList,
         options: Some(Some(
             options
                 .iter()
-                .map(|o| types::DatasetSegmentOption {
-                    label: o.clone(),
-                    value: o.clone(),
-                })
+                .map(|o| types::DatasetSegmentOption::new(o.clone(), o.clone()))
                 .collect(),
         )),
-        text: None,
+        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::OptionList)
     }
 }
 
@@ -198,6 +186,7 @@ pub(crate) fn datapoint_body(
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         ),
         sort_index: Some(Some(dp.index as i64)),
+        ..types::CreateDatapointEndpointInput::new()
     }
 }
 
@@ -208,11 +197,9 @@ pub(crate) fn datapoint_body(
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
-            key: key.to_owned(),
-            kind,
             label: Some(Some(label.to_owned())),
             max_length: max_length.map(Some),
-            required,
+            ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
     let (key, label, kind) = match task {
@@ -262,17 +249,14 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
 /// A text bound to a literal.
 fn literal(text: &str) -> types::TextBinding {
     types::TextBinding {
-        language: None,
         literal: Some(Some(text.to_owned())),
-        segment: None,
+        ..types::TextBinding::new()
     }
 }
 
 /// The binding of a rapid's asset to the datapoint's `asset` segment.
 fn asset_binding() -> types::AssetBinding {
-    types::AssetBinding {
-        segment: segment::ASSET.to_owned(),
-    }
+    types::AssetBinding::new(segment::ASSET.to_owned())
 }
 
 /// The definition's workflow: a `SimpleWorkflow` whose `rapid` spec binds its fields to
@@ -283,23 +267,20 @@ pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
         TaskSpec::Compare {
             instruction,
             a_b_names,
-        } => types::IRapidSpec::Compare {
-            asset: asset_binding(),
-            context: None,
-            context_assets: None,
-            criteria: literal(instruction),
+        } => types::IRapidSpecCompareRapidSpec {
             index_identifiers: Some(a_b_names.as_ref().map(|n| n.to_vec())),
-        },
-        TaskSpec::Classification { instruction } => types::IRapidSpec::Classify {
-            asset: asset_binding(),
-            categories: types::OptionsBinding {
-                literal: None,
+            ..types::IRapidSpecCompareRapidSpec::new(asset_binding(), literal(instruction))
+        }
+        .into(),
+        TaskSpec::Classification { instruction } => types::IRapidSpecClassifyRapidSpec::new(
+            asset_binding(),
+            types::OptionsBinding {
                 segment: Some(Some(segment::ANSWER_OPTIONS.to_owned())),
+                ..types::OptionsBinding::new()
             },
-            context: None,
-            context_assets: None,
-            title: literal(instruction),
-        },
+            literal(instruction),
+        )
+        .into(),
         TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
         TaskSpec::Locate { .. } | TaskSpec::Draw { .. } | TaskSpec::Timestamp { .. } => {
             media_kinds::rapid_spec(task).expect("a media kind")
@@ -307,11 +288,11 @@ pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
         TaskSpec::Ranking(r) => return ranking::workflow(r),
         TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
     };
-    types::IOrderWorkflowInput::SimpleWorkflow {
-        batch_size: None,
-        feature_flags: Vec::new(),
+    types::IOrderWorkflowInputSimpleWorkflowInput {
         rapid: Some(Some(rapid)),
+        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
     }
+    .into()
 }
 
 /// The body of `POST /job/definition`: the task's [`workflow`], referee and flags.
@@ -320,13 +301,14 @@ pub(crate) fn definition_body(
     dataset_id: &str,
 ) -> types::CreateJobDefinitionEndpointInput {
     types::CreateJobDefinitionEndpointInput {
-        aggregator_type: None,
         campaign_feature_flags: spec.campaign_flags.clone(),
-        dataset_id: dataset_id.to_owned(),
-        definition_name: spec.name.clone(),
         rapid_feature_flags: spec.rapid_flags.clone(),
-        referee: spec.referee.clone(),
-        workflow: workflow(&spec.task),
+        ..types::CreateJobDefinitionEndpointInput::new(
+            dataset_id.to_owned(),
+            spec.name.clone(),
+            spec.referee.clone(),
+            workflow(&spec.task),
+        )
     }
 }
 
@@ -467,10 +449,7 @@ impl Common {
                         "must be between 0 and 1 (exclusive), e.g. 0.99",
                     ));
                 }
-                types::IReferee::EarlyStoppingReferee {
-                    max_votes,
-                    threshold: t,
-                }
+                types::IRefereeEarlyStoppingReferee::new(max_votes, t).into()
             }
             (None, Some(q)) => {
                 if q == 0 || q > self.responses_per_datapoint {
@@ -483,14 +462,9 @@ impl Common {
                         ),
                     ));
                 }
-                types::IReferee::QuorumReferee {
-                    max_votes,
-                    threshold: q as i32,
-                }
+                types::IRefereeQuorumReferee::new(max_votes, q as i32).into()
             }
-            (None, None) => types::IReferee::NaiveReferee {
-                total_votes: max_votes,
-            },
+            (None, None) => types::IRefereeNaiveReferee::new(max_votes).into(),
         };
         if !(0.0..=1.0).contains(&self.failure_tolerance) {
             return Err(Error::invalid_input(
@@ -594,8 +568,8 @@ fn create_definition(
             // dataset that nothing refers to, so every transient failure is retried.
             client.send_with(
                 &operations::PostDataset::new(types::CreateDatasetEndpointInput {
-                    name: format!("{}_dataset", spec.name),
                     schema: Some(dataset_schema(&spec.task)),
+                    ..types::CreateDatasetEndpointInput::new(format!("{}_dataset", spec.name))
                 }),
                 SendOptions::new().retry_mode(RetryMode::Always),
             )
@@ -1891,10 +1865,7 @@ mod tests {
                 instruction: "Which image matches the description better?".into(),
                 a_b_names: None,
             },
-            types::IReferee::EarlyStoppingReferee {
-                max_votes: 10,
-                threshold: 0.99,
-            },
+            types::IRefereeEarlyStoppingReferee::new(10, 0.99).into(),
             &[Setting::allow_neither_both()],
         );
         let body = serde_json::to_value(definition_body(&s, "ds_1")).unwrap();
@@ -1922,10 +1893,7 @@ mod tests {
             TaskSpec::Classification {
                 instruction: "What animal?".into(),
             },
-            types::IReferee::QuorumReferee {
-                max_votes: 10,
-                threshold: 7,
-            },
+            types::IRefereeQuorumReferee::new(10, 7).into(),
             &[],
         );
         let body = serde_json::to_value(definition_body(&s, "ds")).unwrap();

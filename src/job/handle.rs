@@ -661,15 +661,11 @@ pub(crate) fn assign(
     definition: &super::JobDefinition,
 ) -> Result<Job> {
     let body = types::CreateJobEndpointInput {
-        audience_id: audience_id.to_owned(),
         check_for_explicit_content: Some(None),
         experiment_id: Some(None),
-        job_definition_id: definition.id().to_owned(),
-        name: None,
-        notify_owner_on_completion: None,
         preceding_job_id: Some(None),
-        priority: None,
         revision_number: Some(definition.revision_number()),
+        ..types::CreateJobEndpointInput::new(audience_id.to_owned(), definition.id().to_owned())
     };
     // A lost answer must neither fail the call nor start a second (paid) job: the jobs of
     // this definition on this audience listed before and after tell whether it was created.
@@ -699,13 +695,7 @@ pub(crate) fn assign(
         client.send(&operations::PostJob::new(body.clone()))
     })? {
         Created::Answered(out) => out,
-        Created::Found(job_id) => types::CreateJobEndpointOutput {
-            content_check_skip_denied: None,
-            cost_warning: None,
-            experiment_id: None,
-            job_id,
-            recruiting_started: false,
-        },
+        Created::Found(job_id) => types::CreateJobEndpointOutput::new(job_id, false),
     };
     let mut warnings = Vec::new();
     if let Some(w) = out.cost_warning {

@@ -317,15 +317,17 @@ impl JobManager {
             .filter(|&i| out[i].chars().count() > MAX_CONTEXT_CHARS)
             .collect();
         for chunk in long.chunks(SHORTEN_BATCH) {
-            let body = types::ShortenContextEndpointInput {
-                items: chunk
+            let body = types::ShortenContextEndpointInput::new(
+                chunk
                     .iter()
-                    .map(|&i| types::ShortenContextEndpointInputItem {
-                        context: out[i].clone(),
-                        question: instruction.to_owned(),
+                    .map(|&i| {
+                        types::ShortenContextEndpointInputItem::new(
+                            out[i].clone(),
+                            instruction.to_owned(),
+                        )
                     })
                     .collect(),
-            };
+            );
             let res = self
                 .client
                 .send(&operations::PostDatasetsShortenContext::new(body))?;

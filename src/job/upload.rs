@@ -510,8 +510,12 @@ fn sent_asset(sent: &types::IAssetInput) -> String {
             "multi[{}]",
             assets.iter().map(sent_asset).collect::<Vec<_>>().join(",")
         ),
-        // Matches nothing listed.
-        types::IAssetInput::Unknown(v) => format!("unknown-sent:{v}"),
+        // `Unknown`, or a kind added to the documents later (its JSON, as `Unknown` holds
+        // it): matches nothing listed.
+        other => format!(
+            "unknown-sent:{}",
+            serde_json::to_value(other).unwrap_or_default()
+        ),
     }
 }
 
@@ -599,9 +603,8 @@ pub(crate) fn batch_upload(
     // The batches are created (and later collected) in parallel, not one after the other.
     let created = parallel_map(client.max_workers(), &chunks, |chunk| {
         let body = types::CreateBatchUploadEndpointInput {
-            compression: None,
             correlation_id: Some(Some(correlation_id.clone())),
-            urls: chunk.to_vec(),
+            ..types::CreateBatchUploadEndpointInput::new(chunk.to_vec())
         };
         // Repeating a batch whose answer was lost at worst ingests its URLs twice; the
         // results are read from the batch id that came back.

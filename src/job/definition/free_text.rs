@@ -18,14 +18,11 @@ use super::{
 /// The `FreeText` rapid: the datapoint's asset and the instruction as its question. No
 /// automatic answer check (`validationSystemPrompt` sent as null, as the official SDK does).
 pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
-    types::IRapidSpec::FreeText {
-        asset: asset_binding(),
-        context: None,
-        context_assets: None,
-        question: literal(instruction),
-        should_validate_response: None,
+    types::IRapidSpecFreeTextRapidSpec {
         validation_system_prompt: Some(None),
+        ..types::IRapidSpecFreeTextRapidSpec::new(asset_binding(), literal(instruction))
     }
+    .into()
 }
 
 /// Builder for a free-text job definition; from

@@ -20,26 +20,16 @@ use super::{
 /// The rapid of a media kind: `Locate`, `Line` (draw) or `Scrub` (timestamp), bound to the
 /// datapoint's asset with the instruction as target.
 pub(super) fn rapid_spec(task: &TaskSpec) -> Option<types::IRapidSpec> {
-    let (asset, context, context_assets) = (asset_binding(), None, None);
     Some(match task {
-        TaskSpec::Locate { instruction } => types::IRapidSpec::Locate {
-            asset,
-            context,
-            context_assets,
-            target: literal(instruction),
-        },
-        TaskSpec::Draw { instruction } => types::IRapidSpec::Line {
-            asset,
-            context,
-            context_assets,
-            target: literal(instruction),
-        },
-        TaskSpec::Timestamp { instruction } => types::IRapidSpec::Scrub {
-            asset,
-            context,
-            context_assets,
-            target: literal(instruction),
-        },
+        TaskSpec::Locate { instruction } => {
+            types::IRapidSpecLocateRapidSpec::new(asset_binding(), literal(instruction)).into()
+        }
+        TaskSpec::Draw { instruction } => {
+            types::IRapidSpecLineRapidSpec::new(asset_binding(), literal(instruction)).into()
+        }
+        TaskSpec::Timestamp { instruction } => {
+            types::IRapidSpecScrubRapidSpec::new(asset_binding(), literal(instruction)).into()
+        }
         _ => return None,
     })
 }

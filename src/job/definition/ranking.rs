@@ -54,12 +54,7 @@ pub(crate) struct GroupSpec {
 
 /// The `GroupedRankingWorkflow` of a ranking.
 pub(super) fn workflow(r: &RankingTask) -> types::IOrderWorkflowInput {
-    types::IOrderWorkflowInput::GroupedRankingWorkflow {
-        context_assets: None,
-        contexts: None,
-        criteria: r.instruction.clone(),
-        feature_flags: Vec::new(),
-        max_parallelism: None,
+    types::IOrderWorkflowInputGroupedRankingWorkflowInput {
         pair_maker_config: Some(match r.pair_maker {
             PairMaker::FullPermutation => types::IPairMakerConfig::FullPermutationPairMaker,
             PairMaker::Online {
@@ -73,7 +68,9 @@ pub(super) fn workflow(r: &RankingTask) -> types::IOrderWorkflowInput {
         ranking_config: Some(Some(types::IRankingConfig::BradleyTerryRankingConfig {
             starting_score: STARTING_SCORE,
         })),
+        ..types::IOrderWorkflowInputGroupedRankingWorkflowInput::new(r.instruction.clone())
     }
+    .into()
 }
 
 /// Creates the groups (`POST /dataset/{id}/group`), each with its context and uploaded
@@ -96,8 +93,8 @@ pub(super) fn create_groups(client: &Client, dataset_id: &str, groups: &[GroupSp
         client.send(&operations::PostDatasetByDatasetIdGroup::new(
             dataset_id,
             types::CreateDatasetGroupEndpointInput {
-                group: g.name.clone(),
                 segments: Some(Some(segments)),
+                ..types::CreateDatasetGroupEndpointInput::new(g.name.clone())
             },
         ))?;
     }

@@ -18,17 +18,12 @@ use super::{
 /// The `Transcription` rapid: the asset, the instruction as title, and the words from the
 /// datapoint's `transcription` segment.
 pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
-    types::IRapidSpec::Transcription {
-        asset: asset_binding(),
-        context: None,
-        context_assets: None,
-        title: literal(instruction),
-        transcription: types::TextBinding {
-            language: None,
-            literal: None,
-            segment: Some(Some(segment::TRANSCRIPTION.to_owned())),
-        },
-    }
+    let words = types::TextBinding {
+        segment: Some(Some(segment::TRANSCRIPTION.to_owned())),
+        ..types::TextBinding::new()
+    };
+    types::IRapidSpecTranscriptionRapidSpec::new(asset_binding(), literal(instruction), words)
+        .into()
 }
 
 /// Builder for a select-words job definition; from
