@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use httpmock::prelude::*;
+use rapidata::audience::BoundingBox;
 use rapidata::error::ConfigError;
 use rapidata::job::{AnswerOptions, JobResults};
 use rapidata::{Audience, Client, DataItem, Error, Filter, JobDefinition};
@@ -1456,6 +1457,423 @@ fn cases() -> Vec<Case> {
                 build_and_call(fx.builder().token_file(path))
             },
             expect: Config(token_file, &["token-number.json", "access_token"]),
+        },
+        // ---- job definitions: free text -------------------------------------------
+        Case {
+            name: "free text definition: empty instruction",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", " ", [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "free text definition: no datapoints",
+            run: |fx| {
+                let none: [&str; 0] = [];
+                let b =
+                    fx.client
+                        .job()
+                        .create_free_text_job_definition("Job", "Describe it.", none);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        Case {
+            name: "free text definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A, URL_B])
+                    .contexts(["only one"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "free text definition: zero responses per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .responses_per_datapoint(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "free text definition: private metadata not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .private_metadata(vec![Default::default(), Default::default()]);
+                b.create().map(drop)
+            },
+            expect: Invalid("private_metadata"),
+        },
+        // ---- job definitions: locate ----------------------------------------------
+        Case {
+            name: "locate definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_locate_job_definition(
+                    "Job",
+                    "Tap the glitch.",
+                    [DataItem::from(URL_A), DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "locate definition: instruction of 251 characters",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", long(251), [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "locate definition: failure tolerance above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", "Tap the glitch.", [URL_A])
+                    .failure_tolerance(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("failure_tolerance"),
+        },
+        // ---- job definitions: ranking ---------------------------------------------
+        Case {
+            name: "ranking definition: a list of one item",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [vec![URL_A, URL_B], vec![URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "ranking definition: the same item twice in a list",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [[URL_A, URL_B, URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][2]"),
+        },
+        Case {
+            name: "ranking definition: contexts not one per list",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .contexts(["one", "two"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "ranking definition: a text as media context",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .media_contexts([DataItem::text("not media")]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts[0]"),
+        },
+        Case {
+            name: "ranking definition: a comparison budget of 0",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                    0,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("comparison_budget_per_ranking"),
+        },
+        Case {
+            name: "ranking definition: zero responses per comparison",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .responses_per_comparison(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_comparison"),
+        },
+        Case {
+            name: "ranking definition: random comparisons ratio above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .random_comparisons_ratio(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("random_comparisons_ratio"),
+        },
+        Case {
+            name: "ranking definition: no lists",
+            run: |fx| {
+                let none: Vec<Vec<&str>> = Vec::new();
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", none, 10);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        // ---- job definitions: select words ----------------------------------------
+        Case {
+            name: "select words definition: sentences not one per datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences"),
+        },
+        Case {
+            name: "select words definition: a one-word sentence",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car", "car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences[1]"),
+        },
+        Case {
+            name: "select words definition: empty instruction",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "",
+                    [URL_A],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        // ---- qualification examples: select words --------------------------------
+        Case {
+            name: "select words example: no truth index",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "select words example: index past the last word",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [0, 3]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: the same index twice",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1, 1]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: required precision above 1",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1])
+                    .required_precision(2.0);
+                e.send()
+            },
+            expect: Invalid("required_precision"),
+        },
+        Case {
+            name: "select words example: empty sentence",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, " ", [0]);
+                e.send()
+            },
+            expect: Invalid("sentence"),
+        },
+        // ---- job definitions and examples: draw ------------------------------------
+        Case {
+            name: "draw definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_draw_job_definition(
+                    "Job",
+                    "Color in the glitch.",
+                    [DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "draw definition: media contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_draw_job_definition("Job", "Color in the glitch.", [URL_A])
+                    .media_contexts([URL_A, URL_B]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts"),
+        },
+        Case {
+            name: "draw example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_draw_example("Color in.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "draw example: negative box edge",
+            run: |fx| {
+                let b = BoundingBox::new(-0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_draw_example("Color in.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_min"),
+        },
+        Case {
+            name: "timestamp definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_timestamp_job_definition(
+                    "Job",
+                    "Mark the goal.",
+                    [DataItem::text("no video")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "timestamp definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_timestamp_job_definition("Job", "Mark the goal.", [URL_A])
+                    .contexts(["a", "b"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        // ---- qualification examples: locate ---------------------------------------
+        Case {
+            name: "locate example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_locate_example("Tap the glitch.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "locate example: box edge beyond the image (ratio above 1)",
+            run: |fx| {
+                let b = BoundingBox::new(0.5, 0.1, 1.5, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_max"),
+        },
+        Case {
+            name: "locate example: box given in percent instead of ratios",
+            run: |fx| {
+                let ok = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let percent = BoundingBox::new(10.0, 10.0, 20.0, 20.0);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [ok, percent]);
+                e.send()
+            },
+            expect: Invalid("truths[1].x_min"),
+        },
+        Case {
+            name: "locate example: box with y_min not below y_max",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.4, 0.2, 0.4);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].y_min"),
+        },
+        Case {
+            name: "locate example: a text datapoint",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", DataItem::text("x"), [b]);
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "locate example: empty instruction",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_locate_example("", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("instruction"),
         },
     ]
 }

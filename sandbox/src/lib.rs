@@ -33,6 +33,7 @@ mod api_types;
 mod app;
 mod http;
 mod journal;
+mod kinds;
 mod preliminary;
 mod revisions;
 mod rng;

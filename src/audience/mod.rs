@@ -47,7 +47,10 @@ mod unlisted;
 /// Instruction check shared with job definitions (non-empty, at most 250 characters).
 #[allow(unused_imports)]
 pub(crate) use example::{validate_instruction, MAX_INSTRUCTION_CHARS};
-pub use example::{ClassificationExample, CompareExample, Example, UpdateExample};
+pub use example::{
+    BoundingBox, ClassificationExample, CompareExample, DrawExample, Example, LocateExample,
+    SelectWordsExample, UpdateExample,
+};
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience, FindAudienceJobs};
 pub use manager::{AudienceManager, CreateAudience, FindAudiences};

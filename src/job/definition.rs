@@ -53,6 +53,18 @@ pub(crate) enum TaskSpec {
     },
     /// The answer options travel with each datapoint (`answer_options` segment).
     Classification { instruction: String },
+    /// A free-text answer to `instruction` (see `free_text`).
+    FreeText { instruction: String },
+    /// Taps on what `instruction` names (see `media_kinds`).
+    Locate { instruction: String },
+    /// Lines drawn over what `instruction` names (see `media_kinds`).
+    Draw { instruction: String },
+    /// Moments of a video or audio that `instruction` names (see `media_kinds`).
+    Timestamp { instruction: String },
+    /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
+    Ranking(ranking::RankingTask),
+    /// Words of each datapoint's sentence picked by `instruction` (see `select_words`).
+    SelectWords { instruction: String },
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -65,6 +77,9 @@ pub(crate) struct DefinitionSpec {
     pub(crate) campaign_flags: Vec<types::FeatureFlag>,
     pub(crate) failure_tolerance: f64,
     pub(crate) upload_timeout: Duration,
+    /// The datapoint groups to create (`POST /dataset/{id}/group`) before the definition:
+    /// a ranking's lists, with their contexts. Empty for the other kinds.
+    pub(crate) groups: Vec<ranking::GroupSpec>,
 }
 
 /// One validated datapoint, ready to upload.
@@ -77,6 +92,10 @@ pub(crate) struct DatapointSpec {
     /// A classification datapoint's own answer options.
     pub(crate) answer_options: Option<Vec<String>>,
     pub(crate) private_metadata: Option<BTreeMap<String, String>>,
+    /// The group (ranking list) the datapoint belongs to; its context is the group's.
+    pub(crate) group: Option<String>,
+    /// A select-words datapoint's sentence (`transcription` segment).
+    pub(crate) sentence: Option<String>,
 }
 
 impl DatapointSpec {
@@ -99,6 +118,8 @@ pub(crate) mod segment {
     pub(crate) const CONTEXT_ASSET: &str = "context_asset";
     /// A classification datapoint's answer options.
     pub(crate) const ANSWER_OPTIONS: &str = "answer_options";
+    /// A select-words datapoint's sentence.
+    pub(crate) const TRANSCRIPTION: &str = "transcription";
 }
 
 fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
@@ -164,12 +185,15 @@ pub(crate) fn datapoint_body(
         let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.name_of(m)]);
         segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
     }
+    if let Some(sentence) = &dp.sentence {
+        segments.push(text_segment(segment::TRANSCRIPTION, sentence));
+    }
     if let Some(options) = &dp.answer_options {
         segments.push(options_segment(segment::ANSWER_OPTIONS, options));
     }
     types::CreateDatapointEndpointInput {
         segments: Some(Some(segments)),
-        group: Some(None),
+        group: Some(dp.group.clone()),
         private_metadata: Some(
             dp.private_metadata
                 .as_ref()
@@ -183,7 +207,8 @@ pub(crate) fn datapoint_body(
 
 /// The dataset schema of `POST /dataset`: `None` (sent as null) when the task needs only
 /// the default segments, else the default ones (asset, context, media context) plus the
-/// task's own (`answer_options` for classification), as the official SDK declares them.
+/// task's own (`answer_options` for classification, `transcription` for select words),
+/// as the official SDK declares them.
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
@@ -192,39 +217,48 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
-    match task {
-        TaskSpec::Compare { .. } => None,
-        TaskSpec::Classification { .. } => Some(vec![
-            definition(
-                segment::ASSET,
-                "Asset",
-                types::DatasetSegmentKind::Asset,
-                true,
-                None,
-            ),
-            definition(
-                segment::CONTEXT,
-                "Context",
-                types::DatasetSegmentKind::Text,
-                false,
-                Some(MAX_CONTEXT_CHARS as i32),
-            ),
-            definition(
-                segment::CONTEXT_ASSET,
-                "Context asset",
-                types::DatasetSegmentKind::Asset,
-                false,
-                None,
-            ),
-            definition(
-                segment::ANSWER_OPTIONS,
-                "Answer options",
-                types::DatasetSegmentKind::OptionList,
-                true,
-                None,
-            ),
-        ]),
-    }
+    let (key, label, kind) = match task {
+        TaskSpec::Compare { .. }
+        | TaskSpec::FreeText { .. }
+        | TaskSpec::Locate { .. }
+        | TaskSpec::Draw { .. }
+        | TaskSpec::Timestamp { .. }
+        | TaskSpec::Ranking(_) => return None,
+        TaskSpec::Classification { .. } => (
+            segment::ANSWER_OPTIONS,
+            "Answer options",
+            types::DatasetSegmentKind::OptionList,
+        ),
+        TaskSpec::SelectWords { .. } => (
+            segment::TRANSCRIPTION,
+            "Transcription",
+            types::DatasetSegmentKind::Text,
+        ),
+    };
+    Some(vec![
+        definition(
+            segment::ASSET,
+            "Asset",
+            types::DatasetSegmentKind::Asset,
+            true,
+            None,
+        ),
+        definition(
+            segment::CONTEXT,
+            "Context",
+            types::DatasetSegmentKind::Text,
+            false,
+            Some(MAX_CONTEXT_CHARS as i32),
+        ),
+        definition(
+            segment::CONTEXT_ASSET,
+            "Context asset",
+            types::DatasetSegmentKind::Asset,
+            false,
+            None,
+        ),
+        definition(key, label, kind, true, None),
+    ])
 }
 
 /// A text bound to a literal.
@@ -240,10 +274,11 @@ fn asset_binding() -> types::AssetBinding {
     types::AssetBinding::new(segment::ASSET.to_owned())
 }
 
-/// The `rapid` spec of the definition's workflow: its fields bound to literals (the
-/// instruction) or to dataset segments (the asset, the answer options).
-pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
-    match task {
+/// The definition's workflow: a `SimpleWorkflow` whose `rapid` spec binds its fields to
+/// literals (the instruction) or to dataset segments (the asset, the answer options), or
+/// a ranking's `GroupedRankingWorkflow`.
+pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
+    let rapid = match task {
         TaskSpec::Compare {
             instruction,
             a_b_names,
@@ -261,18 +296,25 @@ pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
             literal(instruction),
         )
         .into(),
+        TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
+        TaskSpec::Locate { .. } | TaskSpec::Draw { .. } | TaskSpec::Timestamp { .. } => {
+            media_kinds::rapid_spec(task).expect("a media kind")
+        }
+        TaskSpec::Ranking(r) => return ranking::workflow(r),
+        TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
+    };
+    types::IOrderWorkflowInputSimpleWorkflowInput {
+        rapid: Some(Some(rapid)),
+        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
     }
+    .into()
 }
 
-/// The body of `POST /job/definition`: a `SimpleWorkflow` carrying the `rapid` spec.
+/// The body of `POST /job/definition`: the task's [`workflow`], referee and flags.
 pub(crate) fn definition_body(
     spec: &DefinitionSpec,
     dataset_id: &str,
 ) -> types::CreateJobDefinitionEndpointInput {
-    let workflow = types::IOrderWorkflowInputSimpleWorkflowInput {
-        rapid: Some(Some(rapid_spec(&spec.task))),
-        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
-    };
     types::CreateJobDefinitionEndpointInput {
         campaign_feature_flags: spec.campaign_flags.clone(),
         rapid_feature_flags: spec.rapid_flags.clone(),
@@ -280,7 +322,7 @@ pub(crate) fn definition_body(
             dataset_id.to_owned(),
             spec.name.clone(),
             spec.referee.clone(),
-            workflow.into(),
+            workflow(&spec.task),
         )
     }
 }
@@ -385,36 +427,8 @@ impl Common {
             "private_metadata",
             self.private_metadata.as_ref().map(Vec::len),
         )?;
-        if let Some(contexts) = &self.contexts {
-            for (i, c) in contexts.iter().enumerate() {
-                if chars(c) > MAX_CONTEXT_CHARS {
-                    return Err(Error::invalid_input(
-                        format!("contexts[{i}]"),
-                        c,
-                        format!(
-                            "is {} characters long; the API accepts at most \
-                             {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
-                             do it with JobManager::shorten_contexts before creating the \
-                             definition",
-                            chars(c)
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(media) = &self.media_contexts {
-            for (i, m) in media.iter().enumerate() {
-                let argument = format!("media_contexts[{i}]");
-                if !m.is_media() {
-                    return Err(Error::invalid_input(
-                        argument,
-                        m.to_string(),
-                        "a media context must be a URL or a file, not a text (use contexts)",
-                    ));
-                }
-                m.validate(&argument)?;
-            }
-        }
+        check_contexts(self.contexts.as_deref().unwrap_or_default())?;
+        check_media_contexts(self.media_contexts.as_deref().unwrap_or_default())?;
         for (i, dp) in items.iter().enumerate() {
             for (j, item) in dp.iter().enumerate() {
                 let argument = if dp.len() == 1 {
@@ -485,6 +499,8 @@ impl Common {
                 media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
                 answer_options: None,
                 private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
+                group: None,
+                sentence: None,
             })
             .collect();
         let spec = DefinitionSpec {
@@ -495,8 +511,58 @@ impl Common {
             campaign_flags,
             failure_tolerance: self.failure_tolerance,
             upload_timeout: self.upload_timeout,
+            groups: Vec::new(),
         };
         Ok((spec, datapoints))
+    }
+}
+
+/// Checks the text contexts (argument `contexts[i]`): at most 400 characters each.
+fn check_contexts(contexts: &[String]) -> Result<()> {
+    for (i, c) in contexts.iter().enumerate() {
+        if chars(c) > MAX_CONTEXT_CHARS {
+            return Err(Error::invalid_input(
+                format!("contexts[{i}]"),
+                c,
+                format!(
+                    "is {} characters long; the API accepts at most \
+                     {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
+                     do it with JobManager::shorten_contexts before creating the \
+                     definition",
+                    chars(c)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the media contexts (argument `media_contexts[i]`): media only, each valid.
+fn check_media_contexts(media: &[DataItem]) -> Result<()> {
+    for (i, m) in media.iter().enumerate() {
+        let argument = format!("media_contexts[{i}]");
+        if !m.is_media() {
+            return Err(Error::invalid_input(
+                argument,
+                m.to_string(),
+                "a media context must be a URL or a file, not a text (use contexts)",
+            ));
+        }
+        m.validate(&argument)?;
+    }
+    Ok(())
+}
+
+/// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
+/// the error): locate and draw need something to tap or draw on.
+fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
+    match items.iter().position(|d| !d.is_media()) {
+        Some(i) => Err(Error::invalid_input(
+            format!("{argument}[{i}]"),
+            items[i].to_string(),
+            format!("{task} needs media (an image, video or audio: a URL or a file), not a text"),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -596,13 +662,14 @@ fn judge_definition(client: &Client, id: &str, dataset_id: &str) -> Result<Verdi
     })
 }
 
-macro_rules! common_setters {
+/// Setters of the text and media contexts shown next to each datapoint.
+macro_rules! context_setters {
     ($builder:ident, $setup:literal) => {
         impl $builder {
             #[doc = "One text context per datapoint, shown next to it (at most 400 characters each)."]
             ///
             /// A context over the limit is refused before any request is sent; use
-            /// [`JobManager::shorten_contexts`](super::JobManager::shorten_contexts) to have
+            /// [`JobManager::shorten_contexts`](crate::job::JobManager::shorten_contexts) to have
             /// the server shorten long contexts first.
             ///
             /// ```no_run
@@ -620,7 +687,6 @@ macro_rules! common_setters {
                 self.common.contexts = Some(contexts.into_iter().map(Into::into).collect());
                 self
             }
-
             /// One media context (image, video, audio: URL or file) per datapoint, shown
             /// next to it. Sent as `contextAsset`.
             ///
@@ -634,12 +700,19 @@ macro_rules! common_setters {
             pub fn media_contexts<I, D>(mut self, media: I) -> Self
             where
                 I: IntoIterator<Item = D>,
-                D: Into<DataItem>,
+                D: Into<$crate::DataItem>,
             {
                 self.common.media_contexts = Some(media.into_iter().map(Into::into).collect());
                 self
             }
+        }
+    };
+}
 
+/// The setter of the number of responses per datapoint.
+macro_rules! responses_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// How many responses to collect per datapoint (default 10). With a
             /// confidence or quorum threshold this is the maximum.
             ///
@@ -652,7 +725,14 @@ macro_rules! common_setters {
                 self.common.responses_per_datapoint = n;
                 self
             }
+        }
+    };
+}
 
+/// Setters of the early-stopping rules (only for kinds whose answers can agree).
+macro_rules! referee_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// Stop collecting responses for a datapoint once the answer is this certain
             /// (0 < t < 1, e.g. 0.99): an `EarlyStoppingReferee`. Cannot be combined with
             /// [`quorum_threshold`](Self::quorum_threshold).
@@ -666,7 +746,6 @@ macro_rules! common_setters {
                 self.common.confidence_threshold = Some(threshold);
                 self
             }
-
             /// Stop collecting responses for a datapoint once this many agree (1 ≤ q ≤
             /// responses per datapoint): a `QuorumReferee`. Cannot be combined with
             /// [`confidence_threshold`](Self::confidence_threshold).
@@ -680,20 +759,14 @@ macro_rules! common_setters {
                 self.common.quorum_threshold = Some(quorum);
                 self
             }
+        }
+    };
+}
 
-            /// Settings that change how the task is shown (sent as feature flags).
-            ///
-            /// ```no_run
-            #[doc = $setup]
-            /// use rapidata::Setting;
-            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
-            /// # Ok::<(), rapidata::Error>(())
-            /// ```
-            pub fn settings(mut self, settings: impl IntoIterator<Item = Setting>) -> Self {
-                self.common.settings = settings.into_iter().collect();
-                self
-            }
-
+/// The setter of per-datapoint private metadata.
+macro_rules! metadata_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// One map of private metadata per datapoint: kept with the datapoint and
             /// returned in the results, never shown to labelers. An empty map is sent as
             /// `null`.
@@ -705,11 +778,33 @@ macro_rules! common_setters {
             /// let definition = builder.private_metadata(vec![meta]).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn private_metadata(mut self, metadata: Vec<BTreeMap<String, String>>) -> Self {
+            pub fn private_metadata(
+                mut self,
+                metadata: Vec<::std::collections::BTreeMap<String, String>>,
+            ) -> Self {
                 self.common.private_metadata = Some(metadata);
                 self
             }
+        }
+    };
+}
 
+/// Setters every definition builder has: settings, failure tolerance, upload timeout, progress.
+macro_rules! base_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
+            /// Settings that change how the task is shown (sent as feature flags).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use rapidata::Setting;
+            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn settings(mut self, settings: impl IntoIterator<Item = $crate::Setting>) -> Self {
+                self.common.settings = settings.into_iter().collect();
+                self
+            }
             /// The largest share of datapoints (0–1, default 0) that may fail to upload
             /// while the definition is still created without them.
             ///
@@ -722,7 +817,6 @@ macro_rules! common_setters {
                 self.common.failure_tolerance = share;
                 self
             }
-
             /// How long uploading the URL assets may take in all (default 30 minutes);
             /// URLs still pending then count as failed datapoints.
             ///
@@ -732,19 +826,18 @@ macro_rules! common_setters {
             /// let definition = builder.upload_timeout(Duration::from_secs(600)).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+            pub fn upload_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.common.upload_timeout = timeout;
                 self
             }
-
             /// Where creating the definition reports its progress (stages
-            /// [`Stage::Assets`], [`Stage::Datapoints`], [`Stage::Definition`]; see
-            /// [`ProgressEvent`](super::ProgressEvent) for the order of the events). The
-            /// reporter is kept: [`PendingDefinition::retry`] and the definition's
-            /// [`cost_estimate`](JobDefinition::cost_estimate) report to it too.
+            /// [`Stage::Assets`](crate::job::Stage::Assets), [`Stage::Datapoints`](crate::job::Stage::Datapoints), [`Stage::Definition`](crate::job::Stage::Definition); see
+            /// [`ProgressEvent`](crate::job::ProgressEvent) for the order of the events). The
+            /// reporter is kept: [`PendingDefinition::retry`](crate::job::PendingDefinition::retry) and the definition's
+            /// [`cost_estimate`](crate::job::JobDefinition::cost_estimate) report to it too.
             ///
             /// By default, one bar per stage on standard error when it is a terminal
-            /// ([`ProgressBars`](super::ProgressBars)), nothing otherwise; `()` reports
+            /// ([`ProgressBars`](crate::job::ProgressBars)), nothing otherwise; `()` reports
             /// nothing anywhere.
             ///
             /// ```no_run
@@ -756,13 +849,37 @@ macro_rules! common_setters {
             /// }
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn progress(mut self, reporter: impl Reporter + 'static) -> Self {
-                self.common.reporter = Some(SharedReporter::new(reporter));
+            pub fn progress(mut self, reporter: impl $crate::job::Reporter + 'static) -> Self {
+                self.common.reporter = Some($crate::job::progress::SharedReporter::new(reporter));
                 self
             }
         }
     };
 }
+
+/// Every setter: the compare and classification builders have them all.
+macro_rules! common_setters {
+    ($builder:ident, $setup:literal) => {
+        context_setters!($builder, $setup);
+        responses_setter!($builder, $setup);
+        referee_setters!($builder, $setup);
+        metadata_setter!($builder, $setup);
+        base_setters!($builder, $setup);
+    };
+}
+
+// The other kinds' builders, each in its own file; declared after the setter macros so
+// they can use them.
+mod free_text;
+mod media_kinds;
+mod ranking;
+mod select_words;
+mod single;
+
+pub use free_text::FreeTextDefinitionBuilder;
+pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
+pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
+pub use select_words::SelectWordsDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
 /// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
@@ -1171,6 +1288,8 @@ pub(crate) struct Attempts {
     /// A `POST /job/definition` failed in a way that may have created it: the next attempt
     /// looks for that definition before sending again.
     maybe_created: bool,
+    /// The datapoint groups (ranking lists) were created: a retry does not send them again.
+    groups_created: bool,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -1328,6 +1447,10 @@ impl PendingDefinition {
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
+        if !attempts.groups_created {
+            ranking::create_groups(&self.client, &self.dataset_id, &self.spec.groups)?;
+            attempts.groups_created = true;
+        }
         let stage = self.reporter.start(Stage::Definition, Some(1));
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
@@ -1361,6 +1484,12 @@ impl PendingDefinition {
             definition_type: Some(match self.spec.task {
                 TaskSpec::Compare { .. } => types::DefinitionType::Compare,
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
+                TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
+                TaskSpec::Locate { .. } => types::DefinitionType::Locate,
+                TaskSpec::Draw { .. } => types::DefinitionType::Line,
+                TaskSpec::Timestamp { .. } => types::DefinitionType::Scrub,
+                TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
+                TaskSpec::SelectWords { .. } => types::DefinitionType::Transcription,
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),
@@ -1772,6 +1901,7 @@ mod tests {
             campaign_flags,
             failure_tolerance: 0.0,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            groups: Vec::new(),
         }
     }
 
@@ -1838,6 +1968,8 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
         let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
@@ -1862,6 +1994,8 @@ mod tests {
             media_context: Some(DataItem::url("https://e.com/ref.png")),
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
+            group: None,
+            sentence: None,
         };
         let names = HashMap::from([
             (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),

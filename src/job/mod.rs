@@ -62,8 +62,10 @@ mod upload;
 pub use assign::AssignJob;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
-    JobDefinition, PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
-    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
+    PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
+    TimestampDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
 pub use find::{FindJobDefinitions, FindJobs};
@@ -77,6 +79,15 @@ pub use results::{
     ClassificationDatapoint, ClassificationResponse, ClassificationResults, CompareDatapoint,
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
+};
+pub use results::{
+    DrawDatapoint, DrawResponse, DrawResults, TimestampDatapoint, TimestampResponse,
+    TimestampResults,
+};
+pub use results::{
+    FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
+    LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
+    SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
 };
 pub use revision::{FindRevisions, RevisionConflict, RevisionInfo};
 

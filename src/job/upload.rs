@@ -1323,6 +1323,8 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let body = datapoint_body(&dp, &names);
         let listed = serde_json::json!({"id": "d1", "datasetId": "ds", "segments": [
@@ -1362,6 +1364,8 @@ mod tests {
             media_context: None,
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let two = sent_content(&datapoint_body(&dp, &names));
         dp.answer_options = Some(vec!["cat".into(), "dog".into(), "bird".into()]);
