@@ -1288,8 +1288,9 @@ pub(crate) struct Attempts {
     /// A `POST /job/definition` failed in a way that may have created it: the next attempt
     /// looks for that definition before sending again.
     maybe_created: bool,
-    /// The datapoint groups (ranking lists) were created: a retry does not send them again.
-    groups_created: bool,
+    /// How many of the datapoint groups (ranking lists) were created, in order: a retry
+    /// sends only the ones after them.
+    groups_created: usize,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -1447,10 +1448,12 @@ impl PendingDefinition {
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
         }
-        if !attempts.groups_created {
-            ranking::create_groups(&self.client, &self.dataset_id, &self.spec.groups)?;
-            attempts.groups_created = true;
-        }
+        ranking::create_groups(
+            &self.client,
+            &self.dataset_id,
+            &self.spec.groups,
+            &mut attempts.groups_created,
+        )?;
         let stage = self.reporter.start(Stage::Definition, Some(1));
         let body = definition_body(&self.spec, &self.dataset_id);
         // A lost answer neither fails the call nor makes a second definition.
