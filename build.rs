@@ -42,7 +42,13 @@ fn main() {
 
     check_requirements(&dir, &own);
 
-    let generated = match rapidata_codegen::generate_dir(&dir) {
+    // An operation the handwritten layer calls must be generated, not skipped.
+    let generated = match rapidata_codegen::Builder::new()
+        .input(&dir)
+        .runtime("crate::request")
+        .require_operations(REQUIRED_OPERATIONS.iter().copied())
+        .generate()
+    {
         Ok(g) => g,
         Err(e) => fail(&[
             format!(

@@ -1,16 +1,23 @@
-//! Upload benchmark: `cargo bench --bench upload -- [--n N] [--latency-ms L]
-//! [--concurrency C] [--file-size-kib K] [--inputs files,urls,text] [--in-process |
+//! Upload benchmark: `cargo bench --bench upload -- [--n N[,N...]] [--latency-ms L]
+//! [--workers C[,C...]] [--file-size-kib K] [--inputs files,urls,text] [--in-process |
 //! --sandbox-bin PATH]`.
 //!
-//! Creates a compare job definition with N datapoints of local files, URLs and texts
-//! against a sandbox that adds L to every request, and prints wall time, requests by route,
-//! the latency bound, client CPU and peak memory, with a PASS/FAIL line per target. A
-//! measurement, not a test: it exits 0 whether or not the targets are met (non-zero only
-//! when the run itself fails, e.g. the datapoints' sort indexes are not exactly 0..N). The
-//! logic lives in `support/upload.rs`, shared with `tests/bench_smoke.rs`.
+//! Creates compare job definitions with N datapoints of local files, URLs and texts (for
+//! each N and worker count; by default N = 100, 1,000 and 10,000 with 25 workers) against a
+//! sandbox that adds L to every request, and prints wall time, requests by route, the
+//! latency bound and the floor the dependencies allow, client CPU, peak memory and heap per
+//! datapoint, with a MET/MISSED line per target. A measurement, not a test: it exits 0
+//! whether or not the targets are met (non-zero only when the run itself fails, e.g. the
+//! datapoints' sort indexes are not exactly 0..N). The logic lives in `support/upload.rs`,
+//! shared with `tests/bench_smoke.rs`.
 
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "support/upload.rs"]
 mod upload;
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();

@@ -1,2 +1,3 @@
-//! Runnable examples of rapidata-rs (no library code): see `custom_audience/main.rs`, run
-//! with `cargo run --example custom_audience` from the repository root.
+//! Runnable examples of rapidata-rs (no library code), each run from the repository root
+//! with `cargo run --example NAME`: `custom_audience` (the guide's compare workflow),
+//! `free_text`, `locate`, `draw`, `ranking`, `select_words`, `timestamp`.

@@ -195,11 +195,13 @@ impl DataItem {
             DataItem::Url(u) => Some(CacheKey::Url(u.clone())),
             DataItem::File(p) => {
                 let meta = std::fs::metadata(p).ok()?;
+                // Nanoseconds since 1970 fit 64 bits until 2554 (a smaller key, as every
+                // cached item has one).
                 let mtime_ns = meta
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
+                    .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
                 Some(CacheKey::File {
                     id: file_identity(p, &meta)?,
                     size: meta.len(),
@@ -333,7 +335,7 @@ enum CacheKey {
     File {
         id: FileIdentity,
         size: u64,
-        mtime_ns: u128,
+        mtime_ns: u64,
     },
 }
 
@@ -363,8 +365,9 @@ fn file_identity(path: &Path, _meta: &std::fs::Metadata) -> Option<FileIdentity>
 }
 
 /// One cache entry; its mutex is held for the duration of an upload, so concurrent
-/// requests for the same key wait for that upload instead of starting their own.
-type Slot = Arc<Mutex<Option<String>>>;
+/// requests for the same key wait for that upload instead of starting their own. The name
+/// is shared (not copied) with the upload pipeline's table of the same item.
+type Slot = Arc<Mutex<Option<Arc<str>>>>;
 
 /// Per-client upload cache: item → the server's file name.
 ///
@@ -391,10 +394,19 @@ impl AssetCache {
         slots.entry(key).or_default().clone()
     }
 
+    /// Makes room for `additional` more entries at once (a table that grows holds its old
+    /// and its new storage together for a moment).
+    pub(crate) fn reserve(&self, additional: usize) {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reserve(additional);
+    }
+
     /// The cached file name of `item`, if it was uploaded already. Does not wait for an
     /// upload in flight.
     #[allow(dead_code)] // part of the API the job definitions use
-    pub(crate) fn get(&self, item: &DataItem) -> Option<String> {
+    pub(crate) fn get(&self, item: &DataItem) -> Option<Arc<str>> {
         let key = item.cache_key()?;
         let slot = self
             .slots
@@ -415,7 +427,7 @@ impl AssetCache {
     /// Records that `item` is stored on the server as `file_name` (for uploads made
     /// elsewhere, e.g. batch URL uploads).
     #[allow(dead_code)] // part of the API the job definitions use
-    pub(crate) fn insert(&self, item: &DataItem, file_name: String) {
+    pub(crate) fn insert(&self, item: &DataItem, file_name: Arc<str>) {
         if let Some(key) = item.cache_key() {
             let slot = self.slot(key);
             *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(file_name);
@@ -428,16 +440,16 @@ impl AssetCache {
         &self,
         item: &DataItem,
         upload: impl FnOnce() -> Result<String>,
-    ) -> Result<String> {
+    ) -> Result<Arc<str>> {
         let Some(key) = item.cache_key() else {
-            return upload();
+            return upload().map(Arc::from);
         };
         let slot = self.slot(key);
         let mut guard = slot.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(name) = guard.as_ref() {
             return Ok(name.clone());
         }
-        let name = upload()?;
+        let name: Arc<str> = upload()?.into();
         *guard = Some(name.clone());
         Ok(name)
     }
@@ -450,6 +462,11 @@ impl AssetCache {
 /// URL (`POST /asset/url?url=…`, no body) or a file (multipart `POST /asset/file`, part
 /// `file`, streamed from disk); `None` for a text, which is never uploaded.
 pub(crate) fn upload(client: &Client, item: &DataItem) -> Result<Option<String>> {
+    Ok(upload_shared(client, item)?.map(|name| name.to_string()))
+}
+
+/// [`upload`], the name shared with the client's upload cache rather than copied.
+pub(crate) fn upload_shared(client: &Client, item: &DataItem) -> Result<Option<Arc<str>>> {
     let name = match item {
         DataItem::Text(_) => return Ok(None),
         DataItem::Url(url) => client.asset_cache().get_or_upload(item, || {
@@ -648,7 +665,7 @@ mod tests {
                             Ok("srv.png".into())
                         })
                         .unwrap();
-                    assert_eq!(name, "srv.png");
+                    assert_eq!(&*name, "srv.png");
                 });
             }
         });
@@ -659,7 +676,7 @@ mod tests {
             .get_or_upload(&other, || Err(Error::invalid_input("x", 1, "boom")))
             .is_err());
         assert_eq!(
-            cache.get_or_upload(&other, || Ok("b.png".into())).unwrap(),
+            &*cache.get_or_upload(&other, || Ok("b.png".into())).unwrap(),
             "b.png"
         );
     }
@@ -674,7 +691,7 @@ mod tests {
         assert!(panicked.is_err());
         // The next caller uploads again (nothing was cached) instead of hanging ...
         assert_eq!(
-            cache.get_or_upload(&item, || Ok("p.png".into())).unwrap(),
+            &*cache.get_or_upload(&item, || Ok("p.png".into())).unwrap(),
             "p.png"
         );
         // ... and what it cached is visible to every lookup, also to `get`.
@@ -682,7 +699,8 @@ mod tests {
         assert_eq!(
             cache
                 .get_or_upload(&item, || panic!("must come from the cache"))
-                .unwrap(),
+                .unwrap()
+                .as_ref(),
             "p.png"
         );
     }

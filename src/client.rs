@@ -439,6 +439,27 @@ impl Client {
             url.push_str(&encode_query(&query));
         }
         let body = op.body();
+        let extra_headers = op.headers();
+        for (name, value) in &extra_headers {
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if name.is_empty() || !name.bytes().all(token) {
+                return Err(Error::invalid_input(
+                    "header name",
+                    name,
+                    "must be letters, digits and `-` (an HTTP token)",
+                ));
+            }
+            if !value
+                .bytes()
+                .all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
+            {
+                return Err(Error::invalid_input(
+                    *name,
+                    value,
+                    "a header value must be visible ASCII: no line breaks or other control characters, no non-ASCII text",
+                ));
+            }
+        }
         let max_attempts = options
             .max_attempts
             .unwrap_or(inner.transport.policy.max_attempts);
@@ -455,15 +476,17 @@ impl Client {
                 },
                 RequestBody::Multipart(parts) => Payload::Multipart(parts),
             };
+            // Carries the token: never logged.
+            let mut headers = vec![
+                ("authorization", format!("Bearer {}", token.secret())),
+                ("x-client", X_CLIENT.to_owned()),
+                ("accept", O::ACCEPT.to_owned()),
+            ];
+            headers.extend(extra_headers.iter().cloned());
             let request = HttpRequest {
                 method: O::METHOD,
                 url: &url,
-                // Carries the token: never logged.
-                headers: vec![
-                    ("authorization", format!("Bearer {}", token.secret())),
-                    ("x-client", X_CLIENT.to_owned()),
-                    ("accept", O::ACCEPT.to_owned()),
-                ],
+                headers,
                 payload,
                 max_body: O::MAX_RESPONSE_BYTES,
             };

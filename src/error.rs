@@ -122,6 +122,10 @@ pub enum Error {
     /// again and nothing was adopted; [`may_have_been_processed`](Error::may_have_been_processed)
     /// is `true`.
     UnresolvedCreate(Box<UnresolvedCreate>),
+    /// Saving a job definition with `require_latest` found that another revision was saved
+    /// since the one the handle was loaded at (HTTP 409): nothing was created and the
+    /// staged changes are kept. Carries both revision numbers.
+    RevisionConflict(Box<crate::job::RevisionConflict>),
 }
 
 impl Error {
@@ -175,6 +179,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::FileTooLarge(e) => Some(e.api.status),
+            Error::RevisionConflict(_) => Some(409),
             _ => None,
         }
     }
@@ -283,6 +288,7 @@ impl fmt::Display for Error {
             Error::FileTooLarge(e) => e.fmt(f),
             Error::NotEnoughExamples(e) => e.fmt(f),
             Error::UnresolvedCreate(e) => e.fmt(f),
+            Error::RevisionConflict(e) => e.fmt(f),
         }
     }
 }
@@ -342,6 +348,7 @@ impl Error {
             Error::FileTooLarge(e) => ("FileTooLarge", e),
             Error::NotEnoughExamples(e) => ("NotEnoughExamples", e),
             Error::UnresolvedCreate(e) => ("UnresolvedCreate", e),
+            Error::RevisionConflict(e) => ("RevisionConflict", e),
         };
         f.debug_tuple(name).field(detail).finish()
     }
@@ -364,7 +371,8 @@ impl std::error::Error for Error {
             | Error::UploadFailed(_)
             | Error::Redirect(_)
             | Error::ResponseTooLarge(_)
-            | Error::NotEnoughExamples(_) => None,
+            | Error::NotEnoughExamples(_)
+            | Error::RevisionConflict(_) => None,
         }
     }
 }

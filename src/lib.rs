@@ -138,6 +138,7 @@ mod login;
 pub use login::BrowserLogin;
 mod multipart;
 mod paging;
+pub use paging::Pages;
 mod parallel;
 mod reconcile;
 pub mod retry;
@@ -153,10 +154,11 @@ pub mod audience;
 pub mod job;
 pub use job::{Job, JobDefinition, JobManager, JobResults};
 pub mod settings;
+pub mod validation;
 pub use asset::DataItem;
 pub use audience::{
     AgeGroup, Audience, AudienceManager, Device, Example, Filter, FilteredAudience, Gender,
-    JobTarget, UserMetrics,
+    JobTarget, UnlistedAudience, UserMetrics,
 };
 pub use settings::{Setting, SettingTarget};
 

@@ -12,8 +12,20 @@
 //! - as many items as `total`, or the page numbered `totalPages`;
 //! - a hard cap of pages, derived from the page size and the most items a list can
 //!   plausibly hold; reaching it is logged as a warning.
+//!
+//! [`Pages`] is the public face of the same walk: every list builder of the crate
+//! (`find_jobs`, `find_job_definitions`, `find_audiences`, an audience's jobs, a
+//! definition's revisions …) takes `amount` (the page size) and `page` (where to start),
+//! returns one page with `send()`, and walks lazily from that page on with `iter()`.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+use crate::api::types;
+use crate::{Error, Result};
+
+/// The most items any list walk reads before it stops (and logs a warning).
+const MAX_LISTED_ITEMS: u64 = 1_000_000;
 
 /// The paging state of one walk through a list.
 #[derive(Debug)]
@@ -55,6 +67,16 @@ impl Pager {
             seen: HashSet::new(),
             collected: 0,
         }
+    }
+
+    /// The same walk, starting at `page` (1-based) instead of 1: the hard cap counts from
+    /// there, and `total` counts the items of the pages skipped as seen.
+    pub(crate) fn starting_at(mut self, page: i64) -> Pager {
+        let page = page.max(1);
+        self.max_pages = self.max_pages.saturating_add(page - 1);
+        self.collected = (page - 1) as u64 * self.page_size as u64;
+        self.page = page;
+        self
     }
 
     /// The page to ask for next (1-based).
@@ -99,6 +121,251 @@ impl Pager {
         }
         self.page += 1;
         true
+    }
+}
+
+/// Where a list starts and how long its pages are: the `amount` and `page` every list
+/// builder takes, checked before any request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageSpec {
+    /// Items per page (`page_size`).
+    pub(crate) amount: u32,
+    /// The first page to read, 1-based.
+    pub(crate) page: u32,
+}
+
+impl Default for PageSpec {
+    fn default() -> Self {
+        PageSpec {
+            amount: 10,
+            page: 1,
+        }
+    }
+}
+
+impl PageSpec {
+    /// Refuses a page size outside 1..=[`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE)
+    /// and page 0.
+    pub(crate) fn check(&self) -> Result<()> {
+        crate::error::check_page_size("amount", self.amount)?;
+        if self.page < 1 {
+            return Err(Error::invalid_input(
+                "page",
+                self.page,
+                "pages are numbered from 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The `amount` and `page` setters of a list builder with a `spec: PageSpec` field; `$what`
+/// names the items in the docs, `$example` is a builder expression on `client` for them.
+macro_rules! page_setters {
+    ($what:literal, $example:literal) => {
+        #[doc = concat!("How many ", $what, " per page (default 10; 1 to")]
+        /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), checked before any request).
+        ///
+        /// ```no_run
+        /// # let client = rapidata::Client::new()?;
+        #[doc = concat!("let page = ", $example, ".amount(100).send()?;")]
+        /// # Ok::<(), rapidata::Error>(())
+        /// ```
+        pub fn amount(mut self, amount: u32) -> Self {
+            self.spec.amount = amount;
+            self
+        }
+
+        /// Which page, from 1 (default 1); `iter()` starts there.
+        ///
+        /// ```no_run
+        /// # let client = rapidata::Client::new()?;
+        #[doc = concat!("let older = ", $example, ".page(2).send()?;")]
+        /// # Ok::<(), rapidata::Error>(())
+        /// ```
+        pub fn page(mut self, page: u32) -> Self {
+            self.spec.page = page;
+            self
+        }
+    };
+}
+pub(crate) use page_setters;
+
+/// One page as a list endpoint answered it: its items and its counts.
+pub(crate) struct Fetched<T> {
+    /// The items with the id each is told apart by.
+    pub(crate) items: Vec<(String, T)>,
+    pub(crate) page_size: Option<i64>,
+    pub(crate) total: Option<i64>,
+    pub(crate) total_pages: Option<i64>,
+}
+
+impl<T> Fetched<T> {
+    /// The items, without their ids.
+    pub(crate) fn into_items(self) -> Vec<T> {
+        self.items.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// Turns the items into what the caller sees (handles), keeping the counts.
+    pub(crate) fn map<U>(self, mut f: impl FnMut(T) -> U) -> Fetched<U> {
+        Fetched {
+            items: self.items.into_iter().map(|(id, t)| (id, f(t))).collect(),
+            page_size: self.page_size,
+            total: self.total,
+            total_pages: self.total_pages,
+        }
+    }
+}
+
+/// A generated `…PagedResultOfOutput` (`{ items, page, pageSize, total, totalPages }`).
+pub(crate) trait PagedOutput {
+    /// One entry of `items`.
+    type Item;
+    /// The page's items, each with its id, and the counts.
+    fn into_fetched(self) -> Fetched<Self::Item>;
+}
+
+macro_rules! paged_output {
+    ($($paged:ident => $item:ident . $id:ident),* $(,)?) => {$(
+        impl PagedOutput for types::$paged {
+            type Item = types::$item;
+            fn into_fetched(self) -> Fetched<types::$item> {
+                Fetched {
+                    items: self.items.into_iter().map(|i| (i.$id.to_string(), i)).collect(),
+                    page_size: Some(i64::from(self.page_size)),
+                    total: Some(self.total),
+                    total_pages: self.total_pages.map(i64::from),
+                }
+            }
+        }
+    )*};
+}
+
+paged_output! {
+    QueryJobsEndpointPagedResultOfOutput => QueryJobsEndpointOutput.job_id,
+    QueryJobDefinitionsEndpointPagedResultOfOutput => QueryJobDefinitionsEndpointOutput.definition_id,
+    QueryAudiencesEndpointPagedResultOfOutput => QueryAudiencesEndpointOutput.id,
+    QueryJobRevisionsEndpointPagedResultOfOutput => QueryJobRevisionsEndpointOutput.revision_number,
+    QueryValidationSetsEndpointPagedResultOfOutput => QueryValidationSetsEndpointOutput.id,
+}
+
+type FetchPage<T> = Box<dyn FnMut(i64) -> Result<Fetched<T>> + Send>;
+
+/// A lazy walk through a list, page by page: each call to `next` that runs out of
+/// buffered items asks the server for the next page. It ends where the server's answers
+/// end (an empty, short or repeated page, `total` or `totalPages` reached) and yields an
+/// error at most once, as its last item. Bad arguments (`amount`, `page`) are that error,
+/// before any request.
+///
+/// From the `iter()` of a list builder:
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// for job in client.job().find_jobs("").amount(100).iter() {
+///     let job = job?;
+///     println!("{} {}", job.id(), job.name());
+/// }
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[must_use = "nothing is requested until the iterator is advanced"]
+pub struct Pages<T> {
+    fetch: Option<FetchPage<T>>,
+    pending_error: Option<Error>,
+    pager: Pager,
+    buffer: VecDeque<T>,
+    pages_read: u32,
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("next_page", &self.pager.page())
+            .field("pages_read", &self.pages_read)
+            .field("buffered", &self.buffer.len())
+            .field("done", &self.fetch.is_none())
+            .finish()
+    }
+}
+
+impl<T> Pages<T> {
+    /// A walk over `what` with `spec`'s page size from its page on; `fetch` reads one
+    /// page by number. A `spec` that fails its check makes the walk yield that error only.
+    pub(crate) fn new(
+        what: &'static str,
+        spec: PageSpec,
+        fetch: impl FnMut(i64) -> Result<Fetched<T>> + Send + 'static,
+    ) -> Pages<T> {
+        let pager = Pager::new(what, i64::from(spec.amount.max(1)), MAX_LISTED_ITEMS)
+            .starting_at(i64::from(spec.page));
+        match spec.check() {
+            Ok(()) => Pages {
+                fetch: Some(Box::new(fetch)),
+                pending_error: None,
+                pager,
+                buffer: VecDeque::new(),
+                pages_read: 0,
+            },
+            Err(e) => Pages {
+                fetch: None,
+                pending_error: Some(e),
+                pager,
+                buffer: VecDeque::new(),
+                pages_read: 0,
+            },
+        }
+    }
+
+    /// How many pages were requested so far.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// let mut jobs = client.job().find_jobs("").amount(2).iter();
+    /// let first_three: Vec<_> = jobs.by_ref().take(3).collect::<Result<_, _>>()?;
+    /// assert_eq!(jobs.pages_read(), 2);
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn pages_read(&self) -> u32 {
+        self.pages_read
+    }
+}
+
+impl<T> Iterator for Pages<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            if let Some(e) = self.pending_error.take() {
+                return Some(Err(e));
+            }
+            let fetch = self.fetch.as_mut()?;
+            let fetched = match fetch(self.pager.page()) {
+                Ok(f) => f,
+                Err(e) => {
+                    self.fetch = None;
+                    return Some(Err(e));
+                }
+            };
+            self.pages_read += 1;
+            let items = fetched.items.len();
+            for (id, item) in fetched.items {
+                if self.pager.is_new(&id) {
+                    self.buffer.push_back(item);
+                }
+            }
+            let more = self.pager.advance(PageCounts {
+                items,
+                new_items: self.buffer.len(),
+                page_size: fetched.page_size,
+                total: fetched.total,
+                total_pages: fetched.total_pages,
+            });
+            if !more {
+                self.fetch = None;
+            }
+        }
     }
 }
 
@@ -167,5 +434,92 @@ mod tests {
             page_size: Some(0),
             ..PageCounts::default()
         }));
+    }
+
+    /// A list of `n` items served honestly with `page_size` per page, counting requests.
+    fn served(
+        n: usize,
+        calls: std::sync::Arc<std::sync::atomic::AtomicU32>,
+        ignore_page: bool,
+    ) -> impl FnMut(i64) -> Result<Fetched<usize>> + Send + 'static {
+        move |page| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let page = if ignore_page { 1 } else { page as usize };
+            let items = (0..n)
+                .skip((page - 1) * 10)
+                .take(10)
+                .map(|i| (i.to_string(), i))
+                .collect();
+            Ok(Fetched {
+                items,
+                page_size: Some(10),
+                total: Some(n as i64),
+                total_pages: Some(n.div_ceil(10) as i64),
+            })
+        }
+    }
+
+    fn spec(amount: u32, page: u32) -> PageSpec {
+        PageSpec { amount, page }
+    }
+
+    #[test]
+    fn pages_walk_lazily_from_the_page_asked_for() {
+        use std::sync::{atomic::AtomicU32, atomic::Ordering, Arc};
+        let calls = Arc::new(AtomicU32::new(0));
+        let mut pages = Pages::new("things", spec(10, 1), served(25, calls.clone(), false));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            0,
+            "nothing before the first next()"
+        );
+        assert_eq!(pages.next().unwrap().unwrap(), 0);
+        assert_eq!(pages.pages_read(), 1);
+        let rest: Vec<usize> = pages.by_ref().map(|r| r.unwrap()).collect();
+        assert_eq!(rest, (1..25).collect::<Vec<_>>());
+        assert_eq!(pages.pages_read(), 3);
+        // From page 2 on.
+        let calls = Arc::new(AtomicU32::new(0));
+        let from_two: Vec<usize> = Pages::new("things", spec(10, 2), served(25, calls, false))
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(from_two, (10..25).collect::<Vec<_>>());
+        // A server that ignores `page` is read once more, then the walk stops.
+        let calls = Arc::new(AtomicU32::new(0));
+        let n = Pages::new("things", spec(10, 1), served(25, calls.clone(), true)).count();
+        assert_eq!((n, calls.load(Ordering::SeqCst)), (10, 2));
+    }
+
+    #[test]
+    fn bad_arguments_and_failures_end_the_walk_with_one_error() {
+        use std::sync::{atomic::AtomicU32, atomic::Ordering, Arc};
+        let calls = Arc::new(AtomicU32::new(0));
+        let mut pages = Pages::new("things", spec(0, 1), served(25, calls.clone(), false));
+        let e = pages.next().unwrap().unwrap_err();
+        assert_eq!(e.as_invalid_input().unwrap().argument, "amount");
+        assert!(pages.next().is_none());
+        let e = Pages::new("things", spec(10, 0), served(5, calls.clone(), false))
+            .next()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.as_invalid_input().unwrap().argument, "page");
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "no request on bad input");
+        // A failing second page: the first page's items, the error, then nothing.
+        let mut first = true;
+        let walk: Vec<Result<usize>> = Pages::new("things", spec(2, 1), move |_| {
+            if std::mem::take(&mut first) {
+                Ok(Fetched {
+                    items: vec![("a".into(), 1), ("b".into(), 2)],
+                    page_size: Some(2),
+                    total: Some(10),
+                    total_pages: None,
+                })
+            } else {
+                Err(Error::invalid_input("x", "y", "page 2 failed"))
+            }
+        })
+        .collect();
+        assert_eq!(walk.len(), 3);
+        assert!(walk[2].is_err());
     }
 }

@@ -23,6 +23,10 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
 }
 
 impl Method {
@@ -34,6 +38,8 @@ impl Method {
             Method::Put => "PUT",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
         }
     }
 
@@ -422,6 +428,14 @@ pub trait Operation {
 
     /// The query pairs, not yet percent-encoded, in a fixed order.
     fn query(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Header parameters (name, value), sent after the client's own headers; none by
+    /// default. [`Client::send`](crate::Client::send) refuses a name that is not an HTTP
+    /// token and a value that is not visible ASCII (a line break, say) with
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before sending anything.
+    fn headers(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 

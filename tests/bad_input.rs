@@ -7,10 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use httpmock::prelude::*;
+use rapidata::audience::BoundingBox;
 use rapidata::error::ConfigError;
 use rapidata::job::{AnswerOptions, JobResults};
-use rapidata::{Audience, Client, DataItem, Error, Filter};
+use rapidata::{Audience, Client, DataItem, Error, Filter, JobDefinition};
 use serde_json::json;
+
+mod common;
 
 const URL_A: &str = "https://assets.rapidata.ai/a.jpg";
 const URL_B: &str = "https://assets.rapidata.ai/b.jpg";
@@ -21,10 +24,30 @@ struct Fx {
     server: MockServer,
     client: Client,
     audience: Audience,
+    /// Definition `jd_1` as looked up (revision unknown: the newest).
+    definition: JobDefinition,
     dir: tempfile::TempDir,
 }
 
 impl Fx {
+    /// A mock server, a client with a static token, audience `aud_1`, definition `jd_1`
+    /// (both read through mocks removed afterwards) and a folder with `a.png`.
+    fn new() -> Fx {
+        let server = MockServer::start();
+        let client = common::client(&server);
+        let audience = common::audience(&server);
+        let definition = common::definition(&server);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.png"), b"\x89PNG fake").unwrap();
+        Fx {
+            server,
+            client,
+            audience,
+            definition,
+            dir,
+        }
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -68,6 +91,11 @@ enum Expect {
     Config(fn(&ConfigError) -> bool, &'static [&'static str]),
     /// `Error::Io` whose path and message contain this.
     Io(&'static str),
+}
+
+/// The first item of a list walk (the error of a walk refused before any request).
+fn first_of<T>(mut pages: rapidata::Pages<T>) -> rapidata::Result<()> {
+    pages.next().map_or(Ok(()), |r| r.map(drop))
 }
 
 struct Case {
@@ -295,6 +323,213 @@ fn cases() -> Vec<Case> {
                     .map(drop)
             },
             expect: Invalid("audience_id"),
+        },
+        // ---- jobs: queueing ------------------------------------------------------------
+        Case {
+            name: "jobs: queued behind an empty job id",
+            run: |fx| {
+                fx.audience
+                    .assign(&fx.definition)
+                    .run_after_id(" ")
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("run_after"),
+        },
+        // ---- unlisted audiences ----------------------------------------------------------
+        Case {
+            name: "unlisted: create with a blank name",
+            run: |fx| fx.client.audience().create_unlisted_audience(" ").map(drop),
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "unlisted: look up an id that is not `ula_…`",
+            run: |fx| {
+                fx.client
+                    .audience()
+                    .get_unlisted_audience_by_id("aud_1")
+                    .map(drop)
+            },
+            expect: Invalid("audience_id"),
+        },
+        Case {
+            name: "unlisted: an `ula_…` id given to get_audience_by_id",
+            run: |fx| fx.client.audience().get_audience_by_id("ula_1").map(drop),
+            expect: Invalid("audience_id"),
+        },
+        // ---- definitions: revisions -----------------------------------------------------
+        Case {
+            name: "revision: an empty instruction",
+            run: |fx| fx.definition.clone().set_instruction(" ").map(drop),
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "revision: an instruction over the limit",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_instruction("x".repeat(251))
+                    .map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "revision: zero responses per datapoint",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_responses_per_datapoint(0)
+                    .map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "revision: one answer option",
+            run: |fx| fx.definition.clone().set_answer_options(["only"]).map(drop),
+            expect: Invalid("answer_options"),
+        },
+        Case {
+            name: "revision: repeated answer options",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_answer_options(["a", "a"])
+                    .map(drop)
+            },
+            expect: Invalid("answer_options[1]"),
+        },
+        Case {
+            name: "revision: an empty validation set id",
+            run: |fx| {
+                fx.definition
+                    .clone()
+                    .set_validation_set_id(Some(""))
+                    .map(drop)
+            },
+            expect: Invalid("validation_set_id"),
+        },
+        Case {
+            name: "revision: reload revision 0",
+            run: |fx| fx.definition.clone().reload(Some(0)).map(drop),
+            expect: Invalid("revision"),
+        },
+        Case {
+            name: "revision: reload with staged changes",
+            run: |fx| {
+                let mut d = fx.definition.clone();
+                d.set_settings([rapidata::Setting::no_shuffle()]);
+                d.reload(None).map(drop)
+            },
+            expect: Invalid("reload"),
+        },
+        Case {
+            name: "revision: look up revision -1",
+            run: |fx| {
+                fx.client
+                    .job()
+                    .get_job_definition_revision("jd_1", Some(-1))
+                    .map(drop)
+            },
+            expect: Invalid("revision"),
+        },
+        Case {
+            name: "revision: assign a definition with staged changes",
+            run: |fx| {
+                let mut d = fx.definition.clone();
+                d.set_settings([]);
+                fx.audience.assign_job(&d).map(drop)
+            },
+            expect: Invalid("definition"),
+        },
+        Case {
+            name: "revision: list 0 a page",
+            run: |fx| fx.definition.revisions().amount(0).send().map(drop),
+            expect: Invalid("amount"),
+        },
+        // ---- validation sets -------------------------------------------------------------
+        Case {
+            name: "validation set: create with a blank name",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .create_validation_set("")
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("name"),
+        },
+        Case {
+            name: "validation set: a blank dimension",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .create_validation_set("Checks")
+                    .dimensions(["quality", " "])
+                    .create()
+                    .map(drop)
+            },
+            expect: Invalid("dimensions[1]"),
+        },
+        Case {
+            name: "validation set: look up an empty id",
+            run: |fx| {
+                fx.client
+                    .validation()
+                    .get_validation_set_by_id("")
+                    .map(drop)
+            },
+            expect: Invalid("validation_set_id"),
+        },
+        Case {
+            name: "validation set: find page 0",
+            run: |fx| {
+                first_of(
+                    fx.client
+                        .validation()
+                        .find_validation_sets("")
+                        .page(0)
+                        .iter(),
+                )
+            },
+            expect: Invalid("page"),
+        },
+        // ---- lists: paging --------------------------------------------------------------
+        Case {
+            name: "jobs: find with page size 0",
+            run: |fx| fx.client.job().find_jobs("").amount(0).send().map(drop),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "jobs: iterate from page 0",
+            run: |fx| first_of(fx.client.job().find_jobs("").page(0).iter()),
+            expect: Invalid("page"),
+        },
+        Case {
+            name: "jobs: an audience's jobs iterated 1001 a page",
+            run: |fx| first_of(fx.audience.find_jobs().amount(1001).iter()),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "definitions: find page 0",
+            run: |fx| {
+                fx.client
+                    .job()
+                    .find_job_definitions("")
+                    .page(0)
+                    .send()
+                    .map(drop)
+            },
+            expect: Invalid("page"),
+        },
+        Case {
+            name: "definitions: iterate with page size 0",
+            run: |fx| first_of(fx.client.job().find_job_definitions("").amount(0).iter()),
+            expect: Invalid("amount"),
+        },
+        Case {
+            name: "audience: iterate with page size 0",
+            run: |fx| first_of(fx.client.audience().find_audiences("").amount(0).iter()),
+            expect: Invalid("amount"),
         },
         // ---- jobs: ids ---------------------------------------------------------------
         Case {
@@ -1223,6 +1458,423 @@ fn cases() -> Vec<Case> {
             },
             expect: Config(token_file, &["token-number.json", "access_token"]),
         },
+        // ---- job definitions: free text -------------------------------------------
+        Case {
+            name: "free text definition: empty instruction",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", " ", [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "free text definition: no datapoints",
+            run: |fx| {
+                let none: [&str; 0] = [];
+                let b =
+                    fx.client
+                        .job()
+                        .create_free_text_job_definition("Job", "Describe it.", none);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        Case {
+            name: "free text definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A, URL_B])
+                    .contexts(["only one"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "free text definition: zero responses per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .responses_per_datapoint(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_datapoint"),
+        },
+        Case {
+            name: "free text definition: private metadata not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_free_text_job_definition("Job", "Describe it.", [URL_A])
+                    .private_metadata(vec![Default::default(), Default::default()]);
+                b.create().map(drop)
+            },
+            expect: Invalid("private_metadata"),
+        },
+        // ---- job definitions: locate ----------------------------------------------
+        Case {
+            name: "locate definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_locate_job_definition(
+                    "Job",
+                    "Tap the glitch.",
+                    [DataItem::from(URL_A), DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "locate definition: instruction of 251 characters",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", long(251), [URL_A]);
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        Case {
+            name: "locate definition: failure tolerance above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_locate_job_definition("Job", "Tap the glitch.", [URL_A])
+                    .failure_tolerance(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("failure_tolerance"),
+        },
+        // ---- job definitions: ranking ---------------------------------------------
+        Case {
+            name: "ranking definition: a list of one item",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [vec![URL_A, URL_B], vec![URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "ranking definition: the same item twice in a list",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which is better?",
+                    [[URL_A, URL_B, URL_A]],
+                    10,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0][2]"),
+        },
+        Case {
+            name: "ranking definition: contexts not one per list",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .contexts(["one", "two"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "ranking definition: a text as media context",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .media_contexts([DataItem::text("not media")]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts[0]"),
+        },
+        Case {
+            name: "ranking definition: a comparison budget of 0",
+            run: |fx| {
+                let b = fx.client.job().create_ranking_job_definition(
+                    "Job",
+                    "Which?",
+                    [[URL_A, URL_B]],
+                    0,
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("comparison_budget_per_ranking"),
+        },
+        Case {
+            name: "ranking definition: zero responses per comparison",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .responses_per_comparison(0);
+                b.create().map(drop)
+            },
+            expect: Invalid("responses_per_comparison"),
+        },
+        Case {
+            name: "ranking definition: random comparisons ratio above 1",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
+                    .random_comparisons_ratio(1.5);
+                b.create().map(drop)
+            },
+            expect: Invalid("random_comparisons_ratio"),
+        },
+        Case {
+            name: "ranking definition: no lists",
+            run: |fx| {
+                let none: Vec<Vec<&str>> = Vec::new();
+                let b = fx
+                    .client
+                    .job()
+                    .create_ranking_job_definition("Job", "Which?", none, 10);
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        // ---- job definitions: select words ----------------------------------------
+        Case {
+            name: "select words definition: sentences not one per datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences"),
+        },
+        Case {
+            name: "select words definition: a one-word sentence",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "Select the wrong words.",
+                    [URL_A, URL_B],
+                    ["a red car", "car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("sentences[1]"),
+        },
+        Case {
+            name: "select words definition: empty instruction",
+            run: |fx| {
+                let b = fx.client.job().create_select_words_job_definition(
+                    "Job",
+                    "",
+                    [URL_A],
+                    ["a red car"],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("instruction"),
+        },
+        // ---- qualification examples: select words --------------------------------
+        Case {
+            name: "select words example: no truth index",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "select words example: index past the last word",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [0, 3]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: the same index twice",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1, 1]);
+                e.send()
+            },
+            expect: Invalid("truths[1]"),
+        },
+        Case {
+            name: "select words example: required precision above 1",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, "a red car", [1])
+                    .required_precision(2.0);
+                e.send()
+            },
+            expect: Invalid("required_precision"),
+        },
+        Case {
+            name: "select words example: empty sentence",
+            run: |fx| {
+                let e = fx
+                    .audience
+                    .add_select_words_example("Select.", URL_A, " ", [0]);
+                e.send()
+            },
+            expect: Invalid("sentence"),
+        },
+        // ---- job definitions and examples: draw ------------------------------------
+        Case {
+            name: "draw definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_draw_job_definition(
+                    "Job",
+                    "Color in the glitch.",
+                    [DataItem::text("no image")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "draw definition: media contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_draw_job_definition("Job", "Color in the glitch.", [URL_A])
+                    .media_contexts([URL_A, URL_B]);
+                b.create().map(drop)
+            },
+            expect: Invalid("media_contexts"),
+        },
+        Case {
+            name: "draw example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_draw_example("Color in.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "draw example: negative box edge",
+            run: |fx| {
+                let b = BoundingBox::new(-0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_draw_example("Color in.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_min"),
+        },
+        Case {
+            name: "timestamp definition: a text datapoint",
+            run: |fx| {
+                let b = fx.client.job().create_timestamp_job_definition(
+                    "Job",
+                    "Mark the goal.",
+                    [DataItem::text("no video")],
+                );
+                b.create().map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "timestamp definition: contexts not one per datapoint",
+            run: |fx| {
+                let b = fx
+                    .client
+                    .job()
+                    .create_timestamp_job_definition("Job", "Mark the goal.", [URL_A])
+                    .contexts(["a", "b"]);
+                b.create().map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        // ---- qualification examples: locate ---------------------------------------
+        Case {
+            name: "locate example: no truth box",
+            run: |fx| {
+                let e = fx.audience.add_locate_example("Tap the glitch.", URL_A, []);
+                e.send()
+            },
+            expect: Invalid("truths"),
+        },
+        Case {
+            name: "locate example: box edge beyond the image (ratio above 1)",
+            run: |fx| {
+                let b = BoundingBox::new(0.5, 0.1, 1.5, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].x_max"),
+        },
+        Case {
+            name: "locate example: box given in percent instead of ratios",
+            run: |fx| {
+                let ok = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let percent = BoundingBox::new(10.0, 10.0, 20.0, 20.0);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [ok, percent]);
+                e.send()
+            },
+            expect: Invalid("truths[1].x_min"),
+        },
+        Case {
+            name: "locate example: box with y_min not below y_max",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.4, 0.2, 0.4);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("truths[0].y_min"),
+        },
+        Case {
+            name: "locate example: a text datapoint",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx
+                    .audience
+                    .add_locate_example("Tap the glitch.", DataItem::text("x"), [b]);
+                e.send()
+            },
+            expect: Invalid("datapoint"),
+        },
+        Case {
+            name: "locate example: empty instruction",
+            run: |fx| {
+                let b = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
+                let e = fx.audience.add_locate_example("", URL_A, [b]);
+                e.send()
+            },
+            expect: Invalid("instruction"),
+        },
     ]
 }
 
@@ -1278,44 +1930,9 @@ fn check(case: &Case, result: rapidata::Result<()>) -> Result<(), String> {
     Ok(())
 }
 
-fn audience(server: &MockServer, client: &Client) -> Audience {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(json!({
-            "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
-            "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1", "isPublic": false, "isDistilling": false,
-            "distillingCampaignId": "c",
-            "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10},
-            "distillingRetrievalMode": "Random", "boostLevel": "None"}));
-    });
-    let audience = client.audience().get_audience_by_id("aud_1").unwrap();
-    get.assert();
-    get.delete();
-    audience
-}
-
 #[test]
 fn bad_input_is_refused_before_any_request() {
-    let server = MockServer::start();
-    let client = Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let audience = audience(&server, &client);
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.png"), b"\x89PNG fake").unwrap();
-    let fx = Fx {
-        server,
-        client,
-        audience,
-        dir,
-    };
+    let fx = Fx::new();
     // Answers anything, so a request that slips through is counted (and fails the call).
     let catch_all = fx.server.mock(|_when, then| {
         then.status(599).body("a request reached the server");
@@ -1353,21 +1970,7 @@ fn bad_input_is_refused_before_any_request() {
 /// The same-base-name refusal says why and how to fix it, and sends nothing.
 #[test]
 fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
-    let server = MockServer::start();
-    let client = Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap();
-    let fx = Fx {
-        audience: audience(&server, &client),
-        server,
-        client,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let fx = Fx::new();
     let catch_all = fx.server.mock(|_when, then| {
         then.status(599).body("a request reached the server");
     });

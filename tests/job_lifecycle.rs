@@ -227,10 +227,10 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
     create.assert_calls(1);
     assert_eq!(job.id(), "job_2");
     assert!(job.warnings().is_empty());
-    let found = c.job().find_jobs("Prompt").unwrap();
+    let found = c.job().find_jobs("Prompt").send().unwrap();
     assert_eq!(found[0].id(), "job_2");
     assert_eq!(found[0].cached_state(), Some(&AudienceJobState::Running));
-    let found = c.job().find_jobs_for(&target).unwrap();
+    let found = c.job().find_jobs_for(&target).send().unwrap();
     assert_eq!(found[0].id(), "job_3");
     find.assert_calls(1);
     find_for.assert_calls(1);
@@ -312,13 +312,16 @@ fn waiting_polls_until_completed() {
     let last = job.wait_with(&mut sink, fast()).unwrap();
     get.assert_calls(3);
     metrics.assert_calls(1); // the audience is checked once
-    progress.assert_calls(2);
+                             // Twice while it runs, once more for the final counts when it has completed.
+    progress.assert_calls(3);
     assert_eq!(sink.updates.len(), 2);
     assert_eq!(sink.updates[0].percentage, 50.0);
     assert_eq!(sink.updates[0].state, AudienceJobState::Submitted);
     let finished = sink.finished.unwrap();
     assert_eq!(finished.state, AudienceJobState::Completed);
     assert_eq!(finished.percentage, 100.0);
+    assert_eq!((finished.completed, finished.total), (10, 10));
+    assert_eq!(finished.responses, 15);
     assert_eq!(last, finished);
 }
 

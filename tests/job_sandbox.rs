@@ -6,41 +6,13 @@ use std::time::Duration;
 
 use rapidata::api::types::AudienceJobState;
 use rapidata::job::{Progress, ProgressSink, ResultKind, WaitOptions};
-use rapidata::{Client, DataItem};
-use rapidata_sandbox::Sandbox;
+use rapidata::DataItem;
 
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
 include!("../examples/custom_audience/seed.rs");
 
-fn sandbox() -> Sandbox {
-    Sandbox::builder()
-        .response_interval(Duration::from_millis(20))
-        .cost_estimate_delay(Duration::from_millis(50))
-        .start()
-        .unwrap()
-}
-
-fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
-    Client::builder()
-        .api_url(sb.url())
-        .auth_url(sb.url())
-        .client_credentials(sb.client_id(), sb.client_secret())
-        .config_dir(config_dir)
-        .env_lookup(|_| None)
-        .build()
-        .unwrap()
-}
-
-/// The seed guide's eight compare examples, the first image being the truth.
-fn add_seed_examples(audience: &rapidata::Audience) {
-    for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
-        audience
-            .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
-            .context(*prompt)
-            .send()
-            .unwrap();
-    }
-}
+mod common;
+use common::sandbox::{add_seed_examples, client, quick as sandbox};
 
 #[derive(Default)]
 struct Readings(Vec<Progress>, Option<Progress>);
@@ -92,6 +64,7 @@ fn seed_workflow_compare_end_to_end() {
     let found = client
         .job()
         .find_job_definitions("Prompt Alignment")
+        .send()
         .unwrap();
     assert!(found.iter().any(|d| d.id() == definition.id()));
 
@@ -142,7 +115,7 @@ fn seed_workflow_compare_end_to_end() {
     assert_eq!(text.lines().count(), 9);
     assert!(text.lines().next().unwrap().contains("assetA,assetB"));
 
-    let jobs = client.job().find_jobs_for(&audience).unwrap();
+    let jobs = client.job().find_jobs_for(&audience).send().unwrap();
     assert!(jobs.iter().any(|j| j.id() == job.id()));
 }
 

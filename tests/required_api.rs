@@ -99,28 +99,15 @@ fn build_with_spec_dir(spec_dir: &std::ffi::OsStr) -> std::process::Output {
         .unwrap()
 }
 
-/// Builds the crate against a copy of `spec/` without `POST /job/definition` and without
-/// the datapoint's `segments` property. Slow (its own target directory, so the normal
-/// build is left alone): `.ci/run` runs it with `--ignored`.
-#[test]
-#[ignore = "builds the crate's build dependencies in a separate target directory (about a minute)"]
-fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
+/// A copy of `spec/` with `edit` applied to each document.
+fn edited_spec(edit: impl Fn(&mut serde_json::Value)) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(root().join("spec")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|x| x == "json") {
             let mut doc: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
-                if let Some(item) = paths.get_mut("/job/definition") {
-                    item.as_object_mut().unwrap().remove("post");
-                }
-            }
-            if let Some(props) =
-                doc.pointer_mut("/components/schemas/CreateDatapointEndpoint_Input/properties")
-            {
-                props.as_object_mut().unwrap().remove("segments");
-            }
+            edit(&mut doc);
             std::fs::write(
                 tmp.path().join(path.file_name().unwrap()),
                 serde_json::to_string_pretty(&doc).unwrap(),
@@ -128,20 +115,68 @@ fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
             .unwrap();
         }
     }
-    let out = build_with_spec_dir(tmp.path().as_os_str());
+    tmp
+}
+
+/// Builds against `spec_dir`, which must fail with every one of `parts` and no rustc error.
+fn assert_build_stops_with(spec_dir: &Path, parts: &[&str]) {
+    let out = build_with_spec_dir(spec_dir.as_os_str());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    for part in [
-        "lack 2 item(s) that rapidata's handwritten layer uses",
-        "order.openapi.json: operation POST /job/definition (`PostJobDefinition`) is missing",
-        "dataset.openapi.json: schema CreateDatapointEndpoint_Input has no property `segments`",
-        "rapidata_codegen::Builder",
-    ] {
+    for part in parts {
         assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
     }
     assert!(
         !stderr.contains("error[E"),
         "a rustc error reached the user:\n{stderr}"
+    );
+}
+
+/// Builds the crate against a copy of `spec/` without `POST /job/definition` and without
+/// the datapoint's `segments` property; then against one where that operation's body has
+/// a media type the generator cannot encode. Slow (its own target directory, so the normal
+/// build is left alone): `.ci/run` runs it with `--ignored`.
+#[test]
+#[ignore = "builds the crate's build dependencies in a separate target directory (about a minute)"]
+fn a_build_against_documents_lacking_an_item_names_it_and_no_rustc_error() {
+    let lacking = edited_spec(|doc| {
+        if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+            if let Some(item) = paths.get_mut("/job/definition") {
+                item.as_object_mut().unwrap().remove("post");
+            }
+        }
+        if let Some(props) =
+            doc.pointer_mut("/components/schemas/CreateDatapointEndpoint_Input/properties")
+        {
+            props.as_object_mut().unwrap().remove("segments");
+        }
+    });
+    assert_build_stops_with(
+        lacking.path(),
+        &[
+            "lack 2 item(s) that rapidata's handwritten layer uses",
+            "order.openapi.json: operation POST /job/definition (`PostJobDefinition`) is missing",
+            "dataset.openapi.json: schema CreateDatapointEndpoint_Input has no property `segments`",
+            "rapidata_codegen::Builder",
+        ],
+    );
+
+    // An operation the handwritten layer calls that the generator cannot express stops the
+    // build with the generator's reason, instead of being skipped with a warning and
+    // leaving rustc a missing type.
+    let unsupported = edited_spec(|doc| {
+        if let Some(body) = doc.pointer_mut("/paths/~1job~1definition/post/requestBody") {
+            body["content"] =
+                serde_json::json!({"application/xml": {"schema": {"type": "string"}}});
+        }
+    });
+    assert_build_stops_with(
+        unsupported.path(),
+        &[
+            "order.openapi.json at `/paths/~1job~1definition/post/requestBody/content`",
+            "operation `PostJobDefinition` is required but cannot be generated",
+            "application/xml",
+        ],
     );
 
     // A relative folder is refused with the reason (cargo runs build scripts in the

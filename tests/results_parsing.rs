@@ -379,9 +379,11 @@ fn info_order_type_is_the_fallback() {
     assert_eq!(c.summary.a_wins, 1);
     let r = JobResults::from_value(json!({"info": {"type": "Classify"}}));
     assert_eq!(r.kind(), &ResultKind::Classification);
+    let r = JobResults::from_value(json!({"info": {"type": "Locate"}, "results": []}));
+    assert_eq!(r.kind(), &ResultKind::Locate);
     let r =
-        JobResults::from_value(json!({"info": {"type": "Locate"}, "results": [{"a": {"b": 1}}]}));
-    assert_eq!(r.kind(), &ResultKind::Other("Locate".into()));
+        JobResults::from_value(json!({"info": {"type": "Polygon"}, "results": [{"a": {"b": 1}}]}));
+    assert_eq!(r.kind(), &ResultKind::Other("Polygon".into()));
     assert!(r.compare().is_none() && r.classification().is_none());
     assert_eq!(csv_rows(&r, false), [["a_b"], ["1"]]);
 }

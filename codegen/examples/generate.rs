@@ -46,8 +46,13 @@ fn main() {
         match result {
             Ok(g) => {
                 let lines = g.types.lines().count() + g.operations.lines().count();
+                let skipped = if g.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} skipped, see the warnings)", g.skipped.len())
+                };
                 println!(
-                    "{label}: {} operations, {} schemas, {lines} lines, {:.2?}",
+                    "{label}: {} operations{skipped}, {} schemas, {lines} lines, {:.2?}",
                     g.operation_count,
                     g.schema_count,
                     start.elapsed()

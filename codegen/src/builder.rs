@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::{generate_documents_with, read_document, GenError, Generated};
+use crate::{generate_requiring, read_document, GenError, Generated};
 
 /// Where generated operations find the runtime they implement and call by default: the
 /// `request` module of the `rapidata` crate, so that `rapidata::Client::send` executes
@@ -39,6 +39,7 @@ pub const DEFAULT_RUNTIME: &str = "::rapidata::request";
 pub struct Builder {
     inputs: Vec<PathBuf>,
     runtime: String,
+    required: Vec<String>,
 }
 
 impl Default for Builder {
@@ -58,6 +59,7 @@ impl Builder {
         Builder {
             inputs: Vec::new(),
             runtime: DEFAULT_RUNTIME.to_owned(),
+            required: Vec::new(),
         }
     }
 
@@ -83,6 +85,30 @@ impl Builder {
     /// ```
     pub fn runtime(mut self, path: impl Into<String>) -> Builder {
         self.runtime = path.into();
+        self
+    }
+
+    /// Operations (by Rust name, `PostJobDefinition`) that your code calls: if the
+    /// generator cannot express one of them, generation fails with the reason instead of
+    /// skipping it with a warning (which would leave your code with a missing type).
+    ///
+    /// An operation the generator cannot express (an unsupported request content type, a
+    /// required cookie, …) is otherwise left out and reported in
+    /// [`Generated::skipped`] and as a warning.
+    ///
+    /// ```no_run
+    /// rapidata_codegen::Builder::new()
+    ///     .input("openapi")
+    ///     .require_operations(["GetBenchmarks"])
+    ///     .generate()?;
+    /// # Ok::<(), rapidata_codegen::GenError>(())
+    /// ```
+    pub fn require_operations<I, S>(mut self, names: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required.extend(names.into_iter().map(Into::into));
         self
     }
 
@@ -141,7 +167,7 @@ impl Builder {
             .iter()
             .map(|p| read_document(p))
             .collect::<Result<Vec<_>, _>>()?;
-        generate_documents_with(docs, &self.runtime)
+        generate_requiring(docs, &self.runtime, &self.required)
     }
 
     /// Generates the bindings and writes them, as the modules `types` and `operations`,

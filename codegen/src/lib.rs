@@ -11,6 +11,11 @@
 //! sets its `_t` tag itself), and every union `From` of each member struct, so code that
 //! builds models as `T { field: Some(x), ..T::new(..) }` survives new optional properties.
 //!
+//! A construct the generator cannot express in a schema is an error naming the file, the
+//! JSON pointer and what to do; in an operation, that operation is skipped with a warning
+//! ([`Generated::skipped`]), unless [`Builder::require_operations`] names it. The
+//! repository's README lists the constructs of each kind.
+//!
 //! A crate of your own generates bindings of any documents with [`Builder`] in its
 //! `build.rs` and sends them with `rapidata::Client` (see [`Builder`]); the `rapidata`
 //! crate itself uses [`generate_dir`]:
@@ -46,12 +51,17 @@ pub struct Generated {
     /// The request-types module (`operations.rs`); it refers to the models as
     /// `super::types` and to the `Operation` contract as `crate::request`.
     pub operations: String,
-    /// Number of operations (= number of request types).
+    /// Number of operations generated (= number of request types).
     pub operation_count: usize,
     /// Number of component schemas after merging.
     pub schema_count: usize,
-    /// Problems worth telling the user about (schema clashes, renamed ids).
+    /// Problems worth telling the user about (schema clashes, renamed ids, skipped
+    /// operations); [`Builder::write_to_out_dir`] prints each as a `cargo:warning`.
     pub warnings: Vec<String>,
+    /// Operations left out because the generator cannot express them, each as the Rust
+    /// name it would have had and the reason (file, JSON pointer, what, what to do). Also
+    /// in [`warnings`](Self::warnings).
+    pub skipped: Vec<(String, GenError)>,
     /// The files read, in order.
     pub files: Vec<String>,
 }
@@ -121,6 +131,17 @@ pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
 /// Generates code from documents already in memory, with the operations calling the
 /// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`]).
 pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Generated, GenError> {
+    generate_requiring(docs, runtime, &[])
+}
+
+/// [`generate_documents_with`], where an operation the generator would skip is an error
+/// when its Rust name (`PostJobDefinition`) is in `required`: the code that calls it would
+/// not compile.
+pub(crate) fn generate_requiring(
+    docs: Vec<Document>,
+    runtime: &str,
+    required: &[String],
+) -> Result<Generated, GenError> {
     let runtime_path: syn::Path = syn::parse_str(runtime).map_err(|e| {
         GenError::new(
             "(options)",
@@ -131,20 +152,64 @@ pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Gen
     })?;
     let mut files: Vec<String> = docs.iter().map(|d| d.file.clone()).collect();
     files.sort();
-    let merged = load::merge(docs)?;
-    let models = types::generate(&merged)?;
+    let mut merged = load::merge(docs)?;
+    // A component named like a type typify makes of an inline schema is renamed and the
+    // models generated again (a rename can clash anew, hence a few rounds).
+    let mut rounds = 0;
+    let models = loop {
+        let models = types::generate(&merged)?;
+        if models.clashes.is_empty() {
+            break models;
+        }
+        rounds += 1;
+        if rounds > 8 {
+            return Err(GenError::new(
+                files.first().cloned().unwrap_or_default(),
+                "/components/schemas",
+                format!(
+                    "schema names keep clashing with typify's names of inline types: {:?}",
+                    models.clashes
+                ),
+                "rename those schemas",
+            ));
+        }
+        for name in &models.clashes {
+            load::rename_schema(&mut merged, name);
+        }
+    };
     let cx = ops::Context {
         names: &models.names,
         schemas: &merged.schemas,
         runtime: quote::quote!(#runtime_path),
     };
-    let ops_tokens = ops::generate(&merged.operations, &cx)?;
+    let emitted = ops::generate(&merged.operations, &cx);
+    let operation_count = merged.operations.len() - emitted.skipped.len();
+    let mut warnings = merged.warnings;
+    warnings.extend(emitted.warnings);
+    let mut skipped = merged.skipped;
+    skipped.extend(emitted.skipped);
+    skipped.sort_by(|a, b| (&a.1.file, &a.1.pointer).cmp(&(&b.1.file, &b.1.pointer)));
+    for (name, e) in &skipped {
+        if required.contains(name) {
+            return Err(GenError::new(
+                &e.file,
+                &e.pointer,
+                format!(
+                    "operation `{name}` is required but cannot be generated: {}",
+                    e.message
+                ),
+                e.hint.clone(),
+            ));
+        }
+        warnings.push(format!("operation `{name}` skipped: {e}"));
+    }
     Ok(Generated {
         types: render(models.tokens, "types")?,
-        operations: render(ops_tokens, "operations")?,
-        operation_count: merged.operations.len(),
+        operations: render(emitted.tokens, "operations")?,
+        operation_count,
         schema_count: merged.schemas.len(),
-        warnings: merged.warnings,
+        warnings,
+        skipped,
         files,
     })
 }

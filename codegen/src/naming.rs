@@ -44,7 +44,51 @@ pub fn pascal(name: &str) -> String {
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'X');
     }
+    if s == "Self" {
+        s.push('_');
+    }
     s
+}
+
+/// Names of the Rust prelude that generated code uses unqualified (`String`, `Option`,
+/// `Vec`, `Default`, …): a request type or model of that name would shadow them.
+pub fn shadows_prelude(rust_name: &str) -> bool {
+    matches!(
+        rust_name,
+        "Option"
+            | "Some"
+            | "None"
+            | "Result"
+            | "Ok"
+            | "Err"
+            | "String"
+            | "Vec"
+            | "Box"
+            | "Default"
+            | "ToString"
+            | "ToOwned"
+            | "Into"
+            | "From"
+            | "Clone"
+            | "Copy"
+            | "Send"
+            | "Sync"
+            | "Sized"
+            | "Drop"
+            | "Fn"
+            | "FnMut"
+            | "FnOnce"
+            | "Iterator"
+            | "IntoIterator"
+            | "Extend"
+            | "AsRef"
+            | "AsMut"
+            | "PartialEq"
+            | "Eq"
+            | "PartialOrd"
+            | "Ord"
+            | "Debug"
+    )
 }
 
 /// `audienceId`, `page_size` → `audience_id`, `page_size`; Rust keywords get a `r#`-free suffix.

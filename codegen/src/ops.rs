@@ -19,6 +19,11 @@ enum Place {
     Query,
     DeepObject,
     QueryArray,
+    /// A query parameter given with `content: application/json`: sent as JSON text.
+    QueryJson,
+    /// A header parameter; lists are sent comma-separated (OpenAPI `simple` style).
+    Header,
+    HeaderArray,
     Json,
     Multipart,
 }
@@ -55,50 +60,137 @@ impl Context<'_> {
         quote!(super::types::#path)
     }
 
-    fn is_enum(&self, r: &str) -> bool {
+    fn component(&self, r: &str) -> Option<&Value> {
         let name = r.trim_start_matches(SCHEMA_REF);
-        self.schemas
-            .get(name)
-            .is_some_and(|s| matches!(kind_of(&s.schema), Kind::Enum { .. }))
+        self.schemas.get(name).map(|s| &s.schema)
     }
 }
 
-/// Emits the operations module.
-pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Result<TokenStream, GenError> {
+/// Whether a media type is JSON: `application/json` with or without parameters
+/// (`; charset=utf-8`), and any `+json` type (`application/problem+json`,
+/// `application/vnd.github+json`).
+pub fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The first JSON media type of a `content` map, with its entry.
+fn json_content(content: &serde_json::Map<String, Value>) -> Option<(&String, &Value)> {
+    content.iter().find(|(k, _)| is_json_media(k))
+}
+
+/// Header parameters OpenAPI 3.0 says to ignore (the transport sets them itself).
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+/// A valid HTTP header name (RFC 9110 token).
+fn is_header_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The result of emitting every operation.
+pub struct Emitted {
+    /// The operations module.
+    pub tokens: TokenStream,
+    /// Operations left out: (Rust name, why).
+    pub skipped: Vec<(String, GenError)>,
+    /// Things the user should know (ignored optional parameters).
+    pub warnings: Vec<String>,
+}
+
+/// Emits the operations module; an operation the generator cannot express is left out
+/// and reported in [`Emitted::skipped`].
+pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Emitted {
     let mut items = Vec::new();
     let mut index = Vec::new();
+    let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     for op in ops {
-        items.push(operation(op, cx)?);
+        match operation(op, cx, &mut warnings) {
+            Ok(tokens) => items.push(tokens),
+            Err(e) => {
+                skipped.push((naming::pascal(&op.id), e));
+                continue;
+            }
+        }
         let id = &op.id;
         let path = &op.path;
         let method = method_tokens(&op.method);
         index.push(quote!((#id, #method, #path)));
     }
     let runtime = &cx.runtime;
-    Ok(quote! {
-        use #runtime::{Method, MultipartPart, Operation, QueryFilter, RequestBody, FilePart, DecodeError};
+    let tokens = quote! {
+        // The runtime's items are named through `__rt::` only, so an operation called
+        // `Method` or `Operation` cannot clash with them.
         use #runtime as __rt;
 
         /// Every generated operation as (operation id, method, path template), sorted by path.
-        pub const OPERATIONS: &[(&str, Method, &str)] = &[#(#index),*];
+        pub const OPERATIONS: &[(&str, __rt::Method, &str)] = &[#(#index),*];
 
         #(#items)*
-    })
+    };
+    Emitted {
+        tokens,
+        skipped,
+        warnings,
+    }
 }
 
-fn scalar_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
-    // (type, is_enum_ref)
+/// The Rust type of a path, query or header value (`is_list`: an array of scalars).
+struct ScalarType {
+    ty: TokenStream,
+    is_list: bool,
+}
+
+/// The type of a parameter's value: a scalar, an enum model, or a list of those.
+/// References are followed to the component (an enum stays its model type; a scalar or
+/// array component becomes its Rust scalar type). Objects are refused.
+fn scalar_type(
+    schema: &Value,
+    cx: &Context<'_>,
+    file: &str,
+    ptr: &str,
+    allow_list: bool,
+) -> Result<ScalarType, GenError> {
+    let schema = crate::schema::normalize_type(schema, file, ptr)?;
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        if cx.is_enum(r) {
-            return (cx.model(r), true);
+        let target = cx.component(r).ok_or_else(|| {
+            GenError::new(
+                file,
+                format!("{ptr}/$ref"),
+                format!("dangling reference `{r}`"),
+                "point the reference at a schema of the document",
+            )
+        })?;
+        if let Kind::Enum { .. } | Kind::IntEnum { .. } = kind_of(target) {
+            return Ok(ScalarType {
+                ty: cx.model(r),
+                is_list: false,
+            });
         }
-        return (quote!(String), false);
+        return scalar_type(target, cx, file, ptr, allow_list);
     }
     let ty = schema
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("string");
     let fmt = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    let values = schema.get("enum").and_then(Value::as_array);
+    let ty = match (ty, values) {
+        // An inline enum without a type takes the type of its values.
+        ("string", Some(v)) if schema.get("type").is_none() && v.iter().all(Value::is_i64) => {
+            "integer"
+        }
+        (t, _) => t,
+    };
     let t = match (ty, fmt) {
         ("integer", "int32") => quote!(i32),
         ("integer", "uint32") => quote!(u32),
@@ -106,12 +198,35 @@ fn scalar_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
         ("number", "float") => quote!(f32),
         ("number", _) => quote!(f64),
         ("boolean", _) => quote!(bool),
-        _ => quote!(String),
+        ("string", _) => quote!(String),
+        ("array", _) if allow_list => {
+            let items = schema.get("items").cloned().unwrap_or(Value::Null);
+            let inner = scalar_type(&items, cx, file, &format!("{ptr}/items"), false)?;
+            return Ok(ScalarType {
+                ty: inner.ty,
+                is_list: true,
+            });
+        }
+        (other, _) => {
+            return Err(GenError::new(
+                file,
+                ptr,
+                format!("a parameter of type `{other}` (only scalars{} can be sent here)", if allow_list { " and lists of scalars" } else { "" }),
+                "send structured values in the body, or as a deepObject or `content: application/json` query parameter",
+            ))
+        }
     };
-    (t, false)
+    Ok(ScalarType {
+        ty: t,
+        is_list: false,
+    })
 }
 
-fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenError> {
+fn operation(
+    op: &OperationEntry,
+    cx: &Context<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<TokenStream, GenError> {
     let ptr = format!("/paths/{}/{}", pointer_token(&op.path), op.method);
     let struct_name = format_ident!("{}", naming::pascal(&op.id));
     let mut fields: Vec<Field> = Vec::new();
@@ -124,18 +239,30 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         format_ident!("{}", s)
     };
 
-    for (i, p) in op
-        .op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    let params = match op.op.get("parameters") {
+        None => Vec::new(),
+        Some(Value::Array(p)) => p.clone(),
+        Some(_) => {
+            return Err(GenError::new(
+                &op.file,
+                format!("{ptr}/parameters"),
+                "`parameters` is not a list",
+                "write the parameters as a list of Parameter Objects",
+            ))
+        }
+    };
+    for (i, p) in params.iter().enumerate() {
         let pptr = format!("{ptr}/parameters/{i}");
         let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
         let loc = p.get("in").and_then(Value::as_str).unwrap_or_default();
+        if name.is_empty() {
+            return Err(GenError::new(
+                &op.file,
+                pptr,
+                "a parameter without a `name`",
+                "give every parameter a `name` and an `in`",
+            ));
+        }
         let schema = p.get("schema").cloned().unwrap_or(Value::Null);
         let required = p.get("required") == Some(&Value::Bool(true)) || loc == "path";
         let doc = p
@@ -144,17 +271,84 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             .unwrap_or("")
             .to_owned();
         let style = p.get("style").and_then(Value::as_str).unwrap_or("");
-        let (ty, place) = match loc {
-            "path" => (scalar_type(&schema, cx).0, Place::Path),
-            "query" if style == "deepObject" => (quote!(QueryFilter), Place::DeepObject),
-            "query" if schema.get("type").and_then(Value::as_str) == Some("array") => {
-                let items = schema.get("items").cloned().unwrap_or(Value::Null);
-                let (t, _) = scalar_type(&items, cx);
-                (quote!(Vec<#t>), Place::QueryArray)
+        let sptr = format!("{pptr}/schema");
+        let content = p.get("content").and_then(Value::as_object);
+        let (ty, place) = match (loc, content) {
+            ("query", Some(c)) => {
+                let (media, entry) = json_content(c).ok_or_else(|| {
+                    GenError::new(
+                        &op.file,
+                        format!("{pptr}/content"),
+                        format!("query parameter `{name}` has content of type(s) {:?}", c.keys().collect::<Vec<_>>()),
+                        "the generator sends `content` query parameters as JSON text only (application/json)",
+                    )
+                })?;
+                let _ = media;
+                let s = entry.get("schema").cloned().unwrap_or(Value::Null);
+                (json_body_type(&s, cx).0, Place::QueryJson)
             }
-            "query" => (scalar_type(&schema, cx).0, Place::Query),
-            "header" | "cookie" => continue,
-            other => {
+            (_, Some(_)) => {
+                return Err(GenError::new(
+                    &op.file,
+                    format!("{pptr}/content"),
+                    format!("{loc} parameter `{name}` is given with `content`"),
+                    "give it a `schema` instead (only query parameters may use `content: application/json`)",
+                ))
+            }
+            ("path", None) => (
+                scalar_type(&schema, cx, &op.file, &sptr, false)?.ty,
+                Place::Path,
+            ),
+            ("query", None) if style == "deepObject" => (quote!(__rt::QueryFilter), Place::DeepObject),
+            ("query", None) => {
+                let t = scalar_type(&schema, cx, &op.file, &sptr, true)?;
+                let ty = t.ty;
+                if t.is_list {
+                    (quote!(Vec<#ty>), Place::QueryArray)
+                } else {
+                    (ty, Place::Query)
+                }
+            }
+            ("header", None) => {
+                if IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                    // OpenAPI 3.0: such header parameters "SHALL be ignored"; the
+                    // transport sets these headers itself.
+                    continue;
+                }
+                if !is_header_token(name) {
+                    return Err(GenError::new(
+                        &op.file,
+                        format!("{pptr}/name"),
+                        format!("`{name}` is not a valid HTTP header name"),
+                        "use letters, digits and `-` in header names",
+                    ));
+                }
+                let t = scalar_type(&schema, cx, &op.file, &sptr, true)?;
+                let ty = t.ty;
+                if t.is_list {
+                    (quote!(Vec<#ty>), Place::HeaderArray)
+                } else {
+                    (ty, Place::Header)
+                }
+            }
+            ("cookie", None) if required => {
+                return Err(GenError::new(
+                    &op.file,
+                    pptr,
+                    format!("required cookie parameter `{name}`"),
+                    "the generator does not send cookies; make the parameter optional or send the operation by hand",
+                ))
+            }
+            ("cookie", None) => {
+                warnings.push(format!(
+                    "{} at `{pptr}`: optional cookie parameter `{name}` of {} {} is not generated (cookies are not sent)",
+                    op.file,
+                    op.method.to_ascii_uppercase(),
+                    op.path
+                ));
+                continue;
+            }
+            (other, None) => {
                 return Err(GenError::new(
                     &op.file,
                     format!("{pptr}/in"),
@@ -185,8 +379,8 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         let content = body.get("content").and_then(Value::as_object);
         let required = body.get("required") == Some(&Value::Bool(true));
         if let Some(schema) = content
-            .and_then(|c| c.get("application/json"))
-            .and_then(|c| c.get("schema"))
+            .and_then(json_content)
+            .map(|(_, c)| c.get("schema").unwrap_or(&Value::Null))
         {
             let (ty, nullable) = json_body_type(schema, cx);
             fields.push(Field {
@@ -225,7 +419,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 let is_file = s.get("$ref").is_some()
                     || s.get("format").and_then(Value::as_str) == Some("binary");
                 let ty = if is_file {
-                    quote!(FilePart)
+                    quote!(__rt::FilePart)
                 } else {
                     quote!(String)
                 };
@@ -244,7 +438,7 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 &op.file,
                 format!("{ptr}/requestBody/content"),
                 format!("unsupported request content type(s) {kinds:?}"),
-                "the generator supports application/json and multipart/form-data bodies",
+                "the generator supports JSON (application/json, also with parameters, and application/*+json) and multipart/form-data bodies",
             ));
         }
     }
@@ -256,21 +450,17 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         codes.sort();
         codes.first().map(|c| &r[c.as_str()])
     });
-    let (output, decode, accept) = match success
+    let content = success
         .and_then(|s| s.get("content"))
         .and_then(Value::as_object)
-    {
-        Some(c) if c.contains_key("application/json") => {
-            let schema = c["application/json"]
-                .get("schema")
-                .cloned()
-                .unwrap_or(Value::Null);
+        // A HEAD response has no body, whatever its `content` says.
+        .filter(|_| op.method != "head");
+    let (output, decode, accept) = match content {
+        Some(c) if json_content(c).is_some() => {
+            let (media, entry) = json_content(c).expect("checked");
+            let schema = entry.get("schema").cloned().unwrap_or(Value::Null);
             let t = response_type(&schema, cx);
-            (
-                t,
-                quote!(__rt::decode_json(bytes)),
-                "application/json".to_owned(),
-            )
+            (t, quote!(__rt::decode_json(bytes)), media.clone())
         }
         Some(c) if !c.is_empty() => {
             let media = c.keys().next().expect("non-empty").clone();
@@ -345,7 +535,9 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         .map(|f| {
             let ident = &f.ident;
             let ty = &f.ty;
-            if matches!(f.place, Place::Path | Place::Query) && ty.to_string() == "String" {
+            if matches!(f.place, Place::Path | Place::Query | Place::Header)
+                && ty.to_string() == "String"
+            {
                 quote!(#ident: impl Into<String>)
             } else {
                 quote!(#ident: #ty)
@@ -355,7 +547,9 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
     let ctor_inits = fields.iter().map(|f| {
         let ident = &f.ident;
         if f.required && !matches!(f.place, Place::QueryArray) {
-            if matches!(f.place, Place::Path | Place::Query) && f.ty.to_string() == "String" {
+            if matches!(f.place, Place::Path | Place::Query | Place::Header)
+                && f.ty.to_string() == "String"
+            {
                 quote!(#ident: #ident.into(),)
             } else {
                 quote!(#ident,)
@@ -380,6 +574,14 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
                 (Place::QueryArray, _) => Some(quote! {
                     for v in &self.#ident { q.push((#wire.to_owned(), v.to_string())); }
                 }),
+                (Place::QueryJson, true) => Some(quote! {
+                    q.push((#wire.to_owned(), ::serde_json::to_string(&self.#ident).expect("request models always serialize")));
+                }),
+                (Place::QueryJson, false) => Some(quote! {
+                    if let Some(v) = &self.#ident {
+                        q.push((#wire.to_owned(), ::serde_json::to_string(v).expect("request models always serialize")));
+                    }
+                }),
                 (Place::DeepObject, true) => Some(quote! { self.#ident.encode(#wire, &mut q); }),
                 (Place::DeepObject, false) => Some(quote! {
                     if let Some(f) = &self.#ident { f.encode(#wire, &mut q); }
@@ -400,6 +602,43 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         }
     };
 
+    let header_stmts: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let ident = &f.ident;
+            let wire = &f.wire;
+            let join = quote!(v
+                .iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(","));
+            match (&f.place, f.required) {
+                (Place::Header, true) => Some(quote! { h.push((#wire, self.#ident.to_string())); }),
+                (Place::Header, false) => Some(quote! {
+                    if let Some(v) = &self.#ident { h.push((#wire, v.to_string())); }
+                }),
+                (Place::HeaderArray, true) => Some(quote! {
+                    { let v = &self.#ident; h.push((#wire, #join)); }
+                }),
+                (Place::HeaderArray, false) => Some(quote! {
+                    if let Some(v) = &self.#ident { h.push((#wire, #join)); }
+                }),
+                _ => None,
+            }
+        })
+        .collect();
+    let headers_fn = if header_stmts.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn headers(&self) -> Vec<(&'static str, String)> {
+                let mut h = Vec::new();
+                #(#header_stmts)*
+                h
+            }
+        }
+    };
+
     let json_field = fields.iter().find(|f| matches!(f.place, Place::Json));
     let parts: Vec<&Field> = fields
         .iter()
@@ -408,13 +647,13 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
     let body_fn = if let Some(f) = json_field {
         let ident = &f.ident;
         if f.required {
-            quote! { fn body(&self) -> RequestBody { __rt::encode_json(&self.#ident) } }
+            quote! { fn body(&self) -> __rt::RequestBody { __rt::encode_json(&self.#ident) } }
         } else {
             quote! {
-                fn body(&self) -> RequestBody {
+                fn body(&self) -> __rt::RequestBody {
                     match &self.#ident {
                         Some(b) => __rt::encode_json(b),
-                        None => RequestBody::Empty,
+                        None => __rt::RequestBody::Empty,
                     }
                 }
             }
@@ -423,26 +662,26 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
         let pushes = parts.iter().map(|f| {
             let ident = &f.ident;
             let wire = &f.wire;
-            let to_part = if f.ty.to_string() == "FilePart" {
+            let to_part = if f.ty.to_string() == quote!(__rt::FilePart).to_string() {
                 quote!(v.clone())
             } else {
-                quote!(FilePart {
+                quote!(__rt::FilePart {
                     source: __rt::FileSource::Bytes(v.as_bytes().to_vec()),
                     file_name: String::new(),
                     content_type: "text/plain".into(),
                 })
             };
             if f.required {
-                quote! { { let v = &self.#ident; parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+                quote! { { let v = &self.#ident; parts.push(__rt::MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
             } else {
-                quote! { if let Some(v) = &self.#ident { parts.push(MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
+                quote! { if let Some(v) = &self.#ident { parts.push(__rt::MultipartPart { name: #wire.to_owned(), content: #to_part }); } }
             }
         });
         quote! {
-            fn body(&self) -> RequestBody {
+            fn body(&self) -> __rt::RequestBody {
                 let mut parts = Vec::new();
                 #(#pushes)*
-                RequestBody::Multipart(parts)
+                __rt::RequestBody::Multipart(parts)
             }
         }
     } else {
@@ -491,10 +730,10 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             }
         }
 
-        impl Operation for #struct_name {
+        impl __rt::Operation for #struct_name {
             type Output = #output;
             const ID: &'static str = #id;
-            const METHOD: Method = #method;
+            const METHOD: __rt::Method = #method;
             const PATH_TEMPLATE: &'static str = #template;
             #accept_const
 
@@ -505,9 +744,10 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
             }
 
             #query_fn
+            #headers_fn
             #body_fn
 
-            fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError> {
+            fn decode(bytes: &[u8]) -> Result<Self::Output, __rt::DecodeError> {
                 #decode
             }
         }
@@ -516,46 +756,76 @@ fn operation(op: &OperationEntry, cx: &Context<'_>) -> Result<TokenStream, GenEr
 
 fn method_tokens(method: &str) -> TokenStream {
     match method {
-        "get" => quote!(Method::Get),
-        "post" => quote!(Method::Post),
-        "put" => quote!(Method::Put),
-        "patch" => quote!(Method::Patch),
-        _ => quote!(Method::Delete),
+        "get" => quote!(__rt::Method::Get),
+        "post" => quote!(__rt::Method::Post),
+        "put" => quote!(__rt::Method::Put),
+        "patch" => quote!(__rt::Method::Patch),
+        "head" => quote!(__rt::Method::Head),
+        "options" => quote!(__rt::Method::Options),
+        _ => quote!(__rt::Method::Delete),
     }
 }
 
-fn json_body_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
+/// Whether a reference names a component that declares itself nullable.
+fn nullable_ref(r: &str, cx: &Context<'_>) -> bool {
+    cx.component(r)
+        .is_some_and(crate::schema::declares_nullable)
+}
+
+/// The Rust type of an inline JSON body or response schema, and whether it is nullable:
+/// a model for a reference (also inside a one-element `allOf`/`oneOf`), `Vec` of the items'
+/// type for an array, the scalar for a scalar, `serde_json::Value` for anything else
+/// (inline objects have no model of their own).
+fn json_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return (cx.model(r), false);
+        return (cx.model(r), nullable_ref(r, cx));
     }
+    let schema = match crate::schema::normalize_type(schema, "", "") {
+        Ok(s) => s.into_owned(),
+        // Several types: any JSON value.
+        Err(_) => return (quote!(::serde_json::Value), false),
+    };
     let nullable = schema.get("nullable") == Some(&Value::Bool(true));
     for key in ["oneOf", "allOf"] {
         if let Some(items) = schema.get(key).and_then(Value::as_array) {
             if items.len() == 1 {
                 if let Some(r) = items[0].get("$ref").and_then(Value::as_str) {
-                    return (cx.model(r), nullable);
+                    return (cx.model(r), nullable || nullable_ref(r, cx));
                 }
             }
         }
     }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => (quote!(String), nullable),
-        _ => (quote!(::serde_json::Value), nullable),
-    }
+    let ty = match schema.get("type").and_then(Value::as_str) {
+        Some("array") => {
+            let items = schema.get("items").cloned().unwrap_or(Value::Null);
+            let (inner, inner_nullable) = json_type(&items, cx);
+            if inner_nullable {
+                quote!(Vec<Option<#inner>>)
+            } else {
+                quote!(Vec<#inner>)
+            }
+        }
+        Some("string")
+            if schema.get("enum").is_none_or(|e| {
+                e.as_array()
+                    .is_some_and(|v| v.iter().all(|x| x.is_string() || x.is_null()))
+            }) =>
+        {
+            quote!(String)
+        }
+        _ => quote!(::serde_json::Value),
+    };
+    (ty, nullable)
+}
+
+fn json_body_type(schema: &Value, cx: &Context<'_>) -> (TokenStream, bool) {
+    json_type(schema, cx)
 }
 
 fn response_type(schema: &Value, cx: &Context<'_>) -> TokenStream {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return cx.model(r);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("array") => {
-            let items = schema.get("items").cloned().unwrap_or(Value::Null);
-            let inner = response_type(&items, cx);
-            quote!(Vec<#inner>)
-        }
-        Some("string") => quote!(String),
-        _ => quote!(::serde_json::Value),
+    match json_type(schema, cx) {
+        (t, true) => quote!(Option<#t>),
+        (t, false) => t,
     }
 }
 
@@ -583,7 +853,7 @@ mod tests {
             ], "responses": {"200": {"description": "ok"}}}}}),
             json!({}),
         );
-        assert!(out.contains("pub name: Option<QueryFilter>"), "{out}");
+        assert!(out.contains("pub name: Option<__rt::QueryFilter>"), "{out}");
         assert!(out.contains("f.encode(\"name\", &mut q)"), "{out}");
         assert!(out.contains("pub sort: Vec<String>"), "{out}");
         assert!(out.contains("pub page: Option<i64>"), "{out}");
@@ -598,8 +868,8 @@ mod tests {
                 "responses": {"200": {"description": "ok"}}}}}),
             json!({"IFormFile": {"type": "string", "format": "binary"}}),
         );
-        assert!(out.contains("pub file: FilePart"), "{out}");
-        assert!(out.contains("RequestBody::Multipart(parts)"), "{out}");
+        assert!(out.contains("pub file: __rt::FilePart"), "{out}");
+        assert!(out.contains("__rt::RequestBody::Multipart(parts)"), "{out}");
     }
 
     #[test]
@@ -655,9 +925,12 @@ mod tests {
             file: "p.json".into(),
             value: json!({"openapi": "3.0.4", "paths": {"/a/{id}": {"get": {"responses": {}}}}}),
         };
-        let e = generate_documents(vec![doc]).unwrap_err();
+        let g = generate_documents(vec![doc]).unwrap();
+        let (name, e) = &g.skipped[0];
+        assert_eq!(name, "GetAById");
         assert!(e.message.contains("`id`"), "{e}");
         assert_eq!(e.pointer, "/paths/~1a~1{id}/get");
+        assert_eq!(g.operation_count, 0);
     }
 
     #[test]
@@ -668,7 +941,13 @@ mod tests {
                 "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
                 "responses": {}}}}}),
         };
-        let e = generate_documents(vec![doc]).unwrap_err();
+        let g = generate_documents(vec![doc]).unwrap();
+        let (_, e) = &g.skipped[0];
         assert!(e.to_string().contains("application/xml"), "{e}");
+        assert!(
+            g.warnings[0].contains("application/xml"),
+            "{:?}",
+            g.warnings
+        );
     }
 }

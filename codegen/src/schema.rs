@@ -2,6 +2,7 @@
 //!
 //! Everything here works on a copy in memory; input documents are never edited.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
@@ -17,6 +18,11 @@ pub enum Kind {
     Enum {
         /// The wire values, in spec order.
         values: Vec<String>,
+    },
+    /// An integer enum, emitted by us with an `Other(i64)` catch-all.
+    IntEnum {
+        /// The wire values, in spec order.
+        values: Vec<i64>,
     },
     /// A `_t`-discriminated union; variants come from the mapping keys.
     Union {
@@ -39,6 +45,14 @@ pub fn kind_of(schema: &Value) -> Kind {
         if !strings.is_empty() && values.iter().all(|v| v.is_string() || v.is_null()) {
             return Kind::Enum { values: strings };
         }
+        let ints: Vec<i64> = values.iter().filter_map(Value::as_i64).collect();
+        let typed_integer = matches!(
+            schema.get("type").and_then(Value::as_str),
+            None | Some("integer")
+        );
+        if typed_integer && !ints.is_empty() && values.iter().all(|v| v.is_i64() || v.is_null()) {
+            return Kind::IntEnum { values: ints };
+        }
     }
     if let Some(d) = schema.get("discriminator") {
         let property = d
@@ -58,9 +72,56 @@ pub fn kind_of(schema: &Value) -> Kind {
     Kind::Plain
 }
 
+/// A schema with `type: [T, "null"]` (JSON Schema style, which some 3.0 documents use)
+/// rewritten as `type: T, nullable: true`; other schemas as they are. Several non-null
+/// types are refused: a Rust field has one type.
+pub fn normalize_type<'v>(
+    schema: &'v Value,
+    file: &str,
+    ptr: &str,
+) -> Result<Cow<'v, Value>, GenError> {
+    let Some(types) = schema.get("type").and_then(Value::as_array) else {
+        return Ok(Cow::Borrowed(schema));
+    };
+    let null = types.iter().any(|t| t == "null");
+    let others: Vec<&Value> = types.iter().filter(|t| *t != "null").collect();
+    let [only] = others.as_slice() else {
+        return Err(GenError::new(
+            file,
+            format!("{ptr}/type"),
+            format!(
+                "a schema with {} types {types:?}",
+                if others.is_empty() {
+                    "no non-null"
+                } else {
+                    "several"
+                }
+            ),
+            "give the schema one type (plus \"null\"), or use `oneOf` with one schema per type",
+        ));
+    };
+    let mut out = schema.clone();
+    out["type"] = (*only).clone();
+    if null {
+        out["nullable"] = Value::Bool(true);
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// Whether a schema itself says `nullable: true` (or has `"null"` among its types): a
+/// component marked so is generated as the non-null type, and every reference to it as
+/// nullable.
+pub fn declares_nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.iter().any(|t| t == "null"))
+}
+
 /// Whether a schema is marked `nullable` (also inside a single-element `allOf`/`oneOf`).
 pub fn is_nullable(schema: &Value) -> bool {
-    if schema.get("nullable") == Some(&Value::Bool(true)) {
+    if declares_nullable(schema) {
         return true;
     }
     if let Some(e) = schema.get("enum").and_then(Value::as_array) {
@@ -98,8 +159,15 @@ impl<'a> Converter<'a> {
     /// Converts one component schema (by merged name) to JSON Schema.
     pub fn component(&mut self, name: &str) -> Result<Value, GenError> {
         let entry = &self.schemas[name];
-        let ptr = format!("/components/schemas/{name}");
-        let schema = &entry.schema;
+        let ptr = entry.pointer.clone();
+        let normalized = normalize_type(&entry.schema, &entry.file, &ptr)?;
+        // A nullable component is generated as its non-null type; references to it are
+        // made nullable instead (see `convert`), so typify never has to name both.
+        let mut schema = normalized.into_owned();
+        if let Some(o) = schema.as_object_mut() {
+            o.remove("nullable");
+        }
+        let schema = &schema;
         match kind_of(schema) {
             Kind::Union { property, variants } => {
                 let mut one_of = Vec::new();
@@ -112,7 +180,7 @@ impl<'a> Converter<'a> {
                             "every mapping value must name a schema of the document",
                         )
                     })?;
-                    let mut conv = self.object(&v.schema, variant, &v.file, &ptr)?;
+                    let mut conv = self.object(&v.schema, variant, &v.file, &v.pointer)?;
                     let obj = conv.as_object_mut().expect("object schema");
                     obj.insert("type".into(), json!("object"));
                     let props = obj
@@ -144,6 +212,7 @@ impl<'a> Converter<'a> {
                 Ok(out)
             }
             Kind::Enum { values } => Ok(json!({"type": "string", "enum": values})),
+            Kind::IntEnum { .. } => Ok(json!({"type": "integer", "format": "int64"})),
             Kind::Plain => {
                 if schema.get("properties").is_some()
                     || schema.get("type") == Some(&json!("object"))
@@ -173,7 +242,7 @@ impl<'a> Converter<'a> {
             .unwrap_or_default();
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (p, s) in props {
-                if !required.contains(p.as_str()) && is_nullable(s) {
+                if !required.contains(p.as_str()) && self.is_nullable_here(s) {
                     self.tri_state.insert((owner.to_owned(), p.clone()));
                 }
             }
@@ -181,8 +250,25 @@ impl<'a> Converter<'a> {
         self.convert(schema, file, ptr)
     }
 
+    /// Whether the component a reference names declares itself nullable.
+    fn is_nullable_ref(&self, r: &str) -> bool {
+        let name = r.trim_start_matches(SCHEMA_REF);
+        self.schemas
+            .get(name)
+            .is_some_and(|s| declares_nullable(&s.schema))
+    }
+
+    /// [`is_nullable`], also counting references to nullable components.
+    fn is_nullable_here(&self, s: &Value) -> bool {
+        is_nullable(s)
+            || s.get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| self.is_nullable_ref(r))
+    }
+
     /// Converts any schema value.
     pub fn convert(&mut self, v: &Value, file: &str, ptr: &str) -> Result<Value, GenError> {
+        let v = &*normalize_type(v, file, ptr)?;
         let Some(obj) = v.as_object() else {
             return Ok(v.clone());
         };
@@ -191,6 +277,7 @@ impl<'a> Converter<'a> {
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
             let name = r.trim_start_matches(SCHEMA_REF);
             let out = json!({ "$ref": format!("#/definitions/{name}") });
+            let nullable = nullable || self.is_nullable_ref(r);
             return Ok(if nullable { make_nullable(out) } else { out });
         }
 
@@ -230,7 +317,46 @@ impl<'a> Converter<'a> {
             out.insert("description".into(), d.clone());
         }
 
-        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+        let mut ty = obj.get("type").and_then(Value::as_str);
+        let values = obj.get("enum").and_then(Value::as_array);
+        let non_null: Vec<&Value> = values
+            .map(|v| v.iter().filter(|x| !x.is_null()).collect())
+            .unwrap_or_default();
+        let string_enum = !non_null.is_empty() && non_null.iter().all(|x| x.is_string());
+        if values.is_some() && !string_enum && !non_null.is_empty() {
+            // An enum of numbers or booleans: the field gets the values' type (open: the
+            // API may add values), never `String`, so a `512` decodes.
+            let inferred = if non_null.iter().all(|x| x.is_i64() || x.is_u64()) {
+                "integer"
+            } else if non_null.iter().all(|x| x.is_number()) {
+                "number"
+            } else if non_null.iter().all(|x| x.is_boolean()) {
+                "boolean"
+            } else {
+                return Err(GenError::new(
+                    file,
+                    format!("{ptr}/enum"),
+                    "an enum mixing values of different JSON types",
+                    "give every enum value the same type, or split the schema with `oneOf`",
+                ));
+            };
+            let fits = match (ty, inferred) {
+                (None, _) => true,
+                (Some(t), i) => t == i || (t == "number" && i == "integer"),
+            };
+            if !fits {
+                return Err(GenError::new(
+                    file,
+                    format!("{ptr}/enum"),
+                    format!(
+                        "the enum's values are {inferred}s but the schema's type is `{}`",
+                        ty.unwrap_or_default()
+                    ),
+                    "make the `type` match the values",
+                ));
+            }
+            ty = Some(ty.unwrap_or(inferred));
+        } else if let Some(values) = values {
             // Inline enums stay open strings: the API adds values between versions.
             let has_null = values.iter().any(Value::is_null);
             let strings: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
@@ -258,7 +384,8 @@ impl<'a> Converter<'a> {
             }
         }
 
-        let ty = obj.get("type").and_then(Value::as_str);
+        let has_null_value = values.is_some_and(|v| v.iter().any(Value::is_null));
+        let nullable = nullable || has_null_value;
         match ty {
             Some("string") => {
                 out.insert("type".into(), json!("string"));
@@ -302,7 +429,7 @@ impl<'a> Converter<'a> {
                 if let Some(props) = obj.get("properties").and_then(Value::as_object) {
                     let mut conv = Map::new();
                     for (p, s) in props {
-                        let child = format!("{ptr}/properties/{p}");
+                        let child = format!("{ptr}/properties/{}", crate::error::pointer_token(p));
                         conv.insert(p.clone(), self.convert(s, file, &child)?);
                     }
                     out.insert("properties".into(), Value::Object(conv));
@@ -367,6 +494,7 @@ mod tests {
                     k.clone(),
                     SchemaEntry {
                         file: "t.json".into(),
+                        pointer: format!("/components/schemas/{k}"),
                         schema: s.clone(),
                     },
                 )

@@ -12,40 +12,15 @@
 
 use std::error::Error;
 
-use rapidata::Client;
-use rapidata_sandbox::Sandbox;
-
 // The seed guide's instruction, image pairs and prompts (shared with the tests).
 include!("seed.rs");
 
-fn has_credentials() -> bool {
-    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty());
-    set("RAPIDATA_CLIENT_ID") && set("RAPIDATA_CLIENT_SECRET")
-}
+#[path = "../common/connect.rs"]
+mod connect;
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Keep the sandbox alive (it stops when dropped) for as long as the client is used.
-    let (client, sandbox) = if has_credentials() {
-        let client = Client::new()?;
-        println!(
-            "Using the Rapidata API at {} (credentials from RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET).",
-            client.api_url()
-        );
-        (client, None)
-    } else {
-        let sandbox = Sandbox::start()?;
-        println!(
-            "No RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET set: running against the offline sandbox at {}.",
-            sandbox.url()
-        );
-        let client = Client::builder()
-            .api_url(sandbox.url())
-            .auth_url(sandbox.url())
-            .app_url(sandbox.url())
-            .client_credentials(sandbox.client_id(), sandbox.client_secret())
-            .build()?;
-        (client, Some(sandbox))
-    };
+    let (client, sandbox) = connect::connect()?;
 
     // Step 1: a new, empty audience. The live API only starts recruiting once an
     // audience has `min_tasks` qualification examples (10 by default); the guide adds
@@ -83,14 +58,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .create()?;
     definition.preview();
 
-    let job = audience.assign_job(&definition)?;
-    for warning in job.warnings() {
-        println!("warning: {warning}");
-    }
-    println!("Job {} assigned; follow it at {}", job.id(), job.view_url());
-    job.display_progress_bar()?;
-    let results = job.get_results()?;
-    println!("{results}");
+    connect::run_job(&audience, &definition)?;
     if let Some(sandbox) = &sandbox {
         let stats = sandbox.stats();
         let requests: u64 = stats.routes.values().sum();

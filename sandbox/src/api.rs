@@ -11,7 +11,7 @@ use crate::api_types::{
     CreateJobDefinitionEndpointInput, CreateJobEndpointInput, CreateJobRevisionEndpointInput,
     DatasetSegmentInput, DatasetSegmentKind, ExampleBoxShape, ExampleVisibility,
     ExistingAssetInput, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth,
-    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IRapidSpec, IReferee,
+    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IPairMakerConfig, IRapidSpec, IReferee,
     MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput, TextBinding,
     UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
 };
@@ -88,6 +88,15 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::RetryJob => retry_job(st, c),
         Route::DownloadResults => download_results(st, c),
         Route::ListJobs => list_jobs(st, c),
+        Route::StartPreliminaryDownload => crate::preliminary::start(st, c),
+        Route::CreateUnlistedAudience => crate::unlisted::create(st, c),
+        Route::GetUnlistedAudience => crate::unlisted::get(st, c),
+        Route::CreateValidationSet => crate::validation::create(st, c),
+        Route::GetValidationSet => crate::validation::get(st, c),
+        Route::PatchValidationSet => crate::validation::patch(st, c),
+        Route::DeleteValidationSet => crate::validation::delete(st, c),
+        Route::ListValidationSets => crate::validation::list_sets(st, c),
+        Route::GetPreliminaryDownload => crate::preliminary::get(st, c),
     }
 }
 
@@ -1590,6 +1599,7 @@ fn create_dataset(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             name: input.name,
             schema,
             datapoints: Vec::new(),
+            groups: BTreeMap::new(),
         },
     );
     json(&CreateDatasetOutput { dataset_id: id })
@@ -1784,6 +1794,7 @@ fn create_datapoint(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             .private_metadata
             .flatten()
             .map(|m| m.into_iter().collect()),
+        group: input.group.flatten(),
         created_at,
     });
     json(&CreateDatapointOutput { datapoint_id })
@@ -1863,7 +1874,7 @@ fn dataset_progress(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 }
 
 /// `POST /dataset/{id}/group`: validated (segments against the schema, none required) and
-/// dropped.
+/// kept (a ranking list's context comes from its group).
 fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
     dataset(st, &id)?;
@@ -1872,7 +1883,7 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     if input.group.trim().is_empty() {
         errors.add("group", "'Group' must not be empty.");
     }
-    check_segments(
+    let segments = check_segments(
         st,
         &mut errors,
         &st.datasets[&id],
@@ -1880,6 +1891,8 @@ fn create_group(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         false,
     );
     errors.done()?;
+    let ds = st.datasets.get_mut(&id).expect("checked above");
+    ds.groups.insert(input.group, segments);
     Ok(Reply::NoContent)
 }
 
@@ -2095,11 +2108,13 @@ fn workflow_task(
                 }
             }
         }
-        IOrderWorkflowInput::GroupedRankingWorkflow { criteria, .. } => {
+        IOrderWorkflowInput::GroupedRankingWorkflow {
+            criteria,
+            pair_maker_config,
+            ..
+        } => {
             return (
-                Task::Unsupported {
-                    workflow: "GroupedRankingWorkflow".into(),
-                },
+                ranking_task(errors, ds, criteria, pair_maker_config.as_ref()),
                 criteria.clone(),
             )
         }
@@ -2134,16 +2149,7 @@ fn workflow_task(
             index_identifiers,
             ..
         } => {
-            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
-            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
-                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
-            }
-            let context = context_source(
-                errors,
-                ds,
-                context.as_ref().and_then(Option::as_ref),
-                &format!("{p}.context"),
-            );
+            let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let criteria = check_text_binding(
                 errors,
                 ds,
@@ -2191,16 +2197,7 @@ fn workflow_task(
             categories,
             ..
         } => {
-            check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
-            for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
-                check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
-            }
-            let context = context_source(
-                errors,
-                ds,
-                context.as_ref().and_then(Option::as_ref),
-                &format!("{p}.context"),
-            );
+            let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
             let categories =
                 check_options_binding(errors, ds, categories, &format!("{p}.categories"));
@@ -2224,15 +2221,174 @@ fn workflow_task(
                 literal(&title),
             )
         }
+        IRapidSpec::FreeText {
+            asset,
+            context,
+            context_assets,
+            question,
+            ..
+        } => {
+            let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let question = check_text_binding(
+                errors,
+                ds,
+                question,
+                &format!("{p}.question"),
+                Some("Question"),
+            );
+            (Task::FreeText { asset, context }, literal(&question))
+        }
+        IRapidSpec::Transcription {
+            asset,
+            context,
+            context_assets,
+            title,
+            transcription,
+        } => {
+            let (asset, _) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
+            let words = check_text_binding(
+                errors,
+                ds,
+                transcription,
+                &format!("{p}.transcription"),
+                None,
+            );
+            if let TextSource::Segment(k) = &words {
+                if let Some(bad) = ds.datapoints.iter().find(|d| d.text(k).is_none()) {
+                    errors.add(
+                        "datasetId",
+                        format!(
+                            "Datapoint '{}' (sortIndex {}) has no '{k}' segment.",
+                            bad.id, bad.sort_index
+                        ),
+                    );
+                }
+            }
+            (Task::SelectWords { asset, words }, literal(&title))
+        }
+        IRapidSpec::Line {
+            asset,
+            context,
+            context_assets,
+            target,
+        }
+        | IRapidSpec::Scrub {
+            asset,
+            context,
+            context_assets,
+            target,
+        }
+        | IRapidSpec::Locate {
+            asset,
+            context,
+            context_assets,
+            target,
+        } => {
+            let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
+            let target =
+                check_text_binding(errors, ds, target, &format!("{p}.target"), Some("Target"));
+            let task = match rapid {
+                IRapidSpec::Line { .. } => Task::Draw { asset, context },
+                IRapidSpec::Scrub { .. } => Task::Timestamp { asset, context },
+                _ => Task::Locate { asset, context },
+            };
+            (task, literal(&target))
+        }
         other => {
             let kind = rapid_kind(other);
             errors.add(
                 format!("{p}._t"),
-                format!("{kind} rapids are not supported by the sandbox yet (only Compare and Classify are simulated)."),
+                format!("{kind} rapids are not supported by the sandbox yet (Compare, Classify, FreeText, Locate, Line, Scrub and Transcription are simulated)."),
             );
             (Task::Unsupported { workflow: kind }, String::new())
         }
     }
+}
+
+/// A `GroupedRankingWorkflow`'s task: the criteria checked as an instruction, every
+/// datapoint in a group with an `asset` segment; the pair maker (every pair by default).
+fn ranking_task(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    criteria: &str,
+    pair_maker: Option<&IPairMakerConfig>,
+) -> Task {
+    check_text(
+        errors,
+        "workflow.criteria",
+        "Criteria",
+        criteria,
+        MAX_INSTRUCTION,
+    );
+    if let Some(bad) = ds
+        .datapoints
+        .iter()
+        .find(|d| d.group.is_none() || d.asset("asset").is_none())
+    {
+        errors.add(
+            "datasetId",
+            format!(
+                "Datapoint '{}' (sortIndex {}) needs a group and an 'asset' segment for a grouped ranking.",
+                bad.id, bad.sort_index
+            ),
+        );
+    }
+    match pair_maker {
+        None | Some(IPairMakerConfig::FullPermutationPairMaker) => Task::Ranking {
+            full_permutation: true,
+            budget: 0,
+        },
+        Some(IPairMakerConfig::OnlinePairMaker {
+            total_comparison_budget,
+            random_matches_ratio,
+        }) => {
+            if random_matches_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                errors.add(
+                    "workflow.pairMakerConfig.randomMatchesRatio",
+                    "'Random Matches Ratio' must be between 0 and 1.",
+                );
+            }
+            let budget = total_comparison_budget.unwrap_or(0);
+            if budget < 1 {
+                errors.add(
+                    "workflow.pairMakerConfig.totalComparisonBudget",
+                    "'Total Comparison Budget' must be at least 1.",
+                );
+            }
+            Task::Ranking {
+                full_permutation: false,
+                budget: budget.max(0) as usize,
+            }
+        }
+        // Rejected when the request is parsed.
+        Some(IPairMakerConfig::Unknown(_)) => Task::Unsupported {
+            workflow: "an unknown pair maker's".into(),
+        },
+    }
+}
+
+/// The bindings every rapid shares (its asset on every datapoint, optional context assets
+/// and context), checked: the asset segment and where the context comes from.
+fn rapid_bindings(
+    errors: &mut Errors,
+    ds: &DatasetRec,
+    asset: &AssetBinding,
+    context: &Option<Option<TextBinding>>,
+    context_assets: &Option<Option<Vec<AssetBinding>>>,
+) -> (String, TextSource) {
+    let p = "workflow.rapid";
+    check_asset_binding(errors, ds, asset, &format!("{p}.asset"), true);
+    for (i, a) in context_assets.iter().flatten().flatten().enumerate() {
+        check_asset_binding(errors, ds, a, &format!("{p}.contextAssets[{i}]"), false);
+    }
+    let context = context_source(
+        errors,
+        ds,
+        context.as_ref().and_then(Option::as_ref),
+        &format!("{p}.context"),
+    );
+    (asset.segment.clone(), context)
 }
 
 fn check_referee(errors: &mut Errors, referee: &IReferee) {
@@ -2345,6 +2501,7 @@ fn create_definition(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 base_revision_number: None,
                 aggregator: input.aggregator_type.flatten(),
                 created_at,
+                created: c.now,
             }],
         },
     );
@@ -2459,15 +2616,17 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             ));
         };
         if base != latest.number {
-            return Err(ApiError::Conflict(format!(
-                "The revision is based on revision {base}, but the latest revision is {}.",
-                latest.number
-            )));
+            return Err(crate::revisions::conflict(base, latest.number));
         }
     }
     let dataset_id = input.dataset_id.unwrap_or(latest.dataset_id.clone());
     if !st.datasets.contains_key(&dataset_id) {
         return Err(not_found("Dataset", &dataset_id));
+    }
+    if let Some(Some(set)) = &input.validation_set_id {
+        if !crate::validation::exists(st, set) {
+            return Err(crate::validation::unknown(set));
+        }
     }
     let workflow = input.workflow.unwrap_or(latest.workflow.clone());
     let referee = input.referee.unwrap_or(latest.referee.clone());
@@ -2493,6 +2652,7 @@ fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         base_revision_number,
         aggregator: input.aggregator_type.unwrap_or(latest.aggregator.clone()),
         created_at,
+        created: c.now,
     });
     json(&CreateJobRevisionOutput {
         revision_number: number,
@@ -2516,7 +2676,7 @@ fn get_revision(st: &mut State, c: &Ctx<'_>, number: Option<i32>) -> Result<Repl
     json(&GetJobRevisionOutput {
         definition_id: d.id.clone(),
         revision_number: rev.number,
-        state: RevisionState::Completed,
+        state: crate::revisions::state(rev, c.cfg, c.now),
         pipeline_id: rev.pipeline_id.clone(),
         dataset_id: rev.dataset_id.clone(),
         aggregator_type: rev.aggregator.clone(),
@@ -2556,14 +2716,17 @@ fn list_revisions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
                 fields: vec![
                     ("revision_number", r.number.to_string()),
                     ("created_at", created_at.clone()),
-                    ("state", "Completed".to_string()),
+                    (
+                        "state",
+                        format!("{:?}", crate::revisions::state(r, c.cfg, c.now)),
+                    ),
                 ],
                 seq: r.number as u64,
                 item: JobRevisionItem {
                     definition_id: d.id.clone(),
                     revision_number: r.number,
                     created_at,
-                    state: RevisionState::Completed,
+                    state: crate::revisions::state(r, c.cfg, c.now),
                     base_revision_number: r.base_revision_number,
                 },
             }
@@ -2652,6 +2815,8 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 
     let (job_id, seq) = st.new_id(c.cfg);
     let (campaign_id, _) = st.new_id(c.cfg);
+    // A job runs on a pipeline of its own (the definition's is its preview pipeline).
+    let (pipeline_id, _) = st.new_id(c.cfg);
     let created_at = now_system(st, c);
     let name = name.unwrap_or_else(|| format!("{}:{}", def.name, rev.number));
     st.jobs.insert(
@@ -2664,7 +2829,7 @@ fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             definition_name: def.name.clone(),
             instruction,
             revision: rev.number,
-            pipeline_id: rev.pipeline_id.clone(),
+            pipeline_id,
             campaign_id,
             audience_id: input.audience_id.clone(),
             preceding: preceding_job_id,
@@ -2824,7 +2989,7 @@ fn winner(a: f64, b: f64) -> Option<usize> {
 }
 
 /// Builds the result file of a completed job (§7.5 layouts).
-fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
     let info = |version: &'static str, kind: &'static str| ResultInfo {
         created_at: st.iso_at(j.sim.completed_at.unwrap_or(c.now)),
         version,
@@ -2979,6 +3144,29 @@ fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError
                 summary,
             })))
         }
+        task @ (Task::FreeText { .. }
+        | Task::Locate { .. }
+        | Task::Draw { .. }
+        | Task::Timestamp { .. }) => Ok(crate::kinds::one_asset_file(
+            task,
+            |kind| info("1.0.0", kind),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )
+        .expect("a one-asset task")),
+        Task::SelectWords { .. } => Ok(crate::kinds::select_words_file(
+            info("1.0.0", "SelectWords"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
+        Task::Ranking { .. } => Ok(crate::kinds::ranking_file(
+            info("1.0.0", "Ranking"),
+            &j.sim.items,
+            c.pool,
+            user_details,
+        )),
         Task::Unsupported { workflow } => Err(ApiError::Conflict(format!(
             "No results: the sandbox does not simulate {workflow} jobs."
         ))),

@@ -47,6 +47,26 @@ pub(crate) struct App {
     state: Mutex<State>,
     journal: Mutex<Journal>,
     traces: AtomicU64,
+    /// API requests being handled now, and the most at one moment.
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+}
+
+/// Counts one API request as in flight until it is dropped.
+struct InFlight<'a>(&'a App);
+
+impl<'a> InFlight<'a> {
+    fn new(app: &'a App) -> InFlight<'a> {
+        let now = app.in_flight.fetch_add(1, AtomicOrdering::SeqCst) + 1;
+        app.max_in_flight.fetch_max(now, AtomicOrdering::SeqCst);
+        InFlight(app)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, AtomicOrdering::SeqCst);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +123,15 @@ pub(crate) enum Route {
     RetryJob,
     DownloadResults,
     ListJobs,
+    StartPreliminaryDownload,
+    GetPreliminaryDownload,
+    CreateUnlistedAudience,
+    GetUnlistedAudience,
+    CreateValidationSet,
+    GetValidationSet,
+    PatchValidationSet,
+    DeleteValidationSet,
+    ListValidationSets,
     BridgeCreate,
     BridgeRead,
     AuthorizeExternal,
@@ -244,6 +273,39 @@ pub(crate) const ROUTES: &[RouteEntry] = &[
         Route::DownloadResults,
     ),
     ("GET", "/jobs", Route::ListJobs),
+    (
+        "POST",
+        "/pipeline/{pipelineId}/preliminary-download",
+        Route::StartPreliminaryDownload,
+    ),
+    (
+        "GET",
+        "/pipeline/preliminary-download/{preliminaryDownloadId}",
+        Route::GetPreliminaryDownload,
+    ),
+    ("POST", "/audience/unlisted", Route::CreateUnlistedAudience),
+    (
+        "GET",
+        "/audience/unlisted/{audienceId}",
+        Route::GetUnlistedAudience,
+    ),
+    ("POST", "/validation-set", Route::CreateValidationSet),
+    (
+        "GET",
+        "/validation-set/{validationSetId}",
+        Route::GetValidationSet,
+    ),
+    (
+        "PATCH",
+        "/validation-set/{validationSetId}",
+        Route::PatchValidationSet,
+    ),
+    (
+        "DELETE",
+        "/validation-set/{validationSetId}",
+        Route::DeleteValidationSet,
+    ),
+    ("GET", "/validation-sets", Route::ListValidationSets),
 ];
 
 /// A matched route.
@@ -323,6 +385,8 @@ pub(crate) enum ApiError {
     NotFound(String),
     /// 409 `ProblemDetails` (e.g. cost estimate not ready).
     Conflict(String),
+    /// 409 `ProblemDetails` of a `requireLatest` revision save, with `latestRevisionNumber`.
+    RevisionConflict { detail: String, latest: i32 },
     /// 401, no body.
     Unauthorized,
     /// 415, no body.
@@ -467,6 +531,17 @@ impl ApiError {
                 Some(detail),
                 trace,
             ),
+            ApiError::RevisionConflict { detail, latest } => {
+                let body = serde_json::json!({
+                    "type": "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": detail,
+                    "latestRevisionNumber": latest,
+                    "traceId": traceparent(trace),
+                });
+                json_response(409, "application/problem+json; charset=utf-8", &body)
+            }
             ApiError::Unauthorized => Response::new(401).with_header("WWW-Authenticate", "Bearer"),
             ApiError::UnsupportedMediaType => Response::new(415),
             ApiError::MethodNotAllowed(allow) => Response::new(405).with_header("Allow", allow),
@@ -817,6 +892,8 @@ impl App {
             state,
             journal: Mutex::new(Journal::default()),
             traces: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
         }
     }
 
@@ -862,12 +939,30 @@ impl App {
             .map_err(BlockError::Finished)
     }
 
+    /// People open a shared link of an unlisted audience (see `unlisted.rs`).
+    pub fn open_link(&self, link: &str, annotators: usize) -> bool {
+        let now = Instant::now();
+        let mut st = self.lock();
+        st.advance(&self.cfg, &self.pool, now);
+        st.open_link(link, annotators, self.pool.len(), now)
+    }
+
     /// The journal's finished entries, in arrival order.
     pub fn requests(&self) -> Vec<serde_json::Value> {
         self.journal().entries()
     }
 
+    /// The counters of `st`, with the most requests this sandbox handled at once.
+    pub(crate) fn stats_of(&self, st: &State) -> crate::Stats {
+        crate::Stats {
+            max_in_flight: self.max_in_flight.load(AtomicOrdering::SeqCst),
+            ..st.stats()
+        }
+    }
+
     fn handle_api(&self, req: &Request, trace: &str) -> Outcome {
+        // From receipt (the added latency included) to the answer.
+        let _in_flight = InFlight::new(self);
         if !self.cfg.latency.is_zero() {
             std::thread::sleep(self.cfg.latency);
         }
@@ -893,7 +988,7 @@ impl App {
                 let now = Instant::now();
                 let mut st = self.lock();
                 st.advance(&self.cfg, &self.pool, now);
-                json_response(200, "application/json; charset=utf-8", &st.stats())
+                json_response(200, "application/json; charset=utf-8", &self.stats_of(&st))
             }
             ("GET", "/_sandbox/requests") => {
                 json_response(200, "application/json; charset=utf-8", &self.requests())

@@ -33,11 +33,16 @@ mod api_types;
 mod app;
 mod http;
 mod journal;
+mod kinds;
+mod preliminary;
+mod revisions;
 mod rng;
 mod sim;
 mod store;
 mod strict;
+mod unlisted;
 mod util;
+mod validation;
 mod wire;
 
 use std::collections::BTreeMap;
@@ -84,6 +89,11 @@ pub struct Stats {
     pub tokens_issued: u64,
     /// Faults injected.
     pub faults: FaultStats,
+    /// The most API requests the sandbox was handling at one moment (from receipt,
+    /// its added latency included, to the answer; faulted ones too): a client that keeps
+    /// to `max_workers` never shows more.
+    #[serde(default)]
+    pub max_in_flight: u64,
 }
 
 impl Stats {
@@ -224,12 +234,22 @@ impl Sandbox {
         self.app.block_job(job_id, reason).is_ok()
     }
 
+    /// Simulates `annotators` people opening a link of an unlisted audience: the audience's
+    /// link (`…/label/{ula_id}`) makes them annotators of all
+    /// its jobs, a job link (`…/label/{ula_id}/job/{jobId}`) of that job only. Only people
+    /// who came through a link ever answer an unlisted audience's jobs; the sandbox stands
+    /// them in with labelers of its pool not there yet. Returns `false` when the link is
+    /// not one of an existing unlisted audience (or of a job assigned to it).
+    pub fn open_link(&self, link: &str, annotators: usize) -> bool {
+        self.app.open_link(link, annotators)
+    }
+
     /// The current counters (the same document as `GET /_sandbox/stats`).
     pub fn stats(&self) -> Stats {
         let now = std::time::Instant::now();
         let mut st = self.app.lock();
         st.advance(&self.app.cfg, &self.app.pool, now);
-        st.stats()
+        self.app.stats_of(&st)
     }
 }
 

@@ -367,7 +367,31 @@ pub(crate) enum Task {
         context: TextSource,
         categories: OptionsSource,
     },
-    /// A workflow the sandbox cannot simulate (ranking, evaluation): the job fails.
+    /// Answer a question in free text: a vote's choice indexes the datapoint's candidate
+    /// answers (`Item::labels`; the first is the hidden right one).
+    FreeText { asset: String, context: TextSource },
+    /// Tap the target: a vote's choice is 0 for a tap near the hidden target (see
+    /// `kinds::locate_target`), 1 for a stray tap.
+    Locate { asset: String, context: TextSource },
+    /// Draw over the target: like `Locate`, each response a short line (see
+    /// `kinds::line`).
+    Draw { asset: String, context: TextSource },
+    /// Mark the moment (a `Scrub` rapid): like `Locate` on a timeline (see
+    /// `kinds::moment`).
+    Timestamp { asset: String, context: TextSource },
+    /// Select words of the datapoint's sentence (`Item::labels` = its words): a vote's
+    /// choice is 0 for the hidden right words, 1 for a selection one word off (see
+    /// `kinds::selected_words`).
+    SelectWords { asset: String, words: TextSource },
+    /// Rank each dataset group from pairwise votes (a `GroupedRankingWorkflow`): every
+    /// item is one matchup of two datapoints of a group (`Item::labels` = `[group]`), a
+    /// vote's choice the better one (see `kinds::ranking_items`).
+    Ranking {
+        /// Every unique pair of each group, else at most `budget` pairs per group.
+        full_permutation: bool,
+        budget: usize,
+    },
+    /// A workflow the sandbox cannot simulate (evaluation): the job fails.
     Unsupported { workflow: String },
 }
 
@@ -431,7 +455,12 @@ impl Item {
     fn options(&self, task: &Task) -> usize {
         match task {
             Task::Compare { .. } => 2,
-            Task::Classify { .. } => self.labels.len().max(1),
+            Task::Classify { .. } | Task::FreeText { .. } => self.labels.len().max(1),
+            Task::Locate { .. }
+            | Task::Draw { .. }
+            | Task::Timestamp { .. }
+            | Task::Ranking { .. }
+            | Task::SelectWords { .. } => 2,
             Task::Unsupported { .. } => 1,
         }
     }
@@ -724,7 +753,7 @@ pub(crate) fn contains_word(haystack: &str, needle: &str) -> bool {
 }
 
 /// The `[sandbox:…]` marker of a context, if any (lower-cased content).
-fn marker(context: Option<&str>) -> Option<String> {
+pub(crate) fn marker(context: Option<&str>) -> Option<String> {
     let lower = context?.to_lowercase();
     let start = lower.find("[sandbox:")? + "[sandbox:".len();
     let end = lower[start..].find(']')? + start;

@@ -13,6 +13,7 @@ use crate::api_types::{
     RetrievalMode,
 };
 use crate::app::Config;
+use crate::kinds;
 use crate::rng::{self, Mix};
 use crate::sim::{
     self, ExampleView, Item, JobSim, Labeler, Leaning, OptionRef, OptionsSource, Qualification,
@@ -320,6 +321,8 @@ pub(crate) struct DatapointRec {
     pub sort_index: i64,
     pub segments: Vec<Segment>,
     pub private_metadata: Option<BTreeMap<String, String>>,
+    /// The dataset group (ranking list) it belongs to.
+    pub group: Option<String>,
     pub created_at: SystemTime,
 }
 
@@ -363,6 +366,9 @@ pub(crate) struct DatasetRec {
     /// The schema its datapoints follow ([`default_schema`] when created without one).
     pub schema: Vec<SegmentDef>,
     pub datapoints: Vec<DatapointRec>,
+    /// The groups created with `POST /dataset/{id}/group`, with their segments (a
+    /// ranking list's context).
+    pub groups: BTreeMap<String, Vec<Segment>>,
 }
 
 impl DatasetRec {
@@ -386,6 +392,8 @@ pub(crate) struct RevisionRec {
     pub base_revision_number: Option<i32>,
     pub aggregator: Option<AggregatorType>,
     pub created_at: SystemTime,
+    /// When it was saved (its preview is built after `cost_estimate_delay`).
+    pub created: Instant,
 }
 
 /// A job definition.
@@ -455,6 +463,12 @@ pub(crate) struct State {
     pub bridges: HashMap<String, BridgeRec>,
     /// Clients created with `POST /client`: id → secret.
     pub clients: HashMap<String, String>,
+    /// Preliminary result downloads, by download id.
+    pub preliminary: HashMap<String, crate::preliminary::PreliminaryRec>,
+    /// Unlisted audiences (`ula_…`).
+    pub unlisted: BTreeMap<String, crate::unlisted::UnlistedRec>,
+    /// Validation sets.
+    pub validation_sets: crate::validation::ValidationSets,
 }
 
 /// A bridge-token login in progress.
@@ -488,6 +502,9 @@ impl State {
             jobs: BTreeMap::new(),
             bridges: HashMap::new(),
             clients: HashMap::new(),
+            preliminary: HashMap::new(),
+            unlisted: BTreeMap::new(),
+            validation_sets: BTreeMap::new(),
         };
         let _ = cfg;
         let mut global = AudienceRec::new(
@@ -597,6 +614,9 @@ impl State {
 
     /// Resolves an audience id (regular or `fau_`) that exists and is not deleted.
     pub fn audience_exists(&self, id: &str) -> bool {
+        if self.unlisted.contains_key(id) {
+            return true;
+        }
         if let Some(f) = self.filtered.get(id) {
             return self.audience_exists(&f.base);
         }
@@ -677,6 +697,9 @@ impl State {
                 base.ready_at = None;
             }
             return base;
+        }
+        if let Some(view) = self.unlisted_view(id) {
+            return view;
         }
         let Some(aud) = self.audiences.get(id) else {
             return AudienceView {
@@ -801,14 +824,15 @@ impl State {
                     let job = self.jobs.get_mut(&id).expect("job");
                     if let Task::Unsupported { workflow } = &job.sim.task {
                         job.sim.failure_message = Some(format!(
-                            "The sandbox does not simulate {workflow} jobs (only Compare and Classify rapids)."
+                            "The sandbox does not simulate {workflow} jobs (only Compare, Classify, FreeText, Locate, Line, Scrub and Transcription rapids and GroupedRanking workflows)."
                         ));
                     }
                     job.sim.failed_at = Some(earliest);
                 }
                 continue;
             }
-            let view = self.audience_view(cfg, pool, &audience, now);
+            let mut view = self.audience_view(cfg, pool, &audience, now);
+            self.add_job_link_visitors(&mut view, &audience, &id);
             if !started && !paused {
                 let after = match &preceding {
                     None => Some(earliest),
@@ -881,6 +905,13 @@ impl State {
         let Some(ds) = self.datasets.get(dataset_id) else {
             return Vec::new();
         };
+        if let Task::Ranking {
+            full_permutation,
+            budget,
+        } = task
+        {
+            return kinds::ranking_items(self, ds, *full_permutation, *budget);
+        }
         let mut dps: Vec<&DatapointRec> = ds.datapoints.iter().collect();
         dps.sort_by_key(|d| (d.sort_index, d.seq));
         let text = |dp: &DatapointRec, source: &TextSource| -> Option<String> {
@@ -916,7 +947,37 @@ impl State {
                                 .unwrap_or_default(),
                         },
                     ),
-                    Task::Unsupported { .. } => (Vec::new(), None, Vec::new()),
+                    Task::FreeText { asset, context }
+                    | Task::Locate { asset, context }
+                    | Task::Draw { asset, context }
+                    | Task::Timestamp { asset, context } => {
+                        let assets: Vec<OptionRef> = dp
+                            .asset(asset)
+                            .map(|a| vec![self.option_ref(a)])
+                            .unwrap_or_default();
+                        let context = text(dp, context);
+                        let labels = match (task, assets.first()) {
+                            (Task::FreeText { .. }, Some(a)) => kinds::free_text_answers(
+                                &a.identifier,
+                                context.as_deref(),
+                                dp.private_metadata.as_ref(),
+                            ),
+                            _ => Vec::new(),
+                        };
+                        (assets, context, labels)
+                    }
+                    Task::SelectWords { asset, words } => (
+                        dp.asset(asset)
+                            .map(|a| vec![self.option_ref(a)])
+                            .unwrap_or_default(),
+                        None,
+                        text(dp, words)
+                            .map(|t| t.split_whitespace().map(str::to_string).collect())
+                            .unwrap_or_default(),
+                    ),
+                    Task::Ranking { .. } | Task::Unsupported { .. } => {
+                        (Vec::new(), None, Vec::new())
+                    }
                 };
                 let names: Vec<&str> = assets.iter().map(|a| a.identifier.as_str()).collect();
                 let key = Mix::new(0, "datapoint")
@@ -946,14 +1007,25 @@ impl State {
                             &labels,
                         )
                     }
-                    Task::Unsupported { .. } => Leaning::Option(0),
+                    // The first candidate answer, and the tap near the target.
+                    Task::FreeText { .. }
+                    | Task::Locate { .. }
+                    | Task::Draw { .. }
+                    | Task::Timestamp { .. }
+                    | Task::SelectWords { .. } => Leaning::Option(0),
+                    Task::Ranking { .. } | Task::Unsupported { .. } => Leaning::Option(0),
                 };
                 // A datapoint added after the definition was checked may lack what the rapid
                 // binds: nothing to ask, so it is done without votes.
                 let done = match task {
                     Task::Compare { .. } => assets.len() != 2,
                     Task::Classify { .. } => assets.is_empty() || labels.len() < 2,
-                    Task::Unsupported { .. } => false,
+                    Task::FreeText { .. }
+                    | Task::Locate { .. }
+                    | Task::Draw { .. }
+                    | Task::Timestamp { .. } => assets.is_empty(),
+                    Task::SelectWords { .. } => assets.is_empty() || labels.len() < 2,
+                    Task::Ranking { .. } | Task::Unsupported { .. } => false,
                 };
                 Item {
                     assets,
@@ -1074,6 +1146,8 @@ impl State {
                 .collect(),
             tokens_issued: self.tokens_issued,
             faults: self.faults.clone(),
+            // Known to the server around the state (`App::stats_of`).
+            max_in_flight: 0,
         }
     }
 

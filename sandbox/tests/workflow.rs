@@ -853,14 +853,14 @@ fn definitions_revisions_and_cost_estimates() {
     let r = api.post(
         "/job/definition",
         &json!({"definitionName": "boxes", "datasetId": ds,
-                "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Locate", "asset": {"segment": "asset"},
+                "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Polygon", "asset": {"segment": "asset"},
                              "target": {"literal": "the cat"}}},
                 "referee": {"_t": "NaiveReferee", "totalVotes": 3}}),
     );
     assert_eq!(r.status, 400, "{}", r.text);
     let m = r.json["errors"]["workflow.rapid._t"][0].as_str().unwrap();
     assert!(
-        m.contains("Locate") && m.contains("not supported by the sandbox yet"),
+        m.contains("Polygon") && m.contains("not supported by the sandbox yet"),
         "{m}"
     );
 }

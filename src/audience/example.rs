@@ -193,7 +193,33 @@ impl Common {
     }
 }
 
-macro_rules! common_setters {
+impl Common {
+    /// Uploads a one-item example's `datapoint` and media context (in parallel), then adds
+    /// the example with the body of [`Common::body`].
+    fn send_single(
+        &self,
+        audience: &Audience,
+        datapoint: &DataItem,
+        payload: types::IExamplePayload,
+        truth: types::IExampleTruth,
+        random_correct_probability: f64,
+    ) -> Result<()> {
+        let mut items = vec![datapoint.clone()];
+        items.extend(self.media_context.iter().cloned());
+        let names = upload_names(audience, &items)?;
+        let body = self.body(
+            asset::asset_input(std::slice::from_ref(datapoint), &names[..1]),
+            payload,
+            truth,
+            random_correct_probability,
+            &names[1..],
+        );
+        add_example(audience, body)
+    }
+}
+
+/// The context setters of an example builder: text and media shown with the task.
+macro_rules! context_setters {
     ($builder:ident, $example:literal) => {
         impl $builder<'_> {
             /// Text shown with the task (for example the prompt the images were made from).
@@ -229,7 +255,14 @@ macro_rules! common_setters {
                 self.common.media_context = items.into_iter().map(Into::into).collect();
                 self
             }
+        }
+    };
+}
 
+/// The setters every example builder has: explanation and settings.
+macro_rules! base_setters {
+    ($builder:ident, $example:literal) => {
+        impl $builder<'_> {
             /// Why the truth is correct, shown to labelers who answer wrongly.
             ///
             /// ```no_run
@@ -276,6 +309,21 @@ macro_rules! common_setters {
         }
     };
 }
+
+/// Every example setter: the compare, classification and locate examples have them all.
+macro_rules! common_setters {
+    ($builder:ident, $example:literal) => {
+        context_setters!($builder, $example);
+        base_setters!($builder, $example);
+    };
+}
+
+// The other example kinds, each in its own file (after the setter macro, which they use).
+mod locate;
+mod select_words;
+
+pub use locate::{BoundingBox, DrawExample, LocateExample};
+pub use select_words::SelectWordsExample;
 
 impl Audience {
     /// Starts adding a comparison example (`POST /audience/{id}/example`): labelers see
@@ -653,11 +701,9 @@ impl ClassificationExample<'_> {
     /// ```
     pub fn send(self) -> Result<()> {
         self.validate()?;
-        let mut items = vec![self.datapoint.clone()];
-        items.extend(self.common.media_context.iter().cloned());
-        let names = upload_names(self.audience, &items)?;
-        let body = self.common.body(
-            asset::asset_input(std::slice::from_ref(&self.datapoint), &names[..1]),
+        self.common.send_single(
+            self.audience,
+            &self.datapoint,
             types::IExamplePayloadClassifyExamplePayload::new(
                 self.options
                     .iter()
@@ -668,9 +714,7 @@ impl ClassificationExample<'_> {
             .into(),
             types::IExampleTruthClassifyExampleTruth::new(self.truth.clone()).into(),
             self.truth.len() as f64 / self.options.len() as f64,
-            &names[1..],
-        );
-        add_example(self.audience, body)
+        )
     }
 }
 

@@ -368,7 +368,8 @@ impl Audience {
     }
 
     /// Starts listing the jobs assigned to this audience (`GET /jobs` filtered by
-    /// audience id, newest first); finish with [`FindAudienceJobs::send`].
+    /// audience id, newest first); finish with [`send`](crate::job::FindJobs::send) for one
+    /// page or [`iter`](crate::job::FindJobs::iter) for every page.
     ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
@@ -378,13 +379,7 @@ impl Audience {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn find_jobs(&self) -> FindAudienceJobs {
-        FindAudienceJobs {
-            client: self.client.clone(),
-            audience_id: self.id.clone(),
-            name: String::new(),
-            amount: 10,
-            page: 1,
-        }
+        crate::job::FindJobs::new(self.client.clone(), String::new(), Some(self.id.clone()))
     }
 
     /// Whether this audience can never produce responses, so waiting on a job assigned to
@@ -605,90 +600,6 @@ impl JobTarget for FilteredAudience {
     }
 }
 
-/// Builder for [`Audience::find_jobs`]: one page of the audience's jobs, newest first.
-///
-/// ```no_run
-/// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-/// let jobs = audience.find_jobs().name("alignment").amount(50).send()?;
-/// # Ok::<(), rapidata::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() is called"]
-pub struct FindAudienceJobs {
-    client: Client,
-    audience_id: String,
-    name: String,
-    amount: u32,
-    page: u32,
-}
-
-impl FindAudienceJobs {
-    /// Only jobs whose name contains `name`.
-    ///
-    /// ```no_run
-    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// let jobs = audience.find_jobs().name("v2").send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
-    }
-
-    /// How many jobs per page (default 10; 1 to
-    /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), 1000).
-    ///
-    /// ```no_run
-    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// let jobs = audience.find_jobs().amount(100).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn amount(mut self, amount: u32) -> Self {
-        self.amount = amount;
-        self
-    }
-
-    /// Which page, starting at 1 (default 1).
-    ///
-    /// ```no_run
-    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// let jobs = audience.find_jobs().page(2).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
-        self
-    }
-
-    pub(crate) fn operation(&self) -> Result<operations::GetJobs> {
-        crate::error::check_page_size("amount", self.amount)?;
-        if self.page < 1 {
-            return Err(Error::invalid_input(
-                "page",
-                self.page,
-                "pages are numbered from 1",
-            ));
-        }
-        Ok(crate::job::jobs_query(
-            &self.name,
-            Some(&self.audience_id),
-            self.page,
-            self.amount,
-        ))
-    }
-
-    /// Sends `GET /jobs?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…&audience_id%5Beq%5D=<id>`
-    /// and returns the page's jobs, newest first, as [`Job`](crate::Job) handles.
-    ///
-    /// ```no_run
-    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// let jobs = audience.find_jobs().send()?;
-    /// for job in &jobs {
-    ///     println!("{} {:?}", job.id(), job.cached_state());
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn send(self) -> Result<Vec<crate::Job>> {
-        crate::job::jobs_page(&self.client, &self.operation()?)
-    }
-}
+/// Builder for [`Audience::find_jobs`]: the same builder as
+/// [`JobManager::find_jobs`](crate::JobManager::find_jobs), filtered on the audience.
+pub type FindAudienceJobs = crate::job::FindJobs;

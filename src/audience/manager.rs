@@ -1,6 +1,7 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
+use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::reconcile::{create_once, Created, Verdict};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
@@ -8,6 +9,7 @@ use crate::{Client, Error, Result};
 use super::filter::{self, Filter};
 use super::handle::{Audience, FilteredAudience};
 use super::recruit::{DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
+use super::UnlistedAudience;
 
 /// Default accuracy labelers must reach on qualification examples (the server's default).
 const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
@@ -70,7 +72,9 @@ impl AudienceManager {
     ///
     /// Filtered audiences (`fau_…`) are refused with an [`Error::InvalidInput`] for
     /// `audience_id`: get them with [`get_filtered_audience_by_id`](Self::get_filtered_audience_by_id),
-    /// which returns the handle type without examples and recruiting.
+    /// which returns the handle type without examples and recruiting. Unlisted audiences
+    /// (`ula_…`) are refused the same way before any request: their handle type comes
+    /// from [`get_unlisted_audience_by_id`](Self::get_unlisted_audience_by_id).
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
@@ -81,6 +85,13 @@ impl AudienceManager {
     pub fn get_audience_by_id(&self, audience_id: impl Into<String>) -> Result<Audience> {
         let id = audience_id.into();
         check_id(&id)?;
+        if id.starts_with(super::UNLISTED_PREFIX) {
+            return Err(Error::invalid_input(
+                "audience_id",
+                &id,
+                "this is an unlisted audience: use AudienceManager::get_unlisted_audience_by_id",
+            ));
+        }
         let out = self
             .client
             .send(&operations::GetAudienceByAudienceId::new(id.clone()))?;
@@ -92,6 +103,34 @@ impl AudienceManager {
             ));
         }
         Ok(Audience::from_get(self.client.clone(), id, out))
+    }
+
+    /// Creates an unlisted audience (`POST /audience/unlisted {"name"}`): only the people
+    /// you share its [link](UnlistedAudience::link) with annotate its jobs. Needs the
+    /// "bring your own audience" capability on your organization. A blank name is
+    /// refused before any request.
+    ///
+    /// ```no_run
+    /// let team = rapidata::Client::new()?.audience().create_unlisted_audience("Our reviewers")?;
+    /// println!("{}", team.link());
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create_unlisted_audience(&self, name: impl Into<String>) -> Result<UnlistedAudience> {
+        super::unlisted::create(&self.client, name.into())
+    }
+
+    /// The unlisted audience with this id (`GET /audience/unlisted/{id}`, ids `ula_…`;
+    /// other ids are refused before any request).
+    ///
+    /// ```no_run
+    /// let team = rapidata::Client::new()?.audience().get_unlisted_audience_by_id("ula_123")?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn get_unlisted_audience_by_id(
+        &self,
+        audience_id: impl Into<String>,
+    ) -> Result<UnlistedAudience> {
+        super::unlisted::get_by_id(&self.client, audience_id.into())
     }
 
     /// The global audience (id `global`): the broadest pool of labelers, ready at once.
@@ -141,8 +180,7 @@ impl AudienceManager {
         FindAudiences {
             client: self.client.clone(),
             name: name.into(),
-            amount: 10,
-            page: 1,
+            spec: PageSpec::default(),
             public_only: false,
         }
     }
@@ -471,8 +509,7 @@ fn comparable(value: &impl serde::Serialize) -> serde_json::Value {
 pub struct FindAudiences {
     client: Client,
     name: String,
-    amount: u32,
-    page: u32,
+    spec: PageSpec,
     public_only: bool,
 }
 
@@ -489,50 +526,39 @@ impl FindAudiences {
         self
     }
 
-    /// How many audiences per page (default 10; 1 to
-    /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), 1000).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let many = client.audience().find_audiences("").amount(100).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn amount(mut self, amount: u32) -> Self {
-        self.amount = amount;
-        self
-    }
+    page_setters!("audiences", "client.audience().find_audiences(\"\")");
 
-    /// Which page, starting at 1 (default 1).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let older = client.audience().find_audiences("").page(3).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn page(mut self, page: u32) -> Self {
-        self.page = page;
-        self
-    }
-
+    #[cfg(test)]
     fn operation(&self) -> Result<operations::GetAudiences> {
-        crate::error::check_page_size("amount", self.amount)?;
-        if self.page < 1 {
-            return Err(Error::invalid_input(
-                "page",
-                self.page,
-                "pages are numbered from 1",
-            ));
-        }
+        self.spec.check()?;
+        Ok(self.query(i64::from(self.spec.page)))
+    }
+
+    fn query(&self, page: i64) -> operations::GetAudiences {
         let mut op = operations::GetAudiences::new();
-        op.page = Some(i64::from(self.page));
-        op.page_size = Some(i64::from(self.amount));
+        op.page = Some(page);
+        op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["-created_at".to_owned()];
         // The official SDK always sends the `contains` filter, even when empty.
         op.name = Some(QueryFilter::contains(self.name.clone()));
         if self.public_only {
             op.is_public = Some(QueryFilter::eq("true"));
         }
-        Ok(op)
+        op
+    }
+
+    /// Every audience from [`page`](Self::page) on, fetched a page at a time as the
+    /// iterator is advanced (see [`Pages`]).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// for audience in client.audience().curated_audiences().amount(100).iter() {
+    ///     println!("{}", audience?.name());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn iter(self) -> Pages<Audience> {
+        Pages::new("audiences", self.spec, move |page| self.fetch(page))
     }
 
     /// Sends `GET /audiences?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…`
@@ -545,13 +571,13 @@ impl FindAudiences {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<Audience>> {
-        let op = self.operation()?;
-        let out = self.client.send(&op)?;
-        Ok(out
-            .items
-            .into_iter()
-            .map(|item| Audience::from_query(self.client.clone(), item))
-            .collect())
+        self.spec.check()?;
+        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+    }
+
+    fn fetch(&self, page: i64) -> Result<Fetched<Audience>> {
+        let fetched = self.client.send(&self.query(page))?.into_fetched();
+        Ok(fetched.map(|item| Audience::from_query(self.client.clone(), item)))
     }
 }
 

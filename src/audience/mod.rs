@@ -8,7 +8,9 @@
 //! * [`AudienceManager::get_audience_by_id`], [`AudienceManager::global_audience`] and
 //!   [`AudienceManager::find_audiences`] look existing audiences up;
 //! * [`Audience::filter`] narrows an audience's qualified labelers down by country,
-//!   language, age, gender or device into a [`FilteredAudience`].
+//!   language, age, gender or device into a [`FilteredAudience`];
+//! * [`AudienceManager::create_unlisted_audience`] makes an [`UnlistedAudience`] of your own
+//!   annotators, who reach its jobs through its link.
 //!
 //! Jobs are assigned to anything implementing [`JobTarget`] (both handles do).
 //!
@@ -40,22 +42,29 @@ pub mod filter;
 mod handle;
 mod manager;
 mod recruit;
+mod unlisted;
 
 /// Instruction check shared with job definitions (non-empty, at most 250 characters).
 #[allow(unused_imports)]
 pub(crate) use example::{validate_instruction, MAX_INSTRUCTION_CHARS};
-pub use example::{ClassificationExample, CompareExample, Example, UpdateExample};
+pub use example::{
+    BoundingBox, ClassificationExample, CompareExample, DrawExample, Example, LocateExample,
+    SelectWordsExample, UpdateExample,
+};
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience, FindAudienceJobs};
 pub use manager::{AudienceManager, CreateAudience, FindAudiences};
 pub use recruit::{NotEnoughExamples, DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
+pub use unlisted::UnlistedAudience;
+pub(crate) use unlisted::UNLISTED_PREFIX;
 
 use std::collections::BTreeMap;
 
 use crate::api::{operations, types};
 use crate::{Client, Result};
 
-/// Something a job can be assigned to: an [`Audience`] or a [`FilteredAudience`].
+/// Something a job can be assigned to: an [`Audience`], a [`FilteredAudience`] or an
+/// [`UnlistedAudience`].
 ///
 /// ```
 /// use rapidata::JobTarget;

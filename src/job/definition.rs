@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
@@ -12,7 +12,8 @@ use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
-use super::errors::{FailedDatapoint, UploadFailure, WaitTimeout};
+use super::errors::{FailedDatapoint, UploadFailure};
+use super::poll::poll_until;
 use super::progress::{Reporter, SharedReporter, Stage, WaitOptions};
 use super::upload;
 
@@ -52,6 +53,18 @@ pub(crate) enum TaskSpec {
     },
     /// The answer options travel with each datapoint (`answer_options` segment).
     Classification { instruction: String },
+    /// A free-text answer to `instruction` (see `free_text`).
+    FreeText { instruction: String },
+    /// Taps on what `instruction` names (see `media_kinds`).
+    Locate { instruction: String },
+    /// Lines drawn over what `instruction` names (see `media_kinds`).
+    Draw { instruction: String },
+    /// Moments of a video or audio that `instruction` names (see `media_kinds`).
+    Timestamp { instruction: String },
+    /// Pairwise comparisons within groups (see `ranking`): a `GroupedRankingWorkflow`.
+    Ranking(ranking::RankingTask),
+    /// Words of each datapoint's sentence picked by `instruction` (see `select_words`).
+    SelectWords { instruction: String },
 }
 
 /// Everything `POST /job/definition` needs besides the dataset.
@@ -64,6 +77,9 @@ pub(crate) struct DefinitionSpec {
     pub(crate) campaign_flags: Vec<types::FeatureFlag>,
     pub(crate) failure_tolerance: f64,
     pub(crate) upload_timeout: Duration,
+    /// The datapoint groups to create (`POST /dataset/{id}/group`) before the definition:
+    /// a ranking's lists, with their contexts. Empty for the other kinds.
+    pub(crate) groups: Vec<ranking::GroupSpec>,
 }
 
 /// One validated datapoint, ready to upload.
@@ -76,6 +92,10 @@ pub(crate) struct DatapointSpec {
     /// A classification datapoint's own answer options.
     pub(crate) answer_options: Option<Vec<String>>,
     pub(crate) private_metadata: Option<BTreeMap<String, String>>,
+    /// The group (ranking list) the datapoint belongs to; its context is the group's.
+    pub(crate) group: Option<String>,
+    /// A select-words datapoint's sentence (`transcription` segment).
+    pub(crate) sentence: Option<String>,
 }
 
 impl DatapointSpec {
@@ -98,6 +118,8 @@ pub(crate) mod segment {
     pub(crate) const CONTEXT_ASSET: &str = "context_asset";
     /// A classification datapoint's answer options.
     pub(crate) const ANSWER_OPTIONS: &str = "answer_options";
+    /// A select-words datapoint's sentence.
+    pub(crate) const TRANSCRIPTION: &str = "transcription";
 }
 
 fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
@@ -126,16 +148,30 @@ fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput 
     }
 }
 
+/// Where [`datapoint_body`] finds the server file names of uploaded media: a map from
+/// item to name, or the upload pipeline's own table (which refers to the caller's items
+/// instead of copying them).
+pub(crate) trait AssetNames {
+    /// The file name `item` was uploaded as, if it was.
+    fn name_of(&self, item: &DataItem) -> Option<String>;
+}
+
+impl AssetNames for HashMap<DataItem, String> {
+    fn name_of(&self, item: &DataItem) -> Option<String> {
+        self.get(item).cloned()
+    }
+}
+
 /// The body of `POST /dataset/{id}/datapoint`: the datapoint as segments of the default
 /// dataset schema (its asset, then context, media context and answer options when it has
 /// them), its sort index, and `group` and `privateMetadata` always sent (null when unset),
-/// as the official SDK 3.27.1 sends them. `names` maps every media item to its uploaded
-/// file name.
+/// as the official SDK 3.27.1 sends them. `names` gives every media item's uploaded file
+/// name.
 pub(crate) fn datapoint_body(
     dp: &DatapointSpec,
-    names: &HashMap<DataItem, String>,
+    names: &impl AssetNames,
 ) -> types::CreateDatapointEndpointInput {
-    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.get(i).cloned()).collect();
+    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.name_of(i)).collect();
     // A compare datapoint is always a two-item MultiAssetInput; a classification one a
     // single asset. `asset_input` does exactly that from the item count.
     let mut segments = vec![asset_segment(
@@ -146,15 +182,18 @@ pub(crate) fn datapoint_body(
         segments.push(text_segment(segment::CONTEXT, context));
     }
     if let Some(m) = &dp.media_context {
-        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.get(m).cloned()]);
+        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.name_of(m)]);
         segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
+    }
+    if let Some(sentence) = &dp.sentence {
+        segments.push(text_segment(segment::TRANSCRIPTION, sentence));
     }
     if let Some(options) = &dp.answer_options {
         segments.push(options_segment(segment::ANSWER_OPTIONS, options));
     }
     types::CreateDatapointEndpointInput {
         segments: Some(Some(segments)),
-        group: Some(None),
+        group: Some(dp.group.clone()),
         private_metadata: Some(
             dp.private_metadata
                 .as_ref()
@@ -168,7 +207,8 @@ pub(crate) fn datapoint_body(
 
 /// The dataset schema of `POST /dataset`: `None` (sent as null) when the task needs only
 /// the default segments, else the default ones (asset, context, media context) plus the
-/// task's own (`answer_options` for classification), as the official SDK declares them.
+/// task's own (`answer_options` for classification, `transcription` for select words),
+/// as the official SDK declares them.
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
@@ -177,39 +217,48 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
-    match task {
-        TaskSpec::Compare { .. } => None,
-        TaskSpec::Classification { .. } => Some(vec![
-            definition(
-                segment::ASSET,
-                "Asset",
-                types::DatasetSegmentKind::Asset,
-                true,
-                None,
-            ),
-            definition(
-                segment::CONTEXT,
-                "Context",
-                types::DatasetSegmentKind::Text,
-                false,
-                Some(MAX_CONTEXT_CHARS as i32),
-            ),
-            definition(
-                segment::CONTEXT_ASSET,
-                "Context asset",
-                types::DatasetSegmentKind::Asset,
-                false,
-                None,
-            ),
-            definition(
-                segment::ANSWER_OPTIONS,
-                "Answer options",
-                types::DatasetSegmentKind::OptionList,
-                true,
-                None,
-            ),
-        ]),
-    }
+    let (key, label, kind) = match task {
+        TaskSpec::Compare { .. }
+        | TaskSpec::FreeText { .. }
+        | TaskSpec::Locate { .. }
+        | TaskSpec::Draw { .. }
+        | TaskSpec::Timestamp { .. }
+        | TaskSpec::Ranking(_) => return None,
+        TaskSpec::Classification { .. } => (
+            segment::ANSWER_OPTIONS,
+            "Answer options",
+            types::DatasetSegmentKind::OptionList,
+        ),
+        TaskSpec::SelectWords { .. } => (
+            segment::TRANSCRIPTION,
+            "Transcription",
+            types::DatasetSegmentKind::Text,
+        ),
+    };
+    Some(vec![
+        definition(
+            segment::ASSET,
+            "Asset",
+            types::DatasetSegmentKind::Asset,
+            true,
+            None,
+        ),
+        definition(
+            segment::CONTEXT,
+            "Context",
+            types::DatasetSegmentKind::Text,
+            false,
+            Some(MAX_CONTEXT_CHARS as i32),
+        ),
+        definition(
+            segment::CONTEXT_ASSET,
+            "Context asset",
+            types::DatasetSegmentKind::Asset,
+            false,
+            None,
+        ),
+        definition(key, label, kind, true, None),
+    ])
 }
 
 /// A text bound to a literal.
@@ -225,10 +274,11 @@ fn asset_binding() -> types::AssetBinding {
     types::AssetBinding::new(segment::ASSET.to_owned())
 }
 
-/// The `rapid` spec of the definition's workflow: its fields bound to literals (the
-/// instruction) or to dataset segments (the asset, the answer options).
-pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
-    match task {
+/// The definition's workflow: a `SimpleWorkflow` whose `rapid` spec binds its fields to
+/// literals (the instruction) or to dataset segments (the asset, the answer options), or
+/// a ranking's `GroupedRankingWorkflow`.
+pub(crate) fn workflow(task: &TaskSpec) -> types::IOrderWorkflowInput {
+    let rapid = match task {
         TaskSpec::Compare {
             instruction,
             a_b_names,
@@ -246,18 +296,25 @@ pub(crate) fn rapid_spec(task: &TaskSpec) -> types::IRapidSpec {
             literal(instruction),
         )
         .into(),
+        TaskSpec::FreeText { instruction } => free_text::rapid_spec(instruction),
+        TaskSpec::Locate { .. } | TaskSpec::Draw { .. } | TaskSpec::Timestamp { .. } => {
+            media_kinds::rapid_spec(task).expect("a media kind")
+        }
+        TaskSpec::Ranking(r) => return ranking::workflow(r),
+        TaskSpec::SelectWords { instruction } => select_words::rapid_spec(instruction),
+    };
+    types::IOrderWorkflowInputSimpleWorkflowInput {
+        rapid: Some(Some(rapid)),
+        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
     }
+    .into()
 }
 
-/// The body of `POST /job/definition`: a `SimpleWorkflow` carrying the `rapid` spec.
+/// The body of `POST /job/definition`: the task's [`workflow`], referee and flags.
 pub(crate) fn definition_body(
     spec: &DefinitionSpec,
     dataset_id: &str,
 ) -> types::CreateJobDefinitionEndpointInput {
-    let workflow = types::IOrderWorkflowInputSimpleWorkflowInput {
-        rapid: Some(Some(rapid_spec(&spec.task))),
-        ..types::IOrderWorkflowInputSimpleWorkflowInput::new()
-    };
     types::CreateJobDefinitionEndpointInput {
         campaign_feature_flags: spec.campaign_flags.clone(),
         rapid_feature_flags: spec.rapid_flags.clone(),
@@ -265,7 +322,7 @@ pub(crate) fn definition_body(
             dataset_id.to_owned(),
             spec.name.clone(),
             spec.referee.clone(),
-            workflow.into(),
+            workflow(&spec.task),
         )
     }
 }
@@ -370,36 +427,8 @@ impl Common {
             "private_metadata",
             self.private_metadata.as_ref().map(Vec::len),
         )?;
-        if let Some(contexts) = &self.contexts {
-            for (i, c) in contexts.iter().enumerate() {
-                if chars(c) > MAX_CONTEXT_CHARS {
-                    return Err(Error::invalid_input(
-                        format!("contexts[{i}]"),
-                        c,
-                        format!(
-                            "is {} characters long; the API accepts at most \
-                             {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
-                             do it with JobManager::shorten_contexts before creating the \
-                             definition",
-                            chars(c)
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(media) = &self.media_contexts {
-            for (i, m) in media.iter().enumerate() {
-                let argument = format!("media_contexts[{i}]");
-                if !m.is_media() {
-                    return Err(Error::invalid_input(
-                        argument,
-                        m.to_string(),
-                        "a media context must be a URL or a file, not a text (use contexts)",
-                    ));
-                }
-                m.validate(&argument)?;
-            }
-        }
+        check_contexts(self.contexts.as_deref().unwrap_or_default())?;
+        check_media_contexts(self.media_contexts.as_deref().unwrap_or_default())?;
         for (i, dp) in items.iter().enumerate() {
             for (j, item) in dp.iter().enumerate() {
                 let argument = if dp.len() == 1 {
@@ -470,6 +499,8 @@ impl Common {
                 media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
                 answer_options: None,
                 private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
+                group: None,
+                sentence: None,
             })
             .collect();
         let spec = DefinitionSpec {
@@ -480,8 +511,58 @@ impl Common {
             campaign_flags,
             failure_tolerance: self.failure_tolerance,
             upload_timeout: self.upload_timeout,
+            groups: Vec::new(),
         };
         Ok((spec, datapoints))
+    }
+}
+
+/// Checks the text contexts (argument `contexts[i]`): at most 400 characters each.
+fn check_contexts(contexts: &[String]) -> Result<()> {
+    for (i, c) in contexts.iter().enumerate() {
+        if chars(c) > MAX_CONTEXT_CHARS {
+            return Err(Error::invalid_input(
+                format!("contexts[{i}]"),
+                c,
+                format!(
+                    "is {} characters long; the API accepts at most \
+                     {MAX_CONTEXT_CHARS}. Shorten it yourself, or have the server \
+                     do it with JobManager::shorten_contexts before creating the \
+                     definition",
+                    chars(c)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the media contexts (argument `media_contexts[i]`): media only, each valid.
+fn check_media_contexts(media: &[DataItem]) -> Result<()> {
+    for (i, m) in media.iter().enumerate() {
+        let argument = format!("media_contexts[{i}]");
+        if !m.is_media() {
+            return Err(Error::invalid_input(
+                argument,
+                m.to_string(),
+                "a media context must be a URL or a file, not a text (use contexts)",
+            ));
+        }
+        m.validate(&argument)?;
+    }
+    Ok(())
+}
+
+/// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
+/// the error): locate and draw need something to tap or draw on.
+fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
+    match items.iter().position(|d| !d.is_media()) {
+        Some(i) => Err(Error::invalid_input(
+            format!("{argument}[{i}]"),
+            items[i].to_string(),
+            format!("{task} needs media (an image, video or audio: a URL or a file), not a text"),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -495,41 +576,61 @@ fn create_definition(
     let datapoints = Arc::new(datapoints);
     let todo: Vec<(&DatapointSpec, bool)> = datapoints.iter().map(|d| (d, false)).collect();
     // The dataset is created, and the definitions of this name are listed (see `finish`),
-    // while the assets upload: neither waits for the other.
-    let (dataset, existing, media) = std::thread::scope(|scope| {
-        let dataset = scope.spawn(|| {
-            // Repeating `POST /dataset` after a lost answer at worst leaves an empty
-            // dataset that nothing refers to, so every transient failure is retried.
-            client.send_with(
+    // as tasks of the upload pipeline: datapoints whose assets are ready wait only for the
+    // dataset, and neither request adds a thread beyond `max_workers`.
+    let existing = Mutex::new(None);
+    let create_dataset = || {
+        // Repeating `POST /dataset` after a lost answer at worst leaves an empty dataset
+        // that nothing refers to, so every transient failure is retried.
+        client
+            .send_with(
                 &operations::PostDataset::new(types::CreateDatasetEndpointInput {
                     schema: Some(dataset_schema(&spec.task)),
                     ..types::CreateDatasetEndpointInput::new(format!("{}_dataset", spec.name))
                 }),
                 SendOptions::new().retry_mode(RetryMode::Always),
             )
-        });
-        let existing = scope.spawn(|| existing_definitions(client, &spec.name));
-        let media = upload::upload_media(client, &todo, spec.upload_timeout, &reporter);
-        (join(dataset), join(existing), media)
-    });
+            .map(|out| out.dataset_id)
+    };
+    let list = || *lock(&existing) = Some(existing_definitions(client, &spec.name));
+    let uploaded = upload::upload_datapoints(
+        client,
+        upload::Dataset::Create(Box::new(create_dataset)),
+        &todo,
+        spec.upload_timeout,
+        &reporter,
+        Some(Box::new(list)),
+    )?;
+    let existing = listed(existing);
     let pending = PendingDefinition {
         client: client.clone(),
         spec: Arc::new(spec),
-        dataset_id: dataset?.dataset_id,
+        dataset_id: uploaded.dataset_id,
         datapoints: datapoints.clone(),
         todo: Arc::new(Mutex::new(None)),
         attempts: Arc::default(),
         reporter,
     };
     let mut attempts = pending.attempts();
-    pending.finish(&mut attempts, &todo, &media, existing)
+    pending.finish(&mut attempts, uploaded.failures, existing)
 }
 
-/// The result of a scoped thread, its panic passed on.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the listing run alongside the upload found (it always runs: the pipeline runs
+/// every queued task).
+fn listed(slot: Mutex<Option<Result<HashSet<String>>>>) -> Result<HashSet<String>> {
+    slot.into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .unwrap_or_else(|| {
+            Err(Error::invalid_input(
+                "job definition",
+                "",
+                "the listing of definitions did not run",
+            ))
+        })
 }
 
 /// The ids of the newest job definitions named `name`: taken before `POST /job/definition`
@@ -561,13 +662,14 @@ fn judge_definition(client: &Client, id: &str, dataset_id: &str) -> Result<Verdi
     })
 }
 
-macro_rules! common_setters {
+/// Setters of the text and media contexts shown next to each datapoint.
+macro_rules! context_setters {
     ($builder:ident, $setup:literal) => {
         impl $builder {
             #[doc = "One text context per datapoint, shown next to it (at most 400 characters each)."]
             ///
             /// A context over the limit is refused before any request is sent; use
-            /// [`JobManager::shorten_contexts`](super::JobManager::shorten_contexts) to have
+            /// [`JobManager::shorten_contexts`](crate::job::JobManager::shorten_contexts) to have
             /// the server shorten long contexts first.
             ///
             /// ```no_run
@@ -585,7 +687,6 @@ macro_rules! common_setters {
                 self.common.contexts = Some(contexts.into_iter().map(Into::into).collect());
                 self
             }
-
             /// One media context (image, video, audio: URL or file) per datapoint, shown
             /// next to it. Sent as `contextAsset`.
             ///
@@ -599,12 +700,19 @@ macro_rules! common_setters {
             pub fn media_contexts<I, D>(mut self, media: I) -> Self
             where
                 I: IntoIterator<Item = D>,
-                D: Into<DataItem>,
+                D: Into<$crate::DataItem>,
             {
                 self.common.media_contexts = Some(media.into_iter().map(Into::into).collect());
                 self
             }
+        }
+    };
+}
 
+/// The setter of the number of responses per datapoint.
+macro_rules! responses_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// How many responses to collect per datapoint (default 10). With a
             /// confidence or quorum threshold this is the maximum.
             ///
@@ -617,7 +725,14 @@ macro_rules! common_setters {
                 self.common.responses_per_datapoint = n;
                 self
             }
+        }
+    };
+}
 
+/// Setters of the early-stopping rules (only for kinds whose answers can agree).
+macro_rules! referee_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// Stop collecting responses for a datapoint once the answer is this certain
             /// (0 < t < 1, e.g. 0.99): an `EarlyStoppingReferee`. Cannot be combined with
             /// [`quorum_threshold`](Self::quorum_threshold).
@@ -631,7 +746,6 @@ macro_rules! common_setters {
                 self.common.confidence_threshold = Some(threshold);
                 self
             }
-
             /// Stop collecting responses for a datapoint once this many agree (1 ≤ q ≤
             /// responses per datapoint): a `QuorumReferee`. Cannot be combined with
             /// [`confidence_threshold`](Self::confidence_threshold).
@@ -645,20 +759,14 @@ macro_rules! common_setters {
                 self.common.quorum_threshold = Some(quorum);
                 self
             }
+        }
+    };
+}
 
-            /// Settings that change how the task is shown (sent as feature flags).
-            ///
-            /// ```no_run
-            #[doc = $setup]
-            /// use rapidata::Setting;
-            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
-            /// # Ok::<(), rapidata::Error>(())
-            /// ```
-            pub fn settings(mut self, settings: impl IntoIterator<Item = Setting>) -> Self {
-                self.common.settings = settings.into_iter().collect();
-                self
-            }
-
+/// The setter of per-datapoint private metadata.
+macro_rules! metadata_setter {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
             /// One map of private metadata per datapoint: kept with the datapoint and
             /// returned in the results, never shown to labelers. An empty map is sent as
             /// `null`.
@@ -670,11 +778,33 @@ macro_rules! common_setters {
             /// let definition = builder.private_metadata(vec![meta]).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn private_metadata(mut self, metadata: Vec<BTreeMap<String, String>>) -> Self {
+            pub fn private_metadata(
+                mut self,
+                metadata: Vec<::std::collections::BTreeMap<String, String>>,
+            ) -> Self {
                 self.common.private_metadata = Some(metadata);
                 self
             }
+        }
+    };
+}
 
+/// Setters every definition builder has: settings, failure tolerance, upload timeout, progress.
+macro_rules! base_setters {
+    ($builder:ident, $setup:literal) => {
+        impl $builder {
+            /// Settings that change how the task is shown (sent as feature flags).
+            ///
+            /// ```no_run
+            #[doc = $setup]
+            /// use rapidata::Setting;
+            /// let definition = builder.settings([Setting::no_shuffle()]).create()?;
+            /// # Ok::<(), rapidata::Error>(())
+            /// ```
+            pub fn settings(mut self, settings: impl IntoIterator<Item = $crate::Setting>) -> Self {
+                self.common.settings = settings.into_iter().collect();
+                self
+            }
             /// The largest share of datapoints (0–1, default 0) that may fail to upload
             /// while the definition is still created without them.
             ///
@@ -687,7 +817,6 @@ macro_rules! common_setters {
                 self.common.failure_tolerance = share;
                 self
             }
-
             /// How long uploading the URL assets may take in all (default 30 minutes);
             /// URLs still pending then count as failed datapoints.
             ///
@@ -697,19 +826,18 @@ macro_rules! common_setters {
             /// let definition = builder.upload_timeout(Duration::from_secs(600)).create()?;
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+            pub fn upload_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.common.upload_timeout = timeout;
                 self
             }
-
             /// Where creating the definition reports its progress (stages
-            /// [`Stage::Assets`], [`Stage::Datapoints`], [`Stage::Definition`]; see
-            /// [`ProgressEvent`](super::ProgressEvent) for the order of the events). The
-            /// reporter is kept: [`PendingDefinition::retry`] and the definition's
-            /// [`cost_estimate`](JobDefinition::cost_estimate) report to it too.
+            /// [`Stage::Assets`](crate::job::Stage::Assets), [`Stage::Datapoints`](crate::job::Stage::Datapoints), [`Stage::Definition`](crate::job::Stage::Definition); see
+            /// [`ProgressEvent`](crate::job::ProgressEvent) for the order of the events). The
+            /// reporter is kept: [`PendingDefinition::retry`](crate::job::PendingDefinition::retry) and the definition's
+            /// [`cost_estimate`](crate::job::JobDefinition::cost_estimate) report to it too.
             ///
             /// By default, one bar per stage on standard error when it is a terminal
-            /// ([`ProgressBars`](super::ProgressBars)), nothing otherwise; `()` reports
+            /// ([`ProgressBars`](crate::job::ProgressBars)), nothing otherwise; `()` reports
             /// nothing anywhere.
             ///
             /// ```no_run
@@ -721,13 +849,37 @@ macro_rules! common_setters {
             /// }
             /// # Ok::<(), rapidata::Error>(())
             /// ```
-            pub fn progress(mut self, reporter: impl Reporter + 'static) -> Self {
-                self.common.reporter = Some(SharedReporter::new(reporter));
+            pub fn progress(mut self, reporter: impl $crate::job::Reporter + 'static) -> Self {
+                self.common.reporter = Some($crate::job::progress::SharedReporter::new(reporter));
                 self
             }
         }
     };
 }
+
+/// Every setter: the compare and classification builders have them all.
+macro_rules! common_setters {
+    ($builder:ident, $setup:literal) => {
+        context_setters!($builder, $setup);
+        responses_setter!($builder, $setup);
+        referee_setters!($builder, $setup);
+        metadata_setter!($builder, $setup);
+        base_setters!($builder, $setup);
+    };
+}
+
+// The other kinds' builders, each in its own file; declared after the setter macros so
+// they can use them.
+mod free_text;
+mod media_kinds;
+mod ranking;
+mod select_words;
+mod single;
+
+pub use free_text::FreeTextDefinitionBuilder;
+pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
+pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
+pub use select_words::SelectWordsDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
 /// [`JobManager::create_compare_job_definition`](super::JobManager::create_compare_job_definition).
@@ -934,7 +1086,7 @@ impl AnswerOptions {
     }
 
     /// Checks the options for `n` datapoints (argument `answer_options`).
-    fn validate(&self, n: usize) -> Result<()> {
+    pub(super) fn validate(&self, n: usize) -> Result<()> {
         let check = |argument: String, options: &[String]| -> Result<()> {
             if options.len() < 2 || options.len() > MAX_ANSWER_OPTIONS {
                 return Err(Error::invalid_input(
@@ -1136,6 +1288,8 @@ pub(crate) struct Attempts {
     /// A `POST /job/definition` failed in a way that may have created it: the next attempt
     /// looks for that definition before sending again.
     maybe_created: bool,
+    /// The datapoint groups (ranking lists) were created: a retry does not send them again.
+    groups_created: bool,
 }
 
 impl fmt::Debug for PendingDefinition {
@@ -1208,21 +1362,20 @@ impl PendingDefinition {
                 .filter_map(|f| self.datapoints.get(f.index).map(|d| (d, f.ambiguous)))
                 .collect(),
         };
-        let before = attempts.definitions_before.clone();
-        let (media, existing) = std::thread::scope(|scope| {
-            let existing = scope.spawn(|| match before {
-                Some(ids) => Ok(ids),
-                None => existing_definitions(&self.client, &self.spec.name),
-            });
-            let media = upload::upload_media(
-                &self.client,
-                &todo,
-                self.spec.upload_timeout,
-                &self.reporter,
-            );
-            (media, join(existing))
-        });
-        self.finish(&mut attempts, &todo, &media, existing)
+        // The definitions of this name are listed alongside the uploads unless an
+        // earlier attempt did so.
+        let existing = Mutex::new(attempts.definitions_before.clone().map(Ok));
+        let list = || *lock(&existing) = Some(existing_definitions(&self.client, &self.spec.name));
+        let needs_listing = lock(&existing).is_none();
+        let uploaded = upload::upload_datapoints(
+            &self.client,
+            upload::Dataset::Existing(&self.dataset_id),
+            &todo,
+            self.spec.upload_timeout,
+            &self.reporter,
+            needs_listing.then(|| Box::new(list) as upload::Alongside<'_>),
+        )?;
+        self.finish(&mut attempts, uploaded.failures, listed(existing))
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
@@ -1265,14 +1418,13 @@ impl PendingDefinition {
         Ok(found)
     }
 
-    /// Creates the datapoints of `todo` from their uploaded `media` and, unless too many
-    /// failed, the definition (recorded in `attempts`). `existing`: the definitions of this
-    /// name listed before.
+    /// Unless too many datapoints failed (`failures`, sorted by index), creates the
+    /// definition (recorded in `attempts`). `existing`: the definitions of this name listed
+    /// before.
     fn finish(
         &self,
         attempts: &mut Attempts,
-        todo: &[(&DatapointSpec, bool)],
-        media: &upload::Media,
+        failures: Vec<FailedDatapoint>,
         existing: Result<HashSet<String>>,
     ) -> Result<JobDefinition> {
         if let Ok(ids) = &existing {
@@ -1280,12 +1432,6 @@ impl PendingDefinition {
                 .definitions_before
                 .get_or_insert_with(|| ids.clone());
         }
-        let datapoints = self
-            .reporter
-            .start(Stage::Datapoints, Some(todo.len() as u64));
-        let mut failures =
-            upload::create_datapoints(&self.client, &self.dataset_id, todo, media, &datapoints);
-        failures.sort_by_key(|f| f.index);
         *self.todo() = Some(failures.clone());
         let total = self.datapoints.len();
         let failed = failures.len();
@@ -1298,9 +1444,12 @@ impl PendingDefinition {
                 pending: self.clone(),
             })));
         }
-        datapoints.finish();
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");
+        }
+        if !attempts.groups_created {
+            ranking::create_groups(&self.client, &self.dataset_id, &self.spec.groups)?;
+            attempts.groups_created = true;
         }
         let stage = self.reporter.start(Stage::Definition, Some(1));
         let body = definition_body(&self.spec, &self.dataset_id);
@@ -1335,9 +1484,16 @@ impl PendingDefinition {
             definition_type: Some(match self.spec.task {
                 TaskSpec::Compare { .. } => types::DefinitionType::Compare,
                 TaskSpec::Classification { .. } => types::DefinitionType::Classify,
+                TaskSpec::FreeText { .. } => types::DefinitionType::FreeText,
+                TaskSpec::Locate { .. } => types::DefinitionType::Locate,
+                TaskSpec::Draw { .. } => types::DefinitionType::Line,
+                TaskSpec::Timestamp { .. } => types::DefinitionType::Scrub,
+                TaskSpec::Ranking(_) => types::DefinitionType::GroupedRanking,
+                TaskSpec::SelectWords { .. } => types::DefinitionType::Transcription,
             }),
             revision: Some(1),
             reporter: Some(self.reporter.clone()),
+            edit: Default::default(),
         };
         stage.done(1);
         stage.finish();
@@ -1373,22 +1529,31 @@ pub struct CostEstimate {
     pub required_responses: i64,
 }
 
-/// `GET /job/definition/{id}/cost-estimate`, where an empty 200 body means "not ready".
-struct CostEstimateOp {
-    definition_id: String,
+/// `GET /job/definition/{id}/cost-estimate` (or, with `JOB`, `GET /job/{id}/cost-estimate`),
+/// where an empty 200 body means "not ready". Both answer the same four figures.
+pub(super) struct CostEstimateOp<const JOB: bool> {
+    pub(super) id: String,
 }
 
-impl Operation for CostEstimateOp {
+impl<const JOB: bool> Operation for CostEstimateOp<JOB> {
     type Output = Option<CostEstimate>;
-    const ID: &'static str = operations::GetJobDefinitionByDefinitionIdCostEstimate::ID;
+    const ID: &'static str = if JOB {
+        operations::GetJobByJobIdCostEstimate::ID
+    } else {
+        operations::GetJobDefinitionByDefinitionIdCostEstimate::ID
+    };
     const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str =
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE;
+    const PATH_TEMPLATE: &'static str = if JOB {
+        operations::GetJobByJobIdCostEstimate::PATH_TEMPLATE
+    } else {
+        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE
+    };
 
     fn path(&self) -> String {
+        let prefix = if JOB { "/job" } else { "/job/definition" };
         format!(
-            "/job/definition/{}/cost-estimate",
-            request::encode_path_segment(&self.definition_id)
+            "{prefix}/{}/cost-estimate",
+            request::encode_path_segment(&self.id)
         )
     }
 
@@ -1396,6 +1561,7 @@ impl Operation for CostEstimateOp {
         if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(None);
         }
+        // The job's answer (`GetJobCostEstimateEndpoint_Output`) has the same members.
         let out: types::GetJobDefinitionCostEstimateEndpointOutput = request::decode_json(bytes)?;
         Ok(Some(CostEstimate {
             estimated_cost: out.estimated_cost,
@@ -1426,11 +1592,13 @@ pub struct JobDefinition {
     pub(crate) pipeline_id: Option<String>,
     pub(crate) definition_type: Option<types::DefinitionType>,
     /// The revision this handle stands for: 1 for a definition it created, unknown
-    /// (`None`: the newest) for one it looked up.
+    /// (`None`: the newest) for one it looked up until a revision is loaded or saved.
     pub(crate) revision: Option<i32>,
     /// Where its cost estimate reports waiting: the builder's reporter for a definition it
     /// created, `None` (bars on a terminal) otherwise.
     pub(crate) reporter: Option<SharedReporter>,
+    /// The loaded revision and the changes staged on it (see `revision.rs`).
+    pub(crate) edit: super::revision::RevisionEdit,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `dataset_id`,
@@ -1477,6 +1645,7 @@ impl JobDefinition {
             definition_type: Some(out.definition_type),
             revision: None,
             reporter: None,
+            edit: Default::default(),
         }
     }
 
@@ -1493,11 +1662,14 @@ impl JobDefinition {
             definition_type: Some(out.definition_type),
             revision: None,
             reporter: None,
+            edit: Default::default(),
         }
     }
 
     /// The revision a job assigned from this handle runs (`revisionNumber` of `POST /job`):
-    /// 1 for a definition this handle created, `None` (the newest) for one looked up.
+    /// 1 for a definition this handle created, `None` (the newest) for one looked up until
+    /// it loads a revision ([`revision`](Self::revision), a getter, `reload`, `save`), which
+    /// then sets it. Without a request.
     ///
     /// ```no_run
     /// # let definition = rapidata::Client::new()?.job().get_job_definition_by_id("jd_1")?;
@@ -1665,49 +1837,53 @@ impl JobDefinition {
     /// # Ok(()) }
     /// ```
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
-        let start = Instant::now();
-        // Started at the first answer that is not ready: no stage when none is waited for.
-        let mut stage: Option<super::progress::StageReport> = None;
-        loop {
-            let op = CostEstimateOp {
-                definition_id: self.id.clone(),
-            };
-            match self.client.send(&op) {
-                Ok(Some(estimate)) => {
-                    if let Some(stage) = &stage {
-                        stage.finish();
-                    }
-                    return Ok(estimate);
-                }
-                Ok(None) => {}
-                Err(e) if e.status() == Some(409) => {}
-                Err(e) => return Err(e),
-            }
-            match &stage {
-                None => {
-                    let reporter = self
-                        .reporter
-                        .clone()
-                        .unwrap_or_else(SharedReporter::default_bars);
-                    stage = Some(reporter.start(Stage::Estimating, None));
-                }
-                Some(stage) => stage.tick(),
-            }
-            let waited = start.elapsed();
-            let remaining = match options.get_timeout() {
-                Some(t) if waited >= t => {
-                    return Err(Error::Timeout(Box::new(WaitTimeout {
-                        what: format!("the cost estimate of job definition {}", self.id),
-                        waited,
-                        last_state: Some("not ready".to_owned()),
-                    })))
-                }
-                Some(t) => t - waited,
-                None => Duration::MAX,
-            };
-            std::thread::sleep(options.get_poll_interval().min(remaining));
-        }
+        poll_cost_estimate(
+            &self.client,
+            &CostEstimateOp::<false> {
+                id: self.id.clone(),
+            },
+            &format!("job definition {}", self.id),
+            self.reporter.clone(),
+            options,
+        )
     }
+}
+
+/// Polls a cost-estimate endpoint until it answers, reporting [`Stage::Estimating`] to
+/// `reporter` (bars on a terminal when `None`) once it had to wait; `what` names the
+/// estimate's owner in a timeout.
+pub(super) fn poll_cost_estimate<const JOB: bool>(
+    client: &Client,
+    op: &CostEstimateOp<JOB>,
+    what: &str,
+    reporter: Option<SharedReporter>,
+    options: WaitOptions,
+) -> Result<CostEstimate> {
+    // Started at the first answer that is not ready: no stage when none is waited for.
+    let mut stage: Option<super::progress::StageReport> = None;
+    let what = format!("the cost estimate of {what}");
+    let estimate = poll_until(&options, &what, "not ready", || {
+        match client.send(op) {
+            Ok(Some(estimate)) => return Ok(Some(estimate)),
+            Ok(None) => {}
+            Err(e) if e.status() == Some(409) => {}
+            Err(e) => return Err(e),
+        }
+        match &stage {
+            None => {
+                let reporter = reporter
+                    .clone()
+                    .unwrap_or_else(SharedReporter::default_bars);
+                stage = Some(reporter.start(Stage::Estimating, None));
+            }
+            Some(stage) => stage.tick(),
+        }
+        Ok(None)
+    })?;
+    if let Some(stage) = &stage {
+        stage.finish();
+    }
+    Ok(estimate)
 }
 
 #[cfg(test)]
@@ -1725,6 +1901,7 @@ mod tests {
             campaign_flags,
             failure_tolerance: 0.0,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            groups: Vec::new(),
         }
     }
 
@@ -1791,6 +1968,8 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
         let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
@@ -1815,6 +1994,8 @@ mod tests {
             media_context: Some(DataItem::url("https://e.com/ref.png")),
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
+            group: None,
+            sentence: None,
         };
         let names = HashMap::from([
             (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),

@@ -120,6 +120,8 @@ pub struct Job {
     pub(crate) audience_id: String,
     pub(crate) state: Option<AudienceJobState>,
     pub(crate) warnings: Vec<JobWarning>,
+    /// The pipeline running it, when a read of the job told it.
+    pub(crate) pipeline_id: Option<String>,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `definition_id`,
@@ -188,6 +190,7 @@ impl Job {
             audience_id: out.audience_id,
             state: Some(out.state),
             warnings: Vec::new(),
+            pipeline_id: Some(out.pipeline_id),
         }
     }
 
@@ -200,6 +203,7 @@ impl Job {
             audience_id: out.audience_id,
             state: Some(out.state),
             warnings: Vec::new(),
+            pipeline_id: Some(out.pipeline_id),
         }
     }
 
@@ -273,7 +277,7 @@ impl Job {
         Ok(self.details()?.state)
     }
 
-    fn details(&self) -> Result<types::GetJobByIdEndpointOutput> {
+    pub(crate) fn details(&self) -> Result<types::GetJobByIdEndpointOutput> {
         self.client.send(&operations::GetJobByJobId::new(&self.id))
     }
 
@@ -291,6 +295,7 @@ impl Job {
         self.definition_id = Some(out.definition_id);
         self.audience_id = out.audience_id;
         self.state = Some(out.state);
+        self.pipeline_id = Some(out.pipeline_id);
         Ok(())
     }
 
@@ -359,7 +364,11 @@ impl Job {
     }
 
     /// One progress reading: `GET /job/{id}` for the state, then `GET /job/{id}/progress`
-    /// (a 404 there means labeling has not started: 0 %).
+    /// (a 404 there means labeling has not started: 0 %). A completed job reads 100 %
+    /// with the final counts the server reports. For a custom audience,
+    /// [`recruiting`](Progress::recruiting) holds its recruiting funnel
+    /// (`GET /audience/{id}/user-metrics`), telling a job waiting for labelers to graduate
+    /// from one that stalled.
     ///
     /// ```no_run
     /// # fn demo(job: rapidata::job::Job) -> rapidata::Result<()> {
@@ -369,10 +378,39 @@ impl Job {
     /// ```
     pub fn get_progress(&self) -> Result<Progress> {
         let state = self.state()?;
-        self.progress_for(state)
+        let mut progress = self.progress_for(state)?;
+        progress.recruiting = self.recruiting_funnel();
+        Ok(progress)
     }
 
     fn progress_for(&self, state: AudienceJobState) -> Result<Progress> {
+        if state == AudienceJobState::Completed {
+            return Ok(self.final_progress(&Progress::not_started(state)));
+        }
+        self.read_progress(state)
+    }
+
+    /// The reading of a completed job: its final counts read again (the last reading
+    /// before completion may be old, or there may have been none), at 100 %. When they
+    /// cannot be read, the counts of `last`.
+    fn final_progress(&self, last: &Progress) -> Progress {
+        let state = AudienceJobState::Completed;
+        let read = match self.read_progress(state.clone()) {
+            Ok(p) if p.started => Some(p),
+            Ok(_) => None,
+            Err(e) => {
+                log::debug!("final progress of job {} unavailable: {e}", self.id);
+                None
+            }
+        };
+        let (completed, total, responses) = match read {
+            Some(p) => (p.total.max(p.completed), p.total, p.responses),
+            None => (last.total.max(last.completed), last.total, last.responses),
+        };
+        Progress::new(state, 100.0, completed, total).with_responses(responses)
+    }
+
+    fn read_progress(&self, state: AudienceJobState) -> Result<Progress> {
         match self
             .client
             .send(&operations::GetJobByJobIdProgress::new(&self.id))
@@ -441,15 +479,20 @@ impl Job {
             Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
         // Assigning this job already found labelers qualifying for its audience: no need
         // to ask again whether it can ever answer.
-        let mut audience_checked = self.warnings.iter().any(|w| {
-            matches!(
-                w,
-                JobWarning::NoGraduatedLabelers {
-                    recruiting: true,
-                    ..
-                }
-            )
-        });
+        // (An unlisted audience has no recruiting funnel to check: its people come
+        // through its link.)
+        let mut audience_checked = self
+            .audience_id
+            .starts_with(crate::audience::UNLISTED_PREFIX)
+            || self.warnings.iter().any(|w| {
+                matches!(
+                    w,
+                    JobWarning::NoGraduatedLabelers {
+                        recruiting: true,
+                        ..
+                    }
+                )
+            });
         let mut retried_stale = false;
         let mut polls: u32 = 0;
         let mut recent: Vec<super::progress::Reading> = Vec::new();
@@ -465,13 +508,7 @@ impl Job {
                 |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
             match &state {
                 AudienceJobState::Completed => {
-                    last = Progress::new(
-                        state.clone(),
-                        100.0,
-                        last.total.max(last.completed),
-                        last.total,
-                    )
-                    .with_responses(last.responses);
+                    last = self.final_progress(&last);
                     break Ok(last.clone());
                 }
                 AudienceJobState::Failed => {
@@ -558,7 +595,7 @@ impl Job {
                             }
                         }
                     }
-                    match self.progress_for(state.clone()) {
+                    match self.read_progress(state.clone()) {
                         Ok(p) => last = p,
                         Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
                     }
@@ -660,10 +697,28 @@ pub(crate) fn assign(
     audience_id: &str,
     definition: &super::JobDefinition,
 ) -> Result<Job> {
+    assign_after(client, audience_id, definition, None)
+}
+
+/// [`assign`], queued behind `preceding_job_id` when given (`precedingJobId`).
+pub(crate) fn assign_after(
+    client: &Client,
+    audience_id: &str,
+    definition: &super::JobDefinition,
+    preceding_job_id: Option<&str>,
+) -> Result<Job> {
+    if definition.has_unsaved_changes() {
+        return Err(Error::invalid_input(
+            "definition",
+            definition.id(),
+            "has unsaved changes: save() them to run them, or discard_changes() to run the \
+             loaded revision",
+        ));
+    }
     let body = types::CreateJobEndpointInput {
         check_for_explicit_content: Some(None),
         experiment_id: Some(None),
-        preceding_job_id: Some(None),
+        preceding_job_id: Some(preceding_job_id.map(str::to_owned)),
         revision_number: Some(definition.revision_number()),
         ..types::CreateJobEndpointInput::new(audience_id.to_owned(), definition.id().to_owned())
     };
@@ -723,6 +778,15 @@ pub(crate) fn assign(
     for w in &warnings {
         log::warn!("job {}: {w}", out.job_id);
     }
+    if audience_id.starts_with(crate::audience::UNLISTED_PREFIX) {
+        client.announce(format_args!(
+            "Only people you share a link with annotate job `{}`: {}/label/{}/job/{}",
+            definition.name(),
+            client.app_url().trim_end_matches('/'),
+            request::encode_path_segment(audience_id),
+            request::encode_path_segment(&out.job_id)
+        ));
+    }
     Ok(Job {
         client: client.clone(),
         id: out.job_id,
@@ -731,5 +795,6 @@ pub(crate) fn assign(
         audience_id: audience_id.to_owned(),
         state: None,
         warnings,
+        pipeline_id: None,
     })
 }

@@ -44,20 +44,31 @@
 //! # Ok::<(), rapidata::Error>(())
 //! ```
 
+mod assign;
 mod definition;
+mod details;
 mod errors;
+mod find;
+mod funnel;
 mod handle;
 mod json;
+mod poll;
+mod preliminary;
 mod progress;
 mod results;
+mod revision;
 mod upload;
 
+pub use assign::AssignJob;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
-    JobDefinition, PendingDefinition, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
-    MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
+    PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
+    TimestampDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
+pub use find::{FindJobDefinitions, FindJobs};
 pub use handle::{Job, JobWarning};
 pub use progress::{
     EventKind, Progress, ProgressEvent, ProgressSink, Reporter, Stage, WaitOptions, WaitingStage,
@@ -69,11 +80,20 @@ pub use results::{
     CompareResponse, CompareResults, CompareSummary, JobResults, ResultInfo, ResultKind, Tally,
     UserDetails,
 };
+pub use results::{
+    DrawDatapoint, DrawResponse, DrawResults, TimestampDatapoint, TimestampResponse,
+    TimestampResults,
+};
+pub use results::{
+    FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
+    LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
+    SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
+};
+pub use revision::{FindRevisions, RevisionConflict, RevisionInfo};
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::audience::{Audience, FilteredAudience, JobTarget};
-use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
 /// Contexts per `POST /datasets/shorten-context` request.
@@ -84,7 +104,7 @@ impl Client {
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
-    /// for definition in client.job().find_job_definitions("Prompt")? {
+    /// for definition in client.job().find_job_definitions("Prompt").send()? {
     ///     println!("{} {}", definition.id(), definition.name());
     /// }
     /// # Ok::<(), rapidata::Error>(())
@@ -210,25 +230,18 @@ impl JobManager {
         Ok(JobDefinition::from_details(self.client.clone(), out))
     }
 
-    /// The 10 newest job definitions whose name contains `name` (`GET /job/definitions`;
-    /// an empty `name` matches all).
+    /// Job definitions whose name contains `name` (`GET /job/definitions`, newest first;
+    /// an empty `name` matches all): 10 a page from page 1 unless
+    /// [`amount`](FindJobDefinitions::amount) and [`page`](FindJobDefinitions::page) say
+    /// otherwise; [`send`](FindJobDefinitions::send) returns one page,
+    /// [`iter`](FindJobDefinitions::iter) every page from there on.
     ///
     /// ```no_run
-    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt")?;
+    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt").send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_job_definitions(&self, name: &str) -> Result<Vec<JobDefinition>> {
-        let mut op = operations::GetJobDefinitions::new();
-        op.page = Some(1);
-        op.page_size = Some(10);
-        op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(name));
-        let out = self.client.send(&op)?;
-        Ok(out
-            .items
-            .into_iter()
-            .map(|i| JobDefinition::from_list_item(self.client.clone(), i))
-            .collect())
+    pub fn find_job_definitions(&self, name: impl Into<String>) -> FindJobDefinitions {
+        FindJobDefinitions::new(self.client.clone(), name.into())
     }
 
     /// Looks a job up by id (`GET /job/{id}`).
@@ -243,31 +256,34 @@ impl JobManager {
         Ok(Job::from_details(self.client.clone(), out))
     }
 
-    /// The 10 newest jobs whose name contains `name` (`GET /jobs`; an empty `name`
-    /// matches all).
+    /// Jobs whose name contains `name` (`GET /jobs`, newest first; an empty `name`
+    /// matches all): 10 a page from page 1 unless [`amount`](FindJobs::amount) and
+    /// [`page`](FindJobs::page) say otherwise; [`send`](FindJobs::send) returns one page,
+    /// [`iter`](FindJobs::iter) every page from there on.
     ///
     /// ```no_run
-    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt")?;
+    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt").amount(20).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_jobs(&self, name: &str) -> Result<Vec<Job>> {
-        self.query_jobs(name, None)
+    pub fn find_jobs(&self, name: impl Into<String>) -> FindJobs {
+        FindJobs::new(self.client.clone(), name.into(), None)
     }
 
-    /// The 10 newest jobs of an audience (`GET /jobs` filtered on `audience_id`).
+    /// The jobs of an audience or filtered audience (`GET /jobs` filtered on
+    /// `audience_id`), paged like [`find_jobs`](Self::find_jobs).
     ///
     /// ```no_run
     /// let client = rapidata::Client::new()?;
     /// let audience = client.audience().get_audience_by_id("aud_123")?;
-    /// let jobs = client.job().find_jobs_for(&audience)?;
+    /// let jobs = client.job().find_jobs_for(&audience).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> Result<Vec<Job>> {
-        self.query_jobs("", Some(audience.audience_id()))
-    }
-
-    fn query_jobs(&self, name: &str, audience_id: Option<&str>) -> Result<Vec<Job>> {
-        jobs_page(&self.client, &jobs_query(name, audience_id, 1, 10))
+    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> FindJobs {
+        FindJobs::new(
+            self.client.clone(),
+            String::new(),
+            Some(audience.audience_id().to_owned()),
+        )
     }
 
     /// Assigns a definition to an audience (or filtered audience): `POST /job`. Same as
@@ -375,31 +391,4 @@ impl FilteredAudience {
     pub fn assign_job(&self, definition: &JobDefinition) -> Result<Job> {
         handle::assign(self.client(), self.audience_id(), definition)
     }
-}
-
-/// `GET /jobs` newest first, with the official SDK's name filter (always sent, even
-/// empty) and an optional audience filter.
-pub(crate) fn jobs_query(
-    name: &str,
-    audience_id: Option<&str>,
-    page: u32,
-    amount: u32,
-) -> operations::GetJobs {
-    let mut op = operations::GetJobs::new();
-    op.page = Some(i64::from(page));
-    op.page_size = Some(i64::from(amount));
-    op.sort = vec!["-created_at".to_owned()];
-    op.name = Some(QueryFilter::contains(name));
-    op.audience_id = audience_id.map(QueryFilter::eq);
-    op
-}
-
-/// Sends a `GET /jobs` query and turns the page into [`Job`] handles.
-pub(crate) fn jobs_page(client: &Client, op: &operations::GetJobs) -> Result<Vec<Job>> {
-    Ok(client
-        .send(op)?
-        .items
-        .into_iter()
-        .map(|item| Job::from_list_item(client.clone(), item))
-        .collect())
 }

@@ -41,6 +41,12 @@ pub struct Progress {
     pub started: bool,
     /// Responses collected so far (`responseCount`; several per task).
     pub responses: u64,
+    /// Where the labelers of the job's custom audience stand in its recruiting funnel
+    /// (graduated, distilling, dropped, inactive), as read by
+    /// [`Job::get_progress`](super::Job::get_progress); `None` for audiences without a
+    /// funnel of their own (global, curated, unlisted), when it could not be read, and in
+    /// the readings of a wait.
+    pub recruiting: Option<crate::UserMetrics>,
 }
 
 impl Progress {
@@ -67,6 +73,7 @@ impl Progress {
             total,
             started: true,
             responses: 0,
+            recruiting: None,
         }
     }
 
@@ -97,6 +104,7 @@ impl Progress {
             total: 0,
             started: false,
             responses: 0,
+            recruiting: None,
         }
     }
 

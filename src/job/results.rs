@@ -26,6 +26,18 @@ use super::json::Json;
 use crate::request::DecodeError;
 use crate::{Error, Result};
 
+mod kinds;
+
+pub use kinds::{
+    DrawDatapoint, DrawResponse, DrawResults, TimestampDatapoint, TimestampResponse,
+    TimestampResults,
+};
+pub use kinds::{
+    FreeTextDatapoint, FreeTextResponse, FreeTextResults, LocateDatapoint, LocateResponse,
+    LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
+    SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
+};
+
 /// The task type of a result file.
 ///
 /// ```
@@ -40,6 +52,18 @@ pub enum ResultKind {
     Compare,
     /// Classification (`info.type == "Classification"`, older files say `Classify`).
     Classification,
+    /// Free text (`info.type == "FreeText"`).
+    FreeText,
+    /// Locate (`info.type == "Locate"`).
+    Locate,
+    /// Ranking (`info.type == "Ranking"`).
+    Ranking,
+    /// Select words (`info.type == "SelectWords"`).
+    SelectWords,
+    /// Draw (`info.type == "Line"`, the rapid's name, or `"Draw"`).
+    Draw,
+    /// Timestamp (`info.type == "Scrub"`, the rapid's name, or `"Timestamp"`).
+    Timestamp,
     /// Any other task type, named as in the file (empty when the file names none and the
     /// entries give no hint).
     Other(String),
@@ -51,6 +75,12 @@ impl Serialize for ResultKind {
         match self {
             ResultKind::Compare => serializer.serialize_str("Compare"),
             ResultKind::Classification => serializer.serialize_str("Classification"),
+            ResultKind::FreeText => serializer.serialize_str("FreeText"),
+            ResultKind::Locate => serializer.serialize_str("Locate"),
+            ResultKind::Ranking => serializer.serialize_str("Ranking"),
+            ResultKind::SelectWords => serializer.serialize_str("SelectWords"),
+            ResultKind::Draw => serializer.serialize_str("Line"),
+            ResultKind::Timestamp => serializer.serialize_str("Scrub"),
             ResultKind::Other(s) => serializer.serialize_str(s),
         }
     }
@@ -61,6 +91,12 @@ impl fmt::Display for ResultKind {
         match self {
             ResultKind::Compare => f.write_str("Compare"),
             ResultKind::Classification => f.write_str("Classification"),
+            ResultKind::FreeText => f.write_str("FreeText"),
+            ResultKind::Locate => f.write_str("Locate"),
+            ResultKind::Ranking => f.write_str("Ranking"),
+            ResultKind::SelectWords => f.write_str("SelectWords"),
+            ResultKind::Draw => f.write_str("Line"),
+            ResultKind::Timestamp => f.write_str("Scrub"),
             ResultKind::Other(s) if s.is_empty() => f.write_str("unknown"),
             ResultKind::Other(s) => f.write_str(s),
         }
@@ -398,6 +434,12 @@ pub struct JobResults {
     info: ResultInfo,
     compare: Option<CompareResults>,
     classification: Option<ClassificationResults>,
+    free_text: Option<FreeTextResults>,
+    locate: Option<LocateResults>,
+    ranking: Option<RankingResults>,
+    select_words: Option<SelectWordsResults>,
+    draw: Option<DrawResults>,
+    timestamp: Option<TimestampResults>,
 }
 
 /// Serialized as the result file as received (its key order kept), the same JSON as
@@ -446,6 +488,13 @@ impl JobResults {
         let compare = (kind == ResultKind::Compare).then(|| parse_compare(&tree, items));
         let classification =
             (kind == ResultKind::Classification).then(|| parse_classification(&tree, items));
+        let free_text = (kind == ResultKind::FreeText).then(|| kinds::parse_free_text(items));
+        let locate = (kind == ResultKind::Locate).then(|| kinds::parse_locate(items));
+        let ranking = (kind == ResultKind::Ranking).then(|| kinds::parse_ranking(items));
+        let select_words =
+            (kind == ResultKind::SelectWords).then(|| kinds::parse_select_words(items));
+        let draw = (kind == ResultKind::Draw).then(|| kinds::parse_draw(items));
+        let timestamp = (kind == ResultKind::Timestamp).then(|| kinds::parse_timestamp(items));
         JobResults {
             tree,
             raw,
@@ -453,6 +502,12 @@ impl JobResults {
             info,
             compare,
             classification,
+            free_text,
+            locate,
+            ranking,
+            select_words,
+            draw,
+            timestamp,
         }
     }
 
@@ -460,7 +515,9 @@ impl JobResults {
     ///
     /// ```
     /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Locate"}}"#).unwrap();
-    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Locate".into()));
+    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Locate);
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info":{"type":"Polygon"}}"#).unwrap();
+    /// assert_eq!(r.kind(), &rapidata::job::ResultKind::Other("Polygon".into()));
     /// ```
     pub fn kind(&self) -> &ResultKind {
         &self.kind
@@ -496,6 +553,75 @@ impl JobResults {
     /// ```
     pub fn classification(&self) -> Option<&ClassificationResults> {
         self.classification.as_ref()
+    }
+
+    /// The typed view of free-text results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "FreeText"},
+    ///   "results": [{"identifier": "car.jpg", "detailedResults": [{"answer": "A red car"}]}]}"#).unwrap();
+    /// assert_eq!(r.free_text().unwrap().datapoints[0].answers(), ["A red car"]);
+    /// assert!(r.locate().is_none());
+    /// ```
+    pub fn free_text(&self) -> Option<&FreeTextResults> {
+        self.free_text.as_ref()
+    }
+
+    /// The typed view of locate results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Locate"},
+    ///   "results": [{"detailedResults": [{"coordinates": [{"x": 40.0, "y": 55.5}]}]}]}"#).unwrap();
+    /// assert_eq!(r.locate().unwrap().datapoints[0].points()[0].y, 55.5);
+    /// ```
+    pub fn locate(&self) -> Option<&LocateResults> {
+        self.locate.as_ref()
+    }
+
+    /// The typed view of ranking results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Ranking"}, "results": [
+    ///   {"group": "0", "ranking": ["b.jpg", "a.jpg"], "scores": {"a.jpg": 1150.0, "b.jpg": 1250.0}}]}"#).unwrap();
+    /// let list = &r.ranking().unwrap().rankings[0];
+    /// assert_eq!(list.order(), ["b.jpg", "a.jpg"]);
+    /// assert_eq!(list.items[0].score, Some(1250.0));
+    /// ```
+    pub fn ranking(&self) -> Option<&RankingResults> {
+        self.ranking.as_ref()
+    }
+
+    /// The typed view of select-words results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "SelectWords"}, "results": [
+    ///   {"wordCounts": [{"word": "a", "wordIndex": 0, "count": 0}, {"word": "dog", "wordIndex": 1, "count": 3}]}]}"#).unwrap();
+    /// assert_eq!(r.select_words().unwrap().datapoints[0].words[1].count, 3);
+    /// ```
+    pub fn select_words(&self) -> Option<&SelectWordsResults> {
+        self.select_words.as_ref()
+    }
+
+    /// The typed view of draw results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Line"}, "results": [
+    ///   {"detailedResults": [{"lines": [[{"x": 1, "y": 2}, {"x": 3, "y": 4}]]}]}]}"#).unwrap();
+    /// assert_eq!(r.draw().unwrap().datapoints[0].responses[0].lines[0].len(), 2);
+    /// ```
+    pub fn draw(&self) -> Option<&DrawResults> {
+        self.draw.as_ref()
+    }
+
+    /// The typed view of timestamp results (`None` for other kinds).
+    ///
+    /// ```
+    /// let r = rapidata::job::JobResults::from_slice(br#"{"info": {"type": "Scrub"}, "results": [
+    ///   {"detailedResults": [{"timestamps": [12500]}]}]}"#).unwrap();
+    /// assert_eq!(r.timestamp().unwrap().datapoints[0].responses[0].timestamps_ms, [12500]);
+    /// ```
+    pub fn timestamp(&self) -> Option<&TimestampResults> {
+        self.timestamp.as_ref()
     }
 
     /// The whole file as JSON.
@@ -644,7 +770,8 @@ impl JobResults {
         let items = result_items(&self.tree);
         let mut rows: Vec<Row> = Vec::new();
         for item in items {
-            let base = if self.kind == ResultKind::Compare {
+            // The SDK reads rankings as compares of more than two assets.
+            let base = if matches!(self.kind, ResultKind::Compare | ResultKind::Ranking) {
                 compare_row(item)
             } else {
                 generic_row(item)
@@ -851,10 +978,19 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
         return match t.as_str() {
             "Compare" => ResultKind::Compare,
             "Classification" | "Classify" => ResultKind::Classification,
+            "FreeText" => ResultKind::FreeText,
+            "Locate" => ResultKind::Locate,
+            "Ranking" => ResultKind::Ranking,
+            "SelectWords" => ResultKind::SelectWords,
+            "Line" | "Draw" => ResultKind::Draw,
+            "Scrub" | "Timestamp" => ResultKind::Timestamp,
             other => ResultKind::Other(other.to_owned()),
         };
     }
     for item in items {
+        if item.get("ranking").is_some() || item.get("scores").is_some() {
+            return ResultKind::Ranking;
+        }
         let first_detail = item
             .get("detailedResults")
             .and_then(Json::as_array)
@@ -870,6 +1006,21 @@ fn detect_kind(info: &ResultInfo, items: &[Json]) -> ResultKind {
             || item.get("confidencePerCategory").is_some()
         {
             return ResultKind::Classification;
+        }
+        if first_detail.is_some_and(|d| d.get("answer").is_some()) {
+            return ResultKind::FreeText;
+        }
+        if first_detail.is_some_and(|d| d.get("coordinates").is_some()) {
+            return ResultKind::Locate;
+        }
+        if first_detail.is_some_and(|d| d.get("selectedWords").is_some()) {
+            return ResultKind::SelectWords;
+        }
+        if first_detail.is_some_and(|d| d.get("lines").is_some()) {
+            return ResultKind::Draw;
+        }
+        if first_detail.is_some_and(|d| d.get("timestamps").is_some()) {
+            return ResultKind::Timestamp;
         }
     }
     ResultKind::Other(String::new())
@@ -1167,6 +1318,24 @@ impl fmt::Display for JobResults {
             }
             let totals: Vec<String> = c.totals.iter().map(|(k, v)| format!("{k} {v}")).collect();
             return writeln!(f, "totals: {}", totals.join(", "));
+        }
+        if let Some(r) = &self.free_text {
+            return kinds::fmt_free_text(f, &name, r);
+        }
+        if let Some(r) = &self.locate {
+            return kinds::fmt_locate(f, &name, r);
+        }
+        if let Some(r) = &self.ranking {
+            return kinds::fmt_ranking(f, &name, r);
+        }
+        if let Some(r) = &self.select_words {
+            return kinds::fmt_select_words(f, &name, r);
+        }
+        if let Some(r) = &self.draw {
+            return kinds::fmt_draw(f, &name, r);
+        }
+        if let Some(r) = &self.timestamp {
+            return kinds::fmt_timestamp(f, &name, r);
         }
         writeln!(
             f,

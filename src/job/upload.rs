@@ -1,7 +1,13 @@
-//! Uploading a job definition's datapoints: batch URL upload (§5.4), file uploads, and
-//! exactly-once datapoint creation (§6.2, §3.4).
+//! Uploading a job definition's datapoints as one pipeline: URL assets through the batch
+//! endpoint (§5.4), files one by one (§5.3), and each datapoint created (§6.2) as soon as
+//! its own assets exist, while the dataset is created and other requests run alongside;
+//! everything on at most `max_workers` threads. A datapoint whose creation failed in a way
+//! that may still have created it is looked up in a listing of the dataset before it is
+//! sent again, so each is created exactly once (§3.4).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -9,22 +15,32 @@ use serde_json::Value;
 use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::paging::{PageCounts, Pager};
-use crate::parallel::parallel_map;
+use crate::parallel::{parallel_map, run_queue, TaskQueue};
 use crate::request::{self, DecodeError, Method, Operation};
 use crate::{Client, Error, Result};
 
-use super::definition::{datapoint_body, DatapointSpec};
+use super::definition::{datapoint_body, AssetNames, DatapointSpec};
 use super::errors::{FailedDatapoint, FailureStage};
 use super::progress::{SharedReporter, Stage, StageReport};
 
 /// URLs per `POST /asset/batch-upload` request.
 const BATCH_SIZE: usize = 1000;
-/// Pause after the first batch status poll; it doubles after every poll up to
-/// [`BATCH_POLL_MAX`], so small batches are collected soon after they finish and long ones
-/// are not polled more often than every 0.5 s.
-const BATCH_POLL_FIRST: Duration = Duration::from_millis(50);
+/// The pause between a batch's creation and the first status poll.
+const BATCH_POLL_FIRST: Duration = Duration::from_millis(20);
+/// The shortest pause between two batch status polls.
+const BATCH_POLL_MIN: Duration = Duration::from_millis(10);
 /// The longest pause between two batch status polls.
 const BATCH_POLL_MAX: Duration = Duration::from_millis(500);
+/// Between two polls, the wait is this fraction (1 / n) of how long the oldest open batch
+/// has taken so far: a batch is seen done at most about a sixth of its own duration after
+/// it finished, and the number of polls grows with the logarithm of the duration (about
+/// 8 for 0.1 s, 30 for 5 s, then one every [`BATCH_POLL_MAX`]). Quick batches are seen
+/// quickly, slow ones cost few requests.
+const BATCH_POLL_DIVISOR: u32 = 6;
+/// Batch creations in flight at once (each one's body holds its URLs once more): the
+/// first batches start at once, the others as those are created, long before the
+/// datapoints of the first ones are done.
+const BATCHES_IN_FLIGHT: usize = 2;
 /// Attempts in total to create one datapoint.
 const DATAPOINT_ATTEMPTS: u32 = 3;
 /// Page size used when listing a dataset's datapoints to reconcile.
@@ -32,6 +48,12 @@ const LIST_PAGE_SIZE: i64 = 100;
 /// The most datapoints a dataset listing walks through (at most 10,000 pages).
 const MAX_LISTED_DATAPOINTS: u64 = 1_000_000;
 
+/// The pipeline's queue lanes, the lower served first: what everything else waits for
+/// (the dataset, batch creation, polls and results, the listing run alongside), then
+/// datapoints whose assets exist; file uploads are drawn when both lanes are empty.
+const LANE_CONTROL: usize = 0;
+const LANE_DATAPOINT: usize = 1;
+const LANES: usize = 2;
 /// A random UUID version 4 string (one correlation id per upload session).
 pub(crate) fn uuid_v4() -> String {
     let mut b = [0u8; 16];
@@ -51,216 +73,848 @@ pub(crate) fn uuid_v4() -> String {
     )
 }
 
-/// The uploaded assets of some datapoints: item → server file name, or why it failed.
-#[derive(Debug, Default)]
-pub(crate) struct Media {
-    names: HashMap<DataItem, String>,
-    errors: HashMap<DataItem, String>,
+/// Creates the dataset and returns its id.
+pub(crate) type CreateDataset<'a> = Box<dyn FnOnce() -> Result<String> + Send + 'a>;
+/// A request run alongside the uploads (its result goes where the closure puts it).
+pub(crate) type Alongside<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// The dataset the datapoints go into.
+pub(crate) enum Dataset<'a> {
+    /// An existing dataset (a retry into the same dataset).
+    Existing(&'a str),
+    /// Created by the pipeline's first task, while the assets upload; datapoints whose
+    /// assets are ready wait for it. Its error ends the upload once the requests already
+    /// under way have ended.
+    Create(CreateDataset<'a>),
 }
 
-/// Uploads the assets of `todo`: URLs through the batch endpoint, files in parallel (both
-/// through the client's upload cache). Needs no dataset, so it can run while the dataset
-/// is created. Reports [`Stage::Assets`] (distinct media items) when there are any.
-pub(crate) fn upload_media(
-    client: &Client,
-    todo: &[(&DatapointSpec, bool)],
+/// What uploading a definition's datapoints came to.
+pub(crate) struct Uploaded {
+    pub(crate) dataset_id: String,
+    /// The datapoints that failed (their upload or their creation), by index.
+    pub(crate) failures: Vec<FailedDatapoint>,
+}
+
+/// Uploads the assets of `todo` and creates its datapoints in `dataset`, as one pipeline
+/// on at most `client.max_workers()` threads, with `alongside` (if any) run on one of them
+/// early on. The flag next to each datapoint says that an earlier attempt may have created
+/// it, so its existence is checked before it is sent again. Reports [`Stage::Assets`]
+/// (distinct media, when there are any) and [`Stage::Datapoints`], each item as it ends.
+pub(crate) fn upload_datapoints<'a>(
+    client: &'a Client,
+    dataset: Dataset<'a>,
+    todo: &'a [(&'a DatapointSpec, bool)],
     upload_timeout: Duration,
     reporter: &SharedReporter,
-) -> Media {
-    let mut names: HashMap<DataItem, String> = HashMap::new();
-    let mut errors: HashMap<DataItem, String> = HashMap::new();
-
-    // Distinct media, in first-seen order.
-    let mut seen = HashSet::new();
-    let mut urls = Vec::new();
-    let mut files = Vec::new();
-    for (dp, _) in todo {
-        for item in dp.media() {
-            if seen.insert(item.clone()) {
-                match item {
-                    DataItem::Url(_) => urls.push(item.clone()),
-                    _ => files.push(item.clone()),
-                }
-            }
-        }
+    alongside: Option<Alongside<'a>>,
+) -> Result<Uploaded> {
+    let (pipeline, ready) = Pipeline::new(client, dataset, todo, upload_timeout, reporter);
+    let pipeline = pipeline.with_alongside(alongside);
+    let mut initial: Vec<(usize, Task)> = Vec::new();
+    if pipeline.dataset_id.get().is_none() {
+        initial.push((LANE_CONTROL, Task::Dataset));
     }
-
-    if urls.is_empty() && files.is_empty() {
-        return Media { names, errors };
+    let batches = pipeline.chunks().count().min(BATCHES_IN_FLIGHT);
+    pipeline.next_chunk.store(batches, Ordering::Relaxed);
+    initial.extend((0..batches).map(|k| (LANE_CONTROL, Task::CreateBatch(k))));
+    if pipeline.lock_alongside().is_some() {
+        initial.push((LANE_CONTROL, Task::Alongside));
     }
-    let stage = reporter.start(Stage::Assets, Some((urls.len() + files.len()) as u64));
-
-    // URLs: cached ones are reused, the others go through the batch endpoint.
-    let mut to_batch = Vec::new();
-    for item in &urls {
-        match client.asset_cache().get(item) {
-            Some(name) => {
-                names.insert(item.clone(), name);
-            }
-            None => to_batch.push(item.clone()),
-        }
-    }
-    stage.done((urls.len() - to_batch.len()) as u64);
-    if !to_batch.is_empty() {
-        let raw: Vec<String> = to_batch
-            .iter()
-            .map(|i| match i {
-                DataItem::Url(u) => u.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        let outcome = batch_upload(client, &raw, upload_timeout, Some(&stage));
-        for (item, url) in to_batch.iter().zip(&raw) {
-            match outcome.get(url) {
-                Some(Ok(name)) => {
-                    client.asset_cache().insert(item, name.clone());
-                    names.insert(item.clone(), name.clone());
-                }
-                Some(Err(reason)) => {
-                    errors.insert(item.clone(), reason.clone());
-                }
-                None => {
-                    errors.insert(item.clone(), "no outcome from the batch upload".into());
-                }
-            }
-        }
-    }
-
-    // Files: in parallel, through the client's upload cache; each reported as it ends.
-    if !files.is_empty() {
-        let results = parallel_map(client.max_workers(), &files, |item| {
-            let result = crate::asset::upload(client, item);
-            match &result {
-                Ok(_) => stage.done(1),
-                Err(_) => stage.failed(1),
-            }
-            result
-        });
-        for (item, result) in files.iter().zip(results) {
-            match result {
-                Ok(Some(name)) => {
-                    names.insert(item.clone(), name);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    errors.insert(item.clone(), e.to_string());
-                }
-            }
-        }
-    }
-
-    stage.finish();
-    Media { names, errors }
+    initial.extend(
+        ready
+            .into_iter()
+            .map(|pos| (LANE_DATAPOINT, Task::datapoint(pos))),
+    );
+    // Every task is one request at most: more threads than tasks would only wait.
+    let tasks = initial.len() + pipeline.files.len() + todo.len();
+    let workers = client.max_workers().max(1).min(tasks.max(1));
+    run_queue(
+        workers,
+        LANES,
+        initial,
+        || pipeline.next_file(),
+        |task, queue| pipeline.run(task, queue),
+    );
+    pipeline.finish()
 }
 
-/// Creates the datapoints of `todo` in `dataset_id` from their uploaded `media`; returns
-/// the datapoints that failed (their upload or their creation). The flag next to each
-/// datapoint says that an earlier attempt may have created it, so its existence is checked
-/// before it is sent again. Every datapoint's final outcome is reported to `stage` as it
-/// is known (the caller starts and finishes it).
-pub(crate) fn create_datapoints(
+/// One request-sized piece of the pipeline.
+enum Task {
+    /// `POST /dataset`.
+    Dataset,
+    /// The caller's request run alongside the uploads.
+    Alongside,
+    /// `POST /asset/batch-upload` of URL chunk `k`.
+    CreateBatch(usize),
+    /// `GET /asset/batch-upload/status` for every open batch.
+    Poll,
+    /// `GET /asset/batch-upload/{id}` of a batch the status lists as done.
+    Collect(OpenBatch),
+    /// `POST /asset/file` (or the cache) of one medium.
+    File(u32),
+    /// `POST /dataset/{id}/datapoint` of `todo[pos]`, after `made` earlier attempts.
+    Datapoint { pos: u32, made: u32 },
+}
+
+impl Task {
+    fn datapoint(pos: u32) -> Task {
+        Task::Datapoint { pos, made: 0 }
+    }
+}
+
+/// A batch created and not collected yet.
+struct OpenBatch {
+    id: String,
+    chunk: usize,
+    created: Instant,
+}
+
+/// A datapoint whose creation may have been carried out although its request failed.
+struct Uncertain {
+    pos: u32,
+    reason: String,
+    /// Requests made for it so far.
+    made: u32,
+}
+
+/// A medium's server file name (shared with the client's upload cache), or why it could
+/// not be uploaded.
+type Named = std::result::Result<Arc<str>, String>;
+
+/// The shared state of one pipeline run. Per datapoint it holds a few counters (its
+/// position in lists, the media it still waits for), per distinct medium a reference to
+/// the caller's item, its server name once known, and the datapoints waiting for it;
+/// request bodies are built when they are sent.
+struct Pipeline<'a> {
+    client: &'a Client,
+    todo: &'a [(&'a DatapointSpec, bool)],
+    /// Distinct media, in first-seen order, and their names once known.
+    media: Vec<&'a DataItem>,
+    names: Vec<OnceLock<Named>>,
+    /// The media of datapoint `pos` (positions in `media`, in `DatapointSpec::media`
+    /// order): `occurrences[media_start[pos]..media_start[pos + 1]]`.
+    media_start: Vec<u32>,
+    occurrences: Vec<u32>,
+    /// The datapoints (positions in `todo`) waiting for medium `m`:
+    /// `waiters[waiter_start[m]..waiter_start[m + 1]]`.
+    waiter_start: Vec<u32>,
+    waiters: Vec<u32>,
+    /// Media to upload through the batch endpoint, in chunks of [`BATCH_SIZE`].
+    urls: Vec<u32>,
+    /// The next URL chunk to create a batch of.
+    next_chunk: AtomicUsize,
+    /// Media to upload as files, and the next one to start.
+    files: Vec<u32>,
+    next_file: AtomicUsize,
+    create_dataset: Mutex<Option<CreateDataset<'a>>>,
+    alongside: Mutex<Option<Alongside<'a>>>,
+    dataset_id: OnceLock<String>,
+    /// Set when the dataset could not be created: nothing more is started.
+    stopped: AtomicBool,
+    state: Mutex<State>,
+    assets: Option<StageReport>,
+    datapoints: StageReport,
+    correlation_id: String,
+    started: Instant,
+    upload_timeout: Duration,
+}
+
+/// What changes while the pipeline runs.
+struct State {
+    /// Per datapoint: media not resolved yet.
+    pending: Vec<u32>,
+    /// Datapoints whose media are resolved, waiting for the dataset.
+    parked: Vec<u32>,
+    /// Media not resolved yet (the assets stage ends at 0).
+    media_left: usize,
+    open: Vec<OpenBatch>,
+    /// Finished batches whose results are still to read, one at a time: a result holds
+    /// every URL of its batch decoded, so reading all of them at once would hold every URL
+    /// of the definition again.
+    to_collect: std::collections::VecDeque<OpenBatch>,
+    collecting: bool,
+    /// Whether a status poll is queued or running.
+    polling: bool,
+    created: Vec<u32>,
+    uncertain: Vec<Uncertain>,
+    failures: Vec<FailedDatapoint>,
+    dataset_error: Option<Error>,
+}
+
+/// The file names of one datapoint's media, for [`datapoint_body`].
+struct PipelineNames<'p, 'a> {
+    pipeline: &'p Pipeline<'a>,
+    pos: u32,
+}
+
+impl AssetNames for PipelineNames<'_, '_> {
+    fn name_of(&self, item: &DataItem) -> Option<String> {
+        let m = self.pipeline.medium_of(self.pos, item)?;
+        self.pipeline.names[m as usize]
+            .get()?
+            .as_ref()
+            .ok()
+            .map(|name| name.to_string())
+    }
+}
+
+impl<'a> Pipeline<'a> {
+    /// The pipeline for `todo`, and the datapoints ready at once (no media to wait for,
+    /// or only cached ones) when the dataset exists already.
+    fn new(
+        client: &'a Client,
+        dataset: Dataset<'a>,
+        todo: &'a [(&'a DatapointSpec, bool)],
+        upload_timeout: Duration,
+        reporter: &SharedReporter,
+    ) -> (Pipeline<'a>, Vec<u32>) {
+        // Sized for every occurrence up front: growing a table holds the old one and the
+        // new one at once, which is most of a table's peak.
+        let occurrences: usize = todo.iter().map(|(dp, _)| dp.media().count()).sum();
+        let mut index: HashMap<&DataItem, u32> = HashMap::with_capacity(occurrences);
+        let mut media: Vec<&DataItem> = Vec::with_capacity(occurrences);
+        let mut waiting: Vec<u32> = Vec::with_capacity(occurrences);
+        let mut media_start = Vec::with_capacity(todo.len() + 1);
+        let mut occurrence_list = Vec::with_capacity(occurrences);
+        for (dp, _) in todo {
+            media_start.push(occurrence_list.len() as u32);
+            for item in dp.media() {
+                let m = *index.entry(item).or_insert_with(|| {
+                    media.push(item);
+                    waiting.push(0);
+                    (media.len() - 1) as u32
+                });
+                waiting[m as usize] += 1;
+                occurrence_list.push(m);
+            }
+        }
+        media_start.push(occurrence_list.len() as u32);
+        // Only needed to find the distinct media: the datapoints' own lists say the rest.
+        drop(index);
+        // The waiting lists, one after the other (each datapoint once per occurrence).
+        let mut waiter_start = Vec::with_capacity(media.len() + 1);
+        let mut sum = 0u32;
+        for n in &waiting {
+            waiter_start.push(sum);
+            sum += n;
+        }
+        waiter_start.push(sum);
+        let mut waiters = vec![0u32; sum as usize];
+        let mut fill: Vec<u32> = waiter_start[..media.len()].to_vec();
+        let mut pending = Vec::with_capacity(todo.len());
+        for pos in 0..todo.len() {
+            let own = &occurrence_list[media_start[pos] as usize..media_start[pos + 1] as usize];
+            for &m in own {
+                let m = m as usize;
+                waiters[fill[m] as usize] = pos as u32;
+                fill[m] += 1;
+            }
+            pending.push(own.len() as u32);
+        }
+        drop((fill, waiting));
+
+        let assets =
+            (!media.is_empty()).then(|| reporter.start(Stage::Assets, Some(media.len() as u64)));
+        let datapoints = reporter.start(Stage::Datapoints, Some(todo.len() as u64));
+        let names: Vec<OnceLock<Named>> = media.iter().map(|_| OnceLock::new()).collect();
+        let (mut urls, mut files) = (Vec::new(), Vec::new());
+        let mut cached = Vec::new();
+        for (m, item) in media.iter().enumerate() {
+            match item {
+                // Cached URLs are reused, the others go through the batch endpoint.
+                DataItem::Url(_) => match client.asset_cache().get(item) {
+                    Some(name) => cached.push((m as u32, Ok(name))),
+                    None => urls.push(m as u32),
+                },
+                // Files go through the cache one by one (it is keyed by file identity).
+                _ => files.push(m as u32),
+            }
+        }
+        client.asset_cache().reserve(urls.len() + files.len());
+        let (create_dataset, dataset_id) = match dataset {
+            Dataset::Existing(id) => (None, OnceLock::from(id.to_owned())),
+            Dataset::Create(create) => (Some(create), OnceLock::new()),
+        };
+        let pipeline = Pipeline {
+            client,
+            todo,
+            state: Mutex::new(State {
+                pending,
+                parked: Vec::new(),
+                media_left: media.len(),
+                open: Vec::new(),
+                to_collect: Default::default(),
+                collecting: false,
+                polling: false,
+                created: Vec::new(),
+                uncertain: Vec::new(),
+                failures: Vec::new(),
+                dataset_error: None,
+            }),
+            media,
+            names,
+            media_start,
+            occurrences: occurrence_list,
+            waiter_start,
+            waiters,
+            urls,
+            files,
+            next_chunk: AtomicUsize::new(0),
+            next_file: AtomicUsize::new(0),
+            create_dataset: Mutex::new(create_dataset),
+            alongside: Mutex::new(None),
+            dataset_id,
+            stopped: AtomicBool::new(false),
+            assets,
+            datapoints,
+            correlation_id: uuid_v4(),
+            started: Instant::now(),
+            upload_timeout,
+        };
+        let mut ready = pipeline.resolve(cached, false);
+        {
+            // Datapoints without media are ready from the start.
+            let state = pipeline.lock();
+            ready.extend((0..todo.len() as u32).filter(|&pos| {
+                state.pending[pos as usize] == 0 && todo[pos as usize].0.media().next().is_none()
+            }));
+        }
+        let ready = pipeline.dispatch(ready);
+        (pipeline, ready)
+    }
+
+    fn with_alongside(self, alongside: Option<Alongside<'a>>) -> Self {
+        *self.lock_alongside() = alongside;
+        self
+    }
+
+    /// The positions in `media` of datapoint `pos`'s media.
+    fn media_of(&self, pos: u32) -> &[u32] {
+        let pos = pos as usize;
+        &self.occurrences[self.media_start[pos] as usize..self.media_start[pos + 1] as usize]
+    }
+
+    /// The position in `media` of `item`, one of datapoint `pos`'s media (the same
+    /// reference, or an equal item).
+    fn medium_of(&self, pos: u32, item: &DataItem) -> Option<u32> {
+        let own = || self.todo[pos as usize].0.media().zip(self.media_of(pos));
+        own()
+            .find(|(i, _)| std::ptr::eq(*i, item))
+            .or_else(|| own().find(|(i, _)| *i == item))
+            .map(|(_, &m)| m)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_alongside(&self) -> MutexGuard<'_, Option<Alongside<'a>>> {
+        self.alongside
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn chunks(&self) -> std::slice::Chunks<'_, u32> {
+        self.urls.chunks(BATCH_SIZE)
+    }
+
+    fn chunk(&self, k: usize) -> &[u32] {
+        self.chunks().nth(k).unwrap_or(&[])
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+
+    /// The next file upload, when nothing else is queued.
+    fn next_file(&self) -> Option<Task> {
+        if self.is_stopped() {
+            return None;
+        }
+        let i = self.next_file.fetch_add(1, Ordering::Relaxed);
+        match self.files.get(i) {
+            Some(&m) => Some(Task::File(m)),
+            None => {
+                // Stay at the end (no wrap-around however often it is asked).
+                self.next_file.store(self.files.len(), Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Records the outcome of media (`cache`: also in the client's upload cache) and
+    /// returns the datapoints that now have all theirs.
+    fn resolve(&self, outcomes: impl IntoIterator<Item = (u32, Named)>, cache: bool) -> Vec<u32> {
+        let mut resolved = Vec::new();
+        let (mut ok, mut failed) = (0, 0);
+        for (m, outcome) in outcomes {
+            // A medium resolves once (a URL listed twice in a result counts once).
+            if self.names[m as usize].set(outcome).is_err() {
+                continue;
+            }
+            match self.names[m as usize].get() {
+                Some(Ok(name)) => {
+                    if cache {
+                        self.client
+                            .asset_cache()
+                            .insert(self.media[m as usize], name.clone());
+                    }
+                    ok += 1;
+                }
+                _ => failed += 1,
+            }
+            resolved.push(m);
+        }
+        let mut ready = Vec::new();
+        let mut state = self.lock();
+        for &m in &resolved {
+            let m = m as usize;
+            for &pos in
+                &self.waiters[self.waiter_start[m] as usize..self.waiter_start[m + 1] as usize]
+            {
+                let pending = &mut state.pending[pos as usize];
+                *pending -= 1;
+                if *pending == 0 {
+                    ready.push(pos);
+                }
+            }
+        }
+        state.media_left -= resolved.len();
+        let all_resolved = state.media_left == 0;
+        drop(state);
+        if let Some(assets) = &self.assets {
+            assets.done(ok);
+            assets.failed(failed);
+            if all_resolved {
+                assets.finish();
+            }
+        }
+        ready
+    }
+
+    /// Of `ready` datapoints, those to queue now: all once the dataset exists; until then
+    /// they are parked and queued by the dataset's task.
+    fn dispatch(&self, ready: Vec<u32>) -> Vec<u32> {
+        if ready.is_empty() {
+            return ready;
+        }
+        let mut state = self.lock();
+        // Checked under the lock the dataset's task takes to unpark: none is left behind.
+        if self.dataset_id.get().is_some() {
+            return ready;
+        }
+        state.parked.extend(ready);
+        Vec::new()
+    }
+
+    fn queue_datapoints(&self, ready: Vec<u32>, queue: &TaskQueue<Task>) {
+        for pos in self.dispatch(ready) {
+            queue.push(LANE_DATAPOINT, Task::datapoint(pos));
+        }
+    }
+
+    fn run(&self, task: Task, queue: &TaskQueue<Task>) {
+        match task {
+            Task::Dataset => self.create_dataset(queue),
+            Task::Alongside => {
+                let alongside = self.lock_alongside().take();
+                if let Some(run) = alongside {
+                    run();
+                }
+            }
+            Task::CreateBatch(k) => {
+                self.create_batch(k, queue);
+                let next = self.next_chunk.fetch_add(1, Ordering::Relaxed);
+                if next < self.chunks().count() {
+                    queue.push(LANE_CONTROL, Task::CreateBatch(next));
+                }
+            }
+            Task::Poll => self.poll(queue),
+            Task::Collect(batch) => {
+                self.collect(batch, queue);
+                let mut state = self.lock();
+                match state.to_collect.pop_front() {
+                    Some(next) => queue.push(LANE_CONTROL, Task::Collect(next)),
+                    None => state.collecting = false,
+                }
+            }
+            Task::File(m) => {
+                let outcome = match crate::asset::upload_shared(self.client, self.media[m as usize])
+                {
+                    Ok(Some(name)) => Ok(name),
+                    Ok(None) => Err("a text is not uploaded".to_owned()),
+                    Err(e) => Err(e.to_string()),
+                };
+                // The upload cache has it already.
+                let ready = self.resolve([(m, outcome)], false);
+                self.queue_datapoints(ready, queue);
+            }
+            Task::Datapoint { pos, made } => self.send_datapoint(pos, made, queue),
+        }
+    }
+
+    fn create_dataset(&self, queue: &TaskQueue<Task>) {
+        let create = self
+            .create_dataset
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(create) = create else { return };
+        match create() {
+            Ok(id) => {
+                let _ = self.dataset_id.set(id);
+                let parked = std::mem::take(&mut self.lock().parked);
+                for pos in parked {
+                    queue.push(LANE_DATAPOINT, Task::datapoint(pos));
+                }
+            }
+            Err(e) => {
+                self.stopped.store(true, Ordering::SeqCst);
+                self.lock().dataset_error = Some(e);
+            }
+        }
+    }
+
+    fn create_batch(&self, k: usize, queue: &TaskQueue<Task>) {
+        if self.is_stopped() {
+            return;
+        }
+        let chunk = self.chunk(k);
+        let urls = chunk
+            .iter()
+            .map(|&m| self.media[m as usize].raw().into_owned())
+            .collect();
+        let body = types::CreateBatchUploadEndpointInput {
+            correlation_id: Some(Some(self.correlation_id.clone())),
+            ..types::CreateBatchUploadEndpointInput::new(urls)
+        };
+        // Repeating a batch whose answer was lost at worst ingests its URLs twice; the
+        // results are read from the batch id that came back.
+        let sent = self.client.send_with(
+            &operations::PostAssetBatchUpload::new(body),
+            crate::SendOptions::new().retry_mode(crate::RetryMode::Always),
+        );
+        match sent {
+            Ok(out) => {
+                let mut state = self.lock();
+                state.open.push(OpenBatch {
+                    id: out.batch_upload_id,
+                    chunk: k,
+                    created: Instant::now(),
+                });
+                if !state.polling {
+                    state.polling = true;
+                    drop(state);
+                    queue.push_at(Instant::now() + BATCH_POLL_FIRST, LANE_CONTROL, Task::Poll);
+                }
+            }
+            Err(e) => {
+                let reason = format!("batch upload request failed: {e}");
+                self.fail_chunk(k, &reason, queue);
+            }
+        }
+    }
+
+    fn fail_chunk(&self, k: usize, reason: &str, queue: &TaskQueue<Task>) {
+        let outcomes = self.chunk(k).iter().map(|&m| (m, Err(reason.to_owned())));
+        let ready = self.resolve(outcomes, false);
+        self.queue_datapoints(ready, queue);
+    }
+
+    /// One status poll for every open batch: queues the next poll first (so polls overlap
+    /// when the pause is shorter than a round trip, and a quick batch is seen within a
+    /// pause of its end rather than a round trip), then the results of the batches the
+    /// answer lists as done. At the upload timeout, aborts the open batches instead.
+    fn poll(&self, queue: &TaskQueue<Task>) {
+        let mut state = self.lock();
+        let oldest = state.open.iter().map(|b| b.created).min();
+        let Some(oldest) = oldest.filter(|_| !self.is_stopped()) else {
+            // Nothing open: the next batch created starts polling again.
+            state.polling = false;
+            return;
+        };
+        let now = Instant::now();
+        let deadline = self.started + self.upload_timeout;
+        if now >= deadline {
+            let open = std::mem::take(&mut state.open);
+            state.polling = false;
+            drop(state);
+            let reason = format!(
+                "the batch upload did not finish within {:.1} s",
+                self.upload_timeout.as_secs_f64()
+            );
+            for batch in open {
+                let abort = operations::PostAssetBatchUploadByBatchUploadIdAbort::new(&batch.id);
+                if let Err(e) = self.client.send(&abort) {
+                    log::warn!("could not abort batch upload {}: {e}", batch.id);
+                }
+                self.fail_chunk(batch.chunk, &reason, queue);
+            }
+            return;
+        }
+        // Only batches created before the poll is sent can be judged by its answer.
+        let asked: HashSet<String> = state.open.iter().map(|b| b.id.clone()).collect();
+        drop(state);
+        let pause = (now.saturating_duration_since(oldest) / BATCH_POLL_DIVISOR)
+            .clamp(BATCH_POLL_MIN, BATCH_POLL_MAX);
+        queue.push_at((now + pause).min(deadline), LANE_CONTROL, Task::Poll);
+
+        let mut status_op = operations::GetAssetBatchUploadStatus::new();
+        status_op.correlation_id = Some(self.correlation_id.clone());
+        let status = match self.client.send(&status_op) {
+            Ok(status) => status,
+            Err(e) => {
+                // The next poll finds nothing open and ends the polling.
+                let open = std::mem::take(&mut self.lock().open);
+                let reason = format!("could not poll the batch upload status: {e}");
+                for batch in open {
+                    self.fail_chunk(batch.chunk, &reason, queue);
+                }
+                return;
+            }
+        };
+        let finished = matches!(
+            status.status,
+            types::BatchUploadStatus::Completed | types::BatchUploadStatus::Aborted
+        );
+        let mut state = self.lock();
+        let (done, open): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut state.open).into_iter().partition(|b| {
+                asked.contains(&b.id) && (finished || status.completed_batches.contains(&b.id))
+            });
+        state.open = open;
+        state.to_collect.extend(done);
+        if !state.collecting {
+            if let Some(next) = state.to_collect.pop_front() {
+                state.collecting = true;
+                queue.push(LANE_CONTROL, Task::Collect(next));
+            }
+        }
+    }
+
+    /// Reads a finished batch's result: each URL's file name (cached) or why it failed.
+    fn collect(&self, batch: OpenBatch, queue: &TaskQueue<Task>) {
+        let chunk = self.chunk(batch.chunk);
+        let op = operations::GetAssetBatchUploadByBatchUploadId::new(&batch.id);
+        let outcomes: Vec<(u32, Named)> = match self.client.send(&op) {
+            Ok(res) => {
+                let by_url: HashMap<&str, u32> = chunk
+                    .iter()
+                    .filter_map(|&m| match self.media[m as usize] {
+                        DataItem::Url(url) => Some((url.as_str(), m)),
+                        _ => None,
+                    })
+                    .collect();
+                let mut outcomes = Vec::with_capacity(chunk.len());
+                for item in &res.items {
+                    let Some(&m) = by_url.get(item.url.as_str()) else {
+                        continue;
+                    };
+                    let outcome = match (&item.status, item.file_name.clone().flatten()) {
+                        (types::BatchUploadUrlStatus::Completed, Some(name)) => {
+                            for w in &item.warnings {
+                                log::warn!("upload of {}: {w}", item.url);
+                            }
+                            Ok(name.into())
+                        }
+                        (status, _) => Err(describe_failed_item(item, status)),
+                    };
+                    outcomes.push((m, outcome));
+                }
+                // Those the result leaves out (listed ones resolve first, so these are
+                // only the missing).
+                outcomes.extend(
+                    chunk
+                        .iter()
+                        .map(|&m| (m, Err("missing from the batch upload result".to_owned()))),
+                );
+                outcomes
+            }
+            Err(e) => {
+                let reason = format!("could not read the batch upload result: {e}");
+                chunk.iter().map(|&m| (m, Err(reason.clone()))).collect()
+            }
+        };
+        let ready = self.resolve(outcomes, true);
+        self.queue_datapoints(ready, queue);
+    }
+
+    /// Why a datapoint whose media are resolved cannot be created: its failed uploads.
+    fn failed_media(&self, pos: u32) -> Option<String> {
+        let dp = self.todo[pos as usize].0;
+        let failed: Vec<String> = dp
+            .media()
+            .zip(self.media_of(pos))
+            .filter_map(|(item, &m)| match self.names[m as usize].get() {
+                Some(Err(reason)) => Some(format!("{item}: {reason}")),
+                _ => None,
+            })
+            .collect();
+        (!failed.is_empty()).then(|| failed.join("; "))
+    }
+
+    fn send_datapoint(&self, pos: u32, made: u32, queue: &TaskQueue<Task>) {
+        let (dp, ambiguous) = self.todo[pos as usize];
+        if made == 0 {
+            if let Some(reason) = self.failed_media(pos) {
+                self.lock().failures.push(FailedDatapoint {
+                    index: dp.index,
+                    items: dp.items.clone(),
+                    stage: FailureStage::Upload,
+                    reason,
+                    ambiguous,
+                });
+                self.datapoints.failed(1);
+                return;
+            }
+            if ambiguous {
+                // Reported once the listing tells.
+                self.lock().uncertain.push(Uncertain {
+                    pos,
+                    reason: "an earlier attempt may have created it".to_owned(),
+                    made: 0,
+                });
+                return;
+            }
+        }
+        let Some(dataset_id) = self.dataset_id.get() else {
+            return;
+        };
+        let body = datapoint_body(
+            dp,
+            &PipelineNames {
+                pipeline: self,
+                pos,
+            },
+        );
+        let made = made + 1;
+        match attempt(self.client, dataset_id, dp, body, made) {
+            Attempt::Created => {
+                self.lock().created.push(pos);
+                self.datapoints.done(1);
+            }
+            Attempt::Uncertain(reason) => {
+                self.lock().uncertain.push(Uncertain { pos, reason, made })
+            }
+            Attempt::Failed(reason) => {
+                self.lock()
+                    .failures
+                    .push(failed_datapoint(dp, reason, false));
+                self.datapoints.failed(1);
+            }
+            // Waits without holding a worker.
+            Attempt::Again(pause) => queue.push_at(
+                Instant::now() + pause,
+                LANE_DATAPOINT,
+                Task::Datapoint { pos, made },
+            ),
+        }
+    }
+
+    /// After the queue ran dry: the dataset's error, or the uncertain datapoints
+    /// reconciled and every failure.
+    fn finish(&self) -> Result<Uploaded> {
+        let (created, uncertain, failures, dataset_error) = {
+            let mut state = self.lock();
+            (
+                std::mem::take(&mut state.created),
+                std::mem::take(&mut state.uncertain),
+                std::mem::take(&mut state.failures),
+                state.dataset_error.take(),
+            )
+        };
+        if let Some(e) = dataset_error {
+            return Err(e);
+        }
+        let dataset_id = self.dataset_id.get().cloned().ok_or_else(|| {
+            Error::invalid_input("dataset", "", "no dataset to create the datapoints in")
+        })?;
+        let mut outcomes = Outcomes { created, failures };
+        reconcile(
+            self.client,
+            &dataset_id,
+            self.todo,
+            |pos| {
+                let dp = self.todo[pos as usize].0;
+                datapoint_body(
+                    dp,
+                    &PipelineNames {
+                        pipeline: self,
+                        pos,
+                    },
+                )
+            },
+            &mut outcomes,
+            uncertain,
+            &self.datapoints,
+        );
+        self.datapoints.finish();
+        let mut failures = outcomes.failures;
+        failures.sort_by_key(|f| f.index);
+        Ok(Uploaded {
+            dataset_id,
+            failures,
+        })
+    }
+}
+
+/// The datapoints known to be created (positions in the pipeline's list) and those that
+/// failed.
+struct Outcomes {
+    created: Vec<u32>,
+    failures: Vec<FailedDatapoint>,
+}
+
+/// Rounds for the datapoints whose creation may have been carried out: list the dataset
+/// once for all of them, send again those it does not hold (up to
+/// [`DATAPOINT_ATTEMPTS`] requests each), until none is uncertain.
+fn reconcile(
     client: &Client,
     dataset_id: &str,
     todo: &[(&DatapointSpec, bool)],
-    media: &Media,
+    body: impl Fn(u32) -> types::CreateDatapointEndpointInput + Sync,
+    state: &mut Outcomes,
+    mut uncertain: Vec<Uncertain>,
     stage: &StageReport,
-) -> Vec<FailedDatapoint> {
-    let Media { names, errors } = media;
-    let mut failures = Vec::new();
-    let mut ready = Vec::new();
-    for &(dp, ambiguous) in todo {
-        let failed: Vec<String> = dp
-            .media()
-            .filter_map(|item| errors.get(item).map(|r| format!("{item}: {r}")))
-            .collect();
-        if failed.is_empty() {
-            ready.push((dp, ambiguous));
-        } else {
-            failures.push(FailedDatapoint {
-                index: dp.index,
-                items: dp.items.clone(),
-                stage: FailureStage::Upload,
-                reason: failed.join("; "),
-                ambiguous,
-            });
-        }
-    }
-    stage.failed(failures.len() as u64);
-
-    // Rounds: send in parallel; list the dataset once for every datapoint whose request
-    // may have been processed although it failed; send again those it does not hold.
-    let bodies: HashMap<usize, types::CreateDatapointEndpointInput> = ready
-        .iter()
-        .map(|(dp, _)| (dp.index, datapoint_body(dp, names)))
-        .collect();
-    let mut sends_made: HashMap<usize, u32> = HashMap::new();
-    let mut to_send: Vec<&DatapointSpec> = Vec::new();
-    let mut uncertain: Vec<(&DatapointSpec, String)> = Vec::new();
-    // Created in this call (answered, or found in a listing): each claims one listed item
-    // of its content before an uncertain one may, so duplicates are counted.
-    let mut created: Vec<usize> = Vec::new();
-    for &(dp, ambiguous) in &ready {
-        if ambiguous {
-            uncertain.push((dp, "an earlier attempt may have created it".to_owned()));
-        } else {
-            to_send.push(dp);
-        }
-    }
-    for round in 0u32.. {
-        if round > 0 {
-            // The datapoints to send again failed a moment ago: back off as a retry would.
-            std::thread::sleep(backoff(client, round));
-        }
-        let workers = client.max_workers();
-        let outcomes = parallel_map(workers, &to_send, |dp| {
-            let made = sends_made.get(&dp.index).copied().unwrap_or(0);
-            let sent = send_datapoint(client, dataset_id, dp, &bodies[&dp.index], made);
-            // Uncertain ones are reported once the listing tells.
-            match sent.0 {
-                Sent::Created => stage.done(1),
-                Sent::Failed(_) => stage.failed(1),
-                Sent::Uncertain(_) => {}
-            }
-            sent
-        });
-        for (dp, (outcome, made)) in to_send.iter().zip(outcomes) {
-            sends_made.insert(dp.index, made);
-            match outcome {
-                Sent::Created => created.push(dp.index),
-                Sent::Uncertain(reason) => uncertain.push((dp, reason)),
-                Sent::Failed(reason) => failures.push(failed_datapoint(dp, reason, false)),
-            }
-        }
-        to_send = Vec::new();
+) {
+    for round in 1u32.. {
         if uncertain.is_empty() {
             break;
         }
+        let mut to_send: Vec<(u32, u32)> = Vec::new();
         match DatasetListing::fetch(client, dataset_id) {
             Err(e) => {
-                for (dp, reason) in uncertain.drain(..) {
+                for u in uncertain.drain(..) {
                     let reason = format!(
-                        "{reason}; could not check whether it was created nevertheless: {e}"
+                        "{}; could not check whether it was created nevertheless: {e}",
+                        u.reason
                     );
-                    failures.push(failed_datapoint(dp, reason, true));
+                    state
+                        .failures
+                        .push(failed_datapoint(todo[u.pos as usize].0, reason, true));
                     stage.failed(1);
                 }
             }
             Ok(mut listing) => {
-                for index in &created {
-                    listing.claim(*index, &bodies[index]);
+                // Those created claim one listed item of their content before an
+                // uncertain one may, so duplicates are counted.
+                for &pos in &state.created {
+                    listing.claim(todo[pos as usize].0.index, || body(pos));
                 }
-                for (dp, reason) in uncertain.drain(..) {
-                    if listing.claim(dp.index, &bodies[&dp.index]) {
-                        created.push(dp.index);
+                for u in uncertain.drain(..) {
+                    let dp = todo[u.pos as usize].0;
+                    if listing.claim(dp.index, || body(u.pos)) {
+                        state.created.push(u.pos);
                         stage.done(1);
                         log::debug!(
-                            "datapoint {} was created although its request failed ({reason})",
-                            dp.index
+                            "datapoint {} was created although its request failed ({})",
+                            dp.index,
+                            u.reason
                         );
-                    } else if sends_made.get(&dp.index).copied().unwrap_or(0) < DATAPOINT_ATTEMPTS {
-                        to_send.push(dp);
+                    } else if u.made < DATAPOINT_ATTEMPTS {
+                        to_send.push((u.pos, u.made));
                     } else {
-                        failures.push(failed_datapoint(dp, reason, false));
+                        state.failures.push(failed_datapoint(dp, u.reason, false));
                         stage.failed(1);
                     }
                 }
@@ -269,11 +923,34 @@ pub(crate) fn create_datapoints(
         if to_send.is_empty() {
             break;
         }
+        // They failed a moment ago: back off as a retry would.
+        std::thread::sleep(backoff(client, round));
+        let outcomes = parallel_map(client.max_workers(), &to_send, |&(pos, made)| {
+            let dp = todo[pos as usize].0;
+            let sent = send_until_settled(client, dataset_id, dp, || body(pos), made);
+            match sent.0 {
+                Attempt::Created => stage.done(1),
+                Attempt::Failed(_) => stage.failed(1),
+                // Reported once the listing tells.
+                Attempt::Uncertain(_) | Attempt::Again(_) => {}
+            }
+            sent
+        });
+        for (&(pos, _), (outcome, made)) in to_send.iter().zip(outcomes) {
+            match outcome {
+                Attempt::Created => state.created.push(pos),
+                Attempt::Uncertain(reason) => uncertain.push(Uncertain { pos, reason, made }),
+                Attempt::Failed(reason) => {
+                    state
+                        .failures
+                        .push(failed_datapoint(todo[pos as usize].0, reason, false))
+                }
+                // `send_until_settled` waits out every pause itself.
+                Attempt::Again(_) => {}
+            }
+        }
     }
-    failures.sort_by_key(|f| f.index);
-    failures
 }
-
 fn failed_datapoint(dp: &DatapointSpec, reason: String, ambiguous: bool) -> FailedDatapoint {
     FailedDatapoint {
         index: dp.index,
@@ -303,46 +980,64 @@ fn backoff(client: &Client, attempt: u32) -> Duration {
         .min(policy.backoff_max())
 }
 
-/// How sending one datapoint ended.
-enum Sent {
+/// How one request to create a datapoint ended.
+enum Attempt {
     Created,
-    /// The last request failed in a way that may still have created it: the dataset must
-    /// be checked before it is sent again.
+    /// It failed in a way that may still have created it: the dataset must be checked
+    /// before it is sent again.
     Uncertain(String),
     /// Failed, and certainly not created.
     Failed(String),
+    /// Failed, certainly not created, worth sending again after this pause.
+    Again(Duration),
 }
 
-/// Sends one datapoint until it is created, fails for good, or fails in a way that may
-/// have created it; at most [`DATAPOINT_ATTEMPTS`] requests counting the `made` ones of
-/// earlier rounds. Returns the outcome and the requests made so far.
-fn send_datapoint(
+/// Sends `body` as request number `made` for datapoint `dp`.
+fn attempt(
     client: &Client,
     dataset_id: &str,
     dp: &DatapointSpec,
-    body: &types::CreateDatapointEndpointInput,
+    body: types::CreateDatapointEndpointInput,
+    made: u32,
+) -> Attempt {
+    let e = match client.send(&operations::PostDatasetByDatasetIdDatapoint::new(
+        dataset_id, body,
+    )) {
+        Ok(_) => return Attempt::Created,
+        Err(e) => e,
+    };
+    if e.may_have_been_processed() {
+        return Attempt::Uncertain(e.to_string());
+    }
+    if made >= DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
+        return Attempt::Failed(e.to_string());
+    }
+    let pause = backoff(client, made);
+    log::debug!(
+        "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {pause:?}",
+        dp.index,
+        made + 1
+    );
+    Attempt::Again(pause)
+}
+
+/// Sends one datapoint until it is created, fails for good, or fails in a way that may
+/// have created it, pausing between attempts; at most [`DATAPOINT_ATTEMPTS`] requests
+/// counting the `made` ones of earlier rounds. Returns the outcome (never
+/// [`Attempt::Again`]) and the requests made so far.
+fn send_until_settled(
+    client: &Client,
+    dataset_id: &str,
+    dp: &DatapointSpec,
+    body: impl Fn() -> types::CreateDatapointEndpointInput,
     mut made: u32,
-) -> (Sent, u32) {
-    let op = operations::PostDatasetByDatasetIdDatapoint::new(dataset_id, body.clone());
+) -> (Attempt, u32) {
     loop {
         made += 1;
-        let e = match client.send(&op) {
-            Ok(_) => return (Sent::Created, made),
-            Err(e) => e,
-        };
-        if e.may_have_been_processed() {
-            return (Sent::Uncertain(e.to_string()), made);
+        match attempt(client, dataset_id, dp, body(), made) {
+            Attempt::Again(pause) => std::thread::sleep(pause),
+            settled => return (settled, made),
         }
-        if made >= DATAPOINT_ATTEMPTS || !worth_retrying(&e) {
-            return (Sent::Failed(e.to_string()), made);
-        }
-        let delay = backoff(client, made);
-        log::debug!(
-            "datapoint {} failed ({e}); attempt {} of {DATAPOINT_ATTEMPTS} in {delay:?}",
-            dp.index,
-            made + 1
-        );
-        std::thread::sleep(delay);
     }
 }
 
@@ -454,12 +1149,17 @@ impl DatasetListing {
 
     /// Whether the datapoint at `index` is there: an item with that `sortIndex`, or, when
     /// the server reports no sort indices at all, a listed item of the same content not
-    /// claimed yet (so two datapoints with the same content need two listed items).
-    fn claim(&mut self, index: usize, body: &types::CreateDatapointEndpointInput) -> bool {
+    /// claimed yet (so two datapoints with the same content need two listed items). The
+    /// datapoint's `body` is built only for the content comparison.
+    fn claim(
+        &mut self,
+        index: usize,
+        body: impl FnOnce() -> types::CreateDatapointEndpointInput,
+    ) -> bool {
         if self.indexed {
             return self.sort_indexes.contains(&(index as u64));
         }
-        match self.by_content.get_mut(&sent_content(body)) {
+        match self.by_content.get_mut(&sent_content(&body())) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 true
@@ -574,151 +1274,7 @@ fn listed_asset(listed: &Value) -> String {
     }
 }
 
-/// Uploads `urls` through the batch endpoint; each URL's outcome is reported to `stage` as
-/// its batch is collected.
-pub(crate) fn batch_upload(
-    client: &Client,
-    urls: &[String],
-    timeout: Duration,
-    stage: Option<&StageReport>,
-) -> HashMap<String, std::result::Result<String, String>> {
-    // Reports the outcomes of `urls` (each of ours once: only the URLs asked for count).
-    let tally = |urls: &[String],
-                 results: &HashMap<String, std::result::Result<String, String>>| {
-        if let Some(stage) = stage {
-            let ok = urls
-                .iter()
-                .filter(|u| matches!(results.get(*u), Some(Ok(_))))
-                .count();
-            stage.done(ok as u64);
-            stage.failed((urls.len() - ok) as u64);
-        }
-    };
-    let start = Instant::now();
-    let correlation_id = uuid_v4();
-    let mut outcome: HashMap<String, std::result::Result<String, String>> = HashMap::new();
-    // batch id → its URLs, for the batches still to collect.
-    let mut open: Vec<(String, Vec<String>)> = Vec::new();
-    let chunks: Vec<&[String]> = urls.chunks(BATCH_SIZE).collect();
-    // The batches are created (and later collected) in parallel, not one after the other.
-    let created = parallel_map(client.max_workers(), &chunks, |chunk| {
-        let body = types::CreateBatchUploadEndpointInput {
-            correlation_id: Some(Some(correlation_id.clone())),
-            ..types::CreateBatchUploadEndpointInput::new(chunk.to_vec())
-        };
-        // Repeating a batch whose answer was lost at worst ingests its URLs twice; the
-        // results are read from the batch id that came back.
-        client.send_with(
-            &operations::PostAssetBatchUpload::new(body),
-            crate::SendOptions::new().retry_mode(crate::RetryMode::Always),
-        )
-    });
-    for (chunk, result) in chunks.iter().zip(created) {
-        match result {
-            Ok(out) => open.push((out.batch_upload_id, chunk.to_vec())),
-            Err(e) => {
-                for url in chunk.iter() {
-                    outcome.insert(
-                        url.clone(),
-                        Err(format!("batch upload request failed: {e}")),
-                    );
-                }
-                tally(chunk, &outcome);
-            }
-        }
-    }
-    // One finished batch's outcome per URL.
-    let collect = |(id, batch_urls): &(String, Vec<String>)| {
-        let mut out: HashMap<String, std::result::Result<String, String>> = HashMap::new();
-        match client.send(&operations::GetAssetBatchUploadByBatchUploadId::new(id)) {
-            Ok(res) => {
-                for item in res.items {
-                    let result = match (&item.status, item.file_name.clone().flatten()) {
-                        (types::BatchUploadUrlStatus::Completed, Some(name)) => {
-                            for w in &item.warnings {
-                                log::warn!("upload of {}: {w}", item.url);
-                            }
-                            Ok(name)
-                        }
-                        (status, _) => Err(describe_failed_item(&item, status)),
-                    };
-                    out.insert(item.url.clone(), result);
-                }
-                for url in batch_urls {
-                    out.entry(url.clone())
-                        .or_insert_with(|| Err("missing from the batch upload result".into()));
-                }
-            }
-            Err(e) => {
-                for url in batch_urls {
-                    out.insert(
-                        url.clone(),
-                        Err(format!("could not read the batch upload result: {e}")),
-                    );
-                }
-            }
-        }
-        tally(batch_urls, &out);
-        out
-    };
-    let fail_open = |open: &mut Vec<(String, Vec<String>)>,
-                     outcome: &mut HashMap<String, std::result::Result<String, String>>,
-                     reason: &str| {
-        for (_, batch_urls) in open.drain(..) {
-            for url in &batch_urls {
-                outcome.insert(url.clone(), Err(reason.to_owned()));
-            }
-            tally(&batch_urls, outcome);
-        }
-    };
-    let mut pause = BATCH_POLL_FIRST;
-    while !open.is_empty() {
-        let mut status_op = operations::GetAssetBatchUploadStatus::new();
-        status_op.correlation_id = Some(correlation_id.clone());
-        let status = match client.send(&status_op) {
-            Ok(s) => s,
-            Err(e) => {
-                let reason = format!("could not poll the batch upload status: {e}");
-                fail_open(&mut open, &mut outcome, &reason);
-                break;
-            }
-        };
-        let finished = matches!(
-            status.status,
-            types::BatchUploadStatus::Completed | types::BatchUploadStatus::Aborted
-        );
-        let (done, still_open): (Vec<_>, Vec<_>) = open
-            .drain(..)
-            .partition(|(id, _)| finished || status.completed_batches.contains(id));
-        for results in parallel_map(client.max_workers(), &done, collect) {
-            outcome.extend(results);
-        }
-        open = still_open;
-        if open.is_empty() {
-            break;
-        }
-        let waited = start.elapsed();
-        if waited >= timeout {
-            for (id, _) in &open {
-                if let Err(e) = client.send(
-                    &operations::PostAssetBatchUploadByBatchUploadIdAbort::new(id),
-                ) {
-                    log::warn!("could not abort batch upload {id}: {e}");
-                }
-            }
-            let reason = format!(
-                "the batch upload did not finish within {:.1} s",
-                timeout.as_secs_f64()
-            );
-            fail_open(&mut open, &mut outcome, &reason);
-            break;
-        }
-        std::thread::sleep(pause.min(timeout - waited));
-        pause = (pause * 2).min(BATCH_POLL_MAX);
-    }
-    outcome
-}
-
+/// Why one URL of a batch upload failed, with the stage and upstream status when known.
 fn describe_failed_item(
     item: &types::GetBatchUploadResultEndpointUrlOutput,
     status: &types::BatchUploadUrlStatus,
@@ -767,6 +1323,8 @@ mod tests {
             media_context: None,
             answer_options: None,
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let body = datapoint_body(&dp, &names);
         let listed = serde_json::json!({"id": "d1", "datasetId": "ds", "segments": [
@@ -784,16 +1342,16 @@ mod tests {
             sort_indexes: HashSet::new(),
             by_content: HashMap::from([(listed_content(&listed).unwrap(), 1)]),
         };
-        assert!(unindexed.claim(0, &body));
-        assert!(!unindexed.claim(1, &body));
+        assert!(unindexed.claim(0, || body.clone()));
+        assert!(!unindexed.claim(1, || body.clone()));
         // Once the server reports any sort index, only sort indices count.
         let mut indexed = DatasetListing {
             indexed: true,
             sort_indexes: HashSet::from([1]),
             by_content: HashMap::new(),
         };
-        assert!(!indexed.claim(0, &body));
-        assert!(indexed.claim(1, &body));
+        assert!(!indexed.claim(0, || body.clone()));
+        assert!(indexed.claim(1, || body.clone()));
     }
 
     #[test]
@@ -806,6 +1364,8 @@ mod tests {
             media_context: None,
             answer_options: Some(vec!["cat".into(), "dog".into()]),
             private_metadata: None,
+            group: None,
+            sentence: None,
         };
         let two = sent_content(&datapoint_body(&dp, &names));
         dp.answer_options = Some(vec!["cat".into(), "dog".into(), "bird".into()]);

@@ -1,6 +1,9 @@
 //! Fixtures shared by the audience test files: a client pointed at an httpmock server
 //! with a static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`.
 
+#[allow(dead_code)] // used by the sandbox test files only
+pub mod sandbox;
+
 use httpmock::prelude::*;
 use rapidata::{Audience, Client};
 use serde_json::json;
@@ -38,4 +41,24 @@ pub fn audience(server: &MockServer) -> Audience {
     get.assert();
     get.delete();
     audience
+}
+
+/// The handle of job definition `jd_1`, fetched through a mock that is removed afterwards.
+#[allow(dead_code)] // not every test file that includes this module needs it
+pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
+    let mut get = server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1");
+        then.status(200).json_body(json!({
+            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
+            "isPublic": false, "createdAt": "2026-07-13T11:07:53+00:00",
+            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
+            "organizationId": "org_1"}));
+    });
+    let definition = client(server)
+        .job()
+        .get_job_definition_by_id("jd_1")
+        .unwrap();
+    get.assert();
+    get.delete();
+    definition
 }

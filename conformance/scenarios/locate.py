@@ -1,0 +1,57 @@
+"""Locate workflow on a custom audience qualified with locate examples, written against the
+rapidata 3.27.1 public API: 3 locate examples with boxes (one with a context, one with an
+explanation, one with two boxes), explicit recruiting, a locate job with contexts and a
+points setting, a job, a wait, the results.
+
+Run it through runner.py, which points the SDK at the local server.
+"""
+
+from rapidata import RapidataClient, Box, LocateMaxPointsSetting
+
+client = RapidataClient()
+
+audience = client.audience.create_audience(name="Glitch Audience", min_tasks=3)
+
+audience.add_locate_example(
+    instruction="Tap on the glitch in the image.",
+    datapoint="https://assets.rapidata.ai/glitch_1.jpg",
+    truths=[Box(x_min=0.1, y_min=0.2, x_max=0.3, y_max=0.5)],
+    context="Look at the left side.",
+)
+audience.add_locate_example(
+    instruction="Tap on the glitch in the image.",
+    datapoint="https://assets.rapidata.ai/glitch_2.jpg",
+    truths=[Box(x_min=0.5, y_min=0.5, x_max=0.75, y_max=1.0)],
+    explanation="The hand has six fingers.",
+)
+audience.add_locate_example(
+    instruction="Tap on the glitch in the image.",
+    datapoint="https://assets.rapidata.ai/glitch_3.jpg",
+    truths=[
+        Box(x_min=0.0, y_min=0.0, x_max=0.25, y_max=0.25),
+        Box(x_min=0.6, y_min=0.6, x_max=0.8, y_max=0.9),
+    ],
+)
+
+audience.start_recruiting()
+
+job_definition = client.job.create_locate_job_definition(
+    name="Glitch Job",
+    instruction="Tap on any visual glitch in the image.",
+    datapoints=[
+        "https://assets.rapidata.ai/render_1.jpg",
+        "https://assets.rapidata.ai/render_2.jpg",
+    ],
+    responses_per_datapoint=4,
+    contexts=["A portrait.", "A landscape."],
+    settings=[LocateMaxPointsSetting(3)],
+)
+
+job = audience.assign_job(job_definition)
+job.display_progress_bar(refresh_rate=1)
+results = job.get_results()
+print(results)
+
+if not results or not results.get("results"):
+    raise SystemExit("locate: FAILED (empty results)")
+print(f"locate: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")

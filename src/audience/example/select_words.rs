@@ -1,0 +1,228 @@
+//! Select-words qualification examples: labelers must select exactly the truth words of a
+//! sentence (by default; see the precision and completeness setters).
+
+use std::collections::HashSet;
+
+use crate::api::types;
+use crate::asset::{self, DataItem};
+use crate::settings::Setting;
+use crate::{Error, Result};
+
+use super::super::handle::Audience;
+use super::{add_example, upload_names, validate_instruction, Common};
+
+/// Builder for [`Audience::add_select_words_example`]. Nothing is checked or sent before
+/// [`send`](SelectWordsExample::send).
+///
+/// ```no_run
+/// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+/// audience
+///     .add_select_words_example(
+///         "Select the words not correctly depicted in the image.",
+///         "https://assets.rapidata.ai/black_cat.jpg",
+///         "a white cat on a sunny beach [No_mistakes]",
+///         [1],
+///     )
+///     .explanation("The cat in the image is black, not white.")
+///     .send()?;
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "nothing is sent until .send() is called"]
+pub struct SelectWordsExample<'a> {
+    audience: &'a Audience,
+    instruction: String,
+    datapoint: DataItem,
+    sentence: String,
+    truths: Vec<usize>,
+    required_precision: f64,
+    required_completeness: f64,
+    common: Common,
+}
+
+base_setters!(
+    SelectWordsExample,
+    " audience.add_select_words_example(\"Select the wrong words.\", \"a.jpg\", \"a red car\", [1])"
+);
+
+impl SelectWordsExample<'_> {
+    /// The least share (0–1, default 1: no wrong word) of the selected words that must be
+    /// truth words for the answer to count as right.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience
+    ///     .add_select_words_example("Select the colours.", "a.jpg", "a red and blue car", [1, 3])
+    ///     .required_precision(0.5)
+    ///     .send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn required_precision(mut self, share: f64) -> Self {
+        self.required_precision = share;
+        self
+    }
+
+    /// The least share (0–1, default 1: every truth word) of the truth words that must be
+    /// selected for the answer to count as right.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience
+    ///     .add_select_words_example("Select the colours.", "a.jpg", "a red and blue car", [1, 3])
+    ///     .required_completeness(0.5)
+    ///     .send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn required_completeness(mut self, share: f64) -> Self {
+        self.required_completeness = share;
+        self
+    }
+
+    /// The sentence's words, split at single spaces as the official SDK splits them.
+    fn words(&self) -> Vec<&str> {
+        self.sentence.split(' ').collect()
+    }
+
+    fn validate(&self) -> Result<()> {
+        validate_instruction("instruction", &self.instruction)?;
+        if self.sentence.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "sentence",
+                &self.sentence,
+                "must not be empty",
+            ));
+        }
+        if self.truths.is_empty() {
+            return Err(Error::invalid_input(
+                "truths",
+                "[]",
+                "a select-words example needs at least one truth word index",
+            ));
+        }
+        let words = self.words().len();
+        let mut seen = HashSet::new();
+        for (i, &t) in self.truths.iter().enumerate() {
+            if t >= words {
+                return Err(Error::invalid_input(
+                    format!("truths[{i}]"),
+                    t,
+                    format!(
+                        "word indices start at 0 and the sentence has {words} words \
+                         (split at spaces), so the last index is {}",
+                        words - 1
+                    ),
+                ));
+            }
+            if !seen.insert(t) {
+                return Err(Error::invalid_input(
+                    format!("truths[{i}]"),
+                    t,
+                    "appears twice; list each truth word once",
+                ));
+            }
+        }
+        for (argument, v) in [
+            ("required_precision", self.required_precision),
+            ("required_completeness", self.required_completeness),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(Error::invalid_input(
+                    argument,
+                    v,
+                    "must be a share between 0 and 1",
+                ));
+            }
+        }
+        self.datapoint.validate("datapoint")
+    }
+
+    /// Checks every argument (nothing is uploaded or sent if one is invalid), uploads the
+    /// datapoint, then adds the example.
+    ///
+    /// The body follows the official SDK: payload `TranscriptionExamplePayload` with the
+    /// instruction as title and the words with their 0-based indices, truth
+    /// `TranscriptionExampleTruth` with the truth words and the required precision and
+    /// completeness, `randomCorrectProbability` the truth words' share of all words, and
+    /// no context.
+    ///
+    /// Errors: [`Error::InvalidInput`] for an empty or over-long instruction, an empty
+    /// sentence, no truth index, an index past the sentence's last word or given twice, a
+    /// precision or completeness outside 0–1, a missing or unreadable file, an invalid
+    /// URL; upload and API errors otherwise.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience
+    ///     .add_select_words_example("Select the wrong words.", "dog.jpg", "a sleeping cat", [2])
+    ///     .send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<()> {
+        self.validate()?;
+        let names = upload_names(self.audience, std::slice::from_ref(&self.datapoint))?;
+        let words: Vec<types::ExampleTranscriptionWord> = self
+            .words()
+            .iter()
+            .enumerate()
+            .map(|(i, w)| types::ExampleTranscriptionWord::new(w.to_string(), i as i32))
+            .collect();
+        let correct: Vec<types::ExampleTranscriptionWord> =
+            self.truths.iter().map(|&t| words[t].clone()).collect();
+        let probability = correct.len() as f64 / words.len() as f64;
+        let mut body = self.common.body(
+            asset::asset_input(std::slice::from_ref(&self.datapoint), &names),
+            types::IExamplePayload::TranscriptionExamplePayload {
+                title: self.instruction.clone(),
+                transcription: words,
+            },
+            types::IExampleTruth::TranscriptionExampleTruth {
+                correct_words: correct,
+                required_completeness: Some(Some(self.required_completeness)),
+                required_precision: Some(Some(self.required_precision)),
+                strict_grading: None,
+            },
+            probability,
+            &[],
+        );
+        // The official SDK sends no context with this kind.
+        body.context = None;
+        add_example(self.audience, body)
+    }
+}
+
+impl Audience {
+    /// Starts adding a select-words example (`POST /audience/{id}/example`): labelers see
+    /// `datapoint` with `sentence` (split at spaces into words) and must select the words
+    /// at the 0-based indices `truths`. Finish with [`SelectWordsExample::send`].
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// audience
+    ///     .add_select_words_example(
+    ///         "Select the words that do not match the image.",
+    ///         "https://example.com/dog_on_grass.jpg",
+    ///         "a dog on the snow [No_mistakes]",
+    ///         [4],
+    ///     )
+    ///     .send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn add_select_words_example(
+        &self,
+        instruction: impl Into<String>,
+        datapoint: impl Into<DataItem>,
+        sentence: impl Into<String>,
+        truths: impl IntoIterator<Item = usize>,
+    ) -> SelectWordsExample<'_> {
+        SelectWordsExample {
+            audience: self,
+            instruction: instruction.into(),
+            datapoint: datapoint.into(),
+            sentence: sentence.into(),
+            truths: truths.into_iter().collect(),
+            required_precision: 1.0,
+            required_completeness: 1.0,
+            common: Common::new(),
+        }
+    }
+}

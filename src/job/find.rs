@@ -1,0 +1,179 @@
+//! Listing jobs and job definitions: [`FindJobs`] and [`FindJobDefinitions`], one page with
+//! `send()` or every page from there on with `iter()` (see [`Pages`]).
+
+use crate::api::operations;
+use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::request::QueryFilter;
+use crate::{Client, Result};
+
+use super::{Job, JobDefinition};
+
+/// Builder for [`JobManager::find_jobs`](super::JobManager::find_jobs),
+/// [`JobManager::find_jobs_for`](super::JobManager::find_jobs_for) and
+/// [`Audience::find_jobs`](crate::Audience::find_jobs): jobs newest first
+/// (`GET /jobs?sort=-created_at`), 10 a page from page 1 unless told otherwise.
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// let newest = client.job().find_jobs("Prompt").amount(25).send()?;
+/// for job in client.job().find_jobs("").iter() {
+///     println!("{}", job?.id());
+/// }
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() or .iter() is called"]
+pub struct FindJobs {
+    client: Client,
+    name: String,
+    audience_id: Option<String>,
+    spec: PageSpec,
+}
+
+impl FindJobs {
+    pub(crate) fn new(client: Client, name: String, audience_id: Option<String>) -> FindJobs {
+        FindJobs {
+            client,
+            name,
+            audience_id,
+            spec: PageSpec::default(),
+        }
+    }
+
+    /// Only jobs whose name contains `name` (replaces the name given before; empty
+    /// matches all).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let jobs = client.job().find_jobs("").name("v2").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    page_setters!("jobs", "client.job().find_jobs(\"\")");
+
+    fn fetch(&self, page: i64) -> Result<Fetched<Job>> {
+        let op = jobs_query(
+            &self.name,
+            self.audience_id.as_deref(),
+            page,
+            self.spec.amount,
+        );
+        let fetched = self.client.send(&op)?.into_fetched();
+        Ok(fetched.map(|item| Job::from_list_item(self.client.clone(), item)))
+    }
+
+    /// Sends `GET /jobs?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…` (plus
+    /// `&audience_id%5Beq%5D=…` for an audience's jobs) and returns that page's jobs.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// for job in client.job().find_jobs("Prompt").send()? {
+    ///     println!("{} {:?}", job.id(), job.cached_state());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<Vec<Job>> {
+        self.spec.check()?;
+        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+    }
+
+    /// Every job from [`page`](Self::page) on, fetched a page at a time as the iterator
+    /// is advanced; it ends where the server's list ends.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let all: Vec<rapidata::Job> = client.job().find_jobs("").amount(100).iter().collect::<Result<_, _>>()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn iter(self) -> Pages<Job> {
+        Pages::new("jobs", self.spec, move |page| self.fetch(page))
+    }
+}
+
+/// Builder for [`JobManager::find_job_definitions`](super::JobManager::find_job_definitions):
+/// job definitions newest first (`GET /job/definitions?sort=-created_at`), 10 a page from
+/// page 1 unless told otherwise.
+///
+/// ```no_run
+/// let client = rapidata::Client::new()?;
+/// for definition in client.job().find_job_definitions("Prompt").amount(50).iter() {
+///     let definition = definition?;
+///     println!("{} {}", definition.id(), definition.name());
+/// }
+/// # Ok::<(), rapidata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until .send() or .iter() is called"]
+pub struct FindJobDefinitions {
+    client: Client,
+    name: String,
+    spec: PageSpec,
+}
+
+impl FindJobDefinitions {
+    pub(crate) fn new(client: Client, name: String) -> FindJobDefinitions {
+        FindJobDefinitions {
+            client,
+            name,
+            spec: PageSpec::default(),
+        }
+    }
+
+    page_setters!("definitions", "client.job().find_job_definitions(\"\")");
+
+    fn fetch(&self, page: i64) -> Result<Fetched<JobDefinition>> {
+        let mut op = operations::GetJobDefinitions::new();
+        op.page = Some(page);
+        op.page_size = Some(i64::from(self.spec.amount));
+        op.sort = vec!["-created_at".to_owned()];
+        op.name = Some(QueryFilter::contains(self.name.as_str()));
+        let fetched = self.client.send(&op)?.into_fetched();
+        Ok(fetched.map(|i| JobDefinition::from_list_item(self.client.clone(), i)))
+    }
+
+    /// Sends `GET /job/definitions?page=…&page_size=…&sort=-created_at&name%5Bcontains%5D=…`
+    /// and returns that page's definitions.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let found = client.job().find_job_definitions("Prompt").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<Vec<JobDefinition>> {
+        self.spec.check()?;
+        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+    }
+
+    /// Every definition from [`page`](Self::page) on, fetched a page at a time as the
+    /// iterator is advanced.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let count = client.job().find_job_definitions("").iter().count();
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn iter(self) -> Pages<JobDefinition> {
+        Pages::new("job definitions", self.spec, move |page| self.fetch(page))
+    }
+}
+
+/// `GET /jobs` newest first, with the official SDK's name filter (always sent, even
+/// empty) and an optional audience filter.
+fn jobs_query(
+    name: &str,
+    audience_id: Option<&str>,
+    page: i64,
+    amount: u32,
+) -> operations::GetJobs {
+    let mut op = operations::GetJobs::new();
+    op.page = Some(page);
+    op.page_size = Some(i64::from(amount));
+    op.sort = vec!["-created_at".to_owned()];
+    op.name = Some(QueryFilter::contains(name));
+    op.audience_id = audience_id.map(QueryFilter::eq);
+    op
+}

@@ -1,0 +1,71 @@
+//! Revision saves against a mock server: a conflict whose answer does not name the latest
+//! revision, and a 409 without `require_latest`.
+
+use httpmock::prelude::*;
+use serde_json::{json, Value};
+
+mod common;
+
+fn revision(number: i32) -> Value {
+    json!({
+        "definitionId": "jd_1", "revisionNumber": number, "state": "Completed",
+        "pipelineId": "pl_1", "datasetId": "ds_1",
+        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
+            "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}},
+        "referee": {"_t": "NaiveReferee", "totalVotes": 3},
+        "featureFlags": [], "campaignFeatureFlags": [],
+        "createdAt": "2026-07-13T11:07:53+00:00",
+        "createdById": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "createdByMail": "me@example.com"
+    })
+}
+
+#[test]
+fn a_conflict_without_the_latest_number_reads_it() {
+    let server = MockServer::start();
+    let mut definition = common::definition(&server);
+    let mut latest = server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1/revision");
+        then.status(200).json_body(revision(3));
+    });
+    let save = server.mock(|when, then| {
+        when.method(POST)
+            .path("/job/definition/jd_1/revision")
+            .json_body_includes(r#"{"baseRevisionNumber": 3, "requireLatest": true}"#);
+        then.status(409)
+            .json_body(json!({"title": "Conflict", "status": 409}));
+    });
+    assert_eq!(definition.revision().unwrap(), 3);
+    definition.set_responses_per_datapoint(5).unwrap();
+    // Someone saves revision 4 meanwhile; the server's answer names no number.
+    latest.delete();
+    let latest = server.mock(|when, then| {
+        when.method(GET).path("/job/definition/jd_1/revision");
+        then.status(200).json_body(revision(4));
+    });
+    let err = definition.save(true).unwrap_err();
+    save.assert_calls(1);
+    latest.assert_calls(1);
+    let rapidata::Error::RevisionConflict(c) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (c.definition_id(), c.base_revision(), c.latest_revision()),
+        ("jd_1", 3, 4)
+    );
+    assert!(
+        err.to_string().contains("revision 4 was saved since"),
+        "{err}"
+    );
+    assert!(definition.has_unsaved_changes());
+    // Without require_latest a 409 is the server's error as it came.
+    server.mock(|when, then| {
+        when.method(POST)
+            .path("/job/definition/jd_1/revision")
+            .json_body_includes(r#"{"requireLatest": false}"#);
+        then.status(409)
+            .json_body(json!({"title": "Conflict", "status": 409}));
+    });
+    let err = definition.save(false).unwrap_err();
+    assert_eq!(err.status(), Some(409));
+    assert!(matches!(err, rapidata::Error::Api(_)), "{err:?}");
+}
