@@ -53,15 +53,18 @@ pub fn constructors(
             }
             syn::Item::Enum(e) if is_tagged(&e.attrs) => {
                 for v in &e.variants {
-                    let syn::Fields::Named(fields) = &v.fields else {
-                        continue;
+                    let fields = match &v.fields {
+                        syn::Fields::Named(f) => f.clone(),
+                        // A member without properties: its struct holds only the tag.
+                        syn::Fields::Unit => syn::parse_quote!({}),
+                        syn::Fields::Unnamed(_) => continue,
                     };
                     let tag = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
                     let Some(name) = member_struct(&e.ident.to_string(), &tag) else {
                         continue;
                     };
                     if let Some(member) = structs.get(&name) {
-                        if let Some(from) = member_into_variant(e, v, fields, &name, member) {
+                        if let Some(from) = member_into_variant(e, v, &fields, &name, member) {
                             out.push(from);
                         }
                     }
@@ -207,11 +210,21 @@ fn member_into_variant(
     let (u, vi) = (&union.ident, &variant.ident);
     let m: syn::Ident = syn::parse_str(member).ok()?;
     let doc = format!("The `{vi}` variant from its member struct (the tag is implied).");
+    let body = if matches!(variant.fields, syn::Fields::Unit) {
+        quote!(#u::#vi)
+    } else {
+        quote!(#u::#vi { #(#moves,)* })
+    };
+    let arg = if moves.is_empty() {
+        quote!(_)
+    } else {
+        quote!(m)
+    };
     Some(syn::parse_quote! {
         impl ::std::convert::From<#m> for #u {
             #[doc = #doc]
-            fn from(m: #m) -> Self {
-                #u::#vi { #(#moves,)* }
+            fn from(#arg: #m) -> Self {
+                #body
             }
         }
     })

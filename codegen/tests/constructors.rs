@@ -168,12 +168,13 @@ fn every_union_member_of_the_spec_converts_from_its_struct() {
         match item {
             syn::Item::Enum(e) if is_tagged_union(e) => {
                 unions += 1;
+                // Every member but the catch-all `Unknown(Value)`.
                 let members = e
                     .variants
                     .iter()
-                    .filter(|v| matches!(v.fields, syn::Fields::Named(_)))
+                    .filter(|v| !matches!(v.fields, syn::Fields::Unnamed(_)))
                     .count();
-                assert!(members > 0, "{} has no struct-like members", e.ident);
+                assert!(members > 0, "{} has no members", e.ident);
                 assert_eq!(
                     froms.get(&e.ident.to_string()).copied().unwrap_or(0),
                     members,

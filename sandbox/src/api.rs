@@ -2244,6 +2244,7 @@ fn workflow_task(
             context_assets,
             title,
             transcription,
+            ..
         } => {
             let (asset, _) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
@@ -2272,18 +2273,21 @@ fn workflow_task(
             context,
             context_assets,
             target,
+            ..
         }
         | IRapidSpec::Scrub {
             asset,
             context,
             context_assets,
             target,
+            ..
         }
         | IRapidSpec::Locate {
             asset,
             context,
             context_assets,
             target,
+            ..
         } => {
             let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let target =
@@ -2335,13 +2339,14 @@ fn ranking_task(
         );
     }
     match pair_maker {
-        None | Some(IPairMakerConfig::FullPermutationPairMaker) => Task::Ranking {
+        None | Some(IPairMakerConfig::FullPermutationPairMaker { .. }) => Task::Ranking {
             full_permutation: true,
             budget: 0,
         },
         Some(IPairMakerConfig::OnlinePairMaker {
             total_comparison_budget,
             random_matches_ratio,
+            ..
         }) => {
             if random_matches_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
                 errors.add(
@@ -2361,8 +2366,9 @@ fn ranking_task(
                 budget: budget.max(0) as usize,
             }
         }
-        // Rejected when the request is parsed.
-        Some(IPairMakerConfig::Unknown(_)) => Task::Unsupported {
+        // Unknown ones are rejected when the request is parsed; pair makers added to the
+        // documents later are not simulated.
+        Some(_) => Task::Unsupported {
             workflow: "an unknown pair maker's".into(),
         },
     }

@@ -256,20 +256,23 @@ impl LocateExample<'_> {
         let boxes: Vec<types::ExampleBoxShape> = self.truths.iter().map(|b| b.to_shape()).collect();
         let (payload, truth) = match self.task {
             BoxTask::Locate => (
-                types::IExamplePayload::LocateExamplePayload { target },
-                types::IExampleTruth::LocateExampleTruth {
-                    bounding_boxes: boxes,
+                types::IExamplePayloadLocateExamplePayload::new(target).into(),
+                types::IExampleTruthLocateExampleTruth {
                     required_completeness: Some(None),
                     required_precision: Some(None),
-                },
+                    ..types::IExampleTruthLocateExampleTruth::new(boxes)
+                }
+                .into(),
             ),
             BoxTask::Draw => (
-                types::IExamplePayload::LineExamplePayload { target },
-                types::IExampleTruth::LineExampleTruth {
+                types::IExamplePayloadLineExamplePayload::new(target).into(),
+                types::IExampleTruthLineExampleTruth {
                     bounding_boxes: Some(Some(boxes)),
                     required_completeness: Some(None),
                     required_precision: Some(None),
-                },
+                    ..types::IExampleTruthLineExampleTruth::new()
+                }
+                .into(),
             ),
         };
         self.common.send_single(

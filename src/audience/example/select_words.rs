@@ -171,16 +171,14 @@ impl SelectWordsExample<'_> {
         let probability = correct.len() as f64 / words.len() as f64;
         let mut body = self.common.body(
             asset::asset_input(std::slice::from_ref(&self.datapoint), &names),
-            types::IExamplePayload::TranscriptionExamplePayload {
-                title: self.instruction.clone(),
-                transcription: words,
-            },
-            types::IExampleTruth::TranscriptionExampleTruth {
-                correct_words: correct,
+            types::IExamplePayloadTranscriptionExamplePayload::new(self.instruction.clone(), words)
+                .into(),
+            types::IExampleTruthTranscriptionExampleTruth {
                 required_completeness: Some(Some(self.required_completeness)),
                 required_precision: Some(Some(self.required_precision)),
-                strict_grading: None,
-            },
+                ..types::IExampleTruthTranscriptionExampleTruth::new(correct)
+            }
+            .into(),
             probability,
             &[],
         );

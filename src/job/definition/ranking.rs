@@ -56,18 +56,22 @@ pub(crate) struct GroupSpec {
 pub(super) fn workflow(r: &RankingTask) -> types::IOrderWorkflowInput {
     types::IOrderWorkflowInputGroupedRankingWorkflowInput {
         pair_maker_config: Some(match r.pair_maker {
-            PairMaker::FullPermutation => types::IPairMakerConfig::FullPermutationPairMaker,
+            PairMaker::FullPermutation => {
+                types::IPairMakerConfigFullPermutationPairMakerConfig::new().into()
+            }
             PairMaker::Online {
                 budget,
                 random_ratio,
-            } => types::IPairMakerConfig::OnlinePairMaker {
+            } => types::IPairMakerConfigOnlinePairMakerConfig {
                 random_matches_ratio: Some(random_ratio),
                 total_comparison_budget: Some(budget),
-            },
+                ..types::IPairMakerConfigOnlinePairMakerConfig::new()
+            }
+            .into(),
         }),
-        ranking_config: Some(Some(types::IRankingConfig::BradleyTerryRankingConfig {
-            starting_score: STARTING_SCORE,
-        })),
+        ranking_config: Some(Some(
+            types::IRankingConfigBradleyTerryRankingConfig::new(STARTING_SCORE).into(),
+        )),
         ..types::IOrderWorkflowInputGroupedRankingWorkflowInput::new(r.instruction.clone())
     }
     .into()
