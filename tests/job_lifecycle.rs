@@ -1,5 +1,5 @@
-//! Jobs against a mock server: assignment (§7.1), control (§7.4), progress and waiting
-//! (§7.3) with every state that never finishes on its own, and results (§7.5).
+//! Jobs against a mock server: assignment, control (pause, resume, delete), progress and
+//! waiting with every state that never finishes on its own, and results.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
