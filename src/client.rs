@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::auth::{
     token_request_body, AccessToken, Auth, Secret, TokenSource, DEFAULT_OAUTH_SCOPE, TOKEN_PATH,
 };
-use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::error::{
     ApiError, ConfigError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
     TransportError,

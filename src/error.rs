@@ -15,8 +15,11 @@
 //! * [`Error::as_invalid_input`]: details of input rejected before any request was sent
 //!   (build such errors with [`Error::invalid_input`]).
 //!
-//! `Display` texts say what went wrong and what to do about it; [`std::error::Error::source`]
-//! leads to the underlying cause (an I/O error, the HTTP library's error, a decode error).
+//! `Display` texts say what went wrong and what to do about it, and never repeat their
+//! cause: [`std::error::Error::source`] leads to it (an I/O error, the HTTP library's
+//! error, a decode error naming the field), so an error reporter that walks the chain
+//! prints each cause once. `{err:?}` is such a report: the text, then a `Caused by:` line
+//! per cause (`{err:#?}` gives the structured form).
 //! No error ever contains a client secret or an access token.
 //!
 //! ```
@@ -988,13 +991,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}: {}",
-            self.operation,
-            self.kind.describe(),
-            self.source
-        )?;
+        write!(f, "{}: {}", self.operation, self.kind.describe())?;
         if self.attempts > 1 {
             write!(f, "; failed after {} attempts", self.attempts)?;
         }
@@ -1094,11 +1091,10 @@ impl fmt::Display for ResponseDecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} (operation `{}`): could not decode the HTTP {} response: {}.",
+            "{} (operation `{}`): could not decode the HTTP {} response.",
             self.operation,
             self.operation.id(),
-            self.status,
-            self.source
+            self.status
         )?;
         if let Some(t) = &self.trace_id {
             write!(f, " Trace id: {t}.")?;
@@ -1303,9 +1299,6 @@ impl fmt::Display for AuthError {
             }
             AuthErrorKind::Transport => {
                 write!(f, "could not reach the token endpoint {}", self.token_url)?;
-                if let Some(s) = &self.source {
-                    write!(f, ": {s}")?;
-                }
             }
             AuthErrorKind::Redirected => {
                 write!(
@@ -1725,13 +1718,7 @@ impl IoError {
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not {} `{}`: {}",
-            self.action,
-            self.path.display(),
-            self.source
-        )
+        write!(f, "could not {} `{}`", self.action, self.path.display())
     }
 }
 
@@ -1749,12 +1736,41 @@ impl std::error::Error for IoError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidInput {
+    argument: String,
+    value: String,
+    reason: String,
+}
+
+impl InvalidInput {
     /// The argument's name as the caller knows it (`max_votes`, `options[2]`).
-    pub argument: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("options[2]", "", "must not be empty");
+    /// assert_eq!(err.as_invalid_input().unwrap().argument(), "options[2]");
+    /// ```
+    pub fn argument(&self) -> &str {
+        &self.argument
+    }
+
     /// The rejected value, in its `Debug` form (shortened when long).
-    pub value: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("max_votes", 0, "must be at least 1");
+    /// assert_eq!(err.as_invalid_input().unwrap().value(), "0");
+    /// ```
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
     /// Why it was rejected, phrased so the caller knows what is allowed.
-    pub reason: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("max_votes", 0, "must be at least 1");
+    /// assert_eq!(err.as_invalid_input().unwrap().reason(), "must be at least 1");
+    /// ```
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 impl fmt::Display for InvalidInput {

@@ -1889,10 +1889,10 @@ fn check(case: &Case, result: rapidata::Result<()>) -> Result<(), String> {
             let Some(invalid) = err.as_invalid_input() else {
                 return Err(format!("expected InvalidInput, got {err:?}"));
             };
-            if invalid.argument != argument {
+            if invalid.argument() != argument {
                 return Err(format!(
                     "argument {:?}, expected {argument:?} ({text})",
-                    invalid.argument
+                    invalid.argument()
                 ));
             }
             if !text.contains(&format!("`{argument}`")) {
@@ -1982,7 +1982,7 @@ fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
         .create()
         .unwrap_err();
     let invalid = err.as_invalid_input().expect("InvalidInput");
-    assert_eq!(invalid.argument, "datapoints[0]");
+    assert_eq!(invalid.argument(), "datapoints[0]");
     let text = err.to_string();
     for needle in ["\"0001.png\"", "could not tell A from B", "rename or copy"] {
         assert!(text.contains(needle), "{needle:?} missing from: {text}");

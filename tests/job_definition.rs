@@ -997,7 +997,7 @@ fn invalid_input_is_refused_before_any_request() {
         let invalid = err
             .as_invalid_input()
             .unwrap_or_else(|| panic!("{argument}: expected InvalidInput, got {err:?}"));
-        assert_eq!(invalid.argument, argument, "{err}");
+        assert_eq!(invalid.argument(), argument, "{err}");
     }
     any.assert_calls(0);
 }

@@ -20,7 +20,7 @@ use crate::parallel::{parallel_map, run_queue, TaskQueue};
 use crate::request::{self, DecodeError, Method, Operation};
 use crate::{Client, Error, Result};
 
-use super::definition::{datapoint_body, AssetNames, DatapointSpec};
+use super::datapoint::{datapoint_body, AssetNames, DatapointSpec};
 use super::errors::{FailedDatapoint, FailureStage};
 use super::progress::{SharedReporter, Stage, StageReport};
 

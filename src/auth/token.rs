@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::credentials;
+use super::private_file::write_private_file;
 use crate::error::{AuthError, ConfigError, Error, OperationInfo, Result};
 use crate::request::Method;
 use crate::retry::RetryMode;
@@ -181,7 +181,7 @@ impl AccessToken {
         let mut bytes =
             serde_json::to_vec_pretty(&Value::Object(map)).expect("a JSON map always serializes");
         bytes.push(b'\n');
-        credentials::write_private_file(path.as_ref(), &bytes, "write the token file")
+        write_private_file(path.as_ref(), &bytes, "write the token file")
     }
 }
 
