@@ -45,6 +45,7 @@
 //! ```
 
 mod assign;
+mod dataset_update;
 mod definition;
 mod details;
 mod errors;
@@ -60,6 +61,7 @@ mod revision;
 mod upload;
 
 pub use assign::AssignJob;
+pub use dataset_update::{DatasetUploadFailure, NewDatapoints};
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,

@@ -62,3 +62,19 @@ pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
     get.delete();
     definition
 }
+
+/// Revision `number` of the text compare definition `jd_1` on dataset `dataset_id`, as
+/// `GET /job/definition/jd_1/revision[/{n}]` answers it.
+#[allow(dead_code)] // not every test file that includes this module needs it
+pub fn compare_revision(number: i32, dataset_id: &str) -> serde_json::Value {
+    json!({
+        "definitionId": "jd_1", "revisionNumber": number, "state": "Completed",
+        "pipelineId": "pl_1", "datasetId": dataset_id,
+        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
+            "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}},
+        "referee": {"_t": "NaiveReferee", "totalVotes": 3},
+        "featureFlags": [], "campaignFeatureFlags": [],
+        "createdAt": "2026-07-13T11:07:53+00:00",
+        "createdById": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "createdByMail": "me@example.com"
+    })
+}
