@@ -67,11 +67,22 @@ pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
 /// `GET /job/definition/jd_1/revision[/{n}]` answers it.
 #[allow(dead_code)] // not every test file that includes this module needs it
 pub fn compare_revision(number: i32, dataset_id: &str) -> serde_json::Value {
+    let workflow = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
+        "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}});
+    revision_with(number, dataset_id, workflow)
+}
+
+/// Revision `number` of definition `jd_1` on dataset `dataset_id` with `workflow`.
+#[allow(dead_code)]
+pub fn revision_with(
+    number: i32,
+    dataset_id: &str,
+    workflow: serde_json::Value,
+) -> serde_json::Value {
     json!({
         "definitionId": "jd_1", "revisionNumber": number, "state": "Completed",
         "pipelineId": "pl_1", "datasetId": dataset_id,
-        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
-            "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}},
+        "workflow": workflow,
         "referee": {"_t": "NaiveReferee", "totalVotes": 3},
         "featureFlags": [], "campaignFeatureFlags": [],
         "createdAt": "2026-07-13T11:07:53+00:00",
