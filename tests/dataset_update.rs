@@ -266,6 +266,37 @@ fn a_classification_dataset_carries_its_answer_options_and_schema() {
     assert_eq!(results.classification().unwrap().datapoints.len(), 3);
 }
 
+/// The sandbox checks a revision's dataset against its workflow as it checks a new
+/// definition's: a compare workflow cannot run on a dataset of single images.
+#[test]
+fn the_sandbox_refuses_a_revision_whose_dataset_does_not_fit_its_workflow() {
+    use rapidata::api::{operations, types};
+    let fx = fx();
+    let client = &fx.client;
+    let definition = two_pairs(client, "Mismatch");
+    let images = client
+        .job()
+        .create_free_text_job_definition(
+            "Singles",
+            "Describe it.",
+            ["https://assets.rapidata.ai/red_car.jpg"],
+        )
+        .create()
+        .unwrap();
+    let body = types::CreateJobRevisionEndpointInput {
+        dataset_id: images.dataset_id().map(str::to_owned),
+        ..types::CreateJobRevisionEndpointInput::new()
+    };
+    let err = client
+        .send(&operations::PostJobDefinitionByDefinitionIdRevision::new(
+            definition.id(),
+            body,
+        ))
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
+    assert_eq!(definition.revisions().send().unwrap().len(), 1);
+}
+
 // -------------------------------------------------------------------------------------
 // A partly failed upload, against a mock server.
 
