@@ -268,10 +268,10 @@ impl NewDatapoints {
         )
     }
 
-    /// Checks the datapoints against `workflow` (the loaded revision's, with staged answer
-    /// options applied) and returns what to upload: the specs and the dataset schema.
-    fn plan(&self, workflow: &Value) -> Result<Plan> {
-        let mut specs = self.specs()?;
+    /// Checks the datapoints (`specs`, from [`specs`](Self::specs)) against `workflow` (the
+    /// loaded revision's, with staged answer options applied) and returns what to upload:
+    /// the specs completed with options and sentences, and the dataset schema.
+    fn plan(&self, mut specs: Vec<DatapointSpec>, workflow: &Value) -> Result<Plan> {
         let kind = workflow_kind(workflow).to_owned();
         let n = specs.len();
         let shape = match &self.items {
@@ -290,11 +290,17 @@ impl NewDatapoints {
                     "a compare definition takes pairs of items: use NewDatapoints::pairs".into(),
                 )
             }
-            ("Classify" | "FreeText" | "Transcription" | "Locate" | "Line" | "Scrub", Items::Pairs(_)) => {
+            (
+                "Classify" | "FreeText" | "Transcription" | "Locate" | "Line" | "Scrub",
+                Items::Pairs(_),
+            ) => {
                 return refuse(
                     "datapoints",
                     &shape,
-                    format!("a `{kind}` definition takes one item per datapoint: use NewDatapoints::new, not pairs"),
+                    format!(
+                        "a `{kind}` definition takes one item per datapoint: use \
+                         NewDatapoints::new, not pairs"
+                    ),
                 )
             }
             ("Classify" | "FreeText" | "Transcription", Items::Single(_)) => {}
@@ -326,7 +332,10 @@ impl NewDatapoints {
                 return refuse(
                     "answer_options",
                     &format!("for a `{kind}` definition"),
-                    format!("a `{kind}` definition has no answer options (only classification definitions do)"),
+                    format!(
+                        "a `{kind}` definition has no answer options (only classification \
+                         definitions do)"
+                    ),
                 )
             }
             (Some(options), _) => {
@@ -543,13 +552,13 @@ impl JobDefinition {
     /// ```
     pub fn set_datapoints(&mut self, datapoints: NewDatapoints) -> Result<&mut Self> {
         // What does not depend on the definition is checked before any request.
-        datapoints.specs()?;
+        let specs = datapoints.specs()?;
         let loaded = self.loaded()?;
         let mut workflow = to_value(&loaded.workflow);
         if let Some(options) = self.edit.pending.answer_options.clone() {
             workflow = with_answer_options(workflow.clone(), &options).unwrap_or(workflow);
         }
-        let plan = datapoints.plan(&workflow)?;
+        let plan = datapoints.plan(specs, &workflow)?;
         if let Some(staged) = &self.edit.pending.dataset {
             if *staged.plan == plan {
                 log::debug!(
