@@ -10,7 +10,8 @@
 //! `POST /job/definition/{id}/revision`, with every field given explicitly (a field left out
 //! would be inherited from the *latest* revision, which may not be the loaded one), and
 //! moves the handle to the new revision. Jobs assigned from the handle run the revision it
-//! holds; a handle with unsaved changes cannot be assigned.
+//! holds; a handle with unsaved changes cannot be assigned. A new dataset is staged the
+//! same way, by `set_datapoints` (see `dataset_update.rs`), and saved as `datasetId`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -649,7 +650,8 @@ impl JobDefinition {
         Ok(self)
     }
 
-    /// Whether changes are staged that [`save`](Self::save) has not sent.
+    /// Whether changes are staged that [`save`](Self::save) has not sent (a dataset from
+    /// [`set_datapoints`](Self::set_datapoints) among them).
     ///
     /// ```no_run
     /// # fn demo(d: rapidata::JobDefinition) { assert!(!d.has_unsaved_changes()); }
