@@ -266,6 +266,51 @@ fn a_classification_dataset_carries_its_answer_options_and_schema() {
     assert_eq!(results.classification().unwrap().datapoints.len(), 3);
 }
 
+#[test]
+fn local_files_and_a_media_context_go_up_through_the_same_pipeline() {
+    let fx = fx();
+    let (sb, client) = (&fx.sb, &fx.client);
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<std::path::PathBuf> = ["street.png", "lake.png"]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, [&b"\x89PNG\r\n\x1a\n"[..], name.as_bytes()].concat()).unwrap();
+            path
+        })
+        .collect();
+    let mut definition = client
+        .job()
+        .create_free_text_job_definition(
+            "Captions",
+            "Describe the image in one sentence.",
+            ["https://assets.rapidata.ai/red_car.jpg"],
+        )
+        .responses_per_datapoint(2)
+        .create()
+        .unwrap();
+    let reference = "https://assets.rapidata.ai/reference.jpg";
+    definition
+        .update_dataset(NewDatapoints::new(&files).media_contexts([reference, reference]))
+        .unwrap();
+    assert_eq!(requests(sb, "POST", "/asset/file").len(), 2);
+    let dataset = definition.dataset_id().unwrap().to_owned();
+    let bodies = requests(sb, "POST", &format!("/dataset/{dataset}/datapoint"));
+    assert_eq!(bodies.len(), 2);
+    for body in &bodies {
+        let keys: Vec<&str> = body["body"]["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["asset", "context_asset"]);
+    }
+    let job = fx.global.assign_job(&definition).unwrap();
+    let results = job.get_results_with((), fast()).unwrap();
+    assert_eq!(results.free_text().unwrap().datapoints.len(), 2);
+}
+
 /// The sandbox checks a revision's dataset against its workflow as it checks a new
 /// definition's: a compare workflow cannot run on a dataset of single images.
 #[test]
