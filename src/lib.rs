@@ -142,6 +142,7 @@ pub use paging::Pages;
 mod parallel;
 mod reconcile;
 pub mod retry;
+mod sync;
 mod tcp;
 mod transport;
 pub use auth::{AccessToken, DEFAULT_OAUTH_SCOPE};

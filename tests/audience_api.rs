@@ -1,5 +1,5 @@
 //! Audience endpoints against a mock server: exact method, path, query and body of every
-//! call (wire-protocol.md §2).
+//! call.
 
 use httpmock::prelude::*;
 use rapidata::api::types::AudienceStatus;

@@ -1,5 +1,5 @@
-//! Job definitions against a mock server: the exact request sequence and bodies of
-//! wire-protocol.md §5.4 and §6, validation before any request, partial failure and
+//! Job definitions against a mock server: the exact request sequence and bodies (URL
+//! batches, dataset, datapoints, definition), validation before any request, partial failure and
 //! resume, exactly-once datapoints, lookups and cost estimates.
 
 use std::collections::BTreeMap;

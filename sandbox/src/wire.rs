@@ -819,7 +819,7 @@ pub(crate) struct OAuthError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Result files (GET /job/{jobId}/download-results; no schema in the spec, layout of §7.5)
+// Result files (GET /job/{jobId}/download-results; no schema in the spec; layouts as the SDK's results reader expects them)
 // ---------------------------------------------------------------------------------------------
 
 /// A JSON object whose keys keep their insertion order (A before B, categories as defined).

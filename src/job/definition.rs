@@ -10,6 +10,7 @@ use crate::asset::DataItem;
 use crate::reconcile::{create_once_from, resolve, Created, Verdict};
 use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
 use crate::settings::{split_feature_flags, Setting};
+use crate::sync::lock;
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
 use super::errors::{FailedDatapoint, UploadFailure};
@@ -643,10 +644,6 @@ fn create_definition(
     };
     let mut attempts = pending.attempts();
     pending.finish(&mut attempts, uploaded.failures, existing)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the listing run alongside the upload found (it always runs: the pipeline runs

@@ -1,9 +1,10 @@
 //! Uploading a job definition's datapoints as one pipeline: URL assets through the batch
-//! endpoint (§5.4), files one by one (§5.3), and each datapoint created (§6.2) as soon as
+//! endpoint (`POST /asset/url/batch`), files one by one (`POST /asset/file`), and each
+//! datapoint created (`POST /dataset/{id}/datapoint`) as soon as
 //! its own assets exist, while the dataset is created and other requests run alongside;
 //! everything on at most `max_workers` threads. A datapoint whose creation failed in a way
 //! that may still have created it is looked up in a listing of the dataset before it is
-//! sent again, so each is created exactly once (§3.4).
+//! sent again, so each is created exactly once (see `src/reconcile.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
