@@ -129,6 +129,10 @@ pub enum Error {
     /// since the one the handle was loaded at (HTTP 409): nothing was created and the
     /// staged changes are kept. Carries both revision numbers.
     RevisionConflict(Box<crate::job::RevisionConflict>),
+    /// Some datapoints of a new dataset for a job definition (`set_datapoints`,
+    /// `update_dataset`) failed to upload: nothing was staged; the same call again sends
+    /// only the failed ones, into the same dataset.
+    DatasetUploadFailed(Box<crate::job::DatasetUploadFailure>),
 }
 
 impl Error {
@@ -292,6 +296,7 @@ impl fmt::Display for Error {
             Error::NotEnoughExamples(e) => e.fmt(f),
             Error::UnresolvedCreate(e) => e.fmt(f),
             Error::RevisionConflict(e) => e.fmt(f),
+            Error::DatasetUploadFailed(e) => e.fmt(f),
         }
     }
 }
@@ -352,6 +357,7 @@ impl Error {
             Error::NotEnoughExamples(e) => ("NotEnoughExamples", e),
             Error::UnresolvedCreate(e) => ("UnresolvedCreate", e),
             Error::RevisionConflict(e) => ("RevisionConflict", e),
+            Error::DatasetUploadFailed(e) => ("DatasetUploadFailed", e),
         };
         f.debug_tuple(name).field(detail).finish()
     }
@@ -375,7 +381,8 @@ impl std::error::Error for Error {
             | Error::Redirect(_)
             | Error::ResponseTooLarge(_)
             | Error::NotEnoughExamples(_)
-            | Error::RevisionConflict(_) => None,
+            | Error::RevisionConflict(_)
+            | Error::DatasetUploadFailed(_) => None,
         }
     }
 }

@@ -9,28 +9,7 @@ use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
 mod common;
-use common::sandbox::{client, quick as sandbox};
-
-/// A sandbox, a client of it (credentials in a scratch folder) and the global audience.
-struct Fx {
-    sb: Sandbox,
-    client: Client,
-    global: rapidata::Audience,
-    _dir: tempfile::TempDir,
-}
-
-fn fx() -> Fx {
-    let sb = sandbox();
-    let dir = tempfile::tempdir().unwrap();
-    let client = client(&sb, dir.path());
-    let global = client.audience().global_audience().unwrap();
-    Fx {
-        sb,
-        client,
-        global,
-        _dir: dir,
-    }
-}
+use common::sandbox::fx;
 
 /// A text compare definition of `pairs` datapoints asking for `votes` responses each.
 fn text_definition(client: &Client, name: &str, pairs: usize, votes: u32) -> JobDefinition {

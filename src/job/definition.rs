@@ -89,6 +89,25 @@ pub(crate) struct DefinitionSpec {
 /// task's own (`answer_options` for classification, `transcription` for select words),
 /// as the official SDK declares them.
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
+    let key = match task {
+        TaskSpec::Compare { .. }
+        | TaskSpec::FreeText { .. }
+        | TaskSpec::Locate { .. }
+        | TaskSpec::Draw { .. }
+        | TaskSpec::Timestamp { .. }
+        | TaskSpec::Ranking(_) => return None,
+        TaskSpec::Classification { .. } => segment::ANSWER_OPTIONS,
+        TaskSpec::SelectWords { .. } => segment::TRANSCRIPTION,
+    };
+    schema_with_segments(&[key])
+}
+
+/// The dataset schema declaring the default segments plus `required` (workflow segment
+/// keys: `answer_options`, `transcription`; sorted, each required), `None` when `required`
+/// is empty, as the official SDK builds it. Unknown keys are left out.
+pub(crate) fn schema_with_segments(
+    required: &[&str],
+) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
             label: Some(Some(label.to_owned())),
@@ -96,25 +115,13 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
-    let (key, label, kind) = match task {
-        TaskSpec::Compare { .. }
-        | TaskSpec::FreeText { .. }
-        | TaskSpec::Locate { .. }
-        | TaskSpec::Draw { .. }
-        | TaskSpec::Timestamp { .. }
-        | TaskSpec::Ranking(_) => return None,
-        TaskSpec::Classification { .. } => (
-            segment::ANSWER_OPTIONS,
-            "Answer options",
-            types::DatasetSegmentKind::OptionList,
-        ),
-        TaskSpec::SelectWords { .. } => (
-            segment::TRANSCRIPTION,
-            "Transcription",
-            types::DatasetSegmentKind::Text,
-        ),
-    };
-    Some(vec![
+    if required.is_empty() {
+        return None;
+    }
+    let mut keys = required.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut schema = vec![
         definition(
             segment::ASSET,
             "Asset",
@@ -136,8 +143,16 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             false,
             None,
         ),
-        definition(key, label, kind, true, None),
-    ])
+    ];
+    for key in keys {
+        let (label, kind) = match key {
+            segment::ANSWER_OPTIONS => ("Answer options", types::DatasetSegmentKind::OptionList),
+            segment::TRANSCRIPTION => ("Transcription", types::DatasetSegmentKind::Text),
+            _ => continue,
+        };
+        schema.push(definition(key, label, kind, true, None));
+    }
+    Some(schema)
 }
 
 /// A text bound to a literal.
@@ -282,42 +297,12 @@ impl Common {
                 ),
             ));
         }
-        let n = items.len();
-        if n == 0 {
-            return Err(Error::invalid_input(
-                "datapoints",
-                "[]",
-                "at least one datapoint is needed",
-            ));
-        }
-        let check_len = |argument: &str, len: Option<usize>| -> Result<()> {
-            match len {
-                Some(len) if len != n => Err(Error::invalid_input(
-                    argument,
-                    format!("{len} entries"),
-                    format!("needs exactly one entry per datapoint ({n})"),
-                )),
-                _ => Ok(()),
-            }
-        };
-        check_len("contexts", self.contexts.as_ref().map(Vec::len))?;
-        check_len("media_contexts", self.media_contexts.as_ref().map(Vec::len))?;
-        check_len(
-            "private_metadata",
-            self.private_metadata.as_ref().map(Vec::len),
+        let datapoints = datapoint_specs(
+            items,
+            self.contexts.as_deref(),
+            self.media_contexts.as_deref(),
+            self.private_metadata.as_deref(),
         )?;
-        check_contexts(self.contexts.as_deref().unwrap_or_default())?;
-        check_media_contexts(self.media_contexts.as_deref().unwrap_or_default())?;
-        for (i, dp) in items.iter().enumerate() {
-            for (j, item) in dp.iter().enumerate() {
-                let argument = if dp.len() == 1 {
-                    format!("datapoints[{i}]")
-                } else {
-                    format!("datapoints[{i}][{j}]")
-                };
-                item.validate(&argument)?;
-            }
-        }
         if self.responses_per_datapoint == 0 || self.responses_per_datapoint > i32::MAX as u32 {
             return Err(Error::invalid_input(
                 "responses_per_datapoint",
@@ -368,20 +353,6 @@ impl Common {
             ));
         }
         let (rapid_flags, campaign_flags) = split_feature_flags(&self.settings);
-        let datapoints = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, items)| DatapointSpec {
-                index: i,
-                items,
-                context: self.contexts.as_ref().map(|c| c[i].clone()),
-                media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
-                answer_options: None,
-                private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
-                group: None,
-                sentence: None,
-            })
-            .collect();
         let spec = DefinitionSpec {
             name: name.to_owned(),
             task,
@@ -394,6 +365,65 @@ impl Common {
         };
         Ok((spec, datapoints))
     }
+}
+
+/// Checks the datapoints and their per-datapoint inputs that every kind shares (at least
+/// one datapoint, one context / media context / metadata map per datapoint, contexts at
+/// most 400 characters, media contexts media, every item valid) and builds their specs.
+/// Used by the definition builders and by `JobDefinition::set_datapoints`.
+pub(crate) fn datapoint_specs(
+    items: Vec<Vec<DataItem>>,
+    contexts: Option<&[String]>,
+    media_contexts: Option<&[DataItem]>,
+    private_metadata: Option<&[BTreeMap<String, String>]>,
+) -> Result<Vec<DatapointSpec>> {
+    let n = items.len();
+    if n == 0 {
+        return Err(Error::invalid_input(
+            "datapoints",
+            "[]",
+            "at least one datapoint is needed",
+        ));
+    }
+    let check_len = |argument: &str, len: Option<usize>| -> Result<()> {
+        match len {
+            Some(len) if len != n => Err(Error::invalid_input(
+                argument,
+                format!("{len} entries"),
+                format!("needs exactly one entry per datapoint ({n})"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    check_len("contexts", contexts.map(<[_]>::len))?;
+    check_len("media_contexts", media_contexts.map(<[_]>::len))?;
+    check_len("private_metadata", private_metadata.map(<[_]>::len))?;
+    check_contexts(contexts.unwrap_or_default())?;
+    check_media_contexts(media_contexts.unwrap_or_default())?;
+    for (i, dp) in items.iter().enumerate() {
+        for (j, item) in dp.iter().enumerate() {
+            let argument = if dp.len() == 1 {
+                format!("datapoints[{i}]")
+            } else {
+                format!("datapoints[{i}][{j}]")
+            };
+            item.validate(&argument)?;
+        }
+    }
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, items)| DatapointSpec {
+            index: i,
+            items,
+            context: contexts.map(|c| c[i].clone()),
+            media_context: media_contexts.map(|m| m[i].clone()),
+            answer_options: None,
+            private_metadata: private_metadata.map(|m| m[i].clone()),
+            group: None,
+            sentence: None,
+        })
+        .collect())
 }
 
 /// Checks the text contexts (argument `contexts[i]`): at most 400 characters each.
@@ -434,7 +464,7 @@ fn check_media_contexts(media: &[DataItem]) -> Result<()> {
 
 /// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
 /// the error): locate and draw need something to tap or draw on.
-fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
+pub(crate) fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
     match items.iter().position(|d| !d.is_media()) {
         Some(i) => Err(Error::invalid_input(
             format!("{argument}[{i}]"),
@@ -754,6 +784,7 @@ mod single;
 pub use free_text::FreeTextDefinitionBuilder;
 pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
+pub(crate) use select_words::check_sentences;
 pub use select_words::SelectWordsDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
@@ -858,30 +889,7 @@ impl CompareDefinitionBuilder {
                 }
             }
         }
-        for (i, [a, b]) in self.datapoints.iter().enumerate() {
-            if a == b {
-                return Err(Error::invalid_input(
-                    format!("datapoints[{i}]"),
-                    a.to_string(),
-                    "a compare datapoint needs two different items",
-                ));
-            }
-            // The results key each side's votes by its identifier (a file's base name), so
-            // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
-            // under `0001.png`, and the winner could not be told.
-            let id = a.identifier();
-            if id == b.identifier() {
-                return Err(Error::invalid_input(
-                    format!("datapoints[{i}]"),
-                    format!("{a} / {b}"),
-                    format!(
-                        "both items are identified as {id:?} in the results (files by their \
-                         base name), so the results could not tell A from B: rename or copy \
-                         one of them to a file with another name (e.g. a_{id} and b_{id})"
-                    ),
-                ));
-            }
-        }
+        check_pairs(&self.datapoints)?;
         let items = self.datapoints.iter().map(|p| p.to_vec()).collect();
         self.common.validate(
             &self.name,
@@ -893,6 +901,36 @@ impl CompareDefinitionBuilder {
             },
         )
     }
+}
+
+/// Checks compare pairs (argument `datapoints[i]`): two different items that the results
+/// can tell apart (different [`identifier`](DataItem::identifier)s).
+pub(crate) fn check_pairs(pairs: &[[DataItem; 2]]) -> Result<()> {
+    for (i, [a, b]) in pairs.iter().enumerate() {
+        if a == b {
+            return Err(Error::invalid_input(
+                format!("datapoints[{i}]"),
+                a.to_string(),
+                "a compare datapoint needs two different items",
+            ));
+        }
+        // The results key each side's votes by its identifier (a file's base name), so
+        // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
+        // under `0001.png`, and the winner could not be told.
+        let id = a.identifier();
+        if id == b.identifier() {
+            return Err(Error::invalid_input(
+                format!("datapoints[{i}]"),
+                format!("{a} / {b}"),
+                format!(
+                    "both items are identified as {id:?} in the results (files by their \
+                     base name), so the results could not tell A from B: rename or copy \
+                     one of them to a file with another name (e.g. a_{id} and b_{id})"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The answer options of a classification definition: the same for every datapoint, or

@@ -46,6 +46,7 @@
 
 mod assign;
 mod datapoint;
+mod dataset_update;
 mod definition;
 mod details;
 mod errors;
@@ -61,6 +62,7 @@ mod revision;
 mod upload;
 
 pub use assign::AssignJob;
+pub use dataset_update::{DatasetUploadFailure, NewDatapoints};
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
