@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::reconcile::{create_once_from, resolve, Created, Verdict};
-use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
+use crate::request::{self, DecodeError, Decoder, Operation, QueryFilter, WithDecoder};
 use crate::settings::{split_feature_flags, Setting};
 use crate::sync::lock;
 use crate::{Client, Error, Result, RetryMode, SendOptions};
@@ -1579,33 +1579,13 @@ pub struct CostEstimate {
     pub required_responses: i64,
 }
 
-/// `GET /job/definition/{id}/cost-estimate` (or, with `JOB`, `GET /job/{id}/cost-estimate`),
-/// where an empty 200 body means "not ready". Both answer the same four figures.
-pub(super) struct CostEstimateOp<const JOB: bool> {
-    pub(super) id: String,
-}
+/// The answer of either cost-estimate endpoint (`GET /job/definition/{id}/cost-estimate`,
+/// `GET /job/{id}/cost-estimate`), where an empty 200 body means "not ready". Both answer
+/// the same four figures.
+pub(super) struct EstimateOrNotReady;
 
-impl<const JOB: bool> Operation for CostEstimateOp<JOB> {
+impl Decoder for EstimateOrNotReady {
     type Output = Option<CostEstimate>;
-    const ID: &'static str = if JOB {
-        operations::GetJobByJobIdCostEstimate::ID
-    } else {
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::ID
-    };
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = if JOB {
-        operations::GetJobByJobIdCostEstimate::PATH_TEMPLATE
-    } else {
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE
-    };
-
-    fn path(&self) -> String {
-        let prefix = if JOB { "/job" } else { "/job/definition" };
-        format!(
-            "{prefix}/{}/cost-estimate",
-            request::encode_path_segment(&self.id)
-        )
-    }
 
     fn decode(bytes: &[u8]) -> std::result::Result<Self::Output, DecodeError> {
         if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
@@ -1889,9 +1869,9 @@ impl JobDefinition {
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
         poll_cost_estimate(
             &self.client,
-            &CostEstimateOp::<false> {
-                id: self.id.clone(),
-            },
+            &WithDecoder::<_, EstimateOrNotReady>::new(
+                operations::GetJobDefinitionByDefinitionIdCostEstimate::new(&self.id),
+            ),
             &format!("job definition {}", self.id),
             self.reporter.clone(),
             options,
@@ -1902,9 +1882,9 @@ impl JobDefinition {
 /// Polls a cost-estimate endpoint until it answers, reporting [`Stage::Estimating`] to
 /// `reporter` (bars on a terminal when `None`) once it had to wait; `what` names the
 /// estimate's owner in a timeout.
-pub(super) fn poll_cost_estimate<const JOB: bool>(
+pub(super) fn poll_cost_estimate<O: Operation>(
     client: &Client,
-    op: &CostEstimateOp<JOB>,
+    op: &WithDecoder<O, EstimateOrNotReady>,
     what: &str,
     reporter: Option<SharedReporter>,
     options: WaitOptions,

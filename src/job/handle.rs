@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
 use crate::reconcile::{create_once, Created, Verdict};
-use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
+use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
 
@@ -170,26 +170,11 @@ impl serde::Serialize for Job {
     }
 }
 
-/// `GET /job/{id}/download-results` decoded straight into [`JobResults`].
-struct DownloadResults {
-    job_id: String,
-}
+/// A result file (`GET /job/{id}/download-results`) read straight into [`JobResults`].
+struct ResultFile;
 
-impl Operation for DownloadResults {
+impl Decoder for ResultFile {
     type Output = JobResults;
-    const ID: &'static str = operations::GetJobByJobIdDownloadResults::ID;
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = operations::GetJobByJobIdDownloadResults::PATH_TEMPLATE;
-    const ACCEPT: &'static str = operations::GetJobByJobIdDownloadResults::ACCEPT;
-    /// Result files can be large (one entry per datapoint with every response).
-    const MAX_RESPONSE_BYTES: u64 = request::MAX_FILE_RESPONSE_BYTES;
-
-    fn path(&self) -> String {
-        format!(
-            "/job/{}/download-results",
-            request::encode_path_segment(&self.job_id)
-        )
-    }
 
     fn decode(bytes: &[u8]) -> std::result::Result<JobResults, DecodeError> {
         JobResults::from_slice(bytes)
@@ -800,9 +785,9 @@ impl Job {
     /// # Ok(()) }
     /// ```
     pub fn download_results(&self) -> Result<JobResults> {
-        self.client.send(&DownloadResults {
-            job_id: self.id.clone(),
-        })
+        self.client.send(&WithDecoder::<_, ResultFile>::new(
+            operations::GetJobByJobIdDownloadResults::new(&self.id),
+        ))
     }
 }
 

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
-use crate::request::{self, DecodeError, Method, Operation, RequestBody};
+use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result};
 
@@ -171,37 +171,6 @@ pub struct RevisionInfo {
     pub state: JobDefinitionRevisionState,
     /// When it was saved (ISO 8601).
     pub created_at: String,
-}
-
-/// `POST /job/definition/{id}/revision` with a body built as JSON, so that the empty
-/// flag lists and the `null`s go out explicitly (the generated model leaves empty lists
-/// out, and the server would then inherit them from the latest revision).
-struct SaveRevision {
-    definition_id: String,
-    body: Value,
-}
-
-impl Operation for SaveRevision {
-    type Output = types::CreateJobRevisionEndpointOutput;
-    const ID: &'static str = operations::PostJobDefinitionByDefinitionIdRevision::ID;
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str =
-        operations::PostJobDefinitionByDefinitionIdRevision::PATH_TEMPLATE;
-
-    fn path(&self) -> String {
-        format!(
-            "/job/definition/{}/revision",
-            request::encode_path_segment(&self.definition_id)
-        )
-    }
-
-    fn body(&self) -> RequestBody {
-        request::encode_json(&self.body)
-    }
-
-    fn decode(bytes: &[u8]) -> std::result::Result<Self::Output, DecodeError> {
-        request::decode_json(bytes)
-    }
 }
 
 pub(super) fn to_value(v: &impl serde::Serialize) -> Value {
@@ -690,11 +659,18 @@ impl JobDefinition {
     /// ```
     pub fn save(&mut self, require_latest: bool) -> Result<i32> {
         let loaded = self.loaded()?;
-        let op = SaveRevision {
-            definition_id: self.id.clone(),
-            body: save_body(&loaded, &self.edit.pending, require_latest),
-        };
-        let dataset_id = op.body["datasetId"].as_str().map(str::to_owned);
+        // Built as JSON, so that the empty flag lists and the `null`s go out explicitly
+        // (the generated model leaves empty lists out, and the server would then inherit
+        // them from the latest revision).
+        let body = save_body(&loaded, &self.edit.pending, require_latest);
+        let dataset_id = body["datasetId"].as_str().map(str::to_owned);
+        let op = WithJsonBody::new(
+            operations::PostJobDefinitionByDefinitionIdRevision::new(
+                &self.id,
+                types::CreateJobRevisionEndpointInput::new(),
+            ),
+            body,
+        );
         let out = match self.client.send(&op) {
             Ok(out) => out,
             Err(e) if require_latest && e.status() == Some(409) => {
