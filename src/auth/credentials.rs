@@ -32,7 +32,7 @@ use serde_json::Value;
 
 use super::private_file::write_private_file;
 use super::token::{json_syntax_position, AccessToken, Secret};
-use crate::error::{ConfigError, Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 
 /// Reads an environment variable (injectable so tests need not touch the process
 /// environment).
@@ -226,7 +226,7 @@ pub(crate) fn resolve(inputs: &Inputs<'_>) -> Result<(Resolved, CredentialSource
         ),
     }
 
-    Err(ConfigError::MissingCredentials {
+    Err(ConfigProblem::MissingCredentials {
         tried,
         dashboard_url: inputs.dashboard_url.to_owned(),
     }
@@ -268,7 +268,7 @@ fn read_stored(path: &Path, auth_url: &str) -> Result<Stored> {
         Err(e) => return Err(Error::io("read the credentials file", path, e)),
     };
     let invalid = |reason: String| {
-        Error::from(ConfigError::InvalidCredentialsFile {
+        Error::from(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason,
         })
@@ -341,7 +341,7 @@ fn read_store(path: &Path) -> Result<Option<serde_json::Map<String, Value>>> {
         Err(e) => return Err(Error::io("read the credentials file", path, e)),
     };
     let invalid = |reason: String| {
-        Error::from(ConfigError::InvalidCredentialsFile {
+        Error::from(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason,
         })
@@ -435,7 +435,7 @@ pub(crate) fn save(
         .unwrap_or_else(|| endpoint.to_owned());
     let list = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
     let Value::Array(entries) = list else {
-        return Err(ConfigError::InvalidCredentialsFile {
+        return Err(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason: format!("the value for {endpoint} is not a list of credentials"),
         }

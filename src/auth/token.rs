@@ -10,7 +10,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::private_file::write_private_file;
-use crate::error::{AuthError, ConfigError, Error, OperationInfo, Result};
+use crate::error::{AuthError, ConfigProblem, Error, OperationInfo, Result};
 use crate::request::Method;
 use crate::retry::RetryMode;
 use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
@@ -140,7 +140,7 @@ impl AccessToken {
         let path = path.as_ref();
         let text = std::fs::read(path).map_err(|e| Error::io("read the token file", path, e))?;
         let invalid = |reason: String| {
-            Error::from(ConfigError::InvalidTokenFile {
+            Error::from(ConfigProblem::InvalidTokenFile {
                 path: path.to_path_buf(),
                 reason,
             })
@@ -315,7 +315,7 @@ impl Auth {
         match &self.source {
             // Built with a token (`ClientBuilder::token`), so the cache is never empty.
             TokenSource::Static => self.lock().clone().ok_or_else(|| {
-                Error::from(ConfigError::InvalidSetting {
+                Error::from(ConfigProblem::InvalidSetting {
                     setting: "token".to_owned(),
                     value: "none".to_owned(),
                     reason: "no access token was given".to_owned(),

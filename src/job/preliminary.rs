@@ -42,7 +42,7 @@ impl Job {
     /// Reads the job (`GET /job/{id}`); when it has not completed, asks its pipeline for a
     /// snapshot (`POST /pipeline/{pipelineId}/preliminary-download` `{"sendEmail": false}`)
     /// and fetches it every second until it is ready, for at most 60 s
-    /// ([`Error::Timeout`] after); see
+    /// ([`Error::Timeout`](crate::Error::Timeout) after); see
     /// [`preliminary_results_with`](Self::preliminary_results_with) to choose.
     ///
     /// ```no_run
