@@ -5,9 +5,13 @@
 //!
 //! Start from [`Client::validation`], which returns the [`ValidationSetManager`].
 //!
-//! This crate creates, finds, reads, updates (name, dimensions, alerting, flagging) and
-//! deletes sets; adding validation tasks (rapids) to a set is not supported yet (use the
-//! Rapidata app or the official SDK for that).
+//! This crate creates sets of every kind with their validation tasks (rapids:
+//! [`ValidationSetManager::create_classification_set`], `create_compare_set`,
+//! `create_select_words_set`, `create_locate_set`, `create_draw_set`,
+//! `create_timestamp_set`, and `create_mixed_set` from [`Rapid`]s built one by one) or
+//! empty ([`ValidationSetManager::create_validation_set`]), adds rapids
+//! ([`ValidationSet::add_rapid`]), lists them ([`ValidationSet::rapids`]), and finds,
+//! reads, updates (name, dimensions, alerting, flagging) and deletes sets.
 //!
 //! ```no_run
 //! let client = rapidata::Client::new()?;
@@ -27,6 +31,12 @@ use crate::api::{operations, types};
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::{self, DecodeError, Method, Operation, QueryFilter, RequestBody};
 use crate::{Client, Error, Result};
+
+mod create;
+mod rapid;
+
+pub use create::{CreateRapidSet, FindRapids};
+pub use rapid::{Rapid, ValidationRapid};
 
 impl Client {
     /// Validation sets: create, find, read, update and delete them.
