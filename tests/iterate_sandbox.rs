@@ -9,7 +9,7 @@ use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
 mod common;
-use common::sandbox::{client, quick as sandbox};
+use common::sandbox::{bodies, client, quick as sandbox};
 
 /// A sandbox, a client of it (credentials in a scratch folder) and the global audience.
 struct Fx {
@@ -561,15 +561,6 @@ fn progress_carries_the_recruiting_funnel_of_a_custom_audience() {
     // The global audience has no funnel of its own.
     let global_job = fx.global.assign_job(&definition).unwrap();
     assert_eq!(global_job.get_progress().unwrap().recruiting, None);
-}
-
-/// The bodies the sandbox received on `method path`, in order.
-fn bodies(sb: &Sandbox, method: &str, path: &str) -> Vec<serde_json::Value> {
-    sb.requests()
-        .into_iter()
-        .filter(|r| r["method"] == method && r["path"] == path)
-        .map(|r| r["body"].clone())
-        .collect()
 }
 
 #[test]

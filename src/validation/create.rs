@@ -18,7 +18,12 @@ use crate::reconcile::{create_once_from, Verdict};
 use crate::{Client, Error, Result};
 
 use super::rapid::At;
-use super::{check_dimensions, Rapid, ValidationRapid, ValidationSet, ValidationSetManager};
+use super::{
+    check_new_set, post_new_set, Rapid, ValidationRapid, ValidationSet, ValidationSetManager,
+};
+
+/// How the `i`th rapid's inputs are named in errors ([`At::Set`] or [`At::Mixed`]).
+type Naming = fn(usize) -> At;
 
 /// Rapids listed a page while reconciling a lost answer.
 const RAPIDS_PAGE_SIZE: u32 = 100;
@@ -398,7 +403,7 @@ impl CreateRapidSet {
     ///     .dimensions(["sharpness"]).create()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn dimensions<I, S>(mut self, dimensions: I) -> Self
+    pub fn dimensions<I>(mut self, dimensions: I) -> Self
     where
         I: IntoIterator,
         I::Item: Into<String>,
@@ -496,7 +501,7 @@ impl CreateRapidSet {
 
     /// The rapids, one per datapoint (or the mixed set's), after checking that every
     /// per-datapoint list has one entry per datapoint; with how their inputs are named.
-    fn rapids(&self) -> Result<(Vec<Rapid>, fn(usize) -> At)> {
+    fn rapids(&self) -> Result<(Vec<Rapid>, Naming)> {
         let (instruction, count) = match &self.source {
             Source::Mixed(rapids) => {
                 if rapids.is_empty() {
@@ -683,28 +688,13 @@ impl CreateRapidSet {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create(self) -> Result<ValidationSet> {
-        if self.name.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "name",
-                &self.name,
-                "must not be empty",
-            ));
-        }
-        check_dimensions(&self.dimensions)?;
+        check_new_set(&self.name, &self.dimensions)?;
         let (rapids, at) = self.rapids()?;
         for (i, rapid) in rapids.iter().enumerate() {
             rapid.validate(at(i))?;
         }
         let bodies = upload_bodies(&self.client, &rapids)?;
-        let out = self.client.send(&operations::PostValidationSet::new(
-            types::CreateValidationSetEndpointInput::new(self.name.clone()),
-        ))?;
-        let mut set = ValidationSet {
-            client: self.client,
-            id: out.validation_set_id,
-            name: self.name,
-            dimensions: Vec::new(),
-        };
+        let mut set = post_new_set(self.client, self.name)?;
         for (i, body) in bodies.into_iter().enumerate() {
             // The set is new: every rapid listed in it was added by this call.
             if let Err(e) = set.post_rapid(body, Ok(HashSet::new())) {

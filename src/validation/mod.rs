@@ -122,6 +122,27 @@ fn check_dimensions(dimensions: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Checks the name (not blank) and dimensions of a set about to be created.
+fn check_new_set(name: &str, dimensions: &[String]) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid_input("name", name, "must not be empty"));
+    }
+    check_dimensions(dimensions)
+}
+
+/// Creates an empty set named `name` (`POST /validation-set {"name"}`), without
+/// dimensions.
+fn post_new_set(client: Client, name: String) -> Result<ValidationSet> {
+    let body = types::CreateValidationSetEndpointInput::new(name.clone());
+    let out = client.send(&operations::PostValidationSet::new(body))?;
+    Ok(ValidationSet {
+        client,
+        id: out.validation_set_id,
+        name,
+        dimensions: Vec::new(),
+    })
+}
+
 impl ValidationSetManager {
     /// Starts creating an empty validation set named `name`; finish with
     /// [`CreateValidationSet::create`].
@@ -224,24 +245,8 @@ impl CreateValidationSet {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create(self) -> Result<ValidationSet> {
-        if self.name.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "name",
-                &self.name,
-                "must not be empty",
-            ));
-        }
-        check_dimensions(&self.dimensions)?;
-        let body = types::CreateValidationSetEndpointInput::new(self.name.clone());
-        let out = self
-            .client
-            .send(&operations::PostValidationSet::new(body))?;
-        let mut set = ValidationSet {
-            client: self.client,
-            id: out.validation_set_id,
-            name: self.name,
-            dimensions: Vec::new(),
-        };
+        check_new_set(&self.name, &self.dimensions)?;
+        let mut set = post_new_set(self.client, self.name)?;
         if !self.dimensions.is_empty() {
             set.update_dimensions(self.dimensions)?;
         }
