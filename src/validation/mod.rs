@@ -14,12 +14,27 @@
 //! reads, updates (name, dimensions, alerting, flagging) and deletes sets.
 //!
 //! ```no_run
+//! use rapidata::validation::Rapid;
 //! let client = rapidata::Client::new()?;
 //! let set = client
 //!     .validation()
-//!     .create_validation_set("Prompt alignment checks")
+//!     .create_compare_set(
+//!         "Prompt alignment checks",
+//!         "Which image follows the prompt better?",
+//!         [["https://example.com/good.jpg", "https://example.com/bad.jpg"]],
+//!         ["https://example.com/good.jpg"],
+//!     )
+//!     .contexts(["A red bus in the snow"])
 //!     .dimensions(["alignment"])
 //!     .create()?;
+//! set.add_rapid(
+//!     Rapid::compare("Which image follows the prompt better?", ["a.jpg", "b.jpg"], "b.jpg")
+//!         .context("A cat wearing a hat"),
+//! )?;
+//! for rapid in set.rapids().iter() {
+//!     let rapid = rapid?;
+//!     println!("{}: {} right, {} wrong", rapid.id(), rapid.correct_count(), rapid.incorrect_count());
+//! }
 //! let mut definition = client.job().get_job_definition_by_id("jd_123")?;
 //! definition.set_validation_set_id(Some(set.id()))?.save(false)?;
 //! # Ok::<(), rapidata::Error>(())
