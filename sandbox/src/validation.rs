@@ -513,9 +513,20 @@ pub(crate) fn screen(
     job_id: &str,
     eligible: Vec<usize>,
 ) -> Vec<usize> {
-    let Some(set) = st.validation_sets.get_mut(set_id) else {
-        return eligible;
-    };
+    match st.validation_sets.get_mut(set_id) {
+        Some(set) => screen_set(set, seed, pool, job_id, eligible),
+        None => eligible,
+    }
+}
+
+/// [`screen`] on one set.
+fn screen_set(
+    set: &mut ValidationSetRec,
+    seed: u64,
+    pool: &[Labeler],
+    job_id: &str,
+    eligible: Vec<usize>,
+) -> Vec<usize> {
     if set.rapids.is_empty() {
         return eligible;
     }
@@ -548,4 +559,80 @@ pub(crate) fn screen(
         }
     }
     passed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set_with(rapids: usize) -> ValidationSetRec {
+        let rapid = |i: usize| RapidRec {
+            id: format!("r{i}"),
+            seq: i as u64,
+            asset: serde_json::from_value(serde_json::json!({"_t": "TextAssetInput", "text": "t"}))
+                .unwrap(),
+            payload: serde_json::from_value(
+                serde_json::json!({"_t": "ComparePayload", "criteria": "Which?"}),
+            )
+            .unwrap(),
+            truth: None,
+            context: None,
+            context_asset: None,
+            explanation: None,
+            random_correct_probability: None,
+            correct: 0,
+            invalid: 0,
+        };
+        ValidationSetRec {
+            seq: 0,
+            name: "s".into(),
+            dimensions: Vec::new(),
+            should_alert: true,
+            is_public: false,
+            flag_overruled: false,
+            created_at: SystemTime::UNIX_EPOCH,
+            rapids: (0..rapids).map(rapid).collect(),
+            checked: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn labelers_who_miss_their_validation_rapid_do_not_vote() {
+        let pool = crate::sim::labelers(7, 200);
+        let everyone: Vec<usize> = (0..pool.len()).collect();
+        let mut set = set_with(3);
+        let passed = screen_set(&mut set, 7, &pool, "job1", everyone.clone());
+        let (right, wrong): (u64, u64) = set
+            .rapids
+            .iter()
+            .fold((0, 0), |(r, w), x| (r + x.correct, w + x.invalid));
+        // Everyone answered exactly once; those who answered rightly are the ones left.
+        assert_eq!(right + wrong, pool.len() as u64);
+        assert_eq!(passed.len() as u64, right);
+        assert!(wrong > 0 && right > wrong, "right {right}, wrong {wrong}");
+        assert!(set.rapids.iter().all(|r| r.correct + r.invalid > 0));
+        // Asked again for the same job: nobody answers twice, the verdicts stand.
+        assert_eq!(
+            screen_set(&mut set, 7, &pool, "job1", everyone.clone()),
+            passed
+        );
+        let total: u64 = set.rapids.iter().map(|r| r.correct + r.invalid).sum();
+        assert_eq!(total, pool.len() as u64);
+        // Another job shows them a rapid again.
+        screen_set(&mut set, 7, &pool, "job2", everyone);
+        let total: u64 = set.rapids.iter().map(|r| r.correct + r.invalid).sum();
+        assert_eq!(total, 2 * pool.len() as u64);
+    }
+
+    #[test]
+    fn a_set_without_rapids_lets_everyone_vote() {
+        let pool = crate::sim::labelers(7, 20);
+        let everyone: Vec<usize> = (0..pool.len()).collect();
+        let mut set = set_with(0);
+        assert_eq!(
+            screen_set(&mut set, 7, &pool, "job1", everyone.clone()),
+            everyone
+        );
+        assert!(set.checked.is_empty());
+    }
 }
