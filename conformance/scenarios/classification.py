@@ -7,21 +7,12 @@ Credentials and environment come from RAPIDATA_CLIENT_ID / RAPIDATA_CLIENT_SECRE
 RAPIDATA_ENVIRONMENT; run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import animal_audience
 from rapidata import RapidataClient
 
 client = RapidataClient()
 
-audience = client.audience.create_audience(name="Animal Audience", min_tasks=3)
-
-for animal in ["cat", "dog", "bird"]:
-    audience.add_classification_example(
-        instruction="What animal is shown?",
-        answer_options=["cat", "dog", "bird"],
-        datapoint=f"https://assets.rapidata.ai/{animal}.jpg",
-        truth=[animal],
-    )
-
-audience.start_recruiting()
+audience = animal_audience(client, "Animal Audience")
 
 job_definition = client.job.create_classification_job_definition(
     name="Animal Job",

@@ -10,21 +10,12 @@ RAPIDATA_ENVIRONMENT; run it through runner.py, which points the SDK at the loca
 
 import warnings
 
+from scenario_kit import animal_audience
 from rapidata import RapidataClient
 
 client = RapidataClient()
 
-audience = client.audience.create_audience(name="Pet Audience", min_tasks=3)
-
-for animal in ["cat", "dog", "bird"]:
-    audience.add_classification_example(
-        instruction="What animal is shown?",
-        answer_options=["cat", "dog", "bird"],
-        datapoint=f"https://assets.rapidata.ai/{animal}.jpg",
-        truth=[animal],
-    )
-
-audience.start_recruiting()
+audience = animal_audience(client, "Pet Audience")
 
 pets = client.job.create_classification_job_definition(
     name="Pet Job",

@@ -6,21 +6,12 @@ the job has two datapoints with contexts and private metadata, a minimum-length 
 Run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import animal_audience, run_to_results
 from rapidata import RapidataClient, FreeTextMinimumCharactersSetting
 
 client = RapidataClient()
 
-audience = client.audience.create_audience(name="Caption Audience", min_tasks=3)
-
-for animal in ["cat", "dog", "bird"]:
-    audience.add_classification_example(
-        instruction="What animal is shown?",
-        answer_options=["cat", "dog", "bird"],
-        datapoint=f"https://assets.rapidata.ai/{animal}.jpg",
-        truth=[animal],
-    )
-
-audience.start_recruiting()
+audience = animal_audience(client, "Caption Audience")
 
 job_definition = client.job.create_free_text_job_definition(
     name="Caption Job",
@@ -35,11 +26,4 @@ job_definition = client.job.create_free_text_job_definition(
     private_metadata=[{"id": "car"}, {"id": "boat"}],
 )
 
-job = audience.assign_job(job_definition)
-job.display_progress_bar(refresh_rate=1)
-results = job.get_results()
-print(results)
-
-if not results or not results.get("results"):
-    raise SystemExit("free_text: FAILED (empty results)")
-print(f"free_text: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")
+run_to_results(audience, job_definition, "free_text")

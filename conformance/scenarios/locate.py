@@ -6,6 +6,7 @@ points setting, a job, a wait, the results.
 Run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import run_to_results
 from rapidata import RapidataClient, Box, LocateMaxPointsSetting
 
 client = RapidataClient()
@@ -47,11 +48,4 @@ job_definition = client.job.create_locate_job_definition(
     settings=[LocateMaxPointsSetting(3)],
 )
 
-job = audience.assign_job(job_definition)
-job.display_progress_bar(refresh_rate=1)
-results = job.get_results()
-print(results)
-
-if not results or not results.get("results"):
-    raise SystemExit("locate: FAILED (empty results)")
-print(f"locate: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")
+run_to_results(audience, job_definition, "locate")

@@ -7,6 +7,7 @@ results.
 Run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import run_to_results
 from rapidata import RapidataClient
 
 client = RapidataClient()
@@ -49,11 +50,4 @@ job_definition = client.job.create_ranking_job_definition(
     ],
 )
 
-job = audience.assign_job(job_definition)
-job.display_progress_bar(refresh_rate=1)
-results = job.get_results()
-print(results)
-
-if not results or not results.get("results"):
-    raise SystemExit("ranking: FAILED (empty results)")
-print(f"ranking: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")
+run_to_results(audience, job_definition, "ranking")

@@ -6,6 +6,7 @@ sentences and private metadata, a job, a wait, the results.
 Run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import run_to_results
 from rapidata import RapidataClient
 
 client = RapidataClient()
@@ -51,11 +52,4 @@ job_definition = client.job.create_select_words_job_definition(
     private_metadata=[{"id": "a"}, {"id": "b"}],
 )
 
-job = audience.assign_job(job_definition)
-job.display_progress_bar(refresh_rate=1)
-results = job.get_results()
-print(results)
-
-if not results or not results.get("results"):
-    raise SystemExit("select_words: FAILED (empty results)")
-print(f"select_words: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")
+run_to_results(audience, job_definition, "select_words")

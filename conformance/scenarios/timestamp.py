@@ -6,21 +6,12 @@ timestamp examples); the job has two videos with contexts and private metadata.
 Run it through runner.py, which points the SDK at the local server.
 """
 
+from scenario_kit import animal_audience, run_to_results
 from rapidata import RapidataClient
 
 client = RapidataClient()
 
-audience = client.audience.create_audience(name="Moment Audience", min_tasks=3)
-
-for animal in ["cat", "dog", "bird"]:
-    audience.add_classification_example(
-        instruction="What animal is shown?",
-        answer_options=["cat", "dog", "bird"],
-        datapoint=f"https://assets.rapidata.ai/{animal}.jpg",
-        truth=[animal],
-    )
-
-audience.start_recruiting()
+audience = animal_audience(client, "Moment Audience")
 
 job_definition = client.job._create_timestamp_job_definition(
     name="Moment Job",
@@ -34,11 +25,4 @@ job_definition = client.job._create_timestamp_job_definition(
     private_metadata=[{"id": "1"}, {"id": "2"}],
 )
 
-job = audience.assign_job(job_definition)
-job.display_progress_bar(refresh_rate=1)
-results = job.get_results()
-print(results)
-
-if not results or not results.get("results"):
-    raise SystemExit("timestamp: FAILED (empty results)")
-print(f"timestamp: OK (audience {audience.id}, job {job.id}, {len(results['results'])} results)")
+run_to_results(audience, job_definition, "timestamp")
