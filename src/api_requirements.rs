@@ -85,6 +85,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "CreateJobDefinitionEndpointInput",
     "CreateJobEndpointInput",
     "CreateJobEndpointOutput",
+    "CreateJobRevisionEndpointInput",
     "CreateJobRevisionEndpointOutput",
     "CreateUnlistedAudienceEndpointInput",
     "CreateValidationSetEndpointInput",
@@ -184,4 +185,5 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "TranscriptionTruthTranscriptionWord",
     "UpdateAudienceEndpointInput",
     "UpdateAudienceExampleEndpointInput",
+    "UpdateValidationSetEndpointInput",
 ];
