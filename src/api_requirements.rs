@@ -86,7 +86,6 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "CreateJobEndpointInput",
     "CreateJobEndpointOutput",
     "CreateJobRevisionEndpointInput",
-    "CreateJobRevisionEndpointOutput",
     "CreateUnlistedAudienceEndpointInput",
     "CreateValidationSetEndpointInput",
     "DatasetSegmentDefinition",

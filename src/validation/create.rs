@@ -757,7 +757,7 @@ fn upload_bodies(
 impl ValidationSet {
     /// Adds one rapid (`POST /validation-set/{id}/rapid`) after checking it and uploading
     /// its media. The set's rapids are listed first, so that a lost answer can be
-    /// recovered without adding the rapid twice (see the [module docs](self)).
+    /// recovered without adding the rapid twice (see the `validation` module docs).
     ///
     /// ```no_run
     /// use rapidata::validation::Rapid;

@@ -99,7 +99,7 @@ impl SelectWordsExample<'_> {
     /// completeness, `randomCorrectProbability` the truth words' share of all words, and
     /// no context.
     ///
-    /// Errors: [`Error::InvalidInput`] for an empty or over-long instruction, an empty
+    /// Errors: [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty or over-long instruction, an empty
     /// sentence, no truth index, an index past the sentence's last word or given twice, a
     /// precision or completeness outside 0–1, a missing or unreadable file, an invalid
     /// URL; upload and API errors otherwise.
