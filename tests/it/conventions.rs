@@ -244,14 +244,14 @@ fn job_server() -> MockServer {
 
 #[test]
 fn quiet_clients_print_no_links() {
+    // The test's name in the harness: its module path without the crate's name.
+    let child = module_path!()
+        .split_once("::")
+        .map_or(String::new(), |(_, m)| format!("{m}::"))
+        + "print_links_child";
     let run = |mode: &str| {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "print_links_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["--exact", child.as_str(), "--nocapture", "--test-threads=1"])
             .env(PRINT_CHILD, mode)
             .output()
             .unwrap();

@@ -9,8 +9,7 @@ use rapidata::audience::BoundingBox;
 use rapidata::job::ResultKind;
 use rapidata::DataItem;
 
-#[path = "common/sandboxed.rs"]
-mod sandboxed;
+use crate::support::sandboxed;
 use sandboxed::{animal_audience, client, compare_audience, custom_audience, fast, sandbox};
 
 /// The truths of the locate and draw tests' three examples.

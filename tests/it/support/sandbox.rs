@@ -28,7 +28,7 @@ pub fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
 }
 
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
-include!("../../examples/custom_audience/seed.rs");
+include!("../../../examples/custom_audience/seed.rs");
 
 /// The seed guide's eight compare examples, the first image being the truth.
 pub fn add_seed_examples(audience: &rapidata::Audience) {

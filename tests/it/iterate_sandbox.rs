@@ -8,7 +8,7 @@ use rapidata::job::{Progress, ProgressSink, WaitOptions};
 use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
-mod common;
+use crate::support as common;
 use common::sandbox::{client, quick as sandbox};
 
 /// A sandbox, a client of it (credentials in a scratch folder) and the global audience.

@@ -24,7 +24,7 @@ use rapidata::{Client, Error};
 use rapidata_sandbox::{Sandbox, Stats};
 
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
-include!("../examples/custom_audience/seed.rs");
+include!("../../examples/custom_audience/seed.rs");
 
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=20;
 const MAX_ATTEMPTS: u32 = 8;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 const URL_A: &str = "https://assets.rapidata.ai/flux_sign_diffusion.jpg";
 const URL_B: &str = "https://assets.rapidata.ai/mj_sign_diffusion.jpg";
 
-mod common;
+use crate::support as common;
 use common::audience;
 
 fn upload_response(file_name: &str) -> Value {

@@ -9,9 +9,9 @@ use rapidata::job::{Progress, ProgressSink, ResultKind, WaitOptions};
 use rapidata::DataItem;
 
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
-include!("../examples/custom_audience/seed.rs");
+include!("../../examples/custom_audience/seed.rs");
 
-mod common;
+use crate::support as common;
 use common::sandbox::{add_seed_examples, client, quick as sandbox};
 
 #[derive(Default)]

@@ -6,7 +6,7 @@ use rapidata::api::types::AudienceStatus;
 use rapidata::{AgeGroup, Filter, JobTarget};
 use serde_json::{json, Value};
 
-mod common;
+use crate::support as common;
 use common::client;
 
 fn audience_json(id: &str, status: &str, filter: Option<Value>) -> Value {

@@ -13,7 +13,7 @@ use rapidata::job::{AnswerOptions, JobResults};
 use rapidata::{Audience, Client, DataItem, Error, Filter, JobDefinition};
 use serde_json::json;
 
-mod common;
+use crate::support as common;
 
 const URL_A: &str = "https://assets.rapidata.ai/a.jpg";
 const URL_B: &str = "https://assets.rapidata.ai/b.jpg";

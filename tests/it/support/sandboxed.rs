@@ -1,5 +1,5 @@
 //! Helpers of the tests that run whole workflows against an in-process sandbox
-//! (`#[path = "common/sandboxed.rs"] mod sandboxed;`).
+//! (`use crate::support::sandboxed;`).
 
 use std::time::Duration;
 

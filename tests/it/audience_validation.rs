@@ -8,7 +8,7 @@ use httpmock::prelude::*;
 use httpmock::Mock;
 use rapidata::{Audience, DataItem, Error, Filter, Result};
 
-mod common;
+use crate::support as common;
 use common::client;
 
 /// A mock that answers every request (with an error), to count stray requests.

@@ -4,7 +4,7 @@
 use httpmock::prelude::*;
 use serde_json::{json, Value};
 
-mod common;
+use crate::support as common;
 
 fn revision(number: i32) -> Value {
     json!({

@@ -17,10 +17,9 @@ use std::path::PathBuf;
 use rapidata::job::AnswerOptions;
 use serde_json::Value;
 
-include!("../examples/custom_audience/seed.rs");
+include!("../../examples/custom_audience/seed.rs");
 
-#[path = "common/sandboxed.rs"]
-mod sandboxed;
+use crate::support::sandboxed;
 use sandboxed::{animal_audience, client, compare_audience, custom_audience, fast, sandbox};
 
 /// The routes compared: every create request of the workflow.

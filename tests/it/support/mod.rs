@@ -1,8 +1,10 @@
-//! Fixtures shared by the audience test files: a client pointed at an httpmock server
-//! with a static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`.
+//! Fixtures shared by the test modules: a client pointed at an httpmock server with a
+//! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
+//! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
-#[allow(dead_code)] // used by the sandbox test files only
+#[allow(dead_code)] // used by the sandbox test modules only
 pub mod sandbox;
+pub mod sandboxed;
 
 use httpmock::prelude::*;
 use rapidata::{Audience, Client};
