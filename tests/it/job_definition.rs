@@ -23,14 +23,9 @@ const U4: &str = "https://cdn.example.com/other.jpg";
 
 type Log = Arc<Mutex<Vec<String>>>;
 
+/// The shared mock client with quick polls and four workers.
 fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .app_url("https://app.rapidata.ai")
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
+    crate::support::builder(server)
         .backoff_base(Duration::from_millis(1))
         .max_workers(4)
         .build()

@@ -14,17 +14,7 @@ use rapidata::job::{
 use rapidata::{Client, Error, JobTarget};
 use serde_json::{json, Value};
 
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_url(server.base_url())
-        .auth_url(server.base_url())
-        .app_url("https://app.rapidata.ai")
-        .token("test-token")
-        .env_lookup(|_| None)
-        .max_attempts(1)
-        .build()
-        .unwrap()
-}
+use crate::support::client;
 
 fn fast() -> WaitOptions {
     WaitOptions::new()

@@ -17,13 +17,9 @@ fn sandbox() -> Sandbox {
         .unwrap()
 }
 
+/// The shared sandbox client with four workers.
 fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
-    Client::builder()
-        .api_url(sb.url())
-        .auth_url(sb.url())
-        .client_credentials(sb.client_id(), sb.client_secret())
-        .config_dir(config_dir)
-        .env_lookup(|_| None)
+    crate::support::sandbox::builder(sb, config_dir)
         .max_workers(4)
         .build()
         .unwrap()

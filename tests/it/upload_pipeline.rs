@@ -33,13 +33,9 @@ fn sandbox(seed: u64) -> Sandbox {
         .expect("the sandbox starts")
 }
 
+/// The shared sandbox client with the pipeline's workers and quick retries.
 fn client(sb: &Sandbox, dir: &Path) -> Client {
-    Client::builder()
-        .api_url(sb.url())
-        .auth_url(sb.url())
-        .client_credentials(sb.client_id(), sb.client_secret())
-        .config_dir(dir)
-        .env_lookup(|_| None)
+    crate::support::sandbox::builder(sb, dir)
         .max_workers(WORKERS)
         .max_attempts(8)
         .backoff_base(Duration::from_millis(5))

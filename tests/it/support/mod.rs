@@ -7,19 +7,26 @@ pub mod sandbox;
 pub mod sandboxed;
 
 use httpmock::prelude::*;
-use rapidata::{Audience, Client};
+use rapidata::{Audience, Client, ClientBuilder};
 use serde_json::json;
 
-/// A client for `server`: static token, no environment, no retries.
-pub fn client(server: &MockServer) -> Client {
+/// The dashboard the mock clients link to.
+pub const APP_URL: &str = "https://app.rapidata.ai";
+
+/// The builder of [`client`], for a test that needs one more option.
+pub fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
         .api_url(server.base_url())
         .auth_url(server.base_url())
+        .app_url(APP_URL)
         .token("test-token")
         .env_lookup(|_| None)
         .max_attempts(1)
-        .build()
-        .unwrap()
+}
+
+/// A client for `server`: static token, no environment, no retries, links to [`APP_URL`].
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().unwrap()
 }
 
 /// The handle of audience `aud_1`, fetched through a mock that is removed afterwards, so

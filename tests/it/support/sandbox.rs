@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use rapidata::Client;
+use rapidata::{Client, ClientBuilder};
 use rapidata_sandbox::Sandbox;
 
 /// A sandbox with quick votes (every 20 ms) and a cost estimate ready after 50 ms.
@@ -17,14 +17,17 @@ pub fn quick() -> Sandbox {
 /// A client of `sb` with its client credentials, isolated from the process environment
 /// (credentials stored under `config_dir`).
 pub fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
+    builder(sb, config_dir).build().unwrap()
+}
+
+/// The builder of [`client`], for a test that needs other options.
+pub fn builder(sb: &Sandbox, config_dir: &std::path::Path) -> ClientBuilder {
     Client::builder()
         .api_url(sb.url())
         .auth_url(sb.url())
         .client_credentials(sb.client_id(), sb.client_secret())
         .config_dir(config_dir)
         .env_lookup(|_| None)
-        .build()
-        .unwrap()
 }
 
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
