@@ -128,6 +128,12 @@ fn operation(sig: &Signature) -> (TokenStream, TokenStream, TokenStream) {
             pub fn body(self, value: &#ty) -> Self {
                 Self(self.0.json_body_obj(value))
             }
+
+            /// Matches a JSON body equal to `value`, for a test that pins the exact wire
+            /// form (an explicit `null`, a union's `_t` tag) rather than the model.
+            pub fn json_value(self, value: ::serde_json::Value) -> Self {
+                Self(self.0.json_body(value))
+            }
         }
     });
 

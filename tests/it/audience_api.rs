@@ -1,9 +1,18 @@
 //! Audience endpoints against a mock server: exact method, path, query and body of every
 //! call (wire-protocol.md §2).
+//!
+//! The mocks are the typed helpers of `rapidata_mock`. Request bodies stay JSON
+//! (`when.json_value`) where the test pins the wire form itself (which fields a patch
+//! sends, explicit `null`s, `_t` tags), and so do answers holding unions (filters,
+//! graduation rules), so these fixtures do not depend on the generated union shape.
 
 use httpmock::prelude::*;
-use rapidata::api::types::AudienceStatus;
+use rapidata::api::types::{
+    AudienceStatus, CreateAudienceEndpointOutput, CreateFilteredAudienceEndpointOutput,
+    UpdateAudienceEndpointOutput,
+};
 use rapidata::{AgeGroup, Filter, JobTarget};
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support as common;
@@ -37,25 +46,22 @@ fn audience_json(id: &str, status: &str, filter: Option<Value>) -> Value {
 }
 
 fn get_audience_mock<'a>(server: &'a MockServer, id: &str, body: Value) -> httpmock::Mock<'a> {
-    let path = format!("/audience/{id}");
-    server.mock(|when, then| {
-        when.method(GET).path(path);
-        then.status(200)
-            .header("content-type", "application/json")
-            .json_body(body);
+    server.get_audience_by_audience_id(|when, then| {
+        when.audience_id(id);
+        then.json_value(body);
     })
 }
 
 #[test]
 fn create_without_filters_sends_name_and_empty_filters() {
     let server = MockServer::start();
-    let create = server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience")
-            .header("authorization", "Bearer test-token")
-            .header("content-type", "application/json")
-            .json_body(json!({"name": "My audience", "filters": []}));
-        then.status(200).json_body(json!({"audienceId": "aud_new"}));
+    let create = server.post_audience(|when, then| {
+        when.json_value(json!({"name": "My audience", "filters": []}))
+            .and(|w| {
+                w.header("authorization", "Bearer test-token")
+                    .header("content-type", "application/json")
+            });
+        then.ok(&CreateAudienceEndpointOutput::new("aud_new".into()));
     });
     let audience = client(&server)
         .audience()
@@ -74,8 +80,8 @@ fn create_without_filters_sends_name_and_empty_filters() {
 #[test]
 fn create_with_filters_and_admission_bar_sends_the_graduation_rule() {
     let server = MockServer::start();
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/audience").json_body(json!({
+    let create = server.post_audience(|when, then| {
+        when.json_value(json!({
             "name": "My audience",
             "filters": [
                 {"_t": "CountryFilter", "countries": ["US", "CA"]},
@@ -83,7 +89,7 @@ fn create_with_filters_and_admission_bar_sends_the_graduation_rule() {
             ],
             "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.8, "minTasks": 10, "maxTasks": null}
         }));
-        then.status(200).json_body(json!({"audienceId": "aud_f"}));
+        then.ok(&CreateAudienceEndpointOutput::new("aud_f".into()));
     });
     let audience = client(&server)
         .audience()
@@ -102,14 +108,14 @@ fn create_with_filters_and_admission_bar_sends_the_graduation_rule() {
 #[test]
 fn create_with_min_and_max_tasks_fills_the_default_accuracy() {
     let server = MockServer::start();
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/audience").json_body(json!({
+    let create = server.post_audience(|when, then| {
+        when.json_value(json!({
             "name": "Bounded",
             "description": "d",
             "filters": [],
             "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 5, "maxTasks": 20}
         }));
-        then.status(200).json_body(json!({"audienceId": "aud_b"}));
+        then.ok(&CreateAudienceEndpointOutput::new("aud_b".into()));
     });
     let audience = client(&server)
         .audience()
@@ -293,20 +299,17 @@ fn curated_audiences_filter_on_is_public() {
 fn rename_and_update_filters_send_one_field_patches() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Ready", None));
-    let rename = server.mock(|when, then| {
-        when.method(PATCH)
-            .path("/audience/aud_1")
-            .json_body(json!({"name": "New name"}));
-        then.status(200).json_body(json!({"recalculationId": null}));
+    let rename = server.patch_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1")
+            .json_value(json!({"name": "New name"}));
+        then.ok(&UpdateAudienceEndpointOutput::new());
     });
-    let refilter = server.mock(|when, then| {
-        when.method(PATCH)
-            .path("/audience/aud_1")
-            .json_body(json!({"filters": [
+    let refilter = server.patch_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1").json_value(json!({"filters": [
             {"_t": "OrFilter", "filters": [
                 {"_t": "CountryFilter", "countries": ["US"]},
                 {"_t": "LanguageFilter", "languages": ["en"]}]}]}));
-        then.status(200).json_body(json!({}));
+        then.ok(&UpdateAudienceEndpointOutput::new());
     });
     let mut audience = client(&server)
         .audience()
@@ -326,16 +329,14 @@ fn rename_and_update_filters_send_one_field_patches() {
 fn refresh_delete_and_recruit() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Pending", None));
-    let recruit = server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience/aud_1/recruit")
-            .header_missing("content-type")
-            .body("");
-        then.status(204);
+    let recruit = server.post_audience_by_audience_id_recruit(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.header_missing("content-type").body(""));
+        then.ok();
     });
-    let delete = server.mock(|when, then| {
-        when.method(DELETE).path("/audience/aud_1");
-        then.status(204);
+    let delete = server.delete_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1");
+        then.ok();
     });
     let count = examples_total_mock(&server, 10);
     let mut audience = client(&server)
@@ -371,9 +372,9 @@ fn recruiting_below_min_tasks_is_refused_before_the_recruit_request() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Created", None));
     let count = examples_total_mock(&server, 8);
-    let recruit = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/recruit");
-        then.status(204);
+    let recruit = server.post_audience_by_audience_id_recruit(|when, then| {
+        when.audience_id("aud_1");
+        then.ok();
     });
     let audience = client(&server)
         .audience()
@@ -406,9 +407,9 @@ fn the_servers_recruiting_refusal_is_the_same_typed_error() {
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Created", None));
     // The listing says 10, but by the time recruit arrives someone deleted two.
     let count = examples_total_mock(&server, 10);
-    let recruit = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/recruit");
-        then.status(400).json_body(json!({
+    let recruit = server.post_audience_by_audience_id_recruit(|when, then| {
+        when.audience_id("aud_1");
+        then.status(400).json_value(json!({
             "title": "One or more validation errors occurred.", "status": 400,
             "errors": {"audienceId": ["The graduation rule needs 10 validation tasks, but the audience only has 8"]}
         }));
@@ -432,9 +433,9 @@ fn the_servers_recruiting_refusal_is_the_same_typed_error() {
 fn user_metrics_count_the_state_families() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Ready", None));
-    let metrics = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1/user-metrics");
-        then.status(200).json_body(json!({"usersPerState": {
+    let metrics = server.get_audience_by_audience_id_user_metrics(|when, then| {
+        when.audience_id("aud_1");
+        then.json_value(json!({"usersPerState": {
             "Graduated": 5, "Distilling": 3, "DroppedLowAccuracy": 2, "Dropped": 1,
             "InactiveGraduated": 4, "Inactive": 1}}));
     });
@@ -489,17 +490,17 @@ fn find_jobs_sends_the_sdk_query() {
 fn filter_creates_a_filtered_audience() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Ready", None));
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/filter").json_body(
+    let create = server.post_audience_by_base_audience_id_filter(|when, then| {
+        when.base_audience_id("aud_1").json_value(
             json!({"filter": {"_t": "AndFilter", "filters": [
                 {"_t": "CountryFilter", "countries": ["US"]},
                 {"_t": "DemographicFilter", "identifier": "age", "values": ["18-29"]}]}}),
         );
-        then.status(200).json_body(json!({"audienceId": "fau_9"}));
+        then.ok(&CreateFilteredAudienceEndpointOutput::new("fau_9".into()));
     });
-    let delete = server.mock(|when, then| {
-        when.method(DELETE).path("/audience/fau_9");
-        then.status(204);
+    let delete = server.delete_audience_by_audience_id(|when, then| {
+        when.audience_id("fau_9");
+        then.ok();
     });
     let audience = client(&server)
         .audience()
@@ -518,11 +519,9 @@ fn filter_creates_a_filtered_audience() {
 }
 
 fn metrics_mock<'a>(server: &'a MockServer, id: &str, states: Value) -> httpmock::Mock<'a> {
-    let path = format!("/audience/{id}/user-metrics");
-    server.mock(|when, then| {
-        when.method(GET).path(path);
-        then.status(200)
-            .json_body(json!({ "usersPerState": states }));
+    server.get_audience_by_audience_id_user_metrics(|when, then| {
+        when.audience_id(id);
+        then.json_value(json!({ "usersPerState": states }));
     })
 }
 
@@ -568,11 +567,11 @@ fn can_never_answer_follows_the_sdk_check() {
 #[test]
 fn api_errors_come_back_with_their_status() {
     let server = MockServer::start();
-    let get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_missing");
+    let get = server.get_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_missing");
         then.status(404)
             .header("x-trace-id", "trace-404")
-            .json_body(json!({"title": "Not Found", "status": 404}));
+            .json_value(json!({"title": "Not Found", "status": 404}));
     });
     let err = client(&server)
         .audience()

@@ -5,9 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use httpmock::prelude::*;
+use rapidata::api::types::{AudienceJobState, GetJobByIdEndpointOutput};
 use rapidata::error::ConfigError;
 use rapidata::{Client, Error};
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
+
+use crate::support::models;
 
 const TOKEN: &str = "tok-conventions-1";
 
@@ -221,23 +225,16 @@ fn handles_serialize_as_their_metadata() {
 
 fn job_server() -> MockServer {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(json!({
-            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
-            "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1"}));
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(json!({
-            "jobId": "job_1", "name": "Prompt alignment", "definitionId": "jd_1",
-            "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1",
-            "state": "Running", "isPublic": false, "audienceDeleted": false,
-            "createdAt": "2026-07-13T11:07:53.577348+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1"}));
+    server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&GetJobByIdEndpointOutput {
+            name: "Prompt alignment".into(),
+            ..models::job(AudienceJobState::Running)
+        });
     });
     server
 }

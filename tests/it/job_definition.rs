@@ -14,7 +14,10 @@ use rapidata::job::{
     EventKind, FailureStage, JobDefinition, ProgressEvent, Reporter, Stage, WaitOptions,
 };
 use rapidata::{Client, DataItem, Error, Setting};
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
+
+use crate::support::models;
 
 const U1: &str = "https://cdn.example.com/flux_book.jpg";
 const U2: &str = "https://cdn.example.com/mj_book.jpg";
@@ -1053,19 +1056,15 @@ fn long_contexts_are_refused_and_shortening_is_explicit() {
 }
 
 fn definition_json(id: &str, name: &str) -> Value {
-    json!({"definitionId": id, "name": name, "definitionType": "Compare", "isPublic": false,
-           "createdAt": "2026-07-13T11:07:53.577348+00:00",
-           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-           "organizationId": "org_1"})
+    serde_json::to_value(models::definition(id, name)).expect("models serialize")
 }
 
 #[test]
 fn definitions_are_found_refreshed_and_deleted() {
     let server = MockServer::start();
-    let get = server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200)
-            .json_body(definition_json("jd_1", "Prompt alignment"));
+    let get = server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
     let find = server.mock(|when, then| {
         when.method(GET)
@@ -1133,9 +1132,9 @@ fn cost_estimate_waits_while_not_ready() {
             });
         })
     };
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json("jd_1", "n"));
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "n"));
     });
     let c = client(&server);
     let def = c.job().get_job_definition_by_id("jd_1").unwrap();
@@ -1157,9 +1156,9 @@ fn cost_estimate_times_out() {
         when.method(GET).path("/job/definition/jd_1/cost-estimate");
         then.status(409).json_body(json!({"title": "not ready"}));
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json("jd_1", "n"));
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "n"));
     });
     let def = client(&server)
         .job()
@@ -1184,9 +1183,9 @@ fn cost_estimate_times_out() {
         when.method(GET).path("/job/definition/jd_1/cost-estimate");
         then.status(403);
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json("jd_1", "n"));
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "n"));
     });
     let def = client(&server)
         .job()

@@ -12,6 +12,7 @@ use rapidata::job::{
     JobWarning, Progress, ProgressBarSink, ProgressSink, ResultKind, StuckCause, WaitOptions,
 };
 use rapidata::{Client, Error, JobTarget};
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support::client;
@@ -22,14 +23,7 @@ fn fast() -> WaitOptions {
         .timeout(Duration::from_secs(10))
 }
 
-fn job_json(state: &str) -> Value {
-    json!({"jobId": "job_1", "name": "Prompt alignment:1", "definitionId": "jd_1",
-           "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pl_1", "state": state,
-           "isPublic": false, "audienceDeleted": false,
-           "createdAt": "2026-07-13T11:07:53.577348+00:00",
-           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-           "organizationId": "org_1"})
-}
+use crate::support::models::{self, job_json};
 
 fn audience_json(status: &str) -> Value {
     json!({
@@ -42,13 +36,6 @@ fn audience_json(status: &str) -> Value {
         "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 0.75, "minTasks": 10, "maxTasks": null},
         "distillingRetrievalMode": "Random", "boostLevel": "None"
     })
-}
-
-fn definition_json() -> Value {
-    json!({"definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
-           "isPublic": false, "createdAt": "2026-07-13T11:07:53.577348+00:00",
-           "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-           "organizationId": "org_1"})
 }
 
 /// Answers the bodies in turn, repeating the last one.
@@ -99,9 +86,9 @@ impl ProgressSink for Recorder {
 }
 
 fn job(server: &MockServer) -> rapidata::job::Job {
-    let get = server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(job_json("Running"));
+    let get = server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&models::job(AudienceJobState::Running));
     });
     let job = client(server).job().get_job_by_id("job_1").unwrap();
     let mut get = get;
@@ -116,9 +103,9 @@ fn assign_job_posts_the_exact_body_and_keeps_warnings() {
         when.method(GET).path("/audience/aud_1");
         then.status(200).json_body(audience_json("Ready"));
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json());
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
     let create = server.mock(|when, then| {
         when.method(POST)
@@ -174,9 +161,9 @@ impl JobTarget for Filtered {
 #[test]
 fn any_job_target_can_be_assigned_and_jobs_are_found() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json());
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
     let create = server.mock(|when, then| {
         when.method(POST)
@@ -242,9 +229,9 @@ fn pause_resume_delete_and_refresh() {
         when.method(DELETE).path("/job/job_1");
         then.status(204);
     });
-    let get = server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(job_json("Paused"));
+    let get = server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&models::job(AudienceJobState::Paused));
     });
     job.pause().unwrap();
     pause.assert_calls(1);
@@ -262,9 +249,9 @@ fn pause_resume_delete_and_refresh() {
 fn progress_reads_state_and_percentage_and_404_means_not_started() {
     let server = MockServer::start();
     let job = job(&server);
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(job_json("Running"));
+    server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&models::job(AudienceJobState::Running));
     });
     let mut progress = progress_mock(&server, 40.0, 4);
     let p = job.get_progress().unwrap();
@@ -363,9 +350,9 @@ fn states_that_never_finish_end_the_wait_with_their_reason() {
 fn an_audience_that_can_never_answer_ends_the_wait() {
     let server = MockServer::start();
     let job = job(&server);
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(job_json("Running"));
+    server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&models::job(AudienceJobState::Running));
     });
     let metrics = server.mock(|when, then| {
         when.method(GET).path("/audience/aud_1/user-metrics");
@@ -413,9 +400,9 @@ fn stale_results_are_rebuilt_and_the_wait_goes_on() {
 fn the_wait_times_out() {
     let server = MockServer::start();
     let job = job(&server);
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(job_json("Running"));
+    server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok(&models::job(AudienceJobState::Running));
     });
     graduated_metrics(&server);
     progress_mock(&server, 30.0, 3);
@@ -519,9 +506,9 @@ fn filtered_audiences_are_assigned_by_their_own_id() {
         when.method(GET).path("/audience/fau_1");
         then.status(200).json_body(filtered);
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(definition_json());
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
     let create = server.mock(|when, then| {
         when.method(POST)

@@ -2,12 +2,14 @@
 //! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
 //! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
+pub mod models;
 #[allow(dead_code)] // used by the sandbox test modules only
 pub mod sandbox;
 pub mod sandboxed;
 
 use httpmock::prelude::*;
 use rapidata::{Audience, Client, ClientBuilder};
+use rapidata_mock::MockServerExt;
 use serde_json::json;
 
 /// The dashboard the mock clients link to.
@@ -33,9 +35,10 @@ pub fn client(server: &MockServer) -> Client {
 /// the server holds no mocks of its own when the test goes on.
 #[allow(dead_code)] // not every test file that includes this module needs it
 pub fn audience(server: &MockServer) -> Audience {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(json!({
+    // JSON: the graduation rule is a union, whose generated shape this fixture leaves alone.
+    let mut get = server.get_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1");
+        then.json_value(json!({
             "id": "aud_1", "baseAudienceId": "aud_1", "name": "A", "status": "Created",
             "qualifiedUserCount": 0, "filters": [], "createdAt": "2026-07-13T11:07:53+00:00",
             "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
@@ -55,13 +58,9 @@ pub fn audience(server: &MockServer) -> Audience {
 /// The handle of job definition `jd_1`, fetched through a mock that is removed afterwards.
 #[allow(dead_code)] // not every test file that includes this module needs it
 pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
-    let mut get = server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1");
-        then.status(200).json_body(json!({
-            "definitionId": "jd_1", "name": "Prompt alignment", "definitionType": "Compare",
-            "isPublic": false, "createdAt": "2026-07-13T11:07:53+00:00",
-            "ownerId": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "ownerMail": "me@example.com",
-            "organizationId": "org_1"}));
+    let mut get = server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
     let definition = client(server)
         .job()
