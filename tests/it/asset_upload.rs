@@ -8,7 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpmock::prelude::*;
+use rapidata::api::types::{
+    AddExampleToAudienceEndpointOutput, CreateAudienceEndpointOutput, UploadFileEndpointOutput,
+    UploadFileFromUrlEndpointOutput,
+};
 use rapidata::{Client, DataItem};
+use rapidata_mock::MockServerExt;
 use serde_json::json;
 
 fn client_for(base_url: &str, workers: usize) -> Client {
@@ -174,23 +179,25 @@ fn one_worker_uploads_one_at_a_time() {
 #[test]
 fn url_uploads_percent_encode_the_url_like_the_sdk() {
     let server = MockServer::start();
-    let upload = server.mock(|when, then| {
-        when.method(POST).path("/asset/url").is_true(|req| {
-            req.uri().query() == Some("url=https%3A//example.com/a%20b.png%3Fx%3D1")
+    let upload = server.post_asset_url(|when, then| {
+        when.and(|w| {
+            w.is_true(|req| {
+                req.uri().query() == Some("url=https%3A//example.com/a%20b.png%3Fx%3D1")
+            })
         });
-        then.status(200).json_body(
-            json!({"fileName": "srv.png", "warnings": ["slow"], "wasCompressed": false}),
-        );
+        then.ok(&UploadFileFromUrlEndpointOutput::new(
+            "srv.png".into(),
+            vec!["slow".into()],
+            false,
+        ));
     });
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/audience");
-        then.status(200).json_body(json!({"audienceId": "aud_1"}));
+    let create = server.post_audience(|_, then| {
+        then.ok(&CreateAudienceEndpointOutput::new("aud_1".into()));
     });
-    let example = server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience/aud_1/example")
-            .body_includes(r#""asset":{"_t":"ExistingAssetInput","name":"srv.png"}"#);
-        then.status(200).json_body(json!({}));
+    let example = server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.body_includes(r#""asset":{"_t":"ExistingAssetInput","name":"srv.png"}"#));
+        then.ok(&AddExampleToAudienceEndpointOutput::new());
     });
     let client = client_for(&server.base_url(), 4);
     let audience = client.audience().create_audience("A").create().unwrap();
@@ -211,20 +218,20 @@ fn url_uploads_percent_encode_the_url_like_the_sdk() {
 #[test]
 fn an_edited_file_is_uploaded_again() {
     let server = MockServer::start();
-    let uploads = server.mock(|when, then| {
-        when.method(POST)
-            .path("/asset/file")
-            .body_includes("filename=\"pic.png\"");
-        then.status(200)
-            .json_body(json!({"fileName": "srv.png", "warnings": [], "wasCompressed": false}));
+    let uploads = server.post_asset_file(|when, then| {
+        when.and(|w| w.body_includes("filename=\"pic.png\""));
+        then.ok(&UploadFileEndpointOutput::new(
+            "srv.png".into(),
+            vec![],
+            false,
+        ));
     });
-    let _create = server.mock(|when, then| {
-        when.method(POST).path("/audience");
-        then.status(200).json_body(json!({"audienceId": "aud_1"}));
+    let _create = server.post_audience(|_, then| {
+        then.ok(&CreateAudienceEndpointOutput::new("aud_1".into()));
     });
-    let examples = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/example");
-        then.status(200).json_body(json!({}));
+    let examples = server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1");
+        then.ok(&AddExampleToAudienceEndpointOutput::new());
     });
     let dir = tempfile::tempdir().unwrap();
     let pic = dir.path().join("pic.png");
@@ -249,18 +256,19 @@ fn an_edited_file_is_uploaded_again() {
 #[test]
 fn clients_do_not_share_caches() {
     let server = MockServer::start();
-    let upload = server.mock(|when, then| {
-        when.method(POST).path("/asset/url");
-        then.status(200)
-            .json_body(json!({"fileName": "srv.png", "warnings": [], "wasCompressed": false}));
+    let upload = server.post_asset_url(|_, then| {
+        then.ok(&UploadFileFromUrlEndpointOutput::new(
+            "srv.png".into(),
+            vec![],
+            false,
+        ));
     });
-    let _create = server.mock(|when, then| {
-        when.method(POST).path("/audience");
-        then.status(200).json_body(json!({"audienceId": "aud_1"}));
+    let _create = server.post_audience(|_, then| {
+        then.ok(&CreateAudienceEndpointOutput::new("aud_1".into()));
     });
-    let _examples = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/example");
-        then.status(200).json_body(json!({}));
+    let _examples = server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1");
+        then.ok(&AddExampleToAudienceEndpointOutput::new());
     });
     for _ in 0..2 {
         let client = client_for(&server.base_url(), 4);

@@ -228,12 +228,14 @@ fn query_item(id: &str) -> Value {
 #[test]
 fn find_audiences_sends_the_sdk_query_byte_for_byte() {
     let server = MockServer::start();
-    let find = server.mock(|when, then| {
-        when.method(GET).path("/audiences").is_true(|req| {
-            req.uri().query()
-                == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=cats")
+    let find = server.get_audiences(|when, then| {
+        when.and(|w| {
+            w.is_true(|req| {
+                req.uri().query()
+                    == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=cats")
+            })
         });
-        then.status(200).json_body(json!({
+        then.status(200).json_value(json!({
             "total": 2, "page": 1, "pageSize": 10, "totalPages": 1,
             "items": [query_item("aud_a"), query_item("aud_b")]
         }));
@@ -254,12 +256,15 @@ fn find_audiences_sends_the_sdk_query_byte_for_byte() {
 #[test]
 fn find_audiences_always_sends_the_empty_contains_filter() {
     let server = MockServer::start();
-    let find = server.mock(|when, then| {
-        when.method(GET).path("/audiences").is_true(|req| {
-            req.uri().query() == Some("page=3&page_size=25&sort=-created_at&name%5Bcontains%5D=")
+    let find = server.get_audiences(|when, then| {
+        when.and(|w| {
+            w.is_true(|req| {
+                req.uri().query()
+                    == Some("page=3&page_size=25&sort=-created_at&name%5Bcontains%5D=")
+            })
         });
         then.status(200)
-            .json_body(json!({"total": 0, "page": 3, "pageSize": 25, "items": []}));
+            .json_value(json!({"total": 0, "page": 3, "pageSize": 25, "items": []}));
     });
     let found = client(&server)
         .audience()
@@ -275,17 +280,17 @@ fn find_audiences_always_sends_the_empty_contains_filter() {
 #[test]
 fn curated_audiences_filter_on_is_public() {
     let server = MockServer::start();
-    let find = server.mock(|when, then| {
-        when.method(GET).path("/audiences").is_true(|req| {
+    let find = server.get_audiences(|when, then| {
+when.and(|w| w.is_true(|req| {
             req.uri().query()
                 == Some(
                     "page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=&is_public%5Beq%5D=true",
                 )
-        });
-        then.status(200).json_body(
+        }));
+then.status(200).json_value(
             json!({"total": 1, "page": 1, "pageSize": 10, "items": [query_item("aud_MU1GZYoESyO")]}),
         );
-    });
+});
     let found = client(&server)
         .audience()
         .curated_audiences()
@@ -356,12 +361,10 @@ fn refresh_delete_and_recruit() {
 
 /// `GET /audience/aud_1/examples?page=1&page_size=1` answering `total` examples.
 fn examples_total_mock(server: &MockServer, total: i64) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(GET)
-            .path("/audience/aud_1/examples")
-            .query_param("page", "1")
-            .query_param("page_size", "1");
-        then.status(200).json_body(json!({
+    server.get_audience_by_audience_id_examples(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.query_param("page", "1").query_param("page_size", "1"));
+        then.status(200).json_value(json!({
             "total": total, "page": 1, "pageSize": 1, "items": [], "totalPages": total
         }));
     })
@@ -457,19 +460,19 @@ fn user_metrics_count_the_state_families() {
 fn find_jobs_sends_the_sdk_query() {
     let server = MockServer::start();
     let get = get_audience_mock(&server, "aud_1", audience_json("aud_1", "Ready", None));
-    let jobs = server.mock(|when, then| {
-        when.method(GET).path("/jobs").is_true(|req| {
+    let jobs = server.get_jobs(|when, then| {
+when.and(|w| w.is_true(|req| {
             req.uri().query()
                 == Some(
                     "page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=&audience_id%5Beq%5D=aud_1",
                 )
-        });
-        then.status(200).json_body(json!({"total": 1, "page": 1, "pageSize": 10, "items": [{
+        }));
+then.status(200).json_value(json!({"total": 1, "page": 1, "pageSize": 10, "items": [{
             "jobId": "job_1", "name": "Alignment:1", "jobDefinitionId": "def_1",
             "audienceId": "aud_1", "revisionNumber": 1, "pipelineId": "pip_1",
             "state": "Running", "ownerMail": "me@example.com", "organizationId": "org_1",
             "createdAt": "2026-07-13T11:07:53+00:00", "progress": 0.5, "isShared": false}]}));
-    });
+});
     let audience = client(&server)
         .audience()
         .get_audience_by_id("aud_1")

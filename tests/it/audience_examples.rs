@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use httpmock::prelude::*;
+use rapidata::api::types::AddExampleToAudienceEndpointOutput;
 use rapidata::api::types::IAsset;
 use rapidata::{DataItem, Setting};
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 const URL_A: &str = "https://assets.rapidata.ai/flux_sign_diffusion.jpg";
@@ -55,12 +57,11 @@ fn file_upload<'a>(
 }
 
 fn example_mock<'a>(server: &'a MockServer, body: Value) -> httpmock::Mock<'a> {
-    server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience/aud_1/example")
-            .header("content-type", "application/json")
-            .json_body(body);
-        then.status(200).json_body(json!({"recalculationId": null}));
+    server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1")
+            .json_value(body)
+            .and(|w| w.header("content-type", "application/json"));
+        then.ok(&AddExampleToAudienceEndpointOutput::new());
     })
 }
 
@@ -298,11 +299,10 @@ fn the_same_file_in_two_examples_is_uploaded_once() {
     let s = file_upload(&server, "shared.png", "SHARED", "srv-shared.png");
     let o = file_upload(&server, "one.png", "ONE", "srv-one.png");
     let t = file_upload(&server, "two.png", "TWO", "srv-two.png");
-    let examples = server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience/aud_1/example")
-            .body_includes(r#"{"_t":"ExistingAssetInput","name":"srv-shared.png"}"#);
-        then.status(200).json_body(json!({}));
+    let examples = server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.body_includes(r#"{"_t":"ExistingAssetInput","name":"srv-shared.png"}"#));
+        then.ok(&AddExampleToAudienceEndpointOutput::new());
     });
     audience
         .add_compare_example("Which is nicer?", [&shared, &one], shared.as_path())
@@ -331,12 +331,12 @@ fn an_item_repeated_in_media_context_is_uploaded_once() {
     let audience = audience(&server);
     let a = url_upload(&server, URL_A, "a.jpg");
     let b = url_upload(&server, URL_B, "b.jpg");
-    let example = server.mock(|when, then| {
-        when.method(POST).path("/audience/aud_1/example").body_includes(
+    let example = server.post_audience_by_audience_id_example(|when, then| {
+when.audience_id("aud_1").and(|w| w.body_includes(
             r#""contextAsset":{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput","name":"a.jpg"},{"_t":"ExistingAssetInput","name":"b.jpg"}]}"#,
-        );
-        then.status(200).json_body(json!({}));
-    });
+        ));
+then.ok(&AddExampleToAudienceEndpointOutput::new());
+});
     audience
         .add_compare_example("Which?", [URL_A, URL_B], URL_B)
         .media_context([URL_A, URL_B])
@@ -351,9 +351,8 @@ fn an_item_repeated_in_media_context_is_uploaded_once() {
 fn a_failed_upload_stops_before_the_example() {
     let server = MockServer::start();
     let audience = audience(&server);
-    let up = server.mock(|when, then| {
-        when.method(POST).path("/asset/url");
-        then.status(400).json_body(json!({
+    let up = server.post_asset_url(|_, then| {
+        then.status(400).json_value(json!({
             "title": "Asset download failed", "status": 400, "stage": "download",
             "upstreamHttpStatus": 404}));
     });
@@ -400,11 +399,10 @@ fn examples_fetches_every_page() {
             json!({"total": 101, "page": 1, "pageSize": 100, "totalPages": 2, "items": items}),
         );
     });
-    let page2 = server.mock(|when, then| {
-        when.method(GET)
-            .path("/audience/aud_1/examples")
-            .is_true(|req| req.uri().query() == Some("page=2&page_size=100"));
-        then.status(200).json_body(
+    let page2 = server.get_audience_by_audience_id_examples(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.is_true(|req| req.uri().query() == Some("page=2&page_size=100")));
+        then.status(200).json_value(
             json!({"total": 101, "page": 2, "pageSize": 100, "totalPages": 2,
             "items": [example_item("ex_101")]}),
         );
@@ -433,20 +431,18 @@ fn examples_survive_an_absurd_total_without_total_pages() {
     let audience = audience(&server);
     // `totalPages` is optional, and `total` may be absurd: a short page is the last one,
     // whatever the server claims (and the count must not overflow).
-    let page1 = server.mock(|when, then| {
-        when.method(GET)
-            .path("/audience/aud_1/examples")
-            .query_param("page", "1");
+    let page1 = server.get_audience_by_audience_id_examples(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.query_param("page", "1"));
         then.status(200)
-            .json_body(json!({"total": i64::MAX, "page": 1, "pageSize": 100,
+            .json_value(json!({"total": i64::MAX, "page": 1, "pageSize": 100,
             "items": [example_item("ex_1")]}));
     });
-    let page2 = server.mock(|when, then| {
-        when.method(GET)
-            .path("/audience/aud_1/examples")
-            .query_param("page", "2");
+    let page2 = server.get_audience_by_audience_id_examples(|when, then| {
+        when.audience_id("aud_1")
+            .and(|w| w.query_param("page", "2"));
         then.status(200)
-            .json_body(json!({"total": i64::MAX, "page": 2, "pageSize": 100, "items": []}));
+            .json_value(json!({"total": i64::MAX, "page": 2, "pageSize": 100, "items": []}));
     });
     let examples = audience.examples().unwrap();
     assert_eq!(examples.len(), 1);
@@ -458,16 +454,16 @@ fn examples_survive_an_absurd_total_without_total_pages() {
 fn update_example_sends_only_the_fields_set() {
     let server = MockServer::start();
     let audience = audience(&server);
-    let patch = server.mock(|when, then| {
-        when.method(PATCH)
-            .path("/audience/aud_1/example/ex_1")
-            .json_body(json!({
+    let patch = server.patch_audience_by_audience_id_example_by_example_id(|when, then| {
+        when.audience_id("aud_1")
+            .example_id("ex_1")
+            .json_value(json!({
                 "truth": {"_t": "CompareExampleTruth", "winnerId": "a.jpg"},
                 "explanation": "Look at the letters.",
                 "context": null,
                 "sortIndex": 0
             }));
-        then.status(204);
+        then.ok();
     });
     audience
         .update_example("ex_1")
@@ -485,17 +481,17 @@ fn update_example_uploads_new_media_context() {
     let server = MockServer::start();
     let audience = audience(&server);
     let up = url_upload(&server, "https://example.com/ref.jpg", "ref1.jpg");
-    let patch = server.mock(|when, then| {
-        when.method(PATCH)
-            .path("/audience/aud_1/example/ex_2")
-            .json_body(json!({
+    let patch = server.patch_audience_by_audience_id_example_by_example_id(|when, then| {
+        when.audience_id("aud_1")
+            .example_id("ex_2")
+            .json_value(json!({
                 "contextAsset": {"_t": "ExistingAssetInput", "name": "ref1.jpg"},
                 "instructionText": "What animal?",
                 "truth": {"_t": "ClassifyExampleTruth", "correctCategories": ["Dog"]},
                 "randomCorrectProbability": 0.5,
                 "explanation": null
             }));
-        then.status(204);
+        then.ok();
     });
     audience
         .update_example("ex_2")
@@ -509,11 +505,11 @@ fn update_example_uploads_new_media_context() {
     up.assert();
     patch.assert();
 
-    let clear = server.mock(|when, then| {
-        when.method(PATCH)
-            .path("/audience/aud_1/example/ex_3")
-            .json_body(json!({"contextAsset": null}));
-        then.status(204);
+    let clear = server.patch_audience_by_audience_id_example_by_example_id(|when, then| {
+        when.audience_id("aud_1")
+            .example_id("ex_3")
+            .json_value(json!({"contextAsset": null}));
+        then.ok();
     });
     audience
         .update_example("ex_3")
@@ -527,10 +523,10 @@ fn update_example_uploads_new_media_context() {
 fn delete_example_has_no_audience_id_in_the_path() {
     let server = MockServer::start();
     let audience = audience(&server);
-    let delete = server.mock(|when, then| {
-        when.method(DELETE).path("/audience/example/ex_1");
+    let delete = server.delete_audience_example_by_example_id(|when, then| {
+        when.example_id("ex_1");
         then.status(200)
-            .json_body(json!({"recalculationId": "rc_1"}));
+            .json_value(json!({"recalculationId": "rc_1"}));
     });
     audience.delete_example("ex_1").unwrap();
     delete.assert();

@@ -23,6 +23,7 @@ use rapidata::request::{
 use rapidata::{
     AccessToken, Client, ClientBuilder, CredentialSource, Error, RetryMode, SendOptions,
 };
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -1390,13 +1391,13 @@ fn requests_carry_client_auth_accept_and_content_headers() {
             .json_body(json!({"name": "pets"}));
         then.status(201).json_body(json!({"id": "t1"}));
     });
-    let recruit = server.mock(|when, then| {
-        when.method(POST)
-            .path("/audience/a1/recruit")
-            .header("x-client", x_client.clone())
-            .header_missing("content-type")
-            .body("");
-        then.status(204);
+    let recruit = server.post_audience_by_audience_id_recruit(|when, then| {
+        when.audience_id("a1").and(|w| {
+            w.header("x-client", x_client.clone())
+                .header_missing("content-type")
+                .body("")
+        });
+        then.ok();
     });
     let download = server.mock(|when, then| {
         when.method(GET)

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
+use rapidata::api::types::{CreateDatapointEndpointOutput, CreateJobDefinitionEndpointOutput};
 use rapidata::job::{
     EventKind, FailureStage, JobDefinition, ProgressEvent, Reporter, Stage, WaitOptions,
 };
@@ -272,9 +273,8 @@ fn definition_mock<'a>(server: &'a MockServer, log: &Log, body: Value) -> httpmo
 /// `GET /job/definitions` (no definitions yet): the list the client takes before creating
 /// a definition, to recover from a lost answer without creating it twice.
 fn definitions_list(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definitions");
-        then.status(200).json_body(
+    server.get_job_definitions(|_, then| {
+        then.status(200).json_value(
             json!({"items": [], "page": 1, "pageSize": 100, "total": 0, "totalPages": 0}),
         );
     })
@@ -873,8 +873,7 @@ fn a_datapoint_is_tried_three_times_at_most() {
         when.method(POST).path("/dataset/ds_1/datapoint");
         then.respond_with(reply(&log, 503, json!({"title": "busy"})));
     });
-    let definition = server.mock(|when, then| {
-        when.method(POST).path("/job/definition");
+    let definition = server.post_job_definition(|_, then| {
         then.status(200);
     });
     let err = client(&server)
@@ -1083,9 +1082,9 @@ fn definitions_are_found_refreshed_and_deleted() {
         then.status(200)
             .json_body(json!({"total": 1, "page": 1, "pageSize": 10, "items": [item]}));
     });
-    let delete = server.mock(|when, then| {
-        when.method(DELETE).path("/job/definition/jd_1");
-        then.status(204);
+    let delete = server.delete_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok();
     });
     let c = client(&server);
     let mut def = c.job().get_job_definition_by_id("jd_1").unwrap();
@@ -1152,9 +1151,9 @@ fn cost_estimate_waits_while_not_ready() {
 #[test]
 fn cost_estimate_times_out() {
     let server = MockServer::start();
-    let estimate = server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1/cost-estimate");
-        then.status(409).json_body(json!({"title": "not ready"}));
+    let estimate = server.get_job_definition_by_definition_id_cost_estimate(|when, then| {
+        when.definition_id("jd_1");
+        then.status(409).json_value(json!({"title": "not ready"}));
     });
     server.get_job_definition_by_definition_id(|when, then| {
         when.definition_id("jd_1");
@@ -1179,8 +1178,8 @@ fn cost_estimate_times_out() {
     assert!(estimate.calls() >= 2);
     // Other errors end the wait at once.
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1/cost-estimate");
+    server.get_job_definition_by_definition_id_cost_estimate(|when, then| {
+        when.definition_id("jd_1");
         then.status(403);
     });
     server.get_job_definition_by_definition_id(|when, then| {
@@ -1262,19 +1261,18 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
     let correlation = Arc::new(Mutex::new(None));
     dataset_mock(&server, &log, "Slow");
     batch_post_mock(&server, &log, &[U1, U2], "b1", &correlation);
-    server.mock(|when, then| {
-        when.method(GET).path("/asset/batch-upload/status");
+    server.get_asset_batch_upload_status(|_, then| {
         then.status(200)
-            .json_body(json!({"status": "Processing", "totalCount": 2,
+            .json_value(json!({"status": "Processing", "totalCount": 2,
             "completedCount": 0, "failedCount": 0, "completedBatches": []}));
     });
-    let abort = server.mock(|when, then| {
-        when.method(POST).path("/asset/batch-upload/b1/abort");
-        then.status(204);
+    let abort = server.post_asset_batch_upload_by_batch_upload_id_abort(|when, then| {
+        when.batch_upload_id("b1");
+        then.ok();
     });
-    let datapoints = server.mock(|when, then| {
-        when.method(POST).path("/dataset/ds_1/datapoint");
-        then.status(200).json_body(json!({"datapointId": "x"}));
+    let datapoints = server.post_dataset_by_dataset_id_datapoint(|when, then| {
+        when.dataset_id("ds_1");
+        then.ok(&CreateDatapointEndpointOutput::new("x".into()));
     });
     let err = client(&server)
         .job()
@@ -1312,10 +1310,11 @@ fn datapoint_refused_once(server: &MockServer) -> httpmock::Mock<'_> {
 
 /// `POST /job/definition` answered with the definition `jd_1`.
 fn definition_jd_1(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(POST).path("/job/definition");
-        then.status(200)
-            .json_body(json!({"definitionId": "jd_1", "pipelineId": "p"}));
+    server.post_job_definition(|_, then| {
+        then.ok(&CreateJobDefinitionEndpointOutput::new(
+            "jd_1".into(),
+            "p".into(),
+        ));
     })
 }
 
@@ -1419,11 +1418,9 @@ fn concurrent_retries_send_each_datapoint_once_and_make_one_definition() {
     let log: Log = Log::default();
     dataset_mock(&server, &log, "Together");
     let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 200);
-    let mut refused = server.mock(|when, then| {
-        when.method(POST)
-            .path("/dataset/ds_1/datapoint")
-            .json_body(text_datapoint("b", 1));
-        then.status(400).json_body(json!({"title": "refused"}));
+    let mut refused = server.post_dataset_by_dataset_id_datapoint(|when, then| {
+        when.dataset_id("ds_1").json_value(text_datapoint("b", 1));
+        then.status(400).json_value(json!({"title": "refused"}));
     });
     definitions_list(&server);
     let mut unexpected = catch_all(&server);
@@ -1540,9 +1537,9 @@ fn a_datapoint_whose_requests_keep_failing_ambiguously_gets_three_requests() {
     // Not stored, and every answer is a 500: checked after each, sent three times.
     let dp0 = datapoint_mock(&server, &log, text_datapoint("a", 0), 500);
     let dp1 = datapoint_mock(&server, &log, text_datapoint("b", 1), 200);
-    let listing = server.mock(|when, then| {
-        when.method(GET).path("/dataset/ds_1/datapoints");
-        then.status(200).json_body(json!({
+    let listing = server.get_dataset_by_dataset_id_datapoints(|when, then| {
+        when.dataset_id("ds_1");
+        then.status(200).json_value(json!({
             "total": 1, "page": 1, "pageSize": 100, "totalPages": 1,
             "items": [{"id": "dp_1", "sortIndex": 1}]}));
     });
@@ -1565,17 +1562,15 @@ fn a_datapoint_answered_2xx_with_an_unexpected_body_is_not_sent_again() {
     let log: Log = Log::default();
     dataset_mock(&server, &log, "Odd answer");
     // Created (201), but the body lacks `datapointId`: the request was carried out.
-    let dp0 = server.mock(|when, then| {
-        when.method(POST)
-            .path("/dataset/ds_1/datapoint")
-            .json_body(text_datapoint("a", 0));
-        then.status(201).json_body(json!({"id": "dp_0"}));
+    let dp0 = server.post_dataset_by_dataset_id_datapoint(|when, then| {
+        when.dataset_id("ds_1").json_value(text_datapoint("a", 0));
+        then.status(201).json_value(json!({"id": "dp_0"}));
     });
     let dp1 = datapoint_mock(&server, &log, text_datapoint("b", 1), 200);
     // The dataset shows both datapoints.
-    let listing = server.mock(|when, then| {
-        when.method(GET).path("/dataset/ds_1/datapoints");
-        then.status(200).json_body(json!({
+    let listing = server.get_dataset_by_dataset_id_datapoints(|when, then| {
+        when.dataset_id("ds_1");
+        then.status(200).json_value(json!({
             "total": 2, "page": 1, "pageSize": 100, "totalPages": 1,
             "items": [{"id": "dp_0", "sortIndex": 0}, {"id": "dp_1", "sortIndex": 1}]}));
     });

@@ -8,6 +8,7 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use rapidata::api::types::AudienceJobState;
+use rapidata::api::types::CreateJobEndpointOutput;
 use rapidata::job::{
     JobWarning, Progress, ProgressBarSink, ProgressSink, ResultKind, StuckCause, WaitOptions,
 };
@@ -52,17 +53,17 @@ fn sequence(bodies: Vec<Value>) -> impl Fn(&HttpMockRequest) -> HttpMockResponse
 }
 
 fn graduated_metrics(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1/user-metrics");
+    server.get_audience_by_audience_id_user_metrics(|when, then| {
+        when.audience_id("aud_1");
         then.status(200)
-            .json_body(json!({"usersPerState": {"Graduated": 3, "Dropped": 1}}));
+            .json_value(json!({"usersPerState": {"Graduated": 3, "Dropped": 1}}));
     })
 }
 
 fn progress_mock(server: &MockServer, percentage: f64, completed: i64) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1/progress");
-        then.status(200).json_body(
+    server.get_job_by_job_id_progress(|when, then| {
+        when.job_id("job_1");
+        then.status(200).json_value(
             json!({"completionPercentage": percentage, "responseCount": completed * 3,
             "total": 10, "completed": completed, "state": "Labeling"}),
         );
@@ -99,23 +100,21 @@ fn job(server: &MockServer) -> rapidata::job::Job {
 #[test]
 fn assign_job_posts_the_exact_body_and_keeps_warnings() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(audience_json("Ready"));
+    server.get_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1");
+        then.status(200).json_value(audience_json("Ready"));
     });
     server.get_job_definition_by_definition_id(|when, then| {
         when.definition_id("jd_1");
         then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
-    let create = server.mock(|when, then| {
-        when.method(POST)
-            .path("/job")
-            .header("content-type", "application/json")
-            .json_body(json!({"jobDefinitionId": "jd_1", "audienceId": "aud_1",
+    let create = server.post_job(|when, then| {
+        when.json_value(json!({"jobDefinitionId": "jd_1", "audienceId": "aud_1",
                               "checkForExplicitContent": null, "experimentId": null,
-                              "precedingJobId": null, "revisionNumber": null}));
+                              "precedingJobId": null, "revisionNumber": null}))
+            .and(|w| w.header("content-type", "application/json"));
         then.status(200)
-            .json_body(json!({"jobId": "job_1", "recruitingStarted": false,
+            .json_value(json!({"jobId": "job_1", "recruitingStarted": false,
             "contentCheckSkipDenied": true,
             "costWarning": {"estimatedCost": 120.5, "availableBalance": 80.0, "shortfall": 40.5}}));
     });
@@ -165,14 +164,11 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
         when.definition_id("jd_1");
         then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
-    let create = server.mock(|when, then| {
-        when.method(POST)
-            .path("/job")
-            .json_body(json!({"jobDefinitionId": "jd_1",
+    let create = server.post_job(|when, then| {
+        when.json_value(json!({"jobDefinitionId": "jd_1",
             "audienceId": "fau_1", "checkForExplicitContent": null, "experimentId": null,
                               "precedingJobId": null, "revisionNumber": null}));
-        then.status(200)
-            .json_body(json!({"jobId": "job_2", "recruitingStarted": true}));
+        then.ok(&CreateJobEndpointOutput::new("job_2".into(), true));
     });
     let item = |id: &str| {
         json!({"jobId": id, "name": "n", "jobDefinitionId": "jd_1", "audienceId": "fau_1",
@@ -180,23 +176,25 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
                "ownerMail": "me@example.com", "organizationId": "org_1",
                "createdAt": "2026-07-13T11:07:53.577348+00:00", "progress": 0.5, "isShared": false})
     };
-    let find = server.mock(|when, then| {
-        when.method(GET).path("/jobs").is_true(|req| {
-            req.uri().query()
-                == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=Prompt")
+    let find = server.get_jobs(|when, then| {
+        when.and(|w| {
+            w.is_true(|req| {
+                req.uri().query()
+                    == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=Prompt")
+            })
         });
         then.status(200)
-            .json_body(json!({"total": 1, "page": 1, "pageSize": 10,
+            .json_value(json!({"total": 1, "page": 1, "pageSize": 10,
             "items": [item("job_2")]}));
     });
-    let find_for = server.mock(|when, then| {
-        when.method(GET).path("/jobs").is_true(|req| {
+    let find_for = server.get_jobs(|when, then| {
+when.and(|w| w.is_true(|req| {
             req.uri().query()
                 == Some("page=1&page_size=10&sort=-created_at&name%5Bcontains%5D=&audience_id%5Beq%5D=fau_1")
-        });
-        then.status(200).json_body(json!({"total": 1, "page": 1, "pageSize": 10,
+        }));
+then.status(200).json_value(json!({"total": 1, "page": 1, "pageSize": 10,
             "items": [item("job_3")]}));
-    });
+});
     let c = client(&server);
     let definition = c.job().get_job_definition_by_id("jd_1").unwrap();
     let target = Filtered(c.clone());
@@ -217,17 +215,17 @@ fn any_job_target_can_be_assigned_and_jobs_are_found() {
 fn pause_resume_delete_and_refresh() {
     let server = MockServer::start();
     let mut job = job(&server);
-    let pause = server.mock(|when, then| {
-        when.method(POST).path("/job/job_1/pause");
-        then.status(204);
+    let pause = server.post_job_by_job_id_pause(|when, then| {
+        when.job_id("job_1");
+        then.ok();
     });
-    let resume = server.mock(|when, then| {
-        when.method(POST).path("/job/job_1/resume");
-        then.status(204);
+    let resume = server.post_job_by_job_id_resume(|when, then| {
+        when.job_id("job_1");
+        then.ok();
     });
-    let delete = server.mock(|when, then| {
-        when.method(DELETE).path("/job/job_1");
-        then.status(204);
+    let delete = server.delete_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.ok();
     });
     let get = server.get_job_by_job_id(|when, then| {
         when.job_id("job_1");
@@ -262,8 +260,8 @@ fn progress_reads_state_and_percentage_and_404_means_not_started() {
         (40.0, 4, 10, true)
     );
     progress.delete();
-    let missing = server.mock(|when, then| {
-        when.method(GET).path("/job/job_1/progress");
+    let missing = server.get_job_by_job_id_progress(|when, then| {
+        when.job_id("job_1");
         then.status(404);
     });
     let p = job.get_progress().unwrap();
@@ -305,9 +303,9 @@ fn waiting_polls_until_completed() {
 fn stuck_case(state: Value, expected: StuckCause, reason_part: &str) {
     let server = MockServer::start();
     let job = job(&server);
-    server.mock(|when, then| {
-        when.method(GET).path("/job/job_1");
-        then.status(200).json_body(state);
+    server.get_job_by_job_id(|when, then| {
+        when.job_id("job_1");
+        then.status(200).json_value(state);
     });
     graduated_metrics(&server);
     progress_mock(&server, 10.0, 1);
@@ -354,14 +352,14 @@ fn an_audience_that_can_never_answer_ends_the_wait() {
         when.job_id("job_1");
         then.ok(&models::job(AudienceJobState::Running));
     });
-    let metrics = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1/user-metrics");
+    let metrics = server.get_audience_by_audience_id_user_metrics(|when, then| {
+        when.audience_id("aud_1");
         then.status(200)
-            .json_body(json!({"usersPerState": {"DroppedLowAccuracy": 4}}));
+            .json_value(json!({"usersPerState": {"DroppedLowAccuracy": 4}}));
     });
-    let audience = server.mock(|when, then| {
-        when.method(GET).path("/audience/aud_1");
-        then.status(200).json_body(audience_json("Ready"));
+    let audience = server.get_audience_by_audience_id(|when, then| {
+        when.audience_id("aud_1");
+        then.status(200).json_value(audience_json("Ready"));
     });
     let progress = progress_mock(&server, 0.0, 0);
     let err = job.wait_with((), fast()).unwrap_err();
@@ -387,9 +385,9 @@ fn stale_results_are_rebuilt_and_the_wait_goes_on() {
             job_json("Completed"),
         ]));
     });
-    let retry = server.mock(|when, then| {
-        when.method(POST).path("/job/job_1/retry");
-        then.status(204);
+    let retry = server.post_job_by_job_id_retry(|when, then| {
+        when.job_id("job_1");
+        then.ok();
     });
     job.wait_with((), fast()).unwrap();
     retry.assert_calls(1);
@@ -502,22 +500,19 @@ fn filtered_audiences_are_assigned_by_their_own_id() {
     let mut filtered = audience_json("Ready");
     filtered["id"] = json!("fau_1");
     filtered["filter"] = json!({"_t": "CountryFilter", "countries": ["US"]});
-    server.mock(|when, then| {
-        when.method(GET).path("/audience/fau_1");
-        then.status(200).json_body(filtered);
+    server.get_audience_by_audience_id(|when, then| {
+        when.audience_id("fau_1");
+        then.status(200).json_value(filtered);
     });
     server.get_job_definition_by_definition_id(|when, then| {
         when.definition_id("jd_1");
         then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
-    let create = server.mock(|when, then| {
-        when.method(POST)
-            .path("/job")
-            .json_body(json!({"jobDefinitionId": "jd_1",
+    let create = server.post_job(|when, then| {
+        when.json_value(json!({"jobDefinitionId": "jd_1",
             "audienceId": "fau_1", "checkForExplicitContent": null, "experimentId": null,
                               "precedingJobId": null, "revisionNumber": null}));
-        then.status(200)
-            .json_body(json!({"jobId": "job_9", "recruitingStarted": false}));
+        then.ok(&CreateJobEndpointOutput::new("job_9".into(), false));
     });
     let c = client(&server);
     let audience = c.audience().get_filtered_audience_by_id("fau_1").unwrap();

@@ -2,6 +2,7 @@
 //! revision, and a 409 without `require_latest`.
 
 use httpmock::prelude::*;
+use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support as common;
@@ -23,24 +24,23 @@ fn revision(number: i32) -> Value {
 fn a_conflict_without_the_latest_number_reads_it() {
     let server = MockServer::start();
     let mut definition = common::definition(&server);
-    let mut latest = server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1/revision");
-        then.status(200).json_body(revision(3));
+    let mut latest = server.get_job_definition_by_definition_id_revision(|when, then| {
+        when.definition_id("jd_1");
+        then.status(200).json_value(revision(3));
     });
-    let save = server.mock(|when, then| {
-        when.method(POST)
-            .path("/job/definition/jd_1/revision")
-            .json_body_includes(r#"{"baseRevisionNumber": 3, "requireLatest": true}"#);
+    let save = server.post_job_definition_by_definition_id_revision(|when, then| {
+        when.definition_id("jd_1")
+            .and(|w| w.json_body_includes(r#"{"baseRevisionNumber": 3, "requireLatest": true}"#));
         then.status(409)
-            .json_body(json!({"title": "Conflict", "status": 409}));
+            .json_value(json!({"title": "Conflict", "status": 409}));
     });
     assert_eq!(definition.revision().unwrap(), 3);
     definition.set_responses_per_datapoint(5).unwrap();
     // Someone saves revision 4 meanwhile; the server's answer names no number.
     latest.delete();
-    let latest = server.mock(|when, then| {
-        when.method(GET).path("/job/definition/jd_1/revision");
-        then.status(200).json_body(revision(4));
+    let latest = server.get_job_definition_by_definition_id_revision(|when, then| {
+        when.definition_id("jd_1");
+        then.status(200).json_value(revision(4));
     });
     let err = definition.save(true).unwrap_err();
     save.assert_calls(1);
@@ -58,12 +58,11 @@ fn a_conflict_without_the_latest_number_reads_it() {
     );
     assert!(definition.has_unsaved_changes());
     // Without require_latest a 409 is the server's error as it came.
-    server.mock(|when, then| {
-        when.method(POST)
-            .path("/job/definition/jd_1/revision")
-            .json_body_includes(r#"{"requireLatest": false}"#);
+    server.post_job_definition_by_definition_id_revision(|when, then| {
+        when.definition_id("jd_1")
+            .and(|w| w.json_body_includes(r#"{"requireLatest": false}"#));
         then.status(409)
-            .json_body(json!({"title": "Conflict", "status": 409}));
+            .json_value(json!({"title": "Conflict", "status": 409}));
     });
     let err = definition.save(false).unwrap_err();
     assert_eq!(err.status(), Some(409));
