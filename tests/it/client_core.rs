@@ -4,6 +4,8 @@
 //! tiny scripted TCP server (`Script`) where a test needs a sequence of answers, a dropped
 //! connection or a server that never answers. No test reads or changes the process
 //! environment: environment variables are injected with `ClientBuilder::env_lookup`.
+//! Most operations here are hand-written test operations (`/thing`), so their mocks are
+//! plain httpmock with JSON; the generated operations' mocks use `rapidata_mock`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

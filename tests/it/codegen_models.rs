@@ -1,5 +1,7 @@
 //! Generated models: `_t` unions round-trip with the exact tags of the wire protocol, and
 //! responses from a newer API (unknown tags, unknown enum values) still decode.
+//! The documents are raw JSON on purpose: they are the wire form the models are checked
+//! against.
 
 use rapidata::api::types::{
     AudienceJobState, GetJobByIdEndpointOutput, IAssetInput, IAssetInputExistingAssetInput,

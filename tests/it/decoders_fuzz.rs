@@ -2,6 +2,8 @@
 //! for any input — arbitrary bytes, arbitrary JSON, valid documents with a subtree replaced
 //! or a byte flipped, and valid documents cut at any byte — and never panics.
 //!
+//! Its mocks stay raw JSON (`json!`) on purpose: the point is bytes no model can express.
+//!
 //! Decoders covered (as the client calls them):
 //!
 //! | decoder | how | proptest cases |

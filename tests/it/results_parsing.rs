@@ -1,5 +1,6 @@
 //! Result files (wire-protocol.md §7.5): both layouts, ties, Both/Neither, missing fields,
 //! and CSV output checked cell by cell.
+//! The result files are raw JSON on purpose: they are downloaded bytes, not a model.
 
 use rapidata::job::{JobResults, ResultKind};
 use serde_json::json;
