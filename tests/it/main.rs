@@ -1,6 +1,12 @@
 //! The integration tests of rapidata, one module per area, in one test binary (one link
 //! of the dependency tree instead of one per file). Helpers shared by the modules are in
 //! `support`. Run one area with `cargo test --test it AREA::`, e.g. `audience_api::`.
+//!
+//! A new test file becomes a module here: `git mv tests/foo.rs tests/it/foo.rs`, add
+//! `mod foo;` below, write `use crate::support as common;` for `mod common;` (and
+//! `use crate::support::sandboxed;` for `#[path = "common/sandboxed.rs"] mod sandboxed;`),
+//! and give `include!`d paths one more `../`. Mocks of one operation use the typed
+//! helpers of `rapidata_mock` (`use rapidata_mock::MockServerExt;`).
 
 mod support;
 
