@@ -5,7 +5,7 @@
 // builds from provide every one of them — with every property, `_t` member and enum
 // value they have in this crate's own `spec/` — and otherwise stops with one line per
 // missing item (the document, the operation or the schema and property) instead of
-// leaving rustc to fail in code the user did not write. `tests/required_api.rs` keeps
+// leaving rustc to fail in code the user did not write. `tests/it/required_api.rs` keeps
 // this list equal to what `src/` uses. Plain data only (no crate types), and not a module
 // of the library: only build.rs and that test include it.
 

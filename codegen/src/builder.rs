@@ -40,6 +40,7 @@ pub struct Builder {
     inputs: Vec<PathBuf>,
     runtime: String,
     required: Vec<String>,
+    mocks: bool,
 }
 
 impl Default for Builder {
@@ -60,6 +61,7 @@ impl Builder {
             inputs: Vec::new(),
             runtime: DEFAULT_RUNTIME.to_owned(),
             required: Vec::new(),
+            mocks: false,
         }
     }
 
@@ -109,6 +111,25 @@ impl Builder {
         S: Into<String>,
     {
         self.required.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Also generates typed [httpmock](https://docs.rs/httpmock) helpers
+    /// ([`Generated::mocks`]; a third module `mock` in [`write_to`](Builder::write_to)'s
+    /// file): a trait `MockServerExt` on `httpmock::MockServer` with one method per
+    /// operation (`server.post_audience(|when, then| …)`), whose `When` matches the
+    /// operation's method and path and has typed setters for its path and scalar query
+    /// parameters and its JSON body, and whose `Then` answers with the operation's output
+    /// type. The crate that includes them needs `httpmock` as a dependency (usually a
+    /// dev-dependency); the `rapidata-mock` crate ships them for `rapidata`'s own API.
+    ///
+    /// ```no_run
+    /// let out = rapidata_codegen::Builder::new().input("openapi").mocks(true).generate()?;
+    /// assert!(out.mocks.unwrap().contains("pub trait MockServerExt"));
+    /// # Ok::<(), rapidata_codegen::GenError>(())
+    /// ```
+    pub fn mocks(mut self, yes: bool) -> Builder {
+        self.mocks = yes;
         self
     }
 
@@ -167,7 +188,7 @@ impl Builder {
             .iter()
             .map(|p| read_document(p))
             .collect::<Result<Vec<_>, _>>()?;
-        generate_requiring(docs, &self.runtime, &self.required)
+        generate_requiring(docs, &self.runtime, &self.required, self.mocks)
     }
 
     /// Generates the bindings and writes them, as the modules `types` and `operations`,
@@ -243,6 +264,14 @@ fn one_file(g: &Generated) -> String {
     );
     s.push_str(&g.operations);
     s.push_str("}\n");
+    if let Some(mocks) = &g.mocks {
+        let _ = writeln!(
+            s,
+            "\n/// Typed httpmock helpers, one method per operation on `MockServer`.\n{allow}\npub mod mock {{"
+        );
+        s.push_str(mocks);
+        s.push_str("}\n");
+    }
     s
 }
 

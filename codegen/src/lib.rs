@@ -30,6 +30,7 @@ mod builder;
 mod construct;
 mod error;
 mod load;
+mod mock;
 mod naming;
 mod ops;
 pub mod require;
@@ -51,6 +52,10 @@ pub struct Generated {
     /// The request-types module (`operations.rs`); it refers to the models as
     /// `super::types` and to the `Operation` contract as `crate::request`.
     pub operations: String,
+    /// The typed httpmock helpers (module `mock`: trait `MockServerExt` and a `When`/`Then`
+    /// pair per operation), when asked for with [`Builder::mocks`]; it refers to the
+    /// models as `super::types`, like the operations.
+    pub mocks: Option<String>,
     /// Number of operations generated (= number of request types).
     pub operation_count: usize,
     /// Number of component schemas after merging.
@@ -131,16 +136,17 @@ pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
 /// Generates code from documents already in memory, with the operations calling the
 /// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`]).
 pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Generated, GenError> {
-    generate_requiring(docs, runtime, &[])
+    generate_requiring(docs, runtime, &[], false)
 }
 
 /// [`generate_documents_with`], where an operation the generator would skip is an error
 /// when its Rust name (`PostJobDefinition`) is in `required`: the code that calls it would
-/// not compile.
+/// not compile. With `mocks`, also the typed httpmock helpers ([`Generated::mocks`]).
 pub(crate) fn generate_requiring(
     docs: Vec<Document>,
     runtime: &str,
     required: &[String],
+    mocks: bool,
 ) -> Result<Generated, GenError> {
     let runtime_path: syn::Path = syn::parse_str(runtime).map_err(|e| {
         GenError::new(
@@ -203,9 +209,16 @@ pub(crate) fn generate_requiring(
         }
         warnings.push(format!("operation `{name}` skipped: {e}"));
     }
+    let mocks = if mocks {
+        let tokens = mock::generate(&emitted.signatures, &cx.runtime);
+        Some(render(tokens, "mock")?)
+    } else {
+        None
+    };
     Ok(Generated {
         types: render(models.tokens, "types")?,
         operations: render(emitted.tokens, "operations")?,
+        mocks,
         operation_count,
         schema_count: merged.schemas.len(),
         warnings,

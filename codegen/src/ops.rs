@@ -104,6 +104,55 @@ pub struct Emitted {
     pub skipped: Vec<(String, GenError)>,
     /// Things the user should know (ignored optional parameters).
     pub warnings: Vec<String>,
+    /// What the mock emitter needs of each emitted operation, in the same order.
+    pub signatures: Vec<Signature>,
+}
+
+/// How the success response of an operation is decoded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// A JSON model (`decode_json`).
+    Json,
+    /// Raw bytes of another media type.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// A parameter of an operation as the mock emitter sees it.
+pub struct Param {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust name (as in the request struct).
+    pub ident: syn::Ident,
+    /// Rust type of the value.
+    pub ty: TokenStream,
+}
+
+/// An operation's wire shape, for emitters other than the request types (`crate::mock`).
+pub struct Signature {
+    /// Rust name of the request type (`PostAudience`).
+    pub name: String,
+    /// Operation id.
+    pub id: String,
+    /// Lowercase HTTP method.
+    pub method: String,
+    /// Path template (`/audience/{audienceId}`).
+    pub path: String,
+    /// Path parameters, in the order of the struct's fields.
+    pub path_params: Vec<Param>,
+    /// Scalar query parameters (lists, filters and JSON parameters are left out).
+    pub query_params: Vec<Param>,
+    /// Type of the JSON request body, if any.
+    pub body: Option<TokenStream>,
+    /// Type of the decoded success response (`Operation::Output`).
+    pub output: TokenStream,
+    /// How the success response is decoded.
+    pub output_kind: OutputKind,
+    /// Media type of the success response.
+    pub accept: String,
+    /// Status code of the success response (the lowest 2xx; 200 when none is numeric).
+    pub success: u16,
 }
 
 /// Emits the operations module; an operation the generator cannot express is left out
@@ -113,9 +162,13 @@ pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Emitted {
     let mut index = Vec::new();
     let mut skipped = Vec::new();
     let mut warnings = Vec::new();
+    let mut signatures = Vec::new();
     for op in ops {
         match operation(op, cx, &mut warnings) {
-            Ok(tokens) => items.push(tokens),
+            Ok((tokens, signature)) => {
+                items.push(tokens);
+                signatures.push(signature);
+            }
             Err(e) => {
                 skipped.push((naming::pascal(&op.id), e));
                 continue;
@@ -141,6 +194,7 @@ pub fn generate(ops: &[OperationEntry], cx: &Context<'_>) -> Emitted {
         tokens,
         skipped,
         warnings,
+        signatures,
     }
 }
 
@@ -226,7 +280,7 @@ fn operation(
     op: &OperationEntry,
     cx: &Context<'_>,
     warnings: &mut Vec<String>,
-) -> Result<TokenStream, GenError> {
+) -> Result<(TokenStream, Signature), GenError> {
     let ptr = format!("/paths/{}/{}", pointer_token(&op.path), op.method);
     let struct_name = format_ident!("{}", naming::pascal(&op.id));
     let mut fields: Vec<Field> = Vec::new();
@@ -445,31 +499,44 @@ fn operation(
 
     // Success response: the lowest 2xx status.
     let responses = op.op.get("responses").and_then(Value::as_object);
-    let success = responses.and_then(|r| {
+    let success_code = responses.and_then(|r| {
         let mut codes: Vec<&String> = r.keys().filter(|k| k.starts_with('2')).collect();
         codes.sort();
-        codes.first().map(|c| &r[c.as_str()])
+        codes.first().map(|c| c.as_str())
     });
+    let success = success_code.and_then(|c| responses.map(|r| &r[c]));
+    let success_status = success_code.and_then(|c| c.parse().ok()).unwrap_or(200u16);
     let content = success
         .and_then(|s| s.get("content"))
         .and_then(Value::as_object)
         // A HEAD response has no body, whatever its `content` says.
         .filter(|_| op.method != "head");
-    let (output, decode, accept) = match content {
+    let (output, decode, accept, output_kind) = match content {
         Some(c) if json_content(c).is_some() => {
             let (media, entry) = json_content(c).expect("checked");
             let schema = entry.get("schema").cloned().unwrap_or(Value::Null);
             let t = response_type(&schema, cx);
-            (t, quote!(__rt::decode_json(bytes)), media.clone())
+            (
+                t,
+                quote!(__rt::decode_json(bytes)),
+                media.clone(),
+                OutputKind::Json,
+            )
         }
         Some(c) if !c.is_empty() => {
             let media = c.keys().next().expect("non-empty").clone();
-            (quote!(Vec<u8>), quote!(__rt::decode_bytes(bytes)), media)
+            (
+                quote!(Vec<u8>),
+                quote!(__rt::decode_bytes(bytes)),
+                media,
+                OutputKind::Bytes,
+            )
         }
         _ => (
             quote!(()),
             quote!(__rt::decode_empty(bytes)),
             "application/json".to_owned(),
+            OutputKind::Empty,
         ),
     };
 
@@ -716,7 +783,32 @@ fn operation(
         quote!(const ACCEPT: &'static str = #accept;)
     };
 
-    Ok(quote! {
+    let params_in = |place: fn(&Place) -> bool| -> Vec<Param> {
+        fields
+            .iter()
+            .filter(|f| place(&f.place))
+            .map(|f| Param {
+                wire: f.wire.clone(),
+                ident: f.ident.clone(),
+                ty: f.ty.clone(),
+            })
+            .collect()
+    };
+    let signature = Signature {
+        name: struct_name.to_string(),
+        id: op.id.clone(),
+        method: op.method.clone(),
+        path: op.path.clone(),
+        path_params: params_in(|p| matches!(p, Place::Path)),
+        query_params: params_in(|p| matches!(p, Place::Query)),
+        body: json_field.map(|f| f.ty.clone()),
+        output: output.clone(),
+        output_kind,
+        accept: accept.clone(),
+        success: success_status,
+    };
+
+    let tokens = quote! {
         #(#doc)*
         #[derive(Debug, Clone, PartialEq)]
         pub struct #struct_name {
@@ -751,7 +843,8 @@ fn operation(
                 #decode
             }
         }
-    })
+    };
+    Ok((tokens, signature))
 }
 
 fn method_tokens(method: &str) -> TokenStream {
