@@ -51,27 +51,13 @@
 pub const SPEC_DIR: &str = env!("RAPIDATA_SPEC_DIR_USED");
 
 /// Serde models of every schema in the OpenAPI documents.
-#[allow(
-    clippy::all,
-    missing_docs,
-    rustdoc::all,
-    dead_code,
-    unused_imports,
-    unused_mut
-)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));
 }
 
 /// One request type per API operation; send any of them with [`crate::Client::send`].
-#[allow(
-    clippy::all,
-    missing_docs,
-    rustdoc::all,
-    dead_code,
-    unused_imports,
-    unused_mut
-)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod operations {
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }

@@ -35,6 +35,7 @@ mod ops;
 pub mod require;
 mod schema;
 mod types;
+mod unions;
 
 use std::path::Path;
 

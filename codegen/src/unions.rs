@@ -1,0 +1,207 @@
+//! The shape of `_t` unions: an internally tagged enum of newtype variants, one per member,
+//! each over the member's own struct.
+//!
+//! ```text
+//! #[serde(tag = "_t")]
+//! pub enum IAsset {
+//!     #[serde(rename = "FileAsset")] FileAsset(IAssetFileAsset),
+//!     …
+//!     #[serde(untagged)] Unknown(serde_json::Value),
+//! }
+//! pub struct IAssetFileAsset { pub file_name: String, … } // no `_t` field
+//! ```
+//!
+//! typify, given a union whose members are inlined, writes struct variants; given the
+//! member components themselves, it writes a struct per member with a `_t` field of a
+//! one-value enum type. We hand typify the member components without their tag (so it never
+//! writes those tag enums), then move each variant's fields into its member's struct and
+//! make the variant a newtype over it. The fields, their attributes and their order are the
+//! variant's, so the wire format is the one serde gives the struct variant: the tag first,
+//! then the fields; on decoding, the tag anywhere in the object.
+//!
+//! A member component used anywhere but in its union's mapping (another schema's property,
+//! a request or response body, a second union) keeps its `_t` field, since there it is sent
+//! as an object of its own, and its union keeps the struct variant; see [`pure_members`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::load::Merged;
+use crate::schema::{kind_of, Kind};
+use crate::types::{is_tagged, serde_rename};
+
+const SCHEMA_REF: &str = "#/components/schemas/";
+
+/// Where a member component belongs: its union, its tag there and the tag property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    /// The union's schema name.
+    pub union: String,
+    /// The member's tag value.
+    pub tag: String,
+    /// The tag property (`_t`).
+    pub property: String,
+}
+
+/// The member components that get the newtype shape: those named by exactly one mapping
+/// entry of one union and referenced nowhere else (no other schema, no operation; a
+/// union's own `oneOf` lists its members and does not count).
+pub fn pure_members(merged: &Merged) -> BTreeMap<String, Membership> {
+    let mut seen: BTreeMap<String, Vec<Membership>> = BTreeMap::new();
+    for (union, entry) in &merged.schemas {
+        if let Kind::Union { property, variants } = kind_of(&entry.schema) {
+            for (tag, member) in variants {
+                seen.entry(member).or_default().push(Membership {
+                    union: union.clone(),
+                    tag,
+                    property: property.clone(),
+                });
+            }
+        }
+    }
+    let mut elsewhere = BTreeSet::new();
+    for entry in merged.schemas.values() {
+        references(&entry.schema, &mut elsewhere);
+    }
+    for op in &merged.operations {
+        references(&op.op, &mut elsewhere);
+    }
+    seen.into_iter()
+        .filter(|(member, _)| merged.schemas.contains_key(member) && !elsewhere.contains(member))
+        .filter_map(|(member, mut m)| (m.len() == 1).then(|| (member, m.remove(0))))
+        .collect()
+}
+
+/// Every component named by a `$ref` in `v`, except in a union's `oneOf` and mapping.
+fn references(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            let union = m.contains_key("discriminator");
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix(SCHEMA_REF) {
+                            out.insert(name.to_owned());
+                        }
+                    }
+                    ("discriminator", _) => {}
+                    ("oneOf", _) if union => {}
+                    _ => references(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| references(x, out)),
+        _ => {}
+    }
+}
+
+/// Removes the tag property from a member component's converted JSON Schema, before typify
+/// sees it: the union writes and reads the tag.
+pub fn strip_tag(schema: &mut Value, property: &str) {
+    let Some(o) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(props)) = o.get_mut("properties") {
+        props.remove(property);
+    }
+    if let Some(Value::Array(req)) = o.get_mut("required") {
+        req.retain(|r| r != property);
+    }
+}
+
+/// Turns the struct (or unit) variant of every pure member into a newtype variant over
+/// the member's struct, which receives the variant's fields. `member_struct(union, tag)`
+/// names the Rust struct of that union's member with that tag, for pure members only.
+pub fn newtype_variants(
+    file: &mut syn::File,
+    member_struct: impl Fn(&str, &str) -> Option<String>,
+) {
+    // struct name → (fields, union, tag, variant)
+    let mut moved: BTreeMap<String, (syn::FieldsNamed, syn::Ident, String, syn::Ident)> =
+        BTreeMap::new();
+    for item in &mut file.items {
+        let syn::Item::Enum(e) = item else { continue };
+        if !is_tagged(&e.attrs) {
+            continue;
+        }
+        let union = e.ident.to_string();
+        for v in &mut e.variants {
+            let tag = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+            let Some(name) = member_struct(&union, &tag) else {
+                continue;
+            };
+            let mut fields: syn::FieldsNamed = match &v.fields {
+                syn::Fields::Named(f) => f.clone(),
+                syn::Fields::Unit => syn::parse_quote!({}),
+                syn::Fields::Unnamed(_) => continue,
+            };
+            for f in &mut fields.named {
+                f.vis = syn::parse_quote!(pub);
+            }
+            let ty: syn::Ident = match syn::parse_str(&name) {
+                Ok(t) => t,
+                Err(_) => continue,
+            };
+            v.fields = syn::Fields::Unnamed(syn::parse_quote!((#ty)));
+            if !v.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                let doc = format!("The `{tag}` member, a [`{name}`].");
+                v.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+            }
+            moved.insert(name, (fields, e.ident.clone(), tag, v.ident.clone()));
+        }
+    }
+    let mut replaced = BTreeSet::new();
+    for item in &mut file.items {
+        let (ident, attrs) = match item {
+            syn::Item::Struct(s) => (s.ident.clone(), &s.attrs),
+            // typify may write a member without properties as something other than a
+            // struct with named fields; it becomes one.
+            syn::Item::Type(t) => (t.ident.clone(), &t.attrs),
+            _ => continue,
+        };
+        let Some((fields, union, tag, variant)) = moved.remove(&ident.to_string()) else {
+            continue;
+        };
+        let docs: Vec<syn::Attribute> = attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .cloned()
+            .collect();
+        let note = format!(
+            " The `{tag}` member of [`{union}`]: `{union}::from(x)` or \
+             `{union}::{variant}(x)` makes the union value, which writes the `_t` tag."
+        );
+        *item = syn::parse_quote! {
+            #(#docs)*
+            ///
+            #[doc = #note]
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+            pub struct #ident #fields
+        };
+        replaced.insert(ident.to_string());
+    }
+    // typify's impls for what it wrote in their place (a member without properties is a
+    // map to typify, with `Deref` and `From` impls); nothing else refers to a pure member.
+    file.items.retain(|i| match i {
+        syn::Item::Impl(imp) => !mentions(imp, &replaced),
+        _ => true,
+    });
+}
+
+/// Whether an impl's self type or trait names one of `idents`.
+fn mentions(imp: &syn::ItemImpl, idents: &BTreeSet<String>) -> bool {
+    use quote::ToTokens;
+    let mut tokens = imp.self_ty.to_token_stream();
+    if let Some((_, path, _)) = &imp.trait_ {
+        tokens.extend(path.to_token_stream());
+    }
+    fn walk(t: proc_macro2::TokenStream, idents: &BTreeSet<String>) -> bool {
+        t.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => idents.contains(&i.to_string()),
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), idents),
+            _ => false,
+        })
+    }
+    walk(tokens, idents)
+}
