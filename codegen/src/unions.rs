@@ -117,18 +117,33 @@ pub fn newtype_variants(
     file: &mut syn::File,
     member_struct: impl Fn(&str, &str) -> Option<String>,
 ) {
-    // struct name → (fields, union, tag, variant)
-    let mut moved: BTreeMap<String, (syn::FieldsNamed, syn::Ident, String, syn::Ident)> =
-        BTreeMap::new();
+    // Only members typify wrote an item for (always, for a component) are converted.
+    let written: BTreeSet<String> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut moved: BTreeMap<String, Moved> = BTreeMap::new();
     for item in &mut file.items {
         let syn::Item::Enum(e) = item else { continue };
         if !is_tagged(&e.attrs) {
             continue;
         }
         let union = e.ident.to_string();
+        // The union's derives suit its variants' fields (typify made them for them).
+        let derives: Vec<syn::Attribute> = e
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .cloned()
+            .collect();
         for v in &mut e.variants {
             let tag = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
-            let Some(name) = member_struct(&union, &tag) else {
+            let Some(name) = member_struct(&union, &tag).filter(|n| written.contains(n)) else {
                 continue;
             };
             let mut fields: syn::FieldsNamed = match &v.fields {
@@ -148,7 +163,16 @@ pub fn newtype_variants(
                 let doc = format!("The `{tag}` member, a [`{name}`].");
                 v.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
             }
-            moved.insert(name, (fields, e.ident.clone(), tag, v.ident.clone()));
+            moved.insert(
+                name,
+                Moved {
+                    fields,
+                    derives: derives.clone(),
+                    union: e.ident.clone(),
+                    tag,
+                    variant: v.ident.clone(),
+                },
+            );
         }
     }
     let mut replaced = BTreeSet::new();
@@ -160,7 +184,14 @@ pub fn newtype_variants(
             syn::Item::Type(t) => (t.ident.clone(), &t.attrs),
             _ => continue,
         };
-        let Some((fields, union, tag, variant)) = moved.remove(&ident.to_string()) else {
+        let Some(Moved {
+            fields,
+            derives,
+            union,
+            tag,
+            variant,
+        }) = moved.remove(&ident.to_string())
+        else {
             continue;
         };
         let docs: Vec<syn::Attribute> = attrs
@@ -176,7 +207,7 @@ pub fn newtype_variants(
             #(#docs)*
             ///
             #[doc = #note]
-            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+            #(#derives)*
             pub struct #ident #fields
         };
         replaced.insert(ident.to_string());
@@ -187,6 +218,16 @@ pub fn newtype_variants(
         syn::Item::Impl(imp) => !mentions(imp, &replaced),
         _ => true,
     });
+}
+
+/// A variant's fields on their way into the member's struct.
+struct Moved {
+    fields: syn::FieldsNamed,
+    /// The union's `#[derive(..)]`s.
+    derives: Vec<syn::Attribute>,
+    union: syn::Ident,
+    tag: String,
+    variant: syn::Ident,
 }
 
 /// Whether an impl's self type or trait names one of `idents`.
