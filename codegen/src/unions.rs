@@ -246,3 +246,93 @@ fn mentions(imp: &syn::ItemImpl, idents: &BTreeSet<String>) -> bool {
     }
     walk(tokens, idents)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn merged(schemas: Value, body: Option<&str>) -> Merged {
+        let mut paths = json!({});
+        if let Some(schema) = body {
+            paths = json!({"/x": {"post": {
+                "operationId": "PostX",
+                "requestBody": {"content": {"application/json": {"schema":
+                    {"$ref": format!("#/components/schemas/{schema}")}}}},
+                "responses": {"204": {"description": "ok"}}
+            }}});
+        }
+        let doc = crate::Document {
+            file: "t.openapi.json".into(),
+            value: json!({"openapi": "3.0.1", "paths": paths, "components": {"schemas": schemas}}),
+        };
+        crate::load::merge(vec![doc]).expect("merges")
+    }
+
+    fn union(members: &[(&str, &str)]) -> Value {
+        let mapping: serde_json::Map<String, Value> = members
+            .iter()
+            .map(|(tag, m)| {
+                (
+                    (*tag).to_owned(),
+                    json!(format!("#/components/schemas/{m}")),
+                )
+            })
+            .collect();
+        let one_of: Vec<Value> = members
+            .iter()
+            .map(|(_, m)| json!({"$ref": format!("#/components/schemas/{m}")}))
+            .collect();
+        json!({"oneOf": one_of, "discriminator": {"propertyName": "_t", "mapping": mapping}})
+    }
+
+    fn member(tag: &str) -> Value {
+        json!({"type": "object", "required": ["_t"], "properties": {
+            "_t": {"type": "string", "enum": [tag]}, "n": {"type": "integer"}}})
+    }
+
+    #[test]
+    fn members_used_only_in_their_union_are_pure() {
+        let m = merged(
+            json!({"IU": union(&[("A", "IUA"), ("B", "IUB")]), "IUA": member("A"), "IUB": member("B")}),
+            None,
+        );
+        let pure = pure_members(&m);
+        assert_eq!(pure.keys().collect::<Vec<_>>(), ["IUA", "IUB"]);
+        assert_eq!(
+            pure["IUA"],
+            Membership {
+                union: "IU".into(),
+                tag: "A".into(),
+                property: "_t".into()
+            }
+        );
+    }
+
+    #[test]
+    fn members_used_elsewhere_keep_their_tag_field() {
+        // IUA: a property of another schema; IUB: a request body; IUC: in two unions.
+        let m = merged(
+            json!({
+                "IU": union(&[("A", "IUA"), ("B", "IUB"), ("C", "IUC"), ("D", "IUD")]),
+                "IV": union(&[("C", "IUC")]),
+                "Holder": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/IUA"}}},
+                "IUA": member("A"), "IUB": member("B"), "IUC": member("C"), "IUD": member("D")
+            }),
+            Some("IUB"),
+        );
+        assert_eq!(pure_members(&m).keys().collect::<Vec<_>>(), ["IUD"]);
+    }
+
+    #[test]
+    fn the_tag_is_stripped_from_properties_and_required() {
+        let mut s = json!({"type": "object", "required": ["_t", "n"],
+            "properties": {"_t": {"type": "string", "enum": ["A"]}, "n": {"type": "integer"}}});
+        strip_tag(&mut s, "_t");
+        assert_eq!(
+            s,
+            json!({"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}})
+        );
+    }
+}
