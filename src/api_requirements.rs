@@ -148,6 +148,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "IRefereeNaiveReferee",
     "IRefereeQuorumReferee",
     "JobDefinitionRevisionState",
+    "LabelingState",
     "Language",
     "OptionsBinding",
     "QueryAudiencesEndpointOutput",

@@ -603,8 +603,8 @@ mod tests {
             .validate("datapoint[1]")
             .unwrap_err();
         let e = err.as_invalid_input().unwrap();
-        assert_eq!(e.argument, "datapoint[1]");
-        assert_eq!(e.value, "\"https://\"");
+        assert_eq!(e.argument(), "datapoint[1]");
+        assert_eq!(e.value(), "\"https://\"");
     }
 
     #[test]
@@ -617,14 +617,14 @@ mod tests {
             .validate("datapoint[0]")
             .unwrap_err();
         let e = err.as_invalid_input().unwrap();
-        assert_eq!(e.argument, "datapoint[0]");
-        assert!(e.value.contains("missing.png"));
-        assert!(e.reason.contains("no such file"));
+        assert_eq!(e.argument(), "datapoint[0]");
+        assert!(e.value().contains("missing.png"));
+        assert!(e.reason().contains("no such file"));
         let err = DataItem::file(dir.path()).validate("d").unwrap_err();
         assert!(err
             .as_invalid_input()
             .unwrap()
-            .reason
+            .reason()
             .contains("not a regular file"));
         assert!(DataItem::text(" ").validate("t").is_err());
     }

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::auth::{
     token_request_body, AccessToken, Auth, Secret, TokenSource, DEFAULT_OAUTH_SCOPE, TOKEN_PATH,
 };
-use crate::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolved};
 use crate::error::{
-    ApiError, ConfigError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
+    ApiError, ConfigProblem, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
     TransportError,
 };
 use crate::request::{encode_query, Operation, RequestBody};
@@ -596,7 +596,7 @@ impl fmt::Debug for Client {
 ///    now; [`Client::save_credentials`] and [`Client::reset_credentials`] write the store).
 ///
 /// When none gives credentials, [`build`](ClientBuilder::build) fails with
-/// [`ConfigError::MissingCredentials`], listing what was tried.
+/// a [`ConfigError`](crate::error::ConfigError) of kind [`MissingCredentials`](crate::error::ConfigErrorKind::MissingCredentials), listing what was tried.
 ///
 /// The environment is [`environment`](ClientBuilder::environment), else
 /// `RAPIDATA_ENVIRONMENT`, else `rapidata.ai`; it sets the API (`https://api.<env>`), auth
@@ -846,7 +846,7 @@ impl ClientBuilder {
     /// need. Certificate verification itself is always on: there is no option to turn it
     /// off.
     ///
-    /// [`build`](ClientBuilder::build) fails with [`ConfigError::InvalidSetting`]
+    /// [`build`](ClientBuilder::build) fails with a [`ConfigError`](crate::error::ConfigError) of kind [`InvalidSetting`](crate::error::ConfigErrorKind::InvalidSetting)
     /// (`add_root_certificate_pem`) when the text is not PEM, holds no certificate, or a
     /// certificate is not DER-encoded.
     ///
@@ -981,7 +981,7 @@ impl ClientBuilder {
             Some(n) => n,
             None => match credentials::env_value(&env, ENV_MAX_WORKERS) {
                 Some(v) => v.trim().parse::<usize>().map_err(|_| {
-                    Error::from(ConfigError::InvalidSetting {
+                    Error::from(ConfigProblem::InvalidSetting {
                         setting: ENV_MAX_WORKERS.to_owned(),
                         value: format!("{v:?}"),
                         reason: "must be a whole number of at least 1".to_owned(),
@@ -1162,7 +1162,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 fn invalid_setting(setting: &str, value: impl fmt::Display, reason: &str) -> Error {
-    ConfigError::InvalidSetting {
+    ConfigProblem::InvalidSetting {
         setting: setting.to_owned(),
         value: value.to_string(),
         reason: reason.to_owned(),
@@ -1250,7 +1250,7 @@ fn warn_if_wire_dump_logged() {
 fn validate_environment(value: &str) -> Result<String> {
     let env = value.trim().to_ascii_lowercase();
     let invalid = |reason: &str| {
-        Error::from(ConfigError::InvalidEnvironment {
+        Error::from(ConfigProblem::InvalidEnvironment {
             value: value.to_owned(),
             reason: reason.to_owned(),
         })
@@ -1278,7 +1278,7 @@ fn validate_environment(value: &str) -> Result<String> {
 fn validate_base_url(setting: &'static str, url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     let invalid = |shown: &str, reason: &str| {
-        Error::from(ConfigError::InvalidUrl {
+        Error::from(ConfigProblem::InvalidUrl {
             setting,
             url: shown.to_owned(),
             reason: reason.to_owned(),
@@ -1314,7 +1314,7 @@ fn validate_base_url(setting: &'static str, url: &str) -> Result<String> {
         Some(s) if s.eq_ignore_ascii_case("https") => {}
         Some(s) if s.eq_ignore_ascii_case("http") => {
             if !is_loopback_host(authority.host()) {
-                return Err(ConfigError::InsecureUrl {
+                return Err(ConfigProblem::InsecureUrl {
                     setting,
                     url: trimmed.to_owned(),
                 }
@@ -1355,6 +1355,7 @@ fn is_loopback_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ConfigErrorKind;
 
     #[test]
     fn base_urls_are_checked_and_trimmed() {
@@ -1372,7 +1373,7 @@ mod tests {
         let insecure = validate_base_url("api_url", "http://example.com").unwrap_err();
         assert!(matches!(
             insecure,
-            Error::Config(ref c) if matches!(**c, ConfigError::InsecureUrl { .. })
+            Error::Config(ref c) if c.kind() == ConfigErrorKind::InsecureUrl
         ));
         assert!(validate_base_url("api_url", "http://128.0.0.1").is_err());
         assert!(validate_base_url("api_url", "ftp://example.com").is_err());

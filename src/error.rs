@@ -15,8 +15,11 @@
 //! * [`Error::as_invalid_input`]: details of input rejected before any request was sent
 //!   (build such errors with [`Error::invalid_input`]).
 //!
-//! `Display` texts say what went wrong and what to do about it; [`std::error::Error::source`]
-//! leads to the underlying cause (an I/O error, the HTTP library's error, a decode error).
+//! `Display` texts say what went wrong and what to do about it, and never repeat their
+//! cause: [`std::error::Error::source`] leads to it (an I/O error, the HTTP library's
+//! error, a decode error naming the field), so an error reporter that walks the chain
+//! prints each cause once. `{err:?}` is such a report: the text, then a `Caused by:` line
+//! per cause (`{err:#?}` gives the structured form).
 //! No error ever contains a client secret or an access token.
 //!
 //! ```
@@ -126,6 +129,10 @@ pub enum Error {
     /// since the one the handle was loaded at (HTTP 409): nothing was created and the
     /// staged changes are kept. Carries both revision numbers.
     RevisionConflict(Box<crate::job::RevisionConflict>),
+    /// Some datapoints of a new dataset for a job definition (`set_datapoints`,
+    /// `update_dataset`) failed to upload: nothing was staged; the same call again sends
+    /// only the failed ones, into the same dataset.
+    DatasetUploadFailed(Box<crate::job::DatasetUploadFailure>),
 }
 
 impl Error {
@@ -289,6 +296,7 @@ impl fmt::Display for Error {
             Error::NotEnoughExamples(e) => e.fmt(f),
             Error::UnresolvedCreate(e) => e.fmt(f),
             Error::RevisionConflict(e) => e.fmt(f),
+            Error::DatasetUploadFailed(e) => e.fmt(f),
         }
     }
 }
@@ -349,6 +357,7 @@ impl Error {
             Error::NotEnoughExamples(e) => ("NotEnoughExamples", e),
             Error::UnresolvedCreate(e) => ("UnresolvedCreate", e),
             Error::RevisionConflict(e) => ("RevisionConflict", e),
+            Error::DatasetUploadFailed(e) => ("DatasetUploadFailed", e),
         };
         f.debug_tuple(name).field(detail).finish()
     }
@@ -372,7 +381,8 @@ impl std::error::Error for Error {
             | Error::Redirect(_)
             | Error::ResponseTooLarge(_)
             | Error::NotEnoughExamples(_)
-            | Error::RevisionConflict(_) => None,
+            | Error::RevisionConflict(_)
+            | Error::DatasetUploadFailed(_) => None,
         }
     }
 }
@@ -988,13 +998,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}: {}",
-            self.operation,
-            self.kind.describe(),
-            self.source
-        )?;
+        write!(f, "{}: {}", self.operation, self.kind.describe())?;
         if self.attempts > 1 {
             write!(f, "; failed after {} attempts", self.attempts)?;
         }
@@ -1094,11 +1098,10 @@ impl fmt::Display for ResponseDecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} (operation `{}`): could not decode the HTTP {} response: {}.",
+            "{} (operation `{}`): could not decode the HTTP {} response.",
             self.operation,
             self.operation.id(),
-            self.status,
-            self.source
+            self.status
         )?;
         if let Some(t) = &self.trace_id {
             write!(f, " Trace id: {t}.")?;
@@ -1303,9 +1306,6 @@ impl fmt::Display for AuthError {
             }
             AuthErrorKind::Transport => {
                 write!(f, "could not reach the token endpoint {}", self.token_url)?;
-                if let Some(s) = &self.source {
-                    write!(f, ": {s}")?;
-                }
             }
             AuthErrorKind::Redirected => {
                 write!(
@@ -1382,10 +1382,147 @@ impl std::error::Error for AuthError {
 // ---------------------------------------------------------------------------------------
 // ConfigError
 
-/// The client is misconfigured.
+/// The client is misconfigured: which way is [`kind`](ConfigError::kind), the details
+/// come through the accessors.
+///
+/// ```
+/// use rapidata::error::ConfigErrorKind;
+/// let err = rapidata::Client::builder()
+///     .api_url("http://api.example.com")
+///     .token("t")
+///     .build()
+///     .unwrap_err();
+/// let rapidata::Error::Config(config) = &err else { panic!("{err:?}") };
+/// assert_eq!(config.kind(), ConfigErrorKind::InsecureUrl);
+/// assert_eq!(config.setting(), Some("api_url"));
+/// assert_eq!(config.value(), Some("http://api.example.com"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(ConfigProblem);
+
+/// The ways a client can be misconfigured ([`ConfigError::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigError {
+pub enum ConfigErrorKind {
+    /// No credentials were found in any of the places looked at
+    /// ([`tried`](ConfigError::tried) lists them).
+    MissingCredentials,
+    /// The environment name is not a domain like `rapidata.ai`.
+    InvalidEnvironment,
+    /// A plain `http://` URL to a host that is not loopback.
+    InsecureUrl,
+    /// A URL that cannot be used as a base URL.
+    InvalidUrl,
+    /// A builder setting or environment variable with a value that cannot be used.
+    InvalidSetting,
+    /// The credentials file exists but cannot be used.
+    InvalidCredentialsFile,
+    /// The token file exists but does not hold a token.
+    InvalidTokenFile,
+}
+
+impl ConfigError {
+    /// Which way the client is misconfigured.
+    pub fn kind(&self) -> ConfigErrorKind {
+        match &self.0 {
+            ConfigProblem::MissingCredentials { .. } => ConfigErrorKind::MissingCredentials,
+            ConfigProblem::InvalidEnvironment { .. } => ConfigErrorKind::InvalidEnvironment,
+            ConfigProblem::InsecureUrl { .. } => ConfigErrorKind::InsecureUrl,
+            ConfigProblem::InvalidUrl { .. } => ConfigErrorKind::InvalidUrl,
+            ConfigProblem::InvalidSetting { .. } => ConfigErrorKind::InvalidSetting,
+            ConfigProblem::InvalidCredentialsFile { .. } => ConfigErrorKind::InvalidCredentialsFile,
+            ConfigProblem::InvalidTokenFile { .. } => ConfigErrorKind::InvalidTokenFile,
+        }
+    }
+
+    /// The builder setting (`api_url`, `max_workers`, …) or environment variable
+    /// (`RAPIDATA_API_URL`, …) that gave the rejected value, for
+    /// [`InsecureUrl`](ConfigErrorKind::InsecureUrl),
+    /// [`InvalidUrl`](ConfigErrorKind::InvalidUrl) and
+    /// [`InvalidSetting`](ConfigErrorKind::InvalidSetting).
+    pub fn setting(&self) -> Option<&str> {
+        match &self.0 {
+            ConfigProblem::InsecureUrl { setting, .. }
+            | ConfigProblem::InvalidUrl { setting, .. } => Some(setting),
+            ConfigProblem::InvalidSetting { setting, .. } => Some(setting),
+            _ => None,
+        }
+    }
+
+    /// The rejected value: the environment name, the URL (user info removed) or the
+    /// setting's value.
+    pub fn value(&self) -> Option<&str> {
+        match &self.0 {
+            ConfigProblem::InvalidEnvironment { value, .. }
+            | ConfigProblem::InvalidSetting { value, .. } => Some(value),
+            ConfigProblem::InsecureUrl { url, .. } | ConfigProblem::InvalidUrl { url, .. } => {
+                Some(url)
+            }
+            _ => None,
+        }
+    }
+
+    /// Why the value or file was rejected, when there is more to say than the kind.
+    pub fn reason(&self) -> Option<&str> {
+        match &self.0 {
+            ConfigProblem::InvalidEnvironment { reason, .. }
+            | ConfigProblem::InvalidUrl { reason, .. }
+            | ConfigProblem::InvalidSetting { reason, .. }
+            | ConfigProblem::InvalidCredentialsFile { reason, .. }
+            | ConfigProblem::InvalidTokenFile { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The credentials or token file that cannot be used.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.0 {
+            ConfigProblem::InvalidCredentialsFile { path, .. }
+            | ConfigProblem::InvalidTokenFile { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// For [`MissingCredentials`](ConfigErrorKind::MissingCredentials): each source that
+    /// was tried, in order, with why it gave nothing; empty otherwise.
+    pub fn tried(&self) -> &[String] {
+        match &self.0 {
+            ConfigProblem::MissingCredentials { tried, .. } => tried,
+            _ => &[],
+        }
+    }
+
+    /// For [`MissingCredentials`](ConfigErrorKind::MissingCredentials): the dashboard
+    /// where API keys are created.
+    pub fn dashboard_url(&self) -> Option<&str> {
+        match &self.0 {
+            ConfigProblem::MissingCredentials { dashboard_url, .. } => Some(dashboard_url),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigProblem> for ConfigError {
+    fn from(p: ConfigProblem) -> Self {
+        ConfigError(p)
+    }
+}
+
+impl From<ConfigProblem> for Error {
+    fn from(p: ConfigProblem) -> Self {
+        Error::from(ConfigError(p))
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The details of a [`ConfigError`], one variant per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ConfigProblem {
     /// No credentials were found in any of the places looked at.
     MissingCredentials {
         /// Each source that was tried, in order, with why it gave nothing.
@@ -1443,10 +1580,10 @@ pub enum ConfigError {
     },
 }
 
-impl fmt::Display for ConfigError {
+impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingCredentials {
+            ConfigProblem::MissingCredentials {
                 tried,
                 dashboard_url,
             } => {
@@ -1465,33 +1602,33 @@ impl fmt::Display for ConfigError {
                      or give an access token with ClientBuilder::token or RAPIDATA_TOKEN_FILE."
                 )
             }
-            ConfigError::InvalidEnvironment { value, reason } => write!(
+            ConfigProblem::InvalidEnvironment { value, reason } => write!(
                 f,
                 "invalid Rapidata environment {value:?}: {reason}. Use a domain such as \
                  `rapidata.ai`, or set api_url/auth_url for a custom server."
             ),
-            ConfigError::InsecureUrl { setting, url } => write!(
+            ConfigProblem::InsecureUrl { setting, url } => write!(
                 f,
                 "refusing plain-HTTP {setting} {url:?}: credentials would travel unencrypted. \
                  Use https://, or http:// only for a loopback host (localhost, 127.0.0.1, ::1)."
             ),
-            ConfigError::InvalidUrl {
+            ConfigProblem::InvalidUrl {
                 setting,
                 url,
                 reason,
             } => write!(f, "invalid {setting} {url:?}: {reason}."),
-            ConfigError::InvalidSetting {
+            ConfigProblem::InvalidSetting {
                 setting,
                 value,
                 reason,
             } => write!(f, "invalid {setting} ({value}): {reason}."),
-            ConfigError::InvalidCredentialsFile { path, reason } => write!(
+            ConfigProblem::InvalidCredentialsFile { path, reason } => write!(
                 f,
                 "cannot use the credentials file {}: {reason}. Fix or delete it, or set \
                  RAPIDATA_CLIENT_ID and RAPIDATA_CLIENT_SECRET.",
                 path.display()
             ),
-            ConfigError::InvalidTokenFile { path, reason } => write!(
+            ConfigProblem::InvalidTokenFile { path, reason } => write!(
                 f,
                 "cannot use the token file {}: {reason}. It must hold JSON like \
                  {{\"access_token\": \"…\", \"token_type\": \"Bearer\", \"expires_at\": <epoch seconds>}}, \
@@ -1725,13 +1862,7 @@ impl IoError {
 
 impl fmt::Display for IoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not {} `{}`: {}",
-            self.action,
-            self.path.display(),
-            self.source
-        )
+        write!(f, "could not {} `{}`", self.action, self.path.display())
     }
 }
 
@@ -1749,12 +1880,41 @@ impl std::error::Error for IoError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidInput {
+    argument: String,
+    value: String,
+    reason: String,
+}
+
+impl InvalidInput {
     /// The argument's name as the caller knows it (`max_votes`, `options[2]`).
-    pub argument: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("options[2]", "", "must not be empty");
+    /// assert_eq!(err.as_invalid_input().unwrap().argument(), "options[2]");
+    /// ```
+    pub fn argument(&self) -> &str {
+        &self.argument
+    }
+
     /// The rejected value, in its `Debug` form (shortened when long).
-    pub value: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("max_votes", 0, "must be at least 1");
+    /// assert_eq!(err.as_invalid_input().unwrap().value(), "0");
+    /// ```
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
     /// Why it was rejected, phrased so the caller knows what is allowed.
-    pub reason: String,
+    ///
+    /// ```
+    /// let err = rapidata::Error::invalid_input("max_votes", 0, "must be at least 1");
+    /// assert_eq!(err.as_invalid_input().unwrap().reason(), "must be at least 1");
+    /// ```
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 impl fmt::Display for InvalidInput {

@@ -133,7 +133,6 @@ pub use error::{Error, ProblemDetails, Result};
 
 mod auth;
 mod client;
-mod credentials;
 mod login;
 pub use login::BrowserLogin;
 mod multipart;
@@ -142,11 +141,12 @@ pub use paging::Pages;
 mod parallel;
 mod reconcile;
 pub mod retry;
+mod sync;
 mod tcp;
 mod transport;
-pub use auth::{AccessToken, DEFAULT_OAUTH_SCOPE};
+pub use auth::credentials::CredentialSource;
+pub use auth::token::{AccessToken, DEFAULT_OAUTH_SCOPE};
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
-pub use credentials::CredentialSource;
 pub use retry::{RetryMode, RetryPolicy};
 
 pub mod asset;

@@ -409,7 +409,7 @@ mod tests {
             let parts = vec![part("file", bad.clone())];
             let err = MultipartBody::new(&parts).err().unwrap();
             assert_eq!(
-                err.as_invalid_input().unwrap().argument,
+                err.as_invalid_input().unwrap().argument(),
                 "content_type",
                 "{ct:?}"
             );

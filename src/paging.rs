@@ -496,13 +496,13 @@ mod tests {
         let calls = Arc::new(AtomicU32::new(0));
         let mut pages = Pages::new("things", spec(0, 1), served(25, calls.clone(), false));
         let e = pages.next().unwrap().unwrap_err();
-        assert_eq!(e.as_invalid_input().unwrap().argument, "amount");
+        assert_eq!(e.as_invalid_input().unwrap().argument(), "amount");
         assert!(pages.next().is_none());
         let e = Pages::new("things", spec(10, 0), served(5, calls.clone(), false))
             .next()
             .unwrap()
             .unwrap_err();
-        assert_eq!(e.as_invalid_input().unwrap().argument, "page");
+        assert_eq!(e.as_invalid_input().unwrap().argument(), "page");
         assert_eq!(calls.load(Ordering::SeqCst), 0, "no request on bad input");
         // A failing second page: the first page's items, the error, then nothing.
         let mut first = true;

@@ -448,6 +448,169 @@ pub trait Operation {
     fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError>;
 }
 
+/// Decodes a successful response body: the decoding half of an [`Operation`], for
+/// [`WithDecoder`].
+pub trait Decoder {
+    /// What the body decodes into.
+    type Output;
+
+    /// The largest success body read, when it differs from the operation's own limit
+    /// (a result file behind an operation described as JSON, say); `None` keeps the
+    /// operation's.
+    const MAX_RESPONSE_BYTES: Option<u64> = None;
+
+    /// Decodes a successful (2xx) response body.
+    fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError>;
+}
+
+/// An operation sent exactly as it is (method, path, query, headers, body and `Accept` all
+/// its own) whose successful answer is decoded by `D` instead (with `D`'s size limit, if
+/// it sets one).
+///
+/// For code that needs another reading of a generated operation's answer — a result file
+/// parsed into its own types, an empty body meaning "not ready yet", fields the API
+/// description leaves out — without restating the operation's path.
+///
+/// ```
+/// use rapidata::api::operations::GetJobByJobId;
+/// use rapidata::request::{DecodeError, Decoder, Operation, WithDecoder};
+///
+/// /// The job as loose JSON, whatever fields it has.
+/// struct Loose;
+/// impl Decoder for Loose {
+///     type Output = serde_json::Value;
+///     fn decode(bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
+///         rapidata::request::decode_json(bytes)
+///     }
+/// }
+///
+/// let op = WithDecoder::<_, Loose>::new(GetJobByJobId::new("job_1"));
+/// assert_eq!(op.path(), "/job/job_1");
+/// let value = <WithDecoder<GetJobByJobId, Loose>>::decode(br#"{"x": 1}"#).unwrap();
+/// assert_eq!(value["x"], 1);
+/// ```
+pub struct WithDecoder<O, D> {
+    op: O,
+    decoder: std::marker::PhantomData<fn() -> D>,
+}
+
+impl<O, D> WithDecoder<O, D> {
+    /// `op`, to be decoded by `D`.
+    pub fn new(op: O) -> Self {
+        WithDecoder {
+            op,
+            decoder: std::marker::PhantomData,
+        }
+    }
+
+    /// The operation sent.
+    pub fn operation(&self) -> &O {
+        &self.op
+    }
+}
+
+impl<O: fmt::Debug, D> fmt::Debug for WithDecoder<O, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WithDecoder")
+            .field("op", &self.op)
+            .field("decoder", &std::any::type_name::<D>())
+            .finish()
+    }
+}
+
+impl<O: Operation, D: Decoder> Operation for WithDecoder<O, D> {
+    type Output = D::Output;
+    const ID: &'static str = O::ID;
+    const METHOD: Method = O::METHOD;
+    const PATH_TEMPLATE: &'static str = O::PATH_TEMPLATE;
+    const ACCEPT: &'static str = O::ACCEPT;
+    const MAX_RESPONSE_BYTES: u64 = match D::MAX_RESPONSE_BYTES {
+        Some(limit) => limit,
+        None => O::MAX_RESPONSE_BYTES,
+    };
+
+    fn path(&self) -> String {
+        self.op.path()
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        self.op.query()
+    }
+
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        self.op.headers()
+    }
+
+    fn body(&self) -> RequestBody {
+        self.op.body()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<D::Output, DecodeError> {
+        D::decode(bytes)
+    }
+}
+
+/// An operation sent with a JSON body of the caller's instead of its own, everything else
+/// (method, path, query, headers, decoding) unchanged.
+///
+/// For bodies a generated model cannot express: an empty list the model would leave out
+/// but the server must see (`"dimensions": []` clears them, a missing one keeps them), or
+/// fields of an earlier answer carried back unchanged.
+///
+/// ```
+/// use rapidata::api::{operations::PatchValidationSetByValidationSetId, types};
+/// use rapidata::request::{Operation, RequestBody, WithJsonBody};
+///
+/// let op = WithJsonBody::new(
+///     PatchValidationSetByValidationSetId::new("vs_1", types::UpdateValidationSetEndpointInput::new()),
+///     serde_json::json!({"dimensions": []}),
+/// );
+/// assert_eq!(op.path(), "/validation-set/vs_1");
+/// let RequestBody::Json(bytes) = op.body() else { panic!() };
+/// assert_eq!(bytes, br#"{"dimensions":[]}"#);
+/// ```
+#[derive(Debug)]
+pub struct WithJsonBody<O> {
+    op: O,
+    body: serde_json::Value,
+}
+
+impl<O> WithJsonBody<O> {
+    /// `op`, sent with `body` as its JSON body.
+    pub fn new(op: O, body: serde_json::Value) -> Self {
+        WithJsonBody { op, body }
+    }
+}
+
+impl<O: Operation> Operation for WithJsonBody<O> {
+    type Output = O::Output;
+    const ID: &'static str = O::ID;
+    const METHOD: Method = O::METHOD;
+    const PATH_TEMPLATE: &'static str = O::PATH_TEMPLATE;
+    const ACCEPT: &'static str = O::ACCEPT;
+    const MAX_RESPONSE_BYTES: u64 = O::MAX_RESPONSE_BYTES;
+
+    fn path(&self) -> String {
+        self.op.path()
+    }
+
+    fn query(&self) -> Vec<(String, String)> {
+        self.op.query()
+    }
+
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        self.op.headers()
+    }
+
+    fn body(&self) -> RequestBody {
+        encode_json(&self.body)
+    }
+
+    fn decode(bytes: &[u8]) -> Result<O::Output, DecodeError> {
+        O::decode(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

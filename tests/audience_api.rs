@@ -1,5 +1,5 @@
 //! Audience endpoints against a mock server: exact method, path, query and body of every
-//! call (wire-protocol.md §2).
+//! call.
 
 use httpmock::prelude::*;
 use rapidata::api::types::AudienceStatus;
@@ -167,11 +167,11 @@ fn get_audience_by_id_refuses_a_filtered_audience() {
         .unwrap_err();
     get.assert();
     let e = err.as_invalid_input().expect("typed error");
-    assert_eq!(e.argument, "audience_id");
+    assert_eq!(e.argument(), "audience_id");
     assert!(
-        e.reason.contains("get_filtered_audience_by_id"),
+        e.reason().contains("get_filtered_audience_by_id"),
         "{}",
-        e.reason
+        e.reason()
     );
 }
 
@@ -206,7 +206,7 @@ fn get_filtered_audience_by_id_reads_the_filter() {
         .get_filtered_audience_by_id("aud_2")
         .unwrap_err();
     plain.assert();
-    assert_eq!(err.as_invalid_input().unwrap().argument, "audience_id");
+    assert_eq!(err.as_invalid_input().unwrap().argument(), "audience_id");
 }
 
 fn query_item(id: &str) -> Value {

@@ -1,5 +1,5 @@
 //! Qualification examples against a mock server: uploads first, then the exact bodies of
-//! wire-protocol.md §4.
+//! `POST /audience/{id}/example`.
 
 use std::path::Path;
 

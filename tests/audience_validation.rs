@@ -34,9 +34,9 @@ fn assert_rejected<T: std::fmt::Debug>(
     let e = err
         .as_invalid_input()
         .unwrap_or_else(|| panic!("expected InvalidInput, got {err:?}"));
-    assert_eq!(e.argument, argument, "{err}");
+    assert_eq!(e.argument(), argument, "{err}");
     assert_eq!(mock.calls(), 0, "no request may be sent for invalid input");
-    format!("{} | {}", e.value, e.reason)
+    format!("{} | {}", e.value(), e.reason())
 }
 
 const URL_A: &str = "https://example.com/a.jpg";

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use httpmock::prelude::*;
 use rapidata::audience::BoundingBox;
-use rapidata::error::ConfigError;
-use rapidata::job::{AnswerOptions, JobResults};
+use rapidata::error::{ConfigError, ConfigErrorKind};
+use rapidata::job::{AnswerOptions, JobResults, NewDatapoints};
 use rapidata::{Audience, Client, DataItem, Error, Filter, JobDefinition};
 use serde_json::json;
 
@@ -105,25 +105,25 @@ struct Case {
 }
 
 fn insecure(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InsecureUrl { .. })
+    c.kind() == ConfigErrorKind::InsecureUrl
 }
 fn invalid_url(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InvalidUrl { .. })
+    c.kind() == ConfigErrorKind::InvalidUrl
 }
 fn setting(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InvalidSetting { .. })
+    c.kind() == ConfigErrorKind::InvalidSetting
 }
 fn environment(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InvalidEnvironment { .. })
+    c.kind() == ConfigErrorKind::InvalidEnvironment
 }
 fn credentials_file(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InvalidCredentialsFile { .. })
+    c.kind() == ConfigErrorKind::InvalidCredentialsFile
 }
 fn missing(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::MissingCredentials { .. })
+    c.kind() == ConfigErrorKind::MissingCredentials
 }
 fn token_file(c: &ConfigError) -> bool {
-    matches!(c, ConfigError::InvalidTokenFile { .. })
+    c.kind() == ConfigErrorKind::InvalidTokenFile
 }
 
 /// Builds the client and, should that succeed, makes one call, so that a missing check
@@ -407,6 +407,82 @@ fn cases() -> Vec<Case> {
                     .map(drop)
             },
             expect: Invalid("validation_set_id"),
+        },
+        // ---- definitions: a new dataset (checks that do not need the loaded revision) ----
+        Case {
+            name: "set_datapoints: no datapoints",
+            run: |fx| {
+                let none: [&str; 0] = [];
+                fx.definition
+                    .clone()
+                    .set_datapoints(NewDatapoints::new(none))
+                    .map(drop)
+            },
+            expect: Invalid("datapoints"),
+        },
+        Case {
+            name: "set_datapoints: fewer contexts than datapoints",
+            run: |fx| {
+                let new = NewDatapoints::new([URL_A, URL_B]).contexts(["one"]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("contexts"),
+        },
+        Case {
+            name: "set_datapoints: a context over the limit",
+            run: |fx| {
+                let new = NewDatapoints::new([URL_A, URL_B]).contexts(["ok", &long(401)]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("contexts[1]"),
+        },
+        Case {
+            name: "set_datapoints: more media contexts than datapoints",
+            run: |fx| {
+                let new = NewDatapoints::new([URL_A]).media_contexts([URL_A, URL_B]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("media_contexts"),
+        },
+        Case {
+            name: "set_datapoints: a text as media context",
+            run: |fx| {
+                let new = NewDatapoints::new([URL_A]).media_contexts([DataItem::text("t")]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("media_contexts[0]"),
+        },
+        Case {
+            name: "set_datapoints: private metadata not one per datapoint",
+            run: |fx| {
+                let new = NewDatapoints::new([URL_A, URL_B]).private_metadata(vec![]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("private_metadata"),
+        },
+        Case {
+            name: "set_datapoints: a missing file",
+            run: |fx| {
+                let new = NewDatapoints::new([fx.path("missing.png")]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("datapoints[0]"),
+        },
+        Case {
+            name: "set_datapoints: an empty text datapoint",
+            run: |fx| {
+                let new = NewDatapoints::texts(["a joke", " "]);
+                fx.definition.clone().set_datapoints(new).map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
+        },
+        Case {
+            name: "set_datapoints: a pair of one item twice",
+            run: |fx| {
+                let new = NewDatapoints::pairs([[URL_A, URL_B], [URL_B, URL_B]]);
+                fx.definition.clone().update_dataset(new).map(drop)
+            },
+            expect: Invalid("datapoints[1]"),
         },
         Case {
             name: "revision: reload revision 0",
@@ -1889,10 +1965,10 @@ fn check(case: &Case, result: rapidata::Result<()>) -> Result<(), String> {
             let Some(invalid) = err.as_invalid_input() else {
                 return Err(format!("expected InvalidInput, got {err:?}"));
             };
-            if invalid.argument != argument {
+            if invalid.argument() != argument {
                 return Err(format!(
                     "argument {:?}, expected {argument:?} ({text})",
-                    invalid.argument
+                    invalid.argument()
                 ));
             }
             if !text.contains(&format!("`{argument}`")) {
@@ -1982,10 +2058,143 @@ fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
         .create()
         .unwrap_err();
     let invalid = err.as_invalid_input().expect("InvalidInput");
-    assert_eq!(invalid.argument, "datapoints[0]");
+    assert_eq!(invalid.argument(), "datapoints[0]");
     let text = err.to_string();
     for needle in ["\"0001.png\"", "could not tell A from B", "rename or copy"] {
         assert!(text.contains(needle), "{needle:?} missing from: {text}");
     }
     assert_eq!(catch_all.calls(), 0);
+}
+
+/// A new dataset that does not fit the loaded revision's kind is refused after the
+/// revision is read (the only request) and before anything is created.
+#[test]
+fn a_new_dataset_that_does_not_fit_the_definition_is_refused_before_anything_is_written() {
+    let compare = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
+        "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}});
+    let classify = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Classify",
+        "asset": {"segment": "asset"}, "categories": {"segment": "answer_options"},
+        "title": {"literal": "What is it?"}}});
+    let select_words = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Transcription",
+        "asset": {"segment": "asset"}, "title": {"literal": "Pick the wrong words."},
+        "transcription": {"segment": "transcription"}}});
+    let locate = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Locate",
+        "asset": {"segment": "asset"}, "target": {"literal": "Tap the glitch."}}});
+    let ranking = json!({"_t": "GroupedRankingWorkflow", "criteria": "Which is better?",
+        "pairMakerConfig": {"_t": "FullPermutationPairMaker"},
+        "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": 1200}});
+    let sentence = "a cat on a couch";
+    let cases: Vec<(&str, &serde_json::Value, NewDatapoints, &str)> = vec![
+        (
+            "compare: single items",
+            &compare,
+            NewDatapoints::new([URL_A]),
+            "datapoints",
+        ),
+        (
+            "compare: answer options",
+            &compare,
+            NewDatapoints::pairs([[URL_A, URL_B]]).answer_options(["a", "b"]),
+            "answer_options",
+        ),
+        (
+            "compare: sentences",
+            &compare,
+            NewDatapoints::pairs([[URL_A, URL_B]]).sentences([sentence]),
+            "sentences",
+        ),
+        (
+            "classification: options left out though read per datapoint",
+            &classify,
+            NewDatapoints::new([URL_A]),
+            "answer_options",
+        ),
+        (
+            "classification: pairs",
+            &classify,
+            NewDatapoints::pairs([[URL_A, URL_B]]).answer_options(["a", "b"]),
+            "datapoints",
+        ),
+        (
+            "classification: one list of options for two datapoints",
+            &classify,
+            NewDatapoints::new([URL_A, URL_B])
+                .answer_options(AnswerOptions::per_datapoint([["a", "b"]])),
+            "answer_options",
+        ),
+        (
+            "classification: a single option",
+            &classify,
+            NewDatapoints::new([URL_A]).answer_options(["only"]),
+            "answer_options",
+        ),
+        (
+            "select words: no sentences",
+            &select_words,
+            NewDatapoints::new([URL_A]),
+            "sentences",
+        ),
+        (
+            "select words: a one-word sentence",
+            &select_words,
+            NewDatapoints::new([URL_A]).sentences(["cat"]),
+            "sentences[0]",
+        ),
+        (
+            "select words: contexts next to the sentences",
+            &select_words,
+            NewDatapoints::new([URL_A])
+                .sentences([sentence])
+                .contexts(["c"]),
+            "contexts",
+        ),
+        (
+            "locate: a text datapoint",
+            &locate,
+            NewDatapoints::texts(["no image"]),
+            "datapoints[0]",
+        ),
+        (
+            "ranking: any datapoints",
+            &ranking,
+            NewDatapoints::new([URL_A]),
+            "datapoints",
+        ),
+    ];
+    let fx = Fx::new();
+    let mut failures = Vec::new();
+    for (name, workflow, new, argument) in cases {
+        let mut revision = fx.server.mock(|when, then| {
+            when.method(GET).path("/job/definition/jd_1/revision");
+            then.status(200)
+                .json_body(common::revision_with(1, "ds_1", workflow.clone()));
+        });
+        let mut definition = fx.definition.clone();
+        definition.revision().unwrap();
+        revision.delete();
+        let catch_all = fx.server.mock(|_when, then| {
+            then.status(599).body("a request reached the server");
+        });
+        let case = Case {
+            name,
+            run: |_| Ok(()),
+            expect: Expect::Invalid(argument),
+        };
+        if let Err(why) = check(&case, definition.set_datapoints(new).map(drop)) {
+            failures.push(format!("{name}: {why}"));
+        }
+        if catch_all.calls() != 0 {
+            failures.push(format!(
+                "{name}: {} request(s) reached the server",
+                catch_all.calls()
+            ));
+        }
+        assert!(
+            !definition.has_unsaved_changes(),
+            "{name}: something was staged"
+        );
+        let mut catch_all = catch_all;
+        catch_all.delete();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use httpmock::prelude::*;
-use rapidata::error::ConfigError;
+use rapidata::error::ConfigErrorKind;
 use rapidata::{Client, Error};
 use serde_json::{json, Value};
 
@@ -83,10 +83,9 @@ fn plain_http_from_the_environment_is_only_for_loopback() {
             .build()
             .unwrap_err();
         match &err {
-            Error::Config(c) => match &**c {
-                ConfigError::InsecureUrl { setting, .. } => assert_eq!(*setting, variable),
-                other => panic!("expected InsecureUrl, got {other:?}"),
-            },
+            Error::Config(c) if c.kind() == ConfigErrorKind::InsecureUrl => {
+                assert_eq!(c.setting(), Some(variable))
+            }
             other => panic!("expected a config error, got {other:#?}"),
         }
         assert!(err.to_string().contains(variable), "{err}");

@@ -9,28 +9,7 @@ use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
 mod common;
-use common::sandbox::{client, quick as sandbox};
-
-/// A sandbox, a client of it (credentials in a scratch folder) and the global audience.
-struct Fx {
-    sb: Sandbox,
-    client: Client,
-    global: rapidata::Audience,
-    _dir: tempfile::TempDir,
-}
-
-fn fx() -> Fx {
-    let sb = sandbox();
-    let dir = tempfile::tempdir().unwrap();
-    let client = client(&sb, dir.path());
-    let global = client.audience().global_audience().unwrap();
-    Fx {
-        sb,
-        client,
-        global,
-        _dir: dir,
-    }
-}
+use common::sandbox::fx;
 
 /// A text compare definition of `pairs` datapoints asking for `votes` responses each.
 fn text_definition(client: &Client, name: &str, pairs: usize, votes: u32) -> JobDefinition {
@@ -352,7 +331,7 @@ fn an_unlisted_audience_gets_annotators_only_through_its_links() {
         .unwrap();
     assert_eq!(again.name(), "Our reviewers");
     let err = client.audience().get_audience_by_id(team.id()).unwrap_err();
-    assert_eq!(err.as_invalid_input().unwrap().argument, "audience_id");
+    assert_eq!(err.as_invalid_input().unwrap().argument(), "audience_id");
     assert_eq!(
         team.link(),
         format!("https://app.rapidata.ai/label/{}", team.id())
@@ -416,7 +395,7 @@ fn a_definition_iterates_through_revisions_with_a_conflict_and_a_job_on_each() {
         .unwrap();
     assert!(mine.has_unsaved_changes());
     let err = fx.global.assign_job(&mine).unwrap_err();
-    assert_eq!(err.as_invalid_input().unwrap().argument, "definition");
+    assert_eq!(err.as_invalid_input().unwrap().argument(), "definition");
     assert_eq!(mine.save(true).unwrap(), 2);
     assert!(!mine.has_unsaved_changes());
     assert_eq!(mine.revision().unwrap(), 2);
@@ -473,7 +452,7 @@ fn a_definition_iterates_through_revisions_with_a_conflict_and_a_job_on_each() {
     assert_eq!(err.status(), Some(409));
     assert!(theirs.has_unsaved_changes(), "the changes stay staged");
     let refused = theirs.reload(None).unwrap_err();
-    assert_eq!(refused.as_invalid_input().unwrap().argument, "reload");
+    assert_eq!(refused.as_invalid_input().unwrap().argument(), "reload");
     theirs.discard_changes().reload(None).unwrap();
     assert_eq!(theirs.revision().unwrap(), 2);
     assert_eq!(theirs.responses_per_datapoint().unwrap(), 3);

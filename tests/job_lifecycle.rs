@@ -1,5 +1,5 @@
-//! Jobs against a mock server: assignment (§7.1), control (§7.4), progress and waiting
-//! (§7.3) with every state that never finishes on its own, and results (§7.5).
+//! Jobs against a mock server: assignment, control (pause, resume, delete), progress and
+//! waiting with every state that never finishes on its own, and results.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -310,19 +310,83 @@ fn waiting_polls_until_completed() {
     let progress = progress_mock(&server, 50.0, 5);
     let mut sink = Recorder::default();
     let last = job.wait_with(&mut sink, fast()).unwrap();
+    // The job is read on polls 1, 3 and 6 (every third poll while labeling runs); the
+    // progress on every poll, and once more for the final counts because the reading
+    // of poll 6 (still "Labeling") came before the job said it had completed.
     get.assert_calls(3);
     metrics.assert_calls(1); // the audience is checked once
-                             // Twice while it runs, once more for the final counts when it has completed.
-    progress.assert_calls(3);
-    assert_eq!(sink.updates.len(), 2);
+    progress.assert_calls(7);
+    assert_eq!(sink.updates.len(), 5);
     assert_eq!(sink.updates[0].percentage, 50.0);
     assert_eq!(sink.updates[0].state, AudienceJobState::Submitted);
+    assert_eq!(sink.updates[1].state, AudienceJobState::Submitted);
+    assert_eq!(sink.updates[2].state, AudienceJobState::Running);
     let finished = sink.finished.unwrap();
     assert_eq!(finished.state, AudienceJobState::Completed);
     assert_eq!(finished.percentage, 100.0);
     assert_eq!((finished.completed, finished.total), (10, 10));
     assert_eq!(finished.responses, 15);
     assert_eq!(last, finished);
+}
+
+#[test]
+fn a_finished_labeling_reading_makes_the_wait_read_the_job_at_once() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![job_json("Running"), job_json("Completed")]));
+    });
+    let metrics = graduated_metrics(&server);
+    let progress = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/progress");
+        then.respond_with(sequence(vec![
+            json!({"completionPercentage": 20.0, "responseCount": 6, "total": 10,
+                   "completed": 2, "state": "Labeling"}),
+            json!({"completionPercentage": 100.0, "responseCount": 31, "total": 10,
+                   "completed": 10, "state": "Done"}),
+        ]));
+    });
+    let mut sink = Recorder::default();
+    let last = job.wait_with(&mut sink, fast()).unwrap();
+    // Poll 1: job + progress; poll 2: progress says done, so the job is read at once
+    // and that reading is the final one (no third progress request).
+    get.assert_calls(2);
+    metrics.assert_calls(1);
+    progress.assert_calls(2);
+    assert_eq!(sink.updates.len(), 1);
+    assert_eq!(sink.updates[0].percentage, 20.0);
+    let finished = sink.finished.unwrap();
+    assert_eq!(finished.state, AudienceJobState::Completed);
+    assert_eq!(
+        (finished.percentage, finished.completed, finished.total),
+        (100.0, 10, 10)
+    );
+    assert_eq!(finished.responses, 31);
+    assert_eq!(last, finished);
+}
+
+#[test]
+fn a_job_that_stops_while_labeling_runs_is_noticed_on_the_third_poll() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.respond_with(sequence(vec![
+            job_json("Running"),
+            job_json("SpendLimited"),
+        ]));
+    });
+    graduated_metrics(&server);
+    let progress = progress_mock(&server, 30.0, 3);
+    let err = job.wait_with((), fast()).unwrap_err();
+    let Error::JobStuck(stuck) = err else {
+        panic!("expected JobStuck, got {err:?}");
+    };
+    assert_eq!(stuck.cause(), &StuckCause::SpendLimited);
+    get.assert_calls(2);
+    // Polls 1, 2 and 3 read the progress; poll 3 reads the job as well.
+    progress.assert_calls(3);
 }
 
 fn stuck_case(state: Value, expected: StuckCause, reason_part: &str) {
@@ -473,6 +537,67 @@ fn get_results_waits_then_downloads() {
     let dp = &results.compare().unwrap().datapoints[0];
     assert_eq!(dp.asset_a(), Some("a.jpg"));
     assert_eq!(dp.winner.as_deref(), Some("b.jpg"));
+}
+
+#[test]
+fn results_after_a_finished_wait_are_downloaded_without_waiting_again() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Completed"));
+    });
+    let progress = progress_mock(&server, 100.0, 10);
+    let download = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/download-results");
+        then.status(200)
+            .header("content-type", "application/octet-stream")
+            .body(COMPARE_RESULTS);
+    });
+    job.wait_with((), fast()).unwrap();
+    assert_eq!((get.calls(), progress.calls()), (1, 1));
+    // A clone shares what the wait saw; its sink is told the final counts.
+    let mut sink = Recorder::default();
+    let results = job.clone().get_results_with(&mut sink, fast()).unwrap();
+    assert_eq!(results.kind(), &ResultKind::Compare);
+    assert_eq!((get.calls(), progress.calls(), download.calls()), (1, 1, 1));
+    let finished = sink.finished.expect("the sink is finished");
+    assert_eq!((finished.completed, finished.total), (10, 10));
+    assert!(sink.updates.is_empty());
+}
+
+#[test]
+fn results_gone_stale_after_a_finished_wait_are_waited_for_again() {
+    let server = MockServer::start();
+    let job = job(&server);
+    let get = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1");
+        then.status(200).json_body(job_json("Completed"));
+    });
+    progress_mock(&server, 100.0, 10);
+    job.wait_with((), fast()).unwrap();
+    let mut gone = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/download-results");
+        then.status(409)
+            .json_body(json!({"title": "Conflict", "status": 409}));
+    });
+    // The first download finds no file: the handle waits again (one more read of the
+    // job), then downloads again — and reports the conflict, the file being still gone.
+    let err = job.get_results_with((), fast()).unwrap_err();
+    assert_eq!(err.status(), Some(409), "{err:?}");
+    assert_eq!((get.calls(), gone.calls()), (2, 2));
+    gone.delete();
+    // A failure other than a missing file is returned as it is, without waiting.
+    let broken = server.mock(|when, then| {
+        when.method(GET).path("/job/job_1/download-results");
+        then.status(400)
+            .json_body(json!({"title": "Bad Request", "status": 400}));
+    });
+    job.wait_with((), fast()).unwrap();
+    let before = get.calls();
+    let err = job.get_results_with((), fast()).unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err:?}");
+    assert_eq!((get.calls(), broken.calls()), (before, 1));
 }
 
 #[test]

@@ -356,7 +356,9 @@ fn a_trickling_answer_ends_at_the_deadline() {
     assert_eq!(err.attempts(), 1, "a missed deadline is not retried");
     assert_eq!(server.count("GET", "/thing"), 1);
     let text = err.to_string();
-    assert!(text.contains("2s"), "the deadline is not named: {text}");
+    // The deadline is named by the error's source, which a report (`{:?}`) shows.
+    let report = format!("{err:?}");
+    assert!(report.contains("2s"), "the deadline is not named: {report}");
     assert!(
         text.contains("ClientBuilder::deadline"),
         "the setting is not named: {text}"

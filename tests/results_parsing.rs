@@ -1,10 +1,10 @@
-//! Result files (wire-protocol.md §7.5): both layouts, ties, Both/Neither, missing fields,
+//! Result files: both layouts, ties, Both/Neither, missing fields,
 //! and CSV output checked cell by cell.
 
 use rapidata::job::{JobResults, ResultKind};
 use serde_json::json;
 
-/// The compare example of §7.5 (aggregator 4.1.0).
+/// A compare result file as aggregator 4.1.0 writes it.
 const COMPARE_41: &str = r#"{
   "info": {"createdAt": "2026-07-13T11:07:53.577348+00:00", "version": "4.1.0", "type": "Compare",
            "name": "Example Image Prompt Alignment", "instruction": "Which image matches the description better?"},

@@ -7,16 +7,7 @@ use serde_json::{json, Value};
 mod common;
 
 fn revision(number: i32) -> Value {
-    json!({
-        "definitionId": "jd_1", "revisionNumber": number, "state": "Completed",
-        "pipelineId": "pl_1", "datasetId": "ds_1",
-        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
-            "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}},
-        "referee": {"_t": "NaiveReferee", "totalVotes": 3},
-        "featureFlags": [], "campaignFeatureFlags": [],
-        "createdAt": "2026-07-13T11:07:53+00:00",
-        "createdById": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "createdByMail": "me@example.com"
-    })
+    common::compare_revision(number, "ds_1")
 }
 
 #[test]

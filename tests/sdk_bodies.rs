@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use rapidata::job::AnswerOptions;
+use rapidata::job::{AnswerOptions, NewDatapoints};
 use serde_json::Value;
 
 include!("../examples/custom_audience/seed.rs");
@@ -32,6 +32,7 @@ const CREATE_ROUTES: &[&str] = &[
     "POST /dataset/{id}/datapoint",
     "POST /dataset/{id}/group",
     "POST /job/definition",
+    REVISION_ROUTE,
     "POST /job",
 ];
 
@@ -168,6 +169,13 @@ fn normalized(journal: &[Value]) -> BTreeMap<String, Vec<String>> {
         }
         let mut body = e["body"].clone();
         replace(&mut body, &names);
+        if route == REVISION_ROUTE {
+            for member in ["workflow", "referee"] {
+                if let Some(v) = body.get_mut(member) {
+                    drop_nulls(v);
+                }
+            }
+        }
         let mut p = path.to_owned();
         for (id, placeholder) in &names {
             p = p.replace(id.as_str(), placeholder);
@@ -180,6 +188,29 @@ fn normalized(journal: &[Value]) -> BTreeMap<String, Vec<String>> {
         bodies.sort();
     }
     out
+}
+
+/// The route of a revision save.
+const REVISION_ROUTE: &str = "POST /job/definition/{id}/revision";
+
+/// Removes every `null` member of the objects in `v`, at any depth.
+///
+/// Used on the workflow and referee of a revision save only: the official SDK sends back
+/// the loaded revision's workflow through its generated models, whose `from_dict` marks
+/// every member as set, so every nullable member it did not receive goes out as `null`
+/// (`"batchSize": null`, `"title": {"language": null, …}`), where this crate sends the
+/// members it received. Inside the workflow and referee the API reads a `null` member as
+/// a missing one; the top-level members of the body (`validationSetId`, `aggregatorType`,
+/// where `null` and missing differ) are still compared as sent.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 fn replace(v: &mut Value, names: &HashMap<String, String>) {
@@ -342,6 +373,26 @@ fn normalisation_maps_minted_ids_and_file_names() {
         !n.contains_key("POST /dataset"),
         "failed requests are not compared"
     );
+}
+
+#[test]
+fn revision_saves_drop_nulls_inside_the_workflow_only() {
+    let save = |body: &str| -> Vec<String> {
+        let journal: Vec<Value> = serde_json::from_str(&format!(
+            r#"[{{"method":"POST","path":"/job/definition/jd_1/revision","query":"","status":200,"body":{body},"response":{{"revisionNumber":2}}}}]"#
+        ))
+        .unwrap();
+        normalized(&journal)[REVISION_ROUTE].clone()
+    };
+    let sdk = save(
+        r#"{"workflow":{"_t":"W","batchSize":null,"rapid":{"title":{"literal":"x","segment":null}}},"validationSetId":null}"#,
+    );
+    let ours =
+        save(r#"{"workflow":{"_t":"W","rapid":{"title":{"literal":"x"}}},"validationSetId":null}"#);
+    assert_eq!(sdk, ours);
+    let without_top_level_null =
+        save(r#"{"workflow":{"_t":"W","rapid":{"title":{"literal":"x"}}}}"#);
+    assert_ne!(sdk, without_top_level_null);
 }
 
 #[test]
@@ -593,4 +644,56 @@ fn timestamp_bodies_equal_the_sdks() {
     let results = job.get_results_with((), fast()).unwrap();
     assert_eq!(results.timestamp().unwrap().datapoints.len(), 2);
     assert_same(&sb.requests(), &capture("timestamp"));
+}
+
+#[test]
+fn dataset_update_bodies_equal_the_sdks() {
+    let sb = sandbox();
+    let client = client(&sb);
+    let audience = animal_audience(&client, "Pet Audience");
+    let image = |name: &str| format!("https://assets.rapidata.ai/{name}.jpg");
+    let mut pets = client
+        .job()
+        .create_classification_job_definition(
+            "Pet Job",
+            "What animal is shown?",
+            AnswerOptions::per_datapoint([vec!["cat", "dog"], vec!["cat", "dog", "bird"]]),
+            [image("pet_1"), image("pet_2")],
+        )
+        .responses_per_datapoint(3)
+        .create()
+        .unwrap();
+    let first = audience.assign_job(&pets).unwrap();
+    pets.set_datapoints(
+        NewDatapoints::new([image("pet_3"), image("pet_4"), image("pet_5")])
+            .contexts(["On a sofa.", "In a garden.", "On a roof."])
+            .answer_options(["cat", "dog", "bird"]),
+    )
+    .unwrap();
+    assert_eq!(pets.save(false).unwrap(), 2);
+    let second = audience.assign_job(&pets).unwrap();
+    let mut captions = client
+        .job()
+        .create_free_text_job_definition(
+            "Caption Job",
+            "Describe the image in one sentence.",
+            [image("red_car"), image("blue_boat")],
+        )
+        .responses_per_datapoint(3)
+        .create()
+        .unwrap();
+    let meta = |id: &str| BTreeMap::from([("id".to_owned(), id.to_owned())]);
+    captions
+        .update_dataset(
+            NewDatapoints::texts(["A red car.", "A blue boat.", "A green tree."])
+                .private_metadata(vec![meta("car"), meta("boat"), meta("tree")]),
+        )
+        .unwrap();
+    let third = audience.assign_job(&captions).unwrap();
+    let counts: Vec<usize> = [first, second, third]
+        .iter()
+        .map(|job| job.get_results_with((), fast()).unwrap().len())
+        .collect();
+    assert_eq!(counts, [2, 3, 3]);
+    assert_same(&sb.requests(), &capture("dataset_update"));
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
-use rapidata::error::{ConfigError, TransportErrorKind};
+use rapidata::error::{ConfigErrorKind, TransportErrorKind};
 use rapidata::request::{decode_json, DecodeError, Method, Operation};
 use rapidata::{AccessToken, Client, Error};
 
@@ -775,8 +775,8 @@ fn root_certificates_are_checked_at_build() {
             panic!("{what}: expected a Config error, got {err:?}")
         };
         assert!(
-            matches!(&**config, ConfigError::InvalidSetting { setting, .. }
-                if setting == "add_root_certificate_pem"),
+            config.kind() == ConfigErrorKind::InvalidSetting
+                && config.setting() == Some("add_root_certificate_pem"),
             "{what}: {config:?}"
         );
         assert!(

@@ -21,18 +21,24 @@ pub fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::Error>
         );
         return Ok((client, None));
     }
-    let sandbox = Sandbox::start()?;
+    let (client, sandbox) = sandbox_client()?;
     println!(
         "No RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET set: running against the offline sandbox at {}.",
         sandbox.url()
     );
+    Ok((client, Some(sandbox)))
+}
+
+/// A new offline sandbox and a client talking to it, whatever credentials are set.
+pub fn sandbox_client() -> Result<(Client, Sandbox), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start()?;
     let client = Client::builder()
         .api_url(sandbox.url())
         .auth_url(sandbox.url())
         .app_url(sandbox.url())
         .client_credentials(sandbox.client_id(), sandbox.client_secret())
         .build()?;
-    Ok((client, Some(sandbox)))
+    Ok((client, sandbox))
 }
 
 /// Assigns `definition` to `audience`, shows the progress until the job is done and

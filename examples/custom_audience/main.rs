@@ -21,7 +21,22 @@ mod connect;
 fn main() -> Result<(), Box<dyn Error>> {
     // Keep the sandbox alive (it stops when dropped) for as long as the client is used.
     let (client, sandbox) = connect::connect()?;
+    workflow(&client)?;
+    if let Some(sandbox) = &sandbox {
+        let stats = sandbox.stats();
+        let requests: u64 = stats.routes.values().sum();
+        println!("The sandbox answered {requests} requests.");
+        if std::env::var_os("RAPIDATA_EXAMPLE_ROUTES").is_some() {
+            for (route, n) in &stats.routes {
+                println!("  {n:>3}  {route}");
+            }
+        }
+    }
+    Ok(())
+}
 
+/// The guide's three steps, from a new audience to the job's results.
+fn workflow(client: &rapidata::Client) -> Result<rapidata::job::JobResults, Box<dyn Error>> {
     // Step 1: a new, empty audience. The live API only starts recruiting once an
     // audience has `min_tasks` qualification examples (10 by default); the guide adds
     // eight, so the audience asks for eight.
@@ -58,16 +73,35 @@ fn main() -> Result<(), Box<dyn Error>> {
         .create()?;
     definition.preview();
 
-    connect::run_job(&audience, &definition)?;
-    if let Some(sandbox) = &sandbox {
-        let stats = sandbox.stats();
-        let requests: u64 = stats.routes.values().sum();
-        println!("The sandbox answered {requests} requests.");
-        if std::env::var_os("RAPIDATA_EXAMPLE_ROUTES").is_some() {
-            for (route, n) in &stats.routes {
-                println!("  {n:>3}  {route}");
-            }
-        }
+    connect::run_job(&audience, &definition)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The requests the workflow takes, route by route: one for each step the guide asks
+    /// for, plus the listings that make a rerun find what the last run created, and
+    /// four polls of a job that the sandbox finishes in about two seconds.
+    #[test]
+    fn the_guide_workflow_takes_at_most_45_requests() {
+        // Always the sandbox, whatever credentials the environment holds.
+        let (client, sandbox) = super::connect::sandbox_client().unwrap();
+        let results = super::workflow(&client).unwrap();
+        assert_eq!(results.compare().unwrap().datapoints.len(), 1);
+        let routes = sandbox.stats().routes;
+        let n = |route: &str| routes.get(route).copied().unwrap_or(0);
+        let total: u64 = routes.values().sum();
+        assert!(total <= 45, "{total} requests: {routes:#?}");
+        assert_eq!(n("POST /audience/{audienceId}/example"), 8, "{routes:#?}");
+        assert_eq!(
+            n("POST /asset/url"),
+            16,
+            "one per distinct image: {routes:#?}"
+        );
+        assert_eq!(n("POST /job/definition"), 1);
+        assert_eq!(n("POST /job"), 1);
+        assert_eq!(n("GET /job/{jobId}/download-results"), 1);
+        // `get_results` after the progress bar downloads at once: no second wait.
+        assert!(n("GET /job/{jobId}") <= 4, "{routes:#?}");
+        assert!(n("GET /job/{jobId}/progress") <= 5, "{routes:#?}");
     }
-    Ok(())
 }

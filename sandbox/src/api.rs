@@ -3056,7 +3056,7 @@ fn winner(a: f64, b: f64) -> Option<usize> {
     }
 }
 
-/// Builds the result file of a completed job (§7.5 layouts).
+/// Builds the result file of a completed job (the layouts `src/job/results` reads).
 pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8>, ApiError> {
     let info = |version: &'static str, kind: &'static str| ResultInfo {
         created_at: st.iso_at(j.sim.completed_at.unwrap_or(c.now)),

@@ -144,7 +144,7 @@ type RouteEntry = (&'static str, &'static str, Route);
 /// Every route. Templates use the spec's parameter names.
 pub(crate) const ROUTES: &[RouteEntry] = &[
     ("POST", "/connect/token", Route::Token),
-    // The browser (bridge-token) login: wire-protocol.md §1.5.
+    // The browser (bridge-token) login: see `bridge` below.
     ("POST", "/identity/bridge-token", Route::BridgeCreate),
     ("GET", "/identity/bridge-token", Route::BridgeRead),
     (
@@ -1219,7 +1219,7 @@ impl App {
 }
 
 impl App {
-    /// The bridge-token login (wire-protocol.md §1.5), no authentication:
+    /// The bridge-token login, no authentication:
     ///
     /// * `POST /identity/bridge-token?clientId=…` → `{"readKey", "writeKey"}`;
     /// * `GET /connect/authorize/external?…&writeKey=W` is the simulated browser: visiting it

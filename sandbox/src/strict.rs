@@ -16,7 +16,103 @@ use std::fmt::Display;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::wire::{self, FieldError};
+// ---------------------------------------------------------------------------------------------
+// Strict parsing with field paths
+// ---------------------------------------------------------------------------------------------
+
+/// A request body that could not be turned into its type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldError {
+    /// JSON path of the field, `a.b[0].c`; `$` for the body as a whole.
+    pub path: String,
+    pub message: String,
+}
+
+fn render(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                out.push_str(&format!("[{index}]"));
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            serde_path_to_error::Segment::Enum { .. } => {}
+            serde_path_to_error::Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
+}
+
+fn join(outer: &str, inner: &str) -> String {
+    match (outer.is_empty(), inner.is_empty()) {
+        (true, _) => inner.to_string(),
+        (false, true) => outer.to_string(),
+        (false, false) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (false, false) => format!("{outer}.{inner}"),
+    }
+}
+
+/// A deserialization error of the value at `prefix` (`""` for the body): the field's path,
+/// and "The x field is required." for a missing required field.
+pub(crate) fn path_error(
+    e: serde_path_to_error::Error<serde_json::Error>,
+    prefix: &str,
+) -> FieldError {
+    let mut path = join(prefix, &render(e.path()));
+    let mut message = e.inner().to_string();
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        path = join(&path, field);
+        message = format!("The {field} field is required.");
+    }
+    if path.is_empty() {
+        path = "$".into();
+    }
+    FieldError { path, message }
+}
+
+/// Parses a JSON request body strictly into `T`.
+///
+/// Errors: malformed JSON → path `$`; a missing required field → the field's path and
+/// "The x field is required."; a wrong type → the field's path and serde's message; an
+/// unknown, missing or malformed `_t` union member or an unknown enum value → its path (see
+/// [`Strict`]).
+pub(crate) fn parse<T: DeserializeOwned + Strict>(body: &[u8]) -> Result<T, FieldError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(FieldError {
+            path: "$".into(),
+            message: "A non-empty request body is required.".into(),
+        });
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| FieldError {
+        path: "$".into(),
+        message: format!(
+            "The request body is not valid JSON: {e} (line {}, column {}).",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    from_value(value)
+}
+
+/// [`parse`] for a value that is already JSON.
+pub(crate) fn from_value<T: DeserializeOwned + Strict>(value: Value) -> Result<T, FieldError> {
+    let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| path_error(e, ""))?;
+    parsed.check(&value, "")?;
+    Ok(parsed)
+}
 
 /// A parsed request value that can tell whether it is everything the spec allows.
 pub(crate) trait Strict {
@@ -180,15 +276,15 @@ pub(crate) fn unknown_member(
 pub(crate) fn reparse<T: DeserializeOwned>(value: &Value, path: &str) -> Result<(), FieldError> {
     serde_path_to_error::deserialize::<_, T>(value)
         .map(drop)
-        .map_err(|e| wire::path_error(e, path))
+        .map_err(|e| path_error(e, path))
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
+    use super::{from_value, FieldError};
     use crate::api_types::{CreateAudienceEndpointInput, CreateJobDefinitionEndpointInput};
-    use crate::wire::{from_value, FieldError};
 
     fn err<T: serde::de::DeserializeOwned + super::Strict + std::fmt::Debug>(
         value: serde_json::Value,

@@ -15,7 +15,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,105 +22,8 @@ use crate::api_types::{
     AggregatorType, ExampleVisibility, FeatureFlag, IAudienceFilter, IExamplePayload,
     IExampleTruth, IGraduationRule, IOrderWorkflowInput, IReferee, RetrievalMode,
 };
-use crate::strict::Strict;
-
-// ---------------------------------------------------------------------------------------------
-// Strict parsing with field paths
-// ---------------------------------------------------------------------------------------------
-
-/// A request body that could not be turned into its type.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct FieldError {
-    /// JSON path of the field, `a.b[0].c`; `$` for the body as a whole.
-    pub path: String,
-    pub message: String,
-}
-
-fn render(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => {
-                out.push_str(&format!("[{index}]"));
-            }
-            serde_path_to_error::Segment::Map { key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            serde_path_to_error::Segment::Enum { .. } => {}
-            serde_path_to_error::Segment::Unknown => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push('?');
-            }
-        }
-    }
-    out
-}
-
-fn join(outer: &str, inner: &str) -> String {
-    match (outer.is_empty(), inner.is_empty()) {
-        (true, _) => inner.to_string(),
-        (false, true) => outer.to_string(),
-        (false, false) if inner.starts_with('[') => format!("{outer}{inner}"),
-        (false, false) => format!("{outer}.{inner}"),
-    }
-}
-
-/// A deserialization error of the value at `prefix` (`""` for the body): the field's path,
-/// and "The x field is required." for a missing required field.
-pub(crate) fn path_error(
-    e: serde_path_to_error::Error<serde_json::Error>,
-    prefix: &str,
-) -> FieldError {
-    let mut path = join(prefix, &render(e.path()));
-    let mut message = e.inner().to_string();
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
-        path = join(&path, field);
-        message = format!("The {field} field is required.");
-    }
-    if path.is_empty() {
-        path = "$".into();
-    }
-    FieldError { path, message }
-}
-
-/// Parses a JSON request body strictly into `T`.
-///
-/// Errors: malformed JSON → path `$`; a missing required field → the field's path and
-/// "The x field is required."; a wrong type → the field's path and serde's message; an
-/// unknown, missing or malformed `_t` union member or an unknown enum value → its path (see
-/// [`Strict`]).
-pub(crate) fn parse<T: DeserializeOwned + Strict>(body: &[u8]) -> Result<T, FieldError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(FieldError {
-            path: "$".into(),
-            message: "A non-empty request body is required.".into(),
-        });
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| FieldError {
-        path: "$".into(),
-        message: format!(
-            "The request body is not valid JSON: {e} (line {}, column {}).",
-            e.line(),
-            e.column()
-        ),
-    })?;
-    from_value(value)
-}
-
-/// [`parse`] for a value that is already JSON.
-pub(crate) fn from_value<T: DeserializeOwned + Strict>(value: Value) -> Result<T, FieldError> {
-    let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| path_error(e, ""))?;
-    parsed.check(&value, "")?;
-    Ok(parsed)
-}
+// Strict parsing lives in `strict`; its entry points are used through this module too.
+pub(crate) use crate::strict::{parse, FieldError};
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -819,7 +721,7 @@ pub(crate) struct OAuthError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Result files (GET /job/{jobId}/download-results; no schema in the spec, layout of §7.5)
+// Result files (GET /job/{jobId}/download-results; no schema in the spec; layouts as the SDK's results reader expects them)
 // ---------------------------------------------------------------------------------------------
 
 /// A JSON object whose keys keep their insertion order (A before B, categories as defined).
@@ -976,6 +878,8 @@ mod tests {
         CreateDatapointEndpointInput, CreateJobDefinitionEndpointInput, ExistingAssetInput,
         IAssetInput, UpdateAudienceEndpointInput,
     };
+    use crate::strict::Strict;
+    use serde::de::DeserializeOwned;
 
     fn err<T: DeserializeOwned + Strict + std::fmt::Debug>(json: &str) -> FieldError {
         parse::<T>(json.as_bytes()).unwrap_err()

@@ -1224,8 +1224,8 @@ mod tests {
         assert!(validate_instruction("instruction", &"é".repeat(250)).is_ok());
         let err = validate_instruction("instruction", &"é".repeat(251)).unwrap_err();
         let e = err.as_invalid_input().unwrap();
-        assert_eq!(e.argument, "instruction");
-        assert!(e.reason.contains("251"));
+        assert_eq!(e.argument(), "instruction");
+        assert!(e.reason().contains("251"));
         assert!(validate_instruction("instruction", "  ").is_err());
     }
 }

@@ -402,7 +402,7 @@ impl Filter {
     /// let err = (Filter::country(["US"]) & Filter::language(Vec::<String>::new()))
     ///     .validate()
     ///     .unwrap_err();
-    /// assert_eq!(err.as_invalid_input().unwrap().argument, "filter.filters[1].languages");
+    /// assert_eq!(err.as_invalid_input().unwrap().argument(), "filter.filters[1].languages");
     /// ```
     pub fn validate(&self) -> Result<()> {
         self.validate_as("filter")
@@ -870,30 +870,30 @@ mod tests {
                 .clone()
         };
         let e = arg(Filter::country(["US", "us"]));
-        assert_eq!(e.argument, "filter.countries[1]");
-        assert!(e.reason.contains("\"US\""), "{}", e.reason);
+        assert_eq!(e.argument(), "filter.countries[1]");
+        assert!(e.reason().contains("\"US\""), "{}", e.reason());
         let e = arg(Filter::country(["XX"]));
-        assert!(e.reason.contains("ISO 3166-1"), "{}", e.reason);
+        assert!(e.reason().contains("ISO 3166-1"), "{}", e.reason());
         let e = arg(Filter::language(["EN"]));
-        assert_eq!(e.argument, "filter.languages[0]");
-        assert!(e.reason.contains("\"en\""));
+        assert_eq!(e.argument(), "filter.languages[0]");
+        assert!(e.reason().contains("\"en\""));
         let e = arg(Filter::language(["eng"]));
-        assert!(e.reason.contains("ISO 639-1"));
+        assert!(e.reason().contains("ISO 639-1"));
         assert_eq!(
-            arg(Filter::country(Vec::<String>::new())).argument,
+            arg(Filter::country(Vec::<String>::new())).argument(),
             "filter.countries"
         );
-        assert_eq!(arg(Filter::age([])).argument, "filter.age");
-        assert_eq!(arg(Filter::gender([])).argument, "filter.gender");
-        assert_eq!(arg(Filter::device([])).argument, "filter.devices");
-        assert_eq!(arg(Filter::all([])).argument, "filter.filters");
-        assert_eq!(arg(Filter::any([])).argument, "filter.filters");
+        assert_eq!(arg(Filter::age([])).argument(), "filter.age");
+        assert_eq!(arg(Filter::gender([])).argument(), "filter.gender");
+        assert_eq!(arg(Filter::device([])).argument(), "filter.devices");
+        assert_eq!(arg(Filter::all([])).argument(), "filter.filters");
+        assert_eq!(arg(Filter::any([])).argument(), "filter.filters");
         assert_eq!(
-            arg(!(Filter::language(["en"]) | Filter::country(["U"]))).argument,
+            arg(!(Filter::language(["en"]) | Filter::country(["U"]))).argument(),
             "filter.filter.filters[1].countries[0]"
         );
         assert_eq!(
-            arg(Filter::demographic(" ", ["x"])).argument,
+            arg(Filter::demographic(" ", ["x"])).argument(),
             "filter.identifier"
         );
         let err = validate_all(
@@ -902,7 +902,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            err.as_invalid_input().unwrap().argument,
+            err.as_invalid_input().unwrap().argument(),
             "filters[1].languages[0]"
         );
     }

@@ -367,21 +367,6 @@ impl Audience {
         super::user_metrics(&self.client, &self.id)
     }
 
-    /// Starts listing the jobs assigned to this audience (`GET /jobs` filtered by
-    /// audience id, newest first); finish with [`send`](crate::job::FindJobs::send) for one
-    /// page or [`iter`](crate::job::FindJobs::iter) for every page.
-    ///
-    /// ```no_run
-    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
-    /// for job in audience.find_jobs().send()? {
-    ///     println!("{} {:?}", job.id(), job.cached_state());
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn find_jobs(&self) -> FindAudienceJobs {
-        crate::job::FindJobs::new(self.client.clone(), String::new(), Some(self.id.clone()))
-    }
-
     /// Whether this audience can never produce responses, so waiting on a job assigned to
     /// it would never end.
     ///
@@ -599,7 +584,3 @@ impl JobTarget for FilteredAudience {
         &self.client
     }
 }
-
-/// Builder for [`Audience::find_jobs`]: the same builder as
-/// [`JobManager::find_jobs`](crate::JobManager::find_jobs), filtered on the audience.
-pub type FindAudienceJobs = crate::job::FindJobs;

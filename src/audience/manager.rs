@@ -603,7 +603,7 @@ mod tests {
     fn invalid(b: CreateAudience) -> (String, String) {
         let e = b.body().unwrap_err();
         let e = e.as_invalid_input().expect("invalid input");
-        (e.argument.clone(), e.value.clone())
+        (e.argument().to_owned(), e.value().to_owned())
     }
 
     #[test]

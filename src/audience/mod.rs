@@ -52,7 +52,7 @@ pub use example::{
     SelectWordsExample, UpdateExample,
 };
 pub use filter::{AgeGroup, Device, Filter, Gender};
-pub use handle::{Audience, FilteredAudience, FindAudienceJobs};
+pub use handle::{Audience, FilteredAudience};
 pub use manager::{AudienceManager, CreateAudience, FindAudiences};
 pub use recruit::{NotEnoughExamples, DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
 pub use unlisted::UnlistedAudience;

@@ -102,19 +102,6 @@ impl UnlistedAudience {
         self.name = get(&self.client, &self.id)?.name;
         Ok(())
     }
-
-    /// The jobs assigned to this audience (`GET /jobs` filtered on its id), one page with
-    /// [`send`](crate::job::FindJobs::send) or all with
-    /// [`iter`](crate::job::FindJobs::iter).
-    ///
-    /// ```no_run
-    /// # fn demo(a: rapidata::UnlistedAudience) -> rapidata::Result<()> {
-    /// for job in a.find_jobs().iter() { println!("{}", job?.id()); }
-    /// # Ok(()) }
-    /// ```
-    pub fn find_jobs(&self) -> crate::job::FindJobs {
-        crate::job::FindJobs::new(self.client.clone(), String::new(), Some(self.id.clone()))
-    }
 }
 
 impl JobTarget for UnlistedAudience {

@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use rapidata::error::ConfigError;
+use rapidata::error::ConfigErrorKind;
 use rapidata::{BrowserLogin, Client, ClientBuilder, Error};
 
 const USAGE: &str = "\
@@ -79,7 +79,7 @@ fn builder(args: &Args) -> ClientBuilder {
 }
 
 fn is_missing_credentials(e: &Error) -> bool {
-    matches!(e, Error::Config(c) if matches!(**c, ConfigError::MissingCredentials { .. }))
+    matches!(e, Error::Config(c) if c.kind() == ConfigErrorKind::MissingCredentials)
 }
 
 /// The client `Client::new()` would build, or `None` when there are no credentials.

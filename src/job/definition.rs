@@ -1,6 +1,6 @@
 //! Job definitions: builders, validation, request bodies and the [`JobDefinition`] handle.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -8,11 +8,13 @@ use std::time::Duration;
 use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::reconcile::{create_once_from, resolve, Created, Verdict};
-use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
+use crate::request::{self, DecodeError, Decoder, Operation, QueryFilter, WithDecoder};
 use crate::settings::{split_feature_flags, Setting};
+use crate::sync::lock;
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
-use super::errors::{FailedDatapoint, UploadFailure};
+use super::datapoint::{segment, DatapointSpec};
+use super::errors::FailedDatapoint;
 use super::poll::poll_until;
 use super::progress::{Reporter, SharedReporter, Stage, WaitOptions};
 use super::upload;
@@ -82,134 +84,30 @@ pub(crate) struct DefinitionSpec {
     pub(crate) groups: Vec<ranking::GroupSpec>,
 }
 
-/// One validated datapoint, ready to upload.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct DatapointSpec {
-    pub(crate) index: usize,
-    pub(crate) items: Vec<DataItem>,
-    pub(crate) context: Option<String>,
-    pub(crate) media_context: Option<DataItem>,
-    /// A classification datapoint's own answer options.
-    pub(crate) answer_options: Option<Vec<String>>,
-    pub(crate) private_metadata: Option<BTreeMap<String, String>>,
-    /// The group (ranking list) the datapoint belongs to; its context is the group's.
-    pub(crate) group: Option<String>,
-    /// A select-words datapoint's sentence (`transcription` segment).
-    pub(crate) sentence: Option<String>,
-}
-
-impl DatapointSpec {
-    /// Every item to upload: the datapoint's items, then its media context.
-    pub(crate) fn media(&self) -> impl Iterator<Item = &DataItem> {
-        self.items
-            .iter()
-            .chain(self.media_context.iter())
-            .filter(|i| i.is_media())
-    }
-}
-
-/// The dataset segment keys of the API's default dataset schema.
-pub(crate) mod segment {
-    /// The datapoint's item(s): one asset, or a compare pair as a two-item multi asset.
-    pub(crate) const ASSET: &str = "asset";
-    /// The text context shown with the item.
-    pub(crate) const CONTEXT: &str = "context";
-    /// The media context shown with the item.
-    pub(crate) const CONTEXT_ASSET: &str = "context_asset";
-    /// A classification datapoint's answer options.
-    pub(crate) const ANSWER_OPTIONS: &str = "answer_options";
-    /// A select-words datapoint's sentence.
-    pub(crate) const TRANSCRIPTION: &str = "transcription";
-}
-
-fn asset_segment(key: &str, asset: types::IAssetInput) -> types::DatasetSegmentInput {
-    types::DatasetSegmentInput {
-        asset: Some(Some(asset)),
-        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Asset)
-    }
-}
-
-fn text_segment(key: &str, text: &str) -> types::DatasetSegmentInput {
-    types::DatasetSegmentInput {
-        text: Some(Some(text.to_owned())),
-        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::Text)
-    }
-}
-
-fn options_segment(key: &str, options: &[String]) -> types::DatasetSegmentInput {
-    types::DatasetSegmentInput {
-        options: Some(Some(
-            options
-                .iter()
-                .map(|o| types::DatasetSegmentOption::new(o.clone(), o.clone()))
-                .collect(),
-        )),
-        ..types::DatasetSegmentInput::new(key.to_owned(), types::DatasetSegmentKind::OptionList)
-    }
-}
-
-/// Where [`datapoint_body`] finds the server file names of uploaded media: a map from
-/// item to name, or the upload pipeline's own table (which refers to the caller's items
-/// instead of copying them).
-pub(crate) trait AssetNames {
-    /// The file name `item` was uploaded as, if it was.
-    fn name_of(&self, item: &DataItem) -> Option<String>;
-}
-
-impl AssetNames for HashMap<DataItem, String> {
-    fn name_of(&self, item: &DataItem) -> Option<String> {
-        self.get(item).cloned()
-    }
-}
-
-/// The body of `POST /dataset/{id}/datapoint`: the datapoint as segments of the default
-/// dataset schema (its asset, then context, media context and answer options when it has
-/// them), its sort index, and `group` and `privateMetadata` always sent (null when unset),
-/// as the official SDK 3.27.1 sends them. `names` gives every media item's uploaded file
-/// name.
-pub(crate) fn datapoint_body(
-    dp: &DatapointSpec,
-    names: &impl AssetNames,
-) -> types::CreateDatapointEndpointInput {
-    let item_names: Vec<Option<String>> = dp.items.iter().map(|i| names.name_of(i)).collect();
-    // A compare datapoint is always a two-item MultiAssetInput; a classification one a
-    // single asset. `asset_input` does exactly that from the item count.
-    let mut segments = vec![asset_segment(
-        segment::ASSET,
-        crate::asset::asset_input(&dp.items, &item_names),
-    )];
-    if let Some(context) = &dp.context {
-        segments.push(text_segment(segment::CONTEXT, context));
-    }
-    if let Some(m) = &dp.media_context {
-        let asset = crate::asset::asset_input(std::slice::from_ref(m), &[names.name_of(m)]);
-        segments.push(asset_segment(segment::CONTEXT_ASSET, asset));
-    }
-    if let Some(sentence) = &dp.sentence {
-        segments.push(text_segment(segment::TRANSCRIPTION, sentence));
-    }
-    if let Some(options) = &dp.answer_options {
-        segments.push(options_segment(segment::ANSWER_OPTIONS, options));
-    }
-    types::CreateDatapointEndpointInput {
-        segments: Some(Some(segments)),
-        group: Some(dp.group.clone()),
-        private_metadata: Some(
-            dp.private_metadata
-                .as_ref()
-                .filter(|m| !m.is_empty())
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-        ),
-        sort_index: Some(Some(dp.index as i64)),
-        ..types::CreateDatapointEndpointInput::new()
-    }
-}
-
 /// The dataset schema of `POST /dataset`: `None` (sent as null) when the task needs only
 /// the default segments, else the default ones (asset, context, media context) plus the
 /// task's own (`answer_options` for classification, `transcription` for select words),
 /// as the official SDK declares them.
 pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmentDefinition>> {
+    let key = match task {
+        TaskSpec::Compare { .. }
+        | TaskSpec::FreeText { .. }
+        | TaskSpec::Locate { .. }
+        | TaskSpec::Draw { .. }
+        | TaskSpec::Timestamp { .. }
+        | TaskSpec::Ranking(_) => return None,
+        TaskSpec::Classification { .. } => segment::ANSWER_OPTIONS,
+        TaskSpec::SelectWords { .. } => segment::TRANSCRIPTION,
+    };
+    schema_with_segments(&[key])
+}
+
+/// The dataset schema declaring the default segments plus `required` (workflow segment
+/// keys: `answer_options`, `transcription`; sorted, each required), `None` when `required`
+/// is empty, as the official SDK builds it. Unknown keys are left out.
+pub(crate) fn schema_with_segments(
+    required: &[&str],
+) -> Option<Vec<types::DatasetSegmentDefinition>> {
     let definition = |key: &str, label: &str, kind, required, max_length: Option<i32>| {
         types::DatasetSegmentDefinition {
             label: Some(Some(label.to_owned())),
@@ -217,25 +115,13 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             ..types::DatasetSegmentDefinition::new(key.to_owned(), kind, required)
         }
     };
-    let (key, label, kind) = match task {
-        TaskSpec::Compare { .. }
-        | TaskSpec::FreeText { .. }
-        | TaskSpec::Locate { .. }
-        | TaskSpec::Draw { .. }
-        | TaskSpec::Timestamp { .. }
-        | TaskSpec::Ranking(_) => return None,
-        TaskSpec::Classification { .. } => (
-            segment::ANSWER_OPTIONS,
-            "Answer options",
-            types::DatasetSegmentKind::OptionList,
-        ),
-        TaskSpec::SelectWords { .. } => (
-            segment::TRANSCRIPTION,
-            "Transcription",
-            types::DatasetSegmentKind::Text,
-        ),
-    };
-    Some(vec![
+    if required.is_empty() {
+        return None;
+    }
+    let mut keys = required.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut schema = vec![
         definition(
             segment::ASSET,
             "Asset",
@@ -257,8 +143,16 @@ pub(crate) fn dataset_schema(task: &TaskSpec) -> Option<Vec<types::DatasetSegmen
             false,
             None,
         ),
-        definition(key, label, kind, true, None),
-    ])
+    ];
+    for key in keys {
+        let (label, kind) = match key {
+            segment::ANSWER_OPTIONS => ("Answer options", types::DatasetSegmentKind::OptionList),
+            segment::TRANSCRIPTION => ("Transcription", types::DatasetSegmentKind::Text),
+            _ => continue,
+        };
+        schema.push(definition(key, label, kind, true, None));
+    }
+    Some(schema)
 }
 
 /// A text bound to a literal.
@@ -403,42 +297,12 @@ impl Common {
                 ),
             ));
         }
-        let n = items.len();
-        if n == 0 {
-            return Err(Error::invalid_input(
-                "datapoints",
-                "[]",
-                "at least one datapoint is needed",
-            ));
-        }
-        let check_len = |argument: &str, len: Option<usize>| -> Result<()> {
-            match len {
-                Some(len) if len != n => Err(Error::invalid_input(
-                    argument,
-                    format!("{len} entries"),
-                    format!("needs exactly one entry per datapoint ({n})"),
-                )),
-                _ => Ok(()),
-            }
-        };
-        check_len("contexts", self.contexts.as_ref().map(Vec::len))?;
-        check_len("media_contexts", self.media_contexts.as_ref().map(Vec::len))?;
-        check_len(
-            "private_metadata",
-            self.private_metadata.as_ref().map(Vec::len),
+        let datapoints = datapoint_specs(
+            items,
+            self.contexts.as_deref(),
+            self.media_contexts.as_deref(),
+            self.private_metadata.as_deref(),
         )?;
-        check_contexts(self.contexts.as_deref().unwrap_or_default())?;
-        check_media_contexts(self.media_contexts.as_deref().unwrap_or_default())?;
-        for (i, dp) in items.iter().enumerate() {
-            for (j, item) in dp.iter().enumerate() {
-                let argument = if dp.len() == 1 {
-                    format!("datapoints[{i}]")
-                } else {
-                    format!("datapoints[{i}][{j}]")
-                };
-                item.validate(&argument)?;
-            }
-        }
         if self.responses_per_datapoint == 0 || self.responses_per_datapoint > i32::MAX as u32 {
             return Err(Error::invalid_input(
                 "responses_per_datapoint",
@@ -489,20 +353,6 @@ impl Common {
             ));
         }
         let (rapid_flags, campaign_flags) = split_feature_flags(&self.settings);
-        let datapoints = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, items)| DatapointSpec {
-                index: i,
-                items,
-                context: self.contexts.as_ref().map(|c| c[i].clone()),
-                media_context: self.media_contexts.as_ref().map(|m| m[i].clone()),
-                answer_options: None,
-                private_metadata: self.private_metadata.as_ref().map(|m| m[i].clone()),
-                group: None,
-                sentence: None,
-            })
-            .collect();
         let spec = DefinitionSpec {
             name: name.to_owned(),
             task,
@@ -515,6 +365,65 @@ impl Common {
         };
         Ok((spec, datapoints))
     }
+}
+
+/// Checks the datapoints and their per-datapoint inputs that every kind shares (at least
+/// one datapoint, one context / media context / metadata map per datapoint, contexts at
+/// most 400 characters, media contexts media, every item valid) and builds their specs.
+/// Used by the definition builders and by `JobDefinition::set_datapoints`.
+pub(crate) fn datapoint_specs(
+    items: Vec<Vec<DataItem>>,
+    contexts: Option<&[String]>,
+    media_contexts: Option<&[DataItem]>,
+    private_metadata: Option<&[BTreeMap<String, String>]>,
+) -> Result<Vec<DatapointSpec>> {
+    let n = items.len();
+    if n == 0 {
+        return Err(Error::invalid_input(
+            "datapoints",
+            "[]",
+            "at least one datapoint is needed",
+        ));
+    }
+    let check_len = |argument: &str, len: Option<usize>| -> Result<()> {
+        match len {
+            Some(len) if len != n => Err(Error::invalid_input(
+                argument,
+                format!("{len} entries"),
+                format!("needs exactly one entry per datapoint ({n})"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    check_len("contexts", contexts.map(<[_]>::len))?;
+    check_len("media_contexts", media_contexts.map(<[_]>::len))?;
+    check_len("private_metadata", private_metadata.map(<[_]>::len))?;
+    check_contexts(contexts.unwrap_or_default())?;
+    check_media_contexts(media_contexts.unwrap_or_default())?;
+    for (i, dp) in items.iter().enumerate() {
+        for (j, item) in dp.iter().enumerate() {
+            let argument = if dp.len() == 1 {
+                format!("datapoints[{i}]")
+            } else {
+                format!("datapoints[{i}][{j}]")
+            };
+            item.validate(&argument)?;
+        }
+    }
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, items)| DatapointSpec {
+            index: i,
+            items,
+            context: contexts.map(|c| c[i].clone()),
+            media_context: media_contexts.map(|m| m[i].clone()),
+            answer_options: None,
+            private_metadata: private_metadata.map(|m| m[i].clone()),
+            group: None,
+            sentence: None,
+        })
+        .collect())
 }
 
 /// Checks the text contexts (argument `contexts[i]`): at most 400 characters each.
@@ -555,7 +464,7 @@ fn check_media_contexts(media: &[DataItem]) -> Result<()> {
 
 /// Refuses text datapoints for a kind whose labelers work on media (`task` names it in
 /// the error): locate and draw need something to tap or draw on.
-fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
+pub(crate) fn require_media(argument: &str, items: &[DataItem], task: &str) -> Result<()> {
     match items.iter().position(|d| !d.is_media()) {
         Some(i) => Err(Error::invalid_input(
             format!("{argument}[{i}]"),
@@ -613,10 +522,6 @@ fn create_definition(
     };
     let mut attempts = pending.attempts();
     pending.finish(&mut attempts, uploaded.failures, existing)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the listing run alongside the upload found (it always runs: the pipeline runs
@@ -879,6 +784,7 @@ mod single;
 pub use free_text::FreeTextDefinitionBuilder;
 pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
+pub(crate) use select_words::check_sentences;
 pub use select_words::SelectWordsDefinitionBuilder;
 
 /// Builder for a compare (A/B) job definition; from
@@ -983,30 +889,7 @@ impl CompareDefinitionBuilder {
                 }
             }
         }
-        for (i, [a, b]) in self.datapoints.iter().enumerate() {
-            if a == b {
-                return Err(Error::invalid_input(
-                    format!("datapoints[{i}]"),
-                    a.to_string(),
-                    "a compare datapoint needs two different items",
-                ));
-            }
-            // The results key each side's votes by its identifier (a file's base name), so
-            // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
-            // under `0001.png`, and the winner could not be told.
-            let id = a.identifier();
-            if id == b.identifier() {
-                return Err(Error::invalid_input(
-                    format!("datapoints[{i}]"),
-                    format!("{a} / {b}"),
-                    format!(
-                        "both items are identified as {id:?} in the results (files by their \
-                         base name), so the results could not tell A from B: rename or copy \
-                         one of them to a file with another name (e.g. a_{id} and b_{id})"
-                    ),
-                ));
-            }
-        }
+        check_pairs(&self.datapoints)?;
         let items = self.datapoints.iter().map(|p| p.to_vec()).collect();
         self.common.validate(
             &self.name,
@@ -1018,6 +901,36 @@ impl CompareDefinitionBuilder {
             },
         )
     }
+}
+
+/// Checks compare pairs (argument `datapoints[i]`): two different items that the results
+/// can tell apart (different [`identifier`](DataItem::identifier)s).
+pub(crate) fn check_pairs(pairs: &[[DataItem; 2]]) -> Result<()> {
+    for (i, [a, b]) in pairs.iter().enumerate() {
+        if a == b {
+            return Err(Error::invalid_input(
+                format!("datapoints[{i}]"),
+                a.to_string(),
+                "a compare datapoint needs two different items",
+            ));
+        }
+        // The results key each side's votes by its identifier (a file's base name), so
+        // `model_a/0001.png` against `model_b/0001.png` would pool both sides' votes
+        // under `0001.png`, and the winner could not be told.
+        let id = a.identifier();
+        if id == b.identifier() {
+            return Err(Error::invalid_input(
+                format!("datapoints[{i}]"),
+                format!("{a} / {b}"),
+                format!(
+                    "both items are identified as {id:?} in the results (files by their \
+                     base name), so the results could not tell A from B: rename or copy \
+                     one of them to a file with another name (e.g. a_{id} and b_{id})"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The answer options of a classification definition: the same for every datapoint, or
@@ -1241,6 +1154,140 @@ impl ClassificationDefinitionBuilder {
         Ok((spec, datapoints))
     }
 }
+
+/// Too many datapoints of a new job definition failed, so no definition was created.
+///
+/// Holds every failure and a [`PendingDefinition`] that re-sends only the failed
+/// datapoints into the same dataset and then creates the definition.
+///
+/// ```no_run
+/// # fn demo(client: rapidata::Client) -> rapidata::Result<()> {
+/// let result = client
+///     .job()
+///     .create_compare_job_definition(
+///         "Prompt alignment",
+///         "Which image follows the prompt more accurately?",
+///         [["https://example.com/a1.jpg", "https://example.com/b1.jpg"]],
+///     )
+///     .create();
+/// let definition = match result {
+///     Ok(d) => d,
+///     Err(rapidata::Error::UploadFailed(failure)) => {
+///         for f in failure.failures() {
+///             eprintln!("{f}");
+///         }
+///         failure.retry()?
+///     }
+///     Err(e) => return Err(e),
+/// };
+/// # Ok(()) }
+/// ```
+pub struct UploadFailure {
+    pub(crate) failures: Vec<FailedDatapoint>,
+    pub(crate) total: usize,
+    pub(crate) tolerance: f64,
+    pub(crate) pending: PendingDefinition,
+}
+
+impl UploadFailure {
+    /// Every failed datapoint, by index.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) {
+    /// for failed in f.failures() { println!("{} {}", failed.index, failed.reason); }
+    /// # }
+    /// ```
+    pub fn failures(&self) -> &[FailedDatapoint] {
+        &self.failures
+    }
+
+    /// Number of datapoints in the definition.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}/{}", f.failures().len(), f.total()); }
+    /// ```
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The dataset the successful datapoints are in (reused by [`UploadFailure::retry`]).
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}", f.dataset_id()); }
+    /// ```
+    pub fn dataset_id(&self) -> &str {
+        self.pending.dataset_id()
+    }
+
+    /// The unfinished definition.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{:?}", f.pending()); }
+    /// ```
+    pub fn pending(&self) -> &PendingDefinition {
+        &self.pending
+    }
+
+    /// Takes the unfinished definition out, to retry later.
+    ///
+    /// ```no_run
+    /// # fn demo(f: rapidata::job::UploadFailure) -> rapidata::Result<()> {
+    /// let pending = f.into_pending();
+    /// let definition = pending.retry()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn into_pending(self) -> PendingDefinition {
+        self.pending
+    }
+
+    /// Sends the failed datapoints again (into the same dataset), then creates the
+    /// definition; see [`PendingDefinition::retry`].
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) -> rapidata::Result<()> {
+    /// let definition = f.retry()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn retry(&self) -> crate::Result<super::JobDefinition> {
+        self.pending.retry()
+    }
+}
+
+impl fmt::Debug for UploadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadFailure")
+            .field("failures", &self.failures)
+            .field("total", &self.total)
+            .field("tolerance", &self.tolerance)
+            .field("dataset_id", &self.pending.dataset_id())
+            .finish()
+    }
+}
+
+impl fmt::Display for UploadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} datapoints of job definition `{}` failed (tolerance {}), so the \
+             definition was not created; retry() re-sends only the failed ones into dataset {}",
+            self.failures.len(),
+            self.total,
+            self.pending.name(),
+            self.tolerance,
+            self.pending.dataset_id()
+        )?;
+        for (i, failure) in self.failures.iter().enumerate() {
+            if i == 5 {
+                write!(f, "; …")?;
+                break;
+            }
+            write!(f, "; {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UploadFailure {}
 
 /// A job definition whose dataset is (partly) uploaded but which was not created because
 /// too many datapoints failed. Found inside [`Error::UploadFailed`].
@@ -1532,33 +1579,13 @@ pub struct CostEstimate {
     pub required_responses: i64,
 }
 
-/// `GET /job/definition/{id}/cost-estimate` (or, with `JOB`, `GET /job/{id}/cost-estimate`),
-/// where an empty 200 body means "not ready". Both answer the same four figures.
-pub(super) struct CostEstimateOp<const JOB: bool> {
-    pub(super) id: String,
-}
+/// The answer of either cost-estimate endpoint (`GET /job/definition/{id}/cost-estimate`,
+/// `GET /job/{id}/cost-estimate`), where an empty 200 body means "not ready". Both answer
+/// the same four figures.
+pub(super) struct EstimateOrNotReady;
 
-impl<const JOB: bool> Operation for CostEstimateOp<JOB> {
+impl Decoder for EstimateOrNotReady {
     type Output = Option<CostEstimate>;
-    const ID: &'static str = if JOB {
-        operations::GetJobByJobIdCostEstimate::ID
-    } else {
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::ID
-    };
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = if JOB {
-        operations::GetJobByJobIdCostEstimate::PATH_TEMPLATE
-    } else {
-        operations::GetJobDefinitionByDefinitionIdCostEstimate::PATH_TEMPLATE
-    };
-
-    fn path(&self) -> String {
-        let prefix = if JOB { "/job" } else { "/job/definition" };
-        format!(
-            "{prefix}/{}/cost-estimate",
-            request::encode_path_segment(&self.id)
-        )
-    }
 
     fn decode(bytes: &[u8]) -> std::result::Result<Self::Output, DecodeError> {
         if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
@@ -1842,9 +1869,9 @@ impl JobDefinition {
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
         poll_cost_estimate(
             &self.client,
-            &CostEstimateOp::<false> {
-                id: self.id.clone(),
-            },
+            &WithDecoder::<_, EstimateOrNotReady>::new(
+                operations::GetJobDefinitionByDefinitionIdCostEstimate::new(&self.id),
+            ),
             &format!("job definition {}", self.id),
             self.reporter.clone(),
             options,
@@ -1855,9 +1882,9 @@ impl JobDefinition {
 /// Polls a cost-estimate endpoint until it answers, reporting [`Stage::Estimating`] to
 /// `reporter` (bars on a terminal when `None`) once it had to wait; `what` names the
 /// estimate's owner in a timeout.
-pub(super) fn poll_cost_estimate<const JOB: bool>(
+pub(super) fn poll_cost_estimate<O: Operation>(
     client: &Client,
-    op: &CostEstimateOp<JOB>,
+    op: &WithDecoder<O, EstimateOrNotReady>,
     what: &str,
     reporter: Option<SharedReporter>,
     options: WaitOptions,
@@ -1958,68 +1985,6 @@ mod tests {
                         "categories": {"segment": "answer_options"}}},
                 "referee": {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7},
                 "datasetId": "ds"
-            })
-        );
-    }
-
-    #[test]
-    fn datapoint_body_sends_explicit_nulls() {
-        let dp = DatapointSpec {
-            index: 3,
-            items: vec![DataItem::url("https://e.com/a.png"), DataItem::text("b")],
-            context: None,
-            media_context: None,
-            answer_options: None,
-            private_metadata: None,
-            group: None,
-            sentence: None,
-        };
-        let names = HashMap::from([(DataItem::url("https://e.com/a.png"), "f_a.png".to_owned())]);
-        let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "segments": [{"key": "asset", "kind": "Asset", "asset": {
-                    "_t": "MultiAssetInput", "assets": [
-                        {"_t": "ExistingAssetInput", "name": "f_a.png"},
-                        {"_t": "TextAssetInput", "text": "b"}]}}],
-                "sortIndex": 3, "group": null, "privateMetadata": null
-            })
-        );
-    }
-
-    #[test]
-    fn datapoint_body_carries_context_media_context_and_options_as_segments() {
-        let dp = DatapointSpec {
-            index: 0,
-            items: vec![DataItem::url("https://e.com/a.png")],
-            context: Some("the prompt".into()),
-            media_context: Some(DataItem::url("https://e.com/ref.png")),
-            answer_options: Some(vec!["cat".into(), "dog".into()]),
-            private_metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
-            group: None,
-            sentence: None,
-        };
-        let names = HashMap::from([
-            (DataItem::url("https://e.com/a.png"), "f_a.png".to_owned()),
-            (
-                DataItem::url("https://e.com/ref.png"),
-                "f_ref.png".to_owned(),
-            ),
-        ]);
-        let body = serde_json::to_value(datapoint_body(&dp, &names)).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "segments": [
-                    {"key": "asset", "kind": "Asset",
-                     "asset": {"_t": "ExistingAssetInput", "name": "f_a.png"}},
-                    {"key": "context", "kind": "Text", "text": "the prompt"},
-                    {"key": "context_asset", "kind": "Asset",
-                     "asset": {"_t": "ExistingAssetInput", "name": "f_ref.png"}},
-                    {"key": "answer_options", "kind": "OptionList", "options": [
-                        {"label": "cat", "value": "cat"}, {"label": "dog", "value": "dog"}]}],
-                "sortIndex": 0, "group": null, "privateMetadata": {"k": "v"}
             })
         );
     }

@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
+use crate::api::operations;
+use crate::request::WithDecoder;
 use crate::Result;
 
-use super::definition::{poll_cost_estimate, CostEstimateOp};
+use super::definition::{poll_cost_estimate, EstimateOrNotReady};
 use super::{CostEstimate, Job, WaitOptions};
 
 impl Job {
@@ -68,9 +70,9 @@ impl Job {
     pub fn cost_estimate_with(&self, options: WaitOptions) -> Result<CostEstimate> {
         poll_cost_estimate(
             &self.client,
-            &CostEstimateOp::<true> {
-                id: self.id.clone(),
-            },
+            &WithDecoder::<_, EstimateOrNotReady>::new(operations::GetJobByJobIdCostEstimate::new(
+                &self.id,
+            )),
             &format!("job {}", self.id),
             None,
             options,

@@ -6,7 +6,50 @@ use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::QueryFilter;
 use crate::{Client, Result};
 
+use crate::audience::{Audience, JobTarget, UnlistedAudience};
+
 use super::{Job, JobDefinition};
+
+// Listing an audience's jobs is a job action, so it lives here (as assigning does, in
+// `assign.rs`): the audience module never needs the job module.
+impl Audience {
+    /// Starts listing the jobs assigned to this audience (`GET /jobs` filtered by
+    /// audience id, newest first); finish with [`send`](FindJobs::send) for one page or
+    /// [`iter`](FindJobs::iter) for every page.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// for job in audience.find_jobs().send()? {
+    ///     println!("{} {:?}", job.id(), job.cached_state());
+    /// }
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn find_jobs(&self) -> FindJobs {
+        jobs_of(self)
+    }
+}
+
+impl UnlistedAudience {
+    /// The jobs assigned to this audience (`GET /jobs` filtered on its id), one page with
+    /// [`send`](FindJobs::send) or all with [`iter`](FindJobs::iter).
+    ///
+    /// ```no_run
+    /// # fn demo(a: rapidata::UnlistedAudience) -> rapidata::Result<()> {
+    /// for job in a.find_jobs().iter() { println!("{}", job?.id()); }
+    /// # Ok(()) }
+    /// ```
+    pub fn find_jobs(&self) -> FindJobs {
+        jobs_of(self)
+    }
+}
+
+fn jobs_of(target: &impl JobTarget) -> FindJobs {
+    FindJobs::new(
+        target.client().clone(),
+        String::new(),
+        Some(target.audience_id().to_owned()),
+    )
+}
 
 /// Builder for [`JobManager::find_jobs`](super::JobManager::find_jobs),
 /// [`JobManager::find_jobs_for`](super::JobManager::find_jobs_for) and

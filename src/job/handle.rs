@@ -1,12 +1,14 @@
 //! The [`Job`] handle: a job definition running on an audience.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
 use crate::reconcile::{create_once, Created, Verdict};
-use crate::request::{self, DecodeError, Method, Operation, QueryFilter};
+use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
+use crate::sync::lock;
 use crate::{Client, Error, Result};
 
 use super::errors::{JobStuck, StuckCause, WaitTimeout};
@@ -17,6 +19,17 @@ use super::results::JobResults;
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
 const RECONCILE_PAGE_SIZE: i64 = 100;
+
+/// While a job's labeling runs, the wait reads the job itself (`GET /job/{id}`) only on
+/// every this many polls; the polls in between read the progress alone.
+const DETAILS_EVERY: u32 = 3;
+
+/// One progress reading and whether the labeling behind it has stopped running.
+struct LabelingReading {
+    progress: Progress,
+    /// Done, failed, paused, every task completed, or a state unknown to this crate.
+    settled: bool,
+}
 
 /// Something the server said when the job was created.
 ///
@@ -122,6 +135,9 @@ pub struct Job {
     pub(crate) warnings: Vec<JobWarning>,
     /// The pipeline running it, when a read of the job told it.
     pub(crate) pipeline_id: Option<String>,
+    /// The final progress, once a wait on this handle (or a clone of it) has seen the
+    /// job complete: [`Job::get_results`] then downloads at once instead of waiting again.
+    pub(crate) completed: Arc<Mutex<Option<Progress>>>,
 }
 
 /// Serialized as its metadata (the client is left out): `id`, `name`, `definition_id`,
@@ -154,26 +170,11 @@ impl serde::Serialize for Job {
     }
 }
 
-/// `GET /job/{id}/download-results` decoded straight into [`JobResults`].
-struct DownloadResults {
-    job_id: String,
-}
+/// A result file (`GET /job/{id}/download-results`) read straight into [`JobResults`].
+struct ResultFile;
 
-impl Operation for DownloadResults {
+impl Decoder for ResultFile {
     type Output = JobResults;
-    const ID: &'static str = operations::GetJobByJobIdDownloadResults::ID;
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = operations::GetJobByJobIdDownloadResults::PATH_TEMPLATE;
-    const ACCEPT: &'static str = operations::GetJobByJobIdDownloadResults::ACCEPT;
-    /// Result files can be large (one entry per datapoint with every response).
-    const MAX_RESPONSE_BYTES: u64 = request::MAX_FILE_RESPONSE_BYTES;
-
-    fn path(&self) -> String {
-        format!(
-            "/job/{}/download-results",
-            request::encode_path_segment(&self.job_id)
-        )
-    }
 
     fn decode(bytes: &[u8]) -> std::result::Result<JobResults, DecodeError> {
         JobResults::from_slice(bytes)
@@ -191,6 +192,7 @@ impl Job {
             state: Some(out.state),
             warnings: Vec::new(),
             pipeline_id: Some(out.pipeline_id),
+            completed: Arc::default(),
         }
     }
 
@@ -204,6 +206,7 @@ impl Job {
             state: Some(out.state),
             warnings: Vec::new(),
             pipeline_id: Some(out.pipeline_id),
+            completed: Arc::default(),
         }
     }
 
@@ -411,18 +414,39 @@ impl Job {
     }
 
     fn read_progress(&self, state: AudienceJobState) -> Result<Progress> {
+        self.read_labeling(state).map(|r| r.progress)
+    }
+
+    /// Reads the labeling progress (`GET /job/{id}/progress`) together with the
+    /// labeling work's own state, which tells the wait when the job itself is worth
+    /// reading again.
+    fn read_labeling(&self, state: AudienceJobState) -> Result<LabelingReading> {
         match self
             .client
             .send(&operations::GetJobByJobIdProgress::new(&self.id))
         {
-            Ok(p) => Ok(Progress::new(
-                state,
-                p.completion_percentage,
-                p.completed.max(0) as u64,
-                p.total.max(0) as u64,
-            )
-            .with_responses(p.response_count.max(0) as u64)),
-            Err(e) if e.status() == Some(404) => Ok(Progress::not_started(state)),
+            Ok(p) => {
+                let progress = Progress::new(
+                    state,
+                    p.completion_percentage,
+                    p.completed.max(0) as u64,
+                    p.total.max(0) as u64,
+                )
+                .with_responses(p.response_count.max(0) as u64);
+                // Anything but "still labeling" (done, failed, paused, or a state this
+                // crate does not know yet) is a reason to look at the job itself.
+                let settled = !matches!(
+                    p.state,
+                    types::LabelingState::Created
+                        | types::LabelingState::Started
+                        | types::LabelingState::Labeling
+                ) || (p.total > 0 && p.completed >= p.total);
+                Ok(LabelingReading { progress, settled })
+            }
+            Err(e) if e.status() == Some(404) => Ok(LabelingReading {
+                progress: Progress::not_started(state),
+                settled: false,
+            }),
             Err(e) => Err(e),
         }
     }
@@ -450,7 +474,11 @@ impl Job {
 
     /// Waits until the job completes, handing every progress reading to `sink`.
     ///
-    /// Each poll reads the job (`GET /job/{id}`) and, while it runs, its progress. The
+    /// The first poll reads the job (`GET /job/{id}`) and, while it runs, its progress
+    /// (`GET /job/{id}/progress`). Later polls read the progress alone and the job as well
+    /// on every third poll or as soon as the progress shows the labeling done, failed or
+    /// paused; a job that completes is therefore seen with one request more than its
+    /// final progress, and the last reading handed to `sink` shows its final counts. The
     /// wait ends with:
     ///
     /// * `Ok` when the job is `Completed`;
@@ -498,106 +526,157 @@ impl Job {
         let mut recent: Vec<super::progress::Reading> = Vec::new();
         let result = loop {
             polls = polls.saturating_add(1);
-            let details = match self.details() {
-                Ok(d) => d,
-                Err(e) => break Err(e),
+            // While labeling runs, a poll reads only the progress; the job itself is read
+            // on the first poll, every DETAILS_EVERY-th poll (to notice reviews, spend
+            // limits and failures that the progress does not show) and as soon as the
+            // labeling has settled.
+            let reading = if polls == 1 {
+                None
+            } else {
+                match self.read_labeling(last.state.clone()) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        log::debug!("progress of job {} unavailable: {e}", self.id);
+                        None
+                    }
+                }
             };
-            let state = details.state.clone();
-            last.state = state.clone();
-            let stuck =
-                |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
-            match &state {
-                AudienceJobState::Completed => {
-                    last = self.final_progress(&last);
-                    break Ok(last.clone());
+            let read_job = match &reading {
+                None => true,
+                Some(r) => r.settled || polls % DETAILS_EVERY == 0,
+            };
+            if !read_job {
+                if let Some(r) = reading {
+                    last = r.progress;
                 }
-                AudienceJobState::Failed => {
-                    let message = details
-                        .failure_message
-                        .clone()
-                        .flatten()
-                        .unwrap_or_else(|| "no failure message given".to_owned());
-                    break Err(stuck(
-                        StuckCause::Failed,
-                        format!("the job failed: {message}"),
-                    ));
-                }
-                AudienceJobState::ManualApproval => {
-                    let why = details
-                        .review_reason
-                        .clone()
-                        .flatten()
-                        .map(|r| format!(" (review reason: {})", r.as_str()))
-                        .unwrap_or_default();
-                    break Err(stuck(
-                        StuckCause::ManualApproval,
-                        format!("the job waits for a manual review by Rapidata{why}"),
-                    ));
-                }
-                AudienceJobState::SpendLimited => {
-                    break Err(stuck(
-                        StuckCause::SpendLimited,
-                        "the account's spend limit is reached; add funds to continue".to_owned(),
-                    ))
-                }
-                AudienceJobState::Paused => {
-                    break Err(stuck(
-                        StuckCause::Paused,
-                        "the job is paused; resume it with Job::resume".to_owned(),
-                    ))
-                }
-                AudienceJobState::Blocked => {
-                    let why = details
-                        .failure_message
-                        .clone()
-                        .flatten()
-                        .map(|m| format!(": {m}"))
-                        .unwrap_or_default();
-                    break Err(stuck(
-                        StuckCause::Blocked,
-                        format!(
-                            "the job is blocked by a flagged task{why}; unflag it on the job's \
-                             page in the Rapidata app (Job::view_url), then wait again"
-                        ),
-                    ));
-                }
-                AudienceJobState::StaleResults => {
-                    if !retried_stale {
-                        retried_stale = true;
-                        log::info!("job {} has stale results; asking to rebuild them", self.id);
-                        if let Err(e) = self
-                            .client
-                            .send(&operations::PostJobByJobIdRetry::new(&self.id))
-                        {
-                            break Err(e);
+            } else {
+                let details = match self.details() {
+                    Ok(d) => d,
+                    Err(e) => break Err(e),
+                };
+                let state = details.state.clone();
+                last.state = state.clone();
+                let stuck =
+                    |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
+                match &state {
+                    AudienceJobState::Completed => {
+                        // A reading taken just before that already showed every task
+                        // done is the final one; otherwise read it once more.
+                        last = match reading {
+                            Some(r) if r.settled && r.progress.started => {
+                                let p = r.progress;
+                                Progress::new(
+                                    state.clone(),
+                                    100.0,
+                                    p.total.max(p.completed),
+                                    p.total,
+                                )
+                                .with_responses(p.responses)
+                            }
+                            _ => self.final_progress(&last),
+                        };
+                        *lock(&self.completed) = Some(last.clone());
+                        break Ok(last.clone());
+                    }
+                    AudienceJobState::Failed => {
+                        let message = details
+                            .failure_message
+                            .clone()
+                            .flatten()
+                            .unwrap_or_else(|| "no failure message given".to_owned());
+                        break Err(stuck(
+                            StuckCause::Failed,
+                            format!("the job failed: {message}"),
+                        ));
+                    }
+                    AudienceJobState::ManualApproval => {
+                        let why = details
+                            .review_reason
+                            .clone()
+                            .flatten()
+                            .map(|r| format!(" (review reason: {})", r.as_str()))
+                            .unwrap_or_default();
+                        break Err(stuck(
+                            StuckCause::ManualApproval,
+                            format!("the job waits for a manual review by Rapidata{why}"),
+                        ));
+                    }
+                    AudienceJobState::SpendLimited => {
+                        break Err(stuck(
+                            StuckCause::SpendLimited,
+                            "the account's spend limit is reached; add funds to continue"
+                                .to_owned(),
+                        ))
+                    }
+                    AudienceJobState::Paused => {
+                        break Err(stuck(
+                            StuckCause::Paused,
+                            "the job is paused; resume it with Job::resume".to_owned(),
+                        ))
+                    }
+                    AudienceJobState::Blocked => {
+                        let why = details
+                            .failure_message
+                            .clone()
+                            .flatten()
+                            .map(|m| format!(": {m}"))
+                            .unwrap_or_default();
+                        break Err(stuck(
+                            StuckCause::Blocked,
+                            format!(
+                                "the job is blocked by a flagged task{why}; unflag it on the \
+                                 job's page in the Rapidata app (Job::view_url), then wait again"
+                            ),
+                        ));
+                    }
+                    AudienceJobState::StaleResults => {
+                        if !retried_stale {
+                            retried_stale = true;
+                            log::info!("job {} has stale results; asking to rebuild them", self.id);
+                            if let Err(e) = self
+                                .client
+                                .send(&operations::PostJobByJobIdRetry::new(&self.id))
+                            {
+                                break Err(e);
+                            }
                         }
                     }
-                }
-                _ => {
-                    if !audience_checked {
-                        audience_checked = true;
-                        match crate::audience::can_never_answer(&self.client, &details.audience_id)
-                        {
-                            Ok(true) => {
-                                break Err(stuck(
-                                    StuckCause::AudienceCannotAnswer,
-                                    format!(
-                                        "audience {} has no qualified or qualifying labelers \
-                                         and none can join (add qualification examples and \
-                                         start recruiting)",
-                                        details.audience_id
-                                    ),
-                                ))
-                            }
-                            Ok(false) => {}
-                            Err(e) => {
-                                log::debug!("could not check audience {}: {e}", details.audience_id)
+                    _ => {
+                        if !audience_checked {
+                            audience_checked = true;
+                            match crate::audience::can_never_answer(
+                                &self.client,
+                                &details.audience_id,
+                            ) {
+                                Ok(true) => {
+                                    break Err(stuck(
+                                        StuckCause::AudienceCannotAnswer,
+                                        format!(
+                                            "audience {} has no qualified or qualifying \
+                                             labelers and none can join (add qualification \
+                                             examples and start recruiting)",
+                                            details.audience_id
+                                        ),
+                                    ))
+                                }
+                                Ok(false) => {}
+                                Err(e) => log::debug!(
+                                    "could not check audience {}: {e}",
+                                    details.audience_id
+                                ),
                             }
                         }
-                    }
-                    match self.read_progress(state.clone()) {
-                        Ok(p) => last = p,
-                        Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
+                        let reading = match reading {
+                            Some(r) => Ok(r),
+                            None => self.read_labeling(state.clone()),
+                        };
+                        match reading {
+                            Ok(r) => {
+                                last = r.progress;
+                                last.state = state.clone();
+                            }
+                            Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
+                        }
                     }
                 }
             }
@@ -617,7 +696,7 @@ impl Job {
                     break Err(Error::Timeout(Box::new(WaitTimeout {
                         what: format!("job {} to complete", self.id),
                         waited,
-                        last_state: Some(state.to_string()),
+                        last_state: Some(last.state.to_string()),
                     })))
                 }
                 Some(t) => t - waited,
@@ -669,9 +748,30 @@ impl Job {
     /// ```
     pub fn get_results_with(
         &self,
-        sink: impl ProgressSink,
+        mut sink: impl ProgressSink,
         options: WaitOptions,
     ) -> Result<JobResults> {
+        // A wait on this handle already saw the job complete (the guide's
+        // `display_progress_bar` then `get_results`): download at once. Results that
+        // went stale since have no file; then wait (which asks for them to be rebuilt)
+        // and download again.
+        let seen = lock(&self.completed).clone();
+        if let Some(done) = seen {
+            match self.download_results() {
+                Ok(results) => {
+                    sink.finish(&done);
+                    return Ok(results);
+                }
+                Err(e) if matches!(e.status(), Some(404 | 409 | 410)) => {
+                    log::debug!(
+                        "results of completed job {} unavailable ({e}); waiting",
+                        self.id
+                    );
+                    *lock(&self.completed) = None;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         self.wait_with(sink, options)?;
         self.download_results()
     }
@@ -685,9 +785,9 @@ impl Job {
     /// # Ok(()) }
     /// ```
     pub fn download_results(&self) -> Result<JobResults> {
-        self.client.send(&DownloadResults {
-            job_id: self.id.clone(),
-        })
+        self.client.send(&WithDecoder::<_, ResultFile>::new(
+            operations::GetJobByJobIdDownloadResults::new(&self.id),
+        ))
     }
 }
 
@@ -796,5 +896,6 @@ pub(crate) fn assign_after(
         state: None,
         warnings,
         pipeline_id: None,
+        completed: Arc::default(),
     })
 }

@@ -45,6 +45,8 @@
 //! ```
 
 mod assign;
+mod datapoint;
+mod dataset_update;
 mod definition;
 mod details;
 mod errors;
@@ -60,14 +62,16 @@ mod revision;
 mod upload;
 
 pub use assign::AssignJob;
+pub use dataset_update::{DatasetUploadFailure, NewDatapoints};
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
     PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
-    TimestampDefinitionBuilder, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
-    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
+    TimestampDefinitionBuilder, UploadFailure, DEFAULT_RESPONSES_PER_DATAPOINT,
+    DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
+    MAX_INSTRUCTION_CHARS,
 };
-pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, UploadFailure, WaitTimeout};
+pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, WaitTimeout};
 pub use find::{FindJobDefinitions, FindJobs};
 pub use handle::{Job, JobWarning};
 pub use progress::{

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::api::operations;
 use crate::api::types::{self, AudienceJobState};
-use crate::request::{self, DecodeError, Method, Operation};
+use crate::request::{self, DecodeError, Decoder, WithDecoder};
 use crate::Result;
 
 use super::poll::poll_until;
@@ -17,27 +17,14 @@ use super::{Job, JobResults, WaitOptions};
 const DEFAULT_POLL: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// `GET /pipeline/preliminary-download/{id}`: the result file, or `None` while the server
-/// answers 202 (an empty body) because the snapshot is being prepared.
-struct FetchSnapshot {
-    download_id: String,
-}
+/// The answer of `GET /pipeline/preliminary-download/{id}`: the result file, or `None`
+/// while the server answers 202 (an empty body) because the snapshot is being prepared.
+struct SnapshotOrNotReady;
 
-impl Operation for FetchSnapshot {
+impl Decoder for SnapshotOrNotReady {
     type Output = Option<JobResults>;
-    const ID: &'static str = operations::GetPipelinePreliminaryDownloadByPreliminaryDownloadId::ID;
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str =
-        operations::GetPipelinePreliminaryDownloadByPreliminaryDownloadId::PATH_TEMPLATE;
     /// A snapshot is a whole result file.
-    const MAX_RESPONSE_BYTES: u64 = request::MAX_FILE_RESPONSE_BYTES;
-
-    fn path(&self) -> String {
-        format!(
-            "/pipeline/preliminary-download/{}",
-            request::encode_path_segment(&self.download_id)
-        )
-    }
+    const MAX_RESPONSE_BYTES: Option<u64> = Some(request::MAX_FILE_RESPONSE_BYTES);
 
     fn decode(bytes: &[u8]) -> std::result::Result<Option<JobResults>, DecodeError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -55,7 +42,7 @@ impl Job {
     /// Reads the job (`GET /job/{id}`); when it has not completed, asks its pipeline for a
     /// snapshot (`POST /pipeline/{pipelineId}/preliminary-download` `{"sendEmail": false}`)
     /// and fetches it every second until it is ready, for at most 60 s
-    /// ([`Error::Timeout`] after); see
+    /// ([`Error::Timeout`](crate::Error::Timeout) after); see
     /// [`preliminary_results_with`](Self::preliminary_results_with) to choose.
     ///
     /// ```no_run
@@ -98,9 +85,11 @@ impl Job {
                 body,
             ),
         )?;
-        let op = FetchSnapshot {
-            download_id: started.download_id,
-        };
+        let op = WithDecoder::<_, SnapshotOrNotReady>::new(
+            operations::GetPipelinePreliminaryDownloadByPreliminaryDownloadId::new(
+                started.download_id,
+            ),
+        );
         poll_until(
             &options,
             &format!("the preliminary results of job {}", self.id),

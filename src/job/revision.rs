@@ -10,7 +10,8 @@
 //! `POST /job/definition/{id}/revision`, with every field given explicitly (a field left out
 //! would be inherited from the *latest* revision, which may not be the loaded one), and
 //! moves the handle to the new revision. Jobs assigned from the handle run the revision it
-//! holds; a handle with unsaved changes cannot be assigned.
+//! holds; a handle with unsaved changes cannot be assigned. A new dataset is staged the
+//! same way, by `set_datapoints` (see `dataset_update.rs`), and saved as `datasetId`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -21,10 +22,11 @@ use serde_json::{json, Value};
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
-use crate::request::{self, DecodeError, Method, Operation, RequestBody};
+use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result};
 
+use super::dataset_update::{PartialDataset, StagedDataset};
 use super::poll::poll_until;
 use super::{AnswerOptions, JobDefinition, JobManager, WaitOptions};
 
@@ -54,17 +56,22 @@ const VOTES_MEMBERS: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RevisionEdit {
     loaded: Option<Arc<types::GetJobRevisionEndpointOutput>>,
-    pending: Pending,
+    pub(super) pending: Pending,
+    /// A dataset that `set_datapoints` created and filled only in part (see
+    /// `dataset_update.rs`): the same datapoints set again go into it, only the failed ones.
+    pub(super) partial: Option<PartialDataset>,
 }
 
 /// Changes staged for the next save.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Pending {
+pub(super) struct Pending {
     instruction: Option<String>,
-    answer_options: Option<Vec<String>>,
+    pub(super) answer_options: Option<Vec<String>>,
     responses_per_datapoint: Option<u32>,
     settings: Option<Vec<Setting>>,
     validation_set_id: Option<Option<String>>,
+    /// A new dataset, uploaded by `set_datapoints`.
+    pub(super) dataset: Option<StagedDataset>,
 }
 
 impl Pending {
@@ -84,6 +91,7 @@ impl Pending {
         );
         add(self.settings.is_some(), "settings");
         add(self.validation_set_id.is_some(), "validation_set_id");
+        add(self.dataset.is_some(), "datapoints");
         names
     }
 }
@@ -165,43 +173,12 @@ pub struct RevisionInfo {
     pub created_at: String,
 }
 
-/// `POST /job/definition/{id}/revision` with a body built as JSON, so that the empty
-/// flag lists and the `null`s go out explicitly (the generated model leaves empty lists
-/// out, and the server would then inherit them from the latest revision).
-struct SaveRevision {
-    definition_id: String,
-    body: Value,
-}
-
-impl Operation for SaveRevision {
-    type Output = types::CreateJobRevisionEndpointOutput;
-    const ID: &'static str = operations::PostJobDefinitionByDefinitionIdRevision::ID;
-    const METHOD: Method = Method::Post;
-    const PATH_TEMPLATE: &'static str =
-        operations::PostJobDefinitionByDefinitionIdRevision::PATH_TEMPLATE;
-
-    fn path(&self) -> String {
-        format!(
-            "/job/definition/{}/revision",
-            request::encode_path_segment(&self.definition_id)
-        )
-    }
-
-    fn body(&self) -> RequestBody {
-        request::encode_json(&self.body)
-    }
-
-    fn decode(bytes: &[u8]) -> std::result::Result<Self::Output, DecodeError> {
-        request::decode_json(bytes)
-    }
-}
-
-fn to_value(v: &impl serde::Serialize) -> Value {
+pub(super) fn to_value(v: &impl serde::Serialize) -> Value {
     serde_json::to_value(v).expect("API models always serialize")
 }
 
 /// The rapid spec's `_t` of a `SimpleWorkflow`, or the workflow's own `_t`.
-fn workflow_kind(workflow: &Value) -> &str {
+pub(super) fn workflow_kind(workflow: &Value) -> &str {
     let t = workflow["_t"].as_str().unwrap_or_default();
     if t == "SimpleWorkflow" {
         workflow["rapid"]["_t"].as_str().unwrap_or(t)
@@ -251,7 +228,7 @@ fn answer_options_of(workflow: &Value) -> Option<Vec<String>> {
 }
 
 /// `workflow` showing `options` for every datapoint; `None` unless it classifies.
-fn with_answer_options(mut workflow: Value, options: &[String]) -> Option<Value> {
+pub(super) fn with_answer_options(mut workflow: Value, options: &[String]) -> Option<Value> {
     if workflow_kind(&workflow) != "Classify" {
         return None;
     }
@@ -315,7 +292,7 @@ fn save_body(
     json!({
         "workflow": workflow,
         "referee": referee,
-        "datasetId": loaded.dataset_id,
+        "datasetId": pending.dataset.as_ref().map_or(&loaded.dataset_id, |d| &d.dataset_id),
         "rapidFeatureFlags": to_value(&rapid_flags),
         "campaignFeatureFlags": to_value(&campaign_flags),
         "aggregatorType": to_value(&loaded.aggregator_type.clone().flatten()),
@@ -346,7 +323,7 @@ fn fetch_revision(
 
 impl JobDefinition {
     /// The loaded revision, read from the server the first time it is needed.
-    fn loaded(&mut self) -> Result<Arc<types::GetJobRevisionEndpointOutput>> {
+    pub(super) fn loaded(&mut self) -> Result<Arc<types::GetJobRevisionEndpointOutput>> {
         if let Some(l) = &self.edit.loaded {
             return Ok(l.clone());
         }
@@ -642,7 +619,8 @@ impl JobDefinition {
         Ok(self)
     }
 
-    /// Whether changes are staged that [`save`](Self::save) has not sent.
+    /// Whether changes are staged that [`save`](Self::save) has not sent (a dataset from
+    /// [`set_datapoints`](Self::set_datapoints) among them).
     ///
     /// ```no_run
     /// # fn demo(d: rapidata::JobDefinition) { assert!(!d.has_unsaved_changes()); }
@@ -651,13 +629,16 @@ impl JobDefinition {
         self.edit.pending != Pending::default()
     }
 
-    /// Drops every staged change; the handle keeps its loaded revision.
+    /// Drops every staged change (a dataset staged by
+    /// [`set_datapoints`](Self::set_datapoints) too, and one it filled only in part); the
+    /// handle keeps its loaded revision. Nothing is sent.
     ///
     /// ```no_run
     /// # fn demo(mut d: rapidata::JobDefinition) { d.discard_changes(); }
     /// ```
     pub fn discard_changes(&mut self) -> &mut Self {
         self.edit.pending = Pending::default();
+        self.edit.partial = None;
         self
     }
 
@@ -678,10 +659,18 @@ impl JobDefinition {
     /// ```
     pub fn save(&mut self, require_latest: bool) -> Result<i32> {
         let loaded = self.loaded()?;
-        let op = SaveRevision {
-            definition_id: self.id.clone(),
-            body: save_body(&loaded, &self.edit.pending, require_latest),
-        };
+        // Built as JSON, so that the empty flag lists and the `null`s go out explicitly
+        // (the generated model leaves empty lists out, and the server would then inherit
+        // them from the latest revision).
+        let body = save_body(&loaded, &self.edit.pending, require_latest);
+        let dataset_id = body["datasetId"].as_str().map(str::to_owned);
+        let op = WithJsonBody::new(
+            operations::PostJobDefinitionByDefinitionIdRevision::new(
+                &self.id,
+                types::CreateJobRevisionEndpointInput::new(),
+            ),
+            body,
+        );
         let out = match self.client.send(&op) {
             Ok(out) => out,
             Err(e) if require_latest && e.status() == Some(409) => {
@@ -709,6 +698,7 @@ impl JobDefinition {
         );
         self.revision = Some(out.revision_number);
         self.pipeline_id = Some(out.pipeline_id);
+        self.dataset_id = dataset_id;
         self.edit = RevisionEdit::default();
         Ok(out.revision_number)
     }

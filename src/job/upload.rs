@@ -1,9 +1,10 @@
 //! Uploading a job definition's datapoints as one pipeline: URL assets through the batch
-//! endpoint (§5.4), files one by one (§5.3), and each datapoint created (§6.2) as soon as
+//! endpoint (`POST /asset/url/batch`), files one by one (`POST /asset/file`), and each
+//! datapoint created (`POST /dataset/{id}/datapoint`) as soon as
 //! its own assets exist, while the dataset is created and other requests run alongside;
 //! everything on at most `max_workers` threads. A datapoint whose creation failed in a way
 //! that may still have created it is looked up in a listing of the dataset before it is
-//! sent again, so each is created exactly once (§3.4).
+//! sent again, so each is created exactly once (see `src/reconcile.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -16,10 +17,10 @@ use crate::api::{operations, types};
 use crate::asset::DataItem;
 use crate::paging::{PageCounts, Pager};
 use crate::parallel::{parallel_map, run_queue, TaskQueue};
-use crate::request::{self, DecodeError, Method, Operation};
+use crate::request::{self, DecodeError, Decoder, WithDecoder};
 use crate::{Client, Error, Result};
 
-use super::definition::{datapoint_body, AssetNames, DatapointSpec};
+use super::datapoint::{datapoint_body, AssetNames, DatapointSpec};
 use super::errors::{FailedDatapoint, FailureStage};
 use super::progress::{SharedReporter, Stage, StageReport};
 
@@ -1043,30 +1044,10 @@ fn send_until_settled(
 
 /// `GET /dataset/{id}/datapoints` decoded loosely, so fields the API description does
 /// not list (`sortIndex`) are kept.
-struct ListDatapointsRaw {
-    dataset_id: String,
-    page: i64,
-}
+struct LooseJson;
 
-impl Operation for ListDatapointsRaw {
+impl Decoder for LooseJson {
     type Output = Value;
-    const ID: &'static str = operations::GetDatasetByDatasetIdDatapoints::ID;
-    const METHOD: Method = Method::Get;
-    const PATH_TEMPLATE: &'static str = operations::GetDatasetByDatasetIdDatapoints::PATH_TEMPLATE;
-
-    fn path(&self) -> String {
-        format!(
-            "/dataset/{}/datapoints",
-            request::encode_path_segment(&self.dataset_id)
-        )
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        vec![
-            ("page".to_owned(), self.page.to_string()),
-            ("page_size".to_owned(), LIST_PAGE_SIZE.to_string()),
-        ]
-    }
 
     fn decode(bytes: &[u8]) -> std::result::Result<Value, DecodeError> {
         request::decode_json(bytes)
@@ -1096,10 +1077,13 @@ impl DatasetListing {
         };
         let mut pager = Pager::new("datapoints", LIST_PAGE_SIZE, MAX_LISTED_DATAPOINTS);
         loop {
-            let out = client.send(&ListDatapointsRaw {
-                dataset_id: dataset_id.to_owned(),
-                page: pager.page(),
-            })?;
+            let out = client.send(&WithDecoder::<_, LooseJson>::new(
+                operations::GetDatasetByDatasetIdDatapoints {
+                    page: Some(pager.page()),
+                    page_size: Some(LIST_PAGE_SIZE),
+                    ..operations::GetDatasetByDatasetIdDatapoints::new(dataset_id)
+                },
+            ))?;
             let items = match out.get("items") {
                 Some(Value::Array(items)) => items.as_slice(),
                 _ => &[],

@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 
 use crate::api::{operations, types};
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
-use crate::request::{self, DecodeError, Method, Operation, QueryFilter, RequestBody};
+use crate::request::{self, QueryFilter, WithJsonBody};
 use crate::{Client, Error, Result};
 
 impl Client {
@@ -70,33 +70,6 @@ pub struct ValidationSet {
     id: String,
     name: String,
     dimensions: Vec<String>,
-}
-
-/// `PATCH /validation-set/{id}` with a JSON body, so that `"dimensions": []` (clearing
-/// them) goes out: the generated model leaves an empty list out.
-struct PatchSet {
-    id: String,
-    body: Value,
-}
-
-impl Operation for PatchSet {
-    type Output = ();
-    const ID: &'static str = operations::PatchValidationSetByValidationSetId::ID;
-    const METHOD: Method = Method::Patch;
-    const PATH_TEMPLATE: &'static str =
-        operations::PatchValidationSetByValidationSetId::PATH_TEMPLATE;
-
-    fn path(&self) -> String {
-        format!("/validation-set/{}", request::encode_path_segment(&self.id))
-    }
-
-    fn body(&self) -> RequestBody {
-        request::encode_json(&self.body)
-    }
-
-    fn decode(_bytes: &[u8]) -> std::result::Result<(), DecodeError> {
-        Ok(())
-    }
 }
 
 fn check_dimensions(dimensions: &[String]) -> Result<()> {
@@ -281,10 +254,15 @@ impl ValidationSet {
     }
 
     fn patch(&self, body: Value) -> Result<()> {
-        self.client.send(&PatchSet {
-            id: self.id.clone(),
+        // As JSON, so that `"dimensions": []` (clearing them) goes out: the generated
+        // model leaves an empty list out.
+        self.client.send(&WithJsonBody::new(
+            operations::PatchValidationSetByValidationSetId::new(
+                &self.id,
+                types::UpdateValidationSetEndpointInput::new(),
+            ),
             body,
-        })
+        ))
     }
 
     /// Replaces the score dimensions (`PATCH /validation-set/{id} {"dimensions"}`; an

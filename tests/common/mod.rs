@@ -62,3 +62,30 @@ pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
     get.delete();
     definition
 }
+
+/// Revision `number` of the text compare definition `jd_1` on dataset `dataset_id`, as
+/// `GET /job/definition/jd_1/revision[/{n}]` answers it.
+#[allow(dead_code)] // not every test file that includes this module needs it
+pub fn compare_revision(number: i32, dataset_id: &str) -> serde_json::Value {
+    let workflow = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
+        "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}});
+    revision_with(number, dataset_id, workflow)
+}
+
+/// Revision `number` of definition `jd_1` on dataset `dataset_id` with `workflow`.
+#[allow(dead_code)]
+pub fn revision_with(
+    number: i32,
+    dataset_id: &str,
+    workflow: serde_json::Value,
+) -> serde_json::Value {
+    json!({
+        "definitionId": "jd_1", "revisionNumber": number, "state": "Completed",
+        "pipelineId": "pl_1", "datasetId": dataset_id,
+        "workflow": workflow,
+        "referee": {"_t": "NaiveReferee", "totalVotes": 3},
+        "featureFlags": [], "campaignFeatureFlags": [],
+        "createdAt": "2026-07-13T11:07:53+00:00",
+        "createdById": "7d1f7c4e-2b8a-4a39-9f0e-0d5f3f1d2c11", "createdByMail": "me@example.com"
+    })
+}

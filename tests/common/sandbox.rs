@@ -27,6 +27,31 @@ pub fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {
         .unwrap()
 }
 
+/// A sandbox ([`quick`]), a client of it (credentials in a scratch folder) and the global
+/// audience.
+#[allow(dead_code)] // not every test file that includes this module needs it
+pub struct Fx {
+    pub sb: Sandbox,
+    pub client: Client,
+    pub global: rapidata::Audience,
+    _dir: tempfile::TempDir,
+}
+
+/// A new [`Fx`].
+#[allow(dead_code)]
+pub fn fx() -> Fx {
+    let sb = quick();
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&sb, dir.path());
+    let global = client.audience().global_audience().unwrap();
+    Fx {
+        sb,
+        client,
+        global,
+        _dir: dir,
+    }
+}
+
 // INSTRUCTION, and the eight DATAPOINTS and PROMPTS of the seed guide.
 include!("../../examples/custom_audience/seed.rs");
 

@@ -10,11 +10,9 @@ use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
 use crate::{Client, Error, Result};
 
+use super::super::datapoint::{asset_segment, segment, text_segment, DatapointSpec};
 use super::super::JobManager;
-use super::{
-    asset_segment, create_definition, segment, text_segment, Common, DatapointSpec, DefinitionSpec,
-    JobDefinition, TaskSpec,
-};
+use super::{create_definition, Common, DefinitionSpec, JobDefinition, TaskSpec};
 
 /// Lists of at most this many items compare every unique pair (the official SDK's rule);
 /// longer ones are matched adaptively.

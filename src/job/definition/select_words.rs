@@ -86,23 +86,7 @@ impl SelectWordsDefinitionBuilder {
     }
 
     pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
-        let n = self.base.datapoints().len();
-        if self.sentences.len() != n {
-            return Err(Error::invalid_input(
-                "sentences",
-                format!("{} entries", self.sentences.len()),
-                format!("needs exactly one sentence per datapoint ({n})"),
-            ));
-        }
-        for (i, s) in self.sentences.iter().enumerate() {
-            if s.split_whitespace().count() < 2 {
-                return Err(Error::invalid_input(
-                    format!("sentences[{i}]"),
-                    s,
-                    "a sentence needs at least two words (words are split at whitespace)",
-                ));
-            }
-        }
+        check_sentences(&self.sentences, self.base.datapoints().len())?;
         let task = TaskSpec::SelectWords {
             instruction: self.base.instruction(),
         };
@@ -145,4 +129,26 @@ impl JobManager {
             common: Common::default(),
         }
     }
+}
+
+/// Checks select-words sentences (argument `sentences`): one per datapoint (`n`), each of
+/// at least two words. Shared with `JobDefinition::set_datapoints`.
+pub(crate) fn check_sentences(sentences: &[String], n: usize) -> Result<()> {
+    if sentences.len() != n {
+        return Err(Error::invalid_input(
+            "sentences",
+            format!("{} entries", sentences.len()),
+            format!("needs exactly one sentence per datapoint ({n})"),
+        ));
+    }
+    for (i, s) in sentences.iter().enumerate() {
+        if s.split_whitespace().count() < 2 {
+            return Err(Error::invalid_input(
+                format!("sentences[{i}]"),
+                s,
+                "a sentence needs at least two words (words are split at whitespace)",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -25,14 +25,14 @@
 
 use std::fmt;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::auth::{json_syntax_position, AccessToken, Secret};
-use crate::error::{ConfigError, Error, Result};
+use super::private_file::write_private_file;
+use super::token::{json_syntax_position, AccessToken, Secret};
+use crate::error::{ConfigProblem, Error, Result};
 
 /// Reads an environment variable (injectable so tests need not touch the process
 /// environment).
@@ -226,7 +226,7 @@ pub(crate) fn resolve(inputs: &Inputs<'_>) -> Result<(Resolved, CredentialSource
         ),
     }
 
-    Err(ConfigError::MissingCredentials {
+    Err(ConfigProblem::MissingCredentials {
         tried,
         dashboard_url: inputs.dashboard_url.to_owned(),
     }
@@ -268,7 +268,7 @@ fn read_stored(path: &Path, auth_url: &str) -> Result<Stored> {
         Err(e) => return Err(Error::io("read the credentials file", path, e)),
     };
     let invalid = |reason: String| {
-        Error::from(ConfigError::InvalidCredentialsFile {
+        Error::from(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason,
         })
@@ -341,7 +341,7 @@ fn read_store(path: &Path) -> Result<Option<serde_json::Map<String, Value>>> {
         Err(e) => return Err(Error::io("read the credentials file", path, e)),
     };
     let invalid = |reason: String| {
-        Error::from(ConfigError::InvalidCredentialsFile {
+        Error::from(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason,
         })
@@ -435,7 +435,7 @@ pub(crate) fn save(
         .unwrap_or_else(|| endpoint.to_owned());
     let list = map.entry(key).or_insert_with(|| Value::Array(Vec::new()));
     let Value::Array(entries) = list else {
-        return Err(ConfigError::InvalidCredentialsFile {
+        return Err(ConfigProblem::InvalidCredentialsFile {
             path: path.to_path_buf(),
             reason: format!("the value for {endpoint} is not a list of credentials"),
         }
@@ -586,81 +586,6 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-/// Writes `bytes` to `path` atomically and privately: a temporary file (0600 on Unix) in
-/// the same directory, then a rename over `path`. A missing parent directory is created
-/// (0700 on Unix).
-pub(crate) fn write_private_file(path: &Path, bytes: &[u8], action: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let Some(file_name) = path.file_name() else {
-        return Err(Error::invalid_input(
-            "path",
-            path,
-            "must name a file, not a directory",
-        ));
-    };
-    if !dir.exists() {
-        create_private_dir(&dir).map_err(|e| Error::io("create the directory", &dir, e))?;
-    }
-    let tmp = dir.join(format!(
-        ".{}.{}.{:016x}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let written = (|| {
-        let mut file = open_private(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io(action, path, e));
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    // The umask may have removed bits; set exactly 0700 on the directory we created.
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // `create_new` refuses to follow a symlink planted at the temporary name.
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    Ok(file)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::credentials;
-use crate::error::{AuthError, ConfigError, Error, OperationInfo, Result};
+use super::private_file::write_private_file;
+use crate::error::{AuthError, ConfigProblem, Error, OperationInfo, Result};
 use crate::request::Method;
 use crate::retry::RetryMode;
 use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
@@ -140,7 +140,7 @@ impl AccessToken {
         let path = path.as_ref();
         let text = std::fs::read(path).map_err(|e| Error::io("read the token file", path, e))?;
         let invalid = |reason: String| {
-            Error::from(ConfigError::InvalidTokenFile {
+            Error::from(ConfigProblem::InvalidTokenFile {
                 path: path.to_path_buf(),
                 reason,
             })
@@ -181,7 +181,7 @@ impl AccessToken {
         let mut bytes =
             serde_json::to_vec_pretty(&Value::Object(map)).expect("a JSON map always serializes");
         bytes.push(b'\n');
-        credentials::write_private_file(path.as_ref(), &bytes, "write the token file")
+        write_private_file(path.as_ref(), &bytes, "write the token file")
     }
 }
 
@@ -315,7 +315,7 @@ impl Auth {
         match &self.source {
             // Built with a token (`ClientBuilder::token`), so the cache is never empty.
             TokenSource::Static => self.lock().clone().ok_or_else(|| {
-                Error::from(ConfigError::InvalidSetting {
+                Error::from(ConfigProblem::InvalidSetting {
                     setting: "token".to_owned(),
                     value: "none".to_owned(),
                     reason: "no access token was given".to_owned(),
