@@ -39,7 +39,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if [[ ${#SCENARIOS[@]} -eq 0 ]]; then
-  SCENARIOS=(guide_compare classification free_text locate ranking select_words draw timestamp dataset_update)
+  SCENARIOS=(guide_compare classification free_text locate ranking select_words draw timestamp dataset_update validation_sets)
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rapidata-conformance.XXXXXX")"   # removed on exit

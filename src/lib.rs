@@ -154,6 +154,7 @@ pub mod audience;
 pub mod job;
 pub use job::{Job, JobDefinition, JobManager, JobResults};
 pub mod settings;
+mod task_checks;
 pub mod validation;
 pub use asset::DataItem;
 pub use audience::{

@@ -247,6 +247,7 @@ paged_output! {
     QueryAudiencesEndpointPagedResultOfOutput => QueryAudiencesEndpointOutput.id,
     QueryJobRevisionsEndpointPagedResultOfOutput => QueryJobRevisionsEndpointOutput.revision_number,
     QueryValidationSetsEndpointPagedResultOfOutput => QueryValidationSetsEndpointOutput.id,
+    GetValidationRapidsEndpointPagedResultOfOutput => GetValidationRapidsEndpointOutput.id,
 }
 
 type FetchPage<T> = Box<dyn FnMut(i64) -> Result<Fetched<T>> + Send>;

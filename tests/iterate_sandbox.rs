@@ -9,7 +9,7 @@ use rapidata::{Client, DataItem, JobDefinition};
 use rapidata_sandbox::Sandbox;
 
 mod common;
-use common::sandbox::fx;
+use common::sandbox::{bodies, fx};
 
 /// A text compare definition of `pairs` datapoints asking for `votes` responses each.
 fn text_definition(client: &Client, name: &str, pairs: usize, votes: u32) -> JobDefinition {
@@ -540,15 +540,6 @@ fn progress_carries_the_recruiting_funnel_of_a_custom_audience() {
     // The global audience has no funnel of its own.
     let global_job = fx.global.assign_job(&definition).unwrap();
     assert_eq!(global_job.get_progress().unwrap().recruiting, None);
-}
-
-/// The bodies the sandbox received on `method path`, in order.
-fn bodies(sb: &Sandbox, method: &str, path: &str) -> Vec<serde_json::Value> {
-    sb.requests()
-        .into_iter()
-        .filter(|r| r["method"] == method && r["path"] == path)
-        .map(|r| r["body"].clone())
-        .collect()
 }
 
 #[test]

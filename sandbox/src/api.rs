@@ -111,20 +111,22 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::PatchValidationSet => crate::validation::patch(st, c),
         Route::DeleteValidationSet => crate::validation::delete(st, c),
         Route::ListValidationSets => crate::validation::list_sets(st, c),
+        Route::AddValidationRapid => crate::validation::add_rapid(st, c),
+        Route::ListValidationRapids => crate::validation::list_rapids(st, c),
         Route::GetPreliminaryDownload => crate::preliminary::get(st, c),
     }
 }
 
 /// Collected validation errors.
 #[derive(Default)]
-struct Errors(Vec<(String, String)>);
+pub(crate) struct Errors(Vec<(String, String)>);
 
 impl Errors {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.0.push((path.into(), message.into()));
     }
 
-    fn done(&mut self) -> Result<(), ApiError> {
+    pub(crate) fn done(&mut self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())
         } else {
@@ -134,11 +136,11 @@ impl Errors {
 }
 
 /// Maximum length of instructions, criteria, titles and targets.
-const MAX_INSTRUCTION: usize = 250;
+pub(crate) const MAX_INSTRUCTION: usize = 250;
 /// Maximum length of a datapoint context.
 const MAX_CONTEXT: usize = 400;
 
-fn check_text(errors: &mut Errors, path: &str, label: &str, text: &str, max: usize) {
+pub(crate) fn check_text(errors: &mut Errors, path: &str, label: &str, text: &str, max: usize) {
     let n = text.chars().count();
     if text.trim().is_empty() {
         errors.add(path, format!("'{label}' must not be empty."));
@@ -196,7 +198,7 @@ fn check_metadata(
 }
 
 /// Checks that every `ExistingAssetInput` names an uploaded asset.
-fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str) {
+pub(crate) fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str) {
     match asset {
         IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput {
             name, metadata, ..
@@ -234,7 +236,7 @@ fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str)
 }
 
 /// The response-side form of an asset.
-fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
+pub(crate) fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
     match asset {
         IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput {
             name, identifier, ..
@@ -797,7 +799,7 @@ fn audience_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------
 
 /// The names a compare truth may use for an option: the file name, or the text.
-fn option_names(asset: &IAssetInput) -> Vec<String> {
+pub(crate) fn option_names(asset: &IAssetInput) -> Vec<String> {
     match asset {
         IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput { name, .. }) => {
             vec![name.clone()]

@@ -132,6 +132,8 @@ pub(crate) enum Route {
     PatchValidationSet,
     DeleteValidationSet,
     ListValidationSets,
+    AddValidationRapid,
+    ListValidationRapids,
     BridgeCreate,
     BridgeRead,
     AuthorizeExternal,
@@ -304,6 +306,16 @@ pub(crate) const ROUTES: &[RouteEntry] = &[
         "DELETE",
         "/validation-set/{validationSetId}",
         Route::DeleteValidationSet,
+    ),
+    (
+        "POST",
+        "/validation-set/{validationSetId}/rapid",
+        Route::AddValidationRapid,
+    ),
+    (
+        "GET",
+        "/validation-set/{validationSetId}/rapids",
+        Route::ListValidationRapids,
     ),
     ("GET", "/validation-sets", Route::ListValidationSets),
 ];

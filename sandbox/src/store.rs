@@ -851,11 +851,26 @@ impl State {
                     }
                 }
             }
-            let eligible = view.eligible.unwrap_or_default();
+            let mut eligible = view.eligible.unwrap_or_default();
+            if let Some(set) = self.pinned_validation_set(&id) {
+                eligible = crate::validation::screen(self, cfg.seed, pool, &set, &id, eligible);
+            }
             let job = self.jobs.get_mut(&id).expect("job");
             job.sim
                 .advance(now, cfg.response_interval, cfg.seed, pool, &eligible);
         }
+    }
+
+    /// The validation set pinned by the revision job `job_id` runs on, if any.
+    fn pinned_validation_set(&self, job_id: &str) -> Option<String> {
+        let job = self.jobs.get(job_id)?;
+        self.definitions
+            .get(&job.definition_id)?
+            .revisions
+            .iter()
+            .find(|r| r.number == job.revision)?
+            .validation_set_id
+            .clone()
     }
 
     /// The `AudienceJobState` of a job.

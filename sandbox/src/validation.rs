@@ -3,18 +3,37 @@
 //! (`validationSetId`); pinning an id that does not exist is refused with 404, and a set
 //! pinned by a revision cannot be deleted (409).
 //!
-//! The sandbox holds no validation tasks (adding rapids is not simulated), so a set is
-//! listed with empty asset types, modalities and prompt types.
+//! Validation tasks (rapids) are added one at a time (`POST /validation-set/{id}/rapid`,
+//! checked like qualification examples: uploaded assets, a truth of the payload's kind
+//! that fits it) and listed with their answer counts (`GET /validation-set/{id}/rapids`;
+//! each is listed with `state` `Labeling` and `type` its payload's kind, such as
+//! `Classify`). A set is still listed with empty asset types, modalities and prompt types.
+//!
+//! **Checking labelers.** The official SDK documents that labelers answer validation tasks
+//! in the same session as a job's tasks, and that a pinned set is run alongside the flow.
+//! The sandbox models it so: while a job whose revision pins a set with rapids runs, every
+//! labeler who may vote on it is first shown one of the set's rapids (picked from the seed,
+//! the labeler and the job) and answers it rightly with the probability of their hidden
+//! skill; the rapid's `correctValidationCount` or `invalidValidationCount` goes up by one.
+//! Only labelers who answered rightly vote on that job. A pinned set without rapids
+//! changes nothing.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::api_types::{CreateValidationSetEndpointInput, UpdateValidationSetEndpointInput};
+use crate::api::{asset_output, check_asset, check_text, option_names, Errors, MAX_INSTRUCTION};
+use crate::api_types::{
+    AddValidationRapidEndpointInput, CreateValidationSetEndpointInput, IAssetInput, IRapidPayload,
+    IValidationTruth, UpdateValidationSetEndpointInput,
+};
 use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
+use crate::rng::Mix;
+use crate::sim::Labeler;
 use crate::store::{State, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL};
 use crate::util::iso_time;
+use crate::wire::Asset;
 
 /// A validation set.
 #[derive(Debug, Clone)]
@@ -26,6 +45,45 @@ pub(crate) struct ValidationSetRec {
     is_public: bool,
     flag_overruled: bool,
     created_at: SystemTime,
+    rapids: Vec<RapidRec>,
+    /// Labelers already shown one of its rapids, per job: (job id, labeler) → answered
+    /// rightly.
+    checked: BTreeMap<(String, usize), bool>,
+}
+
+/// A validation task of a set.
+#[derive(Debug, Clone)]
+struct RapidRec {
+    id: String,
+    seq: u64,
+    asset: IAssetInput,
+    payload: IRapidPayload,
+    truth: Option<IValidationTruth>,
+    context: Option<String>,
+    context_asset: Option<IAssetInput>,
+    explanation: Option<String>,
+    random_correct_probability: Option<f64>,
+    correct: u64,
+    invalid: u64,
+}
+
+/// `GetValidationRapidsEndpoint_Output`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RapidItem {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    asset: Asset,
+    truth: Option<IValidationTruth>,
+    payload: IRapidPayload,
+    context: Option<String>,
+    context_asset: Option<Asset>,
+    correct_validation_count: u64,
+    invalid_validation_count: u64,
+    explanation: Option<String>,
+    random_correct_probability: Option<f64>,
+    state: &'static str,
 }
 
 #[derive(Serialize)]
@@ -95,6 +153,8 @@ pub(crate) fn create(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             is_public: false,
             flag_overruled: false,
             created_at,
+            rapids: Vec::new(),
+            checked: BTreeMap::new(),
         },
     );
     json(&CreateOutput {
@@ -214,3 +274,365 @@ pub(crate) fn list_sets(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> 
 
 /// Validation sets by id.
 pub(crate) type ValidationSets = BTreeMap<String, ValidationSetRec>;
+
+/// The kind of a payload, as rapids are typed in listings (`ClassifyPayload` → `Classify`).
+fn payload_kind(payload: &IRapidPayload) -> String {
+    let tagged = serde_json::to_value(payload).unwrap_or_default();
+    let tag = tagged
+        .get("_t")
+        .and_then(|t| t.as_str())
+        .unwrap_or("Unknown");
+    tag.strip_suffix("Payload").unwrap_or(tag).to_string()
+}
+
+/// Checks that the truth is of the payload's kind and fits it.
+fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
+    use IRapidPayload as P;
+    use IValidationTruth as T;
+    let Some(truth) = &input.truth else {
+        errors.add("truth", "A validation rapid needs a truth.");
+        return;
+    };
+    let percent = |v: Option<Option<f64>>| v.flatten().is_some_and(|v| (0.0..=100.0).contains(&v));
+    match (&input.payload, truth) {
+        (
+            P::ClassifyPayload {
+                categories, title, ..
+            },
+            T::AttachCategoryTruth {
+                correct_categories, ..
+            },
+        ) => {
+            check_text(errors, "payload.title", "Title", title, MAX_INSTRUCTION);
+            if correct_categories.is_empty() {
+                errors.add(
+                    "truth.correctCategories",
+                    "'Correct Categories' must not be empty.",
+                );
+            }
+            for (i, c) in correct_categories.iter().enumerate() {
+                let known = categories
+                    .iter()
+                    .any(|k| k.value.clone().flatten().as_deref().unwrap_or(&k.label) == c);
+                if !known {
+                    errors.add(
+                        format!("truth.correctCategories[{i}]"),
+                        format!("'{c}' is not one of the payload's categories."),
+                    );
+                }
+            }
+        }
+        (P::ComparePayload { criteria, .. }, T::CompareTruth { winner_id, .. }) => {
+            check_text(
+                errors,
+                "payload.criteria",
+                "Criteria",
+                criteria,
+                MAX_INSTRUCTION,
+            );
+            if !matches!(&input.asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2)
+            {
+                errors.add(
+                    "asset",
+                    "A compare rapid needs a MultiAssetInput of exactly 2 assets.",
+                );
+            }
+            if !option_names(&input.asset).contains(winner_id) {
+                errors.add(
+                    "truth.winnerId",
+                    format!("'{winner_id}' is not one of the rapid's assets."),
+                );
+            }
+        }
+        (
+            P::TranscriptionPayload {
+                title,
+                transcription,
+                ..
+            },
+            T::TranscriptionTruth { correct_words, .. },
+        ) => {
+            check_text(errors, "payload.title", "Title", title, MAX_INSTRUCTION);
+            if correct_words.is_empty() {
+                errors.add("truth.correctWords", "'Correct Words' must not be empty.");
+            }
+            for (i, w) in correct_words.iter().enumerate() {
+                let shown = transcription
+                    .iter()
+                    .any(|t| t.word_index == w.word_index && t.word == w.word);
+                if !shown {
+                    errors.add(
+                        format!("truth.correctWords[{i}]"),
+                        format!(
+                            "Word {} ('{}') is not in the transcription.",
+                            w.word_index, w.word
+                        ),
+                    );
+                }
+            }
+        }
+        (
+            P::LocatePayload { target, .. } | P::LinePayload { target, .. },
+            T::LocateBoxTruth { bounding_boxes, .. },
+        ) => {
+            check_text(errors, "payload.target", "Target", target, MAX_INSTRUCTION);
+            if bounding_boxes.is_empty() {
+                errors.add("truth.boundingBoxes", "'Bounding Boxes' must not be empty.");
+            }
+            for (i, b) in bounding_boxes.iter().enumerate() {
+                let ok = [b.x_min, b.y_min, b.x_max, b.y_max]
+                    .into_iter()
+                    .all(percent);
+                if !ok {
+                    errors.add(
+                        format!("truth.boundingBoxes[{i}]"),
+                        "Box edges are percentages from 0 to 100.",
+                    );
+                }
+            }
+        }
+        (P::ScrubPayload { target, .. }, T::ScrubTruth { valid_ranges, .. }) => {
+            check_text(errors, "payload.target", "Target", target, MAX_INSTRUCTION);
+            if valid_ranges.is_empty() {
+                errors.add("truth.validRanges", "'Valid Ranges' must not be empty.");
+            }
+            for (i, r) in valid_ranges.iter().enumerate() {
+                if r.start < 0 || r.start > r.end {
+                    errors.add(
+                        format!("truth.validRanges[{i}]"),
+                        "A range starts at 0 or later and not after its end.",
+                    );
+                }
+            }
+        }
+        (payload, _) => errors.add(
+            "truth",
+            format!(
+                "The truth does not fit a {} payload.",
+                payload_kind(payload)
+            ),
+        ),
+    }
+}
+
+/// `POST /validation-set/{id}/rapid`.
+pub(crate) fn add_rapid(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0).to_string();
+    if !st.validation_sets.contains_key(&id) {
+        return Err(not_found(&id));
+    }
+    let input: AddValidationRapidEndpointInput = c.body()?;
+    let mut errors = Errors::default();
+    check_asset(st, &mut errors, &input.asset, "asset");
+    if let Some(ca) = &input.context_asset {
+        check_asset(st, &mut errors, ca, "contextAsset");
+    }
+    check_truth(&mut errors, &input);
+    if let Some(Some(p)) = input.random_correct_probability {
+        if !(0.0..=1.0).contains(&p) {
+            errors.add(
+                "randomCorrectProbability",
+                "'Random Correct Probability' must be between 0 and 1.",
+            );
+        }
+    }
+    errors.done()?;
+    let (rapid_id, seq) = st.new_id(c.cfg);
+    let set = st
+        .validation_sets
+        .get_mut(&id)
+        .ok_or_else(|| not_found(&id))?;
+    set.rapids.push(RapidRec {
+        id: rapid_id,
+        seq,
+        asset: input.asset,
+        payload: input.payload,
+        truth: input.truth,
+        context: input.context.flatten(),
+        context_asset: input.context_asset,
+        explanation: input.explanation.flatten(),
+        random_correct_probability: input.random_correct_probability.flatten(),
+        correct: 0,
+        invalid: 0,
+    });
+    Ok(Reply::NoContent)
+}
+
+const RAPID_LIST: ListSpec = ListSpec {
+    sorts: &["created_at", "-created_at"],
+    filters: &["id", "type", "state"],
+    default_sort: "created_at",
+};
+
+/// `GET /validation-set/{id}/rapids`.
+pub(crate) fn list_rapids(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let id = c.param(0);
+    let set = st.validation_sets.get(id).ok_or_else(|| not_found(id))?;
+    let rows = set
+        .rapids
+        .iter()
+        .map(|r| {
+            let kind = payload_kind(&r.payload);
+            Row {
+                fields: vec![
+                    ("id", r.id.clone()),
+                    ("type", kind.clone()),
+                    ("state", "Labeling".to_string()),
+                    ("created_at", format!("{:020}", r.seq)),
+                ],
+                seq: r.seq,
+                item: RapidItem {
+                    id: r.id.clone(),
+                    kind,
+                    asset: asset_output(st, &r.asset),
+                    truth: r.truth.clone(),
+                    payload: r.payload.clone(),
+                    context: r.context.clone(),
+                    context_asset: r.context_asset.as_ref().map(|a| asset_output(st, a)),
+                    correct_validation_count: r.correct,
+                    invalid_validation_count: r.invalid,
+                    explanation: r.explanation.clone(),
+                    random_correct_probability: r.random_correct_probability,
+                    state: "Labeling",
+                },
+            }
+        })
+        .collect();
+    list(&c.query, &RAPID_LIST, rows)
+}
+
+/// The labelers of `eligible` who may vote on job `job_id`, whose revision pins
+/// validation set `set_id`: each is shown one of the set's rapids the first time (see the
+/// module docs), and only those who answered it rightly remain. Without rapids (or an
+/// unknown set) everyone remains.
+pub(crate) fn screen(
+    st: &mut State,
+    seed: u64,
+    pool: &[Labeler],
+    set_id: &str,
+    job_id: &str,
+    eligible: Vec<usize>,
+) -> Vec<usize> {
+    match st.validation_sets.get_mut(set_id) {
+        Some(set) => screen_set(set, seed, pool, job_id, eligible),
+        None => eligible,
+    }
+}
+
+/// [`screen`] on one set.
+fn screen_set(
+    set: &mut ValidationSetRec,
+    seed: u64,
+    pool: &[Labeler],
+    job_id: &str,
+    eligible: Vec<usize>,
+) -> Vec<usize> {
+    if set.rapids.is_empty() {
+        return eligible;
+    }
+    let mut passed = Vec::with_capacity(eligible.len());
+    for labeler in eligible {
+        let key = (job_id.to_string(), labeler);
+        let right = match set.checked.get(&key) {
+            Some(&right) => right,
+            None => {
+                let mix = Mix::new(seed, "validation").str(job_id).num(labeler as u64);
+                let pick = mix.below(set.rapids.len());
+                let rapid = &mut set.rapids[pick];
+                let right = Mix::new(seed, "validation-answer")
+                    .str(job_id)
+                    .str(&rapid.id)
+                    .num(labeler as u64)
+                    .unit()
+                    < pool[labeler].skill;
+                if right {
+                    rapid.correct += 1;
+                } else {
+                    rapid.invalid += 1;
+                }
+                set.checked.insert(key, right);
+                right
+            }
+        };
+        if right {
+            passed.push(labeler);
+        }
+    }
+    passed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set_with(rapids: usize) -> ValidationSetRec {
+        let rapid = |i: usize| RapidRec {
+            id: format!("r{i}"),
+            seq: i as u64,
+            asset: serde_json::from_value(serde_json::json!({"_t": "TextAssetInput", "text": "t"}))
+                .unwrap(),
+            payload: serde_json::from_value(
+                serde_json::json!({"_t": "ComparePayload", "criteria": "Which?"}),
+            )
+            .unwrap(),
+            truth: None,
+            context: None,
+            context_asset: None,
+            explanation: None,
+            random_correct_probability: None,
+            correct: 0,
+            invalid: 0,
+        };
+        ValidationSetRec {
+            seq: 0,
+            name: "s".into(),
+            dimensions: Vec::new(),
+            should_alert: true,
+            is_public: false,
+            flag_overruled: false,
+            created_at: SystemTime::UNIX_EPOCH,
+            rapids: (0..rapids).map(rapid).collect(),
+            checked: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn labelers_who_miss_their_validation_rapid_do_not_vote() {
+        let pool = crate::sim::labelers(7, 200);
+        let everyone: Vec<usize> = (0..pool.len()).collect();
+        let mut set = set_with(3);
+        let passed = screen_set(&mut set, 7, &pool, "job1", everyone.clone());
+        let (right, wrong): (u64, u64) = set
+            .rapids
+            .iter()
+            .fold((0, 0), |(r, w), x| (r + x.correct, w + x.invalid));
+        // Everyone answered exactly once; those who answered rightly are the ones left.
+        assert_eq!(right + wrong, pool.len() as u64);
+        assert_eq!(passed.len() as u64, right);
+        assert!(wrong > 0 && right > wrong, "right {right}, wrong {wrong}");
+        assert!(set.rapids.iter().all(|r| r.correct + r.invalid > 0));
+        // Asked again for the same job: nobody answers twice, the verdicts stand.
+        assert_eq!(
+            screen_set(&mut set, 7, &pool, "job1", everyone.clone()),
+            passed
+        );
+        let total: u64 = set.rapids.iter().map(|r| r.correct + r.invalid).sum();
+        assert_eq!(total, pool.len() as u64);
+        // Another job shows them a rapid again.
+        screen_set(&mut set, 7, &pool, "job2", everyone);
+        let total: u64 = set.rapids.iter().map(|r| r.correct + r.invalid).sum();
+        assert_eq!(total, 2 * pool.len() as u64);
+    }
+
+    #[test]
+    fn a_set_without_rapids_lets_everyone_vote() {
+        let pool = crate::sim::labelers(7, 20);
+        let everyone: Vec<usize> = (0..pool.len()).collect();
+        let mut set = set_with(0);
+        assert_eq!(
+            screen_set(&mut set, 7, &pool, "job1", everyone.clone()),
+            everyone
+        );
+        assert!(set.checked.is_empty());
+    }
+}

@@ -1,8 +1,6 @@
 //! Qualification examples: tasks with a known answer that labelers must get right to join
 //! an audience.
 
-use std::collections::HashSet;
-
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
 use crate::paging::{PageCounts, Pager};
@@ -40,18 +38,9 @@ pub(crate) fn validate_instruction(argument: &str, instruction: &str) -> Result<
     Ok(())
 }
 
-/// Checks media-context items: media only (URLs or files), each valid.
+/// Checks media-context items (argument `media_context`): media only, each valid.
 fn validate_media_context(items: &[DataItem]) -> Result<()> {
-    for (i, item) in items.iter().enumerate() {
-        if !item.is_media() {
-            return Err(Error::invalid_input(
-                format!("media_context[{i}]"),
-                item,
-                "media context must be a URL or a local file, not a text (use .context for text)",
-            ));
-        }
-    }
-    asset::validate_all("media_context", items)
+    crate::task_checks::media_context("media_context", items)
 }
 
 /// Uploads `items` (in parallel) and returns their server names, or the first failure.
@@ -131,7 +120,7 @@ fn payload_instruction(payload: &types::IExamplePayload) -> Option<&str> {
 }
 
 /// Whether a listed asset is the one sent as `sent`.
-fn same_asset(listed: &types::IAsset, sent: &types::IAssetInput) -> bool {
+pub(crate) fn same_asset(listed: &types::IAsset, sent: &types::IAssetInput) -> bool {
     use types::{IAsset as L, IAssetInput as S};
     match (listed, sent) {
         (L::FileAsset(l), S::ExistingAssetInput(s)) => l.file_name == s.name,
@@ -325,6 +314,7 @@ macro_rules! common_setters {
 mod locate;
 mod select_words;
 
+pub(crate) use locate::coverage;
 pub use locate::{BoundingBox, DrawExample, LocateExample};
 pub use select_words::SelectWordsExample;
 
@@ -520,46 +510,10 @@ common_setters!(
 );
 
 impl CompareExample<'_> {
-    /// Which datapoint item the truth names: an equal item, or else the single item whose
-    /// text, URL or path is the truth's.
-    fn truth_index(&self) -> Option<usize> {
-        if let Some(i) = self.datapoint.iter().position(|d| d == &self.truth) {
-            return Some(i);
-        }
-        let raw = self.truth.raw();
-        let matches: Vec<usize> = (0..self.datapoint.len())
-            .filter(|&i| self.datapoint[i].raw() == raw)
-            .collect();
-        (matches.len() == 1).then(|| matches[0])
-    }
-
     fn validate(&self) -> Result<usize> {
         validate_instruction("instruction", &self.instruction)?;
-        if self.datapoint.len() != 2 {
-            return Err(Error::invalid_input(
-                "datapoint",
-                &self.datapoint,
-                format!(
-                    "a compare example needs exactly 2 items, got {}",
-                    self.datapoint.len()
-                ),
-            ));
-        }
-        if self.datapoint[0] == self.datapoint[1] {
-            return Err(Error::invalid_input(
-                "datapoint",
-                &self.datapoint,
-                "the two items must be different",
-            ));
-        }
-        let truth = self.truth_index().ok_or_else(|| {
-            Error::invalid_input(
-                "truth",
-                &self.truth,
-                "must be one of the two datapoint items",
-            )
-        })?;
-        asset::validate_all("datapoint", &self.datapoint)?;
+        let truth =
+            crate::task_checks::compare("datapoint", &self.datapoint, "truth", &self.truth)?;
         validate_media_context(&self.common.media_context)?;
         Ok(truth)
     }
@@ -632,54 +586,12 @@ common_setters!(
 impl ClassificationExample<'_> {
     fn validate(&self) -> Result<()> {
         validate_instruction("instruction", &self.instruction)?;
-        if self.options.is_empty() {
-            return Err(Error::invalid_input(
-                "answer_options",
-                &self.options,
-                "give at least one answer option",
-            ));
-        }
-        let mut seen = HashSet::new();
-        for (i, option) in self.options.iter().enumerate() {
-            if option.trim().is_empty() {
-                return Err(Error::invalid_input(
-                    format!("answer_options[{i}]"),
-                    option,
-                    "answer options must not be empty",
-                ));
-            }
-            if !seen.insert(option.as_str()) {
-                return Err(Error::invalid_input(
-                    format!("answer_options[{i}]"),
-                    option,
-                    "appears twice; answer options must be unique",
-                ));
-            }
-        }
-        if self.truth.is_empty() {
-            return Err(Error::invalid_input(
-                "truth",
-                &self.truth,
-                "give at least one correct answer option",
-            ));
-        }
-        let mut seen_truth = HashSet::new();
-        for (i, t) in self.truth.iter().enumerate() {
-            if !seen.contains(t.as_str()) {
-                return Err(Error::invalid_input(
-                    format!("truth[{i}]"),
-                    t,
-                    format!("is not one of the answer options {:?}", self.options),
-                ));
-            }
-            if !seen_truth.insert(t.as_str()) {
-                return Err(Error::invalid_input(
-                    format!("truth[{i}]"),
-                    t,
-                    "appears twice; list each correct option once",
-                ));
-            }
-        }
+        crate::task_checks::options_and_truth(
+            "answer_options",
+            &self.options,
+            "truth",
+            &self.truth,
+        )?;
         self.datapoint.validate("datapoint")?;
         validate_media_context(&self.common.media_context)
     }

@@ -37,7 +37,7 @@
 //! # Ok::<(), rapidata::Error>(())
 //! ```
 
-mod example;
+pub(crate) mod example;
 pub mod filter;
 mod handle;
 mod manager;

@@ -5,17 +5,36 @@
 //!
 //! Start from [`Client::validation`], which returns the [`ValidationSetManager`].
 //!
-//! This crate creates, finds, reads, updates (name, dimensions, alerting, flagging) and
-//! deletes sets; adding validation tasks (rapids) to a set is not supported yet (use the
-//! Rapidata app or the official SDK for that).
+//! This crate creates sets of every kind with their validation tasks (rapids:
+//! [`ValidationSetManager::create_classification_set`], `create_compare_set`,
+//! `create_select_words_set`, `create_locate_set`, `create_draw_set`,
+//! `create_timestamp_set`, and `create_mixed_set` from [`Rapid`]s built one by one) or
+//! empty ([`ValidationSetManager::create_validation_set`]), adds rapids
+//! ([`ValidationSet::add_rapid`]), lists them ([`ValidationSet::rapids`]), and finds,
+//! reads, updates (name, dimensions, alerting, flagging) and deletes sets.
 //!
 //! ```no_run
+//! use rapidata::validation::Rapid;
 //! let client = rapidata::Client::new()?;
 //! let set = client
 //!     .validation()
-//!     .create_validation_set("Prompt alignment checks")
+//!     .create_compare_set(
+//!         "Prompt alignment checks",
+//!         "Which image follows the prompt better?",
+//!         [["https://example.com/good.jpg", "https://example.com/bad.jpg"]],
+//!         ["https://example.com/good.jpg"],
+//!     )
+//!     .contexts(["A red bus in the snow"])
 //!     .dimensions(["alignment"])
 //!     .create()?;
+//! set.add_rapid(
+//!     Rapid::compare("Which image follows the prompt better?", ["a.jpg", "b.jpg"], "b.jpg")
+//!         .context("A cat wearing a hat"),
+//! )?;
+//! for rapid in set.rapids().iter() {
+//!     let rapid = rapid?;
+//!     println!("{}: {} right, {} wrong", rapid.id(), rapid.correct_count(), rapid.incorrect_count());
+//! }
 //! let mut definition = client.job().get_job_definition_by_id("jd_123")?;
 //! definition.set_validation_set_id(Some(set.id()))?.save(false)?;
 //! # Ok::<(), rapidata::Error>(())
@@ -27,6 +46,12 @@ use crate::api::{operations, types};
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::{self, QueryFilter, WithJsonBody};
 use crate::{Client, Error, Result};
+
+mod create;
+mod rapid;
+
+pub use create::{CreateRapidSet, FindRapids};
+pub use rapid::{Rapid, ValidationRapid};
 
 impl Client {
     /// Validation sets: create, find, read, update and delete them.
@@ -83,6 +108,27 @@ fn check_dimensions(dimensions: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks the name (not blank) and dimensions of a set about to be created.
+fn check_new_set(name: &str, dimensions: &[String]) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid_input("name", name, "must not be empty"));
+    }
+    check_dimensions(dimensions)
+}
+
+/// Creates an empty set named `name` (`POST /validation-set {"name"}`), without
+/// dimensions.
+fn post_new_set(client: Client, name: String) -> Result<ValidationSet> {
+    let body = types::CreateValidationSetEndpointInput::new(name.clone());
+    let out = client.send(&operations::PostValidationSet::new(body))?;
+    Ok(ValidationSet {
+        client,
+        id: out.validation_set_id,
+        name,
+        dimensions: Vec::new(),
+    })
 }
 
 impl ValidationSetManager {
@@ -187,24 +233,8 @@ impl CreateValidationSet {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create(self) -> Result<ValidationSet> {
-        if self.name.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "name",
-                &self.name,
-                "must not be empty",
-            ));
-        }
-        check_dimensions(&self.dimensions)?;
-        let body = types::CreateValidationSetEndpointInput::new(self.name.clone());
-        let out = self
-            .client
-            .send(&operations::PostValidationSet::new(body))?;
-        let mut set = ValidationSet {
-            client: self.client,
-            id: out.validation_set_id,
-            name: self.name,
-            dimensions: Vec::new(),
-        };
+        check_new_set(&self.name, &self.dimensions)?;
+        let mut set = post_new_set(self.client, self.name)?;
         if !self.dimensions.is_empty() {
             set.update_dimensions(self.dimensions)?;
         }

@@ -14,6 +14,15 @@ pub fn quick() -> Sandbox {
         .unwrap()
 }
 
+/// The bodies of the `method` requests the sandbox saw on `path`, in order.
+pub fn bodies(sb: &Sandbox, method: &str, path: &str) -> Vec<serde_json::Value> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r["method"] == method && r["path"] == path)
+        .map(|r| r["body"].clone())
+        .collect()
+}
+
 /// A client of `sb` with its client credentials, isolated from the process environment
 /// (credentials stored under `config_dir`).
 pub fn client(sb: &Sandbox, config_dir: &std::path::Path) -> Client {

@@ -57,7 +57,7 @@ impl BoundingBox {
     }
 
     /// Checks the box (argument `argument`, e.g. `truths[0]`).
-    fn validate(&self, argument: &str) -> Result<()> {
+    pub(crate) fn validate(&self, argument: &str) -> Result<()> {
         let edges = [
             ("x_min", self.x_min),
             ("y_min", self.y_min),
@@ -94,7 +94,7 @@ impl BoundingBox {
     // Every field is set today; the update stays so that a property the API adds later
     // is one more `None` rather than a compile error.
     #[allow(clippy::needless_update)]
-    fn to_shape(self) -> types::ExampleBoxShape {
+    pub(crate) fn to_shape(self) -> types::ExampleBoxShape {
         types::ExampleBoxShape {
             x_min: Some(Some(self.x_min * 100.0)),
             y_min: Some(Some(self.y_min * 100.0)),

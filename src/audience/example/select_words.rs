@@ -1,12 +1,11 @@
 //! Select-words qualification examples: labelers must select exactly the truth words of a
 //! sentence (by default; see the precision and completeness setters).
 
-use std::collections::HashSet;
-
 use crate::api::types;
 use crate::asset::{self, DataItem};
 use crate::settings::Setting;
-use crate::{Error, Result};
+use crate::task_checks;
+use crate::Result;
 
 use super::super::handle::Audience;
 use super::{add_example, upload_names, validate_instruction, Common};
@@ -80,59 +79,14 @@ impl SelectWordsExample<'_> {
 
     /// The sentence's words, split at single spaces as the official SDK splits them.
     fn words(&self) -> Vec<&str> {
-        self.sentence.split(' ').collect()
+        task_checks::words(&self.sentence)
     }
 
     fn validate(&self) -> Result<()> {
         validate_instruction("instruction", &self.instruction)?;
-        if self.sentence.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "sentence",
-                &self.sentence,
-                "must not be empty",
-            ));
-        }
-        if self.truths.is_empty() {
-            return Err(Error::invalid_input(
-                "truths",
-                "[]",
-                "a select-words example needs at least one truth word index",
-            ));
-        }
-        let words = self.words().len();
-        let mut seen = HashSet::new();
-        for (i, &t) in self.truths.iter().enumerate() {
-            if t >= words {
-                return Err(Error::invalid_input(
-                    format!("truths[{i}]"),
-                    t,
-                    format!(
-                        "word indices start at 0 and the sentence has {words} words \
-                         (split at spaces), so the last index is {}",
-                        words - 1
-                    ),
-                ));
-            }
-            if !seen.insert(t) {
-                return Err(Error::invalid_input(
-                    format!("truths[{i}]"),
-                    t,
-                    "appears twice; list each truth word once",
-                ));
-            }
-        }
-        for (argument, v) in [
-            ("required_precision", self.required_precision),
-            ("required_completeness", self.required_completeness),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(Error::invalid_input(
-                    argument,
-                    v,
-                    "must be a share between 0 and 1",
-                ));
-            }
-        }
+        task_checks::word_truths("sentence", &self.sentence, "truths", &self.truths)?;
+        task_checks::share("required_precision", self.required_precision)?;
+        task_checks::share("required_completeness", self.required_completeness)?;
         self.datapoint.validate("datapoint")
     }
 
