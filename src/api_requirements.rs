@@ -85,7 +85,7 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "CreateJobDefinitionEndpointInput",
     "CreateJobEndpointInput",
     "CreateJobEndpointOutput",
-    "CreateJobRevisionEndpointOutput",
+    "CreateJobRevisionEndpointInput",
     "CreateUnlistedAudienceEndpointInput",
     "CreateValidationSetEndpointInput",
     "DatasetSegmentDefinition",
@@ -184,4 +184,5 @@ pub const REQUIRED_SCHEMAS: &[&str] = &[
     "TranscriptionTruthTranscriptionWord",
     "UpdateAudienceEndpointInput",
     "UpdateAudienceExampleEndpointInput",
+    "UpdateValidationSetEndpointInput",
 ];
