@@ -535,9 +535,48 @@ fn pattern(v: &Variant, lenient: &BTreeSet<String>, union: bool) -> String {
     }
 }
 
+/// The fields of a union member: a struct variant's own, or those of the struct a newtype
+/// variant holds (the generator's shape for `_t` unions: `Tag(MemberStruct)`).
+fn member_fields<'m>(v: &'m Variant, models: &'m BTreeMap<String, Model>) -> Option<&'m [Field]> {
+    match &v.shape {
+        Shape::Named(fields) => Some(fields),
+        Shape::Tuple(tys) if !v.untagged && tys.len() == 1 => match &tys[0] {
+            syn::Type::Path(p) => match models.get(&p.path.get_ident()?.to_string())? {
+                Model::Struct(Shape::Named(fields)) => Some(fields),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The structs that newtype variants of unions hold: struct name → (the member's tag
+/// value, the tag property). Their JSON is the member's object, tag included, so their
+/// check names the member by its tag and lets the tag property through.
+fn member_structs(models: &BTreeMap<String, Model>) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    for model in models.values() {
+        let Model::Union { tag, variants } = model else {
+            continue;
+        };
+        for v in variants.iter().filter(|v| !v.untagged) {
+            if let Shape::Tuple(tys) = &v.shape {
+                if let [syn::Type::Path(p)] = tys.as_slice() {
+                    if let Some(ident) = p.path.get_ident() {
+                        out.insert(ident.to_string(), (v.wire.clone(), tag.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn strictness(types: &syn::File, generation: &str) -> syn::Result<String> {
     let models = models(types)?;
     let lenient = lenient(&models);
+    let member_structs = member_structs(&models);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -557,7 +596,11 @@ fn strictness(types: &syn::File, generation: &str) -> syn::Result<String> {
         );
         match model {
             Model::Struct(shape) => {
-                field_checks(shape, &lenient, true, Some((name.as_str(), None)), &mut out)
+                let owner = match member_structs.get(name) {
+                    Some((wire, tag)) => (wire.as_str(), Some(tag.as_str())),
+                    None => (name.as_str(), None),
+                };
+                field_checks(shape, &lenient, true, Some(owner), &mut out)
             }
             Model::Open { known } => {
                 let known: Vec<String> = known
@@ -588,7 +631,7 @@ fn strictness(types: &syn::File, generation: &str) -> syn::Result<String> {
                             // The catch-all: name the member it should have been.
                             let mut arms = String::new();
                             for m in &tags {
-                                if let Shape::Named(fields) = &m.shape {
+                                if let Some(fields) = member_fields(m, &models) {
                                     let member = format!("{name}_{}", m.ident);
                                     // Undeclared properties first: an old client's shape
                                     // (a renamed field) is named by what it sent, not by

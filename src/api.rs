@@ -4,15 +4,17 @@
 //! Every operation of the documents has a request type in [`operations`]; send it with
 //! [`crate::Client::send`]. The models in [`types`] follow the spec's schema names in Rust
 //! case (`CreateAudienceEndpoint_Input` → `CreateAudienceEndpointInput`). Unions tagged by
-//! `_t` are internally tagged enums named after the tags, with an `Unknown` variant that
-//! keeps any tag this version does not know; string enums keep unknown values in `Other`.
+//! `_t` are internally tagged enums with one variant per tag, holding that member's struct
+//! (`IAudienceFilter::CountryFilter(IAudienceFilterCountryAudienceFilter)`; the struct has
+//! no `_t` field, the enum writes and reads the tag), and an `Unknown` variant that keeps
+//! any tag this version does not know; string enums keep unknown values in `Other`.
 //! Optional fields that the API also accepts as `null` are `Option<Option<T>>`: `None`
 //! leaves the field out, `Some(None)` sends `null`.
 //!
 //! Every model struct has `new(..)` taking its required fields in alphabetical order of
 //! their Rust names, every optional field `None`; set optional fields with struct update
-//! syntax so a property the API adds later never breaks your code. A union member is
-//! built from its member struct (whose `new` sets the `_t` tag) with `From`:
+//! syntax so a property the API adds later never breaks your code. A union value is its
+//! member struct wrapped in the tag's variant, by `From` (or the variant itself):
 //!
 //! ```
 //! use rapidata::api::types::{
@@ -30,6 +32,17 @@
 //!     serde_json::to_value(&body).unwrap()["filters"],
 //!     serde_json::json!([{"_t": "CountryFilter", "countries": ["DE"]}])
 //! );
+//! let filter = IAudienceFilter::CountryFilter(IAudienceFilterCountryAudienceFilter::new(
+//!     vec!["DE".into()],
+//! ));
+//! assert_eq!(body.filters, Some(Some(vec![filter.clone()])));
+//! // A match binds the member struct and, like every match on a generated enum, has a
+//! // fallback arm (an unknown tag, or a member added to the API later).
+//! let countries = match &filter {
+//!     IAudienceFilter::CountryFilter(f) => f.countries.len(),
+//!     _ => 0,
+//! };
+//! assert_eq!(countries, 1);
 //! ```
 //!
 //! ```
@@ -51,27 +64,13 @@
 pub const SPEC_DIR: &str = env!("RAPIDATA_SPEC_DIR_USED");
 
 /// Serde models of every schema in the OpenAPI documents.
-#[allow(
-    clippy::all,
-    missing_docs,
-    rustdoc::all,
-    dead_code,
-    unused_imports,
-    unused_mut
-)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod types {
     include!(concat!(env!("OUT_DIR"), "/types.rs"));
 }
 
 /// One request type per API operation; send any of them with [`crate::Client::send`].
-#[allow(
-    clippy::all,
-    missing_docs,
-    rustdoc::all,
-    dead_code,
-    unused_imports,
-    unused_mut
-)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod operations {
     include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 }

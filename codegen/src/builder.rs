@@ -245,8 +245,7 @@ impl Builder {
 
 /// The two generated modules as one file for `include!`.
 fn one_file(g: &Generated) -> String {
-    let allow =
-        "#[allow(clippy::all, missing_docs, rustdoc::all, dead_code, unused_imports, unused_mut)]";
+    let allow = "#[allow(clippy::all, missing_docs, rustdoc::all)]";
     let mut s = String::new();
     let _ = writeln!(
         s,

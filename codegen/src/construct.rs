@@ -4,10 +4,13 @@
 //! * Every struct with named fields gets `T::new(required fields)`: the required fields in
 //!   alphabetical order of their Rust names, every optional field `None`. Code builds
 //!   models as `T { optional: Some(x), ..T::new(a, b) }`.
-//! * A union member's struct (`IAudienceFilterCountryAudienceFilter`) sets its `_t` tag
-//!   itself, so its constructor takes only the member's real fields, and every `_t` union
-//!   gets `From<member struct>`: `IAudienceFilter::from(IAudienceFilterCountryAudienceFilter
-//!   { .., ..::new(countries) })` builds a variant without naming all of its fields.
+//! * A union member's struct (`IAudienceFilterCountryAudienceFilter`) has no `_t` field
+//!   (the union writes the tag, see [`crate::unions`]), so its constructor takes only the
+//!   member's real fields, and every `_t` union gets `From<member struct>`:
+//!   `IAudienceFilter::from(IAudienceFilterCountryAudienceFilter { .., ..::new(countries) })`
+//!   is `IAudienceFilter::CountryFilter(..)`. A member that keeps its `_t` field (one the
+//!   documents also use outside its union) has a constructor that sets the tag, and its
+//!   `From` moves the fields into the union's struct variant.
 
 use std::collections::BTreeMap;
 
@@ -53,15 +56,18 @@ pub fn constructors(
             }
             syn::Item::Enum(e) if is_tagged(&e.attrs) => {
                 for v in &e.variants {
+                    let tag = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
+                    let Some(name) = member_struct(&e.ident.to_string(), &tag) else {
+                        continue;
+                    };
                     let fields = match &v.fields {
                         syn::Fields::Named(f) => f.clone(),
                         // A member without properties: its struct holds only the tag.
                         syn::Fields::Unit => syn::parse_quote!({}),
-                        syn::Fields::Unnamed(_) => continue,
-                    };
-                    let tag = serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string());
-                    let Some(name) = member_struct(&e.ident.to_string(), &tag) else {
-                        continue;
+                        syn::Fields::Unnamed(u) => {
+                            out.extend(member_into_newtype(e, v, u, &name));
+                            continue;
+                        }
                     };
                     if let Some(member) = structs.get(&name) {
                         if let Some(from) = member_into_variant(e, v, &fields, &name, member) {
@@ -225,6 +231,35 @@ fn member_into_variant(
             #[doc = #doc]
             fn from(#arg: #m) -> Self {
                 #body
+            }
+        }
+    })
+}
+
+/// `impl From<Member> for Union` wrapping the member struct in its newtype variant (the
+/// shape of [`crate::unions`]), when the variant holds exactly that struct.
+fn member_into_newtype(
+    union: &syn::ItemEnum,
+    variant: &syn::Variant,
+    fields: &syn::FieldsUnnamed,
+    member: &str,
+) -> Option<syn::Item> {
+    let [only] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let syn::Type::Path(p) = &only.ty else {
+        return None;
+    };
+    if !p.path.is_ident(member) {
+        return None;
+    }
+    let (u, vi, m) = (&union.ident, &variant.ident, &p.path);
+    let doc = format!("`{u}::{vi}`: the union value of this member (the union writes its tag).");
+    Some(syn::parse_quote! {
+        impl ::std::convert::From<#m> for #u {
+            #[doc = #doc]
+            fn from(m: #m) -> Self {
+                #u::#vi(m)
             }
         }
     })

@@ -5,10 +5,11 @@
 //! ids are synthesized from method and path, schemas shared by several documents are
 //! merged (or kept apart, with a warning, when they differ), deepObject query filters and
 //! multipart bodies get request fields of their own, only the success response is typed,
-//! and `_t`-discriminated unions become internally tagged enums named after their
-//! discriminator mapping keys. Every generated struct gets `new(required fields)` (in
-//! alphabetical order of the field names, optional fields `None`; a union member's struct
-//! sets its `_t` tag itself), and every union `From` of each member struct, so code that
+//! and `_t`-discriminated unions become internally tagged enums with one newtype variant
+//! per discriminator mapping key, over the member's struct (which has no `_t` field: the
+//! enum writes and reads the tag), plus an `Unknown(serde_json::Value)` catch-all. Every
+//! generated struct gets `new(required fields)` (in alphabetical order of the field names,
+//! optional fields `None`), and every union `From` of each member struct, so code that
 //! builds models as `T { field: Some(x), ..T::new(..) }` survives new optional properties.
 //!
 //! A construct the generator cannot express in a schema is an error naming the file, the
@@ -36,6 +37,7 @@ mod ops;
 pub mod require;
 mod schema;
 mod types;
+mod unions;
 
 use std::path::Path;
 

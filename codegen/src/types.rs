@@ -13,6 +13,7 @@ use crate::error::GenError;
 use crate::load::Merged;
 use crate::naming;
 use crate::schema::{kind_of, Converter, Kind};
+use crate::unions;
 
 /// The model module and what the operation emitter needs to refer to it.
 pub struct Models {
@@ -34,6 +35,7 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
     let mut defs = Vec::new();
     let mut own_enums = Vec::new();
     let mut names = BTreeMap::new();
+    let members = unions::pure_members(merged);
     for (name, entry) in &merged.schemas {
         let kind = kind_of(&entry.schema);
         if let Kind::Enum { .. } | Kind::IntEnum { .. } = kind {
@@ -55,7 +57,10 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
             });
             names.insert(name.clone(), rust);
         }
-        let json = conv.component(name)?;
+        let mut json = conv.component(name)?;
+        if let Some(m) = members.get(name) {
+            unions::strip_tag(&mut json, &m.property);
+        }
         let schema: schemars::schema::Schema = serde_json::from_value(json).map_err(|e| {
             GenError::new(
                 &entry.file,
@@ -166,9 +171,21 @@ pub fn generate(merged: &Merged) -> Result<Models, GenError> {
             _ => None,
         })
         .collect();
+    // The Rust struct of the pure member with this tag in this (Rust-named) union.
+    let member_struct = |union: &str, tag: &str| {
+        let member = unions.get(by_rust.get(union)?)?.get(tag)?;
+        members.contains_key(member).then_some(())?;
+        names.get(member).cloned()
+    };
+    patch(&mut file, &tri_state, &by_rust, &unions);
+    unions::newtype_variants(&mut file, member_struct);
     dedupe_fields(&mut file);
     skip_absent_boxes(&mut file);
-    patch(&mut file, &tri_state, &by_rust, &unions);
+    let added = construct::constructors(&file.items, |union, tag| {
+        let member = unions.get(by_rust.get(union)?)?.get(tag)?;
+        names.get(member).cloned()
+    });
+    file.items.extend(added);
 
     let items = &file.items;
     let tokens = quote! {
@@ -513,8 +530,6 @@ fn emit_enum(rust: &str, values: &[String], description: Option<&Value>) -> Toke
 ///   `untagged`), so a response with a tag this crate does not know still decodes and keeps
 ///   the raw value.
 /// * optional nullable fields become `Option<Option<T>>` (absent / null / value).
-/// * every struct with named fields gets a constructor, and every `_t` union a
-///   `From` of each member's struct (see [`construct`]).
 fn patch(
     file: &mut syn::File,
     tri_state: &BTreeSet<(String, String)>,
@@ -553,13 +568,6 @@ fn patch(
             _ => {}
         }
     }
-    let added = construct::constructors(&file.items, |union, tag| {
-        let member = unions.get(by_rust.get(union)?)?.get(tag)?;
-        by_rust
-            .iter()
-            .find_map(|(rust, schema)| (schema == member).then(|| rust.clone()))
-    });
-    file.items.extend(added);
 }
 
 /// Fields typify gives the same Rust name (properties `a-b` and `a_b` are both `a_b`):

@@ -144,43 +144,83 @@ fn is_tagged_union(e: &syn::ItemEnum) -> bool {
         .any(|a| a.path().is_ident("serde") && quote::quote!(#a).to_string().contains("\"_t\""))
 }
 
-/// On the crate's own documents: every member of every `_t` union can be built from its
-/// member struct (whose constructor sets the tag), and every struct has a constructor.
+/// On the crate's own documents: every member of every `_t` union is a newtype variant over
+/// its member struct, which has no `_t` field and converts into the union with `From`;
+/// no one-value tag enum is left; every struct has a constructor.
 #[test]
-fn every_union_member_of_the_spec_converts_from_its_struct() {
+fn every_union_member_of_the_spec_is_a_newtype_over_its_struct() {
     let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let out = rapidata_codegen::generate_dir(&spec).expect("spec/ generates");
     let file = syn::parse_file(&out.types).expect("parses");
-    let mut froms: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut froms: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut structs: std::collections::BTreeMap<String, &syn::ItemStruct> = Default::default();
     for item in &file.items {
-        if let syn::Item::Impl(imp) = item {
-            let is_from = imp
-                .trait_
-                .as_ref()
-                .is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "From"));
-            if let (true, syn::Type::Path(p)) = (is_from, &*imp.self_ty) {
-                *froms.entry(quote::quote!(#p).to_string()).or_default() += 1;
+        match item {
+            syn::Item::Impl(imp) => {
+                let from = imp.trait_.as_ref().and_then(|(_, p, _)| {
+                    let last = p.segments.last()?;
+                    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+                        return None;
+                    };
+                    (last.ident == "From").then(|| quote::quote!(#a).to_string())
+                });
+                if let (Some(from), syn::Type::Path(p)) = (from, &*imp.self_ty) {
+                    froms
+                        .entry(quote::quote!(#p).to_string())
+                        .or_default()
+                        .push(from.trim_matches(['<', '>', ' ']).to_owned());
+                }
             }
+            syn::Item::Struct(s) => {
+                structs.insert(s.ident.to_string(), s);
+            }
+            // A one-value unit enum is the type of a `_t` tag field: none is left.
+            syn::Item::Enum(e) => assert!(
+                !(e.variants.len() == 1 && matches!(e.variants[0].fields, syn::Fields::Unit)),
+                "tag enum {} is still generated",
+                e.ident
+            ),
+            _ => {}
         }
     }
     let mut unions = 0;
+    let mut members = 0;
     for item in &file.items {
         match item {
             syn::Item::Enum(e) if is_tagged_union(e) => {
                 unions += 1;
-                // Every member but the catch-all `Unknown(Value)`.
-                let members = e
-                    .variants
-                    .iter()
-                    .filter(|v| !matches!(v.fields, syn::Fields::Unnamed(_)))
-                    .count();
-                assert!(members > 0, "{} has no members", e.ident);
-                assert_eq!(
-                    froms.get(&e.ident.to_string()).copied().unwrap_or(0),
-                    members,
-                    "every member of {} converts from its struct",
-                    e.ident
-                );
+                let union = e.ident.to_string();
+                let untagged = |v: &syn::Variant| {
+                    v.attrs
+                        .iter()
+                        .any(|a| quote::quote!(#a).to_string().contains("untagged"))
+                };
+                let (fallback, tagged): (Vec<_>, Vec<_>) =
+                    e.variants.iter().partition(|v| untagged(v));
+                assert_eq!(fallback.len(), 1, "{union} keeps one catch-all");
+                assert!(!tagged.is_empty(), "{union} has no members");
+                for v in tagged {
+                    members += 1;
+                    let syn::Fields::Unnamed(f) = &v.fields else {
+                        panic!("{union}::{} is not a newtype variant", v.ident);
+                    };
+                    let ty = &f.unnamed[0].ty;
+                    let member = quote::quote!(#ty).to_string();
+                    let s = structs.get(&member).unwrap_or_else(|| {
+                        panic!("{union}::{} holds {member}, not a struct", v.ident)
+                    });
+                    assert!(
+                        s.fields
+                            .iter()
+                            .all(|f| f.ident.as_ref().is_some_and(|i| i != "t")),
+                        "{member} has no `_t` field"
+                    );
+                    assert!(
+                        froms.get(&union).is_some_and(|f| f.contains(&member)),
+                        "{union}: From<{member}>"
+                    );
+                    constructor(&file, &member);
+                }
             }
             syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
                 constructor(&file, &s.ident.to_string());
@@ -189,7 +229,8 @@ fn every_union_member_of_the_spec_converts_from_its_struct() {
         }
     }
     assert!(unions >= 10, "spec/ has its unions: {unions}");
-    // A member struct's constructor does not take the `_t` tag.
+    assert!(members >= 50, "spec/ has its union members: {members}");
+    // A member struct's constructor takes the member's fields only.
     let new = constructor(&file, "IAudienceFilterCountryAudienceFilter");
     assert_eq!(
         params(new),

@@ -10,10 +10,25 @@ use crate::api_types::{
     CreateDatasetGroupEndpointInput, CreateFilteredAudienceEndpointInput,
     CreateJobDefinitionEndpointInput, CreateJobEndpointInput, CreateJobRevisionEndpointInput,
     DatasetSegmentInput, DatasetSegmentKind, ExampleBoxShape, ExampleVisibility,
-    ExistingAssetInput, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload, IExampleTruth,
-    IGraduationRule, IMetadataInput, IOrderWorkflowInput, IPairMakerConfig, IRapidSpec, IReferee,
-    MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput, TextBinding,
-    UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
+    ExistingAssetInput, FeatureFlag, IAssetInput, IAssetInputExistingAssetInput,
+    IAssetInputMultiAssetInput, IAssetInputTextAssetInput, IAudienceFilter,
+    IAudienceFilterAndAudienceFilter, IAudienceFilterCountryAudienceFilter,
+    IAudienceFilterDemographicAudienceFilter, IAudienceFilterNotAudienceFilter,
+    IAudienceFilterOrAudienceFilter, IExamplePayload, IExamplePayloadClassifyExamplePayload,
+    IExamplePayloadCompareExamplePayload, IExamplePayloadLineExamplePayload,
+    IExamplePayloadLocateExamplePayload, IExamplePayloadScrubExamplePayload,
+    IExamplePayloadTranscriptionExamplePayload, IExampleTruth, IExampleTruthClassifyExampleTruth,
+    IExampleTruthCompareExampleTruth, IExampleTruthLineExampleTruth,
+    IExampleTruthLocateExampleTruth, IGraduationRule, IGraduationRuleAcceptedFreeTextRule,
+    IGraduationRuleTaskAccuracyRule, IMetadataInput, IMetadataInputTextMetadataInput,
+    IOrderWorkflowInput, IOrderWorkflowInputGroupedRankingWorkflowInput,
+    IOrderWorkflowInputSimpleWorkflowInput, IPairMakerConfig,
+    IPairMakerConfigOnlinePairMakerConfig, IRapidSpec, IRapidSpecClassifyRapidSpec,
+    IRapidSpecCompareRapidSpec, IRapidSpecFreeTextRapidSpec, IRapidSpecLineRapidSpec,
+    IRapidSpecLocateRapidSpec, IRapidSpecScrubRapidSpec, IRapidSpecTranscriptionRapidSpec,
+    IReferee, IRefereeBudgetReferee, IRefereeEarlyStoppingReferee, IRefereeNaiveReferee,
+    IRefereeQuorumReferee, MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput,
+    TextBinding, UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
 };
 use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Route, Row};
 use crate::sim::{self, JobSim, OptionsSource, RefereeRule, Task, TextSource};
@@ -162,7 +177,11 @@ fn check_metadata(
     let mut keys: Vec<&String> = entries.keys().collect();
     keys.sort();
     for key in keys {
-        if let IMetadataInput::TextMetadataInput { visibilities, .. } = &entries[key] {
+        if let IMetadataInput::TextMetadataInput(IMetadataInputTextMetadataInput {
+            visibilities,
+            ..
+        }) = &entries[key]
+        {
             for (i, v) in visibilities.iter().enumerate() {
                 if !METADATA_VISIBILITIES.contains(&v.as_str()) {
                     let e = crate::strict::unknown_value(
@@ -181,7 +200,9 @@ fn check_metadata(
 /// Checks that every `ExistingAssetInput` names an uploaded asset.
 pub(crate) fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, path: &str) {
     match asset {
-        IAssetInput::ExistingAssetInput { name, metadata, .. } => {
+        IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput {
+            name, metadata, ..
+        }) => {
             if st.original_of(name).is_none() {
                 errors.add(
                     format!("{path}.name"),
@@ -192,15 +213,15 @@ pub(crate) fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, 
             }
             check_metadata(errors, metadata, path);
         }
-        IAssetInput::TextAssetInput { text, metadata, .. } => {
+        IAssetInput::TextAssetInput(IAssetInputTextAssetInput { text, metadata, .. }) => {
             if text.is_empty() {
                 errors.add(format!("{path}.text"), "'Text' must not be empty.");
             }
             check_metadata(errors, metadata, path);
         }
-        IAssetInput::MultiAssetInput {
+        IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput {
             assets, metadata, ..
-        } => {
+        }) => {
             if assets.is_empty() {
                 errors.add(format!("{path}.assets"), "'Assets' must not be empty.");
             }
@@ -217,9 +238,9 @@ pub(crate) fn check_asset(st: &State, errors: &mut Errors, asset: &IAssetInput, 
 /// The response-side form of an asset.
 pub(crate) fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
     match asset {
-        IAssetInput::ExistingAssetInput {
+        IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput {
             name, identifier, ..
-        } => Asset::File {
+        }) => Asset::File {
             file_name: name.clone(),
             metadata: BTreeMap::new(),
             identifier: identifier
@@ -228,16 +249,16 @@ pub(crate) fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
                 .or_else(|| st.original_of(name).map(str::to_string))
                 .unwrap_or_else(|| name.clone()),
         },
-        IAssetInput::TextAssetInput {
+        IAssetInput::TextAssetInput(IAssetInputTextAssetInput {
             text, identifier, ..
-        } => Asset::Text {
+        }) => Asset::Text {
             text: text.clone(),
             metadata: BTreeMap::new(),
             identifier: identifier.clone().flatten().unwrap_or_else(|| text.clone()),
         },
-        IAssetInput::MultiAssetInput {
+        IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput {
             assets, identifier, ..
-        } => Asset::Multi {
+        }) => Asset::Multi {
             assets: assets.iter().map(|a| asset_output(st, a)).collect(),
             metadata: BTreeMap::new(),
             identifier: identifier.clone().flatten().unwrap_or_default(),
@@ -256,15 +277,18 @@ pub(crate) fn asset_output(st: &State, asset: &IAssetInput) -> Asset {
 
 fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     match f {
-        IAudienceFilter::AndFilter { filters, .. } | IAudienceFilter::OrFilter { filters, .. } => {
+        IAudienceFilter::AndFilter(IAudienceFilterAndAudienceFilter { filters, .. })
+        | IAudienceFilter::OrFilter(IAudienceFilterOrAudienceFilter { filters, .. }) => {
             for (i, f) in filters.iter().enumerate() {
                 check_filter(errors, f, &format!("{path}.filters[{i}]"));
             }
         }
-        IAudienceFilter::NotFilter { filter, .. } => {
+        IAudienceFilter::NotFilter(IAudienceFilterNotAudienceFilter { filter, .. }) => {
             check_filter(errors, filter, &format!("{path}.filter"));
         }
-        IAudienceFilter::CountryFilter { countries, .. } => {
+        IAudienceFilter::CountryFilter(IAudienceFilterCountryAudienceFilter {
+            countries, ..
+        }) => {
             for (i, code) in countries.iter().enumerate() {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
                     errors.add(
@@ -275,8 +299,11 @@ fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
             }
         }
         // (Language codes are an enum of the spec: the strict parse refuses unknown ones.)
-        IAudienceFilter::LanguageFilter { .. } => {}
-        IAudienceFilter::DemographicFilter { identifier, .. } if identifier.trim().is_empty() => {
+        IAudienceFilter::LanguageFilter(_) => {}
+        IAudienceFilter::DemographicFilter(IAudienceFilterDemographicAudienceFilter {
+            identifier,
+            ..
+        }) if identifier.trim().is_empty() => {
             errors.add(
                 format!("{path}.identifier"),
                 "'Identifier' must not be empty.",
@@ -293,12 +320,12 @@ const MIN_TASKS: i32 = 3;
 
 fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
     match rule {
-        IGraduationRule::TaskAccuracy {
+        IGraduationRule::TaskAccuracy(IGraduationRuleTaskAccuracyRule {
             target_accuracy,
             min_tasks,
             max_tasks,
             ..
-        } => {
+        }) => {
             if !(0.0..=1.0).contains(target_accuracy) {
                 errors.add(
                     format!("{path}.targetAccuracy"),
@@ -318,9 +345,10 @@ fn check_rule(errors: &mut Errors, rule: &IGraduationRule, path: &str) {
                 );
             }
         }
-        IGraduationRule::AcceptedFreeText {
-            min_accepted_ratio, ..
-        } if !(0.0..=1.0).contains(min_accepted_ratio) => {
+        IGraduationRule::AcceptedFreeText(IGraduationRuleAcceptedFreeTextRule {
+            min_accepted_ratio,
+            ..
+        }) if !(0.0..=1.0).contains(min_accepted_ratio) => {
             errors.add(
                 format!("{path}.minAcceptedRatio"),
                 "'Min Accepted Ratio' must be between 0 and 1.",
@@ -773,9 +801,11 @@ fn audience_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
 /// The names a compare truth may use for an option: the file name, or the text.
 pub(crate) fn option_names(asset: &IAssetInput) -> Vec<String> {
     match asset {
-        IAssetInput::ExistingAssetInput { name, .. } => vec![name.clone()],
-        IAssetInput::TextAssetInput { text, .. } => vec![text.clone()],
-        IAssetInput::MultiAssetInput { assets, .. } => {
+        IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput { name, .. }) => {
+            vec![name.clone()]
+        }
+        IAssetInput::TextAssetInput(IAssetInputTextAssetInput { text, .. }) => vec![text.clone()],
+        IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) => {
             assets.iter().flat_map(option_names).collect()
         }
         _ => Vec::new(),
@@ -784,16 +814,21 @@ pub(crate) fn option_names(asset: &IAssetInput) -> Vec<String> {
 
 fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
     match payload {
-        IExamplePayload::CompareExamplePayload { criteria, .. } => check_text(
+        IExamplePayload::CompareExamplePayload(IExamplePayloadCompareExamplePayload {
+            criteria,
+            ..
+        }) => check_text(
             errors,
             &format!("{path}.criteria"),
             "Criteria",
             criteria,
             MAX_INSTRUCTION,
         ),
-        IExamplePayload::ClassifyExamplePayload {
-            categories, title, ..
-        } => {
+        IExamplePayload::ClassifyExamplePayload(IExamplePayloadClassifyExamplePayload {
+            categories,
+            title,
+            ..
+        }) => {
             check_text(
                 errors,
                 &format!("{path}.title"),
@@ -808,9 +843,16 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 );
             }
         }
-        IExamplePayload::LocateExamplePayload { target, .. }
-        | IExamplePayload::LineExamplePayload { target, .. }
-        | IExamplePayload::ScrubExamplePayload { target, .. } => {
+        IExamplePayload::LocateExamplePayload(IExamplePayloadLocateExamplePayload {
+            target,
+            ..
+        })
+        | IExamplePayload::LineExamplePayload(IExamplePayloadLineExamplePayload {
+            target, ..
+        })
+        | IExamplePayload::ScrubExamplePayload(IExamplePayloadScrubExamplePayload {
+            target, ..
+        }) => {
             check_text(
                 errors,
                 &format!("{path}.target"),
@@ -819,7 +861,9 @@ fn check_payload(errors: &mut Errors, payload: &IExamplePayload, path: &str) {
                 MAX_INSTRUCTION,
             );
         }
-        IExamplePayload::TranscriptionExamplePayload { title, .. } => {
+        IExamplePayload::TranscriptionExamplePayload(
+            IExamplePayloadTranscriptionExamplePayload { title, .. },
+        ) => {
             check_text(
                 errors,
                 &format!("{path}.title"),
@@ -846,18 +890,14 @@ fn check_truth(
     };
     let kind_ok = matches!(
         (payload, truth),
-        (
-            P::CompareExamplePayload { .. },
-            T::CompareExampleTruth { .. }
-        ) | (
-            P::ClassifyExamplePayload { .. },
-            T::ClassifyExampleTruth { .. }
-        ) | (P::LocateExamplePayload { .. }, T::LocateExampleTruth { .. })
-            | (P::LineExamplePayload { .. }, T::LineExampleTruth { .. })
-            | (P::ScrubExamplePayload { .. }, T::ScrubExampleTruth { .. })
+        (P::CompareExamplePayload(_), T::CompareExampleTruth(_))
+            | (P::ClassifyExamplePayload(_), T::ClassifyExampleTruth(_))
+            | (P::LocateExamplePayload(_), T::LocateExampleTruth(_))
+            | (P::LineExamplePayload(_), T::LineExampleTruth(_))
+            | (P::ScrubExamplePayload(_), T::ScrubExampleTruth(_))
             | (
-                P::TranscriptionExamplePayload { .. },
-                T::TranscriptionExampleTruth { .. }
+                P::TranscriptionExamplePayload(_),
+                T::TranscriptionExampleTruth(_)
             )
     );
     if !kind_ok {
@@ -865,10 +905,9 @@ fn check_truth(
         return;
     }
     match (payload, truth) {
-        (_, T::CompareExampleTruth { winner_id, .. }) => {
+        (_, T::CompareExampleTruth(IExampleTruthCompareExampleTruth { winner_id, .. })) => {
             let names = option_names(asset);
-            let two =
-                matches!(asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2);
+            let two = matches!(asset, IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) if assets.len() == 2);
             if !two {
                 errors.add(
                     "asset",
@@ -886,10 +925,10 @@ fn check_truth(
             }
         }
         (
-            P::ClassifyExamplePayload { categories, .. },
-            T::ClassifyExampleTruth {
+            P::ClassifyExamplePayload(IExamplePayloadClassifyExamplePayload { categories, .. }),
+            T::ClassifyExampleTruth(IExampleTruthClassifyExampleTruth {
                 correct_categories, ..
-            },
+            }),
         ) => {
             if correct_categories.is_empty() {
                 errors.add(
@@ -909,10 +948,10 @@ fn check_truth(
                 }
             }
         }
-        (_, T::LocateExampleTruth { bounding_boxes, .. }) => {
+        (_, T::LocateExampleTruth(IExampleTruthLocateExampleTruth { bounding_boxes, .. })) => {
             check_boxes(errors, bounding_boxes, "truth.boundingBoxes");
         }
-        (_, T::LineExampleTruth { bounding_boxes, .. }) => {
+        (_, T::LineExampleTruth(IExampleTruthLineExampleTruth { bounding_boxes, .. })) => {
             check_boxes(
                 errors,
                 bounding_boxes
@@ -1089,12 +1128,29 @@ fn patch_example(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
             MAX_INSTRUCTION,
         );
         match &mut updated.payload {
-            IExamplePayload::CompareExamplePayload { criteria, .. } => *criteria = text.clone(),
-            IExamplePayload::ClassifyExamplePayload { title, .. }
-            | IExamplePayload::TranscriptionExamplePayload { title, .. } => *title = text.clone(),
-            IExamplePayload::LocateExamplePayload { target, .. }
-            | IExamplePayload::LineExamplePayload { target, .. }
-            | IExamplePayload::ScrubExamplePayload { target, .. } => *target = text.clone(),
+            IExamplePayload::CompareExamplePayload(IExamplePayloadCompareExamplePayload {
+                criteria,
+                ..
+            }) => *criteria = text.clone(),
+            IExamplePayload::ClassifyExamplePayload(IExamplePayloadClassifyExamplePayload {
+                title,
+                ..
+            })
+            | IExamplePayload::TranscriptionExamplePayload(
+                IExamplePayloadTranscriptionExamplePayload { title, .. },
+            ) => *title = text.clone(),
+            IExamplePayload::LocateExamplePayload(IExamplePayloadLocateExamplePayload {
+                target,
+                ..
+            })
+            | IExamplePayload::LineExamplePayload(IExamplePayloadLineExamplePayload {
+                target,
+                ..
+            })
+            | IExamplePayload::ScrubExamplePayload(IExamplePayloadScrubExamplePayload {
+                target,
+                ..
+            }) => *target = text.clone(),
             _ => {}
         }
     }
@@ -1913,26 +1969,27 @@ fn rapid_kind(rapid: &IRapidSpec) -> String {
 fn definition_type(workflow: &IOrderWorkflowInput) -> DefinitionType {
     use IRapidSpec as R;
     match workflow {
-        IOrderWorkflowInput::EvaluationWorkflow { .. } => DefinitionType::Evaluation,
-        IOrderWorkflowInput::GroupedRankingWorkflow { .. } => DefinitionType::GroupedRanking,
-        IOrderWorkflowInput::SimpleWorkflow { rapid, .. } => {
-            match rapid.as_ref().and_then(Option::as_ref) {
-                None => DefinitionType::Unknown,
-                Some(rapid) => match rapid {
-                    R::Classify { .. } => DefinitionType::Classify,
-                    R::BoundingBox { .. } => DefinitionType::BoundingBox,
-                    R::Compare { .. } => DefinitionType::Compare,
-                    R::FreeText { .. } => DefinitionType::FreeText,
-                    R::Line { .. } => DefinitionType::Line,
-                    R::Locate { .. } => DefinitionType::Locate,
-                    R::NamedEntity { .. } => DefinitionType::NamedEntity,
-                    R::Polygon { .. } => DefinitionType::Polygon,
-                    R::Scrub { .. } => DefinitionType::Scrub,
-                    R::Transcription { .. } => DefinitionType::Transcription,
-                    _ => DefinitionType::Unknown,
-                },
-            }
-        }
+        IOrderWorkflowInput::EvaluationWorkflow(_) => DefinitionType::Evaluation,
+        IOrderWorkflowInput::GroupedRankingWorkflow(_) => DefinitionType::GroupedRanking,
+        IOrderWorkflowInput::SimpleWorkflow(IOrderWorkflowInputSimpleWorkflowInput {
+            rapid,
+            ..
+        }) => match rapid.as_ref().and_then(Option::as_ref) {
+            None => DefinitionType::Unknown,
+            Some(rapid) => match rapid {
+                R::Classify(_) => DefinitionType::Classify,
+                R::BoundingBox(_) => DefinitionType::BoundingBox,
+                R::Compare(_) => DefinitionType::Compare,
+                R::FreeText(_) => DefinitionType::FreeText,
+                R::Line(_) => DefinitionType::Line,
+                R::Locate(_) => DefinitionType::Locate,
+                R::NamedEntity(_) => DefinitionType::NamedEntity,
+                R::Polygon(_) => DefinitionType::Polygon,
+                R::Scrub(_) => DefinitionType::Scrub,
+                R::Transcription(_) => DefinitionType::Transcription,
+                _ => DefinitionType::Unknown,
+            },
+        },
         _ => DefinitionType::Unknown,
     }
 }
@@ -2096,31 +2153,34 @@ fn workflow_task(
 ) -> (Task, String) {
     let p = "workflow.rapid";
     let rapid = match workflow {
-        IOrderWorkflowInput::SimpleWorkflow { rapid, .. } => {
-            match rapid.as_ref().and_then(Option::as_ref) {
-                Some(rapid) => rapid,
-                None => {
-                    errors.add(p, "A SimpleWorkflow needs 'rapid' (the rapid spec).");
-                    return (
-                        Task::Unsupported {
-                            workflow: "SimpleWorkflow without a rapid".into(),
-                        },
-                        String::new(),
-                    );
-                }
-            }
-        }
-        IOrderWorkflowInput::GroupedRankingWorkflow {
-            criteria,
-            pair_maker_config,
+        IOrderWorkflowInput::SimpleWorkflow(IOrderWorkflowInputSimpleWorkflowInput {
+            rapid,
             ..
-        } => {
+        }) => match rapid.as_ref().and_then(Option::as_ref) {
+            Some(rapid) => rapid,
+            None => {
+                errors.add(p, "A SimpleWorkflow needs 'rapid' (the rapid spec).");
+                return (
+                    Task::Unsupported {
+                        workflow: "SimpleWorkflow without a rapid".into(),
+                    },
+                    String::new(),
+                );
+            }
+        },
+        IOrderWorkflowInput::GroupedRankingWorkflow(
+            IOrderWorkflowInputGroupedRankingWorkflowInput {
+                criteria,
+                pair_maker_config,
+                ..
+            },
+        ) => {
             return (
                 ranking_task(errors, ds, criteria, pair_maker_config.as_ref()),
                 criteria.clone(),
             )
         }
-        IOrderWorkflowInput::EvaluationWorkflow { .. } => {
+        IOrderWorkflowInput::EvaluationWorkflow(_) => {
             return (
                 Task::Unsupported {
                     workflow: "EvaluationWorkflow".into(),
@@ -2143,14 +2203,14 @@ fn workflow_task(
         TextSource::Segment(_) => String::new(),
     };
     match rapid {
-        IRapidSpec::Compare {
+        IRapidSpec::Compare(IRapidSpecCompareRapidSpec {
             asset,
             context,
             context_assets,
             criteria,
             index_identifiers,
             ..
-        } => {
+        }) => {
             let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let criteria = check_text_binding(
                 errors,
@@ -2171,7 +2231,7 @@ fn workflow_task(
             }
             if let Some(bad) = ds.datapoints.iter().find(|d| {
                 d.asset(&asset.segment).is_some_and(|a| {
-                    !matches!(a, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2)
+                    !matches!(a, IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) if assets.len() == 2)
                 })
             }) {
                 errors.add(
@@ -2191,14 +2251,14 @@ fn workflow_task(
                 instruction,
             )
         }
-        IRapidSpec::Classify {
+        IRapidSpec::Classify(IRapidSpecClassifyRapidSpec {
             asset,
             context,
             context_assets,
             title,
             categories,
             ..
-        } => {
+        }) => {
             let (_, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
             let categories =
@@ -2223,13 +2283,13 @@ fn workflow_task(
                 literal(&title),
             )
         }
-        IRapidSpec::FreeText {
+        IRapidSpec::FreeText(IRapidSpecFreeTextRapidSpec {
             asset,
             context,
             context_assets,
             question,
             ..
-        } => {
+        }) => {
             let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let question = check_text_binding(
                 errors,
@@ -2240,14 +2300,14 @@ fn workflow_task(
             );
             (Task::FreeText { asset, context }, literal(&question))
         }
-        IRapidSpec::Transcription {
+        IRapidSpec::Transcription(IRapidSpecTranscriptionRapidSpec {
             asset,
             context,
             context_assets,
             title,
             transcription,
             ..
-        } => {
+        }) => {
             let (asset, _) = rapid_bindings(errors, ds, asset, context, context_assets);
             let title = check_text_binding(errors, ds, title, &format!("{p}.title"), Some("Title"));
             let words = check_text_binding(
@@ -2270,33 +2330,33 @@ fn workflow_task(
             }
             (Task::SelectWords { asset, words }, literal(&title))
         }
-        IRapidSpec::Line {
+        IRapidSpec::Line(IRapidSpecLineRapidSpec {
             asset,
             context,
             context_assets,
             target,
             ..
-        }
-        | IRapidSpec::Scrub {
+        })
+        | IRapidSpec::Scrub(IRapidSpecScrubRapidSpec {
             asset,
             context,
             context_assets,
             target,
             ..
-        }
-        | IRapidSpec::Locate {
+        })
+        | IRapidSpec::Locate(IRapidSpecLocateRapidSpec {
             asset,
             context,
             context_assets,
             target,
             ..
-        } => {
+        }) => {
             let (asset, context) = rapid_bindings(errors, ds, asset, context, context_assets);
             let target =
                 check_text_binding(errors, ds, target, &format!("{p}.target"), Some("Target"));
             let task = match rapid {
-                IRapidSpec::Line { .. } => Task::Draw { asset, context },
-                IRapidSpec::Scrub { .. } => Task::Timestamp { asset, context },
+                IRapidSpec::Line(_) => Task::Draw { asset, context },
+                IRapidSpec::Scrub(_) => Task::Timestamp { asset, context },
                 _ => Task::Locate { asset, context },
             };
             (task, literal(&target))
@@ -2341,15 +2401,15 @@ fn ranking_task(
         );
     }
     match pair_maker {
-        None | Some(IPairMakerConfig::FullPermutationPairMaker { .. }) => Task::Ranking {
+        None | Some(IPairMakerConfig::FullPermutationPairMaker(_)) => Task::Ranking {
             full_permutation: true,
             budget: 0,
         },
-        Some(IPairMakerConfig::OnlinePairMaker {
+        Some(IPairMakerConfig::OnlinePairMaker(IPairMakerConfigOnlinePairMakerConfig {
             total_comparison_budget,
             random_matches_ratio,
             ..
-        }) => {
+        })) => {
             if random_matches_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
                 errors.add(
                     "workflow.pairMakerConfig.randomMatchesRatio",
@@ -2401,14 +2461,14 @@ fn rapid_bindings(
 
 fn check_referee(errors: &mut Errors, referee: &IReferee) {
     match referee {
-        IReferee::NaiveReferee { total_votes, .. } if *total_votes < 1 => {
+        IReferee::NaiveReferee(IRefereeNaiveReferee { total_votes, .. }) if *total_votes < 1 => {
             errors.add("referee.totalVotes", "'Total Votes' must be at least 1.");
         }
-        IReferee::EarlyStoppingReferee {
+        IReferee::EarlyStoppingReferee(IRefereeEarlyStoppingReferee {
             max_votes,
             threshold,
             ..
-        } => {
+        }) => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
             }
@@ -2419,11 +2479,11 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
                 );
             }
         }
-        IReferee::QuorumReferee {
+        IReferee::QuorumReferee(IRefereeQuorumReferee {
             max_votes,
             threshold,
             ..
-        } => {
+        }) => {
             if *max_votes < 1 {
                 errors.add("referee.maxVotes", "'Max Votes' must be at least 1.");
             }
@@ -2434,7 +2494,9 @@ fn check_referee(errors: &mut Errors, referee: &IReferee) {
                 );
             }
         }
-        IReferee::BudgetReferee { total_budget, .. } if *total_budget < 1 => {
+        IReferee::BudgetReferee(IRefereeBudgetReferee { total_budget, .. })
+            if *total_budget < 1 =>
+        {
             errors.add("referee.totalBudget", "'Total Budget' must be at least 1.");
         }
         _ => {}

@@ -8,7 +8,15 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use crate::api_types::{DeviceType, IAudienceFilter, IGraduationRule, IReferee};
+use crate::api_types::{
+    DeviceType, IAudienceFilter, IAudienceFilterAndAudienceFilter,
+    IAudienceFilterCountryAudienceFilter, IAudienceFilterDemographicAudienceFilter,
+    IAudienceFilterDeviceAudienceFilter, IAudienceFilterLanguageAudienceFilter,
+    IAudienceFilterNotAudienceFilter, IAudienceFilterOrAudienceFilter, IGraduationRule,
+    IGraduationRuleAcceptedFreeTextRule, IGraduationRuleScoreThresholdRule,
+    IGraduationRuleTaskAccuracyRule, IReferee, IRefereeBudgetReferee, IRefereeEarlyStoppingReferee,
+    IRefereeNaiveReferee, IRefereeQuorumReferee,
+};
 use crate::rng::Mix;
 
 // ---------------------------------------------------------------------------------------------
@@ -127,19 +135,32 @@ pub(crate) fn labelers(seed: u64, n: usize) -> Vec<Labeler> {
 /// Whether a labeler passes an audience filter.
 pub(crate) fn matches(filter: &IAudienceFilter, l: &Labeler) -> bool {
     match filter {
-        IAudienceFilter::AndFilter { filters, .. } => filters.iter().all(|f| matches(f, l)),
-        IAudienceFilter::OrFilter { filters, .. } => filters.iter().any(|f| matches(f, l)),
-        IAudienceFilter::NotFilter { filter, .. } => !matches(filter, l),
-        IAudienceFilter::CountryFilter { countries, .. } => {
-            countries.iter().any(|c| c.eq_ignore_ascii_case(l.country))
+        IAudienceFilter::AndFilter(IAudienceFilterAndAudienceFilter { filters, .. }) => {
+            filters.iter().all(|f| matches(f, l))
         }
-        IAudienceFilter::LanguageFilter { languages, .. } => languages
+        IAudienceFilter::OrFilter(IAudienceFilterOrAudienceFilter { filters, .. }) => {
+            filters.iter().any(|f| matches(f, l))
+        }
+        IAudienceFilter::NotFilter(IAudienceFilterNotAudienceFilter { filter, .. }) => {
+            !matches(filter, l)
+        }
+        IAudienceFilter::CountryFilter(IAudienceFilterCountryAudienceFilter {
+            countries, ..
+        }) => countries.iter().any(|c| c.eq_ignore_ascii_case(l.country)),
+        IAudienceFilter::LanguageFilter(IAudienceFilterLanguageAudienceFilter {
+            languages,
+            ..
+        }) => languages
             .iter()
             .any(|c| c.as_str().eq_ignore_ascii_case(l.language)),
-        IAudienceFilter::DeviceFilter { device_types, .. } => device_types.contains(&l.device),
-        IAudienceFilter::DemographicFilter {
-            identifier, values, ..
-        } => {
+        IAudienceFilter::DeviceFilter(IAudienceFilterDeviceAudienceFilter {
+            device_types, ..
+        }) => device_types.contains(&l.device),
+        IAudienceFilter::DemographicFilter(IAudienceFilterDemographicAudienceFilter {
+            identifier,
+            values,
+            ..
+        }) => {
             let value = match identifier.to_ascii_lowercase().as_str() {
                 "age" => l.age,
                 "gender" => l.gender,
@@ -180,11 +201,11 @@ fn admission(
     examples: usize,
 ) -> (usize, Box<dyn Fn(usize, usize) -> bool>) {
     match rule {
-        IGraduationRule::TaskAccuracy {
+        IGraduationRule::TaskAccuracy(IGraduationRuleTaskAccuracyRule {
             min_tasks,
             target_accuracy,
             ..
-        } => {
+        }) => {
             let n = ((*min_tasks).max(1) as usize).min(examples);
             let target = *target_accuracy;
             (
@@ -192,9 +213,10 @@ fn admission(
                 Box::new(move |ok, n| ok as f64 >= target * n as f64 - 1e-9),
             )
         }
-        IGraduationRule::ScoreThreshold {
-            graduation_score, ..
-        } => {
+        IGraduationRule::ScoreThreshold(IGraduationRuleScoreThresholdRule {
+            graduation_score,
+            ..
+        }) => {
             let n = examples.min(10);
             let target = *graduation_score;
             (
@@ -202,11 +224,11 @@ fn admission(
                 Box::new(move |ok, n| ok as f64 >= target * n as f64 - 1e-9),
             )
         }
-        IGraduationRule::AcceptedFreeText {
+        IGraduationRule::AcceptedFreeText(IGraduationRuleAcceptedFreeTextRule {
             min_accepted_responses,
             min_accepted_ratio,
             ..
-        } => {
+        }) => {
             let n = examples.min(10);
             let min_ok = *min_accepted_responses as usize;
             let ratio = *min_accepted_ratio;
@@ -226,15 +248,17 @@ fn admission(
 /// fewer).
 pub(crate) fn required_examples(rule: &IGraduationRule) -> usize {
     let n = match rule {
-        IGraduationRule::TaskAccuracy { min_tasks, .. } => i64::from(*min_tasks),
-        IGraduationRule::ScoreThreshold {
+        IGraduationRule::TaskAccuracy(IGraduationRuleTaskAccuracyRule { min_tasks, .. }) => {
+            i64::from(*min_tasks)
+        }
+        IGraduationRule::ScoreThreshold(IGraduationRuleScoreThresholdRule {
             min_responses_to_graduate,
             ..
-        } => min_responses_to_graduate.flatten().map_or(3, i64::from),
-        IGraduationRule::AcceptedFreeText {
+        }) => min_responses_to_graduate.flatten().map_or(3, i64::from),
+        IGraduationRule::AcceptedFreeText(IGraduationRuleAcceptedFreeTextRule {
             min_accepted_responses,
             ..
-        } => i64::from(*min_accepted_responses),
+        }) => i64::from(*min_accepted_responses),
         _ => 10,
     };
     n.max(3) as usize
@@ -313,30 +337,30 @@ pub(crate) struct RefereeRule {
 impl RefereeRule {
     pub fn from_wire(referee: &IReferee, datapoints: usize) -> RefereeRule {
         match referee {
-            IReferee::NaiveReferee { total_votes, .. } => RefereeRule {
+            IReferee::NaiveReferee(IRefereeNaiveReferee { total_votes, .. }) => RefereeRule {
                 max_votes: (*total_votes).max(1) as usize,
                 stop: Stop::Never,
                 early_stopping: false,
             },
-            IReferee::EarlyStoppingReferee {
+            IReferee::EarlyStoppingReferee(IRefereeEarlyStoppingReferee {
                 max_votes,
                 threshold,
                 ..
-            } => RefereeRule {
+            }) => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Confidence(*threshold),
                 early_stopping: true,
             },
-            IReferee::QuorumReferee {
+            IReferee::QuorumReferee(IRefereeQuorumReferee {
                 max_votes,
                 threshold,
                 ..
-            } => RefereeRule {
+            }) => RefereeRule {
                 max_votes: (*max_votes).max(1) as usize,
                 stop: Stop::Quorum((*threshold).max(1) as usize),
                 early_stopping: false,
             },
-            IReferee::BudgetReferee { total_budget, .. } => RefereeRule {
+            IReferee::BudgetReferee(IRefereeBudgetReferee { total_budget, .. }) => RefereeRule {
                 max_votes: (((*total_budget).max(1) as usize) / datapoints.max(1)).max(1),
                 stop: Stop::Never,
                 early_stopping: false,

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use crate::api_types::{
-    AggregatorType, ExampleVisibility, FeatureFlag, IAssetInput, IAudienceFilter, IExamplePayload,
+    AggregatorType, ExampleVisibility, FeatureFlag, IAssetInput, IAssetInputExistingAssetInput,
+    IAssetInputMultiAssetInput, IAssetInputTextAssetInput, IAudienceFilter, IExamplePayload,
     IExampleTruth, IGraduationRule, IGraduationRuleTaskAccuracyRule, IOrderWorkflowInput, IReferee,
     RetrievalMode,
 };
@@ -1059,7 +1060,7 @@ impl State {
     /// The options of an asset input: one per item of a multi asset, else the asset itself.
     pub fn option_refs(&self, asset: &IAssetInput) -> Vec<OptionRef> {
         match asset {
-            IAssetInput::MultiAssetInput { assets, .. } => {
+            IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) => {
                 assets.iter().map(|a| self.option_ref(a)).collect()
             }
             other => vec![self.option_ref(other)],
@@ -1069,9 +1070,11 @@ impl State {
     /// The whole asset as one option (its identifier and first file name).
     pub fn option_ref(&self, asset: &IAssetInput) -> OptionRef {
         match asset {
-            IAssetInput::ExistingAssetInput {
-                name, identifier, ..
-            } => OptionRef {
+            IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput {
+                name,
+                identifier,
+                ..
+            }) => OptionRef {
                 identifier: identifier
                     .clone()
                     .flatten()
@@ -1079,15 +1082,15 @@ impl State {
                     .unwrap_or_else(|| name.clone()),
                 file_name: Some(name.clone()),
             },
-            IAssetInput::TextAssetInput {
+            IAssetInput::TextAssetInput(IAssetInputTextAssetInput {
                 text, identifier, ..
-            } => OptionRef {
+            }) => OptionRef {
                 identifier: identifier.clone().flatten().unwrap_or_else(|| text.clone()),
                 file_name: None,
             },
-            IAssetInput::MultiAssetInput {
+            IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput {
                 assets, identifier, ..
-            } => {
+            }) => {
                 let parts: Vec<OptionRef> = assets.iter().map(|a| self.option_ref(a)).collect();
                 OptionRef {
                     identifier: identifier.clone().flatten().unwrap_or_else(|| {

@@ -25,8 +25,13 @@ use serde::Serialize;
 
 use crate::api::{asset_output, check_asset, check_text, option_names, Errors, MAX_INSTRUCTION};
 use crate::api_types::{
-    AddValidationRapidEndpointInput, CreateValidationSetEndpointInput, IAssetInput, IRapidPayload,
-    IValidationTruth, UpdateValidationSetEndpointInput,
+    AddValidationRapidEndpointInput, CreateValidationSetEndpointInput, IAssetInput,
+    IAssetInputMultiAssetInput, IRapidPayload, IRapidPayloadClassifyPayload,
+    IRapidPayloadComparePayload, IRapidPayloadLinePayload, IRapidPayloadLocatePayload,
+    IRapidPayloadScrubPayload, IRapidPayloadTranscriptionPayload, IValidationTruth,
+    IValidationTruthAttachCategoryTruth, IValidationTruthCompareTruth,
+    IValidationTruthLocateBoxTruth, IValidationTruthScrubTruth, IValidationTruthTranscriptionTruth,
+    UpdateValidationSetEndpointInput,
 };
 use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
 use crate::rng::Mix;
@@ -296,12 +301,12 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
     let percent = |v: Option<Option<f64>>| v.flatten().is_some_and(|v| (0.0..=100.0).contains(&v));
     match (&input.payload, truth) {
         (
-            P::ClassifyPayload {
+            P::ClassifyPayload(IRapidPayloadClassifyPayload {
                 categories, title, ..
-            },
-            T::AttachCategoryTruth {
+            }),
+            T::AttachCategoryTruth(IValidationTruthAttachCategoryTruth {
                 correct_categories, ..
-            },
+            }),
         ) => {
             check_text(errors, "payload.title", "Title", title, MAX_INSTRUCTION);
             if correct_categories.is_empty() {
@@ -322,7 +327,10 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
                 }
             }
         }
-        (P::ComparePayload { criteria, .. }, T::CompareTruth { winner_id, .. }) => {
+        (
+            P::ComparePayload(IRapidPayloadComparePayload { criteria, .. }),
+            T::CompareTruth(IValidationTruthCompareTruth { winner_id, .. }),
+        ) => {
             check_text(
                 errors,
                 "payload.criteria",
@@ -330,7 +338,7 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
                 criteria,
                 MAX_INSTRUCTION,
             );
-            if !matches!(&input.asset, IAssetInput::MultiAssetInput { assets, .. } if assets.len() == 2)
+            if !matches!(&input.asset, IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) if assets.len() == 2)
             {
                 errors.add(
                     "asset",
@@ -345,12 +353,12 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
             }
         }
         (
-            P::TranscriptionPayload {
+            P::TranscriptionPayload(IRapidPayloadTranscriptionPayload {
                 title,
                 transcription,
                 ..
-            },
-            T::TranscriptionTruth { correct_words, .. },
+            }),
+            T::TranscriptionTruth(IValidationTruthTranscriptionTruth { correct_words, .. }),
         ) => {
             check_text(errors, "payload.title", "Title", title, MAX_INSTRUCTION);
             if correct_words.is_empty() {
@@ -372,8 +380,9 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
             }
         }
         (
-            P::LocatePayload { target, .. } | P::LinePayload { target, .. },
-            T::LocateBoxTruth { bounding_boxes, .. },
+            P::LocatePayload(IRapidPayloadLocatePayload { target, .. })
+            | P::LinePayload(IRapidPayloadLinePayload { target, .. }),
+            T::LocateBoxTruth(IValidationTruthLocateBoxTruth { bounding_boxes, .. }),
         ) => {
             check_text(errors, "payload.target", "Target", target, MAX_INSTRUCTION);
             if bounding_boxes.is_empty() {
@@ -391,7 +400,10 @@ fn check_truth(errors: &mut Errors, input: &AddValidationRapidEndpointInput) {
                 }
             }
         }
-        (P::ScrubPayload { target, .. }, T::ScrubTruth { valid_ranges, .. }) => {
+        (
+            P::ScrubPayload(IRapidPayloadScrubPayload { target, .. }),
+            T::ScrubTruth(IValidationTruthScrubTruth { valid_ranges, .. }),
+        ) => {
             check_text(errors, "payload.target", "Target", target, MAX_INSTRUCTION);
             if valid_ranges.is_empty() {
                 errors.add("truth.validRanges", "'Valid Ranges' must not be empty.");

@@ -889,10 +889,10 @@ mod tests {
     fn unions_round_trip_with_tag_first() {
         let json = r#"{"_t":"MultiAssetInput","assets":[{"_t":"ExistingAssetInput","name":"a.jpg"},{"_t":"TextAssetInput","text":"hi"}]}"#;
         let asset: IAssetInput = parse(json.as_bytes()).unwrap();
-        let IAssetInput::MultiAssetInput { assets, .. } = &asset else {
+        let IAssetInput::MultiAssetInput(multi) = &asset else {
             panic!()
         };
-        assert_eq!(assets.len(), 2);
+        assert_eq!(multi.assets.len(), 2);
         assert_eq!(serde_json::to_string(&asset).unwrap(), json);
     }
 

@@ -108,13 +108,12 @@ fn is_same_example(
 fn payload_instruction(payload: &types::IExamplePayload) -> Option<&str> {
     use types::IExamplePayload as P;
     match payload {
-        P::ClassifyExamplePayload { title, .. } | P::TranscriptionExamplePayload { title, .. } => {
-            Some(title)
-        }
-        P::CompareExamplePayload { criteria, .. } => Some(criteria),
-        P::LineExamplePayload { target, .. }
-        | P::LocateExamplePayload { target, .. }
-        | P::ScrubExamplePayload { target, .. } => Some(target),
+        P::ClassifyExamplePayload(p) => Some(&p.title),
+        P::TranscriptionExamplePayload(p) => Some(&p.title),
+        P::CompareExamplePayload(p) => Some(&p.criteria),
+        P::LineExamplePayload(p) => Some(&p.target),
+        P::LocateExamplePayload(p) => Some(&p.target),
+        P::ScrubExamplePayload(p) => Some(&p.target),
         // `Unknown`, or a kind added to the documents later: no instruction we can read.
         _ => None,
     }
@@ -124,10 +123,14 @@ fn payload_instruction(payload: &types::IExamplePayload) -> Option<&str> {
 pub(crate) fn same_asset(listed: &types::IAsset, sent: &types::IAssetInput) -> bool {
     use types::{IAsset as L, IAssetInput as S};
     match (listed, sent) {
-        (L::FileAsset { file_name, .. }, S::ExistingAssetInput { name, .. }) => file_name == name,
-        (L::TextAsset { text, .. }, S::TextAssetInput { text: sent, .. }) => text == sent,
-        (L::MultiAsset { assets, .. }, S::MultiAssetInput { assets: sent, .. }) => {
-            assets.len() == sent.len() && assets.iter().zip(sent).all(|(l, s)| same_asset(l, s))
+        (L::FileAsset(l), S::ExistingAssetInput(s)) => l.file_name == s.name,
+        (L::TextAsset(l), S::TextAssetInput(s)) => l.text == s.text,
+        (L::MultiAsset(l), S::MultiAssetInput(s)) => {
+            l.assets.len() == s.assets.len()
+                && l.assets
+                    .iter()
+                    .zip(&s.assets)
+                    .all(|(l, s)| same_asset(l, s))
         }
         _ => false,
     }
@@ -830,22 +833,17 @@ impl UpdateExample<'_> {
 
     fn validate(&self) -> Result<()> {
         crate::error::require_id("example_id", &self.example_id)?;
-        if let Some(Some(types::IExampleTruth::CompareExampleTruth { winner_id, .. })) =
-            &self.body.truth
-        {
-            crate::error::require_id("winner_id", winner_id)?;
+        if let Some(Some(types::IExampleTruth::CompareExampleTruth(t))) = &self.body.truth {
+            crate::error::require_id("winner_id", &t.winner_id)?;
         }
         if let Some(instruction) = &self.body.instruction_text {
             validate_instruction("instruction", instruction)?;
         }
-        if let Some(Some(types::IExampleTruth::ClassifyExampleTruth {
-            correct_categories, ..
-        })) = &self.body.truth
-        {
-            if correct_categories.is_empty() {
+        if let Some(Some(types::IExampleTruth::ClassifyExampleTruth(t))) = &self.body.truth {
+            if t.correct_categories.is_empty() {
                 return Err(Error::invalid_input(
                     "truth",
-                    correct_categories,
+                    &t.correct_categories,
                     "give at least one correct category",
                 ));
             }
@@ -948,8 +946,8 @@ impl Example {
     /// use rapidata::api::types::IAsset;
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
     /// for e in audience.examples()? {
-    ///     if let IAsset::MultiAsset { assets, .. } = e.asset() {
-    ///         println!("{} items", assets.len());
+    ///     if let IAsset::MultiAsset(multi) = e.asset() {
+    ///         println!("{} items", multi.assets.len());
     ///     }
     /// }
     /// # Ok::<(), rapidata::Error>(())

@@ -532,7 +532,7 @@ impl Filter {
             }
             Filter::Or(filters) => types::IAudienceFilterOrAudienceFilter::new(all(filters)).into(),
             Filter::Not(inner) => {
-                types::IAudienceFilterNotAudienceFilter::new(inner.to_api()).into()
+                types::IAudienceFilterNotAudienceFilter::new(Box::new(inner.to_api())).into()
             }
             Filter::Unknown(value) => F::Unknown(value.clone()),
         }
@@ -555,13 +555,15 @@ impl Filter {
     pub fn from_api(filter: &types::IAudienceFilter) -> Filter {
         use types::IAudienceFilter as F;
         match filter {
-            F::CountryFilter { countries, .. } => Filter::Country(countries.clone()),
-            F::LanguageFilter { languages, .. } => {
-                Filter::Language(languages.iter().map(ToString::to_string).collect())
+            F::CountryFilter(f) => Filter::Country(f.countries.clone()),
+            F::LanguageFilter(f) => {
+                Filter::Language(f.languages.iter().map(ToString::to_string).collect())
             }
-            F::DemographicFilter {
-                identifier, values, ..
-            } => {
+            F::DemographicFilter(types::IAudienceFilterDemographicAudienceFilter {
+                identifier,
+                values,
+                ..
+            }) => {
                 let ages: Option<Vec<AgeGroup>> =
                     values.iter().map(|v| AgeGroup::parse(v)).collect();
                 let genders: Option<Vec<Gender>> =
@@ -575,16 +577,12 @@ impl Filter {
                     },
                 }
             }
-            F::DeviceFilter { device_types, .. } => {
-                Filter::Device(device_types.iter().map(Device::from_api).collect())
+            F::DeviceFilter(f) => {
+                Filter::Device(f.device_types.iter().map(Device::from_api).collect())
             }
-            F::AndFilter { filters, .. } => {
-                Filter::And(filters.iter().map(Filter::from_api).collect())
-            }
-            F::OrFilter { filters, .. } => {
-                Filter::Or(filters.iter().map(Filter::from_api).collect())
-            }
-            F::NotFilter { filter, .. } => Filter::Not(Box::new(Filter::from_api(filter))),
+            F::AndFilter(f) => Filter::And(f.filters.iter().map(Filter::from_api).collect()),
+            F::OrFilter(f) => Filter::Or(f.filters.iter().map(Filter::from_api).collect()),
+            F::NotFilter(f) => Filter::Not(Box::new(Filter::from_api(&f.filter))),
             // `Unknown` (a kind the documents lack) and any kind the documents gained after
             // this code was written: kept as raw JSON (`Unknown` serializes as its value).
             other => Filter::Unknown(serde_json::to_value(other).unwrap_or_default()),

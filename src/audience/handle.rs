@@ -66,7 +66,7 @@ impl serde::Serialize for Audience {
 /// The `minTasks` of a graduation rule, when it has one.
 fn rule_min_tasks(rule: &types::IGraduationRule) -> Option<u32> {
     match rule {
-        types::IGraduationRule::TaskAccuracy { min_tasks, .. } => u32::try_from(*min_tasks).ok(),
+        types::IGraduationRule::TaskAccuracy(r) => u32::try_from(r.min_tasks).ok(),
         _ => None,
     }
 }

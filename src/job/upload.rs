@@ -1188,11 +1188,15 @@ fn sent_content(body: &types::CreateDatapointEndpointInput) -> String {
 
 fn sent_asset(sent: &types::IAssetInput) -> String {
     match sent {
-        types::IAssetInput::ExistingAssetInput { name, .. } => format!("file:{name}"),
-        types::IAssetInput::TextAssetInput { text, .. } => format!("text:{text}"),
-        types::IAssetInput::MultiAssetInput { assets, .. } => format!(
+        types::IAssetInput::ExistingAssetInput(a) => format!("file:{}", a.name),
+        types::IAssetInput::TextAssetInput(a) => format!("text:{}", a.text),
+        types::IAssetInput::MultiAssetInput(a) => format!(
             "multi[{}]",
-            assets.iter().map(sent_asset).collect::<Vec<_>>().join(",")
+            a.assets
+                .iter()
+                .map(sent_asset)
+                .collect::<Vec<_>>()
+                .join(",")
         ),
         // `Unknown`, or a kind added to the documents later (its JSON, as `Unknown` holds
         // it): matches nothing listed.

@@ -420,7 +420,7 @@ fn examples_fetches_every_page() {
     assert_eq!((e.correct_count(), e.incorrect_count()), (3, 1));
     assert_eq!(e.random_correct_probability(), Some(0.5));
     assert_eq!(e.sort_index(), Some(2));
-    assert!(matches!(e.asset(), IAsset::MultiAsset { assets, .. } if assets.len() == 2));
+    assert!(matches!(e.asset(), IAsset::MultiAsset(m) if m.assets.len() == 2));
     assert!(e.truth().is_some());
     assert!(e.context_asset().is_none());
 }

@@ -5,8 +5,11 @@
 
 use rapidata::api::types::{
     AudienceJobState, GetJobByIdEndpointOutput, IAssetInput, IAssetInputExistingAssetInput,
-    IAudienceFilter, IExamplePayload, IExampleTruth, IGraduationRule, IOrderWorkflowInput,
-    IRapidSpec, IReferee, IRefereeNaiveReferee, IRefereeQuorumReferee,
+    IAssetInputMultiAssetInput, IAssetInputTextAssetInput, IAudienceFilter,
+    IAudienceFilterAndAudienceFilter, IExamplePayload, IExampleTruth,
+    IExampleTruthCompareExampleTruth, IGraduationRule, IGraduationRuleTaskAccuracyRule,
+    IOrderWorkflowInput, IOrderWorkflowInputSimpleWorkflowInput, IRapidSpec, IReferee,
+    IRefereeNaiveReferee, IRefereeQuorumReferee,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -35,12 +38,12 @@ fn asset_inputs_nest() {
             {"_t":"TextAssetInput","text":"hello"}]}"#,
     );
     match v {
-        IAssetInput::MultiAssetInput { assets, .. } => {
+        IAssetInput::MultiAssetInput(IAssetInputMultiAssetInput { assets, .. }) => {
             assert!(
-                matches!(&assets[0], IAssetInput::ExistingAssetInput { name, .. } if name == "a1b2.jpg")
+                matches!(&assets[0], IAssetInput::ExistingAssetInput(IAssetInputExistingAssetInput { name, .. }) if name == "a1b2.jpg")
             );
             assert!(
-                matches!(&assets[2], IAssetInput::TextAssetInput { text, .. } if text == "hello")
+                matches!(&assets[2], IAssetInput::TextAssetInput(IAssetInputTextAssetInput { text, .. }) if text == "hello")
             );
         }
         other => panic!("unexpected {other:?}"),
@@ -62,7 +65,7 @@ fn example_payloads_and_truths() {
     );
     let t: IExampleTruth = round_trip(r#"{"_t":"CompareExampleTruth","winnerId":"a1b2.jpg"}"#);
     assert!(
-        matches!(t, IExampleTruth::CompareExampleTruth { winner_id, .. } if winner_id == "a1b2.jpg")
+        matches!(t, IExampleTruth::CompareExampleTruth(IExampleTruthCompareExampleTruth { winner_id, .. }) if winner_id == "a1b2.jpg")
     );
     round_trip::<IExampleTruth>(r#"{"_t":"ClassifyExampleTruth","correctCategories":["False"]}"#);
 }
@@ -77,7 +80,9 @@ fn audience_filters_compose() {
                 {"_t":"NotFilter","filter":{"_t":"DemographicFilter","identifier":"age","values":["18-29"]}}]},
             {"_t":"DeviceFilter","deviceTypes":["Phone"]}]}"#,
     );
-    assert!(matches!(f, IAudienceFilter::AndFilter { ref filters, .. } if filters.len() == 3));
+    assert!(
+        matches!(f, IAudienceFilter::AndFilter(IAudienceFilterAndAudienceFilter { ref filters, .. }) if filters.len() == 3)
+    );
 }
 
 #[test]
@@ -85,12 +90,12 @@ fn graduation_rule_sends_an_explicit_null() {
     let r: IGraduationRule =
         round_trip(r#"{"_t":"TaskAccuracy","targetAccuracy":0.8,"minTasks":10,"maxTasks":null}"#);
     match &r {
-        IGraduationRule::TaskAccuracy {
+        IGraduationRule::TaskAccuracy(IGraduationRuleTaskAccuracyRule {
             max_tasks,
             min_tasks,
             target_accuracy,
             ..
-        } => {
+        }) => {
             assert_eq!(*max_tasks, Some(None));
             assert_eq!(*min_tasks, 10);
             assert_eq!(*target_accuracy, 0.8);
@@ -116,10 +121,10 @@ fn workflows_rapid_specs_and_referees() {
     );
     assert!(matches!(
         w,
-        IOrderWorkflowInput::SimpleWorkflow {
-            rapid: Some(Some(IRapidSpec::Compare { .. })),
+        IOrderWorkflowInput::SimpleWorkflow(IOrderWorkflowInputSimpleWorkflowInput {
+            rapid: Some(Some(IRapidSpec::Compare(_))),
             ..
-        }
+        })
     ));
     round_trip::<IOrderWorkflowInput>(
         r#"{"_t":"SimpleWorkflow","rapid":{"_t":"Classify","asset":{"segment":"asset"},"title":{"literal":"What animal?"},"categories":{"segment":"answer_options"}}}"#,
@@ -157,7 +162,7 @@ fn unknown_tags_decode_into_a_catch_all() {
     let list: Vec<IAudienceFilter> =
         serde_json::from_str(r#"[{"_t":"CountryFilter","countries":["US"]},{"_t":"NewKind"}]"#)
             .unwrap();
-    assert!(matches!(list[0], IAudienceFilter::CountryFilter { .. }));
+    assert!(matches!(list[0], IAudienceFilter::CountryFilter(_)));
     assert!(matches!(list[1], IAudienceFilter::Unknown(_)));
 }
 

@@ -5,7 +5,11 @@
 
 use std::time::Duration;
 
-use rapidata::api::types::{IRapidPayload, IValidationTruth};
+use rapidata::api::types::{
+    IRapidPayload, IRapidPayloadClassifyPayload, IRapidPayloadTranscriptionPayload,
+    IValidationTruth, IValidationTruthAttachCategoryTruth, IValidationTruthCompareTruth,
+    IValidationTruthLocateBoxTruth, IValidationTruthScrubTruth, IValidationTruthTranscriptionTruth,
+};
 use rapidata::audience::BoundingBox;
 use rapidata::job::WaitOptions;
 use rapidata::validation::{Rapid, ValidationRapid, ValidationSet};
@@ -122,9 +126,10 @@ fn a_classification_set_holds_its_rapids_and_checks_a_job() {
     assert!(rapids[0].as_api().context_asset.is_some());
     assert!(rapids[2].as_api().context_asset.is_none());
     match rapids[1].truth() {
-        Some(IValidationTruth::AttachCategoryTruth {
-            correct_categories, ..
-        }) => assert_eq!(correct_categories, &["Dog"]),
+        Some(IValidationTruth::AttachCategoryTruth(IValidationTruthAttachCategoryTruth {
+            correct_categories,
+            ..
+        })) => assert_eq!(correct_categories, &["Dog"]),
         other => panic!("unexpected truth {other:?}"),
     }
     assert_eq!(
@@ -196,7 +201,10 @@ fn a_compare_set_sends_the_uploaded_winner_and_checks_a_job() {
     assert_eq!(rapids.len(), 2);
     for r in &rapids {
         assert_eq!(r.kind(), "Compare");
-        let Some(IValidationTruth::CompareTruth { winner_id, .. }) = r.truth() else {
+        let Some(IValidationTruth::CompareTruth(IValidationTruthCompareTruth {
+            winner_id, ..
+        })) = r.truth()
+        else {
             panic!("unexpected truth {:?}", r.truth());
         };
         // The winner is named by its uploaded file name, which the asset lists.
@@ -239,15 +247,19 @@ fn a_select_words_set_sends_the_words_and_checks_a_job() {
         .unwrap();
     let rapids = all_rapids(&set);
     assert_eq!(rapids.len(), 2);
-    let IRapidPayload::TranscriptionPayload { transcription, .. } = rapids[1].payload() else {
+    let IRapidPayload::TranscriptionPayload(IRapidPayloadTranscriptionPayload {
+        transcription,
+        ..
+    }) = rapids[1].payload()
+    else {
         panic!("unexpected payload {:?}", rapids[1].payload());
     };
     assert_eq!(transcription.len(), 6);
-    let Some(IValidationTruth::TranscriptionTruth {
+    let Some(IValidationTruth::TranscriptionTruth(IValidationTruthTranscriptionTruth {
         correct_words,
         required_completeness,
         ..
-    }) = rapids[1].truth()
+    })) = rapids[1].truth()
     else {
         panic!("unexpected truth {:?}", rapids[1].truth());
     };
@@ -296,7 +308,10 @@ fn locate_and_draw_sets_send_percent_boxes_and_check_jobs() {
         let rapids = all_rapids(&set);
         assert_eq!(rapids.len(), 2);
         assert_eq!(rapids[0].kind(), if draw { "Line" } else { "Locate" });
-        let Some(IValidationTruth::LocateBoxTruth { bounding_boxes, .. }) = rapids[1].truth()
+        let Some(IValidationTruth::LocateBoxTruth(IValidationTruthLocateBoxTruth {
+            bounding_boxes,
+            ..
+        })) = rapids[1].truth()
         else {
             panic!("unexpected truth {:?}", rapids[1].truth());
         };
@@ -342,7 +357,9 @@ fn a_timestamp_set_sends_ranges_and_checks_a_job() {
         .unwrap();
     let rapids = all_rapids(&set);
     assert_eq!(rapids.len(), 2);
-    let Some(IValidationTruth::ScrubTruth { valid_ranges, .. }) = rapids[1].truth() else {
+    let Some(IValidationTruth::ScrubTruth(IValidationTruthScrubTruth { valid_ranges, .. })) =
+        rapids[1].truth()
+    else {
         panic!("unexpected truth {:?}", rapids[1].truth());
     };
     assert_eq!(
@@ -412,7 +429,7 @@ fn a_mixed_set_and_added_rapids_are_listed_page_by_page() {
     assert_eq!(compare.context(), Some("Two jokes"));
     assert!(matches!(
         compare.truth(),
-        Some(IValidationTruth::CompareTruth { winner_id, .. }) if winner_id == "joke b"
+        Some(IValidationTruth::CompareTruth(IValidationTruthCompareTruth { winner_id, .. })) if winner_id == "joke b"
     ));
     // The same set, read again by id, lists the same rapids.
     let again = fx
@@ -458,7 +475,9 @@ fn add_through_drops(seed: u64, n: usize) -> u64 {
     let mut questions: Vec<String> = rapids
         .iter()
         .map(|r| match r.payload() {
-            IRapidPayload::ClassifyPayload { title, .. } => title.clone(),
+            IRapidPayload::ClassifyPayload(IRapidPayloadClassifyPayload { title, .. }) => {
+                title.clone()
+            }
             other => panic!("unexpected payload {other:?}"),
         })
         .collect();
