@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
-use crate::types::{is_option, is_tagged, serde_rename};
+use crate::attrs::{is_option, is_tagged, serde_rename};
 
 /// The constructor impls and `From` impls for the items typify generated (already patched).
 ///

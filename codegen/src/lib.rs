@@ -27,6 +27,7 @@
 //! std::fs::write("operations.rs", &out.operations).unwrap();
 //! ```
 
+mod attrs;
 mod builder;
 mod construct;
 mod error;

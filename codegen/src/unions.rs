@@ -27,9 +27,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::attrs::{is_tagged, serde_rename};
 use crate::load::Merged;
 use crate::schema::{kind_of, Kind};
-use crate::types::{is_tagged, serde_rename};
 
 const SCHEMA_REF: &str = "#/components/schemas/";
 
