@@ -30,7 +30,8 @@ use crate::api_types::{
     IRefereeQuorumReferee, MetadataInputCollection, OptionsBinding, ShortenContextEndpointInput,
     TextBinding, UpdateAudienceEndpointInput, UpdateAudienceExampleEndpointInput,
 };
-use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Route, Row};
+use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
+use crate::routes::Route;
 use crate::sim::{self, JobSim, OptionsSource, RefereeRule, Task, TextSource};
 use crate::store::{
     base_name, default_schema, elapsed, AudienceKind, AudienceRec, BatchItem, BatchRec,

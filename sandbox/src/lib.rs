@@ -34,12 +34,15 @@
 mod api;
 mod api_types;
 mod app;
+mod config;
+mod exchange;
 mod http;
 mod journal;
 mod kinds;
 mod preliminary;
 mod revisions;
 mod rng;
+mod routes;
 mod sim;
 mod store;
 mod strict;
@@ -56,7 +59,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::{App, Config};
+use crate::app::App;
+use crate::config::Config;
 
 /// The API generation the sandbox speaks: the date part of the `info.version` of the OpenAPI
 /// documents it was built from (e.g. `"2026.10.25"`). It appears in the message for an

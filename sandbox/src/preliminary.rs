@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::api_types::StartPreliminaryDownloadEndpointInput;
-use crate::app::{json, ApiError, Ctx, Reply};
+use crate::exchange::{json, ApiError, Ctx, Reply};
 use crate::store::State;
 
 /// A snapshot asked for.

@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use crate::app::{ApiError, Config};
+use crate::config::Config;
+use crate::exchange::ApiError;
 use crate::store::RevisionRec;
 use crate::wire::RevisionState;
 

@@ -13,7 +13,7 @@ use crate::api_types::{
     IExampleTruth, IGraduationRule, IGraduationRuleTaskAccuracyRule, IOrderWorkflowInput, IReferee,
     RetrievalMode,
 };
-use crate::app::Config;
+use crate::config::Config;
 use crate::kinds;
 use crate::rng::{self, Mix};
 use crate::sim::{

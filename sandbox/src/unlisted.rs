@@ -12,7 +12,7 @@ use std::time::{Instant, SystemTime};
 use serde::Serialize;
 
 use crate::api_types::CreateUnlistedAudienceEndpointInput;
-use crate::app::{json, ApiError, Ctx, Reply};
+use crate::exchange::{json, ApiError, Ctx, Reply};
 use crate::store::{AudienceView, State, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL};
 use crate::util::iso_time;
 use crate::wire::AudienceStatus;

@@ -33,7 +33,7 @@ use crate::api_types::{
     IValidationTruthLocateBoxTruth, IValidationTruthScrubTruth, IValidationTruthTranscriptionTruth,
     UpdateValidationSetEndpointInput,
 };
-use crate::app::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
+use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
 use crate::rng::Mix;
 use crate::sim::Labeler;
 use crate::store::{State, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL};
