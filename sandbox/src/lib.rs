@@ -40,6 +40,7 @@ mod http;
 mod journal;
 mod kinds;
 mod preliminary;
+mod results;
 mod revisions;
 mod rng;
 mod routes;

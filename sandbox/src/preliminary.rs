@@ -36,7 +36,7 @@ pub(crate) fn start(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         .values()
         .find(|j| j.pipeline_id == pipeline_id)
         .ok_or_else(|| ApiError::NotFound(format!("Pipeline '{pipeline_id}' was not found.")))?;
-    let body = crate::api::results_file(st, c, job)?;
+    let body = crate::results::results_file(st, c, job)?;
     let (download_id, _) = st.new_id(c.cfg);
     st.preliminary
         .insert(download_id.clone(), PreliminaryRec { body, polls: 0 });
