@@ -23,11 +23,12 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use crate::api::{operations, types};
 use crate::request::FilePart;
+use crate::sync::lock;
 use crate::{Client, Error, Result};
 
 /// One datapoint item: a URL, a local file or a text.
@@ -390,17 +391,14 @@ impl fmt::Debug for AssetCache {
 
 impl AssetCache {
     fn slot(&self, key: CacheKey) -> Slot {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slots = lock(&self.slots);
         slots.entry(key).or_default().clone()
     }
 
     /// Makes room for `additional` more entries at once (a table that grows holds its old
     /// and its new storage together for a moment).
     pub(crate) fn reserve(&self, additional: usize) {
-        self.slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .reserve(additional);
+        lock(&self.slots).reserve(additional);
     }
 
     /// The cached file name of `item`, if it was uploaded already. Does not wait for an
@@ -408,12 +406,7 @@ impl AssetCache {
     #[allow(dead_code)] // part of the API the job definitions use
     pub(crate) fn get(&self, item: &DataItem) -> Option<Arc<str>> {
         let key = item.cache_key()?;
-        let slot = self
-            .slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)?
-            .clone();
+        let slot = lock(&self.slots).get(&key)?.clone();
         // A slot poisoned by an upload that panicked holds `None` or a later upload's
         // result, either of which is valid.
         let guard = match slot.try_lock() {
@@ -430,7 +423,7 @@ impl AssetCache {
     pub(crate) fn insert(&self, item: &DataItem, file_name: Arc<str>) {
         if let Some(key) = item.cache_key() {
             let slot = self.slot(key);
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(file_name);
+            *lock(&slot) = Some(file_name);
         }
     }
 
@@ -445,7 +438,7 @@ impl AssetCache {
             return upload().map(Arc::from);
         };
         let slot = self.slot(key);
-        let mut guard = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = lock(&slot);
         if let Some(name) = guard.as_ref() {
             return Ok(name.clone());
         }

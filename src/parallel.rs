@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use crate::sync::lock;
+
 /// `f` over `items` on at most `workers` threads; results in input order. One item runs on
 /// the calling thread.
 pub(crate) fn parallel_map<T: Sync, R: Send>(
@@ -92,7 +94,7 @@ impl<T> Ord for Timed<T> {
 
 impl<T> TaskQueue<T> {
     fn lock(&self) -> MutexGuard<'_, QueueState<T>> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state)
     }
 
     /// Queues `task` in `lane` (lanes with a lower number run first).

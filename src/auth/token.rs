@@ -13,6 +13,7 @@ use super::private_file::write_private_file;
 use crate::error::{AuthError, ConfigProblem, Error, OperationInfo, Result};
 use crate::request::Method;
 use crate::retry::RetryMode;
+use crate::sync::lock;
 use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 
 /// The scopes asked for in the client-credentials token request unless
@@ -294,7 +295,7 @@ impl Auth {
     }
 
     fn refresh_lock(&self) -> MutexGuard<'_, ()> {
-        self.refresh.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.refresh)
     }
 
     /// The cached token when it is known to be valid right now (even if due for renewal).
@@ -333,7 +334,7 @@ impl Auth {
 
     fn lock(&self) -> MutexGuard<'_, Option<AccessToken>> {
         // A panic while holding the lock leaves at worst a stale token, which is replaced.
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.cache)
     }
 
     fn needs_new(&self, token: &AccessToken) -> bool {

@@ -1427,11 +1427,11 @@ impl PendingDefinition {
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
-        self.attempts.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.attempts)
     }
 
     fn todo(&self) -> std::sync::MutexGuard<'_, Option<Vec<FailedDatapoint>>> {
-        self.todo.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.todo)
     }
 
     /// After an earlier `POST /job/definition` whose outcome is unknown: the definition it

@@ -7,13 +7,14 @@
 
 #[cfg(feature = "progress-bar")]
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[cfg(feature = "progress-bar")]
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::api::types::AudienceJobState;
+use crate::sync::lock;
 
 /// One reading of a job's progress.
 ///
@@ -559,7 +560,7 @@ pub(crate) struct StageReport {
 
 impl StageReport {
     fn emit(&self, kind: EventKind, change: impl FnOnce(&mut StageState)) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = lock(&self.state);
         if state.closed {
             return;
         }
@@ -606,11 +607,7 @@ impl StageReport {
 
     /// Whether any item failed.
     pub(crate) fn any_failed(&self) -> bool {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .failed
-            > 0
+        lock(&self.state).failed > 0
     }
 
     /// Ends the stage: `Finish` when no item failed, nothing otherwise.
@@ -716,7 +713,7 @@ impl ProgressBars {
     /// assert_eq!(bars.position(rapidata::job::Stage::Assets), None);
     /// ```
     pub fn position(&self, stage: Stage) -> Option<u64> {
-        let bars = self.bars.lock().unwrap_or_else(PoisonError::into_inner);
+        let bars = lock(&self.bars);
         bars.iter()
             .rev()
             .find(|(s, _)| *s == stage)
@@ -750,7 +747,7 @@ impl ProgressBars {
 #[cfg(feature = "progress-bar")]
 impl Reporter for ProgressBars {
     fn report(&self, event: &ProgressEvent) {
-        let mut bars = self.bars.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut bars = lock(&self.bars);
         let bar = match (
             event.kind,
             bars.iter().rposition(|(s, _)| *s == event.stage),

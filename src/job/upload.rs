@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -18,6 +18,7 @@ use crate::asset::DataItem;
 use crate::paging::{PageCounts, Pager};
 use crate::parallel::{parallel_map, run_queue, TaskQueue};
 use crate::request::{self, DecodeError, Decoder, WithDecoder};
+use crate::sync::lock;
 use crate::{Client, Error, Result};
 
 use super::datapoint::{datapoint_body, AssetNames, DatapointSpec};
@@ -406,13 +407,11 @@ impl<'a> Pipeline<'a> {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state)
     }
 
     fn lock_alongside(&self) -> MutexGuard<'_, Option<Alongside<'a>>> {
-        self.alongside
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.alongside)
     }
 
     fn chunks(&self) -> std::slice::Chunks<'_, u32> {
@@ -555,11 +554,7 @@ impl<'a> Pipeline<'a> {
     }
 
     fn create_dataset(&self, queue: &TaskQueue<Task>) {
-        let create = self
-            .create_dataset
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let create = lock(&self.create_dataset).take();
         let Some(create) = create else { return };
         match create() {
             Ok(id) => {
