@@ -121,7 +121,7 @@ impl Builder {
     /// operation's method and path and has typed setters for its path and scalar query
     /// parameters and its JSON body, and whose `Then` answers with the operation's output
     /// type. The crate that includes them needs `httpmock` as a dependency (usually a
-    /// dev-dependency); the `rapidata-mock` crate ships them for `rapidata`'s own API.
+    /// dev-dependency); `rapidata`'s build script emits them for its own integration tests.
     ///
     /// ```no_run
     /// let out = rapidata_codegen::Builder::new().input("openapi").mocks(true).generate()?;

@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::api::types::{
     AddExampleToAudienceEndpointOutput, CreateAudienceEndpointOutput, UploadFileEndpointOutput,
     UploadFileFromUrlEndpointOutput,
 };
 use rapidata::{Client, DataItem};
-use rapidata_mock::MockServerExt;
 use serde_json::json;
 
 fn client_for(base_url: &str, workers: usize) -> Client {

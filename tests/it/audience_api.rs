@@ -1,18 +1,18 @@
 //! Audience endpoints against a mock server: exact method, path, query and body of every
 //! call.
 //!
-//! The mocks are the typed helpers of `rapidata_mock`. Request bodies stay JSON
+//! The mocks are the typed helpers of `support::mock`. Request bodies stay JSON
 //! (`when.json_value`) where the test pins the wire form itself (which fields a patch
 //! sends, explicit `null`s, `_t` tags), and so do answers holding unions (filters,
 //! graduation rules), so these fixtures do not depend on the generated union shape.
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::api::types::{
     AudienceStatus, CreateAudienceEndpointOutput, CreateFilteredAudienceEndpointOutput,
     UpdateAudienceEndpointOutput,
 };
 use rapidata::{AgeGroup, Filter, JobTarget};
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support as common;

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::api::types::AddExampleToAudienceEndpointOutput;
 use rapidata::api::types::IAsset;
 use rapidata::{DataItem, Setting};
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 const URL_A: &str = "https://assets.rapidata.ai/flux_sign_diffusion.jpg";

@@ -5,7 +5,7 @@
 //! connection or a server that never answers. No test reads or changes the process
 //! environment: environment variables are injected with `ClientBuilder::env_lookup`.
 //! Most operations here are hand-written test operations (`/thing`), so their mocks are
-//! plain httpmock with JSON; the generated operations' mocks use `rapidata_mock`.
+//! plain httpmock with JSON; the generated operations' mocks use `support::mock`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,6 +15,7 @@ use std::sync::{Arc, Barrier, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::support::mock::MockServerExt;
 use base64::Engine as _;
 use httpmock::prelude::*;
 use rapidata::error::{AuthErrorKind, ConfigErrorKind, TransportErrorKind};
@@ -25,7 +26,6 @@ use rapidata::request::{
 use rapidata::{
     AccessToken, Client, ClientBuilder, CredentialSource, Error, RetryMode, SendOptions,
 };
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::api::types::{AudienceJobState, GetJobByIdEndpointOutput};
 use rapidata::error::ConfigErrorKind;
 use rapidata::{Client, Error};
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support::models;

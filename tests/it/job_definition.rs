@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use rapidata::api::types::{CreateDatapointEndpointOutput, CreateJobDefinitionEndpointOutput};
@@ -15,7 +16,6 @@ use rapidata::job::{
     EventKind, FailureStage, JobDefinition, ProgressEvent, Reporter, Stage, WaitOptions,
 };
 use rapidata::{Client, DataItem, Error, Setting};
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support::models;

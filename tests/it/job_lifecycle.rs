@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use httpmock::{HttpMockRequest, HttpMockResponse};
 use rapidata::api::types::AudienceJobState;
@@ -13,7 +14,6 @@ use rapidata::job::{
     JobWarning, Progress, ProgressBarSink, ProgressSink, ResultKind, StuckCause, WaitOptions,
 };
 use rapidata::{Client, Error, JobTarget};
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support::client;

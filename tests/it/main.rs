@@ -6,9 +6,13 @@
 //! `mod foo;` below, write `use crate::support as common;` for `mod common;` (and
 //! `use crate::support::sandboxed;` for `#[path = "common/sandboxed.rs"] mod sandboxed;`),
 //! and give `include!`d paths one more `../`. Mocks of one operation use the typed
-//! helpers of `rapidata_mock` (`use rapidata_mock::MockServerExt;`).
+//! helpers of `support::mock` (`use crate::support::mock::MockServerExt;`).
 
 mod support;
+
+// The generated mock helpers (`support::mock`) name the runtime `crate::request`, as the
+// library's own generated code does.
+use rapidata::request;
 
 mod asset_upload;
 mod audience_api;
@@ -29,6 +33,7 @@ mod job_kinds;
 mod job_lifecycle;
 mod job_progress;
 mod job_sandbox;
+mod mock_helpers;
 mod reliability;
 mod required_api;
 mod results_parsing;

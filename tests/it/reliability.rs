@@ -2,7 +2,7 @@
 //! totals, an early 413 on a large upload, and a server that never recovers. Each is a
 //! std `TcpListener` thread on 127.0.0.1 that serves one request per connection.
 //! Their answers are raw bytes and JSON on purpose (malformed, oversized, absurd), not
-//! the typed `rapidata_mock` helpers.
+//! the typed `support::mock` helpers.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

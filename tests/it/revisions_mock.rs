@@ -1,8 +1,8 @@
 //! Revision saves against a mock server: a conflict whose answer does not name the latest
 //! revision, and a 409 without `require_latest`.
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
-use rapidata_mock::MockServerExt;
 use serde_json::{json, Value};
 
 use crate::support as common;

@@ -2,14 +2,15 @@
 //! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
 //! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
+pub mod mock;
 pub mod models;
 #[allow(dead_code)] // used by the sandbox test modules only
 pub mod sandbox;
 pub mod sandboxed;
 
+use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::{Audience, Client, ClientBuilder};
-use rapidata_mock::MockServerExt;
 use serde_json::json;
 
 /// The dashboard the mock clients link to.

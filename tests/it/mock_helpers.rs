@@ -13,7 +13,7 @@ use rapidata::api::types::{
 };
 use rapidata::{Client, Error};
 
-use crate::MockServerExt;
+use crate::support::mock::MockServerExt;
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
