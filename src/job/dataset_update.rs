@@ -20,7 +20,6 @@
 //! Other datapoints than the remembered ones start a new dataset.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,10 +34,10 @@ use super::definition::{
     check_pairs, check_sentences, datapoint_specs, require_media, schema_with_segments,
     AnswerOptions, JobDefinition, DEFAULT_UPLOAD_TIMEOUT,
 };
-use super::errors::FailedDatapoint;
 use super::progress::{Reporter, SharedReporter};
 use super::revision::{to_value, with_answer_options, workflow_kind};
 use super::upload;
+use crate::error::{DatasetUploadFailure, FailedDatapoint};
 
 /// The datapoints themselves: single items, or pairs for a compare definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -434,95 +433,6 @@ pub(crate) struct PartialDataset {
     /// The datapoints not (known to be) in it, by index.
     missing: Vec<FailedDatapoint>,
 }
-
-/// Some datapoints of a new dataset (from [`JobDefinition::set_datapoints`] or
-/// [`JobDefinition::update_dataset`]) could not be uploaded. Nothing was staged or saved;
-/// the handle remembers the dataset, and calling the same method again with the same
-/// datapoints sends only the failed ones into it. Found in
-/// [`Error::DatasetUploadFailed`].
-///
-/// ```no_run
-/// # fn demo(mut d: rapidata::JobDefinition, new: rapidata::job::NewDatapoints) -> rapidata::Result<()> {
-/// match d.update_dataset(new.clone()) {
-///     Err(rapidata::Error::DatasetUploadFailed(failure)) => {
-///         for f in failure.failures() { eprintln!("{f}"); }
-///         d.update_dataset(new)?; // sends only the failed datapoints
-///     }
-///     other => { other?; }
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-pub struct DatasetUploadFailure {
-    definition_id: String,
-    dataset_id: String,
-    failures: Vec<FailedDatapoint>,
-    total: usize,
-}
-
-impl DatasetUploadFailure {
-    /// Every failed datapoint, by index.
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) {
-    /// for failed in f.failures() { println!("{} {}", failed.index, failed.reason); }
-    /// # }
-    /// ```
-    pub fn failures(&self) -> &[FailedDatapoint] {
-        &self.failures
-    }
-
-    /// The number of datapoints of the new dataset.
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}/{}", f.failures().len(), f.total()); }
-    /// ```
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    /// The dataset the other datapoints are in (the one the next attempt fills up).
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}", f.dataset_id()); }
-    /// ```
-    pub fn dataset_id(&self) -> &str {
-        &self.dataset_id
-    }
-
-    /// The job definition the dataset was for.
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}", f.definition_id()); }
-    /// ```
-    pub fn definition_id(&self) -> &str {
-        &self.definition_id
-    }
-}
-
-impl fmt::Display for DatasetUploadFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} of {} datapoints of the new dataset of job definition {} failed to upload, so \
-             nothing was staged; set the same datapoints again to send only the failed ones \
-             into dataset {}",
-            self.failures.len(),
-            self.total,
-            self.definition_id,
-            self.dataset_id
-        )?;
-        for (i, failure) in self.failures.iter().enumerate() {
-            if i == 5 {
-                return write!(f, "; …");
-            }
-            write!(f, "; {failure}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for DatasetUploadFailure {}
 
 impl JobDefinition {
     /// Uploads `datapoints` as a new dataset and stages it: the next

@@ -14,10 +14,10 @@ use crate::sync::lock;
 use crate::{Client, Error, Result, RetryMode, SendOptions};
 
 use super::datapoint::{segment, DatapointSpec};
-use super::errors::FailedDatapoint;
 use super::poll::poll_until;
 use super::progress::{Reporter, SharedReporter, Stage, WaitOptions};
 use super::upload;
+use crate::error::FailedDatapoint;
 
 /// The longest instruction the API accepts (characters).
 ///

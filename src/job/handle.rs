@@ -11,11 +11,11 @@ use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
 
-use super::errors::{JobStuck, StuckCause, WaitTimeout};
 #[cfg(feature = "progress-bar")]
 use super::progress::ProgressBarSink;
 use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
+use crate::error::{JobStuck, StuckCause, WaitTimeout};
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
 const RECONCILE_PAGE_SIZE: i64 = 100;

@@ -1,6 +1,6 @@
 //! Jobs: job definitions, jobs running on audiences, progress and results.
 //!
-//! Start from [`Client::job`], which returns the [`JobManager`]:
+//! Start from [`Client::job`](crate::Client::job), which returns the [`JobManager`]:
 //!
 //! 1. [`JobManager::create_compare_job_definition`] /
 //!    [`JobManager::create_classification_job_definition`] build a [`JobDefinition`]: the
@@ -8,16 +8,16 @@
 //!    dataset, uploads the assets (URLs through the batch endpoint, files in parallel),
 //!    adds the datapoints (in parallel, each at most once) and creates the definition.
 //!    When more datapoints fail than the failure tolerance allows, no definition is made
-//!    and [`Error::UploadFailed`] holds every failure and a
+//!    and [`Error::UploadFailed`](crate::Error::UploadFailed) holds every failure and a
 //!    [`PendingDefinition`] that re-sends only the failed ones.
 //! 2. `audience.assign_job(&definition)` starts a [`Job`].
 //! 3. [`Job::display_progress_bar`], [`Job::wait_with`] and [`Job::get_progress`] follow
 //!    it; states that never finish on their own end the wait with
-//!    [`Error::JobStuck`].
+//!    [`Error::JobStuck`](crate::Error::JobStuck).
 //! 4. [`Job::get_results`] returns typed [`JobResults`] (with CSV and JSON export).
 //!
 //! **Long contexts.** The API refuses contexts over 400 characters. The builders refuse
-//! them too, before any request, with an [`Error::InvalidInput`]
+//! them too, before any request, with an [`Error::InvalidInput`](crate::Error::InvalidInput)
 //! naming the datapoint. They never rewrite a caller's text behind their back: to have the
 //! server shorten long contexts (what the official SDK does silently), call
 //! [`JobManager::shorten_contexts`] explicitly and pass its output to `.contexts(…)`.
@@ -49,11 +49,11 @@ mod datapoint;
 mod dataset_update;
 mod definition;
 mod details;
-mod errors;
 mod find;
 mod funnel;
 mod handle;
 mod json;
+mod manager;
 mod poll;
 mod preliminary;
 mod progress;
@@ -61,8 +61,12 @@ mod results;
 mod revision;
 mod upload;
 
+pub use crate::error::{
+    DatasetUploadFailure, FailedDatapoint, FailureStage, JobStuck, RevisionConflict, StuckCause,
+    WaitTimeout,
+};
 pub use assign::AssignJob;
-pub use dataset_update::{DatasetUploadFailure, NewDatapoints};
+pub use dataset_update::NewDatapoints;
 pub use definition::{
     AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
     DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
@@ -71,9 +75,9 @@ pub use definition::{
     DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
     MAX_INSTRUCTION_CHARS,
 };
-pub use errors::{FailedDatapoint, FailureStage, JobStuck, StuckCause, WaitTimeout};
 pub use find::{FindJobDefinitions, FindJobs};
 pub use handle::{Job, JobWarning};
+pub use manager::JobManager;
 pub use progress::{
     EventKind, Progress, ProgressEvent, ProgressSink, Reporter, Stage, WaitOptions, WaitingStage,
 };
@@ -93,273 +97,10 @@ pub use results::{
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
     SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
 };
-pub use revision::{FindRevisions, RevisionConflict, RevisionInfo};
+pub use revision::{FindRevisions, RevisionInfo};
 
-use crate::api::{operations, types};
-use crate::asset::DataItem;
 use crate::audience::{Audience, FilteredAudience, JobTarget};
-use crate::{Client, Error, Result};
-
-/// Contexts per `POST /datasets/shorten-context` request.
-const SHORTEN_BATCH: usize = 10;
-
-impl Client {
-    /// Job definitions and jobs.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// for definition in client.job().find_job_definitions("Prompt").send()? {
-    ///     println!("{} {}", definition.id(), definition.name());
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn job(&self) -> JobManager {
-        JobManager {
-            client: self.clone(),
-        }
-    }
-}
-
-/// Creates and finds job definitions and jobs; from [`Client::job`].
-///
-/// ```no_run
-/// let jobs = rapidata::Client::new()?.job();
-/// let job = jobs.get_job_by_id("job_123")?;
-/// # Ok::<(), rapidata::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct JobManager {
-    client: Client,
-}
-
-impl JobManager {
-    /// Starts a compare job definition: each datapoint is a pair of items (URLs, files or
-    /// texts) shown side by side as A and B. Finish it with
-    /// [`create`](CompareDefinitionBuilder::create).
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_compare_job_definition(
-    ///         "Prompt Alignment Job",
-    ///         "Which image follows the prompt more accurately?",
-    ///         [
-    ///             ["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"],
-    ///             ["https://assets.rapidata.ai/flux_duck.jpg", "https://assets.rapidata.ai/mj_duck.jpg"],
-    ///         ],
-    ///     )
-    ///     .contexts(["A small blue book sitting on a large red book.", "A psychedelic duck with glasses"])
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create_compare_job_definition(
-        &self,
-        name: impl Into<String>,
-        instruction: impl Into<String>,
-        datapoints: impl IntoIterator<Item = [impl Into<DataItem>; 2]>,
-    ) -> CompareDefinitionBuilder {
-        let datapoints = datapoints
-            .into_iter()
-            .map(|[a, b]| [a.into(), b.into()])
-            .collect();
-        CompareDefinitionBuilder::new(
-            self.client.clone(),
-            name.into(),
-            instruction.into(),
-            datapoints,
-        )
-    }
-
-    /// Starts a classification job definition: each datapoint is one item labelers sort
-    /// into one of `answer_options`. Finish it with
-    /// [`create`](ClassificationDefinitionBuilder::create).
-    ///
-    /// `answer_options` is one list for every datapoint (an array, vector or slice of
-    /// strings), or [`AnswerOptions::per_datapoint`] with one list per datapoint; each
-    /// datapoint needs 2 to 8 unique options, checked before any request.
-    ///
-    /// ```no_run
-    /// use rapidata::job::AnswerOptions;
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_classification_job_definition(
-    ///         "Pets",
-    ///         "What animal is shown?",
-    ///         AnswerOptions::per_datapoint([vec!["cat", "dog"], vec!["cat", "dog", "bird"]]),
-    ///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
-    ///     )
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_classification_job_definition(
-    ///         "Animals",
-    ///         "What animal is in the image?",
-    ///         ["Cat", "Dog", "Neither"],
-    ///         ["https://example.com/1.jpg", "photos/2.jpg"],
-    ///     )
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create_classification_job_definition(
-        &self,
-        name: impl Into<String>,
-        instruction: impl Into<String>,
-        answer_options: impl Into<AnswerOptions>,
-        datapoints: impl IntoIterator<Item = impl Into<DataItem>>,
-    ) -> ClassificationDefinitionBuilder {
-        ClassificationDefinitionBuilder::new(
-            self.client.clone(),
-            name.into(),
-            instruction.into(),
-            answer_options.into(),
-            datapoints.into_iter().map(Into::into).collect(),
-        )
-    }
-
-    /// Looks a job definition up by id (`GET /job/definition/{id}`).
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?.job().get_job_definition_by_id("jd_123")?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn get_job_definition_by_id(&self, id: &str) -> Result<JobDefinition> {
-        crate::error::require_id("definition_id", id)?;
-        let out = self
-            .client
-            .send(&operations::GetJobDefinitionByDefinitionId::new(id))?;
-        Ok(JobDefinition::from_details(self.client.clone(), out))
-    }
-
-    /// Job definitions whose name contains `name` (`GET /job/definitions`, newest first;
-    /// an empty `name` matches all): 10 a page from page 1 unless
-    /// [`amount`](FindJobDefinitions::amount) and [`page`](FindJobDefinitions::page) say
-    /// otherwise; [`send`](FindJobDefinitions::send) returns one page,
-    /// [`iter`](FindJobDefinitions::iter) every page from there on.
-    ///
-    /// ```no_run
-    /// let found = rapidata::Client::new()?.job().find_job_definitions("Prompt").send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn find_job_definitions(&self, name: impl Into<String>) -> FindJobDefinitions {
-        FindJobDefinitions::new(self.client.clone(), name.into())
-    }
-
-    /// Looks a job up by id (`GET /job/{id}`).
-    ///
-    /// ```no_run
-    /// let job = rapidata::Client::new()?.job().get_job_by_id("job_123")?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn get_job_by_id(&self, id: &str) -> Result<Job> {
-        crate::error::require_id("job_id", id)?;
-        let out = self.client.send(&operations::GetJobByJobId::new(id))?;
-        Ok(Job::from_details(self.client.clone(), out))
-    }
-
-    /// Jobs whose name contains `name` (`GET /jobs`, newest first; an empty `name`
-    /// matches all): 10 a page from page 1 unless [`amount`](FindJobs::amount) and
-    /// [`page`](FindJobs::page) say otherwise; [`send`](FindJobs::send) returns one page,
-    /// [`iter`](FindJobs::iter) every page from there on.
-    ///
-    /// ```no_run
-    /// let jobs = rapidata::Client::new()?.job().find_jobs("Prompt").amount(20).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn find_jobs(&self, name: impl Into<String>) -> FindJobs {
-        FindJobs::new(self.client.clone(), name.into(), None)
-    }
-
-    /// The jobs of an audience or filtered audience (`GET /jobs` filtered on
-    /// `audience_id`), paged like [`find_jobs`](Self::find_jobs).
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// let audience = client.audience().get_audience_by_id("aud_123")?;
-    /// let jobs = client.job().find_jobs_for(&audience).send()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn find_jobs_for(&self, audience: &impl JobTarget) -> FindJobs {
-        FindJobs::new(
-            self.client.clone(),
-            String::new(),
-            Some(audience.audience_id().to_owned()),
-        )
-    }
-
-    /// Assigns a definition to an audience (or filtered audience): `POST /job`. Same as
-    /// `audience.assign_job(&definition)`.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// let audience = client.audience().get_audience_by_id("aud_123")?;
-    /// let definition = client.job().get_job_definition_by_id("jd_123")?;
-    /// let job = client.job().assign(&audience, &definition)?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn assign(&self, target: &impl JobTarget, definition: &JobDefinition) -> Result<Job> {
-        handle::assign(&self.client, target.audience_id(), definition)
-    }
-
-    /// Has the server shorten contexts for `instruction` (`POST /datasets/shorten-context`,
-    /// at most 10 per request): keeps what matters for the question. Only contexts over
-    /// [`MAX_CONTEXT_CHARS`] are sent; the others are returned unchanged, as is a context
-    /// the server returns empty. The builders never call this on their own.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// let instruction = "Which image follows the prompt more accurately?";
-    /// let long_prompts: Vec<String> = vec!["A very long prompt …".repeat(30)];
-    /// let contexts = client.job().shorten_contexts(instruction, &long_prompts)?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn shorten_contexts(
-        &self,
-        instruction: &str,
-        contexts: &[impl AsRef<str>],
-    ) -> Result<Vec<String>> {
-        let mut out: Vec<String> = contexts.iter().map(|c| c.as_ref().to_owned()).collect();
-        let long: Vec<usize> = (0..out.len())
-            .filter(|&i| out[i].chars().count() > MAX_CONTEXT_CHARS)
-            .collect();
-        for chunk in long.chunks(SHORTEN_BATCH) {
-            let body = types::ShortenContextEndpointInput::new(
-                chunk
-                    .iter()
-                    .map(|&i| {
-                        types::ShortenContextEndpointInputItem::new(
-                            out[i].clone(),
-                            instruction.to_owned(),
-                        )
-                    })
-                    .collect(),
-            );
-            let res = self
-                .client
-                .send(&operations::PostDatasetsShortenContext::new(body))?;
-            if res.items.len() != chunk.len() {
-                return Err(Error::invalid_input(
-                    "contexts",
-                    format!("{} contexts", chunk.len()),
-                    format!(
-                        "the server returned {} shortened contexts for {}",
-                        res.items.len(),
-                        chunk.len()
-                    ),
-                ));
-            }
-            for (&i, item) in chunk.iter().zip(res.items) {
-                if !item.shortened_context.trim().is_empty() {
-                    out[i] = item.shortened_context;
-                }
-            }
-        }
-        Ok(out)
-    }
-}
+use crate::Result;
 
 impl Audience {
     /// Runs `definition` on this audience: `POST /job`

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::{Error, Result};
 
-use super::errors::WaitTimeout;
 use super::WaitOptions;
+use crate::error::WaitTimeout;
 
 /// Calls `attempt` until it returns `Some`, sleeping `options`' poll interval in between;
 /// after `options`' timeout, [`Error::Timeout`] for `what` whose last state was

@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
+use crate::error::RevisionConflict;
 use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
@@ -93,69 +94,6 @@ impl Pending {
         add(self.validation_set_id.is_some(), "validation_set_id");
         add(self.dataset.is_some(), "datapoints");
         names
-    }
-}
-
-/// Saving with `require_latest` found a newer revision than the one the handle was loaded
-/// at: someone saved in between. Nothing was created; the handle keeps its loaded revision
-/// and its staged changes. Found in [`Error::RevisionConflict`].
-///
-/// ```no_run
-/// # fn demo(mut d: rapidata::JobDefinition) -> rapidata::Result<()> {
-/// match d.save(true) {
-///     Err(rapidata::Error::RevisionConflict(c)) => {
-///         eprintln!("revision {} is outdated: {} is the latest", c.base_revision(), c.latest_revision());
-///     }
-///     other => { other?; }
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RevisionConflict {
-    definition_id: String,
-    base_revision: i32,
-    latest_revision: i32,
-}
-
-impl RevisionConflict {
-    /// The job definition.
-    ///
-    /// ```no_run
-    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.definition_id()); }
-    /// ```
-    pub fn definition_id(&self) -> &str {
-        &self.definition_id
-    }
-
-    /// The revision the handle was loaded at, which the changes were made on.
-    ///
-    /// ```no_run
-    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.base_revision()); }
-    /// ```
-    pub fn base_revision(&self) -> i32 {
-        self.base_revision
-    }
-
-    /// The revision that is the latest now.
-    ///
-    /// ```no_run
-    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.latest_revision()); }
-    /// ```
-    pub fn latest_revision(&self) -> i32 {
-        self.latest_revision
-    }
-}
-
-impl fmt::Display for RevisionConflict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "job definition {}: the changes were made on revision {}, but revision {} was \
-             saved since, so nothing was saved (require_latest); your changes are still \
-             staged: discard_changes() and reload() to start from revision {}, or save(false) \
-             to save over it",
-            self.definition_id, self.base_revision, self.latest_revision, self.latest_revision
-        )
     }
 }
 

@@ -22,8 +22,8 @@ use crate::sync::lock;
 use crate::{Client, Error, Result};
 
 use super::datapoint::{datapoint_body, AssetNames, DatapointSpec};
-use super::errors::{FailedDatapoint, FailureStage};
 use super::progress::{SharedReporter, Stage, StageReport};
+use crate::error::{FailedDatapoint, FailureStage};
 
 /// URLs per `POST /asset/batch-upload` request.
 const BATCH_SIZE: usize = 1000;

@@ -1,4 +1,5 @@
-//! Details of the job-specific [`Error`](crate::Error) variants.
+//! Details of the job-specific variants of [`Error`](crate::Error): a stuck job, a wait that
+//! timed out, datapoints that failed, a revision conflict.
 
 use std::fmt;
 use std::time::Duration;
@@ -25,7 +26,7 @@ pub enum StuckCause {
     ManualApproval,
     /// The job is paused until the account has funds (`SpendLimited`).
     SpendLimited,
-    /// The job was paused (`Paused`); resume it with [`Job::resume`](super::Job::resume).
+    /// The job was paused (`Paused`); resume it with [`Job::resume`](crate::job::Job::resume).
     Paused,
     /// The job was blocked (`Blocked`).
     Blocked,
@@ -245,3 +246,155 @@ impl fmt::Display for FailedDatapoint {
         )
     }
 }
+
+/// Saving with `require_latest` found a newer revision than the one the handle was loaded
+/// at: someone saved in between. Nothing was created; the handle keeps its loaded revision
+/// and its staged changes. Found in [`Error::RevisionConflict`](crate::Error::RevisionConflict).
+///
+/// ```no_run
+/// # fn demo(mut d: rapidata::JobDefinition) -> rapidata::Result<()> {
+/// match d.save(true) {
+///     Err(rapidata::Error::RevisionConflict(c)) => {
+///         eprintln!("revision {} is outdated: {} is the latest", c.base_revision(), c.latest_revision());
+///     }
+///     other => { other?; }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionConflict {
+    pub(crate) definition_id: String,
+    pub(crate) base_revision: i32,
+    pub(crate) latest_revision: i32,
+}
+
+impl RevisionConflict {
+    /// The job definition.
+    ///
+    /// ```no_run
+    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.definition_id()); }
+    /// ```
+    pub fn definition_id(&self) -> &str {
+        &self.definition_id
+    }
+
+    /// The revision the handle was loaded at, which the changes were made on.
+    ///
+    /// ```no_run
+    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.base_revision()); }
+    /// ```
+    pub fn base_revision(&self) -> i32 {
+        self.base_revision
+    }
+
+    /// The revision that is the latest now.
+    ///
+    /// ```no_run
+    /// # fn demo(c: &rapidata::job::RevisionConflict) { println!("{}", c.latest_revision()); }
+    /// ```
+    pub fn latest_revision(&self) -> i32 {
+        self.latest_revision
+    }
+}
+
+impl fmt::Display for RevisionConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "job definition {}: the changes were made on revision {}, but revision {} was \
+             saved since, so nothing was saved (require_latest); your changes are still \
+             staged: discard_changes() and reload() to start from revision {}, or save(false) \
+             to save over it",
+            self.definition_id, self.base_revision, self.latest_revision, self.latest_revision
+        )
+    }
+}
+
+/// Some datapoints of a new dataset (from [`JobDefinition::set_datapoints`](crate::job::JobDefinition::set_datapoints) or
+/// [`JobDefinition::update_dataset`](crate::job::JobDefinition::update_dataset)) could not be uploaded. Nothing was staged or saved;
+/// the handle remembers the dataset, and calling the same method again with the same
+/// datapoints sends only the failed ones into it. Found in
+/// [`Error::DatasetUploadFailed`](crate::Error::DatasetUploadFailed).
+///
+/// ```no_run
+/// # fn demo(mut d: rapidata::JobDefinition, new: rapidata::job::NewDatapoints) -> rapidata::Result<()> {
+/// match d.update_dataset(new.clone()) {
+///     Err(rapidata::Error::DatasetUploadFailed(failure)) => {
+///         for f in failure.failures() { eprintln!("{f}"); }
+///         d.update_dataset(new)?; // sends only the failed datapoints
+///     }
+///     other => { other?; }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct DatasetUploadFailure {
+    pub(crate) definition_id: String,
+    pub(crate) dataset_id: String,
+    pub(crate) failures: Vec<FailedDatapoint>,
+    pub(crate) total: usize,
+}
+
+impl DatasetUploadFailure {
+    /// Every failed datapoint, by index.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) {
+    /// for failed in f.failures() { println!("{} {}", failed.index, failed.reason); }
+    /// # }
+    /// ```
+    pub fn failures(&self) -> &[FailedDatapoint] {
+        &self.failures
+    }
+
+    /// The number of datapoints of the new dataset.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}/{}", f.failures().len(), f.total()); }
+    /// ```
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The dataset the other datapoints are in (the one the next attempt fills up).
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}", f.dataset_id()); }
+    /// ```
+    pub fn dataset_id(&self) -> &str {
+        &self.dataset_id
+    }
+
+    /// The job definition the dataset was for.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::DatasetUploadFailure) { println!("{}", f.definition_id()); }
+    /// ```
+    pub fn definition_id(&self) -> &str {
+        &self.definition_id
+    }
+}
+
+impl fmt::Display for DatasetUploadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} datapoints of the new dataset of job definition {} failed to upload, so \
+             nothing was staged; set the same datapoints again to send only the failed ones \
+             into dataset {}",
+            self.failures.len(),
+            self.total,
+            self.definition_id,
+            self.dataset_id
+        )?;
+        for (i, failure) in self.failures.iter().enumerate() {
+            if i == 5 {
+                return write!(f, "; …");
+            }
+            write!(f, "; {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DatasetUploadFailure {}
