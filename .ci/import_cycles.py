@@ -14,8 +14,9 @@ defines it, so `use crate::Error` depends on `src/error/mod.rs`, not on `src/lib
 repository: it never uses `#[path]`, inline module blocks other than tests, or macros that
 expand to paths of other modules.
 
-Prints every cycle (a strongly connected set of files, with the names that tie them) and
-exits 1 when there is one.
+Prints every cycle (a strongly connected set of files, with the names that tie them) and,
+for the library, every import that goes up its layers (LAYERS below); exits 1 when there
+is either.
 """
 import os
 import re
@@ -271,6 +272,47 @@ def cycles(edges):
     return out
 
 
+# The library's layers, top to bottom (see ARCHITECTURE.md): a file may import from its own
+# layer and the ones below it, never from one above. The first matching prefix decides.
+LAYERS = {
+    "src": [
+        ["src/lib.rs"],
+        ["src/validation/"],
+        ["src/job/"],
+        ["src/audience/"],
+        ["src/asset/upload.rs", "src/asset/mod.rs", "src/asset/check.rs", "src/task_checks.rs", "src/settings.rs"],
+        ["src/flow/", "src/paging.rs", "src/parallel.rs", "src/reconcile.rs"],
+        ["src/client/", "src/client.rs", "src/login.rs"],
+        ["src/auth/"],
+        ["src/http/", "src/transport.rs", "src/tcp.rs", "src/multipart.rs", "src/retry.rs"],
+        ["src/error/", "src/asset/item.rs", "src/asset/cache.rs", "src/clock.rs", "src/sync.rs"],
+        ["src/request.rs", "src/api.rs", "src/api_requirements.rs"],
+    ],
+}
+
+
+def layer_of(layers, path):
+    for depth, prefixes in enumerate(layers):
+        if any(path == p or (p.endswith("/") and path.startswith(p)) for p in prefixes):
+            return depth
+    return None
+
+
+def upward(root, edges):
+    """Imports that go up the layers of `root` (and files that belong to no layer)."""
+    layers = LAYERS.get(root)
+    if not layers:
+        return []
+    bad = []
+    for (a, b), names in sorted(edges.items()):
+        la, lb = layer_of(layers, a), layer_of(layers, b)
+        if la is None or lb is None:
+            bad.append(f"{a if la is None else b} belongs to no layer")
+        elif lb < la:
+            bad.append(f"{a} -> {b} goes up: {', '.join(sorted(names)[:6])}")
+    return sorted(set(bad))
+
+
 def main():
     roots = sys.argv[1:] or [r for r in ("src", "sandbox/src", "codegen/src") if os.path.isdir(r)]
     total = 0
@@ -278,8 +320,12 @@ def main():
         crate = Crate(root)
         edges = crate.edges()
         found = cycles(edges)
-        total += len(found)
-        print(f"{root}: {len(crate.files)} files, {len(edges)} file-to-file imports, {len(found)} cycles")
+        ups = upward(root.rstrip("/"), edges)
+        total += len(found) + len(ups)
+        print(f"{root}: {len(crate.files)} files, {len(edges)} file-to-file imports, {len(found)} cycles"
+              + (f", {len(ups)} imports against the layers" if root.rstrip("/") in LAYERS else ""))
+        for line in ups:
+            print(f"  {line}")
         for comp in found:
             print(f"  cycle of {len(comp)} files:")
             for a in comp:

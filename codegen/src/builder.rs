@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::{generate_requiring, read_document, GenError, Generated};
+use crate::generate::{generate_requiring, read_document, Generated};
+use crate::GenError;
 
 /// Where generated operations find the runtime they implement and call by default: the
 /// `request` module of the `rapidata` crate, so that `rapidata::Client::send` executes

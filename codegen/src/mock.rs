@@ -291,7 +291,7 @@ mod tests {
                 "Thing": {"type": "object", "properties": {"id": {"type": "string"}}}
             }}}),
         };
-        crate::generate_requiring(vec![doc], crate::DEFAULT_RUNTIME, &[], true)
+        crate::generate::generate_requiring(vec![doc], crate::DEFAULT_RUNTIME, &[], true)
             .unwrap()
             .mocks
             .expect("asked for")
