@@ -285,7 +285,7 @@ LAYERS = {
         ["src/client/", "src/client.rs", "src/login.rs"],
         ["src/auth/"],
         ["src/http/", "src/transport.rs", "src/tcp.rs", "src/multipart.rs", "src/retry.rs"],
-        ["src/error/", "src/asset/item.rs", "src/asset/cache.rs", "src/clock.rs", "src/sync.rs"],
+        ["src/error/", "src/asset/item.rs", "src/asset/cache.rs", "src/audience/recruit.rs", "src/clock.rs", "src/sync.rs"],
         ["src/request.rs", "src/api.rs", "src/api_requirements.rs"],
     ],
 }
