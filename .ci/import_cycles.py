@@ -273,7 +273,7 @@ def cycles(edges):
 
 
 # The library's layers, top to bottom (see ARCHITECTURE.md): a file may import from its own
-# layer and the ones below it, never from one above. The first matching prefix decides.
+# layer and the ones below it, never from one above. The longest matching prefix decides.
 LAYERS = {
     "src": [
         ["src/lib.rs"],
@@ -292,10 +292,12 @@ LAYERS = {
 
 
 def layer_of(layers, path):
+    best = None
     for depth, prefixes in enumerate(layers):
-        if any(path == p or (p.endswith("/") and path.startswith(p)) for p in prefixes):
-            return depth
-    return None
+        for p in prefixes:
+            if (path == p or (p.endswith("/") and path.startswith(p))) and (best is None or len(p) > best[0]):
+                best = (len(p), depth)
+    return best[1] if best else None
 
 
 def upward(root, edges):
