@@ -410,7 +410,7 @@ impl App {
                 let (write_key, _) = st.new_id(&self.cfg);
                 st.bridges.insert(
                     read_key.clone(),
-                    crate::store::BridgeRec {
+                    crate::store::records::BridgeRec {
                         write_key: write_key.clone(),
                         approved: false,
                     },

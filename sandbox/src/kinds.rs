@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::rng::Mix;
 use crate::sim::{self, Item, Labeler, Leaning, OptionRef, Task};
-use crate::store::{base_name, DatapointRec, DatasetRec, SegmentValue, State, ASSET_BASE};
+use crate::store::records::{DatapointRec, DatasetRec, SegmentValue};
+use crate::store::{base_name, State, ASSET_BASE};
 use crate::wire::{Ordered, ResultInfo, UserDetails};
 
 /// The answer a datapoint's hidden truth gives: its `sandbox` private-metadata value, else

@@ -4,7 +4,8 @@
 
 use crate::exchange::{ApiError, Ctx};
 use crate::sim::{self, Task};
-use crate::store::{base_name, JobRec, State, ASSET_BASE};
+use crate::store::records::JobRec;
+use crate::store::{base_name, State, ASSET_BASE};
 use crate::wire::{
     ClassifyDetail, ClassifyResult, CompareDetail, CompareResult, CompareSummary, Demographics,
     Ordered, ResultFile, ResultInfo, UserDetails, UserScores,
