@@ -1,12 +1,13 @@
 //! The asset service: uploads by URL and by file, and batch uploads.
 
-use super::checks::{not_found, Errors};
 use crate::api_types::CreateBatchUploadEndpointInput;
 use crate::exchange::{json, ApiError, Ctx, Reply};
 use crate::store::records::{BatchItem, BatchRec};
 use crate::store::{base_name, State};
 use crate::util::parse_multipart;
 use crate::wire::*;
+
+use super::checks::{not_found, Errors};
 
 /// The host of an absolute http(s) URL, lower-cased; `None` if it is not one.
 fn url_host(url: &str) -> Option<String> {

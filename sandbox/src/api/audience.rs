@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use super::checks::{check_metadata, not_found, now_system, Errors};
 use crate::api_types::{
     CreateAudienceEndpointInput, CreateFilteredAudienceEndpointInput, ExistingAssetInput,
     IAudienceFilter, IAudienceFilterAndAudienceFilter, IAudienceFilterCountryAudienceFilter,
@@ -17,6 +16,8 @@ use crate::store::records::{AudienceKind, AudienceRec, FilteredRec};
 use crate::store::{State, ASSET_BASE, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL, RAPIDATA_MAIL};
 use crate::util::iso_time;
 use crate::wire::*;
+
+use super::checks::{check_metadata, not_found, now_system, Errors};
 
 fn check_filter(errors: &mut Errors, f: &IAudienceFilter, path: &str) {
     match f {

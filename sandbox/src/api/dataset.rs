@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::checks::{asset_output, check_asset, not_found, now_system, Errors, MAX_CONTEXT};
 use crate::api_types::{
     CreateDatapointEndpointInput, CreateDatasetEndpointInput, CreateDatasetGroupEndpointInput,
     DatasetSegmentInput, DatasetSegmentKind, ShortenContextEndpointInput,
@@ -15,6 +14,8 @@ use crate::store::records::{
 use crate::store::State;
 use crate::util::iso_time;
 use crate::wire::*;
+
+use super::checks::{asset_output, check_asset, not_found, now_system, Errors, MAX_CONTEXT};
 
 /// Shortens a context to at most 400 characters (cut at a word boundary, `…` appended).
 fn shorten(context: &str) -> String {

@@ -1,8 +1,6 @@
 //! Job definitions: their workflow and referee checks, rapid bindings against the dataset's
 //! segments, and create/get/delete/list.
 
-use super::checks::{check_text, not_found, now_system, Errors, MAX_INSTRUCTION};
-use super::dataset::check_options;
 use crate::api_types::{
     AssetBinding, CreateJobDefinitionEndpointInput, FeatureFlag, IAssetInput,
     IAssetInputMultiAssetInput, IOrderWorkflowInput,
@@ -20,6 +18,9 @@ use crate::store::records::{DatasetRec, DefinitionRec, RevisionRec, SegmentKind}
 use crate::store::{State, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL};
 use crate::util::iso_time;
 use crate::wire::*;
+
+use super::checks::{check_text, not_found, now_system, Errors, MAX_INSTRUCTION};
+use super::dataset::check_options;
 
 /// The `_t` of a rapid spec.
 fn rapid_kind(rapid: &IRapidSpec) -> String {

@@ -1,7 +1,5 @@
 //! The qualification examples of custom audiences: added, listed, updated, deleted.
 
-use super::audience::custom;
-use super::checks::{asset_output, check_asset, check_text, not_found, Errors, MAX_INSTRUCTION};
 use crate::api_types::{
     AddExampleToAudienceEndpointInput, ExampleBoxShape, ExampleVisibility, IAssetInput,
     IAssetInputExistingAssetInput, IAssetInputMultiAssetInput, IAssetInputTextAssetInput,
@@ -16,6 +14,9 @@ use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
 use crate::store::records::{AudienceKind, ExampleRec};
 use crate::store::State;
 use crate::wire::*;
+
+use super::audience::custom;
+use super::checks::{asset_output, check_asset, check_text, not_found, Errors, MAX_INSTRUCTION};
 
 /// The names a compare truth may use for an option: the file name, or the text.
 pub(crate) fn option_names(asset: &IAssetInput) -> Vec<String> {

@@ -1,19 +1,20 @@
 //! The job service: jobs created from a revision, read, listed, paused, resumed, retried,
 //! deleted, their progress, cost and result file.
 
-use super::audience::owned_in_scope;
-use super::checks::{not_found, now_system, Errors};
-use super::definition::{definition, workflow_task};
-use super::revision::estimate;
 use crate::api_types::CreateJobEndpointInput;
 use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
 use crate::items::job_items;
 use crate::results::results_file;
-use crate::sim::{self, JobSim, RefereeRule, Task};
+use crate::sim::{JobSim, RefereeRule, Task};
 use crate::store::records::JobRec;
 use crate::store::{elapsed, State, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL};
-use crate::util::iso_time;
+use crate::util::{iso_time, round};
 use crate::wire::*;
+
+use super::audience::owned_in_scope;
+use super::checks::{not_found, now_system, Errors};
+use super::definition::{definition, workflow_task};
+use super::revision::estimate;
 
 pub(crate) fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let input: CreateJobEndpointInput = c.body()?;
@@ -100,7 +101,7 @@ pub(crate) fn create_job(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError>
         cost_warning: (cost.estimated_cost > c.cfg.balance).then(|| CostWarning {
             estimated_cost: cost.estimated_cost,
             available_balance: c.cfg.balance,
-            shortfall: sim::round(cost.estimated_cost - c.cfg.balance, 2),
+            shortfall: round(cost.estimated_cost - c.cfg.balance, 2),
         }),
     })
 }
@@ -261,7 +262,7 @@ pub(crate) fn list_jobs(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> 
         .filter(|_| owned)
         .map(|j| {
             let state = st.job_state(j);
-            let progress = sim::round(j.sim.percentage() / 100.0, 4);
+            let progress = round(j.sim.percentage() / 100.0, 4);
             let created_at = iso_time(j.created_at);
             Row {
                 fields: vec![

@@ -5,17 +5,17 @@
 
 use std::time::Instant;
 
+use crate::api_types::CreateJobRevisionEndpointInput;
 use crate::config::Config;
+use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
+use crate::sim::RefereeRule;
+use crate::store::records::RevisionRec;
+use crate::store::{elapsed, State, OWNER_ID, OWNER_MAIL};
+use crate::util::{iso_time, round};
+use crate::wire::*;
 
 use super::checks::{not_found, now_system, Errors};
 use super::definition::{check_definition, definition, flags};
-use crate::api_types::CreateJobRevisionEndpointInput;
-use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
-use crate::sim::{self, RefereeRule};
-use crate::store::records::RevisionRec;
-use crate::store::{elapsed, State, OWNER_ID, OWNER_MAIL};
-use crate::util::iso_time;
-use crate::wire::*;
 
 pub(crate) fn create_revision(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
     let id = c.param(0).to_string();
@@ -170,7 +170,7 @@ pub(crate) fn list_revisions(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiEr
 pub(crate) fn estimate(c: &Ctx<'_>, datapoints: usize, rule: &RefereeRule) -> CostEstimateOutput {
     let required = (datapoints * rule.max_votes) as i64;
     CostEstimateOutput {
-        estimated_cost: sim::round(required as f64 * c.cfg.cost_per_response, 2),
+        estimated_cost: round(required as f64 * c.cfg.cost_per_response, 2),
         cost_per_response: c.cfg.cost_per_response,
         datapoint_count: datapoints as i64,
         required_responses: required,

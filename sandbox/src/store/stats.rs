@@ -1,6 +1,6 @@
 //! The counters behind `GET /_sandbox/stats`.
 
-use crate::{AudienceStats, DatasetStats, JobStats, Stats};
+use crate::stats::{AudienceStats, DatasetStats, JobStats, Stats};
 
 use super::records::AudienceKind;
 use super::State;
