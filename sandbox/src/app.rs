@@ -102,7 +102,7 @@ impl App {
             .map_err(BlockError::Finished)
     }
 
-    /// People open a shared link of an unlisted audience (see `unlisted.rs`).
+    /// People open a shared link of an unlisted audience (see `store/unlisted.rs`).
     pub fn open_link(&self, link: &str, annotators: usize) -> bool {
         let now = Instant::now();
         let mut st = self.lock();

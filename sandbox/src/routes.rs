@@ -21,6 +21,7 @@ use crate::api::job::{
     pause_job, resume_job, retry_job,
 };
 use crate::api::revision::{create_revision, definition_cost, get_revision, list_revisions};
+use crate::api::{preliminary, unlisted, validation};
 use crate::exchange::*;
 use crate::store::State;
 use crate::util::percent_decode;
@@ -399,17 +400,17 @@ pub(crate) fn dispatch(route: Route, st: &mut State, c: &Ctx<'_>) -> Result<Repl
         Route::RetryJob => retry_job(st, c),
         Route::DownloadResults => download_results(st, c),
         Route::ListJobs => list_jobs(st, c),
-        Route::StartPreliminaryDownload => crate::api::preliminary::start(st, c),
-        Route::CreateUnlistedAudience => crate::api::unlisted::create(st, c),
-        Route::GetUnlistedAudience => crate::api::unlisted::get(st, c),
-        Route::CreateValidationSet => crate::api::validation::create(st, c),
-        Route::GetValidationSet => crate::api::validation::get(st, c),
-        Route::PatchValidationSet => crate::api::validation::patch(st, c),
-        Route::DeleteValidationSet => crate::api::validation::delete(st, c),
-        Route::ListValidationSets => crate::api::validation::list_sets(st, c),
-        Route::AddValidationRapid => crate::api::validation::add_rapid(st, c),
-        Route::ListValidationRapids => crate::api::validation::list_rapids(st, c),
-        Route::GetPreliminaryDownload => crate::api::preliminary::get(st, c),
+        Route::StartPreliminaryDownload => preliminary::start(st, c),
+        Route::CreateUnlistedAudience => unlisted::create(st, c),
+        Route::GetUnlistedAudience => unlisted::get(st, c),
+        Route::CreateValidationSet => validation::create(st, c),
+        Route::GetValidationSet => validation::get(st, c),
+        Route::PatchValidationSet => validation::patch(st, c),
+        Route::DeleteValidationSet => validation::delete(st, c),
+        Route::ListValidationSets => validation::list_sets(st, c),
+        Route::AddValidationRapid => validation::add_rapid(st, c),
+        Route::ListValidationRapids => validation::list_rapids(st, c),
+        Route::GetPreliminaryDownload => preliminary::get(st, c),
     }
 }
 

@@ -106,14 +106,7 @@ impl State {
             return view;
         }
         let Some(aud) = self.audiences.get(id) else {
-            return AudienceView {
-                status: AudienceStatus::Created,
-                graduated: 0,
-                dropped: 0,
-                distilling: 0,
-                eligible: None,
-                ready_at: None,
-            };
+            return AudienceView::created();
         };
         let deleted = aud.deleted;
         let mut view = match aud.kind {
@@ -145,14 +138,7 @@ impl State {
                 let has_examples = !aud.examples.is_empty();
                 let min_size = aud.min_size.unwrap_or(1).max(1) as usize;
                 match self.qualify_at(cfg, aud) {
-                    _ if !recruiting => AudienceView {
-                        status: AudienceStatus::Created,
-                        graduated: 0,
-                        dropped: 0,
-                        distilling: 0,
-                        eligible: None,
-                        ready_at: None,
-                    },
+                    _ if !recruiting => AudienceView::created(),
                     Some(at) if now >= at => {
                         let q = self.qualification(cfg, pool, id);
                         let ready = q.graduated.len() >= min_size;

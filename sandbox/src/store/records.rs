@@ -419,6 +419,20 @@ pub(crate) struct AudienceView {
     pub ready_at: Option<Instant>,
 }
 
+impl AudienceView {
+    /// An audience that is not recruiting (or does not exist): created, nobody in it.
+    pub(crate) fn created() -> AudienceView {
+        AudienceView {
+            status: AudienceStatus::Created,
+            graduated: 0,
+            dropped: 0,
+            distilling: 0,
+            eligible: None,
+            ready_at: None,
+        }
+    }
+}
+
 /// A bridge-token login in progress.
 #[derive(Debug, Clone)]
 pub(crate) struct BridgeRec {
