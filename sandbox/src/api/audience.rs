@@ -11,7 +11,7 @@ use crate::api_types::{
     IGraduationRuleTaskAccuracyRule, UpdateAudienceEndpointInput,
 };
 use crate::exchange::{json, list, ApiError, Ctx, ListSpec, Reply, Row};
-use crate::sim::{self};
+use crate::sim;
 use crate::store::records::{AudienceKind, AudienceRec, FilteredRec};
 use crate::store::{State, ASSET_BASE, ORGANIZATION_ID, OWNER_ID, OWNER_MAIL, RAPIDATA_MAIL};
 use crate::util::iso_time;

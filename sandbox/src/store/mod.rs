@@ -13,13 +13,6 @@ pub(crate) mod validation;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant, SystemTime};
 
-use records::{
-    AssetRec, AudienceKind, AudienceRec, BatchRec, BridgeRec, DatasetRec, DefinitionRec,
-    FilteredRec, JobRec, PreliminaryRec,
-};
-use unlisted::UnlistedRec;
-use validation::ValidationSets;
-
 use crate::api_types::{
     IAssetInput, IAssetInputExistingAssetInput, IAssetInputMultiAssetInput,
     IAssetInputTextAssetInput,
@@ -29,6 +22,13 @@ use crate::rng::{self, Mix};
 use crate::sim::OptionRef;
 use crate::stats::FaultStats;
 use crate::util::iso_time;
+
+use self::records::{
+    AssetRec, AudienceKind, AudienceRec, BatchRec, BridgeRec, DatasetRec, DefinitionRec,
+    FilteredRec, JobRec, PreliminaryRec,
+};
+use self::unlisted::UnlistedRec;
+use self::validation::ValidationSets;
 
 /// Owner fields shown on everything the sandbox client creates.
 pub(crate) const OWNER_ID: &str = "5a4db0c5-0000-4000-8000-5a4db0c50001";
