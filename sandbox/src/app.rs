@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-use crate::api;
 use crate::config::Config;
 use crate::exchange::*;
 use crate::http::{Outcome, Request, Response};
@@ -103,7 +102,7 @@ impl App {
             .map_err(BlockError::Finished)
     }
 
-    /// People open a shared link of an unlisted audience (see `unlisted.rs`).
+    /// People open a shared link of an unlisted audience (see `store/unlisted.rs`).
     pub fn open_link(&self, link: &str, annotators: usize) -> bool {
         let now = Instant::now();
         let mut st = self.lock();
@@ -117,8 +116,8 @@ impl App {
     }
 
     /// The counters of `st`, with the most requests this sandbox handled at once.
-    pub(crate) fn stats_of(&self, st: &State) -> crate::Stats {
-        crate::Stats {
+    pub(crate) fn stats_of(&self, st: &State) -> crate::stats::Stats {
+        crate::stats::Stats {
             max_in_flight: self.max_in_flight.load(AtomicOrdering::SeqCst),
             ..st.stats()
         }
@@ -295,7 +294,7 @@ impl App {
             params: matched.params,
             query: Query::parse(&req.query),
         };
-        api::dispatch(matched.route, &mut st, &ctx)
+        dispatch(matched.route, &mut st, &ctx)
     }
 
     /// `POST /connect/token` (OAuth2 client credentials; client authentication by HTTP Basic
@@ -410,7 +409,7 @@ impl App {
                 let (write_key, _) = st.new_id(&self.cfg);
                 st.bridges.insert(
                     read_key.clone(),
-                    crate::store::BridgeRec {
+                    crate::store::records::BridgeRec {
                         write_key: write_key.clone(),
                         approved: false,
                     },

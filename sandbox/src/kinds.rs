@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::rng::Mix;
 use crate::sim::{self, Item, Labeler, Leaning, OptionRef, Task};
-use crate::store::{base_name, DatapointRec, DatasetRec, SegmentValue, State, ASSET_BASE};
+use crate::store::records::{DatapointRec, DatasetRec, SegmentValue};
+use crate::store::{base_name, State, ASSET_BASE};
+use crate::util::round;
 use crate::wire::{Ordered, ResultInfo, UserDetails};
 
 /// The answer a datapoint's hidden truth gives: its `sandbox` private-metadata value, else
@@ -93,13 +95,13 @@ pub(crate) fn tap(item: &Item, n: usize, choice: usize) -> Point {
     if choice == 0 {
         let t = locate_target(item);
         Point {
-            x: sim::round((t.x + 6.0 * draw("tap-x") - 3.0).clamp(0.0, 100.0), 2),
-            y: sim::round((t.y + 6.0 * draw("tap-y") - 3.0).clamp(0.0, 100.0), 2),
+            x: round((t.x + 6.0 * draw("tap-x") - 3.0).clamp(0.0, 100.0), 2),
+            y: round((t.y + 6.0 * draw("tap-y") - 3.0).clamp(0.0, 100.0), 2),
         }
     } else {
         Point {
-            x: sim::round(100.0 * draw("stray-x"), 2),
-            y: sim::round(100.0 * draw("stray-y"), 2),
+            x: round(100.0 * draw("stray-x"), 2),
+            y: round(100.0 * draw("stray-y"), 2),
         }
     }
 }
@@ -111,8 +113,8 @@ pub(crate) fn line(item: &Item, n: usize, choice: usize) -> Vec<Point> {
     [-2.0, 0.0, 2.0]
         .iter()
         .map(|d| Point {
-            x: sim::round((p.x + d).clamp(0.0, 100.0), 2),
-            y: sim::round((p.y + d / 2.0).clamp(0.0, 100.0), 2),
+            x: round((p.x + d).clamp(0.0, 100.0), 2),
+            y: round((p.y + d / 2.0).clamp(0.0, 100.0), 2),
         })
         .collect()
 }
@@ -554,7 +556,7 @@ fn bradley_terry(wins: &[Vec<f64>], start: f64) -> Vec<f64> {
         p = next.iter().map(|x| (x.ln() - mean).exp()).collect();
     }
     p.iter()
-        .map(|x| sim::round(start + 400.0 * x.log10(), 2))
+        .map(|x| round(start + 400.0 * x.log10(), 2))
         .collect()
 }
 
@@ -636,14 +638,14 @@ pub(crate) fn ranking_file(
             r.aggregated_results.set(name, counts[i]);
             let ratio = |part: f64, total: f64| {
                 if total > 0.0 {
-                    sim::round(part / total, 4)
+                    round(part / total, 4)
                 } else {
                     0.0
                 }
             };
             r.aggregated_results_ratios
                 .set(name, ratio(counts[i] as f64, played[i] as f64));
-            r.summed_user_scores.set(name, sim::round(scores[i], 4));
+            r.summed_user_scores.set(name, round(scores[i], 4));
             r.summed_user_scores_ratios
                 .set(name, ratio(scores[i], score_total));
         }

@@ -4,7 +4,9 @@
 
 use crate::exchange::{ApiError, Ctx};
 use crate::sim::{self, Task};
-use crate::store::{base_name, JobRec, State, ASSET_BASE};
+use crate::store::records::JobRec;
+use crate::store::{base_name, State, ASSET_BASE};
+use crate::util::round;
 use crate::wire::{
     ClassifyDetail, ClassifyResult, CompareDetail, CompareResult, CompareSummary, Demographics,
     Ordered, ResultFile, ResultInfo, UserDetails, UserScores,
@@ -25,7 +27,7 @@ fn user_details(l: &sim::Labeler) -> UserDetails {
 
 fn ratio(part: f64, total: f64) -> f64 {
     if total > 0.0 {
-        sim::round(part / total, 4)
+        round(part / total, 4)
     } else {
         0.0
     }
@@ -107,8 +109,7 @@ pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8
                     r.aggregated_results.set(&names[i], counts[i]);
                     r.aggregated_results_ratios
                         .set(&names[i], ratio(counts[i] as f64, total));
-                    r.summed_user_scores
-                        .set(&names[i], sim::round(scores[i], 4));
+                    r.summed_user_scores.set(&names[i], round(scores[i], 4));
                     r.summed_user_scores_ratios
                         .set(&names[i], ratio(scores[i], score_total));
                 }
@@ -176,7 +177,7 @@ pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8
                     r.aggregated_results.set(label, counts[i]);
                     r.aggregated_results_ratios
                         .set(label, ratio(counts[i] as f64, total));
-                    r.summed_user_scores.set(label, sim::round(scores[i], 4));
+                    r.summed_user_scores.set(label, round(scores[i], 4));
                     r.summed_user_scores_ratios
                         .set(label, ratio(scores[i], score_total));
                     let so_far = summary.get(label).copied().unwrap_or(0);
@@ -186,7 +187,7 @@ pub(crate) fn results_file(st: &State, c: &Ctx<'_>, j: &JobRec) -> Result<Vec<u8
                     let conf = sim::confidence(&item.votes, c.pool, k);
                     let mut map = Ordered::default();
                     for (i, label) in categories.iter().enumerate() {
-                        map.set(label, sim::round(conf[i], 4));
+                        map.set(label, round(conf[i], 4));
                     }
                     r.confidence_per_category = Some(map);
                 }

@@ -258,6 +258,12 @@ pub(crate) fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<Par
     }
 }
 
+/// Rounds to `digits` decimals.
+pub(crate) fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

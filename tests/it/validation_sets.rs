@@ -1,7 +1,7 @@
 //! Validation sets of every kind with their rapids, against the offline sandbox (issue
 //! 15): each kind's set is created with rapids, read back, pinned on a definition of the
 //! same kind, and a job runs on it; the sandbox shows every labeler of the job one of the
-//! set's rapids, so the rapids' answer counts grow (see `sandbox/src/validation.rs`).
+//! set's rapids, so the rapids' answer counts grow (see `sandbox/src/store/validation.rs`).
 
 use std::time::Duration;
 

@@ -9,16 +9,9 @@ use serde::Serialize;
 
 use crate::api_types::StartPreliminaryDownloadEndpointInput;
 use crate::exchange::{json, ApiError, Ctx, Reply};
+use crate::results::results_file;
+use crate::store::records::PreliminaryRec;
 use crate::store::State;
-
-/// A snapshot asked for.
-#[derive(Debug, Clone)]
-pub(crate) struct PreliminaryRec {
-    /// The result file as it was when the snapshot was asked for.
-    body: Vec<u8>,
-    /// Polls answered so far.
-    polls: u32,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,7 +29,7 @@ pub(crate) fn start(st: &mut State, c: &Ctx<'_>) -> Result<Reply, ApiError> {
         .values()
         .find(|j| j.pipeline_id == pipeline_id)
         .ok_or_else(|| ApiError::NotFound(format!("Pipeline '{pipeline_id}' was not found.")))?;
-    let body = crate::results::results_file(st, c, job)?;
+    let body = results_file(st, c, job)?;
     let (download_id, _) = st.new_id(c.cfg);
     st.preliminary
         .insert(download_id.clone(), PreliminaryRec { body, polls: 0 });
