@@ -7,6 +7,7 @@ pub mod models;
 #[allow(dead_code)] // used by the sandbox test modules only
 pub mod sandbox;
 pub mod sandboxed;
+pub mod script;
 
 use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
