@@ -118,23 +118,21 @@ fn compare_definition_request_sequence_and_bodies() {
         .create()
         .unwrap();
 
-    unexpected.assert_calls(0);
-    // Status polls overlap by design when a round trip takes longer than the pause
-    // between polls (10 ms at least), as on a loaded machine: at least one is needed.
-    assert!(batch_status.calls() >= 1);
-    for m in [
-        &dataset,
-        &batch_post,
-        &batch_result,
-        &upload_a,
-        &upload_b,
-        &dp0,
-        &dp1,
-        &dp2,
-        &definition,
-    ] {
-        m.assert_calls(1);
-    }
+    assert_each_called_once(
+        &unexpected,
+        &batch_status,
+        &[
+            &dataset,
+            &batch_post,
+            &batch_result,
+            &upload_a,
+            &upload_b,
+            &dp0,
+            &dp1,
+            &dp2,
+            &definition,
+        ],
+    );
     assert_eq!(def.id(), "jd_1");
     assert_eq!(def.name(), "Prompt Alignment Job");
     assert_eq!(def.dataset_id(), Some("ds_1"));
@@ -228,22 +226,20 @@ fn classification_definition_request_sequence_and_bodies() {
         .quorum_threshold(7)
         .create()
         .unwrap();
-    unexpected.assert_calls(0);
-    // Status polls overlap by design when a round trip takes longer than the pause
-    // between polls (10 ms at least), as on a loaded machine: at least one is needed.
-    assert!(batch_status.calls() >= 1);
-    for m in [
-        &dataset,
-        &batch_post,
-        &batch_result,
-        &upload,
-        &dp0,
-        &dp1,
-        &dp2,
-        &definition,
-    ] {
-        m.assert_calls(1);
-    }
+    assert_each_called_once(
+        &unexpected,
+        &batch_status,
+        &[
+            &dataset,
+            &batch_post,
+            &batch_result,
+            &upload,
+            &dp0,
+            &dp1,
+            &dp2,
+            &definition,
+        ],
+    );
     assert_eq!(def.id(), "jd_1");
 }
 
@@ -397,4 +393,19 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
     );
     abort.assert_calls(1);
     datapoints.assert_calls(0);
+}
+
+/// Nothing reached `unexpected`, the batch status was polled (at least once: polls overlap
+/// by design when a round trip takes longer than the pause between polls, 10 ms at least,
+/// as on a loaded machine), and every mock of `once` was called exactly once.
+fn assert_each_called_once(
+    unexpected: &httpmock::Mock<'_>,
+    batch_status: &httpmock::Mock<'_>,
+    once: &[&httpmock::Mock<'_>],
+) {
+    unexpected.assert_calls(0);
+    assert!(batch_status.calls() >= 1);
+    for m in once {
+        m.assert_calls(1);
+    }
 }
