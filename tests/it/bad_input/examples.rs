@@ -261,21 +261,12 @@ pub(super) fn cases() -> Vec<Case> {
         // ---- qualification examples: locate ---------------------------------------
         Case {
             name: "locate example: no truth box",
-            run: |fx| {
-                let e = fx.audience.add_locate_example("Tap the glitch.", URL_A, []);
-                e.send()
-            },
+            run: |fx| locate_example(fx, &[]),
             expect: Invalid("truths"),
         },
         Case {
             name: "locate example: box edge beyond the image (ratio above 1)",
-            run: |fx| {
-                let b = BoundingBox::new(0.5, 0.1, 1.5, 0.2);
-                let e = fx
-                    .audience
-                    .add_locate_example("Tap the glitch.", URL_A, [b]);
-                e.send()
-            },
+            run: |fx| locate_example(fx, &[BoundingBox::new(0.5, 0.1, 1.5, 0.2)]),
             expect: Invalid("truths[0].x_max"),
         },
         Case {
@@ -283,22 +274,13 @@ pub(super) fn cases() -> Vec<Case> {
             run: |fx| {
                 let ok = BoundingBox::new(0.1, 0.1, 0.2, 0.2);
                 let percent = BoundingBox::new(10.0, 10.0, 20.0, 20.0);
-                let e = fx
-                    .audience
-                    .add_locate_example("Tap the glitch.", URL_A, [ok, percent]);
-                e.send()
+                locate_example(fx, &[ok, percent])
             },
             expect: Invalid("truths[1].x_min"),
         },
         Case {
             name: "locate example: box with y_min not below y_max",
-            run: |fx| {
-                let b = BoundingBox::new(0.1, 0.4, 0.2, 0.4);
-                let e = fx
-                    .audience
-                    .add_locate_example("Tap the glitch.", URL_A, [b]);
-                e.send()
-            },
+            run: |fx| locate_example(fx, &[BoundingBox::new(0.1, 0.4, 0.2, 0.4)]),
             expect: Invalid("truths[0].y_min"),
         },
         Case {
@@ -322,4 +304,13 @@ pub(super) fn cases() -> Vec<Case> {
             expect: Invalid("instruction"),
         },
     ]
+}
+
+/// Adds a locate example of `URL_A` with these truth boxes.
+fn locate_example(fx: &Fx, truths: &[BoundingBox]) -> rapidata::Result<()> {
+    let truths = truths.to_vec();
+    let example = fx
+        .audience
+        .add_locate_example("Tap the glitch.", URL_A, truths);
+    example.send()
 }

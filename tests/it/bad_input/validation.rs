@@ -55,36 +55,12 @@ pub(super) fn cases() -> Vec<Case> {
         // ---- validation sets with rapids ------------------------------------------------
         Case {
             name: "classification set: fewer truths than datapoints",
-            run: |fx| {
-                fx.client
-                    .validation()
-                    .create_classification_set(
-                        "S",
-                        "Animal?",
-                        ["Cat", "Dog"],
-                        [URL_A, URL_B],
-                        [["Cat"]],
-                    )
-                    .create()
-                    .map(drop)
-            },
+            run: |fx| cat_dog_set(fx, vec![vec!["Cat"]]),
             expect: Invalid("truths"),
         },
         Case {
             name: "classification set: a truth that is not an option",
-            run: |fx| {
-                fx.client
-                    .validation()
-                    .create_classification_set(
-                        "S",
-                        "Animal?",
-                        ["Cat", "Dog"],
-                        [URL_A, URL_B],
-                        [vec!["Cat"], vec!["Dog", "Bird"]],
-                    )
-                    .create()
-                    .map(drop)
-            },
+            run: |fx| cat_dog_set(fx, vec![vec!["Cat"], vec!["Dog", "Bird"]]),
             expect: Invalid("truths[1][1]"),
         },
         Case {
@@ -368,4 +344,16 @@ pub(super) fn cases() -> Vec<Case> {
             expect: Invalid("rapids[0].datapoint"),
         },
     ]
+}
+
+/// Creates a cat-or-dog classification set of `URL_A` and `URL_B` with these truths.
+fn cat_dog_set(fx: &Fx, truths: Vec<Vec<&str>>) -> rapidata::Result<()> {
+    let set = fx.client.validation().create_classification_set(
+        "S",
+        "Animal?",
+        ["Cat", "Dog"],
+        [URL_A, URL_B],
+        truths,
+    );
+    set.create().map(drop)
 }

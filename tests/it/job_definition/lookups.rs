@@ -92,12 +92,7 @@ fn cost_estimate_waits_while_not_ready() {
             });
         })
     };
-    server.get_job_definition_by_definition_id(|when, then| {
-        when.definition_id("jd_1");
-        then.ok(&models::definition("jd_1", "n"));
-    });
-    let c = client(&server);
-    let def = c.job().get_job_definition_by_id("jd_1").unwrap();
+    let def = looked_up(&server);
     let opts = WaitOptions::new()
         .poll_interval(Duration::from_millis(10))
         .timeout(Duration::from_secs(5));
@@ -116,14 +111,7 @@ fn cost_estimate_times_out() {
         when.definition_id("jd_1");
         then.status(409).json_value(json!({"title": "not ready"}));
     });
-    server.get_job_definition_by_definition_id(|when, then| {
-        when.definition_id("jd_1");
-        then.ok(&models::definition("jd_1", "n"));
-    });
-    let def = client(&server)
-        .job()
-        .get_job_definition_by_id("jd_1")
-        .unwrap();
+    let def = looked_up(&server);
     let err = def
         .cost_estimate_with(
             WaitOptions::new()
@@ -143,14 +131,19 @@ fn cost_estimate_times_out() {
         when.definition_id("jd_1");
         then.status(403);
     });
+    let def = looked_up(&server);
+    let err = def.cost_estimate(Duration::from_secs(30)).unwrap_err();
+    assert_eq!(err.status(), Some(403));
+}
+
+/// Definition `jd_1` looked up through a client of `server` (which answers the lookup).
+fn looked_up(server: &MockServer) -> rapidata::JobDefinition {
     server.get_job_definition_by_definition_id(|when, then| {
         when.definition_id("jd_1");
         then.ok(&models::definition("jd_1", "n"));
     });
-    let def = client(&server)
+    client(server)
         .job()
         .get_job_definition_by_id("jd_1")
-        .unwrap();
-    let err = def.cost_estimate(Duration::from_secs(30)).unwrap_err();
-    assert_eq!(err.status(), Some(403));
+        .unwrap()
 }
