@@ -2,6 +2,42 @@
 
 use super::*;
 
+/// A case of a compare definition of one valid pair ([`Fx::compare`]) with one setting
+/// spoiled by `$spoil`, refused naming `$argument`.
+macro_rules! spoiled_compare {
+    ($what:literal, |$b:ident| $spoil:expr, $argument:literal) => {
+        Case {
+            name: concat!("compare definition: ", $what),
+            run: |fx| {
+                let $b = fx.compare();
+                $spoil.create().map(drop)
+            },
+            expect: Expect::Invalid($argument),
+        }
+    };
+}
+
+/// A case of a classification definition `Job` of these answer options and datapoints,
+/// refused naming `$argument`.
+macro_rules! classification {
+    ($what:literal, $instruction:literal, $options:expr, $datapoints:expr, $argument:literal) => {
+        Case {
+            name: concat!("classification definition: ", $what),
+            run: |fx| {
+                let job = fx.client.job();
+                let b = job.create_classification_job_definition(
+                    "Job",
+                    $instruction,
+                    $options,
+                    $datapoints,
+                );
+                b.create().map(drop)
+            },
+            expect: Expect::Invalid($argument),
+        }
+    };
+}
+
 pub(super) fn cases() -> Vec<Case> {
     use Expect::*;
     vec![
@@ -33,116 +69,67 @@ pub(super) fn cases() -> Vec<Case> {
             },
             expect: Invalid("datapoints[1]"),
         },
-        Case {
-            name: "compare definition: contexts length mismatch",
-            run: |fx| {
-                let b = fx.compare();
-                b.contexts(["one", "two"]).create().map(drop)
-            },
-            expect: Invalid("contexts"),
-        },
-        Case {
-            name: "compare definition: context of 401 characters",
-            run: |fx| {
-                let b = fx.compare();
-                b.contexts([long(401)]).create().map(drop)
-            },
-            expect: Invalid("contexts[0]"),
-        },
-        Case {
-            name: "compare definition: media contexts length mismatch",
-            run: |fx| {
-                let b = fx.compare();
-                b.media_contexts([URL_A, URL_B]).create().map(drop)
-            },
-            expect: Invalid("media_contexts"),
-        },
-        Case {
-            name: "compare definition: private metadata length mismatch",
-            run: |fx| {
-                let b = fx.compare();
-                b.private_metadata(vec![]).create().map(drop)
-            },
-            expect: Invalid("private_metadata"),
-        },
-        Case {
-            name: "compare definition: confidence and quorum together",
-            run: |fx| {
-                let b = fx.compare();
-                b.confidence_threshold(0.9)
-                    .quorum_threshold(3)
-                    .create()
-                    .map(drop)
-            },
-            expect: Invalid("confidence_threshold"),
-        },
-        Case {
-            name: "compare definition: confidence threshold 1",
-            run: |fx| {
-                let b = fx.compare();
-                b.confidence_threshold(1.0).create().map(drop)
-            },
-            expect: Invalid("confidence_threshold"),
-        },
-        Case {
-            name: "compare definition: confidence threshold NaN",
-            run: |fx| {
-                let b = fx.compare();
-                b.confidence_threshold(f64::NAN).create().map(drop)
-            },
-            expect: Invalid("confidence_threshold"),
-        },
-        Case {
-            name: "compare definition: quorum 0",
-            run: |fx| {
-                let b = fx.compare();
-                b.quorum_threshold(0).create().map(drop)
-            },
-            expect: Invalid("quorum_threshold"),
-        },
-        Case {
-            name: "compare definition: quorum above responses",
-            run: |fx| {
-                let b = fx.compare();
-                b.responses_per_datapoint(5)
-                    .quorum_threshold(6)
-                    .create()
-                    .map(drop)
-            },
-            expect: Invalid("quorum_threshold"),
-        },
-        Case {
-            name: "compare definition: failure tolerance above 1",
-            run: |fx| {
-                let b = fx.compare();
-                b.failure_tolerance(1.5).create().map(drop)
-            },
-            expect: Invalid("failure_tolerance"),
-        },
-        Case {
-            name: "compare definition: failure tolerance NaN",
-            run: |fx| {
-                let b = fx.compare();
-                b.failure_tolerance(f64::NAN).create().map(drop)
-            },
-            expect: Invalid("failure_tolerance"),
-        },
-        Case {
-            name: "compare definition: 0 responses per datapoint",
-            run: |fx| {
-                let b = fx.compare();
-                b.responses_per_datapoint(0).create().map(drop)
-            },
-            expect: Invalid("responses_per_datapoint"),
-        },
-        Case {
-            name: "compare definition: empty A/B name",
-            run: |fx| {
-                let b = fx.compare();
-                b.a_b_names(["Model A", " "]).create().map(drop)
-            },
-            expect: Invalid("a_b_names[1]"),
-        },
+        spoiled_compare!(
+            "contexts length mismatch",
+            |b| b.contexts(["one", "two"]),
+            "contexts"
+        ),
+        spoiled_compare!(
+            "context of 401 characters",
+            |b| b.contexts([long(401)]),
+            "contexts[0]"
+        ),
+        spoiled_compare!(
+            "media contexts length mismatch",
+            |b| b.media_contexts([URL_A, URL_B]),
+            "media_contexts"
+        ),
+        spoiled_compare!(
+            "private metadata length mismatch",
+            |b| b.private_metadata(vec![]),
+            "private_metadata"
+        ),
+        spoiled_compare!(
+            "confidence and quorum together",
+            |b| b.confidence_threshold(0.9).quorum_threshold(3),
+            "confidence_threshold"
+        ),
+        spoiled_compare!(
+            "confidence threshold 1",
+            |b| b.confidence_threshold(1.0),
+            "confidence_threshold"
+        ),
+        spoiled_compare!(
+            "confidence threshold NaN",
+            |b| b.confidence_threshold(f64::NAN),
+            "confidence_threshold"
+        ),
+        spoiled_compare!("quorum 0", |b| b.quorum_threshold(0), "quorum_threshold"),
+        spoiled_compare!(
+            "quorum above responses",
+            |b| b.responses_per_datapoint(5).quorum_threshold(6),
+            "quorum_threshold"
+        ),
+        spoiled_compare!(
+            "failure tolerance above 1",
+            |b| b.failure_tolerance(1.5),
+            "failure_tolerance"
+        ),
+        spoiled_compare!(
+            "failure tolerance NaN",
+            |b| b.failure_tolerance(f64::NAN),
+            "failure_tolerance"
+        ),
+        spoiled_compare!(
+            "0 responses per datapoint",
+            |b| b.responses_per_datapoint(0),
+            "responses_per_datapoint"
+        ),
+        spoiled_compare!(
+            "empty A/B name",
+            |b| b.a_b_names(["Model A", " "]),
+            "a_b_names[1]"
+        ),
         Case {
             name: "compare definition: missing file",
             run: |fx| {
@@ -217,84 +204,42 @@ pub(super) fn cases() -> Vec<Case> {
             expect: Invalid("instruction"),
         },
         // ---- job definitions: classification ----------------------------------------
-        Case {
-            name: "classification definition: one option",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Animal?",
-                    ["Cat"],
-                    [URL_A],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options"),
-        },
-        Case {
-            name: "classification definition: duplicate option",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Animal?",
-                    ["Cat", "Dog", "Cat"],
-                    [URL_A],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options[2]"),
-        },
-        Case {
-            name: "classification definition: nine options",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Which digit?",
-                    ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
-                    [URL_A],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options"),
-        },
-        Case {
-            name: "classification definition: per-datapoint options, one list short",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Animal?",
-                    AnswerOptions::per_datapoint([["Cat", "Dog"]]),
-                    [URL_A, URL_B],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options"),
-        },
-        Case {
-            name: "classification definition: per-datapoint options, one option",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Animal?",
-                    AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat"]]),
-                    [URL_A, URL_B],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options[1]"),
-        },
-        Case {
-            name: "classification definition: per-datapoint options, duplicate",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "Animal?",
-                    AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat", "Dog", "Cat"]]),
-                    [URL_A, URL_B],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("answer_options[1][2]"),
-        },
+        classification!("one option", "Animal?", ["Cat"], [URL_A], "answer_options"),
+        classification!(
+            "duplicate option",
+            "Animal?",
+            ["Cat", "Dog", "Cat"],
+            [URL_A],
+            "answer_options[2]"
+        ),
+        classification!(
+            "nine options",
+            "Which digit?",
+            ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+            [URL_A],
+            "answer_options"
+        ),
+        classification!(
+            "per-datapoint options, one list short",
+            "Animal?",
+            AnswerOptions::per_datapoint([["Cat", "Dog"]]),
+            [URL_A, URL_B],
+            "answer_options"
+        ),
+        classification!(
+            "per-datapoint options, one option",
+            "Animal?",
+            AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat"]]),
+            [URL_A, URL_B],
+            "answer_options[1]"
+        ),
+        classification!(
+            "per-datapoint options, duplicate",
+            "Animal?",
+            AnswerOptions::per_datapoint([vec!["Cat", "Dog"], vec!["Cat", "Dog", "Cat"]]),
+            [URL_A, URL_B],
+            "answer_options[1][2]"
+        ),
         Case {
             name: "classification definition: missing file",
             run: |fx| {
@@ -308,19 +253,13 @@ pub(super) fn cases() -> Vec<Case> {
             },
             expect: Invalid("datapoints[1]"),
         },
-        Case {
-            name: "classification definition: empty text datapoint",
-            run: |fx| {
-                let b = fx.client.job().create_classification_job_definition(
-                    "Job",
-                    "True?",
-                    ["Yes", "No"],
-                    [DataItem::text("")],
-                );
-                b.create().map(drop)
-            },
-            expect: Invalid("datapoints[0]"),
-        },
+        classification!(
+            "empty text datapoint",
+            "True?",
+            ["Yes", "No"],
+            [DataItem::text("")],
+            "datapoints[0]"
+        ),
         // ---- job definitions: free text -------------------------------------------
         Case {
             name: "free text definition: empty instruction",
