@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::Context;
+use super::context::Context;
 
 /// Whether a reference names a component that declares itself nullable.
 fn nullable_ref(r: &str, cx: &Context<'_>) -> bool {

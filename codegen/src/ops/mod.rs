@@ -5,8 +5,6 @@
 //! ([`response`], with the JSON types of [`json`]), and [`emit`] turns the fields into
 //! the struct, its constructor and the `Operation` impl.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -16,65 +14,19 @@ use crate::load::OperationEntry;
 use crate::naming;
 
 mod body;
+mod context;
 mod emit;
 mod fields;
 mod json;
 mod params;
 mod response;
+mod signature;
 #[cfg(test)]
 mod tests;
 
+pub use context::Context;
 use fields::{Fields, Place};
-
-const SCHEMA_REF: &str = "#/components/schemas/";
-
-/// Everything the emitter needs to know about the model module.
-pub struct Context<'a> {
-    /// Rust name of each schema.
-    pub names: &'a BTreeMap<String, String>,
-    /// Merged schemas, to tell enums apart.
-    pub schemas: &'a BTreeMap<String, crate::load::SchemaEntry>,
-    /// The path of the runtime module the generated code implements and calls
-    /// (`crate::request` inside rapidata, `::rapidata::request` in a user's crate).
-    pub runtime: TokenStream,
-}
-
-impl Context<'_> {
-    fn model(&self, r: &str) -> TokenStream {
-        let name = r.trim_start_matches(SCHEMA_REF);
-        let rust = self
-            .names
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| naming::pascal(name));
-        let path: syn::Path = syn::parse_str(&rust).expect("type names parse");
-        quote!(super::types::#path)
-    }
-
-    fn component(&self, r: &str) -> Option<&Value> {
-        let name = r.trim_start_matches(SCHEMA_REF);
-        self.schemas.get(name).map(|s| &s.schema)
-    }
-}
-
-/// Whether a media type is JSON: `application/json` with or without parameters
-/// (`; charset=utf-8`), and any `+json` type (`application/problem+json`,
-/// `application/vnd.github+json`).
-pub fn is_json_media(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-/// The first JSON media type of a `content` map, with its entry.
-fn json_content(content: &serde_json::Map<String, Value>) -> Option<(&String, &Value)> {
-    content.iter().find(|(k, _)| is_json_media(k))
-}
+pub use signature::{OutputKind, Param, Signature};
 
 /// The result of emitting every operation.
 pub struct Emitted {
@@ -86,53 +38,6 @@ pub struct Emitted {
     pub warnings: Vec<String>,
     /// What the mock emitter needs of each emitted operation, in the same order.
     pub signatures: Vec<Signature>,
-}
-
-/// How the success response of an operation is decoded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum OutputKind {
-    /// A JSON model (`decode_json`).
-    Json,
-    /// Raw bytes of another media type.
-    Bytes,
-    /// No body.
-    Empty,
-}
-
-/// A parameter of an operation as the mock emitter sees it.
-pub struct Param {
-    /// Name on the wire.
-    pub wire: String,
-    /// Rust name (as in the request struct).
-    pub ident: syn::Ident,
-    /// Rust type of the value.
-    pub ty: TokenStream,
-}
-
-/// An operation's wire shape, for emitters other than the request types (`crate::mock`).
-pub struct Signature {
-    /// Rust name of the request type (`PostAudience`).
-    pub name: String,
-    /// Operation id.
-    pub id: String,
-    /// Lowercase HTTP method.
-    pub method: String,
-    /// Path template (`/audience/{audienceId}`).
-    pub path: String,
-    /// Path parameters, in the order of the struct's fields.
-    pub path_params: Vec<Param>,
-    /// Scalar query parameters (lists, filters and JSON parameters are left out).
-    pub query_params: Vec<Param>,
-    /// Type of the JSON request body, if any.
-    pub body: Option<TokenStream>,
-    /// Type of the decoded success response (`Operation::Output`).
-    pub output: TokenStream,
-    /// How the success response is decoded.
-    pub output_kind: OutputKind,
-    /// Media type of the success response.
-    pub accept: String,
-    /// Status code of the success response (the lowest 2xx; 200 when none is numeric).
-    pub success: u16,
 }
 
 /// Emits the operations module; an operation the generator cannot express is left out

@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use super::context::{json_content, Context};
 use super::fields::{Fields, Place};
 use super::json::json_body_type;
-use super::{json_content, Context};
 use crate::error::GenError;
 use crate::load::OperationEntry;
 use crate::schema::{kind_of, Kind};

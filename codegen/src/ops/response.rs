@@ -4,8 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use super::context::{json_content, Context};
 use super::json::response_type;
-use super::{json_content, Context, OutputKind};
+use super::signature::OutputKind;
 use crate::load::OperationEntry;
 
 /// How an operation's success response is typed and decoded.
