@@ -19,14 +19,18 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
 use rapidata::Client;
 use rapidata_sandbox::Stats;
 
+#[path = "upload/config.rs"]
+mod config;
 #[path = "upload/inputs.rs"]
 mod inputs;
+#[path = "upload/measurement.rs"]
+mod measurement;
 #[path = "upload/report.rs"]
 mod report;
 #[path = "upload/resources.rs"]
@@ -34,257 +38,18 @@ mod resources;
 #[path = "upload/server.rs"]
 mod server;
 
+#[allow(unused_imports)] // named by the smoke test, not by the benchmark's main
+pub use config::SandboxMode;
+pub use config::{Config, Input};
 use inputs::datapoints;
+pub use measurement::{Measurement, Report};
 pub use report::render;
 use resources::{peak_rss_kib, reset_peak_rss, usage};
 #[allow(unused_imports)] // the smoke test serves no sandbox of its own
 pub use server::serve_sandbox;
 use server::Server;
 
-/// The sandbox's own default.
-const DEFAULT_RESPONSE_INTERVAL: Duration = Duration::from_millis(200);
-
 const INSTRUCTION: &str = "Which image follows the prompt more accurately?";
-
-/// What the datapoints are made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    /// Distinct local `.jpg` files of `file_size_kib` each, uploaded with `POST /asset/file`.
-    Files,
-    /// Distinct `https://` URLs, uploaded through the batch endpoint.
-    Urls,
-    /// Texts, sent inline (no upload).
-    Text,
-}
-
-impl Input {
-    fn name(self) -> &'static str {
-        match self {
-            Input::Files => "files",
-            Input::Urls => "urls",
-            Input::Text => "text",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Input, String> {
-        match s.trim() {
-            "files" | "file" => Ok(Input::Files),
-            "urls" | "url" => Ok(Input::Urls),
-            "text" | "texts" => Ok(Input::Text),
-            other => Err(format!(
-                "unknown input {other:?} (expected files, urls, text)"
-            )),
-        }
-    }
-}
-
-/// Where the sandbox runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SandboxMode {
-    /// On threads of this process (CPU and memory figures include the server).
-    InProcess,
-    /// This benchmark's binary again, with `--serve-sandbox`.
-    OwnBinary,
-    /// The `rapidata-sandbox` binary at this path.
-    Binary(PathBuf),
-}
-
-/// The benchmark's settings.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Datapoints per definition; each N is measured.
-    pub ns: Vec<usize>,
-    /// Latency the sandbox adds to every request.
-    pub latency: Duration,
-    /// The client's `max_workers`; each count is measured.
-    pub workers: Vec<usize>,
-    /// Size of each generated file.
-    pub file_size_kib: usize,
-    /// Which inputs to measure, in order.
-    pub inputs: Vec<Input>,
-    /// Where the sandbox runs.
-    pub sandbox: SandboxMode,
-    /// The sandbox's simulated speed; its batch uploads finish half of it after creation.
-    pub response_interval: Duration,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            ns: vec![100, 1000, 10_000],
-            latency: Duration::from_millis(25),
-            workers: vec![rapidata::DEFAULT_MAX_WORKERS],
-            file_size_kib: 200,
-            inputs: vec![Input::Files, Input::Urls, Input::Text],
-            sandbox: SandboxMode::OwnBinary,
-            response_interval: DEFAULT_RESPONSE_INTERVAL,
-        }
-    }
-}
-
-pub const USAGE: &str = "\
-cargo bench --bench upload -- [--n N[,N...]] [--latency-ms L] [--workers C[,C...]]
-                              [--file-size-kib K] [--inputs files,urls,text]
-                              [--response-interval-ms MS] [--in-process | --sandbox-bin PATH]
-defaults: N = 100,1000,10000, L = 25 ms, C = the library's default max_workers (25),
-K = 200, all three inputs, the sandbox in a separate process (this binary with
---serve-sandbox); --concurrency is another name for --workers";
-
-impl Config {
-    /// Parses the benchmark's flags (`--flag value` or `--flag=value`). `--bench`, which
-    /// `cargo bench` passes, is ignored.
-    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
-        let mut config = Config::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-                _ => (arg.clone(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
-            let number = |v: String| {
-                v.trim()
-                    .parse::<u64>()
-                    .map_err(|_| format!("invalid value {v:?} for {flag}"))
-            };
-            let list = |v: String| {
-                v.split(',')
-                    .map(|x| number(x.to_owned()).map(|n| n as usize))
-                    .collect::<Result<Vec<usize>, String>>()
-            };
-            match flag.as_str() {
-                "--bench" => {}
-                "--n" => {
-                    config.ns = list(value()?)?;
-                }
-                "--latency-ms" => config.latency = Duration::from_millis(number(value()?)?),
-                "--response-interval-ms" => {
-                    config.response_interval = Duration::from_millis(number(value()?)?)
-                }
-                "--workers" | "--concurrency" => {
-                    config.workers = list(value()?)?;
-                }
-                "--file-size-kib" => config.file_size_kib = number(value()?)? as usize,
-                "--inputs" => {
-                    config.inputs = value()?
-                        .split(',')
-                        .filter(|s| !s.trim().is_empty())
-                        .map(Input::parse)
-                        .collect::<Result<_, _>>()?
-                }
-                "--in-process" => config.sandbox = SandboxMode::InProcess,
-                "--sandbox-bin" => config.sandbox = SandboxMode::Binary(value()?.into()),
-                "-h" | "--help" => return Err(USAGE.to_owned()),
-                other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
-            }
-        }
-        let zero = |v: &[usize]| v.is_empty() || v.contains(&0);
-        if zero(&config.ns) || zero(&config.workers) || config.inputs.is_empty() {
-            return Err(format!(
-                "--n, --workers and --inputs must not be zero or empty\n{USAGE}"
-            ));
-        }
-        Ok(config)
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Measuring
-
-/// One input's figures.
-#[derive(Debug, Clone)]
-pub struct Measurement {
-    pub input: Input,
-    /// Datapoints.
-    pub n: usize,
-    /// The client's `max_workers`.
-    pub workers: usize,
-    pub wall: Duration,
-    /// Requests by route made during the measured part.
-    pub routes: BTreeMap<String, u64>,
-    pub requests: u64,
-    /// `requests × L / workers`.
-    pub bound: Duration,
-    /// The least wall time the requests' dependencies allow (see [`Measurement::floor`]).
-    pub floor: Duration,
-    /// Client CPU (user + system) during the measured part.
-    pub cpu: Duration,
-    /// The system part of `cpu`.
-    pub cpu_sys: Duration,
-    /// The sandbox process's CPU time during the measured part (`None` in-process).
-    pub server_cpu: Option<Duration>,
-    /// Peak resident memory during the measured part (KiB), and whether it is the peak of
-    /// that part alone (`true`) or of the whole process so far.
-    pub peak_rss_kib: Option<(u64, bool)>,
-    /// The client's heap at its peak during the measured part, above what it held when the
-    /// clock started (the definition builder with the caller's items); `None` without the
-    /// counting allocator.
-    pub heap_peak_bytes: Option<u64>,
-    pub file_bytes: u64,
-}
-
-impl Measurement {
-    /// wall / bound (`None` without latency).
-    pub fn ratio(&self) -> Option<f64> {
-        (!self.bound.is_zero()).then(|| self.wall.as_secs_f64() / self.bound.as_secs_f64())
-    }
-
-    /// floor / bound: above 1, even a perfect schedule misses the bound.
-    pub fn floor_ratio(&self) -> Option<f64> {
-        (!self.bound.is_zero()).then(|| self.floor.as_secs_f64() / self.bound.as_secs_f64())
-    }
-
-    /// Heap bytes per datapoint at the peak.
-    pub fn heap_per_datapoint(&self) -> Option<f64> {
-        self.heap_peak_bytes.map(|b| b as f64 / self.n as f64)
-    }
-
-    /// The least wall time any schedule of these requests could take with `workers`
-    /// requests in flight, each taking L:
-    ///
-    /// * the work: `(requests − 1) × L / workers`, plus L for `POST /job/definition`,
-    ///   which must wait for every datapoint and so runs alone;
-    /// * the chain: a lead before the first datapoint can be sent — L for the dataset
-    ///   (texts and files; files upload in parallel with it), and for URLs the batch's
-    ///   creation (L, the sandbox handles a request after its latency), its processing time
-    ///   `P` on the server, a status poll that sees it done and the result request (L
-    ///   each, so `P + 2L` from the start) — then `⌈N / workers⌉ × L` of datapoints and
-    ///   L for the definition.
-    pub fn floor(
-        input: Input,
-        n: usize,
-        workers: usize,
-        requests: u64,
-        latency: Duration,
-        batch_processing: Duration,
-    ) -> Duration {
-        let l = latency;
-        let work = l.mul_f64(requests.saturating_sub(1) as f64 / workers as f64) + l;
-        let lead = match input {
-            Input::Urls => batch_processing + 2 * l,
-            Input::Files | Input::Text => l,
-        };
-        let chain = lead + l * n.div_ceil(workers) as u32 + l;
-        work.max(chain)
-    }
-
-    /// CPU time as a share of the wall time.
-    pub fn cpu_share(&self) -> f64 {
-        self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-9)
-    }
-}
-
-/// The whole run.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub sandbox: String,
-    pub measurements: Vec<Measurement>,
-}
 
 fn route_diff(before: &Stats, after: &Stats) -> BTreeMap<String, u64> {
     after

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rapidata::DataItem;
 
-use super::*;
+use super::config::Input;
 
 /// Writes `count` distinct files of `size` pseudo-random bytes with `.jpg` names (a JPEG
 /// start and end marker around noise) into `dir`.

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::*;
+use super::config::{Config, Input, SandboxMode};
+use super::measurement::{Measurement, Report};
 
 /// The target for wall / bound.
 const RATIO_TARGET: f64 = 1.05;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rapidata_sandbox::{Sandbox, Stats};
 
-use super::*;
+use super::config::SandboxMode;
 
 /// `--serve-sandbox` mode: runs a sandbox until standard input closes (so it never outlives
 /// the benchmark), with the `rapidata-sandbox` binary's flags `--latency-ms`, `--addr`,
