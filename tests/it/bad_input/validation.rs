@@ -145,35 +145,13 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             name: "select-words set: a word index past the sentence",
             run: |fx| {
-                fx.client
-                    .validation()
-                    .create_select_words_set(
-                        "S",
-                        "Wrong words?",
-                        [URL_A, URL_B],
-                        ["a cat", "a red dog"],
-                        [vec![1], vec![0, 3]],
-                    )
-                    .create()
-                    .map(drop)
+                two_image_select_words_set(fx, &["a cat", "a red dog"], vec![vec![1], vec![0, 3]])
             },
             expect: Invalid("truths[1][1]"),
         },
         Case {
             name: "select-words set: sentences of another length",
-            run: |fx| {
-                fx.client
-                    .validation()
-                    .create_select_words_set(
-                        "S",
-                        "Wrong words?",
-                        [URL_A, URL_B],
-                        ["a cat"],
-                        [vec![1], vec![0]],
-                    )
-                    .create()
-                    .map(drop)
-            },
+            run: |fx| two_image_select_words_set(fx, &["a cat"], vec![vec![1], vec![0]]),
             expect: Invalid("sentences"),
         },
         Case {
@@ -353,6 +331,22 @@ fn cat_dog_set(fx: &Fx, truths: Vec<Vec<&str>>) -> rapidata::Result<()> {
         "Animal?",
         ["Cat", "Dog"],
         [URL_A, URL_B],
+        truths,
+    );
+    set.create().map(drop)
+}
+
+/// Creates a select-words set of `URL_A` and `URL_B` with these sentences and truths.
+fn two_image_select_words_set(
+    fx: &Fx,
+    sentences: &[&str],
+    truths: Vec<Vec<usize>>,
+) -> rapidata::Result<()> {
+    let set = fx.client.validation().create_select_words_set(
+        "S",
+        "Wrong words?",
+        [URL_A, URL_B],
+        sentences.to_vec(),
         truths,
     );
     set.create().map(drop)
