@@ -8,6 +8,10 @@ use serde_json::Value;
 
 use crate::naming;
 
+/// Where the generated operations module finds the models: its sibling module `types`.
+/// (A path of the generated code, kept as text: it names nothing of this crate.)
+const MODELS: &str = "super::types";
+
 const SCHEMA_REF: &str = "#/components/schemas/";
 
 /// Everything the emitter needs to know about the model module.
@@ -29,8 +33,9 @@ impl Context<'_> {
             .get(name)
             .cloned()
             .unwrap_or_else(|| naming::pascal(name));
-        let path: syn::Path = syn::parse_str(&rust).expect("type names parse");
-        quote!(super::types::#path)
+        let path: syn::Path =
+            syn::parse_str(&format!("{MODELS}::{rust}")).expect("type names parse");
+        quote!(#path)
     }
 
     pub(super) fn component(&self, r: &str) -> Option<&Value> {
