@@ -2,11 +2,13 @@
 //! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
 //! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
+pub mod losing_proxy;
 pub mod mock;
 pub mod models;
 #[allow(dead_code)] // used by the sandbox test modules only
 pub mod sandbox;
 pub mod sandboxed;
+pub mod script;
 
 use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;

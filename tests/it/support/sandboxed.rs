@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use rapidata::job::WaitOptions;
+use rapidata::job::{JobResults, WaitOptions};
 use rapidata::{Audience, Client};
 use rapidata_sandbox::Sandbox;
 
@@ -33,6 +33,12 @@ pub fn fast() -> WaitOptions {
     WaitOptions::new()
         .poll_interval(Duration::from_millis(20))
         .timeout(Duration::from_secs(60))
+}
+
+/// Assigns `definition` to `audience` and waits (as [`fast`]) for the results.
+pub fn results_of(audience: &Audience, definition: &rapidata::JobDefinition) -> JobResults {
+    let job = audience.assign_job(definition).unwrap();
+    job.get_results_with((), fast()).unwrap()
 }
 
 /// A custom audience `name` (3 qualification tasks) with three classification examples
