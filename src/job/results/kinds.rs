@@ -8,8 +8,8 @@ use std::fmt;
 use serde::Serialize;
 
 use super::super::json::Json;
-use super::display::{shorten, shorten_name};
 use super::parse::{details, opt_string, parse_user, string_map};
+use super::text::{shorten, shorten_name};
 use super::UserDetails;
 
 /// The asset a free-text or locate result entry is about.

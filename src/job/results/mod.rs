@@ -32,6 +32,7 @@ mod display;
 mod info;
 mod kinds;
 mod parse;
+mod text;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,4 @@
-use super::display::shorten_name;
+use super::text::shorten_name;
 
 use super::*;
 
