@@ -1,7 +1,7 @@
 //! Job progress as data, and where to show it.
 //!
 //! [`Progress`] is one reading of a job's state and completion. While waiting, a
-//! [`Job`](super::Job) hands every reading to a [`ProgressSink`]: `()` ignores them,
+//! [`Job`](crate::job::Job) hands every reading to a [`ProgressSink`]: `()` ignores them,
 //! [`ProgressBarSink`] draws an indicatif bar on standard error when it is a terminal (and
 //! nothing otherwise), and any type of your own can log or forward them.
 

@@ -31,7 +31,7 @@ pub struct Progress {
     pub responses: u64,
     /// Where the labelers of the job's custom audience stand in its recruiting funnel
     /// (graduated, distilling, dropped, inactive), as read by
-    /// [`Job::get_progress`](super::Job::get_progress); `None` for audiences without a
+    /// [`Job::get_progress`](crate::job::Job::get_progress); `None` for audiences without a
     /// funnel of their own (global, curated, unlisted), when it could not be read, and in
     /// the readings of a wait.
     pub recruiting: Option<crate::UserMetrics>,

@@ -84,7 +84,7 @@ pub enum EventKind {
 ///   one stage are handed over one at a time (under a lock), so concurrent workers never
 ///   report out of order.
 /// * Stages may overlap; events of different stages can interleave. A stage that is
-///   tried again (for example by [`PendingDefinition::retry`](super::PendingDefinition::retry),
+///   tried again (for example by [`PendingDefinition::retry`](crate::job::PendingDefinition::retry),
 ///   which sends only what is still missing) starts again with a new `Start`.
 /// * A definition's stages, in order: [`Stage::Assets`] (skipped when it has no media),
 ///   [`Stage::Datapoints`], [`Stage::Definition`]. [`Stage::Estimating`] only when a cost
@@ -160,9 +160,9 @@ impl ProgressEvent {
 }
 
 /// Receives the [`ProgressEvent`]s of long calls: creating a job definition (see the
-/// builders' `progress` setter), [`PendingDefinition::retry`](super::PendingDefinition::retry),
-/// [`JobDefinition::cost_estimate`](super::JobDefinition::cost_estimate), and waiting for a
-/// job through [`WaitingStage`].
+/// builders' `progress` setter), [`PendingDefinition::retry`](crate::job::PendingDefinition::retry),
+/// [`JobDefinition::cost_estimate`](crate::job::JobDefinition::cost_estimate), and waiting for a
+/// job through [`WaitingStage`](crate::job::WaitingStage).
 ///
 /// `report` may be called from any worker thread, and must return quickly: the calls of
 /// one stage are serialized, so a slow reporter slows the workers down. The provided
