@@ -99,16 +99,45 @@ pub(super) mod sealed {
 pub trait Kind: sealed::Sealed {}
 
 /// Kinds whose unit is the datapoint: a number of responses per datapoint and private
-/// metadata per datapoint. Every kind but ranking (whose unit is the matchup).
+/// metadata per datapoint. Every kind but ranking (whose unit is the matchup), so a
+/// ranking builder has no `responses_per_datapoint`:
+///
+/// ```compile_fail
+/// # let client = rapidata::Client::new()?;
+/// let builder = client
+///     .job()
+///     .create_ranking_job_definition("n", "Which is better?", [["a.jpg", "b.jpg"]], 10)
+///     .responses_per_datapoint(3);
+/// # Ok::<(), rapidata::Error>(())
+/// ```
 pub trait PerDatapoint: Kind {}
 
 /// Kinds whose datapoints can be shown with a text or media context: compare,
 /// classification, free text, locate, draw and timestamp. (A ranking's contexts are one
 /// per list, set with its own setters; select words shows the sentence instead.)
+///
+/// ```compile_fail
+/// # let client = rapidata::Client::new()?;
+/// let builder = client
+///     .job()
+///     .create_select_words_job_definition("n", "Select the wrong words.", ["a.jpg"], ["A red car"])
+///     .contexts(["a context"]);
+/// # Ok::<(), rapidata::Error>(())
+/// ```
 pub trait Contextual: PerDatapoint {}
 
 /// Kinds whose responses are votes that can agree, so that collecting can stop early
-/// (confidence or quorum threshold): compare and classification.
+/// (confidence or quorum threshold): compare and classification. Free text, locate, draw,
+/// timestamp and select words collect every response, so they have no thresholds:
+///
+/// ```compile_fail
+/// # let client = rapidata::Client::new()?;
+/// let builder = client
+///     .job()
+///     .create_free_text_job_definition("n", "Describe it.", ["a.jpg"])
+///     .confidence_threshold(0.9);
+/// # Ok::<(), rapidata::Error>(())
+/// ```
 pub trait Votes: PerDatapoint {}
 
 /// The builder of a job definition of kind `K`; from the `create_…_job_definition`

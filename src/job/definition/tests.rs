@@ -115,3 +115,118 @@ fn answer_options_are_checked_per_datapoint() {
         .validate(2)
         .unwrap();
 }
+
+/// A client that is never asked anything: `validate` sends no request.
+fn offline() -> crate::Client {
+    crate::Client::builder()
+        .token("t")
+        .env_lookup(|_| None)
+        .build()
+        .unwrap()
+}
+
+/// The `_t` of the rapid (or of the workflow, for a ranking) a validated definition sends.
+fn rapid_type(checked: &super::ValidatedDefinition) -> String {
+    let body = serde_json::to_value(checked.definition_body("ds")).unwrap();
+    let workflow = &body["workflow"];
+    match workflow.get("rapid") {
+        Some(rapid) => rapid["_t"].as_str().unwrap().to_owned(),
+        None => workflow["_t"].as_str().unwrap().to_owned(),
+    }
+}
+
+#[test]
+fn every_kind_validates_into_its_own_rapid_without_a_request() {
+    let jobs = offline().job();
+    let (a, b) = ("https://example.com/a.jpg", "https://example.com/b.jpg");
+    let video = "https://example.com/v.mp4";
+    let kinds = [
+        (
+            jobs.create_compare_job_definition("n", "i", [[a, b]])
+                .validate(),
+            "Compare",
+        ),
+        (
+            jobs.create_classification_job_definition("n", "i", ["x", "y"], [a])
+                .validate(),
+            "Classify",
+        ),
+        (
+            jobs.create_free_text_job_definition("n", "i", [a])
+                .validate(),
+            "FreeText",
+        ),
+        (
+            jobs.create_locate_job_definition("n", "i", [a]).validate(),
+            "Locate",
+        ),
+        (
+            jobs.create_draw_job_definition("n", "i", [a]).validate(),
+            "Line",
+        ),
+        (
+            jobs.create_timestamp_job_definition("n", "i", [video])
+                .validate(),
+            "Scrub",
+        ),
+        (
+            jobs.create_select_words_job_definition("n", "i", [a], ["two words"])
+                .validate(),
+            "Transcription",
+        ),
+        (
+            jobs.create_ranking_job_definition("n", "i", [[a, b]], 4)
+                .validate(),
+            "GroupedRankingWorkflow",
+        ),
+    ];
+    for (checked, expected) in kinds {
+        let checked = checked.unwrap();
+        assert_eq!(rapid_type(&checked), expected);
+        assert_eq!(checked.name(), "n");
+    }
+}
+
+#[test]
+fn validate_runs_the_kind_checks_and_the_shared_ones() {
+    let jobs = offline().job();
+    let (a, b) = ("https://example.com/x/1.jpg", "https://example.com/y/1.jpg");
+    // Compare: the same item on both sides.
+    let err = jobs
+        .create_compare_job_definition("n", "i", [[a, a]])
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("two different items"), "{err}");
+    // Shared: a confidence threshold out of range, on a classification.
+    let err = jobs
+        .create_classification_job_definition("n", "i", ["x", "y"], [a])
+        .confidence_threshold(1.5)
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("confidence_threshold"), "{err}");
+    // Locate: a text datapoint has nothing to tap on.
+    let err = jobs
+        .create_locate_job_definition("n", "i", [crate::DataItem::text("words")])
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("a locate task"), "{err}");
+    // Ranking: one group per list, each item a datapoint of its group.
+    let checked = jobs
+        .create_ranking_job_definition(
+            "n",
+            "i",
+            [
+                [a, "https://example.com/z.jpg"],
+                [b, "https://example.com/w.jpg"],
+            ],
+            4,
+        )
+        .contexts(["first", "second"])
+        .validate()
+        .unwrap();
+    assert_eq!(checked.spec.groups.len(), 2);
+    assert_eq!(checked.spec.groups[1].context.as_deref(), Some("second"));
+    let groups: Vec<_> = checked.datapoints.iter().map(|d| d.group.clone()).collect();
+    let expected = ["0", "0", "1", "1"].map(|g| Some(g.to_owned()));
+    assert_eq!(groups, expected);
+}
