@@ -68,10 +68,11 @@ pub use crate::error::{
 pub use assign::AssignJob;
 pub use dataset_update::NewDatapoints;
 pub use definition::{
-    AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, CostEstimate,
-    DrawDefinitionBuilder, FreeTextDefinitionBuilder, JobDefinition, LocateDefinitionBuilder,
-    PendingDefinition, RankingDefinitionBuilder, SelectWordsDefinitionBuilder,
-    TimestampDefinitionBuilder, UploadFailure, DEFAULT_RESPONSES_PER_DATAPOINT,
+    kind, AnswerOptions, ClassificationDefinitionBuilder, CompareDefinitionBuilder, Contextual,
+    CostEstimate, DefinitionBuilder, DrawDefinitionBuilder, FreeTextDefinitionBuilder,
+    JobDefinition, Kind, LocateDefinitionBuilder, PendingDefinition, PerDatapoint,
+    RankingDefinitionBuilder, SelectWordsDefinitionBuilder, TimestampDefinitionBuilder,
+    UploadFailure, ValidatedDefinition, Votes, DEFAULT_RESPONSES_PER_DATAPOINT,
     DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
     MAX_INSTRUCTION_CHARS,
 };

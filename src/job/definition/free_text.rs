@@ -5,32 +5,40 @@
 //! stopping: every datapoint collects its full number of responses. Qualify the audience
 //! with another kind's examples if it needs training.
 
-use crate::api::types;
 use crate::asset::DataItem;
 use crate::Result;
 
 use super::super::JobManager;
-use super::single::SingleItem;
-use super::{
-    asset_binding, literal, Common, DatapointSpec, DefinitionSpec, JobDefinition, TaskSpec,
-};
+use super::builder::{sealed, Contextual, DefinitionBuilder, Kind, PerDatapoint};
+use super::checks::single_items;
+use super::spec::{TaskSpec, ValidatedDefinition};
 
-/// The `FreeText` rapid: the datapoint's asset and the instruction as its question. No
-/// automatic answer check (`validationSystemPrompt` sent as null, as the official SDK does).
-pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
-    types::IRapidSpecFreeTextRapidSpec {
-        validation_system_prompt: Some(None),
-        ..types::IRapidSpecFreeTextRapidSpec::new(asset_binding(), literal(instruction))
+/// The free-text kind: its items. See [`FreeTextDefinitionBuilder`].
+#[derive(Debug, Clone)]
+pub struct FreeText {
+    datapoints: Vec<DataItem>,
+}
+
+impl Kind for FreeText {}
+impl PerDatapoint for FreeText {}
+impl Contextual for FreeText {}
+
+impl sealed::Sealed for FreeText {
+    fn check(b: &DefinitionBuilder<FreeText>) -> Result<ValidatedDefinition> {
+        let task = TaskSpec::FreeText {
+            instruction: b.instruction.clone(),
+        };
+        let items = single_items(&b.kind.datapoints);
+        b.common.validate(&b.name, &b.instruction, items, task)
     }
-    .into()
 }
 
 /// Builder for a free-text job definition; from
 /// [`JobManager::create_free_text_job_definition`].
 ///
-/// It has no [`confidence_threshold`](super::CompareDefinitionBuilder::confidence_threshold)
+/// It has no [`confidence_threshold`](DefinitionBuilder::confidence_threshold)
 /// or quorum: free-text answers never agree exactly, so every datapoint gets
-/// [`responses_per_datapoint`](Self::responses_per_datapoint) answers.
+/// [`responses_per_datapoint`](DefinitionBuilder::responses_per_datapoint) answers.
 ///
 /// ```no_run
 /// use rapidata::Setting;
@@ -46,64 +54,12 @@ pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
 ///     .create()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "call .create() to create the definition"]
-pub struct FreeTextDefinitionBuilder {
-    base: SingleItem,
-    common: Common,
-}
-
-context_setters!(
-    FreeTextDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_free_text_job_definition(\"n\", \"Describe it.\", [\"a.jpg\"]);"
-);
-responses_setter!(
-    FreeTextDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_free_text_job_definition(\"n\", \"Describe it.\", [\"a.jpg\"]);"
-);
-metadata_setter!(
-    FreeTextDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_free_text_job_definition(\"n\", \"Describe it.\", [\"a.jpg\"]);"
-);
-base_setters!(
-    FreeTextDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_free_text_job_definition(\"n\", \"Describe it.\", [\"a.jpg\"]);"
-);
-
-impl FreeTextDefinitionBuilder {
-    /// Validates everything (no request on bad input), then creates the dataset, uploads
-    /// the assets and datapoints, and creates the definition.
-    ///
-    /// Fails with [`Error::InvalidInput`](crate::Error::InvalidInput) before any request
-    /// when an argument is wrong (empty name or instruction, an instruction over 250
-    /// characters, no datapoints, contexts or metadata not one per datapoint, …), and with
-    /// [`Error::UploadFailed`](crate::Error::UploadFailed) (resumable) when more
-    /// datapoints failed to upload than the failure tolerance allows.
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_free_text_job_definition("n", "Describe the image.", ["a.jpg"])
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<JobDefinition> {
-        let checked = self.validate()?;
-        self.base.create(&self.common, checked)
-    }
-
-    pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
-        let task = TaskSpec::FreeText {
-            instruction: self.base.instruction(),
-        };
-        self.base.validate(&self.common, task)
-    }
-}
+pub type FreeTextDefinitionBuilder = DefinitionBuilder<FreeText>;
 
 impl JobManager {
     /// Starts a free-text job definition: labelers see each datapoint (an image, video,
     /// audio or text) and answer `instruction` in their own words. Finish it with
-    /// [`create`](FreeTextDefinitionBuilder::create).
+    /// [`send`](DefinitionBuilder::send).
     ///
     /// Free text cannot be graded, so there are no free-text qualification examples; a
     /// custom audience for it is trained with another kind's examples.
@@ -126,9 +82,9 @@ impl JobManager {
         instruction: impl Into<String>,
         datapoints: impl IntoIterator<Item = impl Into<DataItem>>,
     ) -> FreeTextDefinitionBuilder {
-        FreeTextDefinitionBuilder {
-            base: SingleItem::new(self, name, instruction, datapoints),
-            common: Common::default(),
-        }
+        let kind = FreeText {
+            datapoints: datapoints.into_iter().map(Into::into).collect(),
+        };
+        DefinitionBuilder::with_kind(self.client.clone(), name.into(), instruction.into(), kind)
     }
 }

@@ -5,25 +5,41 @@
 //! The audience can be trained with select-words examples
 //! ([`Audience::add_select_words_example`](crate::audience::Audience::add_select_words_example)).
 
-use crate::api::types;
 use crate::asset::DataItem;
-use crate::{Error, Result};
+use crate::Result;
 
 use super::super::JobManager;
-use super::single::SingleItem;
-use super::{
-    asset_binding, literal, segment, Common, DatapointSpec, DefinitionSpec, JobDefinition, TaskSpec,
-};
+use super::builder::{sealed, DefinitionBuilder, Kind, PerDatapoint};
+use super::checks::{check_sentences, single_items};
+use super::spec::{TaskSpec, ValidatedDefinition};
 
-/// The `Transcription` rapid: the asset, the instruction as title, and the words from the
-/// datapoint's `transcription` segment.
-pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
-    let words = types::TextBinding {
-        segment: Some(Some(segment::TRANSCRIPTION.to_owned())),
-        ..types::TextBinding::new()
-    };
-    types::IRapidSpecTranscriptionRapidSpec::new(asset_binding(), literal(instruction), words)
-        .into()
+/// The select-words kind: its items and their sentences. See
+/// [`SelectWordsDefinitionBuilder`].
+#[derive(Debug, Clone)]
+pub struct SelectWords {
+    datapoints: Vec<DataItem>,
+    sentences: Vec<String>,
+}
+
+impl Kind for SelectWords {}
+impl PerDatapoint for SelectWords {}
+
+impl sealed::Sealed for SelectWords {
+    /// Besides the shared checks: one sentence of at least two words per datapoint, which
+    /// then travels with it.
+    fn check(b: &DefinitionBuilder<SelectWords>) -> Result<ValidatedDefinition> {
+        let sentences = &b.kind.sentences;
+        check_sentences(sentences, b.kind.datapoints.len())?;
+        let task = TaskSpec::SelectWords {
+            instruction: b.instruction.clone(),
+        };
+        let items = single_items(&b.kind.datapoints);
+        let mut checked = b.common.validate(&b.name, &b.instruction, items, task)?;
+        for dp in &mut checked.datapoints {
+            dp.sentence = Some(sentences[dp.index].clone());
+        }
+        Ok(checked)
+    }
 }
 
 /// Builder for a select-words job definition; from
@@ -45,64 +61,13 @@ pub(super) fn rapid_spec(instruction: &str) -> types::IRapidSpec {
 ///     .create()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "call .create() to create the definition"]
-pub struct SelectWordsDefinitionBuilder {
-    base: SingleItem,
-    sentences: Vec<String>,
-    common: Common,
-}
-
-responses_setter!(
-    SelectWordsDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_select_words_job_definition(\"n\", \"Select the wrong words.\", [\"a.jpg\"], [\"A red car\"]);"
-);
-metadata_setter!(
-    SelectWordsDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_select_words_job_definition(\"n\", \"Select the wrong words.\", [\"a.jpg\"], [\"A red car\"]);"
-);
-base_setters!(
-    SelectWordsDefinitionBuilder,
-    "let builder = rapidata::Client::new()?.job().create_select_words_job_definition(\"n\", \"Select the wrong words.\", [\"a.jpg\"], [\"A red car\"]);"
-);
-
-impl SelectWordsDefinitionBuilder {
-    /// Validates everything (no request on bad input), then creates the dataset, uploads
-    /// the assets and datapoints, and creates the definition.
-    ///
-    /// Fails with [`Error::InvalidInput`] before any request when an argument is wrong:
-    /// among others sentences not one per datapoint, or a sentence of fewer than two words.
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_select_words_job_definition("n", "Select the wrong words.", ["a.jpg"], ["A blue car"])
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<JobDefinition> {
-        let checked = self.validate()?;
-        self.base.create(&self.common, checked)
-    }
-
-    pub(crate) fn validate(&self) -> Result<(DefinitionSpec, Vec<DatapointSpec>)> {
-        check_sentences(&self.sentences, self.base.datapoints().len())?;
-        let task = TaskSpec::SelectWords {
-            instruction: self.base.instruction(),
-        };
-        let (spec, mut datapoints) = self.base.validate(&self.common, task)?;
-        for dp in &mut datapoints {
-            dp.sentence = Some(self.sentences[dp.index].clone());
-        }
-        Ok((spec, datapoints))
-    }
-}
+pub type SelectWordsDefinitionBuilder = DefinitionBuilder<SelectWords>;
 
 impl JobManager {
     /// Starts a select-words job definition: labelers see each datapoint (image, video,
     /// audio) with its sentence from `sentences` (one per datapoint, split at whitespace)
     /// and select the words `instruction` asks for. Finish it with
-    /// [`create`](SelectWordsDefinitionBuilder::create).
+    /// [`send`](DefinitionBuilder::send).
     ///
     /// ```no_run
     /// let definition = rapidata::Client::new()?
@@ -123,32 +88,10 @@ impl JobManager {
         datapoints: impl IntoIterator<Item = impl Into<DataItem>>,
         sentences: impl IntoIterator<Item = impl Into<String>>,
     ) -> SelectWordsDefinitionBuilder {
-        SelectWordsDefinitionBuilder {
-            base: SingleItem::new(self, name, instruction, datapoints),
+        let kind = SelectWords {
+            datapoints: datapoints.into_iter().map(Into::into).collect(),
             sentences: sentences.into_iter().map(Into::into).collect(),
-            common: Common::default(),
-        }
+        };
+        DefinitionBuilder::with_kind(self.client.clone(), name.into(), instruction.into(), kind)
     }
-}
-
-/// Checks select-words sentences (argument `sentences`): one per datapoint (`n`), each of
-/// at least two words. Shared with `JobDefinition::set_datapoints`.
-pub(crate) fn check_sentences(sentences: &[String], n: usize) -> Result<()> {
-    if sentences.len() != n {
-        return Err(Error::invalid_input(
-            "sentences",
-            format!("{} entries", sentences.len()),
-            format!("needs exactly one sentence per datapoint ({n})"),
-        ));
-    }
-    for (i, s) in sentences.iter().enumerate() {
-        if s.split_whitespace().count() < 2 {
-            return Err(Error::invalid_input(
-                format!("sentences[{i}]"),
-                s,
-                "a sentence needs at least two words (words are split at whitespace)",
-            ));
-        }
-    }
-    Ok(())
 }

@@ -8,7 +8,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::super::json::Json;
-use super::{details, opt_string, parse_user, shorten, shorten_name, string_map, UserDetails};
+use super::parse::{details, opt_string, parse_user, string_map};
+use super::text::{shorten, shorten_name};
+use super::UserDetails;
 
 /// The asset a free-text or locate result entry is about.
 ///
