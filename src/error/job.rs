@@ -398,3 +398,109 @@ impl fmt::Display for DatasetUploadFailure {
 }
 
 impl std::error::Error for DatasetUploadFailure {}
+
+/// Too many datapoints of a new job definition failed, so no definition was created.
+///
+/// Holds every failure and a [`PendingDefinition`](crate::job::PendingDefinition) that re-sends only the failed
+/// datapoints into the same dataset and then creates the definition.
+///
+/// ```no_run
+/// # fn demo(client: rapidata::Client) -> rapidata::Result<()> {
+/// let result = client
+///     .job()
+///     .create_compare_job_definition(
+///         "Prompt alignment",
+///         "Which image follows the prompt more accurately?",
+///         [["https://example.com/a1.jpg", "https://example.com/b1.jpg"]],
+///     )
+///     .create();
+/// let definition = match result {
+///     Ok(d) => d,
+///     Err(rapidata::Error::UploadFailed(failure)) => {
+///         for f in failure.failures() {
+///             eprintln!("{f}");
+///         }
+///         failure.retry()?
+///     }
+///     Err(e) => return Err(e),
+/// };
+/// # Ok(()) }
+/// ```
+pub struct UploadFailure {
+    pub(crate) failures: Vec<FailedDatapoint>,
+    pub(crate) total: usize,
+    pub(crate) tolerance: f64,
+    /// The definition's name and dataset, for the texts.
+    pub(crate) name: String,
+    pub(crate) dataset_id: String,
+    /// The resumable `job::PendingDefinition`, typed where it is defined (its accessors
+    /// live in `job/definition/pending.rs`), so that errors need not import jobs.
+    pub(crate) pending: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl UploadFailure {
+    /// Every failed datapoint, by index.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) {
+    /// for failed in f.failures() { println!("{} {}", failed.index, failed.reason); }
+    /// # }
+    /// ```
+    pub fn failures(&self) -> &[FailedDatapoint] {
+        &self.failures
+    }
+
+    /// Number of datapoints in the definition.
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}/{}", f.failures().len(), f.total()); }
+    /// ```
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The dataset the successful datapoints are in (reused by [`UploadFailure::retry`](crate::job::UploadFailure::retry)).
+    ///
+    /// ```no_run
+    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}", f.dataset_id()); }
+    /// ```
+    pub fn dataset_id(&self) -> &str {
+        &self.dataset_id
+    }
+}
+
+impl fmt::Debug for UploadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadFailure")
+            .field("failures", &self.failures)
+            .field("total", &self.total)
+            .field("tolerance", &self.tolerance)
+            .field("dataset_id", &self.dataset_id)
+            .finish()
+    }
+}
+
+impl fmt::Display for UploadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} datapoints of job definition `{}` failed (tolerance {}), so the \
+             definition was not created; retry() re-sends only the failed ones into dataset {}",
+            self.failures.len(),
+            self.total,
+            self.name,
+            self.tolerance,
+            self.dataset_id
+        )?;
+        for (i, failure) in self.failures.iter().enumerate() {
+            if i == 5 {
+                write!(f, "; …")?;
+                break;
+            }
+            write!(f, "; {failure}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UploadFailure {}

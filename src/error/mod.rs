@@ -61,7 +61,7 @@ pub use config::{ConfigError, ConfigErrorKind};
 pub use input::{InvalidInput, IoError};
 pub use job::{
     DatasetUploadFailure, FailedDatapoint, FailureStage, JobStuck, RevisionConflict, StuckCause,
-    WaitTimeout,
+    UploadFailure, WaitTimeout,
 };
 pub use response::{FileTooLarge, RedirectError, ResponseDecodeError, ResponseTooLarge};
 use shared::MAX_VALUE_CHARS;
@@ -118,7 +118,7 @@ pub enum Error {
     Timeout(Box<WaitTimeout>),
     /// Too many datapoints of a new job definition failed, so it was not created; the
     /// detail holds every failure and a resumable [`crate::job::PendingDefinition`].
-    UploadFailed(Box<crate::job::UploadFailure>),
+    UploadFailed(Box<UploadFailure>),
     /// The server answered with a redirect (3xx). The API never redirects, so redirects
     /// are not followed and nothing is sent again.
     Redirect(Box<RedirectError>),

@@ -63,7 +63,7 @@ mod upload;
 
 pub use crate::error::{
     DatasetUploadFailure, FailedDatapoint, FailureStage, JobStuck, RevisionConflict, StuckCause,
-    WaitTimeout,
+    UploadFailure, WaitTimeout,
 };
 pub use assign::AssignJob;
 pub use dataset_update::NewDatapoints;
@@ -72,9 +72,8 @@ pub use definition::{
     CostEstimate, DefinitionBuilder, DrawDefinitionBuilder, FreeTextDefinitionBuilder,
     JobDefinition, Kind, LocateDefinitionBuilder, PendingDefinition, PerDatapoint,
     RankingDefinitionBuilder, SelectWordsDefinitionBuilder, TimestampDefinitionBuilder,
-    UploadFailure, ValidatedDefinition, Votes, DEFAULT_RESPONSES_PER_DATAPOINT,
-    DEFAULT_UPLOAD_TIMEOUT, FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS,
-    MAX_INSTRUCTION_CHARS,
+    ValidatedDefinition, Votes, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
+    FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
 pub use find::{FindJobDefinitions, FindJobs};
 pub use handle::{Job, JobWarning};

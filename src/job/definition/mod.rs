@@ -36,7 +36,7 @@ pub use estimate::CostEstimate;
 pub use free_text::FreeTextDefinitionBuilder;
 pub use handle::JobDefinition;
 pub use media_kinds::{DrawDefinitionBuilder, LocateDefinitionBuilder, TimestampDefinitionBuilder};
-pub use pending::{PendingDefinition, UploadFailure};
+pub use pending::PendingDefinition;
 pub use ranking::{RankingDefinitionBuilder, FULL_PERMUTATION_MAX_ITEMS};
 pub use select_words::SelectWordsDefinitionBuilder;
 pub use spec::{ValidatedDefinition, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS};

@@ -11,76 +11,30 @@ use crate::sync::lock;
 use crate::{Client, Error, Result};
 
 use super::super::datapoint::DatapointSpec;
-use crate::error::FailedDatapoint;
 use super::super::progress::{SharedReporter, Stage};
 use super::super::upload;
 use super::groups::create_groups;
 use super::handle::JobDefinition;
 use super::lookup::{existing_definitions, judge_definition, listed};
 use super::spec::{definition_body, DefinitionSpec, TaskSpec};
-
-/// Too many datapoints of a new job definition failed, so no definition was created.
-///
-/// Holds every failure and a [`PendingDefinition`] that re-sends only the failed
-/// datapoints into the same dataset and then creates the definition.
-///
-/// ```no_run
-/// # fn demo(client: rapidata::Client) -> rapidata::Result<()> {
-/// let result = client
-///     .job()
-///     .create_compare_job_definition(
-///         "Prompt alignment",
-///         "Which image follows the prompt more accurately?",
-///         [["https://example.com/a1.jpg", "https://example.com/b1.jpg"]],
-///     )
-///     .create();
-/// let definition = match result {
-///     Ok(d) => d,
-///     Err(rapidata::Error::UploadFailed(failure)) => {
-///         for f in failure.failures() {
-///             eprintln!("{f}");
-///         }
-///         failure.retry()?
-///     }
-///     Err(e) => return Err(e),
-/// };
-/// # Ok(()) }
-/// ```
-pub struct UploadFailure {
-    pub(crate) failures: Vec<FailedDatapoint>,
-    pub(crate) total: usize,
-    pub(crate) tolerance: f64,
-    pub(crate) pending: PendingDefinition,
-}
+use crate::error::{FailedDatapoint, UploadFailure};
 
 impl UploadFailure {
-    /// Every failed datapoint, by index.
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::UploadFailure) {
-    /// for failed in f.failures() { println!("{} {}", failed.index, failed.reason); }
-    /// # }
-    /// ```
-    pub fn failures(&self) -> &[FailedDatapoint] {
-        &self.failures
-    }
-
-    /// Number of datapoints in the definition.
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}/{}", f.failures().len(), f.total()); }
-    /// ```
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    /// The dataset the successful datapoints are in (reused by [`UploadFailure::retry`]).
-    ///
-    /// ```no_run
-    /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{}", f.dataset_id()); }
-    /// ```
-    pub fn dataset_id(&self) -> &str {
-        self.pending.dataset_id()
+    /// The failure of `pending`'s upload: `failures` of `total` datapoints.
+    pub(crate) fn new(
+        failures: Vec<FailedDatapoint>,
+        total: usize,
+        tolerance: f64,
+        pending: PendingDefinition,
+    ) -> Self {
+        UploadFailure {
+            failures,
+            total,
+            tolerance,
+            name: pending.name().to_owned(),
+            dataset_id: pending.dataset_id().to_owned(),
+            pending: Box::new(pending),
+        }
     }
 
     /// The unfinished definition.
@@ -89,7 +43,9 @@ impl UploadFailure {
     /// # fn demo(f: &rapidata::job::UploadFailure) { println!("{:?}", f.pending()); }
     /// ```
     pub fn pending(&self) -> &PendingDefinition {
-        &self.pending
+        self.pending
+            .downcast_ref()
+            .expect("an upload failure always holds a pending definition")
     }
 
     /// Takes the unfinished definition out, to retry later.
@@ -101,7 +57,10 @@ impl UploadFailure {
     /// # Ok(()) }
     /// ```
     pub fn into_pending(self) -> PendingDefinition {
-        self.pending
+        *self
+            .pending
+            .downcast()
+            .expect("an upload failure always holds a pending definition")
     }
 
     /// Sends the failed datapoints again (into the same dataset), then creates the
@@ -113,45 +72,9 @@ impl UploadFailure {
     /// # Ok(()) }
     /// ```
     pub fn retry(&self) -> crate::Result<JobDefinition> {
-        self.pending.retry()
+        self.pending().retry()
     }
 }
-
-impl fmt::Debug for UploadFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UploadFailure")
-            .field("failures", &self.failures)
-            .field("total", &self.total)
-            .field("tolerance", &self.tolerance)
-            .field("dataset_id", &self.pending.dataset_id())
-            .finish()
-    }
-}
-
-impl fmt::Display for UploadFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} of {} datapoints of job definition `{}` failed (tolerance {}), so the \
-             definition was not created; retry() re-sends only the failed ones into dataset {}",
-            self.failures.len(),
-            self.total,
-            self.pending.name(),
-            self.tolerance,
-            self.pending.dataset_id()
-        )?;
-        for (i, failure) in self.failures.iter().enumerate() {
-            if i == 5 {
-                write!(f, "; …")?;
-                break;
-            }
-            write!(f, "; {failure}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for UploadFailure {}
 
 /// A job definition whose dataset is (partly) uploaded but which was not created because
 /// too many datapoints failed. Found inside [`Error::UploadFailed`].
@@ -349,12 +272,12 @@ impl PendingDefinition {
         let failed = failures.len();
         let too_many = failed as f64 / total as f64 > self.spec.failure_tolerance;
         if failed > 0 && (too_many || failed == total) {
-            return Err(Error::UploadFailed(Box::new(UploadFailure {
+            return Err(Error::UploadFailed(Box::new(UploadFailure::new(
                 failures,
                 total,
-                tolerance: self.spec.failure_tolerance,
-                pending: self.clone(),
-            })));
+                self.spec.failure_tolerance,
+                self.clone(),
+            ))));
         }
         for f in &failures {
             log::warn!("{f} (within the failure tolerance; left out of the definition)");

@@ -23,3 +23,14 @@ pub use waiting::WaitingStage;
 
 #[cfg(all(test, feature = "progress-bar"))]
 mod tests;
+
+impl SharedReporter {
+    /// The default: bars on standard error when it is a terminal, nothing otherwise
+    /// (and nothing at all without the `progress-bar` feature).
+    pub(crate) fn default_bars() -> SharedReporter {
+        #[cfg(feature = "progress-bar")]
+        return SharedReporter::new(ProgressBars::new());
+        #[cfg(not(feature = "progress-bar"))]
+        return SharedReporter::new(());
+    }
+}

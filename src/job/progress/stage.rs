@@ -5,9 +5,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::sync::lock;
 
-#[cfg(feature = "progress-bar")]
-use super::ProgressBars;
-
 /// A long call's stage, as reported to a [`Reporter`].
 ///
 /// ```
@@ -172,7 +169,7 @@ impl ProgressEvent {
 /// * any closure `Fn(&ProgressEvent) + Send + Sync`;
 /// * [`std::sync::mpsc::Sender<ProgressEvent>`](std::sync::mpsc::Sender) sends a copy of
 ///   each event (an unbounded channel; a closed receiver is ignored);
-/// * [`ProgressBars`] draws one bar per stage on standard error when it is a terminal
+/// * [`ProgressBars`](crate::job::ProgressBars) draws one bar per stage on standard error when it is a terminal
 ///   (the default of the definition builders);
 /// * `Arc<R>` of a reporter, including `Arc<dyn Reporter>` (to keep a handle on a
 ///   reporter you pass, pass a clone of its `Arc`).
@@ -236,15 +233,6 @@ impl std::fmt::Debug for SharedReporter {
 impl SharedReporter {
     pub(crate) fn new(reporter: impl Reporter + 'static) -> SharedReporter {
         SharedReporter(Arc::new(reporter))
-    }
-
-    /// The default: bars on standard error when it is a terminal, nothing otherwise
-    /// (and nothing at all without the `progress-bar` feature).
-    pub(crate) fn default_bars() -> SharedReporter {
-        #[cfg(feature = "progress-bar")]
-        return SharedReporter::new(ProgressBars::new());
-        #[cfg(not(feature = "progress-bar"))]
-        return SharedReporter::new(());
     }
 
     /// Starts `stage` with `total` items (reported at once).
