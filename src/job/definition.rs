@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
-use crate::reconcile::{create_once_from, resolve, Created, Verdict};
+use crate::flow::reconcile::{create_once_from, resolve, Created, Verdict};
 use crate::request::{self, DecodeError, Decoder, Operation, QueryFilter, WithDecoder};
 use crate::settings::{split_feature_flags, Setting};
 use crate::sync::lock;
@@ -1892,7 +1892,7 @@ pub(super) fn poll_cost_estimate<O: Operation>(
     // Started at the first answer that is not ready: no stage when none is waited for.
     let mut stage: Option<super::progress::StageReport> = None;
     let what = format!("the cost estimate of {what}");
-    let estimate = poll_until(&options, &what, "not ready", || {
+    let estimate = poll_until(client, &options, &what, "not ready", || {
         match client.send(op) {
             Ok(Some(estimate)) => return Ok(Some(estimate)),
             Ok(None) => {}

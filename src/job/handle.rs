@@ -2,20 +2,21 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
-use crate::reconcile::{create_once, Created, Verdict};
+use crate::flow::poll::{poll, Step};
+use crate::flow::reconcile::{create_once, Created, Verdict};
 use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
 
+use super::poll::timeout_error;
 #[cfg(feature = "progress-bar")]
 use super::progress::ProgressBarSink;
 use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
-use crate::error::{JobStuck, StuckCause, WaitTimeout};
+use crate::error::{JobStuck, StuckCause};
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
 const RECONCILE_PAGE_SIZE: i64 = 100;
@@ -502,7 +503,6 @@ impl Job {
     /// # Ok(()) }
     /// ```
     pub fn wait_with(&self, mut sink: impl ProgressSink, options: WaitOptions) -> Result<Progress> {
-        let start = Instant::now();
         let mut last =
             Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
         // Assigning this job already found labelers qualifying for its audience: no need
@@ -524,7 +524,8 @@ impl Job {
         let mut retried_stale = false;
         let mut polls: u32 = 0;
         let mut recent: Vec<super::progress::Reading> = Vec::new();
-        let result = loop {
+        let what = format!("job {} to complete", self.id);
+        let polled = poll(self.client.clock(), options.get_timeout(), |started| {
             polls = polls.saturating_add(1);
             // While labeling runs, a poll reads only the progress; the job itself is read
             // on the first poll, every DETAILS_EVERY-th poll (to notice reviews, spend
@@ -550,10 +551,7 @@ impl Job {
                     last = r.progress;
                 }
             } else {
-                let details = match self.details() {
-                    Ok(d) => d,
-                    Err(e) => break Err(e),
-                };
+                let details = self.details()?;
                 let state = details.state.clone();
                 last.state = state.clone();
                 let stuck =
@@ -576,7 +574,7 @@ impl Job {
                             _ => self.final_progress(&last),
                         };
                         *lock(&self.completed) = Some(last.clone());
-                        break Ok(last.clone());
+                        return Ok(Step::Done(last.clone()));
                     }
                     AudienceJobState::Failed => {
                         let message = details
@@ -584,7 +582,7 @@ impl Job {
                             .clone()
                             .flatten()
                             .unwrap_or_else(|| "no failure message given".to_owned());
-                        break Err(stuck(
+                        return Err(stuck(
                             StuckCause::Failed,
                             format!("the job failed: {message}"),
                         ));
@@ -596,20 +594,20 @@ impl Job {
                             .flatten()
                             .map(|r| format!(" (review reason: {})", r.as_str()))
                             .unwrap_or_default();
-                        break Err(stuck(
+                        return Err(stuck(
                             StuckCause::ManualApproval,
                             format!("the job waits for a manual review by Rapidata{why}"),
                         ));
                     }
                     AudienceJobState::SpendLimited => {
-                        break Err(stuck(
+                        return Err(stuck(
                             StuckCause::SpendLimited,
                             "the account's spend limit is reached; add funds to continue"
                                 .to_owned(),
                         ))
                     }
                     AudienceJobState::Paused => {
-                        break Err(stuck(
+                        return Err(stuck(
                             StuckCause::Paused,
                             "the job is paused; resume it with Job::resume".to_owned(),
                         ))
@@ -621,7 +619,7 @@ impl Job {
                             .flatten()
                             .map(|m| format!(": {m}"))
                             .unwrap_or_default();
-                        break Err(stuck(
+                        return Err(stuck(
                             StuckCause::Blocked,
                             format!(
                                 "the job is blocked by a flagged task{why}; unflag it on the \
@@ -633,12 +631,8 @@ impl Job {
                         if !retried_stale {
                             retried_stale = true;
                             log::info!("job {} has stale results; asking to rebuild them", self.id);
-                            if let Err(e) = self
-                                .client
-                                .send(&operations::PostJobByJobIdRetry::new(&self.id))
-                            {
-                                break Err(e);
-                            }
+                            self.client
+                                .send(&operations::PostJobByJobIdRetry::new(&self.id))?;
                         }
                     }
                     _ => {
@@ -649,7 +643,7 @@ impl Job {
                                 &details.audience_id,
                             ) {
                                 Ok(true) => {
-                                    break Err(stuck(
+                                    return Err(stuck(
                                         StuckCause::AudienceCannotAnswer,
                                         format!(
                                             "audience {} has no qualified or qualifying \
@@ -683,27 +677,23 @@ impl Job {
             sink.update(&last);
             if last.started {
                 recent.push(super::progress::Reading {
-                    at: start.elapsed(),
+                    at: started.elapsed(),
                     percentage: last.percentage,
                 });
                 if recent.len() > 2 {
                     recent.remove(0);
                 }
             }
-            let waited = start.elapsed();
-            let remaining = match options.get_timeout() {
-                Some(t) if waited >= t => {
-                    break Err(Error::Timeout(Box::new(WaitTimeout {
-                        what: format!("job {} to complete", self.id),
-                        waited,
-                        last_state: Some(last.state.to_string()),
-                    })))
-                }
-                Some(t) => t - waited,
-                None => Duration::MAX,
-            };
             let pause = super::progress::next_poll_interval(&options, polls, &recent);
-            std::thread::sleep(pause.min(remaining));
+            Ok(Step::Again {
+                state: last.state.to_string(),
+                pause,
+            })
+        });
+        let result = match polled {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(timed_out)) => Err(timeout_error(&what, timed_out)),
+            Err(e) => Err(e),
         };
         sink.finish(&last);
         result

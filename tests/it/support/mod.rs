@@ -2,6 +2,7 @@
 //! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
 //! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
+pub mod clock;
 pub mod losing_proxy;
 pub mod mock;
 pub mod models;
