@@ -36,7 +36,7 @@ impl SendOptions {
     }
 
     /// Attempts in total for this call (at least 1), instead of the client's
-    /// [`RetryPolicy::max_attempts`].
+    /// [`RetryPolicy::max_attempts`](crate::RetryPolicy::max_attempts).
     pub fn max_attempts(mut self, attempts: u32) -> SendOptions {
         self.max_attempts = Some(attempts.max(1));
         self
