@@ -9,7 +9,7 @@ use crate::support::mock::MockServerExt;
 use httpmock::prelude::*;
 use rapidata::api::types::AudienceJobState;
 use rapidata::job::WaitOptions;
-use rapidata::{BrowserLogin, Client, ClientBuilder, Error};
+use rapidata::{BrowserLogin, Client, ClientBuilder, DataItem, Error};
 use serde_json::json;
 
 use crate::support::models;
@@ -171,5 +171,83 @@ fn an_hour_long_browser_login_times_out_on_the_fake_clock() {
     assert_eq!(t.last_state(), Some("not logged in yet"));
     assert_eq!(clock.slept(), hour);
     assert_eq!(clock.pauses().len(), 72, "3600 s in pauses of 50 s");
+    assert!(real.elapsed() < REAL_LIMIT, "took {:?}", real.elapsed());
+}
+
+#[test]
+fn an_example_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() {
+    let server = MockServer::start();
+    let (client, clock) = on_fake_clock(&server, |b| b.backoff_base(Duration::from_secs(30)));
+    server.get_audiences(|_, then| {
+        then.status(200)
+            .json_value(json!({"total": 0, "page": 1, "pageSize": 10, "items": []}));
+    });
+    server.post_audience(|_, then| {
+        then.status(200).json_value(json!({"audienceId": "aud_1"}));
+    });
+    let audience = client
+        .audience()
+        .create_audience("Clock test")
+        .create()
+        .unwrap();
+    assert!(
+        clock.pauses().is_empty(),
+        "the audience was answered at once"
+    );
+    // Every add is lost, and the audience never shows the example.
+    let add = server.post_audience_by_audience_id_example(|when, then| {
+        when.audience_id("aud_1");
+        then.status(504);
+    });
+    let listed = server.get_audience_by_audience_id_examples(|when, then| {
+        when.audience_id("aud_1");
+        then.status(200)
+            .json_value(json!({"total": 0, "page": 1, "pageSize": 100, "items": []}));
+    });
+    let real = Instant::now();
+    let err = audience
+        .add_compare_example(
+            "Which text is more polite?",
+            [DataItem::text("Please sit down."), DataItem::text("Sit.")],
+            "Please sit down.",
+        )
+        .send()
+        .unwrap_err();
+    assert!(err.may_have_been_processed(), "{err:#?}");
+    add.assert_calls(3);
+    listed.assert_calls(3);
+    assert_eq!(clock.pauses(), vec![Duration::from_secs(30); 2]);
+    assert!(real.elapsed() < REAL_LIMIT, "took {:?}", real.elapsed());
+}
+
+#[test]
+fn an_hour_long_cost_estimate_wait_times_out_on_the_fake_clock() {
+    let server = MockServer::start();
+    let (client, clock) = on_fake_clock(&server, |b| b);
+    let estimate = server.get_job_definition_by_definition_id_cost_estimate(|when, then| {
+        when.definition_id("jd_1");
+        then.status(409).json_value(json!({"title": "not ready"}));
+    });
+    server.get_job_definition_by_definition_id(|when, then| {
+        when.definition_id("jd_1");
+        then.ok(&models::definition("jd_1", "n"));
+    });
+    let definition = client.job().get_job_definition_by_id("jd_1").unwrap();
+    let real = Instant::now();
+    let hour = Duration::from_secs(3600);
+    let err = definition
+        .cost_estimate_with(
+            WaitOptions::new()
+                .poll_interval(Duration::from_secs(60))
+                .timeout(hour),
+        )
+        .unwrap_err();
+    let Error::Timeout(t) = err else {
+        panic!("expected Timeout, got {err:?}");
+    };
+    assert_eq!(t.waited(), hour);
+    assert_eq!(clock.pauses(), vec![Duration::from_secs(60); 60]);
+    // The first ask, one after each pause.
+    estimate.assert_calls(61);
     assert!(real.elapsed() < REAL_LIMIT, "took {:?}", real.elapsed());
 }
