@@ -17,6 +17,14 @@ use crate::support::models;
 /// Real time a test on the fake clock may take: far below any of the waits it runs.
 const REAL_LIMIT: Duration = Duration::from_secs(20);
 
+/// `GET /audiences` answers that there are none.
+fn no_audiences(server: &MockServer) -> httpmock::Mock<'_> {
+    server.get_audiences(|_, then| {
+        then.status(200)
+            .json_value(json!({"total": 0, "page": 1, "pageSize": 10, "items": []}));
+    })
+}
+
 /// A client for `server` (the support builder, then `configure`) on a new fake clock,
 /// and that clock.
 fn on_fake_clock(
@@ -122,10 +130,7 @@ fn a_create_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() {
     let server = MockServer::start();
     let (client, clock) = on_fake_clock(&server, |b| b.backoff_base(Duration::from_secs(45)));
     // Nothing of that name exists, before or after: every lost create was not carried out.
-    let list = server.get_audiences(|_, then| {
-        then.status(200)
-            .json_value(json!({"total": 0, "page": 1, "pageSize": 10, "items": []}));
-    });
+    let list = no_audiences(&server);
     // 504: the answer is lost, the request may have been carried out.
     let create = server.post_audience(|_, then| {
         then.status(504);
@@ -178,10 +183,7 @@ fn an_hour_long_browser_login_times_out_on_the_fake_clock() {
 fn an_example_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() {
     let server = MockServer::start();
     let (client, clock) = on_fake_clock(&server, |b| b.backoff_base(Duration::from_secs(30)));
-    server.get_audiences(|_, then| {
-        then.status(200)
-            .json_value(json!({"total": 0, "page": 1, "pageSize": 10, "items": []}));
-    });
+    no_audiences(&server);
     server.post_audience(|_, then| {
         then.status(200).json_value(json!({"audienceId": "aud_1"}));
     });
@@ -224,15 +226,11 @@ fn an_example_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() 
 fn an_hour_long_cost_estimate_wait_times_out_on_the_fake_clock() {
     let server = MockServer::start();
     let (client, clock) = on_fake_clock(&server, |b| b);
+    let definition = crate::support::definition_of(&client, &server);
     let estimate = server.get_job_definition_by_definition_id_cost_estimate(|when, then| {
         when.definition_id("jd_1");
         then.status(409).json_value(json!({"title": "not ready"}));
     });
-    server.get_job_definition_by_definition_id(|when, then| {
-        when.definition_id("jd_1");
-        then.ok(&models::definition("jd_1", "n"));
-    });
-    let definition = client.job().get_job_definition_by_id("jd_1").unwrap();
     let real = Instant::now();
     let hour = Duration::from_secs(3600);
     let err = definition
