@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use crate::clock::Clock;
-use crate::Result;
+use crate::error::{Error, Result, WaitTimeout};
 
 /// What one attempt of [`poll`] found.
 #[derive(Debug)]
@@ -18,15 +18,6 @@ pub(crate) enum Step<T> {
     /// No answer yet: ask again after `pause` (shortened to what is left of the
     /// deadline). `state` describes what was seen, for the timeout's error.
     Again { state: String, pause: Duration },
-}
-
-/// The deadline passed with no answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TimedOut {
-    /// How long the poll ran (on its clock).
-    pub(crate) waited: Duration,
-    /// The `state` of the last [`Step::Again`].
-    pub(crate) last_state: String,
 }
 
 /// The time since a poll started, for attempts that pace themselves by it.
@@ -43,31 +34,34 @@ impl Started<'_> {
     }
 }
 
-/// Calls `attempt` until it returns [`Step::Done`], pausing on `clock` in between as each
-/// [`Step::Again`] asks. After `timeout` (`None`: no limit) the poll ends with
-/// `Ok(Err(TimedOut))`, checked after each attempt, so an attempt always runs first. An
-/// error of `attempt` ends the poll with that error.
+/// Waits for `what` (e.g. "job j1 to complete"): calls `attempt` until it returns
+/// [`Step::Done`], pausing on `clock` in between as each [`Step::Again`] asks. After
+/// `timeout` (`None`: no limit), checked after each attempt so that one always runs, the
+/// poll ends with an [`Error::Timeout`] naming `what`, how long it waited and the last
+/// state seen. An error of `attempt` ends the poll with that error.
 pub(crate) fn poll<T>(
     clock: &dyn Clock,
+    what: &str,
     timeout: Option<Duration>,
     mut attempt: impl FnMut(Started<'_>) -> Result<Step<T>>,
-) -> Result<std::result::Result<T, TimedOut>> {
+) -> Result<T> {
     let started = Started {
         clock,
         at: clock.now(),
     };
     loop {
         let (state, pause) = match attempt(started)? {
-            Step::Done(answer) => return Ok(Ok(answer)),
+            Step::Done(answer) => return Ok(answer),
             Step::Again { state, pause } => (state, pause),
         };
         let waited = started.elapsed();
         let remaining = match timeout {
             Some(t) if waited >= t => {
-                return Ok(Err(TimedOut {
+                return Err(Error::Timeout(Box::new(WaitTimeout {
+                    what: what.to_owned(),
                     waited,
-                    last_state: state,
-                }))
+                    last_state: Some(state),
+                })))
             }
             Some(t) => t - waited,
             None => Duration::MAX,
@@ -80,12 +74,13 @@ pub(crate) fn poll<T>(
 /// ready (`not_yet` then names that state).
 pub(crate) fn poll_every<T>(
     clock: &dyn Clock,
+    what: &str,
     timeout: Option<Duration>,
     interval: Duration,
     not_yet: &str,
     mut attempt: impl FnMut() -> Result<Option<T>>,
-) -> Result<std::result::Result<T, TimedOut>> {
-    poll(clock, timeout, |_| {
+) -> Result<T> {
+    poll(clock, what, timeout, |_| {
         Ok(match attempt()? {
             Some(answer) => Step::Done(answer),
             None => Step::Again {
@@ -131,12 +126,13 @@ mod tests {
     fn an_answer_ends_the_poll_and_pauses_are_taken_on_the_clock() {
         let clock = Ticking::new();
         let mut calls = 0;
-        let answer = poll_every(&clock, None, Duration::from_secs(3), "pending", || {
+        let every_3s = Duration::from_secs(3);
+        let answer = poll_every(&clock, "an answer", None, every_3s, "pending", || {
             calls += 1;
             Ok((calls == 4).then_some(calls))
         })
         .unwrap();
-        assert_eq!(answer, Ok(4));
+        assert_eq!(answer, 4);
         assert_eq!(
             *clock.pauses.lock().unwrap(),
             vec![Duration::from_secs(3); 3]
@@ -147,24 +143,28 @@ mod tests {
     fn the_deadline_cuts_the_last_pause_and_reports_the_last_state() {
         let clock = Ticking::new();
         let mut calls = 0u32;
-        let out = poll(&clock, Some(Duration::from_secs(10)), |started| {
-            calls += 1;
-            // Asked at 0 s, 4 s, 8 s and — the last pause cut to what was left — 10 s.
-            let expected = [0, 4, 8, 10][calls as usize - 1];
-            assert_eq!(started.elapsed(), Duration::from_secs(expected));
-            Ok(Step::<()>::Again {
-                state: format!("seen {calls}"),
-                pause: Duration::from_secs(4),
-            })
-        })
-        .unwrap();
-        assert_eq!(
-            out,
-            Err(TimedOut {
-                waited: Duration::from_secs(10),
-                last_state: "seen 4".to_owned()
-            })
-        );
+        let err = poll(
+            &clock,
+            "the thing",
+            Some(Duration::from_secs(10)),
+            |started| {
+                calls += 1;
+                // Asked at 0 s, 4 s, 8 s and — the last pause cut to what was left — 10 s.
+                let expected = [0, 4, 8, 10][calls as usize - 1];
+                assert_eq!(started.elapsed(), Duration::from_secs(expected));
+                Ok(Step::<()>::Again {
+                    state: format!("seen {calls}"),
+                    pause: Duration::from_secs(4),
+                })
+            },
+        )
+        .unwrap_err();
+        let Error::Timeout(t) = err else {
+            panic!("expected Timeout, got {err:?}");
+        };
+        assert_eq!(t.what(), "the thing");
+        assert_eq!(t.waited(), Duration::from_secs(10));
+        assert_eq!(t.last_state(), Some("seen 4"));
         assert_eq!(
             *clock.pauses.lock().unwrap(),
             [4, 4, 2].map(Duration::from_secs).to_vec()
@@ -174,8 +174,9 @@ mod tests {
     #[test]
     fn an_error_ends_the_poll_at_once() {
         let clock = Ticking::new();
-        let out = poll_every::<()>(&clock, None, Duration::from_secs(1), "x", || {
-            Err(crate::Error::invalid_input("thing", "", "broken"))
+        let every_1s = Duration::from_secs(1);
+        let out = poll_every::<()>(&clock, "x", None, every_1s, "x", || {
+            Err(Error::invalid_input("thing", "", "broken"))
         });
         assert!(out.is_err());
         assert!(clock.pauses.lock().unwrap().is_empty());
