@@ -143,8 +143,8 @@ mod login;
 pub use auth::credentials::CredentialSource;
 pub use auth::token::{AccessToken, DEFAULT_OAUTH_SCOPE};
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
+pub use http::retry::{RetryMode, RetryPolicy};
 pub use login::BrowserLogin;
-pub use retry::{RetryMode, RetryPolicy};
 
 mod flow;
 pub use flow::paging::Pages;

@@ -18,9 +18,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::auth::Secret;
-use crate::clock::Clock;
-use crate::error::{ApiError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result};
-use crate::flow::poll::{poll, Step};
+use crate::clock::{poll, Clock, Step};
+use crate::error::{
+    ApiError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result, WaitTimeout,
+};
 use crate::http::transport::{HttpRequest, Payload, Transport, X_CLIENT};
 use crate::request::{encode_query_component, DecodeError, Method};
 use crate::retry::RetryMode;
@@ -140,8 +141,7 @@ pub(crate) fn wait_for_login(
         encode_query_component(&bridge.read_key)
     );
     let info = OperationInfo::new("read_bridge_token", Method::Get, "/identity/bridge-token");
-    let what = "the browser login to complete";
-    poll(clock, what, Some(options.timeout), |_| {
+    let polled = poll(clock, Some(options.timeout), |_| {
         let (status, value) = exchange(transport, &info, &url, vec![], Payload::Empty, true)?;
         if status == 200 {
             return match value.get("accessToken").and_then(Value::as_str) {
@@ -154,6 +154,13 @@ pub(crate) fn wait_for_login(
             state: "not logged in yet".to_owned(),
             pause: options.poll_interval,
         })
+    })?;
+    polled.map_err(|timed_out| {
+        Error::Timeout(Box::new(WaitTimeout {
+            what: "the browser login to complete".to_owned(),
+            waited: timed_out.waited,
+            last_state: Some(timed_out.last_state),
+        }))
     })
 }
 

@@ -16,7 +16,12 @@ use crate::error::{ConfigProblem, Error, Result};
 use crate::http::retry::RetryPolicy;
 use crate::http::transport::{Timeouts, Transport, TransportConfig};
 
-use super::{Client, Inner, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
+use super::handle::{invalid_setting, Client, Inner};
+
+/// The environment used when none is configured.
+pub const DEFAULT_ENVIRONMENT: &str = "rapidata.ai";
+/// The default number of parallel workers for uploads and datapoint creation.
+pub const DEFAULT_MAX_WORKERS: usize = 25;
 
 const ENV_ENVIRONMENT: &str = "RAPIDATA_ENVIRONMENT";
 /// Explicit base URLs, overriding the ones derived from the environment (the builder's
@@ -26,6 +31,37 @@ const ENV_AUTH_URL: &str = "RAPIDATA_AUTH_URL";
 const ENV_APP_URL: &str = "RAPIDATA_APP_URL";
 /// Case-sensitive, like the official SDK's `RAPIDATA_<fieldName>` overrides.
 const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
+
+impl Client {
+    /// A client configured from the environment: the same as
+    /// `Client::builder().build()`.
+    ///
+    /// Credentials come from `RAPIDATA_TOKEN_FILE`, `RAPIDATA_CLIENT_ID` /
+    /// `RAPIDATA_CLIENT_SECRET` or `~/.config/rapidata/credentials.json` (see
+    /// [`ClientBuilder`] for the full order); the environment from `RAPIDATA_ENVIRONMENT`,
+    /// default `rapidata.ai`.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::new()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn new() -> Result<Client> {
+        Client::builder().build()
+    }
+
+    /// A builder to configure credentials, environment, URLs, timeouts and retries.
+    ///
+    /// ```no_run
+    /// let client = rapidata::Client::builder()
+    ///     .client_credentials("my-client-id", "my-client-secret")
+    ///     .environment("rapidata.ai")
+    ///     .build()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+}
 
 /// Configures and builds a [`Client`].
 ///
@@ -633,15 +669,6 @@ impl fmt::Debug for ClientBuilder {
             )
             .finish()
     }
-}
-
-pub(super) fn invalid_setting(setting: &str, value: impl fmt::Display, reason: &str) -> Error {
-    ConfigProblem::InvalidSetting {
-        setting: setting.to_owned(),
-        value: value.to_string(),
-        reason: reason.to_owned(),
-    }
-    .into()
 }
 
 /// `ureq_proto` (the HTTP library's protocol crate) hex-dumps every byte sent and received

@@ -7,7 +7,7 @@ use crate::http::retry::RetryMode;
 use crate::http::transport::{HttpRequest, Payload, X_CLIENT};
 use crate::request::{encode_query, Operation, RequestBody};
 
-use super::Client;
+use super::handle::Client;
 
 /// Options for one [`Client::send_with`] call.
 ///

@@ -1,38 +1,12 @@
-//! Asking again until there is an answer or a deadline has passed: the one poll loop of
-//! the crate, behind the job wait, the cost estimates, the preliminary results and the
-//! browser login.
-//!
-//! Time is the [`Clock`]'s: the deadline is counted on its `now`, and the pauses between
-//! two attempts are its `sleep`s, so a test clock makes a long wait instant.
+//! Asking the API again until there is an answer or a deadline has passed: the job wait,
+//! the cost estimates, the preliminary results and the revision wait. The loop itself is
+//! [`crate::clock::poll`] (which the browser login, below this layer, uses directly); this
+//! is its face for the crate's operations, whose timeout is an [`Error::Timeout`].
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::clock::Clock;
+use crate::clock::{self, Clock, Started, Step};
 use crate::error::{Error, Result, WaitTimeout};
-
-/// What one attempt of [`poll`] found.
-#[derive(Debug)]
-pub(crate) enum Step<T> {
-    /// The answer: the poll ends with it.
-    Done(T),
-    /// No answer yet: ask again after `pause` (shortened to what is left of the
-    /// deadline). `state` describes what was seen, for the timeout's error.
-    Again { state: String, pause: Duration },
-}
-
-/// The time since a poll started, for attempts that pace themselves by it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Started<'c> {
-    clock: &'c dyn Clock,
-    at: Instant,
-}
-
-impl Started<'_> {
-    /// How long ago the poll started (on its clock).
-    pub(crate) fn elapsed(&self) -> Duration {
-        self.clock.now().saturating_duration_since(self.at)
-    }
-}
 
 /// Waits for `what` (e.g. "job j1 to complete"): calls `attempt` until it returns
 /// [`Step::Done`], pausing on `clock` in between as each [`Step::Again`] asks. After
@@ -43,31 +17,15 @@ pub(crate) fn poll<T>(
     clock: &dyn Clock,
     what: &str,
     timeout: Option<Duration>,
-    mut attempt: impl FnMut(Started<'_>) -> Result<Step<T>>,
+    attempt: impl FnMut(Started<'_>) -> Result<Step<T>>,
 ) -> Result<T> {
-    let started = Started {
-        clock,
-        at: clock.now(),
-    };
-    loop {
-        let (state, pause) = match attempt(started)? {
-            Step::Done(answer) => return Ok(answer),
-            Step::Again { state, pause } => (state, pause),
-        };
-        let waited = started.elapsed();
-        let remaining = match timeout {
-            Some(t) if waited >= t => {
-                return Err(Error::Timeout(Box::new(WaitTimeout {
-                    what: what.to_owned(),
-                    waited,
-                    last_state: Some(state),
-                })))
-            }
-            Some(t) => t - waited,
-            None => Duration::MAX,
-        };
-        clock.sleep(pause.min(remaining));
-    }
+    clock::poll(clock, timeout, attempt)?.map_err(|timed_out| {
+        Error::Timeout(Box::new(WaitTimeout {
+            what: what.to_owned(),
+            waited: timed_out.waited,
+            last_state: Some(timed_out.last_state),
+        }))
+    })
 }
 
 /// [`poll`] at a fixed `interval`, for attempts that answer `None` while the answer is not
@@ -95,6 +53,7 @@ pub(crate) fn poll_every<T>(
 mod tests {
     use super::*;
     use std::sync::Mutex;
+    use std::time::Instant;
 
     /// A clock that never blocks and records its pauses.
     #[derive(Debug)]

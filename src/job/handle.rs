@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
-use crate::flow::poll::{poll, Step};
+use crate::clock::Step;
+use crate::flow::poll::poll;
 use crate::flow::reconcile::{create_once, Created, Verdict};
 use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
 use crate::sync::lock;
