@@ -131,23 +131,23 @@ pub mod request;
 pub mod error;
 pub use error::{Error, ProblemDetails, Result};
 
+mod clock;
+pub use clock::{Clock, SystemClock};
+mod http;
+pub use http::retry;
+mod sync;
+
 mod auth;
 mod client;
 mod login;
-pub use login::BrowserLogin;
-mod multipart;
-mod paging;
-pub use paging::Pages;
-mod parallel;
-mod reconcile;
-pub mod retry;
-mod sync;
-mod tcp;
-mod transport;
 pub use auth::credentials::CredentialSource;
 pub use auth::token::{AccessToken, DEFAULT_OAUTH_SCOPE};
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
-pub use retry::{RetryMode, RetryPolicy};
+pub use http::retry::{RetryMode, RetryPolicy};
+pub use login::BrowserLogin;
+
+mod flow;
+pub use flow::paging::Pages;
 
 pub mod asset;
 pub mod audience;

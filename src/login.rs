@@ -13,18 +13,18 @@
 //!    machine, which are saved to the credentials file (the SDK's store), so later
 //!    [`Client::new`] calls find them.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::auth::Secret;
+use crate::clock::{poll, Clock, Step};
 use crate::error::{
-    ApiError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result, TransportError,
+    ApiError, Error, OperationInfo, RedirectError, ResponseDecodeError, Result, WaitTimeout,
 };
-use crate::job::WaitTimeout;
+use crate::http::transport::{HttpRequest, Payload, Transport, X_CLIENT};
 use crate::request::{encode_query_component, DecodeError, Method};
 use crate::retry::RetryMode;
-use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 
 /// The OAuth client id of the interactive login, the official SDK's.
 pub(crate) const LOGIN_CLIENT_ID: &str = "rapidata-cli";
@@ -130,6 +130,7 @@ pub(crate) fn login_url(auth_url: &str, bridge: &Bridge) -> String {
 
 /// Step 3: polls until the login is done; the person's access token.
 pub(crate) fn wait_for_login(
+    clock: &dyn Clock,
     transport: &Transport,
     auth_url: &str,
     bridge: &Bridge,
@@ -140,26 +141,27 @@ pub(crate) fn wait_for_login(
         encode_query_component(&bridge.read_key)
     );
     let info = OperationInfo::new("read_bridge_token", Method::Get, "/identity/bridge-token");
-    let start = Instant::now();
-    loop {
+    let polled = poll(clock, Some(options.timeout), |_| {
         let (status, value) = exchange(transport, &info, &url, vec![], Payload::Empty, true)?;
         if status == 200 {
             return match value.get("accessToken").and_then(Value::as_str) {
-                Some(t) if !t.is_empty() => Ok(Secret::new(t)),
+                Some(t) if !t.is_empty() => Ok(Step::Done(Secret::new(t))),
                 _ => Err(decode_error(&info, status, "expected `accessToken`")),
             };
         }
         // 202: the person has not logged in yet.
-        let waited = start.elapsed();
-        if waited >= options.timeout {
-            return Err(Error::Timeout(Box::new(WaitTimeout {
-                what: "the browser login to complete".to_owned(),
-                waited,
-                last_state: Some("not logged in yet".to_owned()),
-            })));
-        }
-        std::thread::sleep(options.poll_interval.min(options.timeout - waited));
-    }
+        Ok(Step::Again {
+            state: "not logged in yet".to_owned(),
+            pause: options.poll_interval,
+        })
+    })?;
+    polled.map_err(|timed_out| {
+        Error::Timeout(Box::new(WaitTimeout {
+            what: "the browser login to complete".to_owned(),
+            waited: timed_out.waited,
+            last_state: Some(timed_out.last_state),
+        }))
+    })
 }
 
 /// Step 4: a client id and secret for this machine.
@@ -268,20 +270,7 @@ fn exchange(
     let (outcome, attempts) = transport.run(info, mode, transport.policy.max_attempts, || {
         transport.execute(&request)
     })?;
-    let resp = match outcome {
-        Outcome::Response(resp) => resp,
-        Outcome::Failed(e, class) => {
-            return Err(TransportError::new(
-                info.clone(),
-                class.kind,
-                class.sent,
-                class.retryable,
-                attempts,
-                e,
-            )
-            .into())
-        }
-    };
+    let resp = outcome.into_response(info, attempts)?;
     if resp.is_redirect() {
         return Err(RedirectError::new(info.clone(), resp.status, resp.location, attempts).into());
     }

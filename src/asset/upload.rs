@@ -71,7 +71,7 @@ fn log_warnings(item: &DataItem, warnings: &[String]) {
 /// cache is single-flight).
 pub(crate) fn upload_all(client: &Client, items: &[DataItem]) -> Vec<Result<Option<String>>> {
     // Texts cost no request: `upload` answers them at once.
-    crate::parallel::parallel_map(client.max_workers(), items, |item| upload(client, item))
+    crate::flow::parallel::parallel_map(client.max_workers(), items, |item| upload(client, item))
 }
 
 /// The request-side asset for `items` with their uploaded `names` (from [`upload_all`]):

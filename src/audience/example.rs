@@ -3,8 +3,8 @@
 
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
-use crate::paging::{PageCounts, Pager};
-use crate::reconcile::CREATE_ATTEMPTS;
+use crate::flow::paging::{PageCounts, Pager};
+use crate::flow::reconcile::{resend, AfterLoss};
 use crate::settings::Setting;
 use crate::{Error, Result};
 
@@ -55,42 +55,28 @@ fn upload_names(audience: &Audience, items: &[DataItem]) -> Result<Vec<Option<St
 /// The create answers no id, so after a failure that may have been carried out (the
 /// answer was lost) the audience's examples are listed: an example with the same asset
 /// (uploaded file names or texts), context, instruction and truth means it was created;
-/// otherwise the request is sent again, up to [`CREATE_ATTEMPTS`] times. (An identical
+/// otherwise the request is sent again, up to
+/// [`CREATE_ATTEMPTS`](crate::flow::reconcile::CREATE_ATTEMPTS) times. (An identical
 /// example that was already there is taken for this one: the audience holds it either way.)
 fn add_example(audience: &Audience, body: types::AddExampleToAudienceEndpointInput) -> Result<()> {
     let client = audience.client_ref();
     let op = operations::PostAudienceByAudienceIdExample::new(audience.id(), body.clone());
-    let mut sends = 0;
-    loop {
-        sends += 1;
-        let err = match client.send(&op) {
-            Ok(_) => return Ok(()),
-            Err(e) => e,
-        };
-        if !err.may_have_been_processed() {
-            return Err(err);
-        }
-        match audience.examples() {
+    resend(
+        client,
+        "example",
+        || client.send(&op).map(drop),
+        |err| match audience.examples() {
             Ok(existing) if existing.iter().any(|e| is_same_example(&e.raw, &body)) => {
                 log::debug!("the example was added although its answer was lost ({err})");
-                return Ok(());
+                AfterLoss::Created(())
             }
-            Ok(_) if sends < CREATE_ATTEMPTS => {
-                let delay = client.retry_policy().backoff_base();
-                log::warn!(
-                    "the example was not added ({err}); sending it again in {:.3}s (send {} of {CREATE_ATTEMPTS})",
-                    delay.as_secs_f64(),
-                    sends + 1
-                );
-                std::thread::sleep(delay);
-            }
-            Ok(_) => return Err(err),
+            Ok(_) => AfterLoss::NotCreated(err),
             Err(list_err) => {
                 log::warn!("could not check whether the example was added ({list_err})");
-                return Err(err);
+                AfterLoss::Give(err)
             }
-        }
-    }
+        },
+    )
 }
 
 /// Whether a listed example is the one `body` describes.

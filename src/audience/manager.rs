@@ -1,8 +1,8 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
-use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
-use crate::reconcile::{create_once, Created, Verdict};
+use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::reconcile::{create_once, Created, Verdict};
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 

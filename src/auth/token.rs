@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::private_file::write_private_file;
 use crate::error::{AuthError, ConfigProblem, Error, OperationInfo, Result};
+use crate::http::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 use crate::request::Method;
 use crate::retry::RetryMode;
 use crate::sync::lock;
-use crate::transport::{HttpRequest, Outcome, Payload, Transport, X_CLIENT};
 
 /// The scopes asked for in the client-credentials token request unless
 /// [`ClientBuilder::oauth_scope`](crate::ClientBuilder::oauth_scope) says otherwise (the

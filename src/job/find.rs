@@ -2,7 +2,7 @@
 //! `send()` or every page from there on with `iter()` (see [`Pages`]).
 
 use crate::api::operations;
-use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::QueryFilter;
 use crate::{Client, Result};
 

@@ -2,11 +2,12 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
-use crate::reconcile::{create_once, Created, Verdict};
+use crate::clock::Step;
+use crate::flow::poll::poll;
+use crate::flow::reconcile::{create_once, Created, Verdict};
 use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
@@ -15,7 +16,7 @@ use crate::{Client, Error, Result};
 use super::progress::ProgressBarSink;
 use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
-use crate::error::{JobStuck, StuckCause, WaitTimeout};
+use crate::error::{JobStuck, StuckCause};
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
 const RECONCILE_PAGE_SIZE: i64 = 100;
@@ -502,7 +503,6 @@ impl Job {
     /// # Ok(()) }
     /// ```
     pub fn wait_with(&self, mut sink: impl ProgressSink, options: WaitOptions) -> Result<Progress> {
-        let start = Instant::now();
         let mut last =
             Progress::not_started(self.state.clone().unwrap_or(AudienceJobState::Submitted));
         // Assigning this job already found labelers qualifying for its audience: no need
@@ -524,187 +524,183 @@ impl Job {
         let mut retried_stale = false;
         let mut polls: u32 = 0;
         let mut recent: Vec<super::progress::Reading> = Vec::new();
-        let result = loop {
-            polls = polls.saturating_add(1);
-            // While labeling runs, a poll reads only the progress; the job itself is read
-            // on the first poll, every DETAILS_EVERY-th poll (to notice reviews, spend
-            // limits and failures that the progress does not show) and as soon as the
-            // labeling has settled.
-            let reading = if polls == 1 {
-                None
-            } else {
-                match self.read_labeling(last.state.clone()) {
-                    Ok(r) => Some(r),
-                    Err(e) => {
-                        log::debug!("progress of job {} unavailable: {e}", self.id);
-                        None
-                    }
-                }
-            };
-            let read_job = match &reading {
-                None => true,
-                Some(r) => r.settled || polls % DETAILS_EVERY == 0,
-            };
-            if !read_job {
-                if let Some(r) = reading {
-                    last = r.progress;
-                }
-            } else {
-                let details = match self.details() {
-                    Ok(d) => d,
-                    Err(e) => break Err(e),
-                };
-                let state = details.state.clone();
-                last.state = state.clone();
-                let stuck =
-                    |cause: StuckCause, reason: String| self.stuck(state.clone(), cause, reason);
-                match &state {
-                    AudienceJobState::Completed => {
-                        // A reading taken just before that already showed every task
-                        // done is the final one; otherwise read it once more.
-                        last = match reading {
-                            Some(r) if r.settled && r.progress.started => {
-                                let p = r.progress;
-                                Progress::new(
-                                    state.clone(),
-                                    100.0,
-                                    p.total.max(p.completed),
-                                    p.total,
-                                )
-                                .with_responses(p.responses)
-                            }
-                            _ => self.final_progress(&last),
-                        };
-                        *lock(&self.completed) = Some(last.clone());
-                        break Ok(last.clone());
-                    }
-                    AudienceJobState::Failed => {
-                        let message = details
-                            .failure_message
-                            .clone()
-                            .flatten()
-                            .unwrap_or_else(|| "no failure message given".to_owned());
-                        break Err(stuck(
-                            StuckCause::Failed,
-                            format!("the job failed: {message}"),
-                        ));
-                    }
-                    AudienceJobState::ManualApproval => {
-                        let why = details
-                            .review_reason
-                            .clone()
-                            .flatten()
-                            .map(|r| format!(" (review reason: {})", r.as_str()))
-                            .unwrap_or_default();
-                        break Err(stuck(
-                            StuckCause::ManualApproval,
-                            format!("the job waits for a manual review by Rapidata{why}"),
-                        ));
-                    }
-                    AudienceJobState::SpendLimited => {
-                        break Err(stuck(
-                            StuckCause::SpendLimited,
-                            "the account's spend limit is reached; add funds to continue"
-                                .to_owned(),
-                        ))
-                    }
-                    AudienceJobState::Paused => {
-                        break Err(stuck(
-                            StuckCause::Paused,
-                            "the job is paused; resume it with Job::resume".to_owned(),
-                        ))
-                    }
-                    AudienceJobState::Blocked => {
-                        let why = details
-                            .failure_message
-                            .clone()
-                            .flatten()
-                            .map(|m| format!(": {m}"))
-                            .unwrap_or_default();
-                        break Err(stuck(
-                            StuckCause::Blocked,
-                            format!(
-                                "the job is blocked by a flagged task{why}; unflag it on the \
-                                 job's page in the Rapidata app (Job::view_url), then wait again"
-                            ),
-                        ));
-                    }
-                    AudienceJobState::StaleResults => {
-                        if !retried_stale {
-                            retried_stale = true;
-                            log::info!("job {} has stale results; asking to rebuild them", self.id);
-                            if let Err(e) = self
-                                .client
-                                .send(&operations::PostJobByJobIdRetry::new(&self.id))
-                            {
-                                break Err(e);
-                            }
+        let what = format!("job {} to complete", self.id);
+        let result = poll(
+            self.client.clock(),
+            &what,
+            options.get_timeout(),
+            |started| {
+                polls = polls.saturating_add(1);
+                // While labeling runs, a poll reads only the progress; the job itself is read
+                // on the first poll, every DETAILS_EVERY-th poll (to notice reviews, spend
+                // limits and failures that the progress does not show) and as soon as the
+                // labeling has settled.
+                let reading = if polls == 1 {
+                    None
+                } else {
+                    match self.read_labeling(last.state.clone()) {
+                        Ok(r) => Some(r),
+                        Err(e) => {
+                            log::debug!("progress of job {} unavailable: {e}", self.id);
+                            None
                         }
                     }
-                    _ => {
-                        if !audience_checked {
-                            audience_checked = true;
-                            match crate::audience::can_never_answer(
-                                &self.client,
-                                &details.audience_id,
-                            ) {
-                                Ok(true) => {
-                                    break Err(stuck(
-                                        StuckCause::AudienceCannotAnswer,
-                                        format!(
-                                            "audience {} has no qualified or qualifying \
+                };
+                let read_job = match &reading {
+                    None => true,
+                    Some(r) => r.settled || polls % DETAILS_EVERY == 0,
+                };
+                if !read_job {
+                    if let Some(r) = reading {
+                        last = r.progress;
+                    }
+                } else {
+                    let details = self.details()?;
+                    let state = details.state.clone();
+                    last.state = state.clone();
+                    let stuck = |cause: StuckCause, reason: String| {
+                        self.stuck(state.clone(), cause, reason)
+                    };
+                    match &state {
+                        AudienceJobState::Completed => {
+                            // A reading taken just before that already showed every task
+                            // done is the final one; otherwise read it once more.
+                            last = match reading {
+                                Some(r) if r.settled && r.progress.started => {
+                                    let p = r.progress;
+                                    Progress::new(
+                                        state.clone(),
+                                        100.0,
+                                        p.total.max(p.completed),
+                                        p.total,
+                                    )
+                                    .with_responses(p.responses)
+                                }
+                                _ => self.final_progress(&last),
+                            };
+                            *lock(&self.completed) = Some(last.clone());
+                            return Ok(Step::Done(last.clone()));
+                        }
+                        AudienceJobState::Failed => {
+                            let message = details
+                                .failure_message
+                                .clone()
+                                .flatten()
+                                .unwrap_or_else(|| "no failure message given".to_owned());
+                            return Err(stuck(
+                                StuckCause::Failed,
+                                format!("the job failed: {message}"),
+                            ));
+                        }
+                        AudienceJobState::ManualApproval => {
+                            let why = details
+                                .review_reason
+                                .clone()
+                                .flatten()
+                                .map(|r| format!(" (review reason: {})", r.as_str()))
+                                .unwrap_or_default();
+                            return Err(stuck(
+                                StuckCause::ManualApproval,
+                                format!("the job waits for a manual review by Rapidata{why}"),
+                            ));
+                        }
+                        AudienceJobState::SpendLimited => {
+                            return Err(stuck(
+                                StuckCause::SpendLimited,
+                                "the account's spend limit is reached; add funds to continue"
+                                    .to_owned(),
+                            ))
+                        }
+                        AudienceJobState::Paused => {
+                            return Err(stuck(
+                                StuckCause::Paused,
+                                "the job is paused; resume it with Job::resume".to_owned(),
+                            ))
+                        }
+                        AudienceJobState::Blocked => {
+                            let why = details
+                                .failure_message
+                                .clone()
+                                .flatten()
+                                .map(|m| format!(": {m}"))
+                                .unwrap_or_default();
+                            return Err(stuck(
+                                StuckCause::Blocked,
+                                format!(
+                                    "the job is blocked by a flagged task{why}; unflag it on the \
+                                 job's page in the Rapidata app (Job::view_url), then wait again"
+                                ),
+                            ));
+                        }
+                        AudienceJobState::StaleResults => {
+                            if !retried_stale {
+                                retried_stale = true;
+                                log::info!(
+                                    "job {} has stale results; asking to rebuild them",
+                                    self.id
+                                );
+                                self.client
+                                    .send(&operations::PostJobByJobIdRetry::new(&self.id))?;
+                            }
+                        }
+                        _ => {
+                            if !audience_checked {
+                                audience_checked = true;
+                                match crate::audience::can_never_answer(
+                                    &self.client,
+                                    &details.audience_id,
+                                ) {
+                                    Ok(true) => {
+                                        return Err(stuck(
+                                            StuckCause::AudienceCannotAnswer,
+                                            format!(
+                                                "audience {} has no qualified or qualifying \
                                              labelers and none can join (add qualification \
                                              examples and start recruiting)",
-                                            details.audience_id
-                                        ),
-                                    ))
+                                                details.audience_id
+                                            ),
+                                        ))
+                                    }
+                                    Ok(false) => {}
+                                    Err(e) => log::debug!(
+                                        "could not check audience {}: {e}",
+                                        details.audience_id
+                                    ),
                                 }
-                                Ok(false) => {}
-                                Err(e) => log::debug!(
-                                    "could not check audience {}: {e}",
-                                    details.audience_id
-                                ),
                             }
-                        }
-                        let reading = match reading {
-                            Some(r) => Ok(r),
-                            None => self.read_labeling(state.clone()),
-                        };
-                        match reading {
-                            Ok(r) => {
-                                last = r.progress;
-                                last.state = state.clone();
+                            let reading = match reading {
+                                Some(r) => Ok(r),
+                                None => self.read_labeling(state.clone()),
+                            };
+                            match reading {
+                                Ok(r) => {
+                                    last = r.progress;
+                                    last.state = state.clone();
+                                }
+                                Err(e) => {
+                                    log::debug!("progress of job {} unavailable: {e}", self.id)
+                                }
                             }
-                            Err(e) => log::debug!("progress of job {} unavailable: {e}", self.id),
                         }
                     }
                 }
-            }
-            sink.update(&last);
-            if last.started {
-                recent.push(super::progress::Reading {
-                    at: start.elapsed(),
-                    percentage: last.percentage,
-                });
-                if recent.len() > 2 {
-                    recent.remove(0);
+                sink.update(&last);
+                if last.started {
+                    recent.push(super::progress::Reading {
+                        at: started.elapsed(),
+                        percentage: last.percentage,
+                    });
+                    if recent.len() > 2 {
+                        recent.remove(0);
+                    }
                 }
-            }
-            let waited = start.elapsed();
-            let remaining = match options.get_timeout() {
-                Some(t) if waited >= t => {
-                    break Err(Error::Timeout(Box::new(WaitTimeout {
-                        what: format!("job {} to complete", self.id),
-                        waited,
-                        last_state: Some(last.state.to_string()),
-                    })))
-                }
-                Some(t) => t - waited,
-                None => Duration::MAX,
-            };
-            let pause = super::progress::next_poll_interval(&options, polls, &recent);
-            std::thread::sleep(pause.min(remaining));
-        };
+                let pause = super::progress::next_poll_interval(&options, polls, &recent);
+                Ok(Step::Again {
+                    state: last.state.to_string(),
+                    pause,
+                })
+            },
+        );
         sink.finish(&last);
         result
     }

@@ -1,39 +1,23 @@
-//! Asking the server again until it has an answer: the loop behind the cost estimates and
-//! the preliminary results.
+//! The job module's side of [`crate::flow::poll`]: a poll paced and bounded by
+//! [`WaitOptions`]. Used by the cost estimates, the preliminary results and the revision
+//! wait.
 
-use std::time::{Duration, Instant};
-
-use crate::{Error, Result};
+use crate::flow::poll::poll_every;
+use crate::{Client, Result};
 
 use super::WaitOptions;
-use crate::error::WaitTimeout;
 
-/// Calls `attempt` until it returns `Some`, sleeping `options`' poll interval in between;
-/// after `options`' timeout, [`Error::Timeout`] for `what` whose last state was
-/// `not_yet`. An error of `attempt` ends the loop.
+/// Calls `attempt` until it returns `Some`, pausing `options`' poll interval on the
+/// client's clock in between; after `options`' timeout,
+/// [`Error::Timeout`](crate::Error::Timeout) for `what` whose last state was `not_yet`.
+/// An error of `attempt` ends the wait.
 pub(crate) fn poll_until<T>(
+    client: &Client,
     options: &WaitOptions,
     what: &str,
     not_yet: &str,
-    mut attempt: impl FnMut() -> Result<Option<T>>,
+    attempt: impl FnMut() -> Result<Option<T>>,
 ) -> Result<T> {
-    let start = Instant::now();
-    loop {
-        if let Some(answer) = attempt()? {
-            return Ok(answer);
-        }
-        let waited = start.elapsed();
-        let remaining = match options.get_timeout() {
-            Some(t) if waited >= t => {
-                return Err(Error::Timeout(Box::new(WaitTimeout {
-                    what: what.to_owned(),
-                    waited,
-                    last_state: Some(not_yet.to_owned()),
-                })))
-            }
-            Some(t) => t - waited,
-            None => Duration::MAX,
-        };
-        std::thread::sleep(options.get_poll_interval().min(remaining));
-    }
+    let (timeout, interval) = (options.get_timeout(), options.get_poll_interval());
+    poll_every(client.clock(), what, timeout, interval, not_yet, attempt)
 }

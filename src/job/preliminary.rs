@@ -91,6 +91,7 @@ impl Job {
             ),
         );
         poll_until(
+            &self.client,
             &options,
             &format!("the preliminary results of job {}", self.id),
             "being prepared",

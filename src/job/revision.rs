@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
 use crate::error::RevisionConflict;
-use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result};
@@ -346,7 +346,8 @@ impl JobDefinition {
         options: WaitOptions,
     ) -> Result<JobDefinitionRevisionState> {
         let what = format!("revision of job definition {} to be ready", self.id);
-        poll_until(&options, &what, "Pending", || {
+        let client = self.client.clone();
+        poll_until(&client, &options, &what, "Pending", || {
             Ok(match self.state()? {
                 JobDefinitionRevisionState::Pending => None,
                 settled => Some(settled),

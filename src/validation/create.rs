@@ -2,7 +2,7 @@
 //! [`ValidationSetManager`], [`ValidationSet::add_rapid`] and [`ValidationSet::rapids`].
 //!
 //! Adding a rapid answers no id (`204`), so a rapid whose answer was lost is recovered
-//! with [`crate::reconcile`]: the set's rapids are listed again and a new rapid with the
+//! with [`crate::flow::reconcile`]: the set's rapids are listed again and a new rapid with the
 //! same asset, task, truth and context is taken for the one sent (an identical rapid that
 //! appeared in between cannot be told apart and makes the add fail with
 //! [`Error::UnresolvedCreate`] instead of being sent twice).
@@ -13,8 +13,8 @@ use std::collections::{HashMap, HashSet};
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
 use crate::audience::BoundingBox;
-use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
-use crate::reconcile::{create_once_from, Verdict};
+use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::reconcile::{create_once_from, Verdict};
 use crate::{Client, Error, Result};
 
 use super::rapid::At;

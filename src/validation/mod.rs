@@ -43,7 +43,7 @@
 use serde_json::{json, Value};
 
 use crate::api::{operations, types};
-use crate::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
 use crate::request::{self, QueryFilter, WithJsonBody};
 use crate::{Client, Error, Result};
 

@@ -21,6 +21,7 @@ mod audience_validation;
 mod bad_input;
 mod browser_login;
 mod client_core;
+mod clock;
 mod codegen_models;
 mod codegen_operations;
 mod conventions;

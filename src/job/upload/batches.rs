@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::api::{operations, types};
 use crate::asset::DataItem;
-use crate::parallel::TaskQueue;
+use crate::flow::parallel::TaskQueue;
 
 use super::pipeline::{Named, OpenBatch, Pipeline, Task};
 

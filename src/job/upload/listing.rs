@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use crate::api::{operations, types};
-use crate::paging::{PageCounts, Pager};
+use crate::flow::paging::{PageCounts, Pager};
 use crate::request::{self, DecodeError, Decoder, WithDecoder};
 use crate::{Client, Result};
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::asset::DataItem;
-use crate::parallel::{run_queue, TaskQueue};
+use crate::flow::parallel::{run_queue, TaskQueue};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::api::{operations, types};
-use crate::parallel::parallel_map;
+use crate::flow::parallel::parallel_map;
 use crate::{Client, Error};
 
 use crate::error::{FailedDatapoint, FailureStage};

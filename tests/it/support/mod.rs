@@ -2,6 +2,7 @@
 //! static token, and an `Audience` handle read from a mocked `GET /audience/aud_1`;
 //! `sandbox` and `sandboxed` for the modules that run against the offline sandbox.
 
+pub mod clock;
 pub mod losing_proxy;
 pub mod mock;
 pub mod models;
@@ -61,14 +62,17 @@ pub fn audience(server: &MockServer) -> Audience {
 /// The handle of job definition `jd_1`, fetched through a mock that is removed afterwards.
 #[allow(dead_code)] // not every test file that includes this module needs it
 pub fn definition(server: &MockServer) -> rapidata::JobDefinition {
+    definition_of(&client(server), server)
+}
+
+/// [`definition`] read through `client` (a client for `server` with options of its own).
+#[allow(dead_code)] // not every test file that includes this module needs it
+pub fn definition_of(client: &Client, server: &MockServer) -> rapidata::JobDefinition {
     let mut get = server.get_job_definition_by_definition_id(|when, then| {
         when.definition_id("jd_1");
         then.ok(&models::definition("jd_1", "Prompt alignment"));
     });
-    let definition = client(server)
-        .job()
-        .get_job_definition_by_id("jd_1")
-        .unwrap();
+    let definition = client.job().get_job_definition_by_id("jd_1").unwrap();
     get.assert();
     get.delete();
     definition

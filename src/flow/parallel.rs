@@ -228,6 +228,7 @@ pub(crate) fn run_queue<T: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, SystemClock};
     use std::time::Duration;
 
     #[test]
@@ -246,7 +247,7 @@ mod tests {
             |n, queue| {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(5));
+                SystemClock.sleep(Duration::from_millis(5));
                 ran.lock().unwrap().push(n);
                 if (1..100).contains(&n) {
                     queue.push(1, n - 1);
@@ -286,7 +287,7 @@ mod tests {
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             most.fetch_max(now, Ordering::SeqCst);
             // Later items finish first.
-            std::thread::sleep(Duration::from_millis(40 - i));
+            SystemClock.sleep(Duration::from_millis(40 - i));
             running.fetch_sub(1, Ordering::SeqCst);
             i * 2
         });

@@ -6,12 +6,15 @@
 //! [`crate::Error`]s.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
+use super::multipart::MultipartBody;
+use super::resolver::{lock_cache, resolve_cache_key, CachingResolver, ResolveCache};
+use super::retry::{self, Failure, RetryMode, RetryPolicy};
+use crate::clock::Clock;
 use crate::error::{Error, OperationInfo, TransportErrorKind};
-use crate::multipart::MultipartBody;
 use crate::request::{Method, MultipartPart};
-use crate::retry::{self, Failure, RetryMode, RetryPolicy};
 
 /// The `X-Client` header (and `User-Agent`) every request carries.
 pub(crate) const X_CLIENT: &str = concat!("RapidataRustSDK/", env!("CARGO_PKG_VERSION"));
@@ -128,6 +131,29 @@ pub(crate) enum Outcome {
     Failed(crate::error::BoxError, Classified),
 }
 
+impl Outcome {
+    /// The response, or the transport failure as an [`Error::Transport`] of `info` after
+    /// `attempts` attempts in all.
+    pub(crate) fn into_response(
+        self,
+        info: &OperationInfo,
+        attempts: u32,
+    ) -> Result<RawResponse, Error> {
+        match self {
+            Outcome::Response(resp) => Ok(resp),
+            Outcome::Failed(e, class) => Err(crate::error::TransportError::new(
+                info.clone(),
+                class.kind,
+                class.sent,
+                class.retryable,
+                attempts,
+                e,
+            )
+            .into()),
+        }
+    }
+}
+
 /// The source of a [`TransportErrorKind::Deadline`] failure: names the deadline.
 #[derive(Debug)]
 pub(crate) struct DeadlineExceeded(pub(crate) Duration);
@@ -145,10 +171,22 @@ impl std::fmt::Display for DeadlineExceeded {
 
 impl std::error::Error for DeadlineExceeded {}
 
+/// What a [`Transport`] is built from.
+pub(crate) struct TransportConfig<'a> {
+    pub(crate) timeouts: Timeouts,
+    pub(crate) policy: RetryPolicy,
+    /// Empty: the built-in Mozilla (webpki) roots; otherwise exactly these.
+    pub(crate) root_certs: &'a [ureq::tls::Certificate<'static>],
+    /// Times attempts and takes the pauses between them.
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
 /// The agent plus the retry policy.
 pub(crate) struct Transport {
     agent: ureq::Agent,
     pub(crate) policy: RetryPolicy,
+    /// The client's clock: the backoff between attempts sleeps on it.
+    clock: Arc<dyn Clock>,
     /// The per-attempt deadline, for error messages.
     deadline: Duration,
     /// The agent's resolver cache, shared so a failed connect can drop a stale entry.
@@ -156,17 +194,14 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    /// `root_certs` empty: the built-in Mozilla (webpki) roots; otherwise exactly these.
-    /// Certificate verification itself is never disabled.
-    pub(crate) fn new(
-        timeouts: Timeouts,
-        policy: RetryPolicy,
-        root_certs: &[ureq::tls::Certificate<'static>],
-    ) -> Transport {
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if !root_certs.is_empty() {
-            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(root_certs));
-        }
+    /// The transport `config` describes. Certificate verification is never disabled.
+    pub(crate) fn new(config: TransportConfig<'_>) -> Transport {
+        let TransportConfig {
+            timeouts,
+            policy,
+            root_certs,
+            clock,
+        } = config;
         // ureq adds each timeout to `Instant::now()`, which panics on overflow: cap them
         // (a year is "as long as it takes" in practice, e.g. for `Duration::MAX`).
         let timeouts = Timeouts {
@@ -175,7 +210,7 @@ impl Transport {
             deadline: timeouts.deadline.min(MAX_TIMEOUT),
         };
         let config = ureq::Agent::config_builder()
-            .tls_config(tls.build())
+            .tls_config(super::tls::config(root_certs))
             // Error statuses come back as responses so their bodies can be read.
             .http_status_as_error(false)
             // Never follow redirects: a 301/302/303 would turn a POST into a GET without
@@ -200,9 +235,10 @@ impl Transport {
             // with a resolve timeout it spawns a thread for each lookup: a thread and a
             // getaddrinfo per API call. The cache makes that one lookup per host a minute.
             // ureq's default chain (CONNECT proxies, TCP, rustls) with our TCP layer,
-            // which coalesces small writes: see `crate::tcp`.
-            agent: ureq::Agent::with_parts(config, crate::tcp::connector(), resolver),
+            // which coalesces small writes: see `super::tcp`.
+            agent: ureq::Agent::with_parts(config, super::tcp::connector(), resolver),
             policy,
+            clock,
             deadline: timeouts.deadline,
             resolve_cache,
         }
@@ -255,7 +291,7 @@ impl Transport {
         let mut response = result.map_err(|e| {
             let e = match e {
                 // A file that changed while being sent: a local error, not a lost connection.
-                ureq::Error::Io(io) => match crate::multipart::changed_file(&io) {
+                ureq::Error::Io(io) => match super::multipart::changed_file(&io) {
                     Some(path) => {
                         let path = path.to_path_buf();
                         return AttemptError::Local(Error::io("upload the file", path, io));
@@ -334,9 +370,9 @@ impl Transport {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
-            let started = Instant::now();
+            let started = self.clock.now();
             let result = attempt();
-            let elapsed = started.elapsed();
+            let elapsed = self.clock.now().saturating_duration_since(started);
             let (retry_after, description) = match result {
                 Ok(resp) => {
                     log::debug!(
@@ -390,7 +426,7 @@ impl Transport {
                 what.path(),
                 delay.as_secs_f64()
             );
-            std::thread::sleep(delay);
+            self.clock.sleep(delay);
         }
     }
 }
@@ -404,69 +440,6 @@ impl Transport {
         } else {
             Box::new(e)
         }
-    }
-}
-
-/// How long a host's resolved addresses are reused.
-const RESOLVE_CACHE_TTL: Duration = Duration::from_secs(60);
-
-/// Resolved addresses per `scheme|host:port`, with when they were looked up.
-type ResolveCache = std::sync::Arc<
-    std::sync::Mutex<
-        std::collections::HashMap<
-            String,
-            (Instant, ureq::unversioned::resolver::ResolvedSocketAddrs),
-        >,
-    >,
->;
-
-fn lock_cache(
-    cache: &ResolveCache,
-) -> std::sync::MutexGuard<
-    '_,
-    std::collections::HashMap<String, (Instant, ureq::unversioned::resolver::ResolvedSocketAddrs)>,
-> {
-    cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The cache key of a request URI: scheme and authority.
-fn resolve_cache_key(uri: &ureq::http::Uri) -> Option<String> {
-    uri.authority()
-        .map(|a| format!("{}|{}", uri.scheme_str().unwrap_or(""), a.as_str()))
-}
-
-/// ureq's default resolver (a lookup within the resolve timeout) with a short-lived cache
-/// of successful lookups per `host:port`. Failed lookups are not cached, and an entry is
-/// dropped when connecting to its addresses fails.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    inner: ureq::unversioned::resolver::DefaultResolver,
-    cache: ResolveCache,
-}
-
-impl ureq::unversioned::resolver::Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let key = resolve_cache_key(uri);
-        let lock = || lock_cache(&self.cache);
-        if let Some(key) = &key {
-            if let Some((at, addrs)) = lock().get(key) {
-                if at.elapsed() < RESOLVE_CACHE_TTL {
-                    return Ok(addrs.clone());
-                }
-            }
-        }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
-        if let Some(key) = key {
-            lock().insert(key, (Instant::now(), addrs.clone()));
-        }
-        Ok(addrs)
     }
 }
 
@@ -570,36 +543,6 @@ mod tests {
     }
 
     #[test]
-    fn resolved_addresses_are_cached_per_host() {
-        use ureq::unversioned::resolver::Resolver;
-        let resolver = CachingResolver::default();
-        let config = ureq::config::Config::default();
-        let timeout = || ureq::unversioned::transport::NextTimeout {
-            after: ureq::unversioned::transport::time::Duration::NotHappening,
-            reason: ureq::Timeout::Resolve,
-            per_read: None,
-            per_write: None,
-        };
-        let uri: ureq::http::Uri = "http://127.0.0.1:4242/a".parse().unwrap();
-        let first = resolver.resolve(&uri, &config, timeout()).unwrap();
-        assert_eq!(first[0], "127.0.0.1:4242".parse().unwrap());
-        assert_eq!(resolver.cache.lock().unwrap().len(), 1);
-        let other_path: ureq::http::Uri = "http://127.0.0.1:4242/b?x=1".parse().unwrap();
-        assert_eq!(
-            resolver.resolve(&other_path, &config, timeout()).unwrap()[0],
-            first[0]
-        );
-        assert_eq!(
-            resolver.cache.lock().unwrap().len(),
-            1,
-            "one entry per host"
-        );
-        let other_port: ureq::http::Uri = "http://127.0.0.1:4343/".parse().unwrap();
-        resolver.resolve(&other_port, &config, timeout()).unwrap();
-        assert_eq!(resolver.cache.lock().unwrap().len(), 2);
-    }
-
-    #[test]
     fn a_cached_address_that_refuses_connections_is_resolved_again() {
         use std::io::Write as _;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -623,7 +566,12 @@ mod tests {
             backoff_max: Duration::from_millis(2),
             ..RetryPolicy::default()
         };
-        let transport = Transport::new(Timeouts::default(), policy, &[]);
+        let transport = Transport::new(TransportConfig {
+            timeouts: Timeouts::default(),
+            policy,
+            root_certs: &[],
+            clock: Arc::new(crate::SystemClock),
+        });
         // The host "moved": the cached address no longer accepts connections.
         let url = format!("http://127.0.0.1:{port}/thing");
         let mut stale = ureq::unversioned::resolver::ResolvedSocketAddrs::from_fn(|_| {
@@ -632,7 +580,7 @@ mod tests {
         stale.push(std::net::SocketAddr::from(([127, 0, 0, 1], closed)));
         transport.resolve_cache.lock().unwrap().insert(
             resolve_cache_key(&url.parse().unwrap()).unwrap(),
-            (Instant::now(), stale),
+            (std::time::Instant::now(), stale),
         );
         let request = HttpRequest {
             method: Method::Get,

@@ -142,34 +142,71 @@ pub(crate) fn create_once_from<T>(
             None
         }
     };
+    resend(
+        client,
+        what,
+        || send().map(Created::Answered),
+        |err| {
+            let Some(baseline) = before.as_ref() else {
+                return AfterLoss::Give(err);
+            };
+            let after = match list() {
+                Ok(ids) => ids,
+                Err(list_err) => {
+                    log::warn!("could not check whether the {what} was created ({list_err})");
+                    return AfterLoss::Give(err);
+                }
+            };
+            match resolve(what, baseline, &after, &judge) {
+                Ok(Some(id)) => {
+                    log::debug!("the {what} {id} was created although its answer was lost ({err})");
+                    AfterLoss::Created(Created::Found(id))
+                }
+                Ok(None) => AfterLoss::NotCreated(err),
+                Err(undecided) => AfterLoss::Give(undecided.into_error(what, Some(err))),
+            }
+        },
+    )
+}
+
+/// What the look after a lost answer found (see [`resend`]).
+pub(crate) enum AfterLoss<T> {
+    /// The lost request was carried out: this stands for its answer.
+    Created(T),
+    /// It was not carried out: the create may be sent again (this error is returned if
+    /// no send is left).
+    NotCreated(Error),
+    /// Whether it was carried out cannot be told, or must not be guessed: this error ends
+    /// the create.
+    Give(Error),
+}
+
+/// Sends a create until it is answered, up to [`CREATE_ATTEMPTS`] sends: after a failure
+/// that may have been carried out ([`Error::may_have_been_processed`]), `after_loss` looks
+/// whether it was, and only when it provably was not is the create sent again, after the
+/// client's backoff base (paused on the client's clock). Any other failure is returned at
+/// once. The one resend loop behind [`create_once`] and the qualification examples.
+pub(crate) fn resend<T>(
+    client: &Client,
+    what: &str,
+    mut send: impl FnMut() -> Result<T>,
+    mut after_loss: impl FnMut(Error) -> AfterLoss<T>,
+) -> Result<T> {
     let mut sends = 0;
     loop {
         sends += 1;
         let err = match send() {
-            Ok(out) => return Ok(Created::Answered(out)),
+            Ok(out) => return Ok(out),
             Err(e) => e,
-        };
-        let Some(baseline) = before.as_ref() else {
-            return Err(err);
         };
         if !err.may_have_been_processed() {
             return Err(err);
         }
-        let after = match list() {
-            Ok(ids) => ids,
-            Err(list_err) => {
-                log::warn!("could not check whether the {what} was created ({list_err})");
-                return Err(err);
-            }
+        let err = match after_loss(err) {
+            AfterLoss::Created(out) => return Ok(out),
+            AfterLoss::Give(e) => return Err(e),
+            AfterLoss::NotCreated(err) => err,
         };
-        match resolve(what, baseline, &after, &judge) {
-            Ok(Some(id)) => {
-                log::debug!("the {what} {id} was created although its answer was lost ({err})");
-                return Ok(Created::Found(id));
-            }
-            Ok(None) => {}
-            Err(undecided) => return Err(undecided.into_error(what, Some(err))),
-        }
         if sends >= CREATE_ATTEMPTS {
             return Err(err);
         }
@@ -180,7 +217,7 @@ pub(crate) fn create_once_from<T>(
             delay.as_secs_f64(),
             sends + 1
         );
-        std::thread::sleep(delay);
+        client.clock().sleep(delay);
     }
 }
 

@@ -337,6 +337,7 @@ fn probe(stream: &TcpStream) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, SystemClock};
     use std::net::TcpListener;
 
     fn timeout(secs: u64) -> NextTimeout {
@@ -379,7 +380,7 @@ mod tests {
 
     /// Whatever the server can read without waiting.
     fn available(server: &TcpStream) -> Vec<u8> {
-        std::thread::sleep(Duration::from_millis(50));
+        SystemClock.sleep(Duration::from_millis(50));
         server.set_nonblocking(true).unwrap();
         let mut out = Vec::new();
         let mut buf = [0u8; 65536];
@@ -454,12 +455,12 @@ mod tests {
 
         let (mut t, mut server2) = pair();
         server2.write_all(b"junk").unwrap();
-        std::thread::sleep(Duration::from_millis(50));
+        SystemClock.sleep(Duration::from_millis(50));
         assert!(!t.is_open(), "bytes nobody asked for make it unusable");
 
         let (mut t3, server3) = pair();
         drop(server3);
-        std::thread::sleep(Duration::from_millis(50));
+        SystemClock.sleep(Duration::from_millis(50));
         assert!(
             !t3.is_open(),
             "a connection the peer closed is not reusable"

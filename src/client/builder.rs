@@ -1,8 +1,9 @@
-//! [`Client`] and [`ClientBuilder`]: credentials, environment, and sending operations.
+//! [`ClientBuilder`]: every setting of a [`Client`], checked when it is built, and the
+//! browser login that builds one for a machine without credentials.
 
 use std::fmt;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,13 +11,12 @@ use crate::auth::credentials::{self, CredentialSource, EnvLookup, Inputs, Resolv
 use crate::auth::{
     token_request_body, AccessToken, Auth, Secret, TokenSource, DEFAULT_OAUTH_SCOPE, TOKEN_PATH,
 };
-use crate::error::{
-    ApiError, ConfigProblem, Error, OperationInfo, RedirectError, ResponseDecodeError, Result,
-    TransportError,
-};
-use crate::request::{encode_query, Operation, RequestBody};
-use crate::retry::{RetryMode, RetryPolicy};
-use crate::transport::{HttpRequest, Outcome, Payload, Timeouts, Transport, X_CLIENT};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{ConfigProblem, Error, Result};
+use crate::http::retry::RetryPolicy;
+use crate::http::transport::{Timeouts, Transport, TransportConfig};
+
+use super::handle::{invalid_setting, Client, Inner};
 
 /// The environment used when none is configured.
 pub const DEFAULT_ENVIRONMENT: &str = "rapidata.ai";
@@ -31,101 +31,6 @@ const ENV_AUTH_URL: &str = "RAPIDATA_AUTH_URL";
 const ENV_APP_URL: &str = "RAPIDATA_APP_URL";
 /// Case-sensitive, like the official SDK's `RAPIDATA_<fieldName>` overrides.
 const ENV_MAX_WORKERS: &str = "RAPIDATA_maxWorkers";
-
-/// A connection to the Rapidata API.
-///
-/// Cheap to clone (an `Arc` inside) and safe to share between threads; clones share the
-/// connection pool and the cached access token. Build one with [`Client::new`] (credentials
-/// and environment from the environment variables or the credentials file) or
-/// [`Client::builder`].
-///
-/// Every API call goes through [`send`](Client::send), which executes any generated
-/// operation from [`crate::api::operations`] with authentication, retries and error
-/// mapping.
-///
-/// ```no_run
-/// let client = rapidata::Client::new()?;
-/// println!("talking to {}", client.api_url());
-/// # Ok::<(), rapidata::Error>(())
-/// ```
-///
-/// # Logging
-///
-/// Through the `log` facade: every attempt at `debug` level (method, path, status,
-/// duration, attempt number), every retry at `warn` level. Headers, tokens and secrets are
-/// never logged by this crate.
-///
-/// **Caveat outside this crate:** at `trace` level the HTTP library's protocol crate
-/// (target `ureq_proto`) hex-dumps every byte sent and received: the `Authorization`
-/// header (bearer token, or the base64 of `client_id:client_secret` on token requests) and
-/// the token endpoint's response (the access token). ureq offers no switch for this, so
-/// keep `trace` off for `ureq_proto` wherever logs are kept (for `env_logger`, e.g.
-/// `RUST_LOG=trace,ureq_proto=debug`). [`ClientBuilder::build`] logs a warning when the
-/// installed logger has it on.
-///
-/// # TLS
-///
-/// Certificates are always verified; no setting turns verification off. A private CA (a
-/// development server, a TLS-inspecting proxy) is trusted only when given explicitly with
-/// [`ClientBuilder::add_root_certificate_pem`].
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    environment: String,
-    api_url: String,
-    auth_url: String,
-    app_url: String,
-    max_workers: usize,
-    credential_source: CredentialSource,
-    /// `<config dir>/credentials.json` (`None` without a config dir and a home).
-    credentials_file: Option<PathBuf>,
-    /// Whether that is the default folder (`~/.config/rapidata`), which may be set 0700.
-    default_config_dir: bool,
-    token_leeway: Duration,
-    quiet: bool,
-    timeouts: Timeouts,
-    transport: Transport,
-    auth: Auth,
-    /// Uploaded assets (item → server file name), shared by clones of the client.
-    asset_cache: crate::asset::AssetCache,
-}
-
-/// Options for one [`Client::send_with`] call.
-///
-/// ```
-/// use rapidata::{RetryMode, SendOptions};
-///
-/// // This create-operation is deduplicated server-side, so repeating it is safe.
-/// let options = SendOptions::new().retry_mode(RetryMode::Always).max_attempts(6);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SendOptions {
-    retry_mode: RetryMode,
-    max_attempts: Option<u32>,
-}
-
-impl SendOptions {
-    /// The defaults: [`RetryMode::Auto`] and the client's attempt limit.
-    pub fn new() -> SendOptions {
-        SendOptions::default()
-    }
-
-    /// Which failures may be retried; see [`RetryMode`].
-    pub fn retry_mode(mut self, mode: RetryMode) -> SendOptions {
-        self.retry_mode = mode;
-        self
-    }
-
-    /// Attempts in total for this call (at least 1), instead of the client's
-    /// [`RetryPolicy::max_attempts`].
-    pub fn max_attempts(mut self, attempts: u32) -> SendOptions {
-        self.max_attempts = Some(attempts.max(1));
-        self
-    }
-}
 
 impl Client {
     /// A client configured from the environment: the same as
@@ -155,428 +60,6 @@ impl Client {
     /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
-    }
-
-    /// The environment domain, e.g. `rapidata.ai`.
-    pub fn environment(&self) -> &str {
-        &self.inner.environment
-    }
-
-    /// The API base URL without trailing slash, e.g. `https://api.rapidata.ai`.
-    pub fn api_url(&self) -> &str {
-        &self.inner.api_url
-    }
-
-    /// The auth server base URL without trailing slash, e.g. `https://auth.rapidata.ai`.
-    pub fn auth_url(&self) -> &str {
-        &self.inner.auth_url
-    }
-
-    /// The dashboard base URL without trailing slash, e.g. `https://app.rapidata.ai`.
-    pub fn app_url(&self) -> &str {
-        &self.inner.app_url
-    }
-
-    /// How many parallel workers bulk operations (uploads, datapoint creation) may use.
-    pub fn max_workers(&self) -> usize {
-        self.inner.max_workers
-    }
-
-    /// Whether the client is quiet: [`JobDefinition::preview`](crate::JobDefinition::preview)
-    /// and [`Job::view`](crate::Job::view) then only return their link (and log it at
-    /// `info` level) instead of printing it. See [`ClientBuilder::quiet`].
-    pub fn is_quiet(&self) -> bool {
-        self.inner.quiet
-    }
-
-    /// Shows a line meant for the person at the terminal: on standard output, or only in
-    /// the log (`info`) when the client is quiet.
-    pub(crate) fn announce(&self, line: fmt::Arguments<'_>) {
-        if self.inner.quiet {
-            log::info!("{line}");
-        } else {
-            println!("{line}");
-        }
-    }
-
-    /// The per-client upload cache (see [`crate::asset`]).
-    pub(crate) fn asset_cache(&self) -> &crate::asset::AssetCache {
-        &self.inner.asset_cache
-    }
-
-    /// Where the credentials came from.
-    pub fn credential_source(&self) -> &CredentialSource {
-        &self.inner.credential_source
-    }
-
-    /// The credentials file this client reads and writes
-    /// (`<config dir>/credentials.json`, default `~/.config/rapidata/credentials.json`),
-    /// whether or not it exists; `None` when there is no config dir and no home directory.
-    pub fn credentials_file(&self) -> Option<&Path> {
-        self.inner.credentials_file.as_deref()
-    }
-
-    /// Saves this client's client credentials to the credentials file, in the official
-    /// Python SDK's format, so that later `Client::new()` calls (and the Python SDK) on this
-    /// machine find them: under the auth URL (`https://auth.<env>`), an entry with
-    /// `display_name`, `client_id`, `client_secret`, `endpoint`, `created_at` and
-    /// `last_used`. An entry with the same client id is updated instead of repeated.
-    /// Other entries and members are kept.
-    ///
-    /// The file is written atomically (a temporary file in the same folder, then a rename),
-    /// readable only by its owner (0600) in a folder only its owner may enter (0700; a
-    /// missing folder is created so; the default folder is also tightened, as the SDK
-    /// does). Returns the file's path.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] when the client has no client credentials (built from a token
-    /// or token file) or `display_name` is blank; [`Error::Config`] when there is no config
-    /// dir, or the existing file is not valid JSON (it is then left alone); [`Error::Io`]
-    /// when it cannot be read or written.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::builder()
-    ///     .client_credentials("my-client-id", "my-client-secret")
-    ///     .build()?;
-    /// let path = client.save_credentials("my laptop - Rust client")?;
-    /// // From now on, on this machine:
-    /// let client = rapidata::Client::new()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn save_credentials(&self, display_name: &str) -> Result<PathBuf> {
-        let Some((client_id, secret)) = self.inner.auth.client_credentials() else {
-            return Err(Error::invalid_input(
-                "client",
-                format_args!("{}", self.inner.credential_source),
-                "only client credentials (client id and secret) can be saved, not an access                  token",
-            ));
-        };
-        if display_name.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "display_name",
-                display_name,
-                "must not be empty",
-            ));
-        }
-        let path = self.require_credentials_file()?;
-        credentials::save(
-            &path,
-            &self.inner.auth_url,
-            client_id,
-            secret,
-            display_name,
-            self.inner.default_config_dir,
-        )?;
-        Ok(path)
-    }
-
-    /// Removes the credentials stored for this client's auth URL from the credentials
-    /// file (the official SDK's `reset_credentials`: every entry under that URL), keeping
-    /// those of other environments. Returns whether there were any; a missing file is
-    /// `Ok(false)`. The client itself keeps working with the credentials it has.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// if client.reset_credentials()? {
-    ///     println!("logged out of {}", client.environment());
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn reset_credentials(&self) -> Result<bool> {
-        let path = self.require_credentials_file()?;
-        credentials::remove(&path, &self.inner.auth_url, self.inner.default_config_dir)
-    }
-
-    fn require_credentials_file(&self) -> Result<PathBuf> {
-        self.inner.credentials_file.clone().ok_or_else(|| {
-            invalid_setting(
-                "config_dir",
-                "none",
-                "no credentials file: HOME is not set; give ClientBuilder::config_dir",
-            )
-        })
-    }
-
-    /// The retry limits and delays.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.transport.policy
-    }
-
-    /// A valid access token: the cached one, or a new one (client credentials exchanged
-    /// at the token endpoint, or the token file re-read) when it expires within the
-    /// leeway. Concurrent callers share one token request.
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// let token = client.get_token()?;
-    /// println!("{token:?}"); // AccessToken(***, expires_at=…)
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn get_token(&self) -> Result<AccessToken> {
-        self.inner.auth.token(&self.inner.transport)
-    }
-
-    /// Replaces the cached access token. With client credentials or a token file, a new
-    /// token is still obtained once this one expires.
-    pub fn set_token(&self, token: AccessToken) {
-        self.inner.auth.set(token);
-    }
-
-    /// Writes the current access token (obtaining one if needed) to `path` as JSON, so
-    /// other processes can use it through `RAPIDATA_TOKEN_FILE` or
-    /// [`ClientBuilder::token_file`] without holding the client secret. The file is
-    /// written atomically and readable only by its owner; see [`AccessToken::write_file`].
-    ///
-    /// ```no_run
-    /// let client = rapidata::Client::new()?;
-    /// client.write_token_file("/tmp/rapidata/token.json")?;
-    /// // In a worker process:
-    /// let worker = rapidata::Client::builder().token_file("/tmp/rapidata/token.json").build()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn write_token_file(&self, path: impl AsRef<Path>) -> Result<()> {
-        self.get_token()?.write_file(path)
-    }
-
-    /// Sends an API operation and decodes its success response.
-    ///
-    /// The request goes to [`api_url`](Client::api_url) + the operation's path and query,
-    /// with `Authorization: Bearer …`, `X-Client: RapidataRustSDK/<version>` and the
-    /// operation's `Accept` header; JSON bodies as `application/json`, multipart bodies
-    /// streamed from disk. Transient failures are retried per the
-    /// [retry policy](crate::retry) in [`RetryMode::Auto`]; a 401 answer causes one token
-    /// refresh and one more try.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] for a non-2xx answer (match on [`Error::status`] for "not ready"
-    /// answers such as 404 or 409), [`Error::Transport`] when no response arrived,
-    /// [`Error::Decode`] when the body does not fit `O::Output`, [`Error::Auth`] when no
-    /// token could be obtained.
-    ///
-    /// ```no_run
-    /// use rapidata::request::{decode_json, DecodeError, Method, Operation};
-    ///
-    /// /// A hand-written operation; generated ones look the same.
-    /// struct GetAudience { id: String }
-    ///
-    /// impl Operation for GetAudience {
-    ///     type Output = serde_json::Value;
-    ///     const ID: &'static str = "get_audience";
-    ///     const METHOD: Method = Method::Get;
-    ///     const PATH_TEMPLATE: &'static str = "/audience/{audienceId}";
-    ///     fn path(&self) -> String {
-    ///         format!("/audience/{}", rapidata::request::encode_path_segment(&self.id))
-    ///     }
-    ///     fn decode(bytes: &[u8]) -> Result<Self::Output, DecodeError> {
-    ///         decode_json(bytes)
-    ///     }
-    /// }
-    ///
-    /// let client = rapidata::Client::new()?;
-    /// match client.send(&GetAudience { id: "aud_123".into() }) {
-    ///     Ok(audience) => println!("{audience}"),
-    ///     Err(e) if e.status() == Some(404) => println!("no such audience"),
-    ///     Err(e) => return Err(e),
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
-        self.send_with(op, SendOptions::default())
-    }
-
-    /// [`send`](Client::send) with per-call options: the [`RetryMode`] and the attempt
-    /// limit.
-    ///
-    /// ```no_run
-    /// # use rapidata::request::{decode_empty, DecodeError, Method, Operation};
-    /// # struct CreateThing;
-    /// # impl Operation for CreateThing {
-    /// #     type Output = ();
-    /// #     const ID: &'static str = "create_thing";
-    /// #     const METHOD: Method = Method::Post;
-    /// #     const PATH_TEMPLATE: &'static str = "/thing";
-    /// #     fn path(&self) -> String { "/thing".into() }
-    /// #     fn decode(b: &[u8]) -> Result<(), DecodeError> { decode_empty(b) }
-    /// # }
-    /// use rapidata::{RetryMode, SendOptions};
-    ///
-    /// let client = rapidata::Client::new()?;
-    /// match client.send_with(&CreateThing, SendOptions::new().retry_mode(RetryMode::Auto)) {
-    ///     Err(e) if e.may_have_been_processed() => {
-    ///         // Look up whether the thing exists before creating it again.
-    ///     }
-    ///     other => other?,
-    /// }
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn send_with<O: Operation>(&self, op: &O, options: SendOptions) -> Result<O::Output> {
-        let inner = &*self.inner;
-        let path = op.path();
-        if let Some(parameter) = empty_path_parameter(O::PATH_TEMPLATE, &path) {
-            // `GET /job/` instead of `GET /job/{jobId}`: refused before any request.
-            return Err(Error::invalid_input(
-                parameter,
-                "",
-                format!(
-                    "must not be empty (a path parameter of {} {})",
-                    O::METHOD,
-                    O::PATH_TEMPLATE
-                ),
-            ));
-        }
-        let info = OperationInfo::new(O::ID, O::METHOD, path.clone());
-        let mut url = String::with_capacity(inner.api_url.len() + path.len());
-        url.push_str(&inner.api_url);
-        if !path.starts_with('/') {
-            url.push('/');
-        }
-        url.push_str(&path);
-        let query = op.query();
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&encode_query(&query));
-        }
-        let body = op.body();
-        let extra_headers = op.headers();
-        for (name, value) in &extra_headers {
-            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-            if name.is_empty() || !name.bytes().all(token) {
-                return Err(Error::invalid_input(
-                    "header name",
-                    name,
-                    "must be letters, digits and `-` (an HTTP token)",
-                ));
-            }
-            if !value
-                .bytes()
-                .all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
-            {
-                return Err(Error::invalid_input(
-                    *name,
-                    value,
-                    "a header value must be visible ASCII: no line breaks or other control characters, no non-ASCII text",
-                ));
-            }
-        }
-        let max_attempts = options
-            .max_attempts
-            .unwrap_or(inner.transport.policy.max_attempts);
-
-        let mut token = inner.auth.token(&inner.transport)?;
-        let mut attempts = 0u32;
-        let mut refreshed = false;
-        loop {
-            let payload = match &body {
-                RequestBody::Empty => Payload::Empty,
-                RequestBody::Json(bytes) => Payload::Bytes {
-                    content_type: "application/json",
-                    bytes,
-                },
-                RequestBody::Multipart(parts) => Payload::Multipart(parts),
-            };
-            // Carries the token: never logged.
-            let mut headers = vec![
-                ("authorization", format!("Bearer {}", token.secret())),
-                ("x-client", X_CLIENT.to_owned()),
-                ("accept", O::ACCEPT.to_owned()),
-            ];
-            headers.extend(extra_headers.iter().cloned());
-            let request = HttpRequest {
-                method: O::METHOD,
-                url: &url,
-                headers,
-                payload,
-                max_body: O::MAX_RESPONSE_BYTES,
-            };
-            let (outcome, n) =
-                inner
-                    .transport
-                    .run(&info, options.retry_mode, max_attempts, || {
-                        inner.transport.execute(&request)
-                    })?;
-            attempts += n;
-            let resp = match outcome {
-                Outcome::Response(resp) => resp,
-                Outcome::Failed(e, class) => {
-                    return Err(TransportError::new(
-                        info,
-                        class.kind,
-                        class.sent,
-                        class.retryable,
-                        attempts,
-                        e,
-                    )
-                    .into())
-                }
-            };
-            if resp.is_redirect() {
-                let location = resp.location.map(|l| {
-                    String::from_utf8_lossy(&crate::auth::redact_bytes(
-                        l.as_bytes(),
-                        token.secret(),
-                    ))
-                    .into_owned()
-                });
-                return Err(RedirectError::new(info, resp.status, location, attempts).into());
-            }
-            if resp.is_success() {
-                return O::decode(&resp.body).map_err(|e| {
-                    ResponseDecodeError::new(
-                        info.clone(),
-                        resp.status,
-                        resp.trace_id.clone(),
-                        attempts,
-                        e,
-                    )
-                    .into()
-                });
-            }
-            if resp.status == 401 && !refreshed {
-                refreshed = true;
-                if let Some(fresh) = inner.auth.replace_rejected(&token, &inner.transport)? {
-                    log::debug!(
-                        "{} {}: HTTP 401, retrying once with a new access token",
-                        info.method(),
-                        info.path()
-                    );
-                    token = fresh;
-                    continue;
-                }
-            }
-            // A server may echo the request's `Authorization` header in its error body.
-            let body = crate::auth::redact_bytes(&resp.body, token.secret());
-            return Err(ApiError::new(
-                info,
-                resp.status,
-                resp.trace_id,
-                &body,
-                resp.retry_after,
-                attempts,
-            )
-            .into());
-        }
-    }
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &*self.inner;
-        f.debug_struct("Client")
-            .field("environment", &i.environment)
-            .field("api_url", &i.api_url)
-            .field("auth_url", &i.auth_url)
-            .field("app_url", &i.app_url)
-            .field("credentials", &format_args!("{}", i.credential_source))
-            .field("max_workers", &i.max_workers)
-            .field("token_leeway", &i.token_leeway)
-            .field("quiet", &i.quiet)
-            .field("connect_timeout", &i.timeouts.connect)
-            .field("timeout", &i.timeouts.io)
-            .field("deadline", &i.timeouts.deadline)
-            .field("retry_policy", &i.transport.policy)
-            .finish_non_exhaustive()
     }
 }
 
@@ -638,6 +121,7 @@ pub struct ClientBuilder {
     env: Option<EnvLookup>,
     /// PEM bundles from `add_root_certificate_pem`, parsed in `build`.
     root_certificates: Vec<Vec<u8>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Default for ClientBuilder {
@@ -666,6 +150,7 @@ impl ClientBuilder {
             policy: RetryPolicy::default(),
             env: None,
             root_certificates: Vec::new(),
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -863,6 +348,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The clock the client takes its pauses on and times its waits with; default
+    /// [`SystemClock`], the real one.
+    ///
+    /// Every wait of the client goes through it: the backoff between retries, the pause
+    /// between two polls of [`Job::wait`](crate::Job::wait) (and its timeout), of the cost
+    /// estimates, preliminary results and the [browser login](Self::login_in_browser), and
+    /// the pause before a create whose answer was lost is sent again. A test can pass a
+    /// clock whose [`sleep`](Clock::sleep) only advances its [`now`](Clock::now): a
+    /// ten-minute [`WaitOptions::timeout`](crate::job::WaitOptions::timeout) then passes in
+    /// no real time, and the clock can count how long the client paused. (The timeouts of
+    /// one HTTP exchange — [`connect_timeout`](Self::connect_timeout),
+    /// [`timeout`](Self::timeout), [`deadline`](Self::deadline) — are the HTTP library's
+    /// and run on real time.) See [`Clock`] for an example.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> ClientBuilder {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// Where environment variables (`RAPIDATA_*`, `HOME`) are read from; default the
     /// process environment. Useful to isolate a client from the environment:
     ///
@@ -925,10 +428,10 @@ impl ClientBuilder {
             .clone()
             .token(AccessToken::new("browser-login"))
             .build()?;
-        let (transport, auth_url) = (&probe.inner.transport, probe.inner.auth_url.as_str());
+        let (transport, auth_url) = (probe.transport(), probe.auth_url());
         let bridge = login::create_bridge(transport, auth_url)?;
         show_url(&login::login_url(auth_url, &bridge));
-        let person = login::wait_for_login(transport, auth_url, &bridge, login)?;
+        let person = login::wait_for_login(probe.clock(), transport, auth_url, &bridge, login)?;
         let name = login
             .display_name
             .clone()
@@ -1031,7 +534,7 @@ impl ClientBuilder {
                 "must name at least one scope (default \"openid email api\")",
             ));
         }
-        let root_certificates = parse_root_certificates(&self.root_certificates)?;
+        let root_certificates = crate::http::tls::parse_root_certificates(&self.root_certificates)?;
         // Empty credentials would only be refused by the server, after a request.
         if self
             .token
@@ -1115,9 +618,15 @@ impl ClientBuilder {
                 token_leeway: self.token_leeway,
                 quiet: self.quiet,
                 timeouts: self.timeouts,
-                transport: Transport::new(self.timeouts, policy, &root_certificates),
+                transport: Transport::new(TransportConfig {
+                    timeouts: self.timeouts,
+                    policy,
+                    root_certs: &root_certificates,
+                    clock: Arc::clone(&self.clock),
+                }),
                 auth,
                 asset_cache: crate::asset::AssetCache::default(),
+                clock: self.clock,
             }),
         })
     }
@@ -1149,6 +658,7 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.timeouts.deadline)
             .field("retry_policy", &self.policy)
             .field("root_certificates", &self.root_certificates.len())
+            .field("clock", &self.clock)
             .field(
                 "env_lookup",
                 &if self.env.is_some() {
@@ -1159,71 +669,6 @@ impl fmt::Debug for ClientBuilder {
             )
             .finish()
     }
-}
-
-fn invalid_setting(setting: &str, value: impl fmt::Display, reason: &str) -> Error {
-    ConfigProblem::InvalidSetting {
-        setting: setting.to_owned(),
-        value: value.to_string(),
-        reason: reason.to_owned(),
-    }
-    .into()
-}
-
-/// Parses the PEM bundles given to [`ClientBuilder::add_root_certificate_pem`]: each must
-/// parse and hold at least one certificate, and every certificate must be a DER sequence.
-fn parse_root_certificates(bundles: &[Vec<u8>]) -> Result<Vec<ureq::tls::Certificate<'static>>> {
-    use ureq::tls::PemItem;
-    let mut certificates = Vec::new();
-    for pem in bundles {
-        let invalid = |reason: &str| {
-            invalid_setting(
-                "add_root_certificate_pem",
-                format_args!("{} bytes", pem.len()),
-                reason,
-            )
-        };
-        let before = certificates.len();
-        for item in ureq::tls::parse_pem(pem) {
-            match item {
-                Ok(PemItem::Certificate(cert)) => {
-                    if !is_der_sequence(cert.der()) {
-                        return Err(invalid("a certificate in it is not DER-encoded X.509"));
-                    }
-                    certificates.push(cert);
-                }
-                Ok(_) => {}
-                Err(_) => return Err(invalid("not valid PEM")),
-            }
-        }
-        if certificates.len() == before {
-            return Err(invalid(
-                "holds no certificate (expected `-----BEGIN CERTIFICATE-----` blocks)",
-            ));
-        }
-    }
-    Ok(certificates)
-}
-
-/// Whether `der` is exactly one DER `SEQUENCE` (an X.509 certificate's outer shape).
-fn is_der_sequence(der: &[u8]) -> bool {
-    let [0x30, first, rest @ ..] = der else {
-        return false;
-    };
-    let (len, body) = if first & 0x80 == 0 {
-        (usize::from(*first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return false;
-        }
-        let (len_bytes, body) = rest.split_at(n);
-        let len = len_bytes
-            .iter()
-            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-        (len, body)
-    };
-    len == body.len()
 }
 
 /// `ureq_proto` (the HTTP library's protocol crate) hex-dumps every byte sent and received
@@ -1326,23 +771,6 @@ fn validate_base_url(setting: &'static str, url: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
-/// The name of a path parameter that `path` (rendered from `template`) leaves empty, as in
-/// `/job/` from `/job/{jobId}`. Path segments are percent-encoded, so a parameter is
-/// always exactly one segment.
-fn empty_path_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
-    let template_segments = template.split('/');
-    let path_segments = path.split('/');
-    if template_segments.clone().count() != path_segments.clone().count() {
-        return None;
-    }
-    template_segments.zip(path_segments).find_map(|(t, p)| {
-        match t.strip_prefix('{')?.strip_suffix('}') {
-            Some(name) if p.is_empty() => Some(name),
-            _ => None,
-        }
-    })
-}
-
 /// `localhost`, 127.0.0.0/8 or `::1`.
 fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
@@ -1380,18 +808,6 @@ mod tests {
         assert!(validate_base_url("api_url", "example.com").is_err());
         let with_user = validate_base_url("api_url", "https://u:pw@example.com").unwrap_err();
         assert!(!with_user.to_string().contains("pw"));
-    }
-
-    #[test]
-    fn empty_path_parameters_are_found() {
-        assert_eq!(empty_path_parameter("/job/{jobId}", "/job/"), Some("jobId"));
-        assert_eq!(
-            empty_path_parameter("/job/{jobId}/progress", "/job//progress"),
-            Some("jobId")
-        );
-        assert_eq!(empty_path_parameter("/job/{jobId}", "/job/j1"), None);
-        assert_eq!(empty_path_parameter("/jobs", "/jobs"), None);
-        assert_eq!(empty_path_parameter("/job/{jobId}", "/other"), None);
     }
 
     #[test]
