@@ -139,12 +139,11 @@ mod sync;
 
 mod auth;
 mod client;
-mod login;
 pub use auth::credentials::CredentialSource;
 pub use auth::token::{AccessToken, DEFAULT_OAUTH_SCOPE};
+pub use client::BrowserLogin;
 pub use client::{Client, ClientBuilder, SendOptions, DEFAULT_ENVIRONMENT, DEFAULT_MAX_WORKERS};
 pub use http::retry::{RetryMode, RetryPolicy};
-pub use login::BrowserLogin;
 
 mod flow;
 pub use flow::paging::Pages;

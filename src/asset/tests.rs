@@ -3,6 +3,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
+use crate::clock::{Clock, SystemClock};
+
 use super::check::validate_url;
 use super::*;
 use crate::Error;
@@ -112,7 +114,7 @@ fn cache_is_single_flight() {
                 let name = cache
                     .get_or_upload(&item, || {
                         calls.fetch_add(1, Ordering::SeqCst);
-                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        SystemClock.sleep(std::time::Duration::from_millis(50));
                         Ok("srv.png".into())
                     })
                     .unwrap();

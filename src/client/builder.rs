@@ -419,7 +419,7 @@ impl ClientBuilder {
         login: &crate::BrowserLogin,
         show_url: impl FnOnce(&str),
     ) -> Result<Client> {
-        use crate::login;
+        use super::login;
         self.token = None;
         self.token_file = None;
         // A client with a placeholder token checks every setting and gives the transport;

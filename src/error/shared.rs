@@ -6,13 +6,13 @@ use std::fmt;
 /// A boxed, thread-safe error used as the `source` of transport and auth failures.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The longest response body (in characters) kept inside an [`ApiError`].
+/// The longest response body (in characters) kept inside an [`ApiError`](super::ApiError).
 pub(super) const MAX_BODY_CHARS: usize = 4096;
 
 /// The longest body excerpt shown in a `Display` text.
 pub(super) const MAX_DISPLAY_BODY_CHARS: usize = 300;
 
-/// The longest rendering of a rejected value in [`InvalidInput`].
+/// The longest rendering of a rejected value in [`InvalidInput`](super::InvalidInput).
 pub(super) const MAX_VALUE_CHARS: usize = 200;
 
 /// The hint of an error that gave up after retrying: which setting allows more attempts.

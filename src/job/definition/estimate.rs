@@ -64,7 +64,7 @@ pub(crate) fn poll_cost_estimate<O: Operation>(
     // Started at the first answer that is not ready: no stage when none is waited for.
     let mut stage: Option<StageReport> = None;
     let what = format!("the cost estimate of {what}");
-    let estimate = poll_until(&options, &what, "not ready", || {
+    let estimate = poll_until(client, &options, &what, "not ready", || {
         match client.send(op) {
             Ok(Some(estimate)) => return Ok(Some(estimate)),
             Ok(None) => {}

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
 use crate::api::operations;
-use crate::reconcile::Verdict;
+use crate::flow::reconcile::Verdict;
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 

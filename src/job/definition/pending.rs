@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::api::{operations, types};
-use crate::reconcile::{create_once_from, resolve, Created};
+use crate::flow::reconcile::{create_once_from, resolve, Created};
 use crate::sync::lock;
 use crate::{Client, Error, Result};
 

@@ -79,7 +79,7 @@ pub(super) fn reconcile(
             break;
         }
         // They failed a moment ago: back off as a retry would.
-        std::thread::sleep(backoff(client, round));
+        client.clock().sleep(backoff(client, round));
         let outcomes = parallel_map(client.max_workers(), &to_send, |&(pos, made)| {
             let dp = todo[pos as usize].0;
             let sent = send_until_settled(client, dataset_id, dp, || body(pos), made);
@@ -194,7 +194,7 @@ pub(super) fn send_until_settled(
     loop {
         made += 1;
         match attempt(client, dataset_id, dp, body(), made) {
-            Attempt::Again(pause) => std::thread::sleep(pause),
+            Attempt::Again(pause) => client.clock().sleep(pause),
             settled => return (settled, made),
         }
     }

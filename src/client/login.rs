@@ -1,5 +1,5 @@
 //! Logging in through the browser (the official SDK's bridge-token login), for machines
-//! with no credentials yet. See [`ClientBuilder::login_in_browser`].
+//! with no credentials yet. See [`ClientBuilder::login_in_browser`](crate::ClientBuilder::login_in_browser).
 //!
 //! The flow (all requests to the auth server, none authenticated until the last):
 //!
@@ -11,7 +11,7 @@
 //!    the login is pending, then 200 with an access token for the person;
 //! 4. with that token `POST <auth>/client` creates a client id and secret for this
 //!    machine, which are saved to the credentials file (the SDK's store), so later
-//!    [`Client::new`] calls find them.
+//!    [`Client::new`](crate::Client::new) calls find them.
 
 use std::time::Duration;
 
