@@ -35,9 +35,11 @@ use super::definition::{
     AnswerOptions, JobDefinition, DEFAULT_UPLOAD_TIMEOUT,
 };
 use super::progress::{Reporter, SharedReporter};
-use super::revision::{to_value, with_answer_options, workflow_kind};
+use super::revision::{
+    to_value, with_answer_options, workflow_kind, PartialDataset, Plan, StagedDataset,
+};
 use super::upload;
-use crate::error::{DatasetUploadFailure, FailedDatapoint};
+use crate::error::DatasetUploadFailure;
 
 /// The datapoints themselves: single items, or pairs for a compare definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -408,30 +410,6 @@ fn bound_segments(workflow: &Value) -> Vec<&'static str> {
         .into_iter()
         .filter(|key| rapid.values().any(|v| v["segment"] == *key))
         .collect()
-}
-
-/// What a checked [`NewDatapoints`] comes to: the datapoints to upload and the schema of
-/// their dataset. Two calls with equal plans would upload the same dataset.
-#[derive(Debug, PartialEq)]
-pub(super) struct Plan {
-    specs: Vec<DatapointSpec>,
-    schema: Option<Vec<types::DatasetSegmentDefinition>>,
-}
-
-/// A dataset uploaded in full and staged for the next save.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StagedDataset {
-    pub(super) dataset_id: String,
-    plan: Arc<Plan>,
-}
-
-/// A dataset a `set_datapoints` call created and filled only in part.
-#[derive(Debug, Clone)]
-pub(crate) struct PartialDataset {
-    dataset_id: String,
-    plan: Arc<Plan>,
-    /// The datapoints not (known to be) in it, by index.
-    missing: Vec<FailedDatapoint>,
 }
 
 impl JobDefinition {

@@ -1,17 +1,4 @@
-//! Revisions of a job definition: reading the loaded revision, staging changes on it,
-//! saving them as a new revision (optionally only when nobody saved in between), reloading
-//! another revision, and listing them.
-//!
-//! A [`JobDefinition`] handle holds one revision. Reading (`instruction()`,
-//! `responses_per_datapoint()` …) returns the loaded revision's value or the change staged
-//! on it; the first read loads the revision (`GET /job/definition/{id}/revision[/{n}]`).
-//! Setters check their argument before any request and stage it; [`JobDefinition::save`]
-//! sends the complete revision — the loaded one with the staged changes — as
-//! `POST /job/definition/{id}/revision`, with every field given explicitly (a field left out
-//! would be inherited from the *latest* revision, which may not be the loaded one), and
-//! moves the handle to the new revision. Jobs assigned from the handle run the revision it
-//! holds; a handle with unsaved changes cannot be assigned. A new dataset is staged the
-//! same way, by `set_datapoints` (see `dataset_update.rs`), and saved as `datasetId`.
+//! Staging changes on a loaded revision, saving them as a new one, reloading another.
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,175 +9,28 @@ use serde_json::{json, Value};
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
 use crate::error::RevisionConflict;
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::PageSpec;
 use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result};
 
-use super::dataset_update::{PartialDataset, StagedDataset};
-use super::poll::poll_until;
-use super::{AnswerOptions, JobDefinition, JobManager, WaitOptions};
+use crate::job::poll::poll_until;
+use crate::job::{AnswerOptions, JobDefinition, WaitOptions};
 
-/// The instruction's member in each rapid spec (`rapid.<member>`), as the official SDK
-/// edits it.
-const INSTRUCTION_MEMBERS: &[(&str, &str)] = &[
-    ("Classify", "title"),
-    ("Transcription", "title"),
-    ("Compare", "criteria"),
-    ("FreeText", "question"),
-    ("BoundingBox", "target"),
-    ("Line", "target"),
-    ("Locate", "target"),
-    ("NamedEntity", "target"),
-    ("Polygon", "target"),
-    ("Scrub", "target"),
-];
-
-/// The member holding the responses per datapoint in each referee.
-const VOTES_MEMBERS: &[(&str, &str)] = &[
-    ("NaiveReferee", "totalVotes"),
-    ("QuorumReferee", "maxVotes"),
-    ("EarlyStoppingReferee", "maxVotes"),
-];
-
-/// The revision a [`JobDefinition`] handle has loaded and what is staged on it.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RevisionEdit {
-    loaded: Option<Arc<types::GetJobRevisionEndpointOutput>>,
-    pub(super) pending: Pending,
-    /// A dataset that `set_datapoints` created and filled only in part (see
-    /// `dataset_update.rs`): the same datapoints set again go into it, only the failed ones.
-    pub(super) partial: Option<PartialDataset>,
-}
-
-/// Changes staged for the next save.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Pending {
-    instruction: Option<String>,
-    pub(super) answer_options: Option<Vec<String>>,
-    responses_per_datapoint: Option<u32>,
-    settings: Option<Vec<Setting>>,
-    validation_set_id: Option<Option<String>>,
-    /// A new dataset, uploaded by `set_datapoints`.
-    pub(super) dataset: Option<StagedDataset>,
-}
-
-impl Pending {
-    /// The names of the staged changes.
-    fn names(&self) -> Vec<&'static str> {
-        let mut names = Vec::new();
-        let mut add = |set: bool, name| {
-            if set {
-                names.push(name);
-            }
-        };
-        add(self.instruction.is_some(), "instruction");
-        add(self.answer_options.is_some(), "answer_options");
-        add(
-            self.responses_per_datapoint.is_some(),
-            "responses_per_datapoint",
-        );
-        add(self.settings.is_some(), "settings");
-        add(self.validation_set_id.is_some(), "validation_set_id");
-        add(self.dataset.is_some(), "datapoints");
-        names
-    }
-}
-
-/// One revision of a job definition, as listed by [`JobDefinition::revisions`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[non_exhaustive]
-pub struct RevisionInfo {
-    /// Its number (1 for the first).
-    pub revision: i32,
-    /// The revision it was edited from, when recorded.
-    pub base_revision: Option<i32>,
-    /// `Pending` until its preview has been built, then `Completed` (or `Failed`).
-    pub state: JobDefinitionRevisionState,
-    /// When it was saved (ISO 8601).
-    pub created_at: String,
-}
-
-pub(super) fn to_value(v: &impl serde::Serialize) -> Value {
-    serde_json::to_value(v).expect("API models always serialize")
-}
-
-/// The rapid spec's `_t` of a `SimpleWorkflow`, or the workflow's own `_t`.
-pub(super) fn workflow_kind(workflow: &Value) -> &str {
-    let t = workflow["_t"].as_str().unwrap_or_default();
-    if t == "SimpleWorkflow" {
-        workflow["rapid"]["_t"].as_str().unwrap_or(t)
-    } else {
-        t
-    }
-}
-
-fn member(table: &[(&str, &'static str)], kind: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == kind).map(|(_, m)| *m)
-}
-
-fn instruction_of(workflow: &Value) -> Option<String> {
-    if workflow["_t"] == "GroupedRankingWorkflow" {
-        return workflow["criteria"].as_str().map(str::to_owned);
-    }
-    let m = member(INSTRUCTION_MEMBERS, workflow_kind(workflow))?;
-    workflow["rapid"][m]["literal"].as_str().map(str::to_owned)
-}
-
-/// `workflow` with `text` as its instruction: the binding replaced by a literal, as the
-/// official SDK does; `None` when this kind of workflow has no instruction.
-fn with_instruction(mut workflow: Value, text: &str) -> Option<Value> {
-    if workflow["_t"] == "GroupedRankingWorkflow" {
-        workflow["criteria"] = json!(text);
-        return Some(workflow);
-    }
-    if workflow["_t"] != "SimpleWorkflow" {
-        return None;
-    }
-    let m = member(INSTRUCTION_MEMBERS, workflow_kind(&workflow))?;
-    workflow["rapid"][m] = json!({ "literal": text });
-    Some(workflow)
-}
-
-fn answer_options_of(workflow: &Value) -> Option<Vec<String>> {
-    if workflow_kind(workflow) != "Classify" {
-        return None;
-    }
-    let literal = workflow["rapid"]["categories"]["literal"].as_array()?;
-    Some(
-        literal
-            .iter()
-            .filter_map(|o| o["label"].as_str().map(str::to_owned))
-            .collect(),
-    )
-}
-
-/// `workflow` showing `options` for every datapoint; `None` unless it classifies.
-pub(super) fn with_answer_options(mut workflow: Value, options: &[String]) -> Option<Value> {
-    if workflow_kind(&workflow) != "Classify" {
-        return None;
-    }
-    let literal: Vec<Value> = options
-        .iter()
-        .map(|o| json!({ "label": o, "value": o }))
-        .collect();
-    workflow["rapid"]["categories"] = json!({ "literal": literal });
-    Some(workflow)
-}
-
-fn responses_of(referee: &Value) -> Option<u32> {
-    let m = member(VOTES_MEMBERS, referee["_t"].as_str().unwrap_or_default())?;
-    referee[m].as_u64().and_then(|n| u32::try_from(n).ok())
-}
-
-fn with_responses(mut referee: Value, n: u32) -> Option<Value> {
-    let m = member(VOTES_MEMBERS, referee["_t"].as_str().unwrap_or_default())?;
-    referee[m] = json!(n);
-    Some(referee)
-}
+use super::find::{check_revision_number, FindRevisions};
+use super::state::{Pending, RevisionEdit};
+use super::workflow::{
+    answer_options_of, instruction_of, responses_of, to_value, with_answer_options,
+    with_instruction, with_responses, workflow_kind,
+};
 
 /// The refusal of a change a definition of this kind cannot take.
-fn not_applicable(argument: &str, value: impl fmt::Debug, kind: &str, what: &str) -> Error {
+pub(super) fn not_applicable(
+    argument: &str,
+    value: impl fmt::Debug,
+    kind: &str,
+    what: &str,
+) -> Error {
     Error::invalid_input(
         argument,
         value,
@@ -200,7 +40,7 @@ fn not_applicable(argument: &str, value: impl fmt::Debug, kind: &str, what: &str
 
 /// The body of a save: the loaded revision with the staged changes, every field explicit
 /// (the official SDK's `_full_body`).
-fn save_body(
+pub(super) fn save_body(
     loaded: &types::GetJobRevisionEndpointOutput,
     pending: &Pending,
     require_latest: bool,
@@ -241,7 +81,7 @@ fn save_body(
 }
 
 /// Reads revision `number` of a definition, the latest when `None`.
-fn fetch_revision(
+pub(super) fn fetch_revision(
     client: &Client,
     definition_id: &str,
     number: Option<i32>,
@@ -261,7 +101,7 @@ fn fetch_revision(
 
 impl JobDefinition {
     /// The loaded revision, read from the server the first time it is needed.
-    pub(super) fn loaded(&mut self) -> Result<Arc<types::GetJobRevisionEndpointOutput>> {
+    pub(crate) fn loaded(&mut self) -> Result<Arc<types::GetJobRevisionEndpointOutput>> {
         if let Some(l) = &self.edit.loaded {
             return Ok(l.clone());
         }
@@ -371,7 +211,7 @@ impl JobDefinition {
     }
 
     /// Stages a new instruction (non-empty, at most
-    /// [`MAX_INSTRUCTION_CHARS`](super::MAX_INSTRUCTION_CHARS) characters, checked before
+    /// [`MAX_INSTRUCTION_CHARS`](crate::job::MAX_INSTRUCTION_CHARS) characters, checked before
     /// any request; a kind of job without an instruction is refused too).
     ///
     /// ```no_run
@@ -393,7 +233,7 @@ impl JobDefinition {
 
     /// The answer options of a classification definition shown for every datapoint (the
     /// staged ones, if any); `None` when they are set per datapoint (how
-    /// [`create_classification_job_definition`](super::JobManager::create_classification_job_definition)
+    /// [`create_classification_job_definition`](crate::job::JobManager::create_classification_job_definition)
     /// makes them) or the job has none.
     ///
     /// ```no_run
@@ -409,7 +249,7 @@ impl JobDefinition {
     }
 
     /// Stages answer options shown for every datapoint of a classification definition
-    /// (2 to [`MAX_ANSWER_OPTIONS`](super::MAX_ANSWER_OPTIONS) unique, non-empty options,
+    /// (2 to [`MAX_ANSWER_OPTIONS`](crate::job::MAX_ANSWER_OPTIONS) unique, non-empty options,
     /// checked before any request).
     ///
     /// ```no_run
@@ -693,148 +533,5 @@ impl JobDefinition {
                 page: 1,
             },
         }
-    }
-}
-
-fn check_revision_number(n: i32) -> Result<()> {
-    if n < 1 {
-        return Err(Error::invalid_input(
-            "revision",
-            n,
-            "revisions are numbered from 1",
-        ));
-    }
-    Ok(())
-}
-
-/// Builder for [`JobDefinition::revisions`].
-///
-/// ```no_run
-/// # fn demo(d: rapidata::JobDefinition) -> rapidata::Result<()> {
-/// let first_ten = d.revisions().amount(10).send()?;
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindRevisions {
-    client: Client,
-    definition_id: String,
-    spec: PageSpec,
-}
-
-impl FindRevisions {
-    page_setters!(
-        "revisions",
-        "client.job().get_job_definition_by_id(\"jd_1\")?.revisions()"
-    );
-
-    fn fetch(&self, page: i64) -> Result<Fetched<RevisionInfo>> {
-        let mut op = operations::GetJobDefinitionByDefinitionIdRevisions::new(&self.definition_id);
-        op.page = Some(page);
-        op.page_size = Some(i64::from(self.spec.amount));
-        op.sort = vec!["revision_number".to_owned()];
-        let fetched = self.client.send(&op)?.into_fetched();
-        Ok(fetched.map(|item| RevisionInfo {
-            revision: item.revision_number,
-            base_revision: item.base_revision_number.flatten(),
-            state: item.state,
-            created_at: item.created_at,
-        }))
-    }
-
-    /// Sends one page of the list and returns its revisions.
-    ///
-    /// ```no_run
-    /// # fn demo(d: rapidata::JobDefinition) -> rapidata::Result<()> {
-    /// let revisions = d.revisions().send()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn send(self) -> Result<Vec<RevisionInfo>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
-    }
-
-    /// Every revision from [`page`](Self::page) on, a page at a time.
-    ///
-    /// ```no_run
-    /// # fn demo(d: rapidata::JobDefinition) -> rapidata::Result<()> {
-    /// let count = d.revisions().iter().count();
-    /// # Ok(()) }
-    /// ```
-    pub fn iter(self) -> Pages<RevisionInfo> {
-        Pages::new("revisions", self.spec, move |page| self.fetch(page))
-    }
-}
-
-impl JobManager {
-    /// A job definition at revision `revision` (the latest when `None`):
-    /// `GET /job/definition/{id}` for its name and type, then the revision. Jobs assigned
-    /// from the handle run that revision.
-    ///
-    /// ```no_run
-    /// let mut first = rapidata::Client::new()?.job().get_job_definition_revision("jd_123", Some(1))?;
-    /// println!("{:?}", first.instruction()?);
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn get_job_definition_revision(
-        &self,
-        id: &str,
-        revision: Option<i32>,
-    ) -> Result<JobDefinition> {
-        crate::error::require_id("definition_id", id)?;
-        if let Some(n) = revision {
-            check_revision_number(n)?;
-        }
-        let mut definition = self.get_job_definition_by_id(id)?;
-        definition.reload(revision)?;
-        Ok(definition)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instruction_and_options_are_edited_as_the_sdk_edits_them() {
-        let compare = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Compare",
-            "criteria": {"literal": "Which?"}, "asset": {"segment": "asset"}}});
-        assert_eq!(instruction_of(&compare).as_deref(), Some("Which?"));
-        let edited = with_instruction(compare, "Better?").unwrap();
-        assert_eq!(edited["rapid"]["criteria"], json!({"literal": "Better?"}));
-        assert!(with_answer_options(edited, &["a".into(), "b".into()]).is_none());
-
-        let classify = json!({"_t": "SimpleWorkflow", "rapid": {"_t": "Classify",
-            "title": {"segment": "title"}, "categories": {"segment": "answer_options"}}});
-        assert_eq!(instruction_of(&classify), None);
-        assert_eq!(answer_options_of(&classify), None);
-        let edited = with_answer_options(classify, &["Cat".into(), "Dog".into()]).unwrap();
-        assert_eq!(
-            edited["rapid"]["categories"],
-            json!({"literal": [{"label": "Cat", "value": "Cat"}, {"label": "Dog", "value": "Dog"}]})
-        );
-        assert_eq!(
-            answer_options_of(&edited),
-            Some(vec!["Cat".into(), "Dog".into()])
-        );
-        let ranking = json!({"_t": "GroupedRankingWorkflow", "criteria": "Rank"});
-        assert_eq!(
-            with_instruction(ranking, "Order")
-                .unwrap()
-                .get("criteria")
-                .unwrap(),
-            "Order"
-        );
-        assert!(with_instruction(json!({"_t": "EvaluationWorkflow"}), "x").is_none());
-    }
-
-    #[test]
-    fn responses_live_in_the_referees_own_member() {
-        let naive = json!({"_t": "NaiveReferee", "totalVotes": 3});
-        assert_eq!(responses_of(&naive), Some(3));
-        assert_eq!(with_responses(naive, 9).unwrap()["totalVotes"], 9);
-        let early = json!({"_t": "EarlyStoppingReferee", "maxVotes": 10, "threshold": 0.99});
-        assert_eq!(with_responses(early, 4).unwrap()["maxVotes"], 4);
-        assert!(with_responses(json!({"_t": "Other"}), 4).is_none());
     }
 }
