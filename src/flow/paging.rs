@@ -27,6 +27,17 @@ use crate::{Error, Result};
 /// The most items any list walk reads before it stops (and logs a warning).
 const MAX_LISTED_ITEMS: u64 = 1_000_000;
 
+/// The page size of every listing the client reads through by itself (after a lost
+/// create, a dataset's datapoints, an audience's examples, a set's rapids). The one place
+/// it is set.
+pub(crate) const LIST_PAGE_SIZE: i64 = 100;
+
+/// The `sort` of a newest-first listing (`-created_at`), the order every lookup by name
+/// and every `find_*` uses. The one place it is written.
+pub(crate) fn newest_first() -> Vec<String> {
+    vec!["-created_at".to_owned()]
+}
+
 /// The paging state of one walk through a list.
 #[derive(Debug)]
 pub(crate) struct Pager {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use crate::api::types::AudienceJobState;
 use crate::api::{operations, types};
 use crate::clock::Step;
+use crate::flow::paging::{newest_first, LIST_PAGE_SIZE};
 use crate::flow::poll::poll;
 use crate::flow::reconcile::{create_once, Created, Verdict};
 use crate::request::{self, DecodeError, Decoder, QueryFilter, WithDecoder};
@@ -19,7 +20,6 @@ use super::results::JobResults;
 use crate::error::{JobStuck, StuckCause};
 
 /// Jobs listed to tell whether a create whose answer was lost was carried out.
-const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// While a job's labeling runs, the wait reads the job itself (`GET /job/{id}`) only on
 /// every this many polls; the polls in between read the progress alone.
@@ -823,8 +823,8 @@ pub(crate) fn assign_after(
     let list = || {
         let mut op = operations::GetJobs::new();
         op.page = Some(1);
-        op.page_size = Some(RECONCILE_PAGE_SIZE);
-        op.sort = vec!["-created_at".to_owned()];
+        op.page_size = Some(LIST_PAGE_SIZE);
+        op.sort = newest_first();
         op.job_definition_id = Some(QueryFilter::eq(definition.id()));
         op.audience_id = Some(QueryFilter::eq(audience_id));
         let out = client.send(&op)?;

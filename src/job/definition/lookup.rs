@@ -5,12 +5,12 @@ use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
 use crate::api::operations;
+use crate::flow::paging::{newest_first, LIST_PAGE_SIZE};
 use crate::flow::reconcile::Verdict;
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
 /// Definitions listed to tell whether a create whose answer was lost was carried out.
-const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// What the listing run alongside the upload found (it always runs: the pipeline runs
 /// every queued task).
@@ -32,8 +32,8 @@ pub(super) fn listed(slot: Mutex<Option<Result<HashSet<String>>>>) -> Result<Has
 pub(super) fn existing_definitions(client: &Client, name: &str) -> Result<HashSet<String>> {
     let mut op = operations::GetJobDefinitions::new();
     op.page = Some(1);
-    op.page_size = Some(RECONCILE_PAGE_SIZE);
-    op.sort = vec!["-created_at".to_owned()];
+    op.page_size = Some(LIST_PAGE_SIZE);
+    op.sort = newest_first();
     op.name = Some(QueryFilter::eq(name));
     let out = client.send(&op)?;
     Ok(out.items.into_iter().map(|d| d.definition_id).collect())

@@ -9,7 +9,8 @@ use crate::flow::paging::{PageCounts, Pager};
 use crate::request::{self, DecodeError, Decoder, WithDecoder};
 use crate::{Client, Result};
 
-use super::tuning::{LIST_PAGE_SIZE, MAX_LISTED_DATAPOINTS};
+use super::tuning::MAX_LISTED_DATAPOINTS;
+use crate::flow::paging::LIST_PAGE_SIZE;
 
 /// `GET /dataset/{id}/datapoints` decoded loosely, so fields the API description does
 /// not list (`sortIndex`) are kept.

@@ -22,8 +22,6 @@ pub(super) const BATCH_POLL_DIVISOR: u32 = 6;
 pub(super) const BATCHES_IN_FLIGHT: usize = 2;
 /// Attempts in total to create one datapoint.
 pub(super) const DATAPOINT_ATTEMPTS: u32 = 3;
-/// Page size used when listing a dataset's datapoints to reconcile.
-pub(super) const LIST_PAGE_SIZE: i64 = 100;
 /// The most datapoints a dataset listing walks through (at most 10,000 pages).
 pub(super) const MAX_LISTED_DATAPOINTS: u64 = 1_000_000;
 
