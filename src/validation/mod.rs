@@ -43,14 +43,15 @@
 use serde_json::{json, Value};
 
 use crate::api::{operations, types};
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{Fetched, PagedOutput, Pages};
+use crate::paging_options::Find;
 use crate::request::{self, QueryFilter, WithJsonBody};
 use crate::{Client, Error, Result};
 
 mod create;
 mod rapid;
 
-pub use create::{CreateRapidSet, FindRapids};
+pub use create::{CreateRapidSet, FindRapids, RapidsQuery};
 pub use rapid::{Rapid, ValidationRapid};
 
 impl Client {
@@ -133,7 +134,7 @@ fn post_new_set(client: Client, name: String) -> Result<ValidationSet> {
 
 impl ValidationSetManager {
     /// Starts creating an empty validation set named `name`; finish with
-    /// [`CreateValidationSet::create`].
+    /// [`CreateValidationSet::send`].
     ///
     /// ```no_run
     /// let set = rapidata::Client::new()?.validation().create_validation_set("Checks").create()?;
@@ -179,16 +180,13 @@ impl ValidationSetManager {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn find_validation_sets(&self, name: impl Into<String>) -> FindValidationSets {
-        FindValidationSets {
-            client: self.client.clone(),
-            name: name.into(),
-            spec: PageSpec::default(),
-        }
+        let query = ValidationSetsQuery { name: name.into() };
+        Find::with_query(self.client.clone(), query)
     }
 }
 
 /// Builder for [`ValidationSetManager::create_validation_set`]. Nothing is sent before
-/// [`create`](Self::create).
+/// [`send`](Self::send); [`validate`](Self::validate) runs its checks alone.
 ///
 /// ```no_run
 /// let set = rapidata::Client::new()?
@@ -199,7 +197,7 @@ impl ValidationSetManager {
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .create() is called"]
+#[must_use = "nothing is sent until .send() is called"]
 pub struct CreateValidationSet {
     client: Client,
     name: String,
@@ -224,8 +222,40 @@ impl CreateValidationSet {
         self
     }
 
+    /// Runs every check of [`send`](Self::send) without sending anything and returns
+    /// the body of its `POST /validation-set` (the dimensions follow in a `PATCH`).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let body = client.validation().create_validation_set("Checks").validate()?;
+    /// assert_eq!(body.name, "Checks");
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<types::CreateValidationSetEndpointInput> {
+        check_new_set(&self.name, &self.dimensions)?;
+        Ok(types::CreateValidationSetEndpointInput::new(
+            self.name.clone(),
+        ))
+    }
+
     /// `POST /validation-set {"name"}`, then `PATCH … {"dimensions"}` when dimensions were
     /// given. A blank name or dimension is refused before any request.
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let set = client.validation().create_validation_set("Checks").send()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn send(self) -> Result<ValidationSet> {
+        self.validate()?;
+        let mut set = post_new_set(self.client, self.name)?;
+        if !self.dimensions.is_empty() {
+            set.update_dimensions(self.dimensions)?;
+        }
+        Ok(set)
+    }
+
+    /// The same as [`send`](Self::send) (its former name).
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
@@ -233,12 +263,7 @@ impl CreateValidationSet {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create(self) -> Result<ValidationSet> {
-        check_new_set(&self.name, &self.dimensions)?;
-        let mut set = post_new_set(self.client, self.name)?;
-        if !self.dimensions.is_empty() {
-            set.update_dimensions(self.dimensions)?;
-        }
-        Ok(set)
+        self.send()
     }
 }
 
@@ -372,32 +397,29 @@ impl ValidationSet {
     }
 }
 
-/// Builder for [`ValidationSetManager::find_validation_sets`].
+/// What a list of validation sets filters on: a name. The query of
+/// [`FindValidationSets`].
+#[derive(Debug, Clone)]
+pub struct ValidationSetsQuery {
+    name: String,
+}
+
+/// Builder for [`ValidationSetManager::find_validation_sets`]: 10 a page from page 1
+/// unless told otherwise ([`amount`](Find::amount), [`page`](Find::page)).
 ///
 /// ```no_run
 /// let sets = rapidata::Client::new()?.validation().find_validation_sets("").amount(50).send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindValidationSets {
-    client: Client,
-    name: String,
-    spec: PageSpec,
-}
+pub type FindValidationSets = Find<ValidationSetsQuery>;
 
-impl FindValidationSets {
-    page_setters!(
-        "validation sets",
-        "client.validation().find_validation_sets(\"\")"
-    );
-
+impl Find<ValidationSetsQuery> {
     fn fetch(&self, page: i64) -> Result<Fetched<ValidationSet>> {
         let mut op = operations::GetValidationSets::new();
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(self.name.as_str()));
+        op.name = Some(QueryFilter::contains(self.query.name.as_str()));
         let fetched = self.client.send(&op)?.into_fetched();
         Ok(fetched.map(|item| ValidationSet {
             client: self.client.clone(),
@@ -416,11 +438,10 @@ impl FindValidationSets {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<ValidationSet>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+        self.first_page(Self::fetch)
     }
 
-    /// Every set from [`page`](Self::page) on, a page at a time.
+    /// Every set from [`page`](Find::page) on, a page at a time.
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
@@ -428,6 +449,6 @@ impl FindValidationSets {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn iter(self) -> Pages<ValidationSet> {
-        Pages::new("validation sets", self.spec, move |page| self.fetch(page))
+        self.all_pages("validation sets", Self::fetch)
     }
 }
