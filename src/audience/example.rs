@@ -406,7 +406,7 @@ impl UpdateExample {
         self
     }
 
-    fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         crate::error::require_id("example_id", &self.example_id)?;
         if let Some(Some(types::IExampleTruth::CompareExampleTruth(t))) = &self.body.truth {
             crate::error::require_id("winner_id", &t.winner_id)?;
@@ -445,6 +445,27 @@ impl UpdateExample {
         Ok(())
     }
 
+    /// Runs every check of [`send`](Self::send) without uploading or sending anything,
+    /// and returns the body of the `PATCH`, with new media context items named by their
+    /// [`identifier`](DataItem::identifier) where `send` puts the server names their
+    /// uploads return.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let body = audience.update_example("ex_1").sort_index(3).validate()?;
+    /// assert_eq!(body.sort_index, Some(3));
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<types::UpdateAudienceExampleEndpointInput> {
+        self.check()?;
+        let mut body = self.body.clone();
+        if let Some(items) = &self.media_context {
+            let names = planned_names(items);
+            body.context_asset = Some(Some(asset::asset_input(items, &names)));
+        }
+        Ok(body)
+    }
+
     /// Checks the values (nothing is uploaded or sent if one is invalid), uploads new
     /// media context, then sends the `PATCH`.
     ///
@@ -454,7 +475,7 @@ impl UpdateExample {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(mut self) -> Result<()> {
-        self.validate()?;
+        self.check()?;
         if let Some(items) = &self.media_context {
             let names = upload_names(&self.audience, items)?;
             self.body.context_asset = Some(Some(asset::asset_input(items, &names)));

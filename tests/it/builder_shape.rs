@@ -298,3 +298,40 @@ fn builders_own_their_audience_and_old_names_still_name_them() {
         .unwrap();
     add.assert();
 }
+
+#[test]
+fn update_example_validate_returns_the_body_send_patches() {
+    let server = MockServer::start();
+    let audience = common::audience(&server);
+    let bad = || {
+        audience
+            .update_example("ex_1")
+            .random_correct_probability(2.0)
+    };
+    same_refusal(
+        &server,
+        bad().validate(),
+        || bad().send(),
+        "random_correct_probability",
+    );
+
+    let server = MockServer::start();
+    let audience = common::audience(&server);
+    let good = audience
+        .update_example("ex_1")
+        .explanation("Count the fingers.")
+        .clear_context()
+        .media_context([PICTURE]);
+    let body = good.validate().unwrap();
+    assert_eq!(body.sort_index, None);
+    let upload = echo_upload(&server, PICTURE);
+    let patch = server.patch_audience_by_audience_id_example_by_example_id(|when, then| {
+        when.audience_id("aud_1")
+            .example_id("ex_1")
+            .json_value(to_json(&body));
+        then.ok();
+    });
+    good.send().unwrap();
+    upload.assert();
+    patch.assert();
+}
