@@ -136,9 +136,7 @@ fn create_validation_set_validate_returns_the_body_send_posts() {
     assert_eq!(body, json!({"name": "Checks"}));
     let create = server.post_validation_set(|when, then| {
         when.json_value(body);
-        then.ok(&CreateValidationSetEndpointOutput {
-            validation_set_id: "vs_1".into(),
-        });
+        then.ok(&CreateValidationSetEndpointOutput::new("vs_1".into()));
     });
     assert_eq!(good.send().unwrap().id(), "vs_1");
     create.assert();
@@ -174,9 +172,7 @@ fn create_rapid_set_validate_returns_the_rapid_bodies_send_posts() {
     let other = echo_upload(&server, OTHER_PICTURE);
     let set = server.post_validation_set(|when, then| {
         when.json_value(json!({"name": "Sharpness"}));
-        then.ok(&CreateValidationSetEndpointOutput {
-            validation_set_id: "vs_2".into(),
-        });
+        then.ok(&CreateValidationSetEndpointOutput::new("vs_2".into()));
     });
     let rapid = server.post_validation_set_by_validation_set_id_rapid(|when, then| {
         when.validation_set_id("vs_2").json_value(body);
