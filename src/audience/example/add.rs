@@ -10,7 +10,7 @@ use crate::settings::Setting;
 use crate::Result;
 
 use super::super::handle::Audience;
-use super::{add_example, upload_names};
+use super::add_once::{add_example, upload_names};
 
 /// The body of `POST /audience/{id}/example`.
 pub(super) type Body = types::AddExampleToAudienceEndpointInput;

@@ -7,7 +7,7 @@ use crate::Result;
 
 use super::super::handle::Audience;
 use super::add::{AddExample, Body, TakesContext};
-use super::{validate_instruction, validate_media_context};
+use super::checks::{validate_instruction, validate_media_context};
 
 /// What only a classification example has: the answer options, the item and the right
 /// options. The kind of [`AddClassificationExample`].

@@ -6,7 +6,7 @@ use crate::Result;
 
 use super::super::handle::Audience;
 use super::add::{AddExample, Body, TakesContext};
-use super::{validate_instruction, validate_media_context};
+use super::checks::{validate_instruction, validate_media_context};
 
 /// What only a comparison example has: the two items and the one that wins. The kind of
 /// [`AddCompareExample`].

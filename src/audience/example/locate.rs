@@ -7,7 +7,7 @@ use crate::{Error, Result};
 
 use super::super::handle::Audience;
 use super::add::{AddExample, Body, TakesContext};
-use super::{validate_instruction, validate_media_context};
+use super::checks::{validate_instruction, validate_media_context};
 
 /// A rectangle of an image, in ratios of its size (0.0–1.0 on both axes, origin top left):
 /// the truth of a locate example. Sent to the API in percent (ratio × 100).

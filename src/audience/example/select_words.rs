@@ -8,7 +8,7 @@ use crate::Result;
 
 use super::super::handle::Audience;
 use super::add::{AddExample, Body};
-use super::validate_instruction;
+use super::checks::validate_instruction;
 
 /// What only a select-words example has: the item, the sentence, the truth words and
 /// how strictly they are scored. The kind of [`AddSelectWordsExample`].
