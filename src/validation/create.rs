@@ -19,10 +19,8 @@ use crate::flow::reconcile::{create_once_from, Verdict};
 use crate::paging_options::Find;
 use crate::{Client, Error, Result};
 
-use super::rapid::At;
-use super::{
-    check_new_set, post_new_set, Rapid, ValidationRapid, ValidationSet, ValidationSetManager,
-};
+use super::rapid::{At, Rapid, ValidationRapid};
+use super::set::{check_new_set, post_new_set, ValidationSet, ValidationSetManager};
 
 /// How the `i`th rapid's inputs are named in errors ([`At::Set`] or [`At::Mixed`]).
 type Naming = fn(usize) -> At;
