@@ -1,8 +1,9 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{Fetched, PagedOutput, Pages};
 use crate::flow::reconcile::{create_once, Created, Verdict};
+use crate::paging_options::Find;
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
@@ -177,12 +178,11 @@ impl AudienceManager {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn find_audiences(&self, name: impl Into<String>) -> FindAudiences {
-        FindAudiences {
-            client: self.client.clone(),
+        let query = AudiencesQuery {
             name: name.into(),
-            spec: PageSpec::default(),
             public_only: false,
-        }
+        };
+        Find::with_query(self.client.clone(), query)
     }
 
     /// Starts listing public (curated) audiences: `GET /audiences` with `is_public[eq]=true`,
@@ -200,10 +200,9 @@ impl AudienceManager {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn curated_audiences(&self) -> FindAudiences {
-        FindAudiences {
-            public_only: true,
-            ..self.find_audiences("")
-        }
+        let mut find = self.find_audiences("");
+        find.query.public_only = true;
+        find
     }
 }
 
@@ -212,7 +211,8 @@ fn check_id(id: &str) -> Result<()> {
 }
 
 /// Builder for [`AudienceManager::create_audience`]. Nothing is sent before
-/// [`create`](CreateAudience::create).
+/// [`send`](CreateAudience::send); [`validate`](CreateAudience::validate) runs its checks
+/// alone.
 ///
 /// ```no_run
 /// let audience = rapidata::Client::new()?
@@ -225,7 +225,7 @@ fn check_id(id: &str) -> Result<()> {
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .create() is called"]
+#[must_use = "nothing is sent until .send() is called"]
 pub struct CreateAudience {
     client: Client,
     name: String,
@@ -314,13 +314,21 @@ impl CreateAudience {
         self
     }
 
-    /// Checks every argument and builds the request body.
+    /// Runs every check of [`send`](Self::send) without sending anything and returns
+    /// the body `send` would post.
     ///
     /// Without admission settings the body is `{"name": …, "filters": […]}` (the server
     /// default applies). If any of target accuracy, min tasks or max tasks is given, a
     /// `TaskAccuracy` graduation rule is sent with the missing values filled in (0.75,
     /// 10) and `maxTasks` always present (`null` when unset), like the official SDK.
-    fn body(&self) -> Result<types::CreateAudienceEndpointInput> {
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let body = client.audience().create_audience("Strict").min_tasks(12).validate()?;
+    /// assert_eq!(body.name, "Strict");
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<types::CreateAudienceEndpointInput> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid_input(
                 "name",
@@ -393,7 +401,7 @@ impl CreateAudience {
     /// errors otherwise.
     ///
     /// ```no_run
-    /// let audience = rapidata::Client::new()?.audience().create_audience("Mine").create()?;
+    /// let audience = rapidata::Client::new()?.audience().create_audience("Mine").send()?;
     /// println!("created {}", audience.id());
     /// # Ok::<(), rapidata::Error>(())
     /// ```
@@ -406,8 +414,8 @@ impl CreateAudience {
     /// (one `GET /audience/{id}` each); one made meanwhile by someone else with other
     /// settings is left alone and ours is sent again. When two match, or one cannot be
     /// read, the call fails with [`Error::UnresolvedCreate`] instead of guessing.
-    pub fn create(self) -> Result<Audience> {
-        let body = self.body()?;
+    pub fn send(self) -> Result<Audience> {
+        let body = self.validate()?;
         let list = || {
             let mut op = operations::GetAudiences::new();
             op.page = Some(1);
@@ -439,6 +447,16 @@ impl CreateAudience {
             self.filters,
             Some(self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS)),
         ))
+    }
+
+    /// The same as [`send`](Self::send) (its former name).
+    ///
+    /// ```no_run
+    /// let audience = rapidata::Client::new()?.audience().create_audience("Mine").create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create(self) -> Result<Audience> {
+        self.send()
     }
 }
 
@@ -504,16 +522,17 @@ fn comparable(value: &impl serde::Serialize) -> serde_json::Value {
 ///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
+pub type FindAudiences = Find<AudiencesQuery>;
+
+/// What a list of audiences filters on: a name and whether only public (curated) ones.
+/// The query of [`FindAudiences`].
 #[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() is called"]
-pub struct FindAudiences {
-    client: Client,
+pub struct AudiencesQuery {
     name: String,
-    spec: PageSpec,
     public_only: bool,
 }
 
-impl FindAudiences {
+impl Find<AudiencesQuery> {
     /// Only audiences whose name contains `name` (replaces the name given before).
     ///
     /// ```no_run
@@ -522,11 +541,9 @@ impl FindAudiences {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.query.name = name.into();
         self
     }
-
-    page_setters!("audiences", "client.audience().find_audiences(\"\")");
 
     #[cfg(test)]
     fn operation(&self) -> Result<operations::GetAudiences> {
@@ -540,8 +557,8 @@ impl FindAudiences {
         op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["-created_at".to_owned()];
         // The official SDK always sends the `contains` filter, even when empty.
-        op.name = Some(QueryFilter::contains(self.name.clone()));
-        if self.public_only {
+        op.name = Some(QueryFilter::contains(self.query.name.clone()));
+        if self.query.public_only {
             op.is_public = Some(QueryFilter::eq("true"));
         }
         op
@@ -597,11 +614,11 @@ mod tests {
     }
 
     fn body(b: CreateAudience) -> serde_json::Value {
-        serde_json::to_value(b.body().unwrap()).unwrap()
+        serde_json::to_value(b.validate().unwrap()).unwrap()
     }
 
     fn invalid(b: CreateAudience) -> (String, String) {
-        let e = b.body().unwrap_err();
+        let e = b.validate().unwrap_err();
         let e = e.as_invalid_input().expect("invalid input");
         (e.argument().to_owned(), e.value().to_owned())
     }
@@ -690,7 +707,7 @@ mod tests {
     #[test]
     fn a_look_alike_audience_is_ours_only_when_everything_sent_matches() {
         let m = AudienceManager::new(client());
-        let sent = |b: CreateAudience| b.body().unwrap();
+        let sent = |b: CreateAudience| b.validate().unwrap();
         let ours = |b: CreateAudience, f| same_audience(&sent(b), &f) == Verdict::Ours;
         // Nothing but the name sent: the server's default rule is not ours to compare.
         assert!(ours(m.create_audience("A"), found(json!({}))));

@@ -48,12 +48,14 @@ mod unlisted;
 #[allow(unused_imports)]
 pub(crate) use example::{validate_instruction, MAX_INSTRUCTION_CHARS};
 pub use example::{
-    BoundingBox, ClassificationExample, CompareExample, DrawExample, Example, LocateExample,
-    SelectWordsExample, UpdateExample,
+    AddClassificationExample, AddCompareExample, AddDrawExample, AddExample, AddLocateExample,
+    AddSelectWordsExample, BoundingBox, BoxKind, ClassificationExample, ClassificationKind,
+    CompareExample, CompareKind, DrawExample, Example, LocateExample, SelectWordsExample,
+    SelectWordsKind, TakesContext, UpdateExample,
 };
 pub use filter::{AgeGroup, Device, Filter, Gender};
 pub use handle::{Audience, FilteredAudience};
-pub use manager::{AudienceManager, CreateAudience, FindAudiences};
+pub use manager::{AudienceManager, AudiencesQuery, CreateAudience, FindAudiences};
 pub use recruit::{NotEnoughExamples, DEFAULT_MIN_TASKS, MIN_MIN_TASKS};
 pub use unlisted::UnlistedAudience;
 pub(crate) use unlisted::UNLISTED_PREFIX;

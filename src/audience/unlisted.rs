@@ -68,17 +68,8 @@ impl UnlistedAudience {
         )
     }
 
-    /// The page that takes your annotators straight into one job of this audience,
-    /// [`link`](Self::link)` + /job/{jobId}`.
-    ///
-    /// ```no_run
-    /// # fn demo(a: &rapidata::UnlistedAudience, job: &rapidata::Job) { println!("{}", a.job_link(job)); }
-    /// ```
-    pub fn job_link(&self, job: &crate::Job) -> String {
-        self.job_link_id(job.id())
-    }
-
-    /// [`job_link`](Self::job_link) by job id.
+    /// [`job_link`](Self::job_link) by job id: the page that takes your annotators
+    /// straight into that job of this audience, [`link`](Self::link)` + /job/{jobId}`.
     ///
     /// ```no_run
     /// # fn demo(a: &rapidata::UnlistedAudience) { println!("{}", a.job_link_id("job_123")); }

@@ -21,7 +21,6 @@
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
-use crate::api::types;
 use crate::{Error, Result};
 
 /// The most items any list walk reads before it stops (and logs a warning).
@@ -170,38 +169,6 @@ impl PageSpec {
     }
 }
 
-/// The `amount` and `page` setters of a list builder with a `spec: PageSpec` field; `$what`
-/// names the items in the docs, `$example` is a builder expression on `client` for them.
-macro_rules! page_setters {
-    ($what:literal, $example:literal) => {
-        #[doc = concat!("How many ", $what, " per page (default 10; 1 to")]
-        /// [`MAX_PAGE_SIZE`](crate::request::MAX_PAGE_SIZE), checked before any request).
-        ///
-        /// ```no_run
-        /// # let client = rapidata::Client::new()?;
-        #[doc = concat!("let page = ", $example, ".amount(100).send()?;")]
-        /// # Ok::<(), rapidata::Error>(())
-        /// ```
-        pub fn amount(mut self, amount: u32) -> Self {
-            self.spec.amount = amount;
-            self
-        }
-
-        /// Which page, from 1 (default 1); `iter()` starts there.
-        ///
-        /// ```no_run
-        /// # let client = rapidata::Client::new()?;
-        #[doc = concat!("let older = ", $example, ".page(2).send()?;")]
-        /// # Ok::<(), rapidata::Error>(())
-        /// ```
-        pub fn page(mut self, page: u32) -> Self {
-            self.spec.page = page;
-            self
-        }
-    };
-}
-pub(crate) use page_setters;
-
 /// One page as a list endpoint answered it: its items and its counts.
 pub(crate) struct Fetched<T> {
     /// The items with the id each is told apart by.
@@ -234,31 +201,6 @@ pub(crate) trait PagedOutput {
     type Item;
     /// The page's items, each with its id, and the counts.
     fn into_fetched(self) -> Fetched<Self::Item>;
-}
-
-macro_rules! paged_output {
-    ($($paged:ident => $item:ident . $id:ident),* $(,)?) => {$(
-        impl PagedOutput for types::$paged {
-            type Item = types::$item;
-            fn into_fetched(self) -> Fetched<types::$item> {
-                Fetched {
-                    items: self.items.into_iter().map(|i| (i.$id.to_string(), i)).collect(),
-                    page_size: Some(i64::from(self.page_size)),
-                    total: Some(self.total),
-                    total_pages: self.total_pages.map(i64::from),
-                }
-            }
-        }
-    )*};
-}
-
-paged_output! {
-    QueryJobsEndpointPagedResultOfOutput => QueryJobsEndpointOutput.job_id,
-    QueryJobDefinitionsEndpointPagedResultOfOutput => QueryJobDefinitionsEndpointOutput.definition_id,
-    QueryAudiencesEndpointPagedResultOfOutput => QueryAudiencesEndpointOutput.id,
-    QueryJobRevisionsEndpointPagedResultOfOutput => QueryJobRevisionsEndpointOutput.revision_number,
-    QueryValidationSetsEndpointPagedResultOfOutput => QueryValidationSetsEndpointOutput.id,
-    GetValidationRapidsEndpointPagedResultOfOutput => GetValidationRapidsEndpointOutput.id,
 }
 
 type FetchPage<T> = Box<dyn FnMut(i64) -> Result<Fetched<T>> + Send>;

@@ -113,6 +113,17 @@ impl FilteredAudience {
 }
 
 impl UnlistedAudience {
+    /// The page that takes your annotators straight into one job of this audience,
+    /// [`link`](Self::link)` + /job/{jobId}`. (A job action, so it lives in the job
+    /// module: the audience module never needs the job module.)
+    ///
+    /// ```no_run
+    /// # fn demo(a: &rapidata::UnlistedAudience, job: &rapidata::Job) { println!("{}", a.job_link(job)); }
+    /// ```
+    pub fn job_link(&self, job: &Job) -> String {
+        self.job_link_id(job.id())
+    }
+
     /// Runs `definition` on this unlisted audience (`POST /job`); only people who open
     /// its [link](Self::link) or the job's [link](Self::job_link) annotate it.
     ///

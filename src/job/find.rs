@@ -2,7 +2,8 @@
 //! `send()` or every page from there on with `iter()` (see [`Pages`]).
 
 use crate::api::operations;
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{Fetched, PagedOutput, Pages};
+use crate::paging_options::Find;
 use crate::request::QueryFilter;
 use crate::{Client, Result};
 
@@ -51,10 +52,19 @@ fn jobs_of(target: &impl JobTarget) -> FindJobs {
     )
 }
 
+/// What a list of jobs filters on: a name and, for an audience's jobs, the audience.
+/// The query of [`FindJobs`].
+#[derive(Debug, Clone)]
+pub struct JobsQuery {
+    name: String,
+    audience_id: Option<String>,
+}
+
 /// Builder for [`JobManager::find_jobs`](super::JobManager::find_jobs),
 /// [`JobManager::find_jobs_for`](super::JobManager::find_jobs_for) and
 /// [`Audience::find_jobs`](crate::Audience::find_jobs): jobs newest first
-/// (`GET /jobs?sort=-created_at`), 10 a page from page 1 unless told otherwise.
+/// (`GET /jobs?sort=-created_at`), 10 a page from page 1 unless told otherwise
+/// ([`amount`](Find::amount), [`page`](Find::page)).
 ///
 /// ```no_run
 /// let client = rapidata::Client::new()?;
@@ -64,23 +74,11 @@ fn jobs_of(target: &impl JobTarget) -> FindJobs {
 /// }
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindJobs {
-    client: Client,
-    name: String,
-    audience_id: Option<String>,
-    spec: PageSpec,
-}
+pub type FindJobs = Find<JobsQuery>;
 
-impl FindJobs {
+impl Find<JobsQuery> {
     pub(crate) fn new(client: Client, name: String, audience_id: Option<String>) -> FindJobs {
-        FindJobs {
-            client,
-            name,
-            audience_id,
-            spec: PageSpec::default(),
-        }
+        Find::with_query(client, JobsQuery { name, audience_id })
     }
 
     /// Only jobs whose name contains `name` (replaces the name given before; empty
@@ -92,19 +90,13 @@ impl FindJobs {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+        self.query.name = name.into();
         self
     }
 
-    page_setters!("jobs", "client.job().find_jobs(\"\")");
-
     fn fetch(&self, page: i64) -> Result<Fetched<Job>> {
-        let op = jobs_query(
-            &self.name,
-            self.audience_id.as_deref(),
-            page,
-            self.spec.amount,
-        );
+        let q = &self.query;
+        let op = jobs_query(&q.name, q.audience_id.as_deref(), page, self.spec.amount);
         let fetched = self.client.send(&op)?.into_fetched();
         Ok(fetched.map(|item| Job::from_list_item(self.client.clone(), item)))
     }
@@ -120,11 +112,10 @@ impl FindJobs {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<Job>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+        self.first_page(Self::fetch)
     }
 
-    /// Every job from [`page`](Self::page) on, fetched a page at a time as the iterator
+    /// Every job from [`page`](Find::page) on, fetched a page at a time as the iterator
     /// is advanced; it ends where the server's list ends.
     ///
     /// ```no_run
@@ -133,13 +124,20 @@ impl FindJobs {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn iter(self) -> Pages<Job> {
-        Pages::new("jobs", self.spec, move |page| self.fetch(page))
+        self.all_pages("jobs", Self::fetch)
     }
+}
+
+/// What a list of job definitions filters on: a name. The query of
+/// [`FindJobDefinitions`].
+#[derive(Debug, Clone)]
+pub struct JobDefinitionsQuery {
+    name: String,
 }
 
 /// Builder for [`JobManager::find_job_definitions`](super::JobManager::find_job_definitions):
 /// job definitions newest first (`GET /job/definitions?sort=-created_at`), 10 a page from
-/// page 1 unless told otherwise.
+/// page 1 unless told otherwise ([`amount`](Find::amount), [`page`](Find::page)).
 ///
 /// ```no_run
 /// let client = rapidata::Client::new()?;
@@ -149,31 +147,19 @@ impl FindJobs {
 /// }
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindJobDefinitions {
-    client: Client,
-    name: String,
-    spec: PageSpec,
-}
+pub type FindJobDefinitions = Find<JobDefinitionsQuery>;
 
-impl FindJobDefinitions {
+impl Find<JobDefinitionsQuery> {
     pub(crate) fn new(client: Client, name: String) -> FindJobDefinitions {
-        FindJobDefinitions {
-            client,
-            name,
-            spec: PageSpec::default(),
-        }
+        Find::with_query(client, JobDefinitionsQuery { name })
     }
-
-    page_setters!("definitions", "client.job().find_job_definitions(\"\")");
 
     fn fetch(&self, page: i64) -> Result<Fetched<JobDefinition>> {
         let mut op = operations::GetJobDefinitions::new();
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["-created_at".to_owned()];
-        op.name = Some(QueryFilter::contains(self.name.as_str()));
+        op.name = Some(QueryFilter::contains(self.query.name.as_str()));
         let fetched = self.client.send(&op)?.into_fetched();
         Ok(fetched.map(|i| JobDefinition::from_list_item(self.client.clone(), i)))
     }
@@ -187,11 +173,10 @@ impl FindJobDefinitions {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<JobDefinition>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+        self.first_page(Self::fetch)
     }
 
-    /// Every definition from [`page`](Self::page) on, fetched a page at a time as the
+    /// Every definition from [`page`](Find::page) on, fetched a page at a time as the
     /// iterator is advanced.
     ///
     /// ```no_run
@@ -200,7 +185,7 @@ impl FindJobDefinitions {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn iter(self) -> Pages<JobDefinition> {
-        Pages::new("job definitions", self.spec, move |page| self.fetch(page))
+        self.all_pages("job definitions", Self::fetch)
     }
 }
 

@@ -75,7 +75,7 @@ pub use definition::{
     ValidatedDefinition, Votes, DEFAULT_RESPONSES_PER_DATAPOINT, DEFAULT_UPLOAD_TIMEOUT,
     FULL_PERMUTATION_MAX_ITEMS, MAX_ANSWER_OPTIONS, MAX_CONTEXT_CHARS, MAX_INSTRUCTION_CHARS,
 };
-pub use find::{FindJobDefinitions, FindJobs};
+pub use find::{FindJobDefinitions, FindJobs, JobDefinitionsQuery, JobsQuery};
 pub use handle::{Job, JobWarning};
 pub use manager::JobManager;
 pub use progress::{
@@ -97,7 +97,7 @@ pub use results::{
     LocateResults, Point, RankedItem, RankingList, RankingResponse, RankingResults, ResultAsset,
     SelectWordsDatapoint, SelectWordsResponse, SelectWordsResults, WordCount,
 };
-pub use revision::{FindRevisions, RevisionInfo};
+pub use revision::{FindRevisions, RevisionInfo, RevisionsQuery};
 
 use crate::audience::{Audience, FilteredAudience, JobTarget};
 use crate::Result;

@@ -12,15 +12,15 @@ use std::collections::{HashMap, HashSet};
 
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
+use crate::audience::example::planned_names;
 use crate::audience::BoundingBox;
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{Fetched, PagedOutput, Pages};
 use crate::flow::reconcile::{create_once_from, Verdict};
+use crate::paging_options::Find;
 use crate::{Client, Error, Result};
 
-use super::rapid::At;
-use super::{
-    check_new_set, post_new_set, Rapid, ValidationRapid, ValidationSet, ValidationSetManager,
-};
+use super::rapid::{At, Rapid, ValidationRapid};
+use super::set::{check_new_set, post_new_set, ValidationSet, ValidationSetManager};
 
 /// How the `i`th rapid's inputs are named in errors ([`At::Set`] or [`At::Mixed`]).
 type Naming = fn(usize) -> At;
@@ -63,7 +63,8 @@ enum Source {
 }
 
 /// Builder of a validation set with rapids, from one of the `create_*_set` methods of the
-/// [`ValidationSetManager`]. Nothing is checked or sent before [`create`](Self::create).
+/// [`ValidationSetManager`]. Nothing is checked or sent before [`send`](Self::send);
+/// [`validate`](Self::validate) runs its checks alone.
 ///
 /// The per-datapoint lists ([`contexts`](Self::contexts),
 /// [`media_contexts`](Self::media_contexts), [`explanations`](Self::explanations)) must
@@ -83,7 +84,7 @@ enum Source {
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .create() is called"]
+#[must_use = "nothing is sent until .send() is called"]
 pub struct CreateRapidSet {
     client: Client,
     name: String,
@@ -683,16 +684,12 @@ impl CreateRapidSet {
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation()
     ///     .create_timestamp_set("Goals", "Stop at the goal.", ["goal.mp4"], [vec![(1200, 1900)]])
-    ///     .create()?;
+    ///     .send()?;
     /// println!("{}", set.view_url());
     /// # Ok::<(), rapidata::Error>(())
     /// ```
-    pub fn create(self) -> Result<ValidationSet> {
-        check_new_set(&self.name, &self.dimensions)?;
-        let (rapids, at) = self.rapids()?;
-        for (i, rapid) in rapids.iter().enumerate() {
-            rapid.validate(at(i))?;
-        }
+    pub fn send(self) -> Result<ValidationSet> {
+        let rapids = self.checked_rapids()?;
         let bodies = upload_bodies(&self.client, &rapids)?;
         let mut set = post_new_set(self.client, self.name)?;
         for (i, body) in bodies.into_iter().enumerate() {
@@ -709,6 +706,54 @@ impl CreateRapidSet {
             set.update_dimensions(self.dimensions)?;
         }
         Ok(set)
+    }
+
+    /// The same as [`send`](Self::send) (its former name).
+    ///
+    /// ```no_run
+    /// # let client = rapidata::Client::new()?;
+    /// let set = client.validation()
+    ///     .create_timestamp_set("Goals", "Stop at the goal.", ["goal.mp4"], [vec![(1200, 1900)]])
+    ///     .create()?;
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn create(self) -> Result<ValidationSet> {
+        self.send()
+    }
+
+    /// The rapids to add, after every check of [`send`](Self::send).
+    fn checked_rapids(&self) -> Result<Vec<Rapid>> {
+        check_new_set(&self.name, &self.dimensions)?;
+        let (rapids, at) = self.rapids()?;
+        for (i, rapid) in rapids.iter().enumerate() {
+            rapid.validate(at(i))?;
+        }
+        Ok(rapids)
+    }
+
+    /// Runs every check of [`send`](Self::send) without uploading or sending anything,
+    /// and returns the bodies of the rapids `send` would add
+    /// (`POST /validation-set/{id}/rapid`), in order, with each media item (URL or file)
+    /// named by its [`identifier`](DataItem::identifier) where `send` puts the server
+    /// name its upload returns. (The set itself is created with `{"name"}` alone; the
+    /// dimensions follow in a `PATCH`.)
+    ///
+    /// ```no_run
+    /// use rapidata::DataItem;
+    /// # let client = rapidata::Client::new()?;
+    /// let bodies = client
+    ///     .validation()
+    ///     .create_classification_set("Maths", "True?", ["Yes", "No"], [DataItem::text("1 + 1 = 2")], [vec!["Yes"]])
+    ///     .validate()?;
+    /// assert_eq!(bodies.len(), 1);
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<Vec<types::AddValidationRapidEndpointInput>> {
+        let rapids = self.checked_rapids()?;
+        Ok(rapids
+            .iter()
+            .map(|rapid| rapid.body(&planned_names(&rapid.items())))
+            .collect())
     }
 }
 
@@ -824,37 +869,32 @@ impl ValidationSet {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn rapids(&self) -> FindRapids {
-        FindRapids {
-            client: self.client.clone(),
+        let query = RapidsQuery {
             set_id: self.id.clone(),
-            spec: PageSpec::default(),
-        }
+        };
+        Find::with_query(self.client.clone(), query)
     }
 }
 
-/// Builder for [`ValidationSet::rapids`].
+/// What a list of rapids filters on: the validation set. The query of [`FindRapids`].
+#[derive(Debug, Clone)]
+pub struct RapidsQuery {
+    set_id: String,
+}
+
+/// Builder for [`ValidationSet::rapids`]: 10 a page from page 1 unless told otherwise
+/// ([`amount`](Find::amount), [`page`](Find::page)).
 ///
 /// ```no_run
 /// # let set = rapidata::Client::new()?.validation().get_validation_set_by_id("vs_1")?;
 /// let first = set.rapids().amount(50).send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindRapids {
-    client: Client,
-    set_id: String,
-    spec: PageSpec,
-}
+pub type FindRapids = Find<RapidsQuery>;
 
-impl FindRapids {
-    page_setters!(
-        "rapids",
-        "client.validation().get_validation_set_by_id(\"vs_1\")?.rapids()"
-    );
-
+impl Find<RapidsQuery> {
     fn fetch(&self, page: i64) -> Result<Fetched<ValidationRapid>> {
-        let mut op = operations::GetValidationSetByValidationSetIdRapids::new(&self.set_id);
+        let mut op = operations::GetValidationSetByValidationSetIdRapids::new(&self.query.set_id);
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
         Ok(self
@@ -872,11 +912,10 @@ impl FindRapids {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<Vec<ValidationRapid>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+        self.first_page(Self::fetch)
     }
 
-    /// Every rapid from [`page`](Self::page) on, a page at a time.
+    /// Every rapid from [`page`](Find::page) on, a page at a time.
     ///
     /// ```no_run
     /// # let set = rapidata::Client::new()?.validation().get_validation_set_by_id("vs_1")?;
@@ -884,6 +923,6 @@ impl FindRapids {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn iter(self) -> Pages<ValidationRapid> {
-        Pages::new("rapids", self.spec, move |page| self.fetch(page))
+        self.all_pages("rapids", Self::fetch)
     }
 }

@@ -20,6 +20,7 @@ mod audience_examples;
 mod audience_validation;
 mod bad_input;
 mod browser_login;
+mod builder_shape;
 mod client_core;
 mod clock;
 mod codegen_models;

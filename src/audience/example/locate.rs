@@ -2,12 +2,12 @@
 //! inside the truth boxes.
 
 use crate::api::types;
-use crate::asset::DataItem;
-use crate::settings::Setting;
+use crate::asset::{self, DataItem};
 use crate::{Error, Result};
 
 use super::super::handle::Audience;
-use super::{validate_instruction, validate_media_context, Common};
+use super::add::{AddExample, Body, TakesContext};
+use super::checks::{validate_instruction, validate_media_context};
 
 /// A rectangle of an image, in ratios of its size (0.0–1.0 on both axes, origin top left):
 /// the truth of a locate example. Sent to the API in percent (ratio × 100).
@@ -168,9 +168,20 @@ impl BoxTask {
     }
 }
 
+/// What only a locate or draw example has: the task, the image or video and the truth
+/// boxes. The kind of [`AddLocateExample`] and [`AddDrawExample`].
+#[derive(Debug)]
+pub struct BoxKind {
+    task: BoxTask,
+    datapoint: DataItem,
+    truths: Vec<BoundingBox>,
+}
+
+impl TakesContext for BoxKind {}
+
 /// Builder for [`Audience::add_locate_example`] and [`Audience::add_draw_example`] (also
-/// named [`DrawExample`]). Nothing is checked or sent before
-/// [`send`](LocateExample::send).
+/// named [`AddDrawExample`]). Nothing is checked or sent before
+/// [`send`](AddExample::<BoxKind>::send).
 ///
 /// ```no_run
 /// use rapidata::audience::BoundingBox;
@@ -185,47 +196,101 @@ impl BoxTask {
 ///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug)]
-#[must_use = "nothing is sent until .send() is called"]
-pub struct LocateExample<'a> {
-    audience: &'a Audience,
-    task: BoxTask,
-    instruction: String,
-    datapoint: DataItem,
-    truths: Vec<BoundingBox>,
-    common: Common,
-}
+pub type AddLocateExample = AddExample<BoxKind>;
 
-common_setters!(
-    LocateExample,
-    " audience.add_locate_example(\"Tap the glitch.\", \"a.jpg\", [rapidata::audience::BoundingBox::new(0.1, 0.1, 0.3, 0.3)])"
-);
+/// The builder of [`Audience::add_draw_example`]: the same as a locate example's, sent
+/// as a `LineExamplePayload` with a `LineExampleTruth`.
+pub type AddDrawExample = AddExample<BoxKind>;
 
-impl LocateExample<'_> {
-    fn validate(&self) -> Result<()> {
+/// The name this builder had before it owned its audience; the same builder.
+pub type LocateExample<'a> = AddLocateExample;
+
+/// The name this builder had before it owned its audience; the same builder.
+pub type DrawExample<'a> = AddDrawExample;
+
+impl AddExample<BoxKind> {
+    fn items(&self) -> Vec<DataItem> {
+        self.with_media_context(std::slice::from_ref(&self.kind.datapoint))
+    }
+
+    fn check(&self) -> Result<()> {
+        let k = &self.kind;
         validate_instruction("instruction", &self.instruction)?;
-        if self.truths.is_empty() {
+        if k.truths.is_empty() {
             return Err(Error::invalid_input(
                 "truths",
                 "[]",
-                format!("{} needs at least one truth box", self.task.name()),
+                format!("{} needs at least one truth box", k.task.name()),
             ));
         }
-        for (i, b) in self.truths.iter().enumerate() {
+        for (i, b) in k.truths.iter().enumerate() {
             b.validate(&format!("truths[{i}]"))?;
         }
-        if !self.datapoint.is_media() {
+        if !k.datapoint.is_media() {
             return Err(Error::invalid_input(
                 "datapoint",
-                &self.datapoint,
+                &k.datapoint,
                 format!(
                     "{} needs an image or video (a URL or a file), not a text",
-                    self.task.name()
+                    k.task.name()
                 ),
             ));
         }
-        self.datapoint.validate("datapoint")?;
+        k.datapoint.validate("datapoint")?;
         validate_media_context(&self.common.media_context)
+    }
+
+    fn body(&self, names: &[Option<String>]) -> Result<Body> {
+        self.check()?;
+        let k = &self.kind;
+        let target = self.instruction.clone();
+        let boxes: Vec<types::ExampleBoxShape> = k.truths.iter().map(|b| b.to_shape()).collect();
+        let (payload, truth) = match k.task {
+            BoxTask::Locate => (
+                types::IExamplePayloadLocateExamplePayload::new(target).into(),
+                types::IExampleTruthLocateExampleTruth {
+                    required_completeness: Some(None),
+                    required_precision: Some(None),
+                    ..types::IExampleTruthLocateExampleTruth::new(boxes)
+                }
+                .into(),
+            ),
+            BoxTask::Draw => (
+                types::IExamplePayloadLineExamplePayload::new(target).into(),
+                types::IExampleTruthLineExampleTruth {
+                    bounding_boxes: Some(Some(boxes)),
+                    required_completeness: Some(None),
+                    required_precision: Some(None),
+                    ..types::IExampleTruthLineExampleTruth::new()
+                }
+                .into(),
+            ),
+        };
+        Ok(self.common.body(
+            asset::asset_input(std::slice::from_ref(&k.datapoint), &names[..1]),
+            payload,
+            truth,
+            coverage(&k.truths),
+            &names[1..],
+        ))
+    }
+
+    /// Runs every check of [`send`](Self::send) without uploading or sending anything,
+    /// and returns the body `send` would post, with the datapoint and each media context
+    /// item named by its [`identifier`](DataItem::identifier) where `send` puts the
+    /// server name its upload returns.
+    ///
+    /// ```no_run
+    /// use rapidata::audience::BoundingBox;
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let body = audience
+    ///     .add_locate_example("Tap the dent.", "https://example.com/car.jpg", [BoundingBox::new(0.0, 0.0, 0.5, 0.5)])
+    ///     .validate()?;
+    /// assert_eq!(body.random_correct_probability, 0.25);
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<types::AddExampleToAudienceEndpointInput> {
+        self.planned(&self.items(), Self::body)
     }
 
     /// Checks every argument (nothing is uploaded or sent if one is invalid), uploads the
@@ -251,37 +316,7 @@ impl LocateExample<'_> {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<()> {
-        self.validate()?;
-        let target = self.instruction.clone();
-        let boxes: Vec<types::ExampleBoxShape> = self.truths.iter().map(|b| b.to_shape()).collect();
-        let (payload, truth) = match self.task {
-            BoxTask::Locate => (
-                types::IExamplePayloadLocateExamplePayload::new(target).into(),
-                types::IExampleTruthLocateExampleTruth {
-                    required_completeness: Some(None),
-                    required_precision: Some(None),
-                    ..types::IExampleTruthLocateExampleTruth::new(boxes)
-                }
-                .into(),
-            ),
-            BoxTask::Draw => (
-                types::IExamplePayloadLineExamplePayload::new(target).into(),
-                types::IExampleTruthLineExampleTruth {
-                    bounding_boxes: Some(Some(boxes)),
-                    required_completeness: Some(None),
-                    required_precision: Some(None),
-                    ..types::IExampleTruthLineExampleTruth::new()
-                }
-                .into(),
-            ),
-        };
-        self.common.send_single(
-            self.audience,
-            &self.datapoint,
-            payload,
-            truth,
-            coverage(&self.truths),
-        )
+        self.upload_and_add(&self.items(), Self::body)
     }
 }
 
@@ -289,7 +324,7 @@ impl Audience {
     /// Starts adding a locate example (`POST /audience/{id}/example`): labelers see
     /// `datapoint` (an image or video, URL or file) and must tap inside one of the
     /// `truths` boxes (ratios of the image size, 0–1). Finish with
-    /// [`LocateExample::send`].
+    /// [`send`](AddExample::<BoxKind>::send).
     ///
     /// ```no_run
     /// use rapidata::audience::BoundingBox;
@@ -309,14 +344,14 @@ impl Audience {
         instruction: impl Into<String>,
         datapoint: impl Into<DataItem>,
         truths: impl IntoIterator<Item = BoundingBox>,
-    ) -> LocateExample<'_> {
+    ) -> AddLocateExample {
         self.box_example(BoxTask::Locate, instruction, datapoint, truths)
     }
 
     /// Starts adding a draw example (`POST /audience/{id}/example`): labelers see
     /// `datapoint` (an image or video, URL or file) and pass when the lines they draw fall
     /// within the `truths` boxes (ratios of the image size, 0–1). Finish with
-    /// [`DrawExample::send`](LocateExample::send).
+    /// [`send`](AddExample::<BoxKind>::send).
     ///
     /// ```no_run
     /// use rapidata::audience::BoundingBox;
@@ -336,7 +371,7 @@ impl Audience {
         instruction: impl Into<String>,
         datapoint: impl Into<DataItem>,
         truths: impl IntoIterator<Item = BoundingBox>,
-    ) -> DrawExample<'_> {
+    ) -> AddDrawExample {
         self.box_example(BoxTask::Draw, instruction, datapoint, truths)
     }
 
@@ -346,21 +381,15 @@ impl Audience {
         instruction: impl Into<String>,
         datapoint: impl Into<DataItem>,
         truths: impl IntoIterator<Item = BoundingBox>,
-    ) -> LocateExample<'_> {
-        LocateExample {
-            audience: self,
+    ) -> AddLocateExample {
+        let kind = BoxKind {
             task,
-            instruction: instruction.into(),
             datapoint: datapoint.into(),
             truths: truths.into_iter().collect(),
-            common: Common::new(),
-        }
+        };
+        AddExample::new(self, instruction, kind)
     }
 }
-
-/// The builder of [`Audience::add_draw_example`]: the same as a locate example's, sent
-/// as a `LineExamplePayload` with a `LineExampleTruth`.
-pub type DrawExample<'a> = LocateExample<'a>;
 
 #[cfg(test)]
 mod tests {

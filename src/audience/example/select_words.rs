@@ -3,15 +3,26 @@
 
 use crate::api::types;
 use crate::asset::{self, DataItem};
-use crate::settings::Setting;
 use crate::task_checks;
 use crate::Result;
 
 use super::super::handle::Audience;
-use super::{add_example, upload_names, validate_instruction, Common};
+use super::add::{AddExample, Body};
+use super::checks::validate_instruction;
+
+/// What only a select-words example has: the item, the sentence, the truth words and
+/// how strictly they are scored. The kind of [`AddSelectWordsExample`].
+#[derive(Debug)]
+pub struct SelectWordsKind {
+    datapoint: DataItem,
+    sentence: String,
+    truths: Vec<usize>,
+    required_precision: f64,
+    required_completeness: f64,
+}
 
 /// Builder for [`Audience::add_select_words_example`]. Nothing is checked or sent before
-/// [`send`](SelectWordsExample::send).
+/// [`send`](AddExample::<SelectWordsKind>::send).
 ///
 /// ```no_run
 /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
@@ -26,25 +37,12 @@ use super::{add_example, upload_names, validate_instruction, Common};
 ///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
-#[derive(Debug)]
-#[must_use = "nothing is sent until .send() is called"]
-pub struct SelectWordsExample<'a> {
-    audience: &'a Audience,
-    instruction: String,
-    datapoint: DataItem,
-    sentence: String,
-    truths: Vec<usize>,
-    required_precision: f64,
-    required_completeness: f64,
-    common: Common,
-}
+pub type AddSelectWordsExample = AddExample<SelectWordsKind>;
 
-base_setters!(
-    SelectWordsExample,
-    " audience.add_select_words_example(\"Select the wrong words.\", \"a.jpg\", \"a red car\", [1])"
-);
+/// The name this builder had before it owned its audience; the same builder.
+pub type SelectWordsExample<'a> = AddSelectWordsExample;
 
-impl SelectWordsExample<'_> {
+impl AddExample<SelectWordsKind> {
     /// The least share (0–1, default 1: no wrong word) of the selected words that must be
     /// truth words for the answer to count as right.
     ///
@@ -57,7 +55,7 @@ impl SelectWordsExample<'_> {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn required_precision(mut self, share: f64) -> Self {
-        self.required_precision = share;
+        self.kind.required_precision = share;
         self
     }
 
@@ -73,21 +71,63 @@ impl SelectWordsExample<'_> {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn required_completeness(mut self, share: f64) -> Self {
-        self.required_completeness = share;
+        self.kind.required_completeness = share;
         self
     }
 
-    /// The sentence's words, split at single spaces as the official SDK splits them.
-    fn words(&self) -> Vec<&str> {
-        task_checks::words(&self.sentence)
+    fn items(&self) -> Vec<DataItem> {
+        vec![self.kind.datapoint.clone()]
     }
 
-    fn validate(&self) -> Result<()> {
+    fn body(&self, names: &[Option<String>]) -> Result<Body> {
+        let k = &self.kind;
         validate_instruction("instruction", &self.instruction)?;
-        task_checks::word_truths("sentence", &self.sentence, "truths", &self.truths)?;
-        task_checks::share("required_precision", self.required_precision)?;
-        task_checks::share("required_completeness", self.required_completeness)?;
-        self.datapoint.validate("datapoint")
+        task_checks::word_truths("sentence", &k.sentence, "truths", &k.truths)?;
+        task_checks::share("required_precision", k.required_precision)?;
+        task_checks::share("required_completeness", k.required_completeness)?;
+        k.datapoint.validate("datapoint")?;
+        // The sentence's words, split at single spaces as the official SDK splits them.
+        let words: Vec<types::ExampleTranscriptionWord> = task_checks::words(&k.sentence)
+            .iter()
+            .enumerate()
+            .map(|(i, w)| types::ExampleTranscriptionWord::new(w.to_string(), i as i32))
+            .collect();
+        let correct: Vec<types::ExampleTranscriptionWord> =
+            k.truths.iter().map(|&t| words[t].clone()).collect();
+        let probability = correct.len() as f64 / words.len() as f64;
+        let mut body = self.common.body(
+            asset::asset_input(std::slice::from_ref(&k.datapoint), names),
+            types::IExamplePayloadTranscriptionExamplePayload::new(self.instruction.clone(), words)
+                .into(),
+            types::IExampleTruthTranscriptionExampleTruth {
+                required_completeness: Some(Some(k.required_completeness)),
+                required_precision: Some(Some(k.required_precision)),
+                ..types::IExampleTruthTranscriptionExampleTruth::new(correct)
+            }
+            .into(),
+            probability,
+            &[],
+        );
+        // The official SDK sends no context with this kind.
+        body.context = None;
+        Ok(body)
+    }
+
+    /// Runs every check of [`send`](Self::send) without uploading or sending anything,
+    /// and returns the body `send` would post, with a media datapoint named by its
+    /// [`identifier`](DataItem::identifier) where `send` puts the server name its upload
+    /// returns.
+    ///
+    /// ```no_run
+    /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
+    /// let body = audience
+    ///     .add_select_words_example("Select the wrong words.", "https://example.com/dog.jpg", "a sleeping cat", [2])
+    ///     .validate()?;
+    /// assert!((body.random_correct_probability - 1.0 / 3.0).abs() < 1e-12);
+    /// # Ok::<(), rapidata::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<types::AddExampleToAudienceEndpointInput> {
+        self.planned(&self.items(), Self::body)
     }
 
     /// Checks every argument (nothing is uploaded or sent if one is invalid), uploads the
@@ -112,40 +152,15 @@ impl SelectWordsExample<'_> {
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn send(self) -> Result<()> {
-        self.validate()?;
-        let names = upload_names(self.audience, std::slice::from_ref(&self.datapoint))?;
-        let words: Vec<types::ExampleTranscriptionWord> = self
-            .words()
-            .iter()
-            .enumerate()
-            .map(|(i, w)| types::ExampleTranscriptionWord::new(w.to_string(), i as i32))
-            .collect();
-        let correct: Vec<types::ExampleTranscriptionWord> =
-            self.truths.iter().map(|&t| words[t].clone()).collect();
-        let probability = correct.len() as f64 / words.len() as f64;
-        let mut body = self.common.body(
-            asset::asset_input(std::slice::from_ref(&self.datapoint), &names),
-            types::IExamplePayloadTranscriptionExamplePayload::new(self.instruction.clone(), words)
-                .into(),
-            types::IExampleTruthTranscriptionExampleTruth {
-                required_completeness: Some(Some(self.required_completeness)),
-                required_precision: Some(Some(self.required_precision)),
-                ..types::IExampleTruthTranscriptionExampleTruth::new(correct)
-            }
-            .into(),
-            probability,
-            &[],
-        );
-        // The official SDK sends no context with this kind.
-        body.context = None;
-        add_example(self.audience, body)
+        self.upload_and_add(&self.items(), Self::body)
     }
 }
 
 impl Audience {
     /// Starts adding a select-words example (`POST /audience/{id}/example`): labelers see
     /// `datapoint` with `sentence` (split at spaces into words) and must select the words
-    /// at the 0-based indices `truths`. Finish with [`SelectWordsExample::send`].
+    /// at the 0-based indices `truths`. Finish with
+    /// [`send`](AddExample::<SelectWordsKind>::send).
     ///
     /// ```no_run
     /// # let audience = rapidata::Client::new()?.audience().get_audience_by_id("aud_1")?;
@@ -165,16 +180,14 @@ impl Audience {
         datapoint: impl Into<DataItem>,
         sentence: impl Into<String>,
         truths: impl IntoIterator<Item = usize>,
-    ) -> SelectWordsExample<'_> {
-        SelectWordsExample {
-            audience: self,
-            instruction: instruction.into(),
+    ) -> AddSelectWordsExample {
+        let kind = SelectWordsKind {
             datapoint: datapoint.into(),
             sentence: sentence.into(),
             truths: truths.into_iter().collect(),
             required_precision: 1.0,
             required_completeness: 1.0,
-            common: Common::new(),
-        }
+        };
+        AddExample::new(self, instruction, kind)
     }
 }

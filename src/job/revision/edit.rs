@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use crate::api::operations;
 use crate::api::types::{self, JobDefinitionRevisionState};
 use crate::error::RevisionConflict;
-use crate::flow::paging::PageSpec;
 use crate::request::WithJsonBody;
 use crate::settings::{split_feature_flags, Setting};
 use crate::{Client, Error, Result};
@@ -525,13 +524,6 @@ impl JobDefinition {
     /// # Ok(()) }
     /// ```
     pub fn revisions(&self) -> FindRevisions {
-        FindRevisions {
-            client: self.client.clone(),
-            definition_id: self.id.clone(),
-            spec: PageSpec {
-                amount: 100,
-                page: 1,
-            },
-        }
+        FindRevisions::new(self.client.clone(), self.id.clone())
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::api::operations;
 use crate::api::types::JobDefinitionRevisionState;
-use crate::flow::paging::{page_setters, Fetched, PageSpec, PagedOutput, Pages};
+use crate::flow::paging::{Fetched, PagedOutput, Pages};
+use crate::paging_options::Find;
 use crate::{Client, Error, Result};
 
 use crate::job::{JobDefinition, JobManager};
@@ -21,29 +22,31 @@ pub struct RevisionInfo {
     pub created_at: String,
 }
 
-/// Builder for [`JobDefinition::revisions`].
+/// What a list of revisions filters on: the definition. The query of [`FindRevisions`].
+#[derive(Debug, Clone)]
+pub struct RevisionsQuery {
+    definition_id: String,
+}
+
+/// Builder for [`JobDefinition::revisions`]: oldest first, 100 a page from page 1 unless
+/// told otherwise ([`amount`](Find::amount), [`page`](Find::page)).
 ///
 /// ```no_run
 /// # fn demo(d: rapidata::JobDefinition) -> rapidata::Result<()> {
 /// let first_ten = d.revisions().amount(10).send()?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until .send() or .iter() is called"]
-pub struct FindRevisions {
-    pub(super) client: Client,
-    pub(super) definition_id: String,
-    pub(super) spec: PageSpec,
-}
+pub type FindRevisions = Find<RevisionsQuery>;
 
-impl FindRevisions {
-    page_setters!(
-        "revisions",
-        "client.job().get_job_definition_by_id(\"jd_1\")?.revisions()"
-    );
+impl Find<RevisionsQuery> {
+    /// The revisions of definition `definition_id`, 100 a page.
+    pub(super) fn new(client: Client, definition_id: String) -> FindRevisions {
+        Find::with_query(client, RevisionsQuery { definition_id }).amount(100)
+    }
 
     fn fetch(&self, page: i64) -> Result<Fetched<RevisionInfo>> {
-        let mut op = operations::GetJobDefinitionByDefinitionIdRevisions::new(&self.definition_id);
+        let mut op =
+            operations::GetJobDefinitionByDefinitionIdRevisions::new(&self.query.definition_id);
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
         op.sort = vec!["revision_number".to_owned()];
@@ -64,11 +67,10 @@ impl FindRevisions {
     /// # Ok(()) }
     /// ```
     pub fn send(self) -> Result<Vec<RevisionInfo>> {
-        self.spec.check()?;
-        Ok(self.fetch(i64::from(self.spec.page))?.into_items())
+        self.first_page(Self::fetch)
     }
 
-    /// Every revision from [`page`](Self::page) on, a page at a time.
+    /// Every revision from [`page`](Find::page) on, a page at a time.
     ///
     /// ```no_run
     /// # fn demo(d: rapidata::JobDefinition) -> rapidata::Result<()> {
@@ -76,7 +78,7 @@ impl FindRevisions {
     /// # Ok(()) }
     /// ```
     pub fn iter(self) -> Pages<RevisionInfo> {
-        Pages::new("revisions", self.spec, move |page| self.fetch(page))
+        self.all_pages("revisions", Self::fetch)
     }
 }
 

@@ -20,6 +20,6 @@ mod state;
 mod tests;
 mod workflow;
 
-pub use find::{FindRevisions, RevisionInfo};
+pub use find::{FindRevisions, RevisionInfo, RevisionsQuery};
 pub(crate) use state::{PartialDataset, Plan, RevisionEdit, StagedDataset};
 pub(crate) use workflow::{to_value, with_answer_options, workflow_kind};
