@@ -147,8 +147,8 @@ pub use http::retry::{RetryMode, RetryPolicy};
 
 mod flow;
 pub use flow::paging::Pages;
-mod paging_options;
-pub use paging_options::Find;
+
+pub use flow::find::Find;
 
 pub mod asset;
 pub mod audience;

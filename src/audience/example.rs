@@ -3,13 +3,11 @@
 
 use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
-use crate::flow::paging::{PageCounts, Pager};
+use crate::flow::paging::{PageCounts, Pager, LIST_PAGE_SIZE};
 use crate::{Error, Result};
 
 use super::handle::Audience;
 
-/// Examples fetched per page by [`Audience::examples`].
-const EXAMPLES_PAGE_SIZE: i64 = 100;
 /// The most examples [`Audience::examples`] lists (so at most 1,000 pages): far more than
 /// an audience's qualification needs.
 const MAX_EXAMPLES: u64 = 100_000;
@@ -57,11 +55,11 @@ impl Audience {
     /// ```
     pub fn examples(&self) -> Result<Vec<Example>> {
         let mut examples = Vec::new();
-        let mut pager = Pager::new("examples", EXAMPLES_PAGE_SIZE, MAX_EXAMPLES);
+        let mut pager = Pager::new("examples", LIST_PAGE_SIZE, MAX_EXAMPLES);
         loop {
             let mut op = operations::GetAudienceByAudienceIdExamples::new(self.id());
             op.page = Some(pager.page());
-            op.page_size = Some(EXAMPLES_PAGE_SIZE);
+            op.page_size = Some(LIST_PAGE_SIZE);
             let out = self.client_ref().send(&op)?;
             let items = out.items.len();
             let before = examples.len();

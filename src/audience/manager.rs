@@ -1,9 +1,9 @@
 //! [`AudienceManager`] and its request builders.
 
 use crate::api::{operations, types};
-use crate::flow::paging::{Fetched, PagedOutput, Pages};
+use crate::flow::find::Find;
+use crate::flow::paging::{newest_first, Fetched, PagedOutput, Pages, LIST_PAGE_SIZE};
 use crate::flow::reconcile::{create_once, Created, Verdict};
-use crate::paging_options::Find;
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
@@ -14,8 +14,6 @@ use super::UnlistedAudience;
 
 /// Default accuracy labelers must reach on qualification examples (the server's default).
 const DEFAULT_TARGET_ACCURACY: f64 = 0.75;
-/// Audiences listed to tell whether a create whose answer was lost was carried out.
-const RECONCILE_PAGE_SIZE: i64 = 100;
 
 /// Creates, looks up and finds audiences. Get it from [`Client::audience`].
 ///
@@ -419,8 +417,8 @@ impl CreateAudience {
         let list = || {
             let mut op = operations::GetAudiences::new();
             op.page = Some(1);
-            op.page_size = Some(RECONCILE_PAGE_SIZE);
-            op.sort = vec!["-created_at".to_owned()];
+            op.page_size = Some(LIST_PAGE_SIZE);
+            op.sort = newest_first();
             op.name = Some(QueryFilter::eq(self.name.as_str()));
             let out = self.client.send(&op)?;
             Ok(out.items.into_iter().map(|a| a.id).collect())
@@ -555,7 +553,7 @@ impl Find<AudiencesQuery> {
         let mut op = operations::GetAudiences::new();
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
-        op.sort = vec!["-created_at".to_owned()];
+        op.sort = newest_first();
         // The official SDK always sends the `contains` filter, even when empty.
         op.name = Some(QueryFilter::contains(self.query.name.clone()));
         if self.query.public_only {

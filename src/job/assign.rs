@@ -1,6 +1,7 @@
 //! [`AssignJob`]: assigning a definition with options, such as queueing the new job behind
 //! another one.
 
+use crate::api::types;
 use crate::audience::{Audience, FilteredAudience, JobTarget, UnlistedAudience};
 use crate::{Client, Result};
 
@@ -72,11 +73,25 @@ impl AssignJob {
     /// # Ok(()) }
     /// ```
     pub fn send(self) -> Result<Job> {
+        let body = self.validate()?;
+        handle::create_job(&self.client, &self.definition, body)
+    }
+
+    /// Checks the assignment with no request (the `run_after` id is not empty, the
+    /// definition has no unsaved changes) and returns the `POST /job` body
+    /// [`send`](Self::send) would post.
+    ///
+    /// ```no_run
+    /// # fn demo(audience: rapidata::Audience, d: rapidata::JobDefinition) -> rapidata::Result<()> {
+    /// let body = audience.assign(&d).run_after_id("job_123").validate()?;
+    /// assert_eq!(body.preceding_job_id, Some(Some("job_123".to_owned())));
+    /// # Ok(()) }
+    /// ```
+    pub fn validate(&self) -> Result<types::CreateJobEndpointInput> {
         if let Some(id) = &self.run_after {
             crate::error::require_id("run_after", id)?;
         }
-        handle::assign_after(
-            &self.client,
+        handle::assign_body(
             &self.audience_id,
             &self.definition,
             self.run_after.as_deref(),

@@ -2,8 +2,8 @@
 //! `send()` or every page from there on with `iter()` (see [`Pages`]).
 
 use crate::api::operations;
-use crate::flow::paging::{Fetched, PagedOutput, Pages};
-use crate::paging_options::Find;
+use crate::flow::find::Find;
+use crate::flow::paging::{newest_first, Fetched, PagedOutput, Pages};
 use crate::request::QueryFilter;
 use crate::{Client, Result};
 
@@ -158,7 +158,7 @@ impl Find<JobDefinitionsQuery> {
         let mut op = operations::GetJobDefinitions::new();
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
-        op.sort = vec!["-created_at".to_owned()];
+        op.sort = newest_first();
         op.name = Some(QueryFilter::contains(self.query.name.as_str()));
         let fetched = self.client.send(&op)?.into_fetched();
         Ok(fetched.map(|i| JobDefinition::from_list_item(self.client.clone(), i)))
@@ -200,7 +200,7 @@ fn jobs_query(
     let mut op = operations::GetJobs::new();
     op.page = Some(page);
     op.page_size = Some(i64::from(amount));
-    op.sort = vec!["-created_at".to_owned()];
+    op.sort = newest_first();
     op.name = Some(QueryFilter::contains(name));
     op.audience_id = audience_id.map(QueryFilter::eq);
     op

@@ -19,8 +19,6 @@ use super::progress::{Progress, ProgressSink, WaitOptions};
 use super::results::JobResults;
 use crate::error::{JobStuck, StuckCause};
 
-/// Jobs listed to tell whether a create whose answer was lost was carried out.
-
 /// While a job's labeling runs, the wait reads the job itself (`GET /job/{id}`) only on
 /// every this many polls; the polls in between read the progress alone.
 const DETAILS_EVERY: u32 = 3;
@@ -803,6 +801,18 @@ pub(crate) fn assign_after(
     definition: &super::JobDefinition,
     preceding_job_id: Option<&str>,
 ) -> Result<Job> {
+    let body = assign_body(audience_id, definition, preceding_job_id)?;
+    create_job(client, definition, body)
+}
+
+/// The `POST /job` body that runs `definition` (at the revision its handle holds) on
+/// `audience_id`, queued behind `preceding_job_id` when given; refused before any request
+/// when the handle has unsaved changes.
+pub(crate) fn assign_body(
+    audience_id: &str,
+    definition: &super::JobDefinition,
+    preceding_job_id: Option<&str>,
+) -> Result<types::CreateJobEndpointInput> {
     if definition.has_unsaved_changes() {
         return Err(Error::invalid_input(
             "definition",
@@ -818,6 +828,18 @@ pub(crate) fn assign_after(
         revision_number: Some(definition.revision_number()),
         ..types::CreateJobEndpointInput::new(audience_id.to_owned(), definition.id().to_owned())
     };
+    Ok(body)
+}
+
+/// Creates the job `body` (from [`assign_body`] for `definition`) describes, exactly once
+/// although an answer can be lost.
+pub(crate) fn create_job(
+    client: &Client,
+    definition: &super::JobDefinition,
+    body: types::CreateJobEndpointInput,
+) -> Result<Job> {
+    let audience_id = body.audience_id.clone();
+    let audience_id = audience_id.as_str();
     // A lost answer must neither fail the call nor start a second (paid) job: the jobs of
     // this definition on this audience listed before and after tell whether it was created.
     let list = || {

@@ -14,9 +14,10 @@ use crate::api::{operations, types};
 use crate::asset::{self, DataItem};
 use crate::audience::example::planned_names;
 use crate::audience::BoundingBox;
+use crate::flow::find::Find;
+use crate::flow::paging::LIST_PAGE_SIZE;
 use crate::flow::paging::{Fetched, PagedOutput, Pages};
 use crate::flow::reconcile::{create_once_from, Verdict};
-use crate::paging_options::Find;
 use crate::{Client, Error, Result};
 
 use super::rapid::{At, Rapid, ValidationRapid};
@@ -24,9 +25,6 @@ use super::set::{check_new_set, post_new_set, ValidationSet, ValidationSetManage
 
 /// How the `i`th rapid's inputs are named in errors ([`At::Set`] or [`At::Mixed`]).
 type Naming = fn(usize) -> At;
-
-/// Rapids listed a page while reconciling a lost answer.
-const RAPIDS_PAGE_SIZE: u32 = 100;
 
 /// The inputs of one `create_*_set` call, per kind.
 #[derive(Debug, Clone)]
@@ -826,7 +824,7 @@ impl ValidationSet {
         seen: &RefCell<HashMap<String, ValidationRapid>>,
     ) -> Result<HashSet<String>> {
         let mut ids = HashSet::new();
-        for rapid in self.rapids().amount(RAPIDS_PAGE_SIZE).iter() {
+        for rapid in self.rapids().amount(LIST_PAGE_SIZE as u32).iter() {
             let rapid = rapid?;
             ids.insert(rapid.id().to_owned());
             seen.borrow_mut().insert(rapid.id().to_owned(), rapid);

@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::api::{operations, types};
-use crate::flow::paging::{Fetched, PagedOutput, Pages};
-use crate::paging_options::Find;
+use crate::flow::find::Find;
+use crate::flow::paging::{newest_first, Fetched, PagedOutput, Pages};
 use crate::request::{self, QueryFilter, WithJsonBody};
 use crate::{Client, Error, Result};
 
@@ -373,7 +373,7 @@ impl Find<ValidationSetsQuery> {
         let mut op = operations::GetValidationSets::new();
         op.page = Some(page);
         op.page_size = Some(i64::from(self.spec.amount));
-        op.sort = vec!["-created_at".to_owned()];
+        op.sort = newest_first();
         op.name = Some(QueryFilter::contains(self.query.name.as_str()));
         let fetched = self.client.send(&op)?.into_fetched();
         Ok(fetched.map(|item| ValidationSet {

@@ -12,7 +12,7 @@ use httpmock::prelude::*;
 use rapidata::api::types::{AddExampleToAudienceEndpointOutput, CreateAudienceEndpointOutput};
 use rapidata::api::types::{CreateValidationSetEndpointOutput, IAssetInput};
 use rapidata::audience::BoundingBox;
-use rapidata::{DataItem, Error, Result};
+use rapidata::{DataItem, Error, JobTarget, Result};
 use serde_json::{json, Value};
 
 use crate::support as common;
@@ -330,4 +330,28 @@ fn update_example_validate_returns_the_body_send_patches() {
     good.send().unwrap();
     upload.assert();
     patch.assert();
+}
+
+#[test]
+fn assign_job_validate_returns_the_body_send_posts() {
+    let server = MockServer::start();
+    let audience = common::audience(&server);
+    let definition = common::definition_of(audience.client(), &server);
+    let bad = || audience.assign(&definition).run_after_id(" ");
+    same_refusal(&server, bad().validate(), || bad().send(), "run_after");
+
+    let server = MockServer::start();
+    let audience = common::audience(&server);
+    let definition = common::definition_of(audience.client(), &server);
+    let good = audience.assign(&definition).run_after_id("job_0");
+    let body = good.validate().unwrap();
+    assert_eq!(body.preceding_job_id, Some(Some("job_0".to_owned())));
+    let create = server.post_job(|when, then| {
+        when.json_value(to_json(&body));
+        then.status(200)
+            .json_value(json!({"jobId": "job_1", "recruitingStarted": false}));
+    });
+    let job = good.send().unwrap();
+    create.assert_calls(1);
+    assert_eq!(job.id(), "job_1");
 }

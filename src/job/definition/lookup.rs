@@ -10,8 +10,6 @@ use crate::flow::reconcile::Verdict;
 use crate::request::QueryFilter;
 use crate::{Client, Error, Result};
 
-/// Definitions listed to tell whether a create whose answer was lost was carried out.
-
 /// What the listing run alongside the upload found (it always runs: the pipeline runs
 /// every queued task).
 pub(super) fn listed(slot: Mutex<Option<Result<HashSet<String>>>>) -> Result<HashSet<String>> {

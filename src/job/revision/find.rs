@@ -2,8 +2,8 @@
 
 use crate::api::operations;
 use crate::api::types::JobDefinitionRevisionState;
+use crate::flow::find::Find;
 use crate::flow::paging::{Fetched, PagedOutput, Pages};
-use crate::paging_options::Find;
 use crate::{Client, Error, Result};
 
 use crate::job::{JobDefinition, JobManager};
