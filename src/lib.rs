@@ -29,7 +29,7 @@
 //!     .audience()
 //!     .create_audience("Custom Prompt Alignment Audience")
 //!     .min_tasks(3)
-//!     .create()?;
+//!     .send()?;
 //!
 //! const DATAPOINTS: [[&str; 2]; 3] = [
 //!     ["https://assets.rapidata.ai/flux_sign_diffusion.jpg",
@@ -67,7 +67,7 @@
 //!           "https://assets.rapidata.ai/mj_book.jpg"]],
 //!     )
 //!     .contexts(["A small blue book sitting on a large red book."])
-//!     .create()?;
+//!     .send()?;
 //!
 //! job_definition.preview();
 //!

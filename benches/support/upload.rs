@@ -102,7 +102,7 @@ fn measure(
     let started = Instant::now();
 
     let definition = builder
-        .create()
+        .send()
         .map_err(|e| format!("{}: creating the definition failed: {e}", input.name()))?;
 
     let wall = started.elapsed();

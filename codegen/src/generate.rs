@@ -16,7 +16,7 @@ pub struct Generated {
     /// `super::types` and to the `Operation` contract as `crate::request`.
     pub operations: String,
     /// The typed httpmock helpers (module `mock`: trait `MockServerExt` and a `When`/`Then`
-    /// pair per operation), when asked for with [`Builder::mocks`]; it refers to the
+    /// pair per operation), when asked for with [`Builder::mocks`](crate::Builder::mocks); it refers to the
     /// models as `super::types`, like the operations.
     pub mocks: Option<String>,
     /// Number of operations generated (= number of request types).
@@ -24,7 +24,7 @@ pub struct Generated {
     /// Number of component schemas after merging.
     pub schema_count: usize,
     /// Problems worth telling the user about (schema clashes, renamed ids, skipped
-    /// operations); [`Builder::write_to_out_dir`] prints each as a `cargo:warning`.
+    /// operations); [`Builder::write_to_out_dir`](crate::Builder::write_to_out_dir) prints each as a `cargo:warning`.
     pub warnings: Vec<String>,
     /// Operations left out because the generator cannot express them, each as the Rust
     /// name it would have had and the reason (file, JSON pointer, what, what to do). Also
@@ -90,14 +90,14 @@ pub fn read_document(path: &Path) -> Result<Document, GenError> {
 }
 
 /// Generates code from documents already in memory, for the `rapidata` crate itself: the
-/// operations refer to the runtime as `crate::request`. A user's crate uses [`Builder`]
+/// operations refer to the runtime as `crate::request`. A user's crate uses [`Builder`](crate::Builder)
 /// (or [`generate_documents_with`]) instead.
 pub fn generate_documents(docs: Vec<Document>) -> Result<Generated, GenError> {
     generate_documents_with(docs, "crate::request")
 }
 
 /// Generates code from documents already in memory, with the operations calling the
-/// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`]).
+/// runtime module at `runtime` (a Rust path such as [`DEFAULT_RUNTIME`](crate::DEFAULT_RUNTIME)).
 pub fn generate_documents_with(docs: Vec<Document>, runtime: &str) -> Result<Generated, GenError> {
     generate_requiring(docs, runtime, &[], false)
 }

@@ -44,7 +44,7 @@ fn workflow(client: &rapidata::Client) -> Result<rapidata::job::JobResults, Box<
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
         .min_tasks(PROMPTS.len() as u32)
-        .create()?;
+        .send()?;
     println!("Created audience {} ({}).", audience.name(), audience.id());
 
     // Step 2: qualification examples with known answers; the first image is the truth.
@@ -70,7 +70,7 @@ fn workflow(client: &rapidata::Client) -> Result<rapidata::job::JobResults, Box<
             ]],
         )
         .contexts(["A small blue book sitting on a large red book."])
-        .create()?;
+        .send()?;
     definition.preview();
 
     connect::run_job(&audience, &definition)

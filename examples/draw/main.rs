@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .audience()
         .create_audience("Glitch Painters")
         .min_tasks(3)
-        .create()?;
+        .send()?;
     // Labelers pass when their lines fall within a box (ratios of the image size, 0–1).
     for (n, truth) in [
         BoundingBox::new(0.1, 0.2, 0.3, 0.5),
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             ],
         )
         .responses_per_datapoint(10)
-        .create()?;
+        .send()?;
     connect::run_job(&audience, &definition)?;
     Ok(())
 }

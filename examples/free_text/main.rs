@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         )
         .responses_per_datapoint(5)
         .settings([Setting::free_text_min_characters(10)])
-        .create()?;
+        .send()?;
     let results = connect::run_job(&audience, &definition)?;
     for dp in &results
         .free_text()

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .audience()
         .create_audience("Glitch Finders")
         .min_tasks(3)
-        .create()?;
+        .send()?;
     // Boxes are ratios of the image size (0–1): where a right tap lands.
     let examples = [
         (
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         )
         .responses_per_datapoint(10)
         .settings([Setting::locate_max_points(3)])
-        .create()?;
+        .send()?;
     connect::run_job(&audience, &definition)?;
     Ok(())
 }

@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .audience()
         .create_audience("Image Rankers")
         .min_tasks(3)
-        .create()?;
+        .send()?;
     for n in 1..=3 {
         let good = format!("https://assets.rapidata.ai/good_{n}.jpg");
         let bad = format!("https://assets.rapidata.ai/bad_{n}.jpg");
@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             9,
         )
         .contexts(["A lighthouse at dusk", "A forest in the fog"])
-        .create()?;
+        .send()?;
     let results = connect::run_job(&audience, &definition)?;
     for (i, list) in results
         .ranking()

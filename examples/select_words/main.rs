@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .audience()
         .create_audience("Caption Checkers")
         .min_tasks(3)
-        .create()?;
+        .send()?;
     // Truths are 0-based word indices; `[No_mistakes]` is selected when nothing is wrong.
     for (image, sentence, truth) in [
         ("black_cat", "a white cat on a sunny beach [No_mistakes]", 1),
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             ],
         )
         .responses_per_datapoint(10)
-        .create()?;
+        .send()?;
     let results = connect::run_job(&audience, &definition)?;
     for dp in &results
         .select_words()

@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             ],
         )
         .responses_per_datapoint(10)
-        .create()?;
+        .send()?;
     let results = connect::run_job(&audience, &definition)?;
     for dp in &results
         .timestamp()

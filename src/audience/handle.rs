@@ -14,7 +14,7 @@ use super::{JobTarget, UserMetrics};
 ///
 /// ```no_run
 /// let client = rapidata::Client::new()?;
-/// let mut audience = client.audience().create_audience("Raters").create()?;
+/// let mut audience = client.audience().create_audience("Raters").send()?;
 /// audience.rename("Careful raters")?;
 /// audience.refresh()?;
 /// println!("{} is {:?}", audience.name(), audience.status());

@@ -36,7 +36,7 @@ impl AudienceManager {
     }
 
     /// Starts creating a custom audience named `name` (`POST /audience`); finish with
-    /// [`CreateAudience::create`].
+    /// [`CreateAudience::send`].
     ///
     /// A new audience has no members: add qualification examples
     /// ([`Audience::add_compare_example`], …) and assign a job or call
@@ -51,7 +51,7 @@ impl AudienceManager {
     ///     .create_audience("My audience")
     ///     .filters([Filter::country(["US", "CA"]), Filter::language(["en"])])
     ///     .target_accuracy(0.8)
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_audience(&self, name: impl Into<String>) -> CreateAudience {
@@ -219,7 +219,7 @@ fn check_id(id: &str) -> Result<()> {
 ///     .description("Qualified on 20 hard examples")
 ///     .min_tasks(20)
 ///     .max_tasks(40)
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -239,7 +239,7 @@ impl CreateAudience {
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
-    /// client.audience().create_audience("A").description("for tests").create()?;
+    /// client.audience().create_audience("A").description("for tests").send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -260,7 +260,7 @@ impl CreateAudience {
     ///     .audience()
     ///     .create_audience("Germans")
     ///     .filters([Filter::country(["DE"]) | Filter::language(["de"])])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
@@ -273,7 +273,7 @@ impl CreateAudience {
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
-    /// client.audience().create_audience("Strict").target_accuracy(0.9).create()?;
+    /// client.audience().create_audience("Strict").target_accuracy(0.9).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn target_accuracy(mut self, accuracy: f64) -> Self {
@@ -291,7 +291,7 @@ impl CreateAudience {
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
-    /// client.audience().create_audience("Thorough").min_tasks(15).create()?;
+    /// client.audience().create_audience("Thorough").min_tasks(15).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn min_tasks(mut self, tasks: u32) -> Self {
@@ -304,7 +304,7 @@ impl CreateAudience {
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
-    /// client.audience().create_audience("Bounded").min_tasks(10).max_tasks(30).create()?;
+    /// client.audience().create_audience("Bounded").min_tasks(10).max_tasks(30).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn max_tasks(mut self, tasks: u32) -> Self {
@@ -445,16 +445,6 @@ impl CreateAudience {
             self.filters,
             Some(self.min_tasks.unwrap_or(DEFAULT_MIN_TASKS)),
         ))
-    }
-
-    /// The same as [`send`](Self::send) (its former name).
-    ///
-    /// ```no_run
-    /// let audience = rapidata::Client::new()?.audience().create_audience("Mine").create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<Audience> {
-        self.send()
     }
 }
 

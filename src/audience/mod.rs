@@ -22,7 +22,7 @@
 //!     .audience()
 //!     .create_audience("Custom Prompt Alignment Audience")
 //!     .filters([Filter::country(["US", "CA"])])
-//!     .create()?;
+//!     .send()?;
 //! audience
 //!     .add_compare_example(
 //!         "Which image follows the prompt more accurately?",

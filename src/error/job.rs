@@ -413,7 +413,7 @@ impl std::error::Error for DatasetUploadFailure {}
 ///         "Which image follows the prompt more accurately?",
 ///         [["https://example.com/a1.jpg", "https://example.com/b1.jpg"]],
 ///     )
-///     .create();
+///     .send();
 /// let definition = match result {
 ///     Ok(d) => d,
 ///     Err(rapidata::Error::UploadFailed(failure)) => {

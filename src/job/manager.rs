@@ -47,7 +47,7 @@ pub struct JobManager {
 impl JobManager {
     /// Starts a compare job definition: each datapoint is a pair of items (URLs, files or
     /// texts) shown side by side as A and B. Finish it with
-    /// [`create`](CompareDefinitionBuilder::create).
+    /// [`send`](CompareDefinitionBuilder::send).
     ///
     /// ```no_run
     /// let definition = rapidata::Client::new()?
@@ -61,7 +61,7 @@ impl JobManager {
     ///         ],
     ///     )
     ///     .contexts(["A small blue book sitting on a large red book.", "A psychedelic duck with glasses"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_compare_job_definition(
@@ -84,7 +84,7 @@ impl JobManager {
 
     /// Starts a classification job definition: each datapoint is one item labelers sort
     /// into one of `answer_options`. Finish it with
-    /// [`create`](ClassificationDefinitionBuilder::create).
+    /// [`send`](ClassificationDefinitionBuilder::send).
     ///
     /// `answer_options` is one list for every datapoint (an array, vector or slice of
     /// strings), or [`AnswerOptions::per_datapoint`] with one list per datapoint; each
@@ -100,7 +100,7 @@ impl JobManager {
     ///         AnswerOptions::per_datapoint([vec!["cat", "dog"], vec!["cat", "dog", "bird"]]),
     ///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     ///
@@ -113,7 +113,7 @@ impl JobManager {
     ///         ["Cat", "Dog", "Neither"],
     ///         ["https://example.com/1.jpg", "photos/2.jpg"],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_classification_job_definition(

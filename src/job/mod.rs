@@ -35,7 +35,7 @@
 //!         [["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],
 //!     )
 //!     .contexts(["A small blue book sitting on a large red book."])
-//!     .create()?;
+//!     .send()?;
 //! definition.preview();
 //! let job = audience.assign_job(&definition)?;
 //! job.display_progress_bar()?;

@@ -78,7 +78,7 @@ enum Source {
 ///         ["https://example.com/good.jpg"],
 ///     )
 ///     .contexts(["A red bus in the snow"])
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ impl ValidationSetManager {
     ///         [vec!["Cat"], vec!["Dog"]],
     ///     )
     ///     .explanations([Some("Whiskers and pointy ears."), None])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_classification_set<O, D, T, S>(
@@ -174,7 +174,7 @@ impl ValidationSetManager {
     /// let set = rapidata::Client::new()?
     ///     .validation()
     ///     .create_compare_set("Sharpness", "Which image is sharper?", [["a.jpg", "b.jpg"]], ["a.jpg"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_compare_set<D, P, T>(
@@ -215,7 +215,7 @@ impl ValidationSetManager {
     ///         ["a white cat"],
     ///         [vec![1]],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_select_words_set<D, W, T>(
@@ -256,7 +256,7 @@ impl ValidationSetManager {
     /// let set = rapidata::Client::new()?
     ///     .validation()
     ///     .create_locate_set("Glitches", "Tap the glitch.", ["a.jpg"], [vec![BoundingBox::new(0.1, 0.1, 0.3, 0.3)]])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_locate_set<D, T>(
@@ -283,7 +283,7 @@ impl ValidationSetManager {
     /// let set = rapidata::Client::new()?
     ///     .validation()
     ///     .create_draw_set("Outlines", "Draw over the cat.", ["a.jpg"], [vec![BoundingBox::new(0.2, 0.2, 0.6, 0.8)]])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_draw_set<D, T>(
@@ -338,7 +338,7 @@ impl ValidationSetManager {
     /// let set = rapidata::Client::new()?
     ///     .validation()
     ///     .create_timestamp_set("Goals", "Stop when the ball crosses the line.", ["goal.mp4"], [vec![(1200, 1900)]])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_timestamp_set<D, T>(
@@ -381,7 +381,7 @@ impl ValidationSetManager {
     ///             Rapid::compare("Sharper?", ["a.jpg", "b.jpg"], "a.jpg").context("Same scene"),
     ///         ],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_mixed_set(
@@ -399,7 +399,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_compare_set("S", "Sharper?", [["a.jpg", "b.jpg"]], ["a.jpg"])
-    ///     .dimensions(["sharpness"]).create()?;
+    ///     .dimensions(["sharpness"]).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn dimensions<I>(mut self, dimensions: I) -> Self
@@ -416,7 +416,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_compare_set("S", "Fits the prompt?", [["a.jpg", "b.jpg"]], ["a.jpg"])
-    ///     .contexts(["A red bus"]).create()?;
+    ///     .contexts(["A red bus"]).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn contexts<I>(mut self, contexts: I) -> Self
@@ -434,7 +434,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_classification_set("S", "Same style?", ["Yes", "No"], ["a.jpg"], [["Yes"]])
-    ///     .media_contexts([["https://example.com/reference.jpg"]]).create()?;
+    ///     .media_contexts([["https://example.com/reference.jpg"]]).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn media_contexts<I, M>(mut self, media_contexts: I) -> Self
@@ -453,7 +453,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_compare_set("S", "Sharper?", [["a.jpg", "b.jpg"], ["c.jpg", "d.jpg"]], ["a.jpg", "d.jpg"])
-    ///     .explanations([Some("b.jpg is out of focus."), None]).create()?;
+    ///     .explanations([Some("b.jpg is out of focus."), None]).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn explanations<I, S>(mut self, explanations: I) -> Self
@@ -476,7 +476,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_select_words_set("S", "Select the animals.", ["a.jpg"], ["a cat and a dog"], [vec![1, 4]])
-    ///     .required_precision(0.5).create()?;
+    ///     .required_precision(0.5).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn required_precision(mut self, share: f64) -> Self {
@@ -490,7 +490,7 @@ impl CreateRapidSet {
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
     /// let set = client.validation().create_select_words_set("S", "Select the animals.", ["a.jpg"], ["a cat and a dog"], [vec![1, 4]])
-    ///     .required_completeness(0.5).create()?;
+    ///     .required_completeness(0.5).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn required_completeness(mut self, share: f64) -> Self {
@@ -704,19 +704,6 @@ impl CreateRapidSet {
             set.update_dimensions(self.dimensions)?;
         }
         Ok(set)
-    }
-
-    /// The same as [`send`](Self::send) (its former name).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let set = client.validation()
-    ///     .create_timestamp_set("Goals", "Stop at the goal.", ["goal.mp4"], [vec![(1200, 1900)]])
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<ValidationSet> {
-        self.send()
     }
 
     /// The rapids to add, after every check of [`send`](Self::send).

@@ -26,7 +26,7 @@
 //!     )
 //!     .contexts(["A red bus in the snow"])
 //!     .dimensions(["alignment"])
-//!     .create()?;
+//!     .send()?;
 //! set.add_rapid(
 //!     Rapid::compare("Which image follows the prompt better?", ["a.jpg", "b.jpg"], "b.jpg")
 //!         .context("A cat wearing a hat"),

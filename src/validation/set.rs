@@ -92,7 +92,7 @@ impl ValidationSetManager {
     /// [`CreateValidationSet::send`].
     ///
     /// ```no_run
-    /// let set = rapidata::Client::new()?.validation().create_validation_set("Checks").create()?;
+    /// let set = rapidata::Client::new()?.validation().create_validation_set("Checks").send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_validation_set(&self, name: impl Into<String>) -> CreateValidationSet {
@@ -148,7 +148,7 @@ impl ValidationSetManager {
 ///     .validation()
 ///     .create_validation_set("Checks")
 ///     .dimensions(["alignment"])
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -165,7 +165,7 @@ impl CreateValidationSet {
     ///
     /// ```no_run
     /// # let client = rapidata::Client::new()?;
-    /// let set = client.validation().create_validation_set("Checks").dimensions(["quality"]).create()?;
+    /// let set = client.validation().create_validation_set("Checks").dimensions(["quality"]).send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn dimensions<I, S>(mut self, dimensions: I) -> Self
@@ -208,17 +208,6 @@ impl CreateValidationSet {
             set.update_dimensions(self.dimensions)?;
         }
         Ok(set)
-    }
-
-    /// The same as [`send`](Self::send) (its former name).
-    ///
-    /// ```no_run
-    /// # let client = rapidata::Client::new()?;
-    /// let set = client.validation().create_validation_set("Checks").create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<ValidationSet> {
-        self.send()
     }
 }
 

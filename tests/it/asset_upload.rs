@@ -132,7 +132,7 @@ fn many_urls(n: usize) -> Vec<String> {
 fn parallel_uploads_respect_the_worker_bound() {
     let server = CountingServer::start(Duration::from_millis(100));
     let client = client_for(&server.base_url, 3);
-    let audience = client.audience().create_audience("A").create().unwrap();
+    let audience = client.audience().create_audience("A").send().unwrap();
     let urls = many_urls(10);
     // Ten distinct items, two of them repeated: each distinct item is uploaded once.
     let mut context: Vec<&str> = urls[1..].iter().map(String::as_str).collect();
@@ -159,7 +159,7 @@ fn parallel_uploads_respect_the_worker_bound() {
 fn one_worker_uploads_one_at_a_time() {
     let server = CountingServer::start(Duration::from_millis(20));
     let client = client_for(&server.base_url, 1);
-    let audience = client.audience().create_audience("A").create().unwrap();
+    let audience = client.audience().create_audience("A").send().unwrap();
     let urls = many_urls(5);
     audience
         .add_compare_example(
@@ -200,7 +200,7 @@ fn url_uploads_percent_encode_the_url_like_the_sdk() {
         then.ok(&AddExampleToAudienceEndpointOutput::new());
     });
     let client = client_for(&server.base_url(), 4);
-    let audience = client.audience().create_audience("A").create().unwrap();
+    let audience = client.audience().create_audience("A").send().unwrap();
     audience
         .add_classification_example(
             "Animal?",
@@ -237,7 +237,7 @@ fn an_edited_file_is_uploaded_again() {
     let pic = dir.path().join("pic.png");
     std::fs::write(&pic, "first").unwrap();
     let client = client_for(&server.base_url(), 4);
-    let audience = client.audience().create_audience("A").create().unwrap();
+    let audience = client.audience().create_audience("A").send().unwrap();
     let send = || {
         audience
             .add_classification_example("Animal?", ["Cat"], pic.as_path(), ["Cat"])
@@ -272,13 +272,13 @@ fn clients_do_not_share_caches() {
     });
     for _ in 0..2 {
         let client = client_for(&server.base_url(), 4);
-        let audience = client.audience().create_audience("A").create().unwrap();
+        let audience = client.audience().create_audience("A").send().unwrap();
         audience
             .add_classification_example("Animal?", ["Cat"], "https://example.com/x.png", ["Cat"])
             .send()
             .unwrap();
         // A clone of the same client shares its cache.
-        let again = client.audience().create_audience("B").create().unwrap();
+        let again = client.audience().create_audience("B").send().unwrap();
         again
             .add_classification_example("Animal?", ["Cat"], "https://example.com/x.png", ["Cat"])
             .send()

@@ -66,7 +66,7 @@ fn create_without_filters_sends_name_and_empty_filters() {
     let audience = client(&server)
         .audience()
         .create_audience("My audience")
-        .create()
+        .send()
         .unwrap();
     create.assert();
     assert_eq!(audience.id(), "aud_new");
@@ -96,7 +96,7 @@ fn create_with_filters_and_admission_bar_sends_the_graduation_rule() {
         .create_audience("My audience")
         .filters([Filter::country(["US", "CA"]), Filter::language(["en"])])
         .target_accuracy(0.8)
-        .create()
+        .send()
         .unwrap();
     create.assert();
     assert_eq!(
@@ -123,7 +123,7 @@ fn create_with_min_and_max_tasks_fills_the_default_accuracy() {
         .description("d")
         .min_tasks(5)
         .max_tasks(20)
-        .create()
+        .send()
         .unwrap();
     create.assert();
     assert_eq!(audience.description(), Some("d"));

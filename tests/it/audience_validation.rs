@@ -46,7 +46,7 @@ const URL_B: &str = "https://example.com/b.jpg";
 fn empty_audience_name_is_refused() {
     let server = MockServer::start();
     let any = catch_all(&server);
-    let r = client(&server).audience().create_audience("  ").create();
+    let r = client(&server).audience().create_audience("  ").send();
     assert_rejected(r, "name", &any);
 }
 
@@ -63,17 +63,17 @@ fn target_accuracy_outside_zero_to_one_is_refused() {
     let any = catch_all(&server);
     let m = client(&server).audience();
     assert_rejected(
-        m.create_audience("a").target_accuracy(1.01).create(),
+        m.create_audience("a").target_accuracy(1.01).send(),
         "target_accuracy",
         &any,
     );
     assert_rejected(
-        m.create_audience("a").target_accuracy(-0.5).create(),
+        m.create_audience("a").target_accuracy(-0.5).send(),
         "target_accuracy",
         &any,
     );
     let text = assert_rejected(
-        m.create_audience("a").target_accuracy(f64::NAN).create(),
+        m.create_audience("a").target_accuracy(f64::NAN).send(),
         "target_accuracy",
         &any,
     );
@@ -89,7 +89,7 @@ fn min_tasks_below_three_is_refused() {
             .audience()
             .create_audience("a")
             .min_tasks(n)
-            .create();
+            .send();
         let text = assert_rejected(r, "min_tasks", &any);
         assert!(text.contains("at least 3"), "{text}");
     }
@@ -101,14 +101,14 @@ fn max_tasks_below_min_tasks_is_refused() {
     let any = catch_all(&server);
     let m = client(&server).audience();
     let text = assert_rejected(
-        m.create_audience("a").min_tasks(8).max_tasks(7).create(),
+        m.create_audience("a").min_tasks(8).max_tasks(7).send(),
         "max_tasks",
         &any,
     );
     assert!(text.contains("min_tasks (8)"), "{text}");
     // Against the default min_tasks of 10 as well.
     assert_rejected(
-        m.create_audience("a").max_tasks(5).create(),
+        m.create_audience("a").max_tasks(5).send(),
         "max_tasks",
         &any,
     );
@@ -122,14 +122,14 @@ fn empty_filter_lists_are_refused() {
     assert_rejected(
         m.create_audience("a")
             .filters([Filter::language(Vec::<String>::new())])
-            .create(),
+            .send(),
         "filters[0].languages",
         &any,
     );
     assert_rejected(
         m.create_audience("a")
             .filters([Filter::country(["US"]) & Filter::all([])])
-            .create(),
+            .send(),
         "filters[0].filters[1].filters",
         &any,
     );
@@ -146,7 +146,7 @@ fn bad_country_codes_are_refused() {
     let text = assert_rejected(
         m.create_audience("a")
             .filters([Filter::country(["US", "ca"])])
-            .create(),
+            .send(),
         "filters[0].countries[1]",
         &any,
     );
@@ -171,7 +171,7 @@ fn bad_language_codes_are_refused() {
     let text = assert_rejected(
         m.create_audience("a")
             .filters([Filter::language(["EN"])])
-            .create(),
+            .send(),
         "filters[0].languages[0]",
         &any,
     );

@@ -139,7 +139,7 @@ fn a_create_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() {
     let err = client
         .audience()
         .create_audience("Clock test")
-        .create()
+        .send()
         .unwrap_err();
     assert!(err.may_have_been_processed(), "{err:#?}");
     create.assert_calls(3);
@@ -190,7 +190,7 @@ fn an_example_whose_answers_are_lost_is_resent_after_pauses_on_the_fake_clock() 
     let audience = client
         .audience()
         .create_audience("Clock test")
-        .create()
+        .send()
         .unwrap();
     assert!(
         clock.pauses().is_empty(),

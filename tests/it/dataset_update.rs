@@ -40,7 +40,7 @@ fn two_pairs(client: &Client, name: &str) -> JobDefinition {
         .job()
         .create_compare_job_definition(name, "Which is funnier?", pairs("joke", 2))
         .responses_per_datapoint(2)
-        .create()
+        .send()
         .unwrap()
 }
 
@@ -228,7 +228,7 @@ fn a_classification_dataset_carries_its_answer_options_and_schema() {
             ],
         )
         .responses_per_datapoint(2)
-        .create()
+        .send()
         .unwrap();
     let images = [
         "https://assets.rapidata.ai/pet_3.jpg",
@@ -287,7 +287,7 @@ fn local_files_and_a_media_context_go_up_through_the_same_pipeline() {
             ["https://assets.rapidata.ai/red_car.jpg"],
         )
         .responses_per_datapoint(2)
-        .create()
+        .send()
         .unwrap();
     let reference = "https://assets.rapidata.ai/reference.jpg";
     definition
@@ -326,7 +326,7 @@ fn the_sandbox_refuses_a_revision_whose_dataset_does_not_fit_its_workflow() {
             "Describe it.",
             ["https://assets.rapidata.ai/red_car.jpg"],
         )
-        .create()
+        .send()
         .unwrap();
     let body = types::CreateJobRevisionEndpointInput {
         dataset_id: images.dataset_id().map(str::to_owned),

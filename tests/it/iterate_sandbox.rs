@@ -23,7 +23,7 @@ fn text_definition(client: &Client, name: &str, pairs: usize, votes: u32) -> Job
         .job()
         .create_compare_job_definition(name, "Which is funnier?", datapoints)
         .responses_per_datapoint(votes)
-        .create()
+        .send()
         .unwrap()
 }
 
@@ -99,7 +99,7 @@ fn iterating_jobs_reads_every_page_lazily() {
     assert_eq!(definitions.len(), 1);
     assert_eq!(definitions[0].id(), definition.id());
     for name in ["Team A", "Team B", "Team C"] {
-        client.audience().create_audience(name).create().unwrap();
+        client.audience().create_audience(name).send().unwrap();
     }
     let teams: Vec<String> = client
         .audience()
@@ -506,7 +506,7 @@ fn progress_carries_the_recruiting_funnel_of_a_custom_audience() {
         .audience()
         .create_audience("Funnel")
         .min_tasks(8)
-        .create()
+        .send()
         .unwrap();
     common::sandbox::add_seed_examples(&audience);
     let definition = text_definition(client, "Funnel job", 1, 2);
@@ -550,7 +550,7 @@ fn a_definition_pinned_to_a_validation_set_runs_on_it() {
         .validation()
         .create_validation_set("Alignment checks")
         .dimensions(["alignment"])
-        .create()
+        .send()
         .unwrap();
     let path = format!("/validation-set/{}", set.id());
     // `ValidationSetManager._submit` (SDK 3.27.1): CreateValidationSetEndpointInput(name=name);
@@ -630,7 +630,7 @@ fn a_definition_pinned_to_a_validation_set_runs_on_it() {
     let other = client
         .validation()
         .create_validation_set("Unused")
-        .create()
+        .send()
         .unwrap();
     other.delete().unwrap();
     assert_eq!(

@@ -87,7 +87,7 @@ fn free_text_job_on_a_custom_audience_returns_answers_per_datapoint() {
             BTreeMap::new(),
             BTreeMap::new(),
         ])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,
@@ -160,7 +160,7 @@ fn locate_job_on_an_audience_qualified_with_locate_examples_returns_taps_near_th
         .responses_per_datapoint(20)
         .contexts(["[sandbox:25,75]", "A landscape."])
         .settings([rapidata::Setting::locate_max_points(3)])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,
@@ -220,7 +220,7 @@ fn ranking_job_on_an_audience_qualified_with_compare_examples_recovers_the_hidde
         )
         .responses_per_comparison(5)
         .contexts(["Short list", "Long list"])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,
@@ -320,7 +320,7 @@ fn select_words_job_on_an_audience_qualified_with_select_words_examples_finds_th
             BTreeMap::from([("sandbox".to_owned(), "4".to_owned())]),
             BTreeMap::new(),
         ])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,
@@ -374,7 +374,7 @@ fn draw_job_on_an_audience_qualified_with_draw_examples_returns_lines_near_the_t
         )
         .responses_per_datapoint(20)
         .contexts(["[sandbox:60,40]"])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,
@@ -420,7 +420,7 @@ fn timestamp_job_returns_moments_near_the_hidden_one() {
         )
         .responses_per_datapoint(30)
         .contexts(["[sandbox:12.5]"])
-        .create()
+        .send()
         .unwrap();
     let results = run(
         &audience,

@@ -145,7 +145,7 @@ fn a_definition_with_files_and_urls_reports_its_stages_in_order_also_when_it_fai
         )
         .failure_tolerance(0.0)
         .progress(recorder.clone())
-        .create()
+        .send()
         .unwrap_err();
     let Error::UploadFailed(failure) = err else {
         panic!("expected UploadFailed, got {err:?}");
@@ -194,7 +194,7 @@ fn a_successful_definition_finishes_every_stage_and_its_estimate_reports_the_wai
             ],
         )
         .progress(recorder.clone())
-        .create()
+        .send()
         .unwrap();
     assert_eq!(
         runs(&recorder.take()),
@@ -238,7 +238,7 @@ fn a_channel_receives_every_event() {
             ],
         )
         .progress(tx)
-        .create()
+        .send()
         .unwrap();
     // The sender went with the builder's reporter: the channel is closed and drained.
     let events: Vec<ProgressEvent> = rx.iter().collect();
@@ -283,7 +283,7 @@ fn a_closure_is_called_from_the_workers_in_order() {
             c.fetch_add(1, Ordering::SeqCst);
             s.lock().unwrap().push(*e);
         })
-        .create()
+        .send()
         .unwrap();
     let events = seen.lock().unwrap().clone();
     assert_eq!(calls.load(Ordering::SeqCst), events.len());
@@ -338,7 +338,7 @@ fn bars_draw_nothing_off_a_terminal_and_end_at_the_final_counts() {
             ]],
         )
         .progress(Tee(bars.clone(), recorder.clone()))
-        .create()
+        .send()
         .unwrap();
     assert!(bars.is_hidden());
     assert_eq!(runs(&recorder.take()).len(), 3);

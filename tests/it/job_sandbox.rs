@@ -42,7 +42,7 @@ fn seed_workflow_compare_end_to_end() {
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
         .min_tasks(8)
-        .create()
+        .send()
         .unwrap();
     add_seed_examples(&audience);
     audience.start_recruiting().unwrap();
@@ -51,7 +51,7 @@ fn seed_workflow_compare_end_to_end() {
         .job()
         .create_compare_job_definition("Prompt Alignment Job", INSTRUCTION, DATAPOINTS)
         .contexts(PROMPTS)
-        .create()
+        .send()
         .unwrap();
     assert!(definition
         .preview_url()
@@ -141,7 +141,7 @@ fn classification_with_files_and_texts_end_to_end() {
             ],
         )
         .responses_per_datapoint(5)
-        .create()
+        .send()
         .unwrap();
     let job = audience.assign_job(&definition).unwrap();
     let results = job.get_results_with((), fast()).unwrap();
@@ -168,7 +168,7 @@ fn pausing_a_sandbox_job_ends_the_wait_and_resuming_lets_it_finish() {
             [[DataItem::text("a joke"), DataItem::text("another joke")]],
         )
         .responses_per_datapoint(50)
-        .create()
+        .send()
         .unwrap();
     let job = audience.assign_job(&definition).unwrap();
     job.pause().unwrap();
@@ -205,7 +205,7 @@ fn filtered_global_audience_answers_the_seed_job() {
             ]],
         )
         .contexts(["A small blue book sitting on a large red book."])
-        .create()
+        .send()
         .unwrap();
     let job = filtered.assign_job(&definition).unwrap();
     assert_eq!(job.audience_id(), filtered.id());
@@ -229,7 +229,7 @@ fn the_live_recruiting_rule_end_to_end() {
     let audience = client
         .audience()
         .create_audience("Too few examples")
-        .create()
+        .send()
         .unwrap();
     assert_eq!(
         audience.min_tasks(),
@@ -276,7 +276,7 @@ fn the_live_recruiting_rule_end_to_end() {
                 "https://assets.rapidata.ai/mj_book.jpg",
             ]],
         )
-        .create()
+        .send()
         .unwrap();
     let job = audience.assign_job(&definition).unwrap();
     assert!(
@@ -302,7 +302,7 @@ fn the_live_recruiting_rule_end_to_end() {
         .audience()
         .create_audience("Eight are enough")
         .min_tasks(8)
-        .create()
+        .send()
         .unwrap();
     add_seed_examples(&enough);
     enough.start_recruiting().unwrap();
@@ -322,7 +322,7 @@ fn a_blocked_job_ends_the_wait_with_its_reason() {
             [[DataItem::text("a joke"), DataItem::text("another joke")]],
         )
         .responses_per_datapoint(50)
-        .create()
+        .send()
         .unwrap();
     let job = audience.assign_job(&definition).unwrap();
     assert!(sb.block_job(job.id(), Some("a task was flagged as offensive")));

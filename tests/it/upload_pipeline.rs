@@ -119,7 +119,7 @@ fn the_pipeline_keeps_order_exactly_once_and_the_worker_bound_under_faults() {
             .create_compare_job_definition("Pipeline", "Which is better?", items.clone())
             .contexts(contexts)
             .progress(())
-            .create()
+            .send()
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
 
         let stats = sb.stats();

@@ -112,7 +112,7 @@ fn a_classification_set_holds_its_rapids_and_checks_a_job() {
         .media_contexts([vec![url("ref1.jpg")], vec![url("ref2.jpg")], vec![]])
         .explanations([Some("Whiskers."), None, None])
         .dimensions(["animals"])
-        .create()
+        .send()
         .unwrap();
     assert_eq!(set.dimensions(), ["animals"]);
     let rapids = all_rapids(&set);
@@ -173,7 +173,7 @@ fn a_classification_set_holds_its_rapids_and_checks_a_job() {
             [url("a.jpg"), url("b.jpg")],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     run_pinned(&fx, definition, &set);
 }
@@ -195,7 +195,7 @@ fn a_compare_set_sends_the_uploaded_winner_and_checks_a_job() {
             [pairs[0][0].clone(), pairs[1][1].clone()],
         )
         .contexts(["Same scene", "Same scene"])
-        .create()
+        .send()
         .unwrap();
     let rapids = all_rapids(&set);
     assert_eq!(rapids.len(), 2);
@@ -224,7 +224,7 @@ fn a_compare_set_sends_the_uploaded_winner_and_checks_a_job() {
             [[url("x.jpg"), url("y.jpg")]],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     run_pinned(&fx, definition, &set);
 }
@@ -243,7 +243,7 @@ fn a_select_words_set_sends_the_words_and_checks_a_job() {
             [vec![1], vec![1, 2]],
         )
         .required_completeness(0.5)
-        .create()
+        .send()
         .unwrap();
     let rapids = all_rapids(&set);
     assert_eq!(rapids.len(), 2);
@@ -281,7 +281,7 @@ fn a_select_words_set_sends_the_words_and_checks_a_job() {
             ["a cat on a couch"],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     run_pinned(&fx, definition, &set);
 }
@@ -304,7 +304,7 @@ fn locate_and_draw_sets_send_percent_boxes_and_check_jobs() {
         } else {
             manager.create_locate_set("Glitches", "Tap the glitch.", images, truths)
         };
-        let set = builder.create().unwrap();
+        let set = builder.send().unwrap();
         let rapids = all_rapids(&set);
         assert_eq!(rapids.len(), 2);
         assert_eq!(rapids[0].kind(), if draw { "Line" } else { "Locate" });
@@ -329,11 +329,11 @@ fn locate_and_draw_sets_send_percent_boxes_and_check_jobs() {
         let definition = if draw {
             jobs.create_draw_job_definition("Draw", "Draw over the glitch.", [url("d.jpg")])
                 .responses_per_datapoint(3)
-                .create()
+                .send()
         } else {
             jobs.create_locate_job_definition("Locate", "Tap the glitch.", [url("d.jpg")])
                 .responses_per_datapoint(3)
-                .create()
+                .send()
         }
         .unwrap();
         run_pinned(&fx, definition, &set);
@@ -353,7 +353,7 @@ fn a_timestamp_set_sends_ranges_and_checks_a_job() {
             [vec![(1200, 1900)], vec![(0, 500), (4000, 4500)]],
         )
         .explanations([None, Some("There are two goals.")])
-        .create()
+        .send()
         .unwrap();
     let rapids = all_rapids(&set);
     assert_eq!(rapids.len(), 2);
@@ -375,7 +375,7 @@ fn a_timestamp_set_sends_ranges_and_checks_a_job() {
         .job()
         .create_timestamp_job_definition("Goals", "Mark the goal.", [url("g.mp4")])
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     run_pinned(&fx, definition, &set);
 }
@@ -399,7 +399,7 @@ fn a_mixed_set_and_added_rapids_are_listed_page_by_page() {
                 Rapid::timestamp("Goal?", url("g.mp4"), [(10, 20)]),
             ],
         )
-        .create()
+        .send()
         .unwrap();
     set.add_rapid(Rapid::locate(
         "Tap the cat.",
@@ -457,7 +457,7 @@ fn add_through_drops(seed: u64, n: usize) -> u64 {
             fx.client
                 .validation()
                 .create_validation_set("Lossy")
-                .create()
+                .send()
                 .ok()
         })
         .expect("one create of twenty answers");

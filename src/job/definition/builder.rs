@@ -305,19 +305,6 @@ impl<K: Kind> DefinitionBuilder<K> {
             self.common.reporter(),
         )
     }
-
-    /// The same as [`send`](Self::send).
-    ///
-    /// ```no_run
-    /// let definition = rapidata::Client::new()?
-    ///     .job()
-    ///     .create_compare_job_definition("n", "Which is better?", [["a.jpg", "b.jpg"]])
-    ///     .create()?;
-    /// # Ok::<(), rapidata::Error>(())
-    /// ```
-    pub fn create(self) -> Result<JobDefinition> {
-        self.send()
-    }
 }
 
 impl<K: PerDatapoint> DefinitionBuilder<K> {

@@ -60,7 +60,7 @@ impl sealed::Sealed for Classification {
 ///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
 ///     )
 ///     .confidence_threshold(0.99)
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type ClassificationDefinitionBuilder = DefinitionBuilder<Classification>;

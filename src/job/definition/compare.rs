@@ -67,7 +67,7 @@ impl sealed::Sealed for Compare {
 ///         [["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],
 ///     )
 ///     .contexts(["A small blue book sitting on a large red book."])
-///     .create()?;
+///     .send()?;
 /// definition.preview();
 /// # Ok::<(), rapidata::Error>(())
 /// ```
@@ -95,7 +95,7 @@ impl DefinitionBuilder<Compare> {
     ///     .job()
     ///     .create_compare_job_definition("n", "Which is better?", [["a.jpg", "b.jpg"]])
     ///     .a_b_names(["Model A", "Model B"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn a_b_names(mut self, names: [impl Into<String>; 2]) -> Self {

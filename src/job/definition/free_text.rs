@@ -51,7 +51,7 @@ impl sealed::Sealed for FreeText {
 ///     )
 ///     .responses_per_datapoint(15)
 ///     .settings([Setting::free_text_min_characters(10)])
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type FreeTextDefinitionBuilder = DefinitionBuilder<FreeText>;
@@ -73,7 +73,7 @@ impl JobManager {
     ///         "Translate the text into French.",
     ///         [DataItem::text("The cat sleeps."), DataItem::text("It is raining.")],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_free_text_job_definition(

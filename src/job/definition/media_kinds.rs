@@ -64,7 +64,7 @@ impl sealed::Sealed for Locate {
 ///     )
 ///     .responses_per_datapoint(35)
 ///     .settings([Setting::locate_max_points(5)])
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type LocateDefinitionBuilder = DefinitionBuilder<Locate>;
@@ -102,7 +102,7 @@ impl sealed::Sealed for Draw {
 ///         ["https://assets.rapidata.ai/render_1.jpg"],
 ///     )
 ///     .responses_per_datapoint(35)
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type DrawDefinitionBuilder = DefinitionBuilder<Draw>;
@@ -141,7 +141,7 @@ impl sealed::Sealed for Timestamp {
 ///         ["https://example.com/match.mp4"],
 ///     )
 ///     .responses_per_datapoint(35)
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type TimestampDefinitionBuilder = DefinitionBuilder<Timestamp>;
@@ -159,7 +159,7 @@ impl JobManager {
     ///         "Tap on every scratch.",
     ///         ["https://example.com/part_1.jpg", "photos/part_2.jpg"],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_locate_job_definition(
@@ -182,7 +182,7 @@ impl JobManager {
     /// let definition = rapidata::Client::new()?
     ///     .job()
     ///     .create_draw_job_definition("Cracks", "Trace every crack.", ["https://example.com/wall.jpg"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_draw_job_definition(
@@ -205,7 +205,7 @@ impl JobManager {
     /// let definition = rapidata::Client::new()?
     ///     .job()
     ///     .create_timestamp_job_definition("Goals", "Mark every goal.", ["https://example.com/match.mp4"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_timestamp_job_definition(

@@ -189,7 +189,7 @@ impl sealed::Sealed for Ranking {
 ///     )
 ///     .responses_per_comparison(1)
 ///     .contexts(["A lighthouse at dusk"])
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type RankingDefinitionBuilder = DefinitionBuilder<Ranking>;
@@ -202,7 +202,7 @@ impl DefinitionBuilder<Ranking> {
     ///     .job()
     ///     .create_ranking_job_definition("n", "Which is better?", [["a.jpg", "b.jpg", "c.jpg"]], 30)
     ///     .responses_per_comparison(3)
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn responses_per_comparison(mut self, n: u32) -> Self {
@@ -220,7 +220,7 @@ impl DefinitionBuilder<Ranking> {
     ///     .job()
     ///     .create_ranking_job_definition("n", "Which is better?", [items], 200)
     ///     .random_comparisons_ratio(0.3)
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn random_comparisons_ratio(mut self, ratio: f64) -> Self {
@@ -236,7 +236,7 @@ impl DefinitionBuilder<Ranking> {
     ///     .job()
     ///     .create_ranking_job_definition("n", "Which fits the prompt?", [["a.jpg", "b.jpg"]], 10)
     ///     .contexts(["A cat wearing a hat"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn contexts<I, S>(mut self, contexts: I) -> Self
@@ -255,7 +255,7 @@ impl DefinitionBuilder<Ranking> {
     ///     .job()
     ///     .create_ranking_job_definition("n", "Which is closer to the reference?", [["a.jpg", "b.jpg"]], 10)
     ///     .media_contexts(["https://example.com/reference.jpg"])
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn media_contexts<I, D>(mut self, media: I) -> Self
@@ -290,7 +290,7 @@ impl JobManager {
     ///         ],
     ///         30,
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_ranking_job_definition<L>(

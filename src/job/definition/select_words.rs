@@ -58,7 +58,7 @@ impl sealed::Sealed for SelectWords {
 ///         ["A cat on a red couch [No_mistakes]"],
 ///     )
 ///     .responses_per_datapoint(15)
-///     .create()?;
+///     .send()?;
 /// # Ok::<(), rapidata::Error>(())
 /// ```
 pub type SelectWordsDefinitionBuilder = DefinitionBuilder<SelectWords>;
@@ -78,7 +78,7 @@ impl JobManager {
     ///         ["https://example.com/1.jpg", "https://example.com/2.jpg"],
     ///         ["A dog on a beach [No_mistakes]", "Two red apples [No_mistakes]"],
     ///     )
-    ///     .create()?;
+    ///     .send()?;
     /// # Ok::<(), rapidata::Error>(())
     /// ```
     pub fn create_select_words_job_definition(

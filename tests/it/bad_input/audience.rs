@@ -8,18 +8,12 @@ pub(super) fn cases() -> Vec<Case> {
         // ---- audience: create --------------------------------------------------------
         Case {
             name: "audience: empty name",
-            run: |fx| fx.client.audience().create_audience("").create().map(drop),
+            run: |fx| fx.client.audience().create_audience("").send().map(drop),
             expect: Invalid("name"),
         },
         Case {
             name: "audience: blank name",
-            run: |fx| {
-                fx.client
-                    .audience()
-                    .create_audience(" \t")
-                    .create()
-                    .map(drop)
-            },
+            run: |fx| fx.client.audience().create_audience(" \t").send().map(drop),
             expect: Invalid("name"),
         },
         Case {
@@ -30,7 +24,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .audience()
                     .create_audience("A")
                     .target_accuracy(1.5);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("target_accuracy"),
         },
@@ -42,7 +36,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .audience()
                     .create_audience("A")
                     .target_accuracy(-0.01);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("target_accuracy"),
         },
@@ -54,7 +48,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .audience()
                     .create_audience("A")
                     .target_accuracy(f64::NAN);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("target_accuracy"),
         },
@@ -62,7 +56,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "audience: min tasks 0",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A").min_tasks(0);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("min_tasks"),
         },
@@ -70,7 +64,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "audience: min tasks 2 (the API's floor is 3)",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A").min_tasks(2);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("min_tasks"),
         },
@@ -78,7 +72,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "audience: max tasks below min tasks",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.min_tasks(10).max_tasks(5).create().map(drop)
+                b.min_tasks(10).max_tasks(5).send().map(drop)
             },
             expect: Invalid("max_tasks"),
         },
@@ -86,7 +80,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "audience: max tasks below the default min tasks",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A").max_tasks(3);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("max_tasks"),
         },
@@ -274,7 +268,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "filter: three-letter country",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.filters([Filter::country(["USA"])]).create().map(drop)
+                b.filters([Filter::country(["USA"])]).send().map(drop)
             },
             expect: Invalid("filters[0].countries[0]"),
         },
@@ -282,9 +276,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "filter: lower-case country",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.filters([Filter::country(["US", "de"])])
-                    .create()
-                    .map(drop)
+                b.filters([Filter::country(["US", "de"])]).send().map(drop)
             },
             expect: Invalid("filters[0].countries[1]"),
         },
@@ -292,7 +284,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "filter: unassigned country code",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.filters([Filter::country(["ZZ"])]).create().map(drop)
+                b.filters([Filter::country(["ZZ"])]).send().map(drop)
             },
             expect: Invalid("filters[0].countries[0]"),
         },
@@ -300,7 +292,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "filter: upper-case language",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.filters([Filter::language(["EN"])]).create().map(drop)
+                b.filters([Filter::language(["EN"])]).send().map(drop)
             },
             expect: Invalid("filters[0].languages[0]"),
         },
@@ -309,7 +301,7 @@ pub(super) fn cases() -> Vec<Case> {
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
                 b.filters([Filter::country(["US"]), Filter::language(["english"])])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("filters[1].languages[0]"),
@@ -319,7 +311,7 @@ pub(super) fn cases() -> Vec<Case> {
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
                 b.filters([Filter::country(Vec::<String>::new())])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("filters[0].countries"),
@@ -329,7 +321,7 @@ pub(super) fn cases() -> Vec<Case> {
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
                 b.filters([Filter::language(Vec::<String>::new())])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("filters[0].languages"),
@@ -343,7 +335,7 @@ pub(super) fn cases() -> Vec<Case> {
             name: "filter: empty AND",
             run: |fx| {
                 let b = fx.client.audience().create_audience("A");
-                b.filters([Filter::all([])]).create().map(drop)
+                b.filters([Filter::all([])]).send().map(drop)
             },
             expect: Invalid("filters[0].filters"),
         },

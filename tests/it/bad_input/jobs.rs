@@ -10,7 +10,7 @@ macro_rules! spoiled_compare {
             name: concat!("compare definition: ", $what),
             run: |fx| {
                 let $b = fx.compare();
-                $spoil.create().map(drop)
+                $spoil.send().map(drop)
             },
             expect: Expect::Invalid($argument),
         }
@@ -31,7 +31,7 @@ macro_rules! classification {
                     $options,
                     $datapoints,
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Expect::Invalid($argument),
         }
@@ -50,7 +50,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Which?",
                     [[URL_A, URL_B], [URL_B, URL_B]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[1]"),
         },
@@ -65,7 +65,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Which?",
                     [[URL_A, URL_B], [a.as_str(), b.as_str()]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[1]"),
         },
@@ -139,7 +139,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Which?",
                     [[fx.image(), missing]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0][1]"),
         },
@@ -152,7 +152,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Which?",
                     [[dir, fx.image()]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0][0]"),
         },
@@ -164,7 +164,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Which?",
                     [[URL_A, "https://assets.rapidata.ai:99999/b.jpg"]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0][1]"),
         },
@@ -175,7 +175,7 @@ pub(super) fn cases() -> Vec<Case> {
                     fx.client
                         .job()
                         .create_compare_job_definition("", "Which?", [[URL_A, URL_B]]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("name"),
         },
@@ -187,7 +187,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .client
                     .job()
                     .create_compare_job_definition("Job", "Which?", none);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints"),
         },
@@ -199,7 +199,7 @@ pub(super) fn cases() -> Vec<Case> {
                     long(251),
                     [[URL_A, URL_B]],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("instruction"),
         },
@@ -249,7 +249,7 @@ pub(super) fn cases() -> Vec<Case> {
                     ["Cat", "Dog"],
                     [fx.image(), fx.path("missing-dog.png").display().to_string()],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[1]"),
         },
@@ -268,7 +268,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .client
                     .job()
                     .create_free_text_job_definition("Job", " ", [URL_A]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("instruction"),
         },
@@ -280,7 +280,7 @@ pub(super) fn cases() -> Vec<Case> {
                     fx.client
                         .job()
                         .create_free_text_job_definition("Job", "Describe it.", none);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints"),
         },
@@ -292,7 +292,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_free_text_job_definition("Job", "Describe it.", [URL_A, URL_B])
                     .contexts(["only one"]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("contexts"),
         },
@@ -304,7 +304,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_free_text_job_definition("Job", "Describe it.", [URL_A])
                     .responses_per_datapoint(0);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("responses_per_datapoint"),
         },
@@ -316,7 +316,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_free_text_job_definition("Job", "Describe it.", [URL_A])
                     .private_metadata(vec![Default::default(), Default::default()]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("private_metadata"),
         },
@@ -329,7 +329,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Tap the glitch.",
                     [DataItem::from(URL_A), DataItem::text("no image")],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[1]"),
         },
@@ -340,7 +340,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .client
                     .job()
                     .create_locate_job_definition("Job", long(251), [URL_A]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("instruction"),
         },
@@ -352,7 +352,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_locate_job_definition("Job", "Tap the glitch.", [URL_A])
                     .failure_tolerance(1.5);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("failure_tolerance"),
         },
@@ -366,7 +366,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [vec![URL_A, URL_B], vec![URL_A]],
                     10,
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[1]"),
         },
@@ -379,7 +379,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [[URL_A, URL_B, URL_A]],
                     10,
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0][2]"),
         },
@@ -391,7 +391,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
                     .contexts(["one", "two"]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("contexts"),
         },
@@ -403,7 +403,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
                     .media_contexts([DataItem::text("not media")]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("media_contexts[0]"),
         },
@@ -416,7 +416,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [[URL_A, URL_B]],
                     0,
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("comparison_budget_per_ranking"),
         },
@@ -428,7 +428,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
                     .responses_per_comparison(0);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("responses_per_comparison"),
         },
@@ -440,7 +440,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_ranking_job_definition("Job", "Which?", [[URL_A, URL_B]], 10)
                     .random_comparisons_ratio(1.5);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("random_comparisons_ratio"),
         },
@@ -452,7 +452,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .client
                     .job()
                     .create_ranking_job_definition("Job", "Which?", none, 10);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints"),
         },
@@ -466,7 +466,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [URL_A, URL_B],
                     ["a red car"],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("sentences"),
         },
@@ -479,7 +479,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [URL_A, URL_B],
                     ["a red car", "car"],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("sentences[1]"),
         },
@@ -492,7 +492,7 @@ pub(super) fn cases() -> Vec<Case> {
                     [URL_A],
                     ["a red car"],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("instruction"),
         },
@@ -505,7 +505,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Color in the glitch.",
                     [DataItem::text("no image")],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0]"),
         },
@@ -517,7 +517,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_draw_job_definition("Job", "Color in the glitch.", [URL_A])
                     .media_contexts([URL_A, URL_B]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("media_contexts"),
         },
@@ -529,7 +529,7 @@ pub(super) fn cases() -> Vec<Case> {
                     "Mark the goal.",
                     [DataItem::text("no video")],
                 );
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("datapoints[0]"),
         },
@@ -541,7 +541,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .job()
                     .create_timestamp_job_definition("Job", "Mark the goal.", [URL_A])
                     .contexts(["a", "b"]);
-                b.create().map(drop)
+                b.send().map(drop)
             },
             expect: Invalid("contexts"),
         },

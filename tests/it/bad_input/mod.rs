@@ -288,7 +288,7 @@ fn a_compare_pair_with_one_base_name_is_refused_with_how_to_fix_it() {
         .client
         .job()
         .create_compare_job_definition("Job", "Which?", [[a, b]])
-        .create()
+        .send()
         .unwrap_err();
     let invalid = err.as_invalid_input().expect("InvalidInput");
     assert_eq!(invalid.argument(), "datapoints[0]");

@@ -12,7 +12,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_validation_set("")
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("name"),
@@ -24,7 +24,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_validation_set("Checks")
                     .dimensions(["quality", " "])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("dimensions[1]"),
@@ -75,7 +75,7 @@ pub(super) fn cases() -> Vec<Case> {
                         Vec::<String>::new(),
                         Vec::<Vec<String>>::new(),
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("datapoints"),
@@ -87,7 +87,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_classification_set("S", "Animal?", ["Cat", "Dog"], [URL_A], [["Cat"]])
                     .contexts(["one", "two"])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("contexts"),
@@ -99,7 +99,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_classification_set("S", "Animal?", ["Cat", "Dog"], [URL_A], [["Cat"]])
                     .media_contexts([[DataItem::text("not media")]])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("media_contexts[0][0]"),
@@ -110,7 +110,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_classification_set(" ", "Animal?", ["Cat", "Dog"], [URL_A], [["Cat"]])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("name"),
@@ -126,7 +126,7 @@ pub(super) fn cases() -> Vec<Case> {
                         [[URL_A, URL_B], [URL_B, URL_A]],
                         [URL_A, "c.jpg"],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("truths[1]"),
@@ -137,7 +137,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_compare_set("S", "Sharper?", [vec![URL_A, URL_B, URL_A]], [URL_A])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("datapoints[0]"),
@@ -161,7 +161,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_select_words_set("S", "Wrong words?", [URL_A], ["a cat"], [vec![1]])
                     .required_precision(1.5)
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("required_precision"),
@@ -173,7 +173,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_select_words_set("S", "Wrong words?", [URL_A], ["a cat"], [vec![1]])
                     .contexts(["shown instead of the sentence"])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("contexts[0]"),
@@ -192,7 +192,7 @@ pub(super) fn cases() -> Vec<Case> {
                             vec![BoundingBox::new(0.5, 0.5, 1.2, 0.9)],
                         ],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("truths[1][0].x_max"),
@@ -203,7 +203,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_draw_set("S", "Draw the cat.", [URL_A], [Vec::<BoundingBox>::new()])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("truths[0]"),
@@ -219,7 +219,7 @@ pub(super) fn cases() -> Vec<Case> {
                         [DataItem::text("a cat")],
                         [[BoundingBox::new(0.1, 0.1, 0.2, 0.2)]],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("datapoints[0]"),
@@ -235,7 +235,7 @@ pub(super) fn cases() -> Vec<Case> {
                         [URL_A],
                         [vec![(0, 10), (500, 100)]],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("truths[0][1]"),
@@ -247,7 +247,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_timestamp_set("S", "Stop at the goal.", [URL_A], [vec![(0, 10)]])
                     .explanations([Some("one"), None])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("explanations"),
@@ -258,7 +258,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_mixed_set("S", Vec::<Rapid>::new())
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("rapids"),
@@ -275,7 +275,7 @@ pub(super) fn cases() -> Vec<Case> {
                             Rapid::classification("Animal?", ["Cat", "Cat"], URL_A, ["Cat"]),
                         ],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("rapids[1].answer_options[1]"),
@@ -292,7 +292,7 @@ pub(super) fn cases() -> Vec<Case> {
                                 .required_precision(0.5),
                         ],
                     )
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("rapids[0].required_precision"),
@@ -304,7 +304,7 @@ pub(super) fn cases() -> Vec<Case> {
                     .validation()
                     .create_mixed_set("S", [Rapid::compare("Sharper?", [URL_A, URL_B], URL_B)])
                     .contexts(["c"])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("contexts"),
@@ -316,7 +316,7 @@ pub(super) fn cases() -> Vec<Case> {
                 fx.client
                     .validation()
                     .create_mixed_set("S", [Rapid::timestamp("Goal?", missing, [(0, 1)])])
-                    .create()
+                    .send()
                     .map(drop)
             },
             expect: Invalid("rapids[0].datapoint"),
@@ -333,7 +333,7 @@ fn cat_dog_set(fx: &Fx, truths: Vec<Vec<&str>>) -> rapidata::Result<()> {
         [URL_A, URL_B],
         truths,
     );
-    set.create().map(drop)
+    set.send().map(drop)
 }
 
 /// Creates a select-words set of `URL_A` and `URL_B` with these sentences and truths.
@@ -349,5 +349,5 @@ fn two_image_select_words_set(
         sentences.to_vec(),
         truths,
     );
-    set.create().map(drop)
+    set.send().map(drop)
 }

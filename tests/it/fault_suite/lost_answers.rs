@@ -115,7 +115,7 @@ fn many_datapoints_with_lost_answers_are_created_exactly_once() {
     let mut outcome = client
         .job()
         .create_compare_job_definition("Many datapoints", INSTRUCTION, items)
-        .create();
+        .send();
     // A datapoint may fail all its attempts; the pending definition sends only those again.
     for _ in 0..3 {
         match outcome {

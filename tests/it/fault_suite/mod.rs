@@ -132,7 +132,7 @@ fn workflow_of(client: &Client, team: &Team) -> Result<Created, String> {
     if let Some(d) = team.description {
         create = create.description(d);
     }
-    let audience = create.create().map_err(step("create the audience"))?;
+    let audience = create.send().map_err(step("create the audience"))?;
     for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
         audience
             .add_compare_example(INSTRUCTION, datapoint, datapoint[0])
@@ -148,7 +148,7 @@ fn workflow_of(client: &Client, team: &Team) -> Result<Created, String> {
         .job()
         .create_compare_job_definition(DEFINITION_NAME, INSTRUCTION, [team.datapoint])
         .contexts([team.context])
-        .create()
+        .send()
         .map_err(step("create the job definition"))?;
     definition.preview();
 

@@ -220,7 +220,7 @@ fn creates_lost_before_processing_do_not_adopt_a_same_name_writers_resources() {
                     .create_audience(AUDIENCE_NAME)
                     .description(OTHER_TEAM.description.unwrap())
                     .min_tasks(8)
-                    .create()
+                    .send()
                     .expect("the other team's audience");
                 st.audience = Some(audience);
             }
@@ -233,7 +233,7 @@ fn creates_lost_before_processing_do_not_adopt_a_same_name_writers_resources() {
                         [OTHER_TEAM.datapoint],
                     )
                     .contexts([OTHER_TEAM.context])
-                    .create()
+                    .send()
                     .expect("the other team's definition");
                 st.definition = Some(definition);
             }

@@ -72,7 +72,7 @@ fn a_server_that_keeps_failing_exhausts_the_attempts_and_says_so() {
     let err = client
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
-        .create()
+        .send()
         .unwrap_err();
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -94,7 +94,7 @@ fn a_server_that_keeps_failing_exhausts_the_attempts_and_says_so() {
     let err = client
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
-        .create()
+        .send()
         .unwrap_err();
     assert_eq!(err.status(), Some(503), "{err:?}");
     assert_eq!(err.attempts(), ATTEMPTS, "{err}");

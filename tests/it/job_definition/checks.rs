@@ -21,39 +21,39 @@ fn invalid_input_is_refused_before_any_request() {
         (
             "instruction",
             jobs.create_compare_job_definition("n", "x".repeat(251), ok_pair())
-                .create(),
+                .send(),
         ),
         (
             "datapoints[0]",
-            compare(vec![[DataItem::from(U1), DataItem::from(U1)]]).create(),
+            compare(vec![[DataItem::from(U1), DataItem::from(U1)]]).send(),
         ),
-        ("contexts", compare(ok_pair()).contexts(["a", "b"]).create()),
+        ("contexts", compare(ok_pair()).contexts(["a", "b"]).send()),
         (
             "contexts[0]",
-            compare(ok_pair()).contexts(["y".repeat(401)]).create(),
+            compare(ok_pair()).contexts(["y".repeat(401)]).send(),
         ),
         (
             "confidence_threshold",
             compare(ok_pair())
                 .confidence_threshold(0.9)
                 .quorum_threshold(3)
-                .create(),
+                .send(),
         ),
         (
             "confidence_threshold",
-            compare(ok_pair()).confidence_threshold(1.5).create(),
+            compare(ok_pair()).confidence_threshold(1.5).send(),
         ),
         (
             "quorum_threshold",
-            compare(ok_pair()).quorum_threshold(11).create(),
+            compare(ok_pair()).quorum_threshold(11).send(),
         ),
         (
             "responses_per_datapoint",
-            compare(ok_pair()).responses_per_datapoint(0).create(),
+            compare(ok_pair()).responses_per_datapoint(0).send(),
         ),
         (
             "failure_tolerance",
-            compare(ok_pair()).failure_tolerance(1.5).create(),
+            compare(ok_pair()).failure_tolerance(1.5).send(),
         ),
         (
             "datapoints[0][1]",
@@ -61,35 +61,35 @@ fn invalid_input_is_refused_before_any_request() {
                 DataItem::from(U1),
                 DataItem::from(missing.as_path()),
             ]])
-            .create(),
+            .send(),
         ),
         (
             "datapoints[0][0]",
-            compare(vec![[DataItem::url("https://"), DataItem::from(U1)]]).create(),
+            compare(vec![[DataItem::url("https://"), DataItem::from(U1)]]).send(),
         ),
         (
             "media_contexts[0]",
             compare(ok_pair())
                 .media_contexts([DataItem::text("not media")])
-                .create(),
+                .send(),
         ),
         (
             "private_metadata",
-            compare(ok_pair()).private_metadata(vec![]).create(),
+            compare(ok_pair()).private_metadata(vec![]).send(),
         ),
         (
             "a_b_names[1]",
-            compare(ok_pair()).a_b_names(["A", " "]).create(),
+            compare(ok_pair()).a_b_names(["A", " "]).send(),
         ),
         (
             "answer_options",
             jobs.create_classification_job_definition("n", "What?", ["Cat"], [U1])
-                .create(),
+                .send(),
         ),
         (
             "answer_options[1]",
             jobs.create_classification_job_definition("n", "What?", ["Cat", "Cat"], [U1])
-                .create(),
+                .send(),
         ),
         (
             "datapoints",
@@ -99,7 +99,7 @@ fn invalid_input_is_refused_before_any_request() {
                 ["Cat", "Dog"],
                 Vec::<DataItem>::new(),
             )
-            .create(),
+            .send(),
         ),
     ];
     for (argument, result) in cases {
@@ -121,7 +121,7 @@ fn long_contexts_are_refused_and_shortening_is_explicit() {
         .job()
         .create_compare_job_definition("n", "Which?", [[DataItem::text("a"), DataItem::text("b")]])
         .contexts(["x".repeat(401)])
-        .create()
+        .send()
         .unwrap_err();
     assert!(err.to_string().contains("shorten_contexts"), "{err}");
 

@@ -119,7 +119,7 @@ fn partial_failure_creates_nothing_and_retry_resends_only_the_failed_datapoints(
         )
         .failure_tolerance(0.5)
         .progress(recorder.clone())
-        .create()
+        .send()
         .unwrap_err();
     let failure = upload_failure(err);
     // Four URLs, U3 fails: the assets stage does not finish. Datapoint 0 is created, 1
@@ -230,7 +230,7 @@ fn failures_within_tolerance_still_create_the_definition() {
             ],
         )
         .failure_tolerance(0.5)
-        .create()
+        .send()
         .unwrap();
     assert_eq!(def.id(), "jd_9");
     dataset.assert_calls(1);
@@ -308,7 +308,7 @@ fn ambiguous_datapoint_failures_are_reconciled_not_duplicated() {
                 [DataItem::text("b"), DataItem::text("z")],
             ],
         )
-        .create()
+        .send()
         .unwrap();
     assert_eq!(def.id(), "jd_1");
     unexpected.assert_calls(0);
@@ -338,7 +338,7 @@ fn a_datapoint_is_tried_three_times_at_most() {
             "Which?",
             [[DataItem::text("a"), DataItem::text("b")]],
         )
-        .create()
+        .send()
         .unwrap_err();
     let Error::UploadFailed(f) = err else {
         panic!("expected UploadFailed, got {err:?}");

@@ -115,7 +115,7 @@ fn compare_definition_request_sequence_and_bodies() {
             BTreeMap::from([("source".to_owned(), "batch-7".to_owned())]),
             BTreeMap::new(),
         ])
-        .create()
+        .send()
         .unwrap();
 
     assert_each_called_once(
@@ -224,7 +224,7 @@ fn classification_definition_request_sequence_and_bodies() {
             ],
         )
         .quorum_threshold(7)
-        .create()
+        .send()
         .unwrap();
     assert_each_called_once(
         &unexpected,
@@ -278,7 +278,7 @@ fn text_compare_uses_naive_referee_and_sends_no_uploads() {
             "Which is funnier?",
             [[DataItem::text("a"), DataItem::text("b")]],
         )
-        .create()
+        .send()
         .unwrap();
     unexpected.assert_calls(0);
     dataset.assert_calls(1);
@@ -344,7 +344,7 @@ fn batch_upload_is_polled_until_its_batch_completes() {
     client(&server)
         .job()
         .create_compare_job_definition("Polled", "Which?", [[U1, U2]])
-        .create()
+        .send()
         .unwrap();
     // "Processing", then "Completed": two polls at least (a third may overlap the second
     // on a loaded machine, when its round trip outlasts the pause).
@@ -380,7 +380,7 @@ fn a_batch_upload_that_never_finishes_is_aborted_at_the_upload_timeout() {
         .job()
         .create_compare_job_definition("Slow", "Which?", [[U1, U2]])
         .upload_timeout(Duration::from_millis(50))
-        .create()
+        .send()
         .unwrap_err();
     let Error::UploadFailed(f) = err else {
         panic!("expected UploadFailed, got {err:?}");

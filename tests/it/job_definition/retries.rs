@@ -52,7 +52,7 @@ fn create_two_texts(server: &MockServer, name: &str) -> rapidata::Result<JobDefi
                 [DataItem::text("b"), DataItem::text("z")],
             ],
         )
-        .create()
+        .send()
 }
 
 /// A responder answering `first` on its first call and `then` afterwards (JSON bodies).

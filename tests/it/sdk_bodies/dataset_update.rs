@@ -24,7 +24,7 @@ fn dataset_update_bodies_equal_the_sdks() {
             [image("pet_1"), image("pet_2")],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     let first = audience.assign_job(&pets).unwrap();
     pets.set_datapoints(
@@ -43,7 +43,7 @@ fn dataset_update_bodies_equal_the_sdks() {
             [image("red_car"), image("blue_boat")],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     let meta = |id: &str| BTreeMap::from([("id".to_owned(), id.to_owned())]);
     captions

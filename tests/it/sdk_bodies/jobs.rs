@@ -15,7 +15,7 @@ fn guide_compare_bodies_equal_the_sdks() {
         .audience()
         .create_audience("Custom Prompt Alignment Audience")
         .min_tasks(8)
-        .create()
+        .send()
         .unwrap();
     for (prompt, datapoint) in PROMPTS.iter().zip(DATAPOINTS) {
         audience
@@ -36,7 +36,7 @@ fn guide_compare_bodies_equal_the_sdks() {
             ]],
         )
         .contexts(["A small blue book sitting on a large red book."])
-        .create()
+        .send()
         .unwrap();
     results_of(&audience, &definition);
     assert_same(&sb.requests(), &capture("guide_compare"));
@@ -59,7 +59,7 @@ fn classification_with_per_datapoint_options_bodies_equal_the_sdks() {
             ],
         )
         .responses_per_datapoint(5)
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     // Every vote is one of its datapoint's own options.
@@ -87,7 +87,7 @@ fn free_text_bodies_equal_the_sdks() {
         .contexts(["A car on a street.", "A boat on a lake."])
         .settings([rapidata::Setting::free_text_min_characters(10)])
         .private_metadata(ids(["car", "boat"]))
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     let answers = results.free_text().unwrap();
@@ -147,7 +147,7 @@ fn locate_bodies_equal_the_sdks() {
         .responses_per_datapoint(4)
         .contexts(["A portrait.", "A landscape."])
         .settings([rapidata::Setting::locate_max_points(3)])
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     assert_eq!(results.locate().unwrap().datapoints.len(), 2);
@@ -182,7 +182,7 @@ fn ranking_bodies_equal_the_sdks() {
         )
         .contexts(["A lighthouse at dusk", "A forest in the fog"])
         .media_contexts([image("lighthouse_ref"), image("forest_ref")])
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     assert_eq!(results.ranking().unwrap().rankings.len(), 2);
@@ -241,7 +241,7 @@ fn select_words_bodies_equal_the_sdks() {
         )
         .responses_per_datapoint(4)
         .private_metadata(ids(["a", "b"]))
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     assert_eq!(results.select_words().unwrap().datapoints.len(), 2);
@@ -269,7 +269,7 @@ fn draw_bodies_equal_the_sdks() {
         .responses_per_datapoint(4)
         .contexts(["A portrait.", "A landscape."])
         .private_metadata(ids(["p", "l"]))
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     assert_eq!(results.draw().unwrap().datapoints.len(), 2);
@@ -294,7 +294,7 @@ fn timestamp_bodies_equal_the_sdks() {
         .responses_per_datapoint(4)
         .contexts(["First half.", "Second half."])
         .private_metadata(ids(["1", "2"]))
-        .create()
+        .send()
         .unwrap();
     let results = results_of(&audience, &definition);
     assert_eq!(results.timestamp().unwrap().datapoints.len(), 2);

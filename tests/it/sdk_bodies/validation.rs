@@ -34,7 +34,7 @@ fn validation_set_bodies_equal_the_sdks() {
         ])
         .explanations([Some("Whiskers."), None])
         .dimensions(["animals"])
-        .create()
+        .send()
         .unwrap();
     let compare_set = validation
         .create_compare_set(
@@ -44,7 +44,7 @@ fn validation_set_bodies_equal_the_sdks() {
             ["joke b", "joke c"].map(DataItem::text),
         )
         .contexts(["Two jokes", "Two more"])
-        .create()
+        .send()
         .unwrap();
     validation
         .create_select_words_set(
@@ -56,7 +56,7 @@ fn validation_set_bodies_equal_the_sdks() {
         )
         .required_completeness(0.5)
         .explanations([None, Some("The bus is red.")])
-        .create()
+        .send()
         .unwrap();
     validation
         .create_locate_set(
@@ -72,7 +72,7 @@ fn validation_set_bodies_equal_the_sdks() {
             ],
         )
         .contexts(["A render", "Another render"])
-        .create()
+        .send()
         .unwrap();
     validation
         .create_draw_set(
@@ -82,7 +82,7 @@ fn validation_set_bodies_equal_the_sdks() {
             [[BoundingBox::new(0.2, 0.2, 0.6, 0.8)]],
         )
         .media_contexts([[img("ref1.jpg")]])
-        .create()
+        .send()
         .unwrap();
     validation
         .create_timestamp_set(
@@ -92,7 +92,7 @@ fn validation_set_bodies_equal_the_sdks() {
             [vec![(1200, 1900)], vec![(0, 500), (4000, 4500)]],
         )
         .explanations([None, Some("There are two goals.")])
-        .create()
+        .send()
         .unwrap();
     validation
         .create_mixed_set(
@@ -115,7 +115,7 @@ fn validation_set_bodies_equal_the_sdks() {
             ],
         )
         .dimensions(["mixed"])
-        .create()
+        .send()
         .unwrap();
 
     let mut definition = client
@@ -126,7 +126,7 @@ fn validation_set_bodies_equal_the_sdks() {
             [texts(["joke e", "joke f"])],
         )
         .responses_per_datapoint(3)
-        .create()
+        .send()
         .unwrap();
     definition
         .set_validation_set_id(Some(compare_set.id()))

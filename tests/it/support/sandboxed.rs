@@ -82,6 +82,6 @@ pub fn custom_audience(client: &Client, name: &str) -> Audience {
         .audience()
         .create_audience(name)
         .min_tasks(3)
-        .create()
+        .send()
         .unwrap()
 }
