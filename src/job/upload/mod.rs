@@ -4,7 +4,7 @@
 //! its own assets exist, while the dataset is created and other requests run alongside;
 //! everything on at most `max_workers` threads. A datapoint whose creation failed in a way
 //! that may still have created it is looked up in a listing of the dataset before it is
-//! sent again, so each is created exactly once (see `src/reconcile.rs`).
+//! sent again, so each is created exactly once (see `src/flow/reconcile.rs`).
 
 mod batches;
 mod listing;
