@@ -155,13 +155,7 @@ pub(crate) fn wait_for_login(
             pause: options.poll_interval,
         })
     })?;
-    polled.map_err(|timed_out| {
-        Error::Timeout(Box::new(WaitTimeout {
-            what: "the browser login to complete".to_owned(),
-            waited: timed_out.waited,
-            last_state: Some(timed_out.last_state),
-        }))
-    })
+    polled.map_err(|timed_out| WaitTimeout::of_poll("the browser login to complete", timed_out))
 }
 
 /// Step 4: a client id and secret for this machine.

@@ -1,17 +1,17 @@
 //! Asking the API again until there is an answer or a deadline has passed: the job wait,
 //! the cost estimates, the preliminary results and the revision wait. The loop itself is
 //! [`crate::clock::poll`] (which the browser login, below this layer, uses directly); this
-//! is its face for the crate's operations, whose timeout is an [`Error::Timeout`].
+//! is its face for the crate's operations, whose timeout is an [`Error::Timeout`](crate::Error::Timeout).
 
 use std::time::Duration;
 
 use crate::clock::{self, Clock, Started, Step};
-use crate::error::{Error, Result, WaitTimeout};
+use crate::error::{Result, WaitTimeout};
 
 /// Waits for `what` (e.g. "job j1 to complete"): calls `attempt` until it returns
 /// [`Step::Done`], pausing on `clock` in between as each [`Step::Again`] asks. After
 /// `timeout` (`None`: no limit), checked after each attempt so that one always runs, the
-/// poll ends with an [`Error::Timeout`] naming `what`, how long it waited and the last
+/// poll ends with an [`Error::Timeout`](crate::Error::Timeout) naming `what`, how long it waited and the last
 /// state seen. An error of `attempt` ends the poll with that error.
 pub(crate) fn poll<T>(
     clock: &dyn Clock,
@@ -19,13 +19,7 @@ pub(crate) fn poll<T>(
     timeout: Option<Duration>,
     attempt: impl FnMut(Started<'_>) -> Result<Step<T>>,
 ) -> Result<T> {
-    clock::poll(clock, timeout, attempt)?.map_err(|timed_out| {
-        Error::Timeout(Box::new(WaitTimeout {
-            what: what.to_owned(),
-            waited: timed_out.waited,
-            last_state: Some(timed_out.last_state),
-        }))
-    })
+    clock::poll(clock, timeout, attempt)?.map_err(|timed_out| WaitTimeout::of_poll(what, timed_out))
 }
 
 /// [`poll`] at a fixed `interval`, for attempts that answer `None` while the answer is not
@@ -52,6 +46,7 @@ pub(crate) fn poll_every<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use std::sync::Mutex;
     use std::time::Instant;
 

@@ -838,8 +838,7 @@ pub(crate) fn create_job(
     definition: &super::JobDefinition,
     body: types::CreateJobEndpointInput,
 ) -> Result<Job> {
-    let audience_id = body.audience_id.clone();
-    let audience_id = audience_id.as_str();
+    let audience_id = body.audience_id.as_str();
     // A lost answer must neither fail the call nor start a second (paid) job: the jobs of
     // this definition on this audience listed before and after tell whether it was created.
     let list = || {

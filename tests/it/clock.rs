@@ -74,6 +74,7 @@ fn a_ten_minute_job_wait_times_out_on_the_fake_clock() {
         "the wait is counted on the fake clock"
     );
     assert_eq!(t.last_state(), Some("Running"));
+    assert_eq!(t.what(), "job job_1 to complete");
     assert_eq!(
         clock.slept(),
         ten_minutes,
@@ -174,6 +175,7 @@ fn an_hour_long_browser_login_times_out_on_the_fake_clock() {
     };
     assert_eq!(t.waited(), hour);
     assert_eq!(t.last_state(), Some("not logged in yet"));
+    assert_eq!(t.what(), "the browser login to complete");
     assert_eq!(clock.slept(), hour);
     assert_eq!(clock.pauses().len(), 72, "3600 s in pauses of 50 s");
     assert!(real.elapsed() < REAL_LIMIT, "took {:?}", real.elapsed());
@@ -244,6 +246,12 @@ fn an_hour_long_cost_estimate_wait_times_out_on_the_fake_clock() {
         panic!("expected Timeout, got {err:?}");
     };
     assert_eq!(t.waited(), hour);
+    assert_eq!(t.last_state(), Some("not ready"));
+    assert!(
+        t.what().starts_with("the cost estimate of "),
+        "{}",
+        t.what()
+    );
     assert_eq!(clock.pauses(), vec![Duration::from_secs(60); 60]);
     // The first ask, one after each pause.
     estimate.assert_calls(61);
