@@ -166,18 +166,6 @@ impl WaitTimeout {
     }
 }
 
-impl WaitTimeout {
-    /// The [`Error::Timeout`](crate::Error::Timeout) of a poll for `what` that ran out of
-    /// time: the one place a poll's timeout becomes an error.
-    pub(crate) fn of_poll(what: &str, timed_out: crate::clock::TimedOut) -> crate::Error {
-        crate::Error::Timeout(Box::new(WaitTimeout {
-            what: what.to_owned(),
-            waited: timed_out.waited,
-            last_state: Some(timed_out.last_state),
-        }))
-    }
-}
-
 impl fmt::Display for WaitTimeout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -550,3 +550,16 @@ impl From<ConfigProblem> for Error {
         Error::from(ConfigError::from(p))
     }
 }
+
+impl WaitTimeout {
+    /// The [`Error::Timeout`] of a poll for `what` that ran out of time: the one place a
+    /// poll's timeout becomes an error (here, beside [`Error`], so that `job.rs` does not
+    /// import this file).
+    pub(crate) fn of_poll(what: &str, timed_out: crate::clock::TimedOut) -> Error {
+        Error::Timeout(Box::new(WaitTimeout {
+            what: what.to_owned(),
+            waited: timed_out.waited,
+            last_state: Some(timed_out.last_state),
+        }))
+    }
+}
